@@ -1,0 +1,53 @@
+package io.crmconnect.common;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.common.config.ConfigDef;
+
+/**
+ * Renders a plugin's ConfigDef as Markdown, grouped as in the ConfigDef, so the published reference is generated
+ * from the same definitions that validate a config and cannot drift from the code.
+ */
+public final class ConfigDocs {
+    private ConfigDocs() {
+    }
+
+    public static String markdown(String title, String overview, ConfigDef def) {
+        StringBuilder out = new StringBuilder();
+        out.append("# ").append(title).append("\n\n");
+        if (overview != null && !overview.isBlank()) {
+            out.append(overview.strip()).append("\n\n");
+        }
+        List<ConfigDef.ConfigKey> keys = def.sortedConfigs();
+        String group = null;
+        for (ConfigDef.ConfigKey key : keys) {
+            String keyGroup = key.group == null ? "General" : key.group;
+            if (!keyGroup.equals(group)) {
+                group = keyGroup;
+                out.append("## ").append(group).append("\n\n");
+            }
+            out.append("### `").append(key.name).append("`\n\n");
+            if (key.documentation != null) {
+                out.append(key.documentation.strip()).append("\n\n");
+            }
+            out.append("- Type: ").append(key.type.name().toLowerCase(Locale.ROOT)).append('\n');
+            out.append("- Default: ").append(defaultText(key)).append('\n');
+            if (key.validator != null) {
+                out.append("- Valid values: ").append(key.validator).append('\n');
+            }
+            out.append("- Importance: ").append(key.importance.name().toLowerCase(Locale.ROOT)).append("\n\n");
+        }
+        return out.toString();
+    }
+
+    private static String defaultText(ConfigDef.ConfigKey key) {
+        if (!key.hasDefault()) {
+            return "required";
+        }
+        if (key.type == ConfigDef.Type.PASSWORD) {
+            return key.defaultValue == null ? "none" : "[hidden]";
+        }
+        String text = ConfigDef.convertToString(key.defaultValue, key.type);
+        return text == null ? "none" : text.isEmpty() ? "\"\"" : "`" + text + "`";
+    }
+}

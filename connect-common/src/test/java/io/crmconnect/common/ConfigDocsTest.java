@@ -1,0 +1,32 @@
+package io.crmconnect.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
+
+class ConfigDocsTest {
+
+    @Test
+    void rendersGroupsDefaultsValidatorsAndHidesPasswords() {
+        ConfigDef def = new ConfigDef()
+                .define("connection.url", ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+                        "JDBC URL.", "Connection", 1, ConfigDef.Width.LONG, "URL")
+                .define("connection.password", ConfigDef.Type.PASSWORD, "s3cret", ConfigDef.Importance.HIGH,
+                        "Password.", "Connection", 2, ConfigDef.Width.MEDIUM, "Password")
+                .define("batch.size", ConfigDef.Type.INT, 500, ConfigDef.Range.atLeast(1), ConfigDef.Importance.MEDIUM,
+                        "Rows per batch.", "Writes", 1, ConfigDef.Width.SHORT, "Batch size");
+
+        String md = ConfigDocs.markdown("JDBC sink", "Writes rows.", def);
+
+        assertThat(md).contains("# JDBC sink", "## Connection", "## Writes", "### `connection.url`",
+                "- Default: required", "- Default: `500`", "- Valid values: [1,...]", "- Default: [hidden]");
+        assertThat(md).doesNotContain("s3cret");
+        assertThat(md.indexOf("## Connection")).isLessThan(md.indexOf("## Writes"));
+    }
+
+    @Test
+    void pluginVersionFallsBackOutsideAJar() {
+        assertThat(PluginVersion.of(ConfigDocsTest.class)).isEqualTo(PluginVersion.UNKNOWN);
+    }
+}
