@@ -1,5 +1,6 @@
 package io.crmconnect.common;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.config.ConfigDef;
@@ -18,9 +19,8 @@ public final class ConfigDocs {
         if (overview != null && !overview.isBlank()) {
             out.append(overview.strip()).append("\n\n");
         }
-        List<ConfigDef.ConfigKey> keys = def.sortedConfigs();
         String group = null;
-        for (ConfigDef.ConfigKey key : keys) {
+        for (ConfigDef.ConfigKey key : ordered(def)) {
             String keyGroup = key.group == null ? "General" : key.group;
             if (!keyGroup.equals(group)) {
                 group = keyGroup;
@@ -38,6 +38,17 @@ public final class ConfigDocs {
             out.append("- Importance: ").append(key.importance.name().toLowerCase(Locale.ROOT)).append("\n\n");
         }
         return out.toString();
+    }
+
+    /** Groups in declaration order, then order in group, then name; ungrouped keys last. */
+    static List<ConfigDef.ConfigKey> ordered(ConfigDef def) {
+        List<String> groups = def.groups();
+        return def.configKeys().values().stream()
+                .sorted(Comparator.<ConfigDef.ConfigKey>comparingInt(k -> k.group == null ? Integer.MAX_VALUE
+                                : groups.indexOf(k.group))
+                        .thenComparingInt(k -> k.orderInGroup)
+                        .thenComparing(k -> k.name))
+                .toList();
     }
 
     private static String defaultText(ConfigDef.ConfigKey key) {
