@@ -1,0 +1,77 @@
+package io.crmconnect.quickstart;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Command-line options of the quickstart; every port can be moved when the default one is busy. */
+final class Options {
+    enum Scenario {
+        /** HubSpot (simulator, or the real one with HUBSPOT_TOKEN) → Kafka → PostgreSQL. */
+        HUBSPOT_TO_POSTGRES,
+        /** Rows in a Kafka topic → HubSpot (simulator) through the HubSpot sink. */
+        TOPIC_TO_HUBSPOT
+    }
+
+    Path repo = Path.of(".").toAbsolutePath().normalize();
+    Scenario scenario = Scenario.HUBSPOT_TO_POSTGRES;
+    boolean headless;
+    long untilRows = -1;
+    int timeoutSeconds = 600;
+    int kafkaPort = 9092;
+    int controllerPort = 9093;
+    int connectPort = 8083;
+    int postgresPort = 55432;
+    int simulatorPort = 8089;
+    int contacts = 2_000;
+    String hubspotToken = System.getenv("HUBSPOT_TOKEN");
+
+    static Options parse(String[] args) {
+        Options options = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--repo" -> options.repo = Path.of(value(args, ++i, arg)).toAbsolutePath().normalize();
+                case "--scenario" -> options.scenario = scenario(value(args, ++i, arg));
+                case "--headless" -> options.headless = true;
+                case "--until-rows" -> options.untilRows = Long.parseLong(value(args, ++i, arg));
+                case "--timeout-seconds" -> options.timeoutSeconds = Integer.parseInt(value(args, ++i, arg));
+                case "--kafka-port" -> options.kafkaPort = Integer.parseInt(value(args, ++i, arg));
+                case "--controller-port" -> options.controllerPort = Integer.parseInt(value(args, ++i, arg));
+                case "--connect-port" -> options.connectPort = Integer.parseInt(value(args, ++i, arg));
+                case "--postgres-port" -> options.postgresPort = Integer.parseInt(value(args, ++i, arg));
+                case "--simulator-port" -> options.simulatorPort = Integer.parseInt(value(args, ++i, arg));
+                case "--contacts" -> options.contacts = Integer.parseInt(value(args, ++i, arg));
+                case "--help", "-h" -> throw new QuickstartException(usage());
+                default -> throw new QuickstartException("Unknown option " + arg + "\n" + usage());
+            }
+        }
+        return options;
+    }
+
+    private static Scenario scenario(String name) {
+        try {
+            return Scenario.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new QuickstartException("Unknown scenario '" + name + "': use hubspot-to-postgres or topic-to-hubspot");
+        }
+    }
+
+    private static String value(String[] args, int index, String flag) {
+        if (index >= args.length) {
+            throw new QuickstartException(flag + " needs a value\n" + usage());
+        }
+        return args[index];
+    }
+
+    static String usage() {
+        return """
+                Usage: quickstart/run.sh [options]
+                  --scenario hubspot-to-postgres|topic-to-hubspot   what to run (default hubspot-to-postgres)
+                  --contacts N            contacts the simulator is seeded with (default 2000)
+                  --headless              plain log lines instead of a live display
+                  --until-rows N          stop everything and exit 0 once N rows arrived (for scripts and CI)
+                  --timeout-seconds S     with --until-rows: give up after S seconds (default 600)
+                  --kafka-port P --controller-port P --connect-port P --postgres-port P --simulator-port P
+                Set HUBSPOT_TOKEN to read your real HubSpot portal instead of the simulator (hubspot-to-postgres).""";
+    }
+}
