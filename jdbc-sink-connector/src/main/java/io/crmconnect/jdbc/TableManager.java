@@ -1,0 +1,205 @@
+package io.crmconnect.jdbc;
+
+import io.crmconnect.jdbc.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Knows the columns of every table the task writes, creates missing tables, adds missing columns and widens integer
+ * columns that must hold fractions. Never drops or narrows. DDL runs in auto-commit, before the data transaction.
+ */
+public final class TableManager {
+    private static final Logger LOG = LoggerFactory.getLogger(TableManager.class);
+    private static final Logger DDL_LOG = LoggerFactory.getLogger(TableManager.class.getName() + ".SchemaChange");
+
+    private final Dialect dialect;
+    private final boolean autoCreate;
+    private final boolean autoEvolve;
+    private final SinkMetrics metrics;
+    private final Map<String, TableState> tables = new HashMap<>();
+
+    public TableManager(Dialect dialect, boolean autoCreate, boolean autoEvolve, SinkMetrics metrics) {
+        this.dialect = dialect;
+        this.autoCreate = autoCreate;
+        this.autoEvolve = autoEvolve;
+        this.metrics = metrics;
+    }
+
+    /** Forget cached layouts (after a reconnect another task may have changed them). */
+    public void invalidate() {
+        tables.clear();
+    }
+
+    /** Columns of an existing table (exact names and kinds, in table order) plus a version bumped by every DDL. */
+    public static final class TableState {
+        final String name;
+        final LinkedHashMap<String, ColumnKind> columns;
+        final List<String> primaryKey;
+        final int version;
+
+        TableState(String name, LinkedHashMap<String, ColumnKind> columns, List<String> primaryKey, int version) {
+            this.name = name;
+            this.columns = columns;
+            this.primaryKey = primaryKey;
+            this.version = version;
+        }
+
+        public boolean exists() {
+            return !columns.isEmpty();
+        }
+
+        public int version() {
+            return version;
+        }
+
+        public Map<String, ColumnKind> columns() {
+            return columns;
+        }
+
+        public List<String> primaryKey() {
+            return primaryKey;
+        }
+    }
+
+    private String norm(String column) {
+        return dialect.caseSensitiveColumns() ? column : column.toLowerCase(Locale.ROOT);
+    }
+
+    /** The existing column matching {@code name} (case-insensitively where the database is), or null. */
+    public String existingName(TableState state, String name) {
+        if (state.columns.containsKey(name)) {
+            return name;
+        }
+        if (!dialect.caseSensitiveColumns()) {
+            for (String c : state.columns.keySet()) {
+                if (c.equalsIgnoreCase(name)) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Makes sure {@code table} exists with at least {@code columns}. {@code keyColumns} become the primary key of a
+     * new table; {@code indexes} lists extra non-unique indexes (each a column list) for a new table.
+     */
+    public TableState ensure(Connection connection, String table, List<ColumnDef> columns, List<String> keyColumns,
+            List<List<String>> indexes) throws SQLException {
+        TableState state = tables.get(table);
+        if (state == null) {
+            state = load(connection, table, 0);
+        }
+        if (!state.exists()) {
+            if (!autoCreate) {
+                throw new ConnectException("Table " + dialect.quote(table) + " does not exist in the " + dialect.name()
+                        + " database and auto.create=false: create it or set auto.create=true");
+            }
+            Set<String> indexed = new java.util.HashSet<>();
+            indexes.forEach(indexed::addAll);
+            List<ColumnDef> creatable = columns.stream().filter(c -> c.kind() != null).toList();
+            execute(connection, dialect.createTable(table, creatable, keyColumns, indexed));
+            for (List<String> index : indexes) {
+                if (creatable.stream().map(ColumnDef::name).toList().containsAll(index)) {
+                    execute(connection, dialect.createIndex(table,
+                            Dialect.indexName(table, String.join("_", index) + "_idx"), index, false));
+                }
+            }
+            metrics.tableCreated();
+            DDL_LOG.info("Created table {} with {} columns, primary key {}", dialect.quote(table), creatable.size(),
+                    keyColumns);
+            state = load(connection, table, state.version + 1);
+        }
+        boolean changed = false;
+        Set<String> indexed = new java.util.HashSet<>();
+        indexes.forEach(indexed::addAll);
+        for (ColumnDef c : columns) {
+            String existing = existingName(state, c.name());
+            if (existing == null) {
+                if (c.kind() == null) {
+                    continue; // only nulls seen so far: nothing to type the column by
+                }
+                if (!autoEvolve) {
+                    throw new ConnectException("Table " + dialect.quote(table) + " has no column "
+                            + dialect.quote(c.name()) + " for a new field and auto.evolve=false: add the column or set "
+                            + "auto.evolve=true");
+                }
+                execute(connection, dialect.addColumn(table, c, indexed.contains(c.name())));
+                DDL_LOG.info("Added column {}.{} {}", dialect.quote(table), dialect.quote(c.name()),
+                        dialect.sqlType(c, indexed.contains(c.name())));
+                changed = true;
+                continue;
+            }
+            ColumnKind have = state.columns.get(existing);
+            String widened = widening(have, c.kind());
+            if (widened != null && autoEvolve && !state.primaryKey.contains(existing)) {
+                execute(connection, dialect.widenColumn(table, existing, widened));
+                DDL_LOG.info("Widened column {}.{} from {} to {}", dialect.quote(table), dialect.quote(existing),
+                        have, widened);
+                changed = true;
+            }
+        }
+        if (changed) {
+            metrics.tableAltered();
+            state = load(connection, table, state.version + 1);
+        }
+        tables.put(table, state);
+        return state;
+    }
+
+    /** SQL type to widen {@code have} to so it can hold {@code want} exactly, or null when it already can. */
+    String widening(ColumnKind have, ColumnKind want) {
+        if (have == null || want == null || have == want) {
+            return null;
+        }
+        if (have.isInteger() && (want == ColumnKind.FLOAT32 || want == ColumnKind.FLOAT64
+                || want == ColumnKind.DECIMAL)) {
+            return dialect.widestNumericType();
+        }
+        if (have.isInteger() && want.isInteger() && want.ordinal() > have.ordinal()) {
+            return dialect.sqlType(ColumnDef.of("x", want), false);
+        }
+        if (have == ColumnKind.FLOAT32 && want == ColumnKind.FLOAT64) {
+            return dialect.sqlType(ColumnDef.of("x", ColumnKind.FLOAT64), false);
+        }
+        return null;
+    }
+
+    private TableState load(Connection connection, String table, int version) throws SQLException {
+        LinkedHashMap<String, ColumnKind> columns = new LinkedHashMap<>();
+        List<String> pk = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement(dialect.columnsQuery())) {
+            st.setString(1, table);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    columns.put(name, dialect.kindOf(rs.getString(2)));
+                    if (rs.getBoolean(3)) {
+                        pk.add(name);
+                    }
+                }
+            }
+        }
+        LOG.debug("Table {} has columns {}", table, columns.keySet());
+        return new TableState(table, columns, pk, version);
+    }
+
+    private void execute(Connection connection, String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}

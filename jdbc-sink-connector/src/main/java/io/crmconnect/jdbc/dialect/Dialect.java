@@ -1,0 +1,292 @@
+package io.crmconnect.jdbc.dialect;
+
+import io.crmconnect.jdbc.ColumnDef;
+import io.crmconnect.jdbc.ColumnKind;
+import io.crmconnect.jdbc.JsonText;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * What differs between databases: connecting, identifier quoting, SQL types, DDL, the bulk stage and the merge
+ * statements, and how errors are classified. Statements are built here as plain strings so they can be tested as
+ * golden strings without a database.
+ */
+public abstract class Dialect {
+
+    /** Stage bookkeeping columns (always present). */
+    public static final String OP = "_crm_op";
+    /** Present only when history or change-log tables are kept. */
+    public static final String SEQ = "_crm_seq";
+    public static final String SRC_TOPIC = "_crm_src_topic";
+    public static final String SRC_PARTITION = "_crm_src_partition";
+    public static final String SRC_OFFSET = "_crm_src_offset";
+    public static final String SRC_TS = "_crm_src_ts";
+    public static final String HASH = "_crm_hash";
+    public static final String APPLY = "_crm_apply";
+    public static final String VERSION = "_crm_version";
+
+    public static Dialect forUrl(String url) {
+        String u = url == null ? "" : url.trim().toLowerCase(Locale.ROOT);
+        if (u.startsWith("jdbc:postgresql:")) {
+            return new PostgresDialect();
+        }
+        if (u.startsWith("jdbc:mariadb:") || u.startsWith("jdbc:mysql:")) {
+            return new MariaDbDialect();
+        }
+        throw new IllegalArgumentException("no dialect for JDBC URL scheme of " + redactUrl(url));
+    }
+
+    public static String redactUrl(String url) {
+        return url == null ? "null" : url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    public abstract String name();
+
+    /** Opens a connection with the session settings the sink relies on (UTC, strict mode, auto-commit on). */
+    public abstract Connection connect(String url, String user, String password, int timeoutMs) throws SQLException;
+
+    protected static Properties credentials(String user, String password) {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        return props;
+    }
+
+    public abstract String quote(String identifier);
+
+    public String quoteAll(List<String> identifiers) {
+        return identifiers.stream().map(this::quote).collect(Collectors.joining(", "));
+    }
+
+    // ------------------------------------------------------------------ types
+
+    /** SQL type for a column; {@code indexed} asks for an indexable type (key and updated-at columns). */
+    public abstract String sqlType(ColumnDef column, boolean indexed);
+
+    /** Logical kind of an existing column from information_schema.columns.data_type (lower case). */
+    public abstract ColumnKind kindOf(String dataType);
+
+    /** Type used when widening a column to hold any number exactly. */
+    public abstract String widestNumericType();
+
+    // ------------------------------------------------------------------ metadata and DDL
+
+    /** Query: (column_name, data_type, is_primary) of a table in the current schema; one parameter: table. */
+    public abstract String columnsQuery();
+
+    /** Whether two column names differing only in case are different columns. */
+    public abstract boolean caseSensitiveColumns();
+
+    public abstract String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
+            java.util.Set<String> indexedColumns);
+
+    public abstract String createIndex(String table, String indexName, List<String> columns, boolean unique);
+
+    public abstract String addColumn(String table, ColumnDef column, boolean indexed);
+
+    public abstract String widenColumn(String table, String column, String sqlType);
+
+    /** Index names are limited (63 bytes on PostgreSQL, 64 on MariaDB): long names keep a hash suffix. */
+    public static String indexName(String table, String suffix) {
+        String name = table + "_" + suffix;
+        if (name.length() <= 60) {
+            return name;
+        }
+        return name.substring(0, 48) + "_" + shortHash(name);
+    }
+
+    public static String shortHash(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ stage
+
+    /**
+     * Creates the stage (if this connection has not yet) and empties it. {@code columns} are target-table columns
+     * followed by stage bookkeeping columns.
+     */
+    public abstract void prepareStage(Connection connection, Stage stage) throws SQLException;
+
+    /** Streams the rows into the stage in one bulk operation. */
+    public abstract long loadStage(Connection connection, Stage stage, List<Object[]> rows) throws SQLException;
+
+    /** Expression to read stage column {@code column} for a target column of kind {@code targetKind}. */
+    public String stageRead(String alias, String column, ColumnKind targetKind) {
+        return alias + "." + quote(column);
+    }
+
+    public abstract String nowExpression();
+
+    public abstract String trueLiteral();
+
+    public abstract String falseLiteral();
+
+    // ------------------------------------------------------------------ merge statements
+
+    /** INSERT .. SELECT .. ON CONFLICT DO UPDATE (upsert) or DO NOTHING (insert with key) or plain (no key). */
+    public abstract String insertFromStage(String table, Stage stage, List<String> keyColumns,
+            List<String> updateColumns, Map<String, String> computed, boolean upsert, String where);
+
+    /** UPDATE existing rows from the stage; {@code computed} are extra SET column = expression pairs. */
+    public abstract String updateFromStage(String table, Stage stage, List<String> keyColumns,
+            List<String> setColumns, Map<String, String> computed, String where);
+
+    public abstract String deleteFromStage(String table, Stage stage, List<String> keyColumns, String where);
+
+    /** Closes current history versions of keys that get a new version in the stage. */
+    public abstract String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo,
+            String isCurrent);
+
+    /** SELECT of current history versions (key columns as text, hash, topic, partition, offset) for stage keys. */
+    public abstract String currentHistory(String history, Stage stage, List<String> keyColumns, String isCurrent,
+            String hash, String topic, String partition, String offset);
+
+    /** INSERT that ignores rows whose primary key exists (history/change-log idempotence). */
+    public abstract String insertIgnoring(String table, List<String> columns, String select, List<String> keyColumns);
+
+    /** Marks stage rows (by sequence number) as history versions. */
+    public String markVersions(Stage stage, List<Long> seqs) {
+        return "UPDATE " + quote(stage.name()) + " SET " + quote(VERSION) + " = " + trueLiteral() + " WHERE "
+                + quote(SEQ) + " IN (" + seqs.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
+    }
+
+    // ------------------------------------------------------------------ values
+
+    /** The canonical text of a value, as written into the stage and as hashed for history. */
+    public String text(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return v.toString();
+        }
+        if (v instanceof Boolean b) {
+            return booleanText(b);
+        }
+        if (v instanceof Double d) {
+            return doubleText(d);
+        }
+        if (v instanceof Float f) {
+            return doubleText(f.doubleValue());
+        }
+        if (v instanceof BigDecimal bd) {
+            return bd.toPlainString();
+        }
+        if (v instanceof Instant i) {
+            return instantText(i);
+        }
+        if (v instanceof LocalDate d) {
+            return d.toString();
+        }
+        if (v instanceof LocalTime t) {
+            return t.toString();
+        }
+        if (v instanceof byte[] b) {
+            return bytesText(b);
+        }
+        if (v instanceof JsonText j) {
+            return j.json();
+        }
+        return v.toString();
+    }
+
+    protected String doubleText(double d) {
+        if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+        return Double.toString(d);
+    }
+
+    protected abstract String booleanText(boolean b);
+
+    protected abstract String instantText(Instant instant);
+
+    protected abstract String bytesText(byte[] bytes);
+
+    // ------------------------------------------------------------------ errors
+
+    /** Connection lost, deadlock, serialization failure, server shutting down: worth retrying the batch. */
+    public abstract boolean isTransient(SQLException e);
+
+    /** Caused by the data of some record (too long, bad type, constraint): isolate the record and DLQ it. */
+    public abstract boolean isDataError(SQLException e);
+
+    /** The error message with SQLState and vendor code, first line only. */
+    public static String describe(SQLException e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = msg.indexOf('\n');
+        if (nl > 0) {
+            msg = msg.substring(0, nl);
+        }
+        return msg + " (SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
+    }
+
+    protected static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof java.sql.SQLTransientException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ stage description
+
+    /**
+     * A staging table: its name (unique per target table, column list and table version), the target columns it
+     * carries, their kinds in the target, and the bookkeeping columns.
+     */
+    public record Stage(String name, String target, List<String> columns, List<ColumnKind> kinds,
+            List<String> bookkeeping) {
+        public List<String> allColumns() {
+            List<String> all = new java.util.ArrayList<>(columns);
+            all.addAll(bookkeeping);
+            return all;
+        }
+
+        public ColumnKind kindOf(String column) {
+            int i = columns.indexOf(column);
+            return i < 0 ? ColumnKind.OTHER : kinds.get(i);
+        }
+    }
+
+    /** Kinds of the bookkeeping columns. */
+    public static ColumnKind bookkeepingKind(String column) {
+        return switch (column) {
+            case SEQ, SRC_OFFSET -> ColumnKind.INT64;
+            case SRC_PARTITION -> ColumnKind.INT32;
+            case SRC_TS -> ColumnKind.TIMESTAMP;
+            case APPLY, VERSION -> ColumnKind.BOOLEAN;
+            default -> ColumnKind.STRING;
+        };
+    }
+}

@@ -1,0 +1,410 @@
+package io.crmconnect.jdbc.dialect;
+
+import io.crmconnect.jdbc.ColumnDef;
+import io.crmconnect.jdbc.ColumnKind;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * MariaDB (and MySQL through the MariaDB driver): a text-typed temporary stage filled with LOAD DATA LOCAL INFILE
+ * streamed from memory, then INSERT .. SELECT .. ON DUPLICATE KEY UPDATE in STRICT mode, so conversion problems
+ * surface as errors on the merge (LOAD DATA LOCAL would only warn) and can be pinned to a record.
+ */
+public final class MariaDbDialect extends Dialect {
+    private static final DateTimeFormatter DATETIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+    private static final Set<Integer> TRANSIENT_CODES = Set.of(1205, 1213, 1040, 1053, 1077, 1152, 1158, 1159,
+            1160, 1161, 1927, 2002, 2003, 2006, 2013, 2055, 1317);
+    private static final Set<Integer> DATA_CODES = Set.of(1048, 1062, 1264, 1265, 1292, 1366, 1406, 1451, 1452,
+            1690, 1300, 3140, 4025, 1411, 1367, 1416, 1215, 1216, 1217, 1525, 1918, 4078, 1586, 1169);
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public Connection connect(String url, String user, String password, int timeoutMs) throws SQLException {
+        Properties props = credentials(user, password);
+        props.setProperty("allowLocalInfile", "true");
+        props.setProperty("connectTimeout", String.valueOf(timeoutMs));
+        props.setProperty("tcpKeepAlive", "true");
+        String effective = url.startsWith("jdbc:mysql:") ? url + (url.contains("?") ? "&" : "?")
+                + "permitMysqlScheme" : url;
+        Connection connection = new org.mariadb.jdbc.Driver().connect(effective, props);
+        if (connection == null) {
+            throw new SQLException("the MariaDB driver does not accept this URL", "08001");
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET SESSION time_zone = '+00:00', "
+                    + "sql_mode = CONCAT_WS(',', @@sql_mode, 'STRICT_ALL_TABLES', 'NO_AUTO_VALUE_ON_ZERO')");
+        }
+        return connection;
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    @Override
+    public String sqlType(ColumnDef c, boolean indexed) {
+        return switch (c.kind()) {
+            case BOOLEAN -> "BOOLEAN";
+            case INT8 -> "TINYINT";
+            case INT16 -> "SMALLINT";
+            case INT32 -> "INT";
+            case INT64 -> "BIGINT";
+            case FLOAT32 -> "FLOAT";
+            case FLOAT64 -> "DOUBLE";
+            case DECIMAL -> decimal(c.precision(), c.scale());
+            case STRING, OTHER -> indexed ? "VARCHAR(255)" : "LONGTEXT";
+            case BYTES -> indexed ? "VARBINARY(255)" : "LONGBLOB";
+            case DATE -> "DATE";
+            case TIME -> "TIME(3)";
+            case TIMESTAMP -> "DATETIME(3)";
+            case JSON -> "JSON";
+        };
+    }
+
+    private static String decimal(int precision, int scale) {
+        if (scale < 0) {
+            return "DECIMAL(65,30)";
+        }
+        int s = Math.min(scale, 30);
+        int p = precision > 0 ? precision : 38;
+        p = Math.min(65, Math.max(p, s + 1));
+        return "DECIMAL(" + p + "," + s + ")";
+    }
+
+    @Override
+    public ColumnKind kindOf(String columnType) {
+        String t = columnType.toLowerCase(Locale.ROOT);
+        if (t.startsWith("tinyint(1)") || t.equals("boolean")) {
+            return ColumnKind.BOOLEAN;
+        }
+        String base = t.replaceAll("[( ].*$", "");
+        return switch (base) {
+            case "tinyint" -> ColumnKind.INT8;
+            case "smallint" -> ColumnKind.INT16;
+            case "mediumint", "int", "integer" -> ColumnKind.INT32;
+            case "bigint" -> ColumnKind.INT64;
+            case "float" -> ColumnKind.FLOAT32;
+            case "double", "real" -> ColumnKind.FLOAT64;
+            case "decimal", "numeric" -> ColumnKind.DECIMAL;
+            case "varchar", "char", "text", "tinytext", "mediumtext", "longtext", "enum", "set" -> ColumnKind.STRING;
+            case "json" -> ColumnKind.JSON;
+            case "blob", "tinyblob", "mediumblob", "longblob", "binary", "varbinary" -> ColumnKind.BYTES;
+            case "date" -> ColumnKind.DATE;
+            case "time" -> ColumnKind.TIME;
+            case "datetime", "timestamp" -> ColumnKind.TIMESTAMP;
+            default -> ColumnKind.OTHER;
+        };
+    }
+
+    @Override
+    public String widestNumericType() {
+        return "DECIMAL(65,30)";
+    }
+
+    @Override
+    public String columnsQuery() {
+        return "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_KEY = 'PRI' FROM information_schema.COLUMNS "
+                + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+    }
+
+    @Override
+    public boolean caseSensitiveColumns() {
+        return false;
+    }
+
+    @Override
+    public String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
+            Set<String> indexedColumns) {
+        List<String> parts = new ArrayList<>();
+        for (ColumnDef c : columns) {
+            boolean key = keyColumns.contains(c.name());
+            parts.add(quote(c.name()) + " " + sqlType(c, key || indexedColumns.contains(c.name()))
+                    + (key ? " NOT NULL" : " NULL"));
+        }
+        if (!keyColumns.isEmpty()) {
+            parts.add("PRIMARY KEY (" + quoteAll(keyColumns) + ")");
+        }
+        // Binary collation: keys differing only in case are different objects, as they are in Kafka.
+        return "CREATE TABLE IF NOT EXISTS " + quote(table) + " (" + String.join(", ", parts)
+                + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+    }
+
+    @Override
+    public String createIndex(String table, String indexName, List<String> columns, boolean unique) {
+        return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + quote(indexName) + " ON "
+                + quote(table) + " (" + quoteAll(columns) + ")";
+    }
+
+    @Override
+    public String addColumn(String table, ColumnDef column, boolean indexed) {
+        return "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS " + quote(column.name()) + " "
+                + sqlType(column, indexed) + " NULL";
+    }
+
+    @Override
+    public String widenColumn(String table, String column, String sqlType) {
+        return "ALTER TABLE " + quote(table) + " MODIFY COLUMN " + quote(column) + " " + sqlType + " NULL";
+    }
+
+    // ------------------------------------------------------------------ stage
+
+    public String createStage(Stage stage) {
+        List<String> parts = new ArrayList<>();
+        for (String c : stage.columns()) {
+            parts.add(quote(c) + " LONGTEXT NULL");
+        }
+        for (String b : stage.bookkeeping()) {
+            parts.add(quote(b) + " " + sqlType(ColumnDef.of(b, bookkeepingKind(b)), true) + " NULL");
+        }
+        return "CREATE TEMPORARY TABLE IF NOT EXISTS " + quote(stage.name()) + " (" + String.join(", ", parts)
+                + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+    }
+
+    @Override
+    public void prepareStage(Connection connection, Stage stage) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(createStage(stage));
+            st.execute("TRUNCATE TABLE " + quote(stage.name()));
+        }
+    }
+
+    public String loadSql(Stage stage) {
+        return "LOAD DATA LOCAL INFILE 'crmconnect-stage.tsv' INTO TABLE " + quote(stage.name())
+                + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("
+                + quoteAll(stage.allColumns()) + ")";
+    }
+
+    @Override
+    public long loadStage(Connection connection, Stage stage, List<Object[]> rows) throws SQLException {
+        StringBuilder buf = new StringBuilder(rows.size() * 64);
+        for (Object[] row : rows) {
+            appendTsv(buf, row);
+        }
+        byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
+        try (Statement st = connection.createStatement()) {
+            st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(bytes));
+            return st.executeUpdate(loadSql(stage));
+        }
+    }
+
+    /** One LOAD DATA line: tab-separated, backslash escapes, \N for NULL. */
+    public void appendTsv(StringBuilder buf, Object[] row) {
+        for (int i = 0; i < row.length; i++) {
+            if (i > 0) {
+                buf.append('\t');
+            }
+            String text = text(row[i]);
+            if (text == null) {
+                buf.append("\\N");
+                continue;
+            }
+            for (int j = 0; j < text.length(); j++) {
+                char ch = text.charAt(j);
+                switch (ch) {
+                    case '\\' -> buf.append("\\\\");
+                    case '\t' -> buf.append("\\t");
+                    case '\n' -> buf.append("\\n");
+                    case '\r' -> buf.append("\\r");
+                    case '\u0000' -> buf.append("\\0");
+                    default -> buf.append(ch);
+                }
+            }
+        }
+        buf.append('\n');
+    }
+
+    /** Reads a stage column converted for the target column; the stage holds text. */
+    @Override
+    public String stageRead(String alias, String column, ColumnKind targetKind) {
+        String ref = alias + "." + quote(column);
+        return switch (targetKind) {
+            case BYTES -> "UNHEX(" + ref + ")";
+            default -> ref;
+        };
+    }
+
+    /** Comparison of a typed target key with a text stage key, keeping the target's index usable. */
+    private String keyRead(String alias, String column, ColumnKind kind) {
+        String ref = alias + "." + quote(column);
+        return switch (kind) {
+            case INT8, INT16, INT32, INT64 -> "CAST(" + ref + " AS SIGNED)";
+            case DECIMAL -> "CAST(" + ref + " AS DECIMAL(65,30))";
+            case BYTES -> "UNHEX(" + ref + ")";
+            default -> ref;
+        };
+    }
+
+    private String keyJoin(String target, String stageAlias, Stage stage, List<String> keys) {
+        List<String> parts = new ArrayList<>();
+        for (String k : keys) {
+            parts.add(target + "." + quote(k) + " = " + keyRead(stageAlias, k, stage.kindOf(k)));
+        }
+        return String.join(" AND ", parts);
+    }
+
+    @Override
+    public String nowExpression() {
+        return "UTC_TIMESTAMP(3)";
+    }
+
+    @Override
+    public String trueLiteral() {
+        return "TRUE";
+    }
+
+    @Override
+    public String falseLiteral() {
+        return "FALSE";
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    @Override
+    public String insertFromStage(String table, Stage stage, List<String> keyColumns, List<String> updateColumns,
+            Map<String, String> computed, boolean upsert, String where) {
+        List<String> cols = new ArrayList<>(stage.columns());
+        List<String> select = new ArrayList<>();
+        for (String c : stage.columns()) {
+            select.add(stageRead("s", c, stage.kindOf(c)));
+        }
+        cols.addAll(computed.keySet());
+        select.addAll(computed.values());
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append(" (")
+                .append(quoteAll(cols)).append(") SELECT ").append(String.join(", ", select)).append(" FROM ")
+                .append(quote(stage.name())).append(" s");
+        if (where != null) {
+            sql.append(" WHERE ").append(where);
+        }
+        if (!keyColumns.isEmpty()) {
+            List<String> assignments = new ArrayList<>();
+            if (upsert && !updateColumns.isEmpty()) {
+                List<String> set = new ArrayList<>(updateColumns);
+                set.addAll(computed.keySet());
+                for (String c : set) {
+                    assignments.add(quote(c) + " = VALUES(" + quote(c) + ")");
+                }
+            } else {
+                // "do nothing": re-assign the key to itself
+                assignments.add(quote(keyColumns.get(0)) + " = " + quote(keyColumns.get(0)));
+            }
+            sql.append(" ON DUPLICATE KEY UPDATE ").append(String.join(", ", assignments));
+        }
+        return sql.toString();
+    }
+
+    @Override
+    public String updateFromStage(String table, Stage stage, List<String> keyColumns, List<String> setColumns,
+            Map<String, String> computed, String where) {
+        List<String> assignments = new ArrayList<>();
+        for (String c : setColumns) {
+            assignments.add("t." + quote(c) + " = " + stageRead("s", c, stage.kindOf(c)));
+        }
+        computed.forEach((c, expr) -> assignments.add("t." + quote(c) + " = " + expr));
+        return "UPDATE " + quote(table) + " t JOIN " + quote(stage.name()) + " s ON "
+                + keyJoin("t", "s", stage, keyColumns) + " SET " + String.join(", ", assignments)
+                + (where == null ? "" : " WHERE " + where);
+    }
+
+    @Override
+    public String deleteFromStage(String table, Stage stage, List<String> keyColumns, String where) {
+        return "DELETE t FROM " + quote(table) + " t JOIN " + quote(stage.name()) + " s ON "
+                + keyJoin("t", "s", stage, keyColumns) + (where == null ? "" : " WHERE " + where);
+    }
+
+    @Override
+    public String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo,
+            String isCurrent) {
+        return "UPDATE " + quote(history) + " h JOIN (SELECT " + quoteAll(keyColumns) + ", MIN(" + quote(SRC_TS)
+                + ") AS ts FROM " + quote(stage.name()) + " WHERE " + quote(VERSION) + " GROUP BY "
+                + quoteAll(keyColumns) + ") v ON " + keyJoin("h", "v", stage, keyColumns) + " SET h." + quote(validTo)
+                + " = v.ts, h." + quote(isCurrent) + " = FALSE WHERE h." + quote(isCurrent);
+    }
+
+    @Override
+    public String currentHistory(String history, Stage stage, List<String> keyColumns, String isCurrent,
+            String hash, String topic, String partition, String offset) {
+        List<String> keys = new ArrayList<>();
+        for (String k : keyColumns) {
+            keys.add("CAST(h." + quote(k) + " AS CHAR)");
+        }
+        return "SELECT " + String.join(", ", keys) + ", h." + quote(hash) + ", h." + quote(topic) + ", h."
+                + quote(partition) + ", h." + quote(offset) + " FROM " + quote(history) + " h WHERE h."
+                + quote(isCurrent) + " AND EXISTS (SELECT 1 FROM " + quote(stage.name()) + " s WHERE "
+                + keyJoin("h", "s", stage, keyColumns) + ")";
+    }
+
+    @Override
+    public String insertIgnoring(String table, List<String> columns, String select, List<String> keyColumns) {
+        String k = quote(keyColumns.get(0));
+        return "INSERT INTO " + quote(table) + " (" + quoteAll(columns) + ") " + select
+                + " ON DUPLICATE KEY UPDATE " + k + " = " + k;
+    }
+
+    // ------------------------------------------------------------------ values
+
+    @Override
+    protected String booleanText(boolean b) {
+        return b ? "1" : "0";
+    }
+
+    @Override
+    protected String instantText(Instant instant) {
+        return DATETIME.format(instant);
+    }
+
+    @Override
+    protected String bytesText(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    @Override
+    public boolean isTransient(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLTransactionRollbackException) {
+                return true;
+            }
+            if (t instanceof SQLException s) {
+                if (TRANSIENT_CODES.contains(s.getErrorCode())) {
+                    return true;
+                }
+                String state = s.getSQLState();
+                if (state != null && (state.startsWith("08") || state.equals("40001") || state.equals("70100"))) {
+                    return true;
+                }
+            }
+        }
+        return causedByIo(e) && !isDataError(e);
+    }
+
+    @Override
+    public boolean isDataError(SQLException e) {
+        if (DATA_CODES.contains(e.getErrorCode())) {
+            return true;
+        }
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+}

@@ -1,0 +1,110 @@
+package io.crmconnect.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crmconnect.common.ConfigDocs;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+class JdbcSinkConfigTest {
+
+    private static Map<String, String> base() {
+        Map<String, String> props = new HashMap<>();
+        props.put("connector.class", JdbcSinkConnector.class.getName());
+        props.put("topics", "contacts");
+        props.put("connection.url", "jdbc:postgresql://127.0.0.1:1/none");
+        return props;
+    }
+
+    private static Map<String, List<String>> errors(Config config) {
+        return config.configValues().stream().filter(v -> !v.errorMessages().isEmpty())
+                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+    }
+
+    @Test
+    void crossFieldErrorsLandOnEveryKeyInvolvedAndSkipTheLiveCheck() {
+        Map<String, String> props = base();
+        props.put("pk.mode", "none");
+        props.put("insert.mode", "upsert");
+        Map<String, List<String>> errors = errors(new JdbcSinkConnector().validate(props));
+        assertThat(errors.get("insert.mode")).anyMatch(m -> m.contains("needs a primary key"));
+        assertThat(errors.get("pk.mode")).anyMatch(m -> m.contains("needs a primary key"));
+        assertThat(errors.get("delete.mode")).anyMatch(m -> m.contains("needs pk.mode=record_key"));
+        assertThat(errors).doesNotContainKey("connection.url"); // no live check while the config is wrong
+    }
+
+    @Test
+    void recordValueNeedsPkFieldsAndScd2NeedsAKey() {
+        Map<String, String> props = base();
+        props.put("pk.mode", "record_value");
+        props.put("delete.mode", "none");
+        props.put("history.scd2.enabled", "true");
+        props.put("insert.mode", "insert");
+        Map<String, List<String>> errors = errors(new JdbcSinkConnector().validate(props));
+        assertThat(errors.get("pk.fields")).anyMatch(m -> m.contains("pk.mode=record_value needs pk.fields"));
+        assertThat(errors.get("history.scd2.enabled")).anyMatch(m -> m.contains("insert.mode=upsert or update"));
+        assertThat(errors.get("insert.mode")).isNotEmpty();
+    }
+
+    @Test
+    void unreachableDatabaseIsReportedOnTheUrl() {
+        Map<String, String> props = base();
+        props.put("connection.timeout.ms", "1000");
+        Map<String, List<String>> errors = errors(new JdbcSinkConnector().validate(props));
+        assertThat(errors.get("connection.url")).singleElement().asString().startsWith("Cannot connect to");
+    }
+
+    @Test
+    void perKeyValidatorsNameTheKey() {
+        Map<String, String> props = base();
+        props.put("connection.url", "jdbc:oracle:thin:@x");
+        props.put("insert.mode", "merge");
+        Map<String, List<String>> errors = errors(new JdbcSinkConnector().validate(props));
+        assertThat(errors.get("connection.url")).anyMatch(m -> m.contains("jdbc:postgresql:"));
+        assertThat(errors.get("insert.mode")).anyMatch(m -> m.contains("upsert, insert, update"));
+    }
+
+    @Test
+    void enumsAreCaseInsensitiveAndTheTaskRefusesBrokenRules() {
+        Map<String, String> props = base();
+        props.put("insert.mode", "UPSERT");
+        props.put("pk.mode", "Record_Key");
+        JdbcSinkConfig config = new JdbcSinkConfig(props);
+        assertThat(config.insertMode()).isEqualTo(JdbcSinkConfig.InsertMode.UPSERT);
+        assertThat(config.pkMode()).isEqualTo(JdbcSinkConfig.PkMode.RECORD_KEY);
+        props.put("pk.mode", "kafka");
+        assertThatThrownBy(() -> new JdbcSinkConnector().start(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("delete.mode, pk.mode");
+    }
+
+    @Test
+    void everyKeyIsDocumentedGroupedAndValidatorsPrintReadably() {
+        for (ConfigDef.ConfigKey key : JdbcSinkConfig.CONFIG_DEF.configKeys().values()) {
+            assertThat(key.documentation).as(key.name).isNotBlank();
+            assertThat(key.group).as(key.name).isNotBlank();
+            assertThat(key.displayName).as(key.name).isNotBlank();
+            if (key.validator != null) {
+                assertThat(key.validator.toString()).as(key.name).doesNotContain("@");
+            }
+        }
+        assertThat(JdbcSinkConfig.CONFIG_DEF.configKeys().get("connection.password").type)
+                .isEqualTo(ConfigDef.Type.PASSWORD);
+        String docs = ConfigDocs.markdown("JDBC sink", JdbcSinkConfig.OVERVIEW, JdbcSinkConfig.CONFIG_DEF);
+        assertThat(docs).contains("## History", "### `history.scd2.enabled`", "upsert, insert, update");
+    }
+
+    @Test
+    void tableNamesComeFromTheFormat() {
+        Map<String, String> props = base();
+        props.put("table.name.format", "crm_${topic}");
+        assertThat(new JdbcSinkConfig(props).tableFor("hubspot.contacts-v1")).isEqualTo("crm_hubspot_contacts_v1");
+    }
+}
