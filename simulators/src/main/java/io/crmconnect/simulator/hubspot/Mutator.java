@@ -1,0 +1,159 @@
+package io.crmconnect.simulator.hubspot;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Applies creates, updates, deletes, merges and association changes at a set rate, in bursts that share one
+ * timestamp, so incremental readers see realistic churn. Deterministic for a given seed and call sequence.
+ */
+final class Mutator {
+    private final Store store;
+    private final Objects objects;
+    private final DataGenerator gen;
+    private ScheduledExecutorService exec;
+    final AtomicLong creates = new AtomicLong();
+    final AtomicLong updates = new AtomicLong();
+    final AtomicLong deletes = new AtomicLong();
+    final AtomicLong merges = new AtomicLong();
+    final AtomicLong associationChanges = new AtomicLong();
+    volatile double opsPerSecond;
+
+    Mutator(Store store, Objects objects, DataGenerator gen) {
+        this.store = store;
+        this.objects = objects;
+        this.gen = gen;
+    }
+
+    synchronized void start(double opsPerSecond) {
+        stop();
+        if (opsPerSecond <= 0) {
+            return;
+        }
+        this.opsPerSecond = opsPerSecond;
+        exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hubspot-sim-mutator");
+            t.setDaemon(true);
+            return t;
+        });
+        long periodMicros = 100_000; // 10 ticks per second, each applies a burst
+        double perTick = opsPerSecond / 10.0;
+        double[] carry = {0};
+        exec.scheduleAtFixedRate(() -> {
+            carry[0] += perTick;
+            int n = (int) carry[0];
+            carry[0] -= n;
+            try {
+                applyBurst(n);
+            } catch (RuntimeException e) {
+                // a conflicting random op (e.g. duplicate email) is skipped
+            }
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+    }
+
+    synchronized void stop() {
+        if (exec != null) {
+            exec.shutdownNow();
+            try {
+                exec.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exec = null;
+            opsPerSecond = 0;
+        }
+    }
+
+    boolean running() {
+        return exec != null;
+    }
+
+    /** Applies {@code n} random operations sharing one timestamp. */
+    void applyBurst(int n) {
+        if (n <= 0) {
+            return;
+        }
+        long now = store.clock.millis();
+        SplittableRandom rnd;
+        synchronized (gen) {
+            rnd = gen.random().split();
+        }
+        String[] types = {"contacts", "contacts", "companies", "deals"};
+        for (int i = 0; i < n; i++) {
+            ObjectType t = store.type(types[rnd.nextInt(types.length)]);
+            ObjectTable tab = store.table(t);
+            int op = rnd.nextInt(100);
+            try {
+                if (op < 30 || tab.live.isEmpty()) {
+                    Map<String, String> p;
+                    synchronized (gen) {
+                        p = t.name.equals("contacts") ? gen.contact((int) (store.idSeq.get() % 1_000_000))
+                                : t.name.equals("companies") ? gen.company((int) store.idSeq.get())
+                                : gen.deal((int) store.idSeq.get());
+                    }
+                    objects.createRecord(t, p, null, now, "API", true);
+                    creates.incrementAndGet();
+                } else if (op < 80) {
+                    Rec r = randomLive(tab, rnd);
+                    String prop = t.name.equals("contacts") ? "jobtitle" : t.name.equals("companies") ? "city"
+                            : "amount";
+                    String v = prop.equals("amount") ? Integer.toString(rnd.nextInt(100_000))
+                            : prop.equals("city") ? DataGenerator.CITIES[rnd.nextInt(DataGenerator.CITIES.length)]
+                            : DataGenerator.TITLES[rnd.nextInt(DataGenerator.TITLES.length)];
+                    objects.updateRecord(t, r, Map.of(prop, v), now, "API", true);
+                    updates.incrementAndGet();
+                } else if (op < 88) {
+                    Rec r = randomLive(tab, rnd);
+                    objects.archiveRecord(t, r.id, now);
+                    deletes.incrementAndGet();
+                } else if (op < 92 && tab.live.size() > 2) {
+                    Rec a = randomLive(tab, rnd);
+                    Rec b = randomLive(tab, rnd);
+                    if (a.id != b.id) {
+                        objects.mergeRecords(t, a.id, b.id, now);
+                        merges.incrementAndGet();
+                    }
+                } else {
+                    ObjectTable companies = store.table(store.type("companies"));
+                    ObjectTable contacts = store.table(store.type("contacts"));
+                    if (!companies.live.isEmpty() && !contacts.live.isEmpty()) {
+                        Rec c = randomLive(contacts, rnd);
+                        Rec co = randomLive(companies, rnd);
+                        if (rnd.nextBoolean()) {
+                            store.associations.add("0-1", c.id, "0-2", co.id, 279);
+                        } else {
+                            store.associations.remove("0-1", c.id, "0-2", co.id, null);
+                        }
+                        associationChanges.incrementAndGet();
+                    }
+                }
+            } catch (ApiException e) {
+                // skipped: conflicting random operation
+            }
+        }
+    }
+
+    private static Rec randomLive(ObjectTable tab, SplittableRandom rnd) {
+        Long first = tab.live.firstKey();
+        Long last = tab.live.lastKey();
+        long pick = first + (long) (rnd.nextDouble() * (last - first + 1));
+        Map.Entry<Long, Rec> e = tab.live.ceilingEntry(pick);
+        return e != null ? e.getValue() : tab.live.firstEntry().getValue();
+    }
+
+    Map<String, Object> stats() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("running", running());
+        m.put("opsPerSecond", opsPerSecond);
+        m.put("creates", creates.get());
+        m.put("updates", updates.get());
+        m.put("deletes", deletes.get());
+        m.put("merges", merges.get());
+        m.put("associationChanges", associationChanges.get());
+        return m;
+    }
+}

@@ -1,0 +1,29 @@
+package io.crmconnect.simulator.hubspot;
+
+import java.util.List;
+import java.util.Map;
+
+/** An immutable snapshot of one CRM record; writes replace the snapshot. */
+final class Rec {
+    /** One historical value of a property, newest first in {@link #history}. */
+    record Hist(String value, long timestamp, String sourceType, String sourceId) { }
+
+    final long id;
+    final Map<String, String> props;
+    final long createdAt;
+    final long updatedAt;
+    final boolean archived;
+    final long archivedAt;
+    final Map<String, List<Hist>> history;
+
+    Rec(long id, Map<String, String> props, long createdAt, long updatedAt, boolean archived, long archivedAt,
+            Map<String, List<Hist>> history) {
+        this.id = id;
+        this.props = props;
+        this.createdAt = createdAt;
+        this.updatedAt = updatedAt;
+        this.archived = archived;
+        this.archivedAt = archivedAt;
+        this.history = history;
+    }
+}
