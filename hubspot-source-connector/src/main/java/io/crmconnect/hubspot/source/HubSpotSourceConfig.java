@@ -1,0 +1,179 @@
+package io.crmconnect.hubspot.source;
+
+import io.crmconnect.hubspot.client.Tier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/** Configuration of the HubSpot source connector. */
+public final class HubSpotSourceConfig extends AbstractConfig {
+    public static final String BASE_URL = "hubspot.base.url";
+    public static final String ACCESS_TOKEN = "hubspot.access.token";
+    public static final String OAUTH_CLIENT_ID = "hubspot.oauth.client.id";
+    public static final String OAUTH_CLIENT_SECRET = "hubspot.oauth.client.secret";
+    public static final String OAUTH_REFRESH_TOKEN = "hubspot.oauth.refresh.token";
+    public static final String PORTAL_ID = "hubspot.portal.id";
+    public static final String TIER = "hubspot.tier";
+    public static final String DAILY_SHARE = "hubspot.daily.budget.share";
+    public static final String RETRY_BUDGET_MS = "hubspot.retry.budget.ms";
+    public static final String OBJECTS_INCLUDE = "objects.include";
+    public static final String OBJECTS_EXCLUDE = "objects.exclude";
+    public static final String PROPERTIES_EXCLUDE = "properties.exclude";
+    public static final String ASSOCIATIONS = "associations";
+    public static final String TOPIC_FORMAT = "topic.format";
+    public static final String NUMBER_MAPPING = "number.mapping";
+    public static final String DECIMAL_SCALE = "number.decimal.scale";
+    public static final String MULTICHECKBOX_MAPPING = "multicheckbox.mapping";
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final String INDEX_LAG_OVERLAP_MS = "search.index.lag.overlap.ms";
+    public static final String SEARCH_PAGE_SIZE = "search.page.size";
+    public static final String DELETES_INTERVAL_MS = "deletes.interval.ms";
+    public static final String ARCHIVED_EVENTS = "deletes.archived.event";
+    public static final String RECONCILE_INTERVAL_MS = "reconcile.interval.ms";
+    public static final String PROPERTIES_REFRESH_MS = "properties.refresh.interval.ms";
+    public static final String SNAPSHOT_INTERVAL_MS = "snapshot.interval.ms";
+    public static final String TASK_STREAMS = "task.streams";
+    public static final String TASK_COUNT = "task.count";
+
+    /** Every standard CRM object the connector reads by default. */
+    public static final List<String> STANDARD_OBJECTS = List.of("contacts", "companies", "deals", "tickets",
+            "line_items", "products", "calls", "emails", "meetings", "notes", "tasks");
+    /** Pseudo objects: owners, pipelines of deals and tickets, and every custom object from the schemas API. */
+    public static final List<String> META_OBJECTS = List.of("owners", "pipelines", "custom");
+
+    public static final ConfigDef CONFIG = new ConfigDef()
+            .define(BASE_URL, Type.STRING, "https://api.hubapi.com", Importance.LOW,
+                    "HubSpot API base URL (override for a proxy or the simulator).")
+            .define(ACCESS_TOKEN, Type.PASSWORD, null, Importance.HIGH,
+                    "Private-app access token (or service key). Either this or the three OAuth settings.")
+            .define(OAUTH_CLIENT_ID, Type.STRING, null, Importance.MEDIUM, "OAuth app client id.")
+            .define(OAUTH_CLIENT_SECRET, Type.PASSWORD, null, Importance.MEDIUM, "OAuth app client secret.")
+            .define(OAUTH_REFRESH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
+                    "OAuth refresh token; access tokens are refreshed automatically.")
+            .define(PORTAL_ID, Type.STRING, "", Importance.LOW,
+                    "HubSpot portal (account) id written to the hubspot.portal header.")
+            .define(TIER, Type.STRING, "starter", ConfigDef.ValidString.in("starter", "professional", "enterprise",
+                    "api_add_on"), Importance.HIGH,
+                    "Account tier, sets the burst budget: starter 100/10 s, professional and enterprise 190/10 s, "
+                            + "api_add_on 250/10 s. The budget is split evenly across tasks.")
+            .define(DAILY_SHARE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.01, 1.0), Importance.HIGH,
+                    "Largest share of the account's daily request quota this connector may use (0.4 = 40%), "
+                            + "split across tasks. Other integrations share the rest.")
+            .define(RETRY_BUDGET_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                    "How long one API call may be retried (5xx, 429, timeouts) before the task reports a "
+                            + "retriable error to Connect.")
+            .define(OBJECTS_INCLUDE, Type.LIST, "", Importance.HIGH,
+                    "Objects to read (empty = all standard objects, owners, pipelines and custom objects). "
+                            + "Standard: " + STANDARD_OBJECTS + "; also owners, pipelines, custom (every custom "
+                            + "object) or a custom object's name / objectTypeId.")
+            .define(OBJECTS_EXCLUDE, Type.LIST, "", Importance.MEDIUM, "Objects to skip.")
+            .define(PROPERTIES_EXCLUDE, Type.LIST, "", Importance.MEDIUM,
+                    "Properties to skip, as object.property (e.g. contacts.notes_last_contacted) or *.property.")
+            .define(ASSOCIATIONS, Type.LIST, "contacts:companies,deals:contacts,deals:companies,tickets:contacts",
+                    Importance.MEDIUM, "Association pairs from:to read as their own topics (v4, with labels). "
+                            + "Empty = none.")
+            .define(TOPIC_FORMAT, Type.STRING, "hubspot.${object}", Importance.MEDIUM,
+                    "Topic name; ${object} is the object name (contacts, owners, pipelines, "
+                            + "associations.contacts.companies, custom object name).")
+            .define(NUMBER_MAPPING, Type.STRING, "decimal", ConfigDef.ValidString.in("decimal", "double"),
+                    Importance.MEDIUM, "HubSpot number properties as Connect Decimal (exact, fixed scale) or double.")
+            .define(DECIMAL_SCALE, Type.INT, 6, ConfigDef.Range.between(0, 18), Importance.LOW,
+                    "Scale of Decimal number fields (values with more digits are rounded half-even).")
+            .define(MULTICHECKBOX_MAPPING, Type.STRING, "array", ConfigDef.ValidString.in("array", "string"),
+                    Importance.MEDIUM, "Multiple-checkbox properties as array<string> or the ';'-joined string.")
+            .define(POLL_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
+                    "How often each object is searched for changes once the initial load is done.")
+            .define(INDEX_LAG_OVERLAP_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Search index lag covered by re-reading this much of the past on every incremental pass "
+                            + "(records already sent are not sent again while the task runs). Tombstones are "
+                            + "delayed by the same amount so a lagging index cannot resurrect a deleted record.")
+            .define(SEARCH_PAGE_SIZE, Type.INT, 200, ConfigDef.Range.between(10, 200), Importance.LOW,
+                    "Search page size.")
+            .define(DELETES_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
+                    "How often the archived (deleted) records of each object are listed for tombstones.")
+            .define(ARCHIVED_EVENTS, Type.BOOLEAN, false, Importance.LOW,
+                    "Also send the archived record (archived=true) right before its tombstone.")
+            .define(RECONCILE_INTERVAL_MS, Type.LONG, 6 * 3_600_000L, ConfigDef.Range.atLeast(1_000),
+                    Importance.MEDIUM, "How often all ids of each object are compared with the previous id set, "
+                            + "catching deletes outside the 90-day recycle bin, GDPR deletes and merged-away ids.")
+            .define(PROPERTIES_REFRESH_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                    "How often property definitions are re-read; new properties become new optional fields.")
+            .define(SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                    "How often owners, pipelines and associations are re-read (changes only are sent).")
+            .defineInternal(TASK_STREAMS, Type.LIST, "", Importance.LOW)
+            .defineInternal(TASK_COUNT, Type.INT, 1, Importance.LOW);
+
+    public HubSpotSourceConfig(Map<String, String> props) {
+        super(CONFIG, props);
+        if (password(ACCESS_TOKEN) == null && (getString(OAUTH_CLIENT_ID) == null
+                || password(OAUTH_CLIENT_SECRET) == null || password(OAUTH_REFRESH_TOKEN) == null)) {
+            throw new ConfigException(ACCESS_TOKEN, "[hidden]",
+                    "Set hubspot.access.token, or all of hubspot.oauth.client.id, hubspot.oauth.client.secret and "
+                            + "hubspot.oauth.refresh.token");
+        }
+        if (!getString(TOPIC_FORMAT).contains("${object}")) {
+            throw new ConfigException(TOPIC_FORMAT, getString(TOPIC_FORMAT), "must contain ${object}");
+        }
+    }
+
+    String password(String key) {
+        Password p = getPassword(key);
+        return p == null || p.value() == null || p.value().isEmpty() ? null : p.value();
+    }
+
+    Tier tier() {
+        return Tier.parse(getString(TIER));
+    }
+
+    String topic(String object) {
+        return getString(TOPIC_FORMAT).replace("${object}", object);
+    }
+
+    boolean decimalNumbers() {
+        return "decimal".equals(getString(NUMBER_MAPPING).toLowerCase(Locale.ROOT));
+    }
+
+    boolean multiCheckboxArray() {
+        return "array".equals(getString(MULTICHECKBOX_MAPPING).toLowerCase(Locale.ROOT));
+    }
+
+    /** Association pairs from:to. */
+    List<String[]> associationPairs() {
+        List<String[]> out = new ArrayList<>();
+        for (String s : getList(ASSOCIATIONS)) {
+            String[] p = s.trim().split(":");
+            if (p.length != 2 || p[0].isBlank() || p[1].isBlank()) {
+                throw new ConfigException(ASSOCIATIONS, s, "each pair must be from:to, e.g. contacts:companies");
+            }
+            out.add(new String[] {p[0].trim(), p[1].trim()});
+        }
+        return out;
+    }
+
+    boolean propertyExcluded(String object, String property) {
+        for (String e : getList(PROPERTIES_EXCLUDE)) {
+            String t = e.trim();
+            if (t.equals(object + "." + property) || t.equals("*." + property)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an object (or pseudo object) is selected by the include/exclude lists. */
+    boolean selected(String object, String alias) {
+        List<String> inc = getList(OBJECTS_INCLUDE);
+        List<String> exc = getList(OBJECTS_EXCLUDE);
+        if (exc.contains(object) || (alias != null && exc.contains(alias))) {
+            return false;
+        }
+        return inc.isEmpty() || inc.contains(object) || (alias != null && inc.contains(alias));
+    }
+}

@@ -1,0 +1,300 @@
+package io.crmconnect.hubspot.source;
+
+import io.crmconnect.common.PluginVersion;
+import io.crmconnect.hubspot.client.HubSpotApiException;
+import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotException;
+import io.crmconnect.hubspot.client.ObjectSchema;
+import io.crmconnect.hubspot.client.RateBudget;
+import io.crmconnect.hubspot.client.Tier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HubSpot CRM → Kafka. Streams (objects, owners, pipelines, association pairs) are spread over {@code tasks.max}
+ * tasks; each task gets an equal share of the account's rate budget.
+ */
+public class HubSpotSourceConnector extends SourceConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(HubSpotSourceConnector.class);
+    private Map<String, String> props;
+    private List<String> streams;
+
+    @Override
+    public String version() {
+        return PluginVersion.of(getClass());
+    }
+
+    @Override
+    public ConfigDef config() {
+        return HubSpotSourceConfig.CONFIG;
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return HubSpotSourceTask.class;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = new HashMap<>(props);
+        HubSpotSourceConfig config = new HubSpotSourceConfig(props);
+        List<ObjectSchema> custom = List.of();
+        if (wantsCustom(config)) {
+            try (HubSpotClient c = client(config, new RateBudget(config.tier(), config.getDouble(
+                    HubSpotSourceConfig.DAILY_SHARE), 1.0), Duration.ofSeconds(30))) {
+                custom = c.schemas();
+            } catch (HubSpotException e) {
+                if (!config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE).isEmpty()) {
+                    throw new ConnectException("HubSpot custom object schemas could not be read: " + e.getMessage(),
+                            e);
+                }
+                LOG.warn("HubSpot custom object schemas could not be read ({}); reading standard objects only",
+                        e.getMessage());
+            }
+        }
+        streams = streams(config, custom);
+        LOG.info("HubSpot source: {} streams {}", streams.size(), streams);
+    }
+
+    private static boolean wantsCustom(HubSpotSourceConfig config) {
+        for (String inc : config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE)) {
+            if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc) && !inc.equals("owners")
+                    && !inc.equals("pipelines")) {
+                return true;
+            }
+        }
+        return config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE).isEmpty() && config.selected("custom", null);
+    }
+
+    /** The stream ids of a configuration: object:&lt;type&gt;:&lt;name&gt;, owners, pipelines, assoc:&lt;from&gt;:&lt;to&gt;. */
+    static List<String> streams(HubSpotSourceConfig config, List<ObjectSchema> custom) {
+        List<String> out = new ArrayList<>();
+        Set<String> objects = new LinkedHashSet<>();
+        for (String o : HubSpotSourceConfig.STANDARD_OBJECTS) {
+            if (config.selected(o, null)) {
+                out.add("object:" + o + ":" + o);
+                objects.add(o);
+            }
+        }
+        for (ObjectSchema s : custom) {
+            if (!s.archived() && (config.selected(s.name(), s.objectTypeId()) || (config.selected("custom", null)
+                    && config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE).contains("custom")))) {
+                out.add("object:" + s.objectTypeId() + ":" + s.name());
+                objects.add(s.name());
+            }
+        }
+        if (config.selected("owners", null)) {
+            out.add("owners");
+        }
+        if (config.selected("pipelines", null)) {
+            out.add("pipelines");
+        }
+        for (String[] pair : config.associationPairs()) {
+            if (objects.contains(pair[0]) && objects.contains(pair[1])) {
+                out.add("assoc:" + pair[0] + ":" + pair[1]);
+            }
+        }
+        return out;
+    }
+
+    static Stream stream(String id, HubSpotSourceConfig config, HubSpotClient client, SourceMetrics metrics) {
+        String[] p = id.split(":");
+        switch (p[0]) {
+            case "object":
+                return new ObjectStream(config, client, p[1], p[2], metrics);
+            case "owners":
+                return new SnapshotStream.Owners(config, client, metrics);
+            case "pipelines": {
+                List<String> types = new ArrayList<>();
+                if (config.selected("deals", null)) {
+                    types.add("deals");
+                }
+                if (config.selected("tickets", null)) {
+                    types.add("tickets");
+                }
+                if (types.isEmpty()) {
+                    types.add("deals");
+                }
+                return new SnapshotStream.Pipelines(config, client, metrics, types);
+            }
+            case "assoc":
+                return new SnapshotStream.AssociationPair(config, client, metrics, p[1], p[2]);
+            default:
+                throw new ConfigException(HubSpotSourceConfig.TASK_STREAMS, id, "unknown stream");
+        }
+    }
+
+    static HubSpotClient client(HubSpotSourceConfig config, RateBudget budget, Duration retryBudget) {
+        HubSpotClient.Builder b = HubSpotClient.builder().baseUrl(config.getString(HubSpotSourceConfig.BASE_URL))
+                .rateBudget(budget).backoff(HubSpotSourceTask.backoff(retryBudget));
+        String token = config.password(HubSpotSourceConfig.ACCESS_TOKEN);
+        if (token != null) {
+            b.accessToken(token);
+        } else {
+            b.oauth(config.getString(HubSpotSourceConfig.OAUTH_CLIENT_ID),
+                    config.password(HubSpotSourceConfig.OAUTH_CLIENT_SECRET),
+                    config.password(HubSpotSourceConfig.OAUTH_REFRESH_TOKEN));
+        }
+        return b.build();
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        int n = Math.max(1, Math.min(maxTasks, streams.size()));
+        List<List<String>> groups = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = 0; i < streams.size(); i++) {
+            groups.get(i % n).add(streams.get(i));
+        }
+        List<Map<String, String>> out = new ArrayList<>();
+        for (List<String> g : groups) {
+            Map<String, String> m = new HashMap<>(props);
+            m.put(HubSpotSourceConfig.TASK_STREAMS, String.join(",", g));
+            m.put(HubSpotSourceConfig.TASK_COUNT, Integer.toString(n));
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    /**
+     * Static checks, then bounded live checks (at most one call per selected object, short retry budget): the token
+     * (on {@code hubspot.access.token}), missing scopes and unknown objects (on {@code objects.include}).
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        Map<String, ConfigValue> byName = new HashMap<>();
+        for (ConfigValue v : result.configValues()) {
+            byName.put(v.name(), v);
+        }
+        for (ConfigValue v : result.configValues()) {
+            if (!v.errorMessages().isEmpty()) {
+                return result;
+            }
+        }
+        HubSpotSourceConfig config;
+        try {
+            config = new HubSpotSourceConfig(connectorConfigs);
+        } catch (ConfigException e) {
+            byName.get(HubSpotSourceConfig.ACCESS_TOKEN).addErrorMessage(e.getMessage());
+            return result;
+        }
+        String authKey = config.password(HubSpotSourceConfig.ACCESS_TOKEN) != null ? HubSpotSourceConfig.ACCESS_TOKEN
+                : HubSpotSourceConfig.OAUTH_REFRESH_TOKEN;
+        try (HubSpotClient c = client(config, new RateBudget(Tier.STARTER, 1.0, 1.0), Duration.ofSeconds(10))) {
+            List<String> toCheck = new ArrayList<>();
+            List<String> include = config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE);
+            Set<String> customNames = new LinkedHashSet<>();
+            for (String inc : include) {
+                if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc) && !HubSpotSourceConfig.META_OBJECTS
+                        .contains(inc)) {
+                    customNames.add(inc);
+                }
+            }
+            for (String o : HubSpotSourceConfig.STANDARD_OBJECTS) {
+                if (config.selected(o, null)) {
+                    toCheck.add(o);
+                }
+            }
+            // the token first: one call; a 401 makes every other check pointless
+            try {
+                c.list(toCheck.isEmpty() ? "contacts" : toCheck.get(0), List.of(), null, null, 1, false);
+            } catch (HubSpotApiException e) {
+                if (e.isAuthentication()) {
+                    byName.get(authKey).addErrorMessage("HubSpot rejected the credentials (HTTP 401 "
+                            + e.category() + "); check the token or OAuth settings");
+                    return result;
+                }
+            }
+            ConfigValue objectsKey = byName.get(HubSpotSourceConfig.OBJECTS_INCLUDE);
+            for (String o : toCheck) {
+                checkObject(c, o, o, objectsKey, include.contains(o));
+            }
+            if (!customNames.isEmpty()) {
+                Map<String, String> known = new HashMap<>();
+                try {
+                    for (ObjectSchema s : c.schemas()) {
+                        known.put(s.name(), s.objectTypeId());
+                        known.put(s.objectTypeId(), s.objectTypeId());
+                        if (s.fullyQualifiedName() != null) {
+                            known.put(s.fullyQualifiedName(), s.objectTypeId());
+                        }
+                    }
+                } catch (HubSpotApiException e) {
+                    objectsKey.addErrorMessage("Custom objects " + customNames + " cannot be checked: "
+                            + e.getMessage());
+                }
+                for (String name : customNames) {
+                    if (!known.containsKey(name)) {
+                        objectsKey.addErrorMessage("Unknown object '" + name + "': not a standard object and no "
+                                + "custom object schema has this name or objectTypeId");
+                    } else {
+                        checkObject(c, known.get(name), name, objectsKey, true);
+                    }
+                }
+            }
+        } catch (HubSpotException e) {
+            byName.get(HubSpotSourceConfig.BASE_URL).addErrorMessage("HubSpot could not be reached: "
+                    + e.getMessage());
+        }
+        return result;
+    }
+
+    private static void checkObject(HubSpotClient c, String type, String name, ConfigValue key, boolean explicit) {
+        try {
+            c.list(type, List.of(), null, null, 1, false);
+        } catch (HubSpotApiException e) {
+            if (e.isMissingScopes()) {
+                key.addErrorMessage("The app lacks a scope needed to read '" + name + "' (HTTP 403 MISSING_SCOPES): "
+                        + "grant it, or exclude the object with objects.exclude");
+            } else if (explicit || !e.isNotFound()) {
+                key.addErrorMessage("Object '" + name + "' cannot be read: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        // offsets are produced with the records they describe; with EOS they commit atomically with them
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    /** KIP-875: only well-formed offsets of our own streams are accepted (null = reset a partition). */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
+            Object stream = e.getKey() == null ? null : e.getKey().get("stream");
+            if (!(stream instanceof String) || e.getKey().size() != 1) {
+                throw new ConnectException("Unknown source partition " + e.getKey()
+                        + ": expected {\"stream\": \"<object>\"} or {\"stream\": \"<object>#deletes\"}");
+            }
+            Map<String, ?> off = e.getValue();
+            if (off == null) {
+                continue;
+            }
+            OffsetCodec.validate((String) stream, off);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,53 @@
+package io.crmconnect.hubspot.source;
+
+import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/** Validation of offsets written by users through the REST API (KIP-875). */
+final class OffsetCodec {
+    private OffsetCodec() {
+    }
+
+    static void validate(String stream, Map<String, ?> off) {
+        Object v = off.get("v");
+        if (!(v instanceof Number) || ((Number) v).intValue() != IncrementalCursor.VERSION) {
+            throw new ConnectException("Offset for " + stream + " needs \"v\": " + IncrementalCursor.VERSION);
+        }
+        if (stream.endsWith("#deletes")) {
+            requireLong(stream, off, "since");
+            return;
+        }
+        if (stream.equals("owners") || stream.equals("pipelines") || stream.startsWith("associations.")) {
+            return; // snapshots re-read everything; any versioned offset is fine
+        }
+        Object phase = off.get("phase");
+        if ("load".equals(phase)) {
+            Object after = off.get("after");
+            if (after != null && !(after instanceof String)) {
+                throw new ConnectException("Offset for " + stream + ": \"after\" must be a string cursor or null");
+            }
+            requireLong(stream, off, "loadStart");
+        } else if ("inc".equals(phase)) {
+            long since = requireLong(stream, off, "since");
+            if (since < 0 || since > System.currentTimeMillis() + 86_400_000L) {
+                throw new ConnectException("Offset for " + stream + ": \"since\" " + since
+                        + " is not a plausible epoch-millisecond time");
+            }
+            Object afterId = off.get("afterId");
+            if (afterId != null && !(afterId instanceof Number)) {
+                throw new ConnectException("Offset for " + stream + ": \"afterId\" must be a number");
+            }
+        } else {
+            throw new ConnectException("Offset for " + stream + ": \"phase\" must be \"load\" or \"inc\", got "
+                    + phase);
+        }
+    }
+
+    private static long requireLong(String stream, Map<String, ?> off, String key) {
+        Object x = off.get(key);
+        if (!(x instanceof Number)) {
+            throw new ConnectException("Offset for " + stream + " needs a numeric \"" + key + "\"");
+        }
+        return ((Number) x).longValue();
+    }
+}
