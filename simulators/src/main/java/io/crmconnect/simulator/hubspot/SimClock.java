@@ -10,10 +10,28 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SimClock {
     private final AtomicLong offsetMillis = new AtomicLong();
+    private volatile long frozenAt = Long.MIN_VALUE;
 
     /** Current simulated epoch milliseconds. */
     public long millis() {
-        return System.currentTimeMillis() + offsetMillis.get();
+        long f = frozenAt;
+        return (f != Long.MIN_VALUE ? f : System.currentTimeMillis()) + offsetMillis.get();
+    }
+
+    /** Stops simulated time (only {@link #advance(Duration)} moves it) — for deterministic rate-limit tests. */
+    public synchronized void freeze() {
+        if (frozenAt == Long.MIN_VALUE) {
+            frozenAt = System.currentTimeMillis();
+        }
+    }
+
+    /** Lets simulated time run with the wall clock again (keeping the time advanced while frozen). */
+    public synchronized void unfreeze() {
+        long f = frozenAt;
+        if (f != Long.MIN_VALUE) {
+            offsetMillis.addAndGet(f - System.currentTimeMillis());
+            frozenAt = Long.MIN_VALUE;
+        }
     }
 
     public Instant now() {
@@ -33,6 +51,7 @@ public final class SimClock {
     }
 
     void reset() {
+        frozenAt = Long.MIN_VALUE;
         offsetMillis.set(0);
     }
 }
