@@ -276,19 +276,17 @@ public final class HubSpotClient implements Closeable {
                 }
             }
         }
+        // The published contract types sorts as strings: "property" (ascending) or "-property" (descending).
+        ArrayNode sorts = body.putArray("sorts");
         if (r.sortProperty() != null) {
-            ObjectNode s = body.putArray("sorts").addObject();
-            s.put("propertyName", r.sortProperty());
-            s.put("direction", r.ascending() ? "ASCENDING" : "DESCENDING");
+            sorts.add(r.ascending() ? r.sortProperty() : "-" + r.sortProperty());
         }
-        if (r.properties() != null && !r.properties().isEmpty()) {
-            ArrayNode ps = body.putArray("properties");
+        ArrayNode ps = body.putArray("properties");
+        if (r.properties() != null) {
             r.properties().forEach(ps::add);
         }
         body.put("limit", r.limit());
-        if (r.after() != null) {
-            body.put("after", r.after());
-        }
+        body.put("after", r.after() == null ? "0" : r.after());
         JsonNode n = send(new Request.Builder().url(url("crm/v3/objects/" + objectType + "/search").build())
                 .post(json(body)), true, "search " + objectType);
         String next = n.path("paging").path("next").path("after").asText(null);
@@ -349,7 +347,15 @@ public final class HubSpotClient implements Closeable {
     private BatchResult batchWrite(String objectType, String op, List<? extends JsonNode> inputs) {
         ObjectNode body = MAPPER.createObjectNode();
         ArrayNode arr = body.putArray("inputs");
-        inputs.forEach(arr::add);
+        for (JsonNode in : inputs) {
+            if ("create".equals(op) && in.isObject() && !in.has("associations")) {
+                ObjectNode copy = ((ObjectNode) in).deepCopy();
+                copy.putArray("associations"); // required by the contract, may be empty
+                arr.add(copy);
+            } else {
+                arr.add(in);
+            }
+        }
         return parseBatch(send(new Request.Builder().url(url("crm/v3/objects/" + objectType + "/batch/" + op).build())
                 .post(json(body)), false, "batch " + op + " " + objectType));
     }
@@ -444,6 +450,73 @@ public final class HubSpotClient implements Closeable {
             out.add(new AssociationType(t.path("category").asText(), t.path("typeId").asInt(), label));
         }
         return out;
+    }
+
+    /**
+     * {@code POST /crm/v4/associations/{from}/{to}/batch/create} (≤2,000 inputs): links each from/to pair with the
+     * given association types (labels). Each input: {@code [fromId, toId, category, typeId]} as an
+     * {@link AssociationInput}.
+     */
+    public void createAssociations(String fromType, String toType, List<AssociationInput> inputs) {
+        ObjectNode body = MAPPER.createObjectNode();
+        ArrayNode arr = body.putArray("inputs");
+        for (AssociationInput in : inputs) {
+            ObjectNode n = arr.addObject();
+            n.putObject("from").put("id", in.fromId());
+            n.putObject("to").put("id", in.toId());
+            ArrayNode types = n.putArray("types");
+            for (AssociationType t : in.types()) {
+                types.addObject().put("associationCategory", t.category()).put("associationTypeId", t.typeId());
+            }
+        }
+        send(new Request.Builder().url(url("crm/v4/associations/" + fromType + "/" + toType + "/batch/create")
+                .build()).post(json(body)), false, "create associations " + fromType + "->" + toType);
+    }
+
+    /** One association to create: from id, to id and the types (labels) to set. */
+    public record AssociationInput(String fromId, String toId, List<AssociationType> types) {
+    }
+
+    /** {@code POST /crm/v4/associations/{from}/{to}/batch/archive}: removes every association between the pairs. */
+    public void archiveAssociations(String fromType, String toType, List<String[]> fromToPairs) {
+        ObjectNode body = MAPPER.createObjectNode();
+        ArrayNode arr = body.putArray("inputs");
+        for (String[] p : fromToPairs) {
+            ObjectNode n = arr.addObject();
+            n.putObject("from").put("id", p[0]);
+            n.putArray("to").addObject().put("id", p[1]);
+        }
+        send(new Request.Builder().url(url("crm/v4/associations/" + fromType + "/" + toType + "/batch/archive")
+                .build()).post(json(body)), false, "archive associations " + fromType + "->" + toType);
+    }
+
+    /** {@code POST /crm/v4/associations/{from}/{to}/labels}: creates a USER_DEFINED label; returns its type id. */
+    public int createAssociationLabel(String fromType, String toType, String label, String name) {
+        ObjectNode body = MAPPER.createObjectNode().put("label", label).put("name", name);
+        JsonNode n = send(new Request.Builder().url(url("crm/v4/associations/" + fromType + "/" + toType + "/labels")
+                .build()).post(json(body)), false, "create association label");
+        for (JsonNode r : n.path("results")) {
+            if (label.equals(r.path("label").asText())) {
+                return r.path("typeId").asInt();
+            }
+        }
+        return n.path("results").path(0).path("typeId").asInt();
+    }
+
+    /** {@code POST /crm/v3/objects/{type}/merge}: merges {@code idToMerge} into {@code primaryId}; returns the survivor. */
+    public CrmObject merge(String objectType, String primaryId, String idToMerge) {
+        ObjectNode body = MAPPER.createObjectNode().put("primaryObjectId", primaryId).put("objectIdToMerge", idToMerge);
+        return parseObject(send(new Request.Builder().url(url("crm/v3/objects/" + objectType + "/merge").build())
+                .post(json(body)), false, "merge " + objectType));
+    }
+
+    /** {@code POST /crm/v3/properties/{type}}: creates a property (e.g. type string / fieldType text). */
+    public PropertyDefinition createProperty(String objectType, String name, String label, String type,
+            String fieldType, String groupName) {
+        ObjectNode body = MAPPER.createObjectNode().put("name", name).put("label", label).put("type", type)
+                .put("fieldType", fieldType).put("groupName", groupName);
+        return parseProperty(send(new Request.Builder().url(url("crm/v3/properties/" + objectType).build())
+                .post(json(body)), false, "create property " + objectType));
     }
 
     /** {@code GET /crm/v3/pipelines/{type}}: all pipelines with their stages. */
