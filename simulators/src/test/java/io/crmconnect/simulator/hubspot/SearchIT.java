@@ -1,0 +1,228 @@
+package io.crmconnect.simulator.hubspot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Search semantics: operators, sorting, paging, the 10,000-result cap, indexing lag, archived records. */
+class SearchIT {
+    static HubSpotSimulator sim;
+    static SimClient c;
+
+    @BeforeAll
+    static void start() {
+        sim = HubSpotSimulator.builder().seed(11).contacts(10_050).companies(20).rateLimits(false)
+                .propertyHistory(false).start();
+        c = new SimClient(sim);
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    @AfterEach
+    void contractHolds() {
+        assertThat(c.violations()).isEmpty();
+        sim.setIndexLag(Duration.ZERO);
+    }
+
+    static Map<String, Object> filter(String prop, String op, Object value) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("propertyName", prop);
+        f.put("operator", op);
+        if (value instanceof List<?> l) {
+            f.put("values", l);
+        } else if (value != null) {
+            f.put("value", value);
+        }
+        return f;
+    }
+
+    static Map<String, Object> between(String prop, String lo, String hi) {
+        Map<String, Object> f = filter(prop, "BETWEEN", lo);
+        f.put("highValue", hi);
+        return f;
+    }
+
+    static Map<String, Object> body(List<List<Map<String, Object>>> groups, Object sorts, int limit, String after,
+            List<String> props) {
+        List<Map<String, Object>> fgs = new ArrayList<>();
+        for (List<Map<String, Object>> g : groups) {
+            fgs.add(Map.of("filters", g));
+        }
+        Map<String, Object> b = new java.util.LinkedHashMap<>();
+        b.put("filterGroups", fgs);
+        b.put("sorts", sorts == null ? List.of() : sorts);
+        b.put("limit", limit);
+        b.put("after", after == null ? "0" : after);
+        b.put("properties", props);
+        return b;
+    }
+
+    long countWhere(java.util.function.Predicate<Map<String, String>> p) {
+        return sim.ids("contacts").stream().map(id -> sim.record("contacts", id)).filter(p).count();
+    }
+
+    @Test
+    void operatorsMatchTheStoredData() {
+        String id = sim.ids("contacts").get(17);
+        Map<String, String> rec = sim.record("contacts", id);
+        JsonNode eq = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("email", "EQ",
+                rec.get("email").toUpperCase(java.util.Locale.ROOT)))), null, 10, null, List.of("email"))).json();
+        assertThat(eq.get("total").asInt()).isEqualTo(1);
+        assertThat(eq.get("results").get(0).get("id").asText()).isEqualTo(id);
+
+        JsonNode in = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("city", "IN",
+                List.of("dublin", "tokyo")))), null, 1, null, List.of("city"))).json();
+        assertThat(in.get("total").asLong()).isEqualTo(countWhere(r -> "Dublin".equals(r.get("city"))
+                || "Tokyo".equals(r.get("city"))));
+
+        JsonNode between = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(
+                between("annualrevenue", "1000000", "2000000"))), null, 1, null, List.of())).json();
+        assertThat(between.get("total").asLong()).isEqualTo(countWhere(r -> r.get("annualrevenue") != null
+                && new BigDecimal(r.get("annualrevenue")).compareTo(new BigDecimal(1_000_000)) >= 0
+                && new BigDecimal(r.get("annualrevenue")).compareTo(new BigDecimal(2_000_000)) <= 0));
+
+        JsonNode has = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("mobilephone",
+                "HAS_PROPERTY", null))), null, 1, null, List.of())).json();
+        JsonNode hasNot = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("mobilephone",
+                "NOT_HAS_PROPERTY", null))), null, 1, null, List.of())).json();
+        assertThat(has.get("total").asLong()).isEqualTo(countWhere(r -> r.get("mobilephone") != null));
+        assertThat(has.get("total").asLong() + hasNot.get("total").asLong()).isEqualTo(sim.ids("contacts").size());
+
+        String domain = rec.get("email").substring(rec.get("email").indexOf('@') + 1).split("\\.")[0]
+                .toLowerCase(java.util.Locale.ROOT);
+        JsonNode token = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("email",
+                "CONTAINS_TOKEN", "*@" + domain + "*"))), null, 1, null, List.of())).json();
+        assertThat(token.get("total").asLong()).isEqualTo(countWhere(r -> r.get("email").toLowerCase(
+                java.util.Locale.ROOT).contains("@" + domain)));
+
+        // OR across groups, AND inside a group; enumeration EQ is case-sensitive
+        JsonNode or = c.post("/crm/v3/objects/contacts/search", body(List.of(
+                List.of(filter("lifecyclestage", "EQ", "customer"), filter("city", "EQ", "Berlin")),
+                List.of(filter("lifecyclestage", "EQ", "lead"))), null, 1, null, List.of())).json();
+        assertThat(or.get("total").asLong()).isEqualTo(countWhere(r -> "customer".equals(r.get("lifecyclestage"))
+                && "Berlin".equals(r.get("city")) || "lead".equals(r.get("lifecyclestage"))));
+        JsonNode wrongCase = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("lifecyclestage",
+                "EQ", "Lead"))), null, 1, null, List.of())).json();
+        assertThat(wrongCase.get("total").asInt()).isZero();
+    }
+
+    @Test
+    void sortsAndPagesWithIntegerAfter() {
+        Map<String, Object> b = body(List.of(List.of(filter("annualrevenue", "GT", "4000000"))),
+                List.of(Map.of("propertyName", "annualrevenue", "direction", "DESCENDING")), 200, null,
+                List.of("annualrevenue"));
+        JsonNode first = c.post("/crm/v3/objects/contacts/search", b).json();
+        BigDecimal prev = null;
+        for (JsonNode r : first.get("results")) {
+            BigDecimal v = new BigDecimal(r.get("properties").get("annualrevenue").asText());
+            if (prev != null) {
+                assertThat(v).isLessThanOrEqualTo(prev);
+            }
+            prev = v;
+        }
+        assertThat(first.get("paging").get("next").get("after").asText()).isEqualTo("200");
+        assertThat(c.post("/crm/v3/objects/contacts/search", body(List.of(), null, 201, null, List.of())).status())
+                .isEqualTo(400);
+        assertThat(c.post("/crm/v3/objects/contacts/search", body(List.of(), List.of(
+                Map.of("propertyName", "email", "direction", "ASCENDING"),
+                Map.of("propertyName", "city", "direction", "ASCENDING")), 10, null, List.of())).status())
+                .as("one sort only").isEqualTo(400);
+    }
+
+    @Test
+    void invalidFiltersAreValidationErrors() {
+        SimClient.Res unknown = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("nope", "EQ",
+                "x"))), null, 10, null, List.of()));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("category").asText()).isEqualTo("VALIDATION_ERROR");
+        List<Map<String, Object>> seven = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            seven.add(filter("city", "EQ", "x" + i));
+        }
+        assertThat(c.post("/crm/v3/objects/contacts/search", body(List.of(seven), null, 10, null, List.of()))
+                .status()).as("> 6 filters in a group").isEqualTo(400);
+        List<List<Map<String, Object>>> sixGroups = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sixGroups.add(List.of(filter("city", "EQ", "x" + i)));
+        }
+        assertThat(c.post("/crm/v3/objects/contacts/search", body(sixGroups, null, 10, null, List.of())).status())
+                .as("> 5 groups").isEqualTo(400);
+        List<List<Map<String, Object>>> nineteen = new ArrayList<>();
+        for (int g = 0; g < 4; g++) {
+            List<Map<String, Object>> fs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                fs.add(filter("city", "NEQ", "x" + g + i));
+            }
+            nineteen.add(fs);
+        }
+        assertThat(c.post("/crm/v3/objects/contacts/search", body(nineteen, null, 10, null, List.of())).status())
+                .as("> 18 filters in total").isEqualTo(400);
+        assertThat(c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("annualrevenue", "GT",
+                "lots"))), null, 10, null, List.of())).status()).isEqualTo(400);
+    }
+
+    @Test
+    void pagingPastTenThousandResultsIsA400() {
+        Map<String, Object> b = body(List.of(), null, 200, "9800", List.of());
+        SimClient.Res last = c.post("/crm/v3/objects/contacts/search", b);
+        assertThat(last.status()).isEqualTo(200);
+        assertThat(last.json().get("total").asInt()).isEqualTo(sim.ids("contacts").size()).isGreaterThan(10_000);
+        assertThat(last.json().get("results")).hasSize(200);
+        assertThat(last.json().get("paging").get("next").get("after").asText()).isEqualTo("10000");
+        SimClient.Res beyond = c.post("/crm/v3/objects/contacts/search", body(List.of(), null, 200, "10000",
+                List.of()));
+        assertThat(beyond.status()).isEqualTo(400);
+        assertThat(beyond.json().get("category").asText()).isEqualTo("VALIDATION_ERROR");
+        // the documented workaround: sort by hs_object_id and restart with a GT filter
+        String lastId = last.json().get("results").get(199).get("id").asText();
+        SimClient.Res restart = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(
+                filter("hs_object_id", "GT", lastId))), List.of(Map.of("propertyName", "hs_object_id", "direction",
+                "ASCENDING")), 200, null, List.of()));
+        assertThat(restart.json().get("total").asInt()).isEqualTo(sim.ids("contacts").size() - 10_000);
+    }
+
+    @Test
+    void writesBecomeSearchableOnlyAfterTheIndexingLag() {
+        sim.setIndexLag(Duration.ofSeconds(30));
+        SimClient.Res created = c.post("/crm/v3/objects/companies", Map.of("properties", Map.of("name",
+                "Lagging Corp")));
+        String id = created.json().get("id").asText();
+        Map<String, Object> q = body(List.of(List.of(filter("name", "EQ", "Lagging Corp"))), null, 10, null,
+                List.of("name"));
+        assertThat(c.post("/crm/v3/objects/companies/search", q).json().get("total").asInt()).isZero();
+        assertThat(c.get("/crm/v3/objects/companies/" + id).status()).as("reads are immediate").isEqualTo(200);
+        sim.clock().advance(Duration.ofSeconds(31));
+        JsonNode found = c.post("/crm/v3/objects/companies/search", q).json();
+        assertThat(found.get("total").asInt()).isEqualTo(1);
+
+        // an update is searched by its old values until indexed
+        c.patch("/crm/v3/objects/companies/" + id, Map.of("properties", Map.of("name", "Renamed Corp")));
+        assertThat(c.post("/crm/v3/objects/companies/search", q).json().get("total").asInt()).isEqualTo(1);
+        sim.clock().advance(Duration.ofSeconds(31));
+        assertThat(c.post("/crm/v3/objects/companies/search", q).json().get("total").asInt()).isZero();
+    }
+
+    @Test
+    void archivedRecordsNeverAppearInSearch() {
+        String id = sim.ids("companies").get(0);
+        String name = sim.record("companies", id).get("name");
+        Map<String, Object> q = body(List.of(List.of(filter("hs_object_id", "EQ", id))), null, 10, null,
+                List.of("name"));
+        assertThat(c.post("/crm/v3/objects/companies/search", q).json().get("total").asInt()).isEqualTo(1);
+        c.delete("/crm/v3/objects/companies/" + id);
+        assertThat(c.post("/crm/v3/objects/companies/search", q).json().get("total").asInt()).isZero();
+        assertThat(name).isNotNull();
+    }
+}
