@@ -1,0 +1,48 @@
+package io.crmconnect.hubspot.source;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.junit.jupiter.api.Test;
+
+class OffsetCodecTest {
+    @Test
+    void acceptsTheShapesTheConnectorWrites() {
+        assertThatCode(() -> OffsetCodec.validate("contacts", Map.of("v", 1, "phase", "inc", "since", 1_700_000_000_000L)))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> OffsetCodec.validate("contacts", Map.of("v", 1, "phase", "inc", "since", 5L, "afterId", 9L)))
+                .doesNotThrowAnyException();
+        Map<String, Object> load = new HashMap<>(Map.of("v", 1, "phase", "load", "loadStart", 5L));
+        load.put("after", null);
+        assertThatCode(() -> OffsetCodec.validate("deals", load)).doesNotThrowAnyException();
+        assertThatCode(() -> OffsetCodec.validate("deals#deletes", Map.of("v", 1, "since", 5L)))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void rejectsWrongVersionPhaseOrTypes() {
+        assertThatThrownBy(() -> OffsetCodec.validate("contacts", Map.of("v", 2, "phase", "inc", "since", 1L)))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("\"v\"");
+        assertThatThrownBy(() -> OffsetCodec.validate("contacts", Map.of("v", 1, "phase", "full", "since", 1L)))
+                .hasMessageContaining("phase");
+        assertThatThrownBy(() -> OffsetCodec.validate("contacts", Map.of("v", 1, "phase", "inc", "since", "x")))
+                .hasMessageContaining("since");
+        assertThatThrownBy(() -> OffsetCodec.validate("contacts", Map.of("v", 1, "phase", "inc",
+                "since", Long.MAX_VALUE))).hasMessageContaining("plausible");
+        assertThatThrownBy(() -> OffsetCodec.validate("contacts#deletes", Map.of("v", 1)))
+                .hasMessageContaining("since");
+    }
+
+    @Test
+    void theConnectorRejectsForeignPartitions() {
+        HubSpotSourceConnector c = new HubSpotSourceConnector();
+        assertThatThrownBy(() -> c.alterOffsets(Map.of(), Map.of(Map.of("table", "x"), Map.of("v", 1))))
+                .hasMessageContaining("Unknown source partition");
+        Map<Map<String, ?>, Map<String, ?>> reset = new HashMap<>();
+        reset.put(Map.of("stream", "contacts"), null);
+        assertThatCode(() -> c.alterOffsets(Map.of(), reset)).doesNotThrowAnyException();
+    }
+}
