@@ -1,0 +1,135 @@
+package io.crmconnect.simulator.hubspot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** HubSpot's limits by tier: rolling ten seconds per app, daily per account, 5 searches per second. */
+class RateLimitIT {
+    static HubSpotSimulator sim;
+    static SimClient c;
+
+    @BeforeAll
+    static void start() {
+        sim = HubSpotSimulator.builder().seed(3).contacts(20).tier(Tier.STARTER).start();
+        c = new SimClient(sim);
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    @BeforeEach
+    void freshWindow() {
+        sim.clock().freeze();
+        sim.clock().advance(Duration.ofSeconds(11)); // empties every window
+        sim.setTier(Tier.STARTER);
+        sim.setRateLimits(true);
+    }
+
+    @AfterEach
+    void contractHolds() {
+        sim.clock().unfreeze();
+        assertThat(c.violations()).isEmpty();
+    }
+
+    @Test
+    void tenSecondWindowByTierThen429WithPolicyName() {
+        long before = sim.rateLimited429Count();
+        for (int i = 1; i <= Tier.STARTER.burstPer10s; i++) {
+            SimClient.Res r = c.get("/crm/v3/objects/contacts?limit=1");
+            assertThat(r.status()).as("call " + i).isEqualTo(200);
+            assertThat(r.header("X-HubSpot-RateLimit-Max")).isEqualTo("100");
+            assertThat(r.header("X-HubSpot-RateLimit-Remaining")).isEqualTo(Integer.toString(100 - i));
+            assertThat(r.header("X-HubSpot-RateLimit-Interval-Milliseconds")).isEqualTo("10000");
+            assertThat(r.header("X-HubSpot-RateLimit-Daily")).isEqualTo("250000");
+        }
+        SimClient.Res limited = c.get("/crm/v3/objects/contacts?limit=1");
+        assertThat(limited.status()).isEqualTo(429);
+        JsonNode b = limited.json();
+        assertThat(b.get("policyName").asText()).isEqualTo("TEN_SECONDLY_ROLLING");
+        assertThat(b.get("errorType").asText()).isEqualTo("RATE_LIMIT");
+        assertThat(b.get("status").asText()).isEqualTo("error");
+        SimClient.Res again = c.get("/crm/v3/objects/contacts?limit=1");
+        assertThat(again.status()).isEqualTo(429);
+        assertThat(limited.header("Retry-After") == null).as("Retry-After is sometimes absent")
+                .isNotEqualTo(again.header("Retry-After") == null);
+        assertThat(sim.rateLimited429Count() - before).isEqualTo(2);
+
+        sim.clock().advance(Duration.ofSeconds(10));
+        assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void higherTiersAllowMore() {
+        sim.setTier(Tier.API_ADD_ON);
+        int ok = 0;
+        for (int i = 0; i < 260; i++) {
+            if (c.get("/crm/v3/objects/contacts?limit=1").status() == 200) {
+                ok++;
+            }
+        }
+        assertThat(ok).isEqualTo(250);
+    }
+
+    @Test
+    void searchHasItsOwnFivePerSecondLimitAndNoHeaders() {
+        Map<String, Object> body = Map.of("filterGroups", List.of(), "sorts", List.of(), "limit", 1, "after", "0",
+                "properties", List.of());
+        List<Integer> statuses = new ArrayList<>();
+        SimClient.Res first = null;
+        SimClient.Res limited = null;
+        for (int i = 0; i < 6; i++) {
+            SimClient.Res r = c.post("/crm/v3/objects/contacts/search", body);
+            statuses.add(r.status());
+            if (i == 0) {
+                first = r;
+            }
+            if (r.status() == 429) {
+                limited = r;
+            }
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 429);
+        assertThat(first.header("X-HubSpot-RateLimit-Max")).as("no rate-limit headers on search").isNull();
+        assertThat(limited.json().get("message").asText()).isEqualTo("You have reached your secondly limit.");
+        // search does not consume the ten-second window
+        assertThat(c.get("/crm/v3/objects/contacts?limit=1").header("X-HubSpot-RateLimit-Remaining"))
+                .isEqualTo("99");
+        sim.clock().advance(Duration.ofMillis(1001));
+        assertThat(c.post("/crm/v3/objects/contacts/search", body).status()).isEqualTo(200);
+    }
+
+    @Test
+    void dailyBudgetPerAccount() {
+        sim.setDailyUsed(Tier.STARTER.daily - 1);
+        SimClient.Res last = c.get("/crm/v3/objects/contacts?limit=1");
+        assertThat(last.status()).isEqualTo(200);
+        assertThat(last.header("X-HubSpot-RateLimit-Daily-Remaining")).isEqualTo("0");
+        SimClient.Res over = c.get("/crm/v3/objects/contacts?limit=1");
+        assertThat(over.status()).isEqualTo(429);
+        assertThat(over.json().get("policyName").asText()).isEqualTo("DAILY");
+        assertThat(over.json().get("message").asText()).isEqualTo("You have reached your daily limit.");
+        sim.clock().advance(Duration.ofDays(1));
+        assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).as("resets at midnight").isEqualTo(200);
+    }
+
+    @Test
+    void limitsOffNeverAnswer429() {
+        sim.setRateLimits(false);
+        long before = sim.rateLimited429Count();
+        for (int i = 0; i < 150; i++) {
+            assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).isEqualTo(200);
+        }
+        assertThat(sim.rateLimited429Count()).isEqualTo(before);
+    }
+}
