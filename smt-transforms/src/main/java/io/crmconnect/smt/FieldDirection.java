@@ -6,6 +6,7 @@ import io.crmconnect.smt.mapping.MappingDocument;
 import io.crmconnect.smt.mapping.ObjectSpec;
 import io.crmconnect.smt.util.SchemaCache;
 import io.crmconnect.smt.util.Schemas;
+import io.crmconnect.smt.util.Structs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,10 +109,15 @@ public abstract class FieldDirection<R extends ConnectRecord<R>> extends BaseTra
         }
         Bound b = bound.get(schema, Bound::new);
         Struct out = new Struct(b.output);
+        Object[] direct = Structs.values(out);
         for (int i = 0; i < b.in.length; i++) {
             Object v = struct.get(b.in[i]);
             if (v != null) {
-                out.put(b.out[i], v);
+                if (direct != null) {
+                    direct[b.out[i].index()] = v;
+                } else {
+                    out.put(b.out[i], v);
+                }
             }
         }
         return newRecord(record, b.output, out);

@@ -4,6 +4,7 @@ import io.crmconnect.smt.util.Errors;
 import io.crmconnect.smt.util.Hmac256;
 import io.crmconnect.smt.util.SchemaCache;
 import io.crmconnect.smt.util.Schemas;
+import io.crmconnect.smt.util.Structs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
@@ -193,10 +194,16 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
         Field[] in = b.in;
         Field[] outFields = b.out;
         boolean[] protectedField = b.protect;
+        Object[] direct = Structs.values(out);
         for (int i = 0; i < in.length; i++) {
             Object v = struct.get(in[i]);
             if (v != null) {
-                out.put(outFields[i], protectedField[i] ? protect(in[i].name(), v) : v);
+                Object w = protectedField[i] ? protect(in[i].name(), v) : v;
+                if (direct != null) {
+                    direct[i] = w;
+                } else {
+                    out.put(outFields[i], w);
+                }
             }
         }
         return newRecord(record, b.output, out);

@@ -1,10 +1,11 @@
 package io.crmconnect.smt;
 
-import io.crmconnect.smt.normalize.Normalizers;
+import io.crmconnect.common.normalize.Normalizers;
 import io.crmconnect.smt.util.Errors;
 import io.crmconnect.smt.util.FieldPath;
 import io.crmconnect.smt.util.SchemaCache;
 import io.crmconnect.smt.util.Schemas;
+import io.crmconnect.smt.util.Structs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -308,15 +309,24 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
         Struct out = new Struct(b.output);
         Field[] in = b.inFields;
         Field[] copy = b.copyFields;
+        Object[] direct = Structs.values(out);
         for (int i = 0; i < in.length; i++) {
             Object v = struct.get(in[i]);
             if (v != null) {
-                out.put(copy[i], v);
+                if (direct != null) {
+                    direct[copy[i].index()] = v;
+                } else {
+                    out.put(copy[i], v);
+                }
             }
         }
         for (int k = 0; k < keys.length; k++) {
             if (computed[k] != null) {
-                out.put(b.keyFields[k], computed[k]);
+                if (direct != null) {
+                    direct[b.keyFields[k].index()] = computed[k];
+                } else {
+                    out.put(b.keyFields[k], computed[k]);
+                }
             }
         }
         return newRecord(record, b.output, out);

@@ -1,6 +1,6 @@
 package io.crmconnect.smt.mapping;
 
-import io.crmconnect.smt.normalize.Normalizers;
+import io.crmconnect.common.normalize.Normalizers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -232,7 +232,10 @@ public abstract class Conversion {
                 if (d != Math.rint(d) || Double.isInfinite(d)) {
                     throw new Failure("has a fractional part and cannot become an integer");
                 }
-                l = integral(BigDecimal.valueOf(d));
+                if (d < -9.0e18 || d > 9.0e18) {
+                    throw new Failure("is not an integer in the int64 range");
+                }
+                l = (long) d;
             } else if (v instanceof Boolean b) {
                 l = b ? 1 : 0;
             } else if (v instanceof java.util.Date d) {
@@ -438,7 +441,7 @@ public abstract class Conversion {
             }
             return switch (mode) {
                 case CONNECT -> new java.util.Date(date.toEpochDay() * 86_400_000L);
-                case ISO -> date.toString();
+                case ISO -> io.crmconnect.smt.util.FastTime.isoDate(date.toEpochDay());
                 case EPOCH_DAYS -> (int) date.toEpochDay();
                 case PATTERN -> outFormat.format(date);
             };
@@ -534,7 +537,9 @@ public abstract class Conversion {
             return switch (mode) {
                 case CONNECT -> new java.util.Date(instant.toEpochMilli());
                 case EPOCH_MILLIS -> instant.toEpochMilli();
-                case ISO, PATTERN -> outFormat.format(instant);
+                case ISO -> outFormat == DateTimeFormatter.ISO_INSTANT
+                        ? io.crmconnect.smt.util.FastTime.isoInstant(instant.toEpochMilli()) : outFormat.format(instant);
+                case PATTERN -> outFormat.format(instant);
             };
         }
 
@@ -550,6 +555,13 @@ public abstract class Conversion {
                     }
                     case PATTERNS -> {
                         for (DateTimeFormatter f : parsers) {
+                            if (parsers.length > 1) {
+                                java.text.ParsePosition pos = new java.text.ParsePosition(0);
+                                if (f.parseUnresolved(t, pos) == null || pos.getErrorIndex() >= 0
+                                        || pos.getIndex() != t.length()) {
+                                    continue;
+                                }
+                            }
                             try {
                                 return fromParsed(f.parse(t));
                             } catch (DateTimeException e) {
@@ -636,27 +648,44 @@ public abstract class Conversion {
 
     /** ISO-8601 with offset or Z, or local date-time / date (a space instead of T is accepted) in {@code zone}. */
     static Instant parseIsoInstant(String t, ZoneId zone) {
+        Long fast = io.crmconnect.smt.util.FastTime.isoEpochMillis(t, zone);
+        if (fast != null) {
+            return Instant.ofEpochMilli(fast);
+        }
         ZoneId z = zone == null ? ZoneOffset.UTC : zone;
         String s = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
         try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            // try local forms
-        }
-        try {
-            return ZonedDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            // try local forms
-        }
-        try {
+            if (s.length() <= 10) {
+                return LocalDate.parse(s).atStartOfDay(z).toInstant();
+            }
+            if (s.indexOf('[') > 0) {
+                return ZonedDateTime.parse(s).toInstant();
+            }
+            if (hasOffset(s)) {
+                return OffsetDateTime.parse(s).toInstant();
+            }
             return LocalDateTime.parse(s).atZone(z).toInstant();
-        } catch (DateTimeParseException e) {
-            // try a date
-        }
-        try {
-            return LocalDate.parse(s).atStartOfDay(z).toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /** "...Z", "...+02:00", "...-0500" after the time part. */
+    private static boolean hasOffset(String s) {
+        char last = s.charAt(s.length() - 1);
+        if (last == 'Z' || last == 'z') {
+            return true;
+        }
+        int t = s.indexOf('T');
+        if (t < 0) {
+            return false;
+        }
+        for (int i = s.length() - 1; i > t; i--) {
+            char c = s.charAt(i);
+            if (c == '+' || c == '-') {
+                return true;
+            }
+        }
+        return false;
     }
 }

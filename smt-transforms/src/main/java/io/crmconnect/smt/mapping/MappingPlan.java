@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmconnect.smt.util.Errors;
 import io.crmconnect.smt.util.FieldPath;
 import io.crmconnect.smt.util.Schemas;
+import io.crmconnect.smt.util.Structs;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,6 +129,10 @@ public final class MappingPlan {
             if (f.constant() != null) {
                 kind = Kind.CONSTANT;
                 constant = convertAtConfigure(loc, "constant", conversion, f.constant());
+                if (conversion == null && !(constant == null || constant instanceof String || constant instanceof Long
+                        || constant instanceof Double || constant instanceof Boolean)) {
+                    constant = constant.toString();
+                }
             } else if (f.concat() != null) {
                 kind = Kind.CONCAT;
                 parts = new Object[f.concat().size()];
@@ -244,6 +249,13 @@ public final class MappingPlan {
         }
         throw Errors.field(transform, column.path(), "holds a " + value.getClass().getSimpleName()
                 + ", expected JSON text");
+    }
+
+    private static Object text(Object v) {
+        if (v == null || v instanceof String) {
+            return v;
+        }
+        return v instanceof BigDecimal bd ? bd.toPlainString() : v.toString();
     }
 
     private static Object navigateJson(Object parsed, FieldPath path, boolean schemaless) {
@@ -447,13 +459,15 @@ public final class MappingPlan {
                     int slot = op.jsonSlot;
                     FieldPath column = op.from;
                     FieldPath jp = op.jsonPath;
+                    boolean untyped = op.conversion == null;
                     readers[i] = (root, json) -> {
                         Object parsed = json[slot];
                         if (parsed == null) {
                             parsed = parseJsonColumn(column, FieldPath.get((Struct) root, chain));
                             json[slot] = parsed == null ? NULL_JSON : parsed;
                         }
-                        return parsed == NULL_JSON ? null : navigateJson(parsed, jp, false);
+                        Object v = parsed == NULL_JSON ? null : navigateJson(parsed, jp, false);
+                        return untyped ? text(v) : v;
                     };
                     leafSchemas[i] = op.conversion != null ? op.conversion.schema()
                             : op.required ? Schema.STRING_SCHEMA : Schema.OPTIONAL_STRING_SCHEMA;
@@ -605,18 +619,35 @@ public final class MappingPlan {
                 values[i] = op.kind == Kind.CONSTANT && raw != null ? raw : plan.finish(op, raw);
             }
             Struct out = build(root, values);
-            for (int i = 0; i < root.keptIn.length; i++) {
-                out.put(root.keptOut[i], input.get(root.keptIn[i]));
+            if (root.keptIn.length > 0) {
+                Object[] direct = Structs.values(out);
+                for (int i = 0; i < root.keptIn.length; i++) {
+                    Object v = input.get(root.keptIn[i]);
+                    if (v == null) {
+                        continue;
+                    }
+                    if (direct != null) {
+                        direct[root.keptOut[i].index()] = v;
+                    } else {
+                        out.put(root.keptOut[i], v);
+                    }
+                }
             }
             return out;
         }
 
         private Struct build(Node node, Object[] values) {
             Struct s = new Struct(node.schema);
+            Object[] direct = Structs.values(s);
             for (int i = 0; i < node.leafOp.length; i++) {
                 int op = node.leafOp[i];
                 Object v = op >= 0 ? values[op] : build(node.children[i], values);
-                if (v != null) {
+                if (v == null) {
+                    continue;
+                }
+                if (direct != null) {
+                    direct[node.fields[i].index()] = v;
+                } else {
                     try {
                         s.put(node.fields[i], v);
                     } catch (DataException e) {
