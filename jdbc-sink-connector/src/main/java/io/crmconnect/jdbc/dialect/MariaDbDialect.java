@@ -303,8 +303,8 @@ public final class MariaDbDialect extends Dialect {
                     assignments.add(quote(c) + " = VALUES(" + quote(c) + ")");
                 }
             } else {
-                // "do nothing": re-assign the key to itself
-                assignments.add(quote(keyColumns.get(0)) + " = " + quote(keyColumns.get(0)));
+                // "do nothing": set the key to the value it already has
+                assignments.add(quote(keyColumns.get(0)) + " = VALUES(" + quote(keyColumns.get(0)) + ")");
             }
             sql.append(" ON DUPLICATE KEY UPDATE ").append(String.join(", ", assignments));
         }
@@ -356,7 +356,7 @@ public final class MariaDbDialect extends Dialect {
     public String insertIgnoring(String table, List<String> columns, String select, List<String> keyColumns) {
         String k = quote(keyColumns.get(0));
         return "INSERT INTO " + quote(table) + " (" + quoteAll(columns) + ") " + select
-                + " ON DUPLICATE KEY UPDATE " + k + " = " + k;
+                + " ON DUPLICATE KEY UPDATE " + k + " = VALUES(" + k + ")";
     }
 
     // ------------------------------------------------------------------ values
@@ -401,8 +401,9 @@ public final class MariaDbDialect extends Dialect {
 
     @Override
     public boolean isDataError(SQLException e) {
-        if (DATA_CODES.contains(e.getErrorCode())) {
-            return true;
+        if (e.getErrorCode() != 0) {
+            // vendor codes are precise; SQLState 23000 also covers statement bugs such as ambiguous columns (1052)
+            return DATA_CODES.contains(e.getErrorCode());
         }
         String state = e.getSQLState();
         return state != null && (state.startsWith("22") || state.startsWith("23"));
