@@ -31,9 +31,7 @@ final class Meta {
         s.put("category", d == null ? "HUBSPOT_DEFINED" : d.category());
         s.put("typeId", typeId);
         if (d != null && d.label() != null) {
-            s.put("label", d.label());
-        } else {
-            s.putNull("label");
+            s.put("label", d.label()); // unlabelled types omit it (the spec does not allow null)
         }
         return s;
     }
@@ -98,7 +96,6 @@ final class Meta {
             ObjectNode e = errs.addObject();
             e.put("status", "error");
             e.put("category", "OBJECT_NOT_FOUND");
-            e.put("subCategory", "crm.associations.NO_ASSOCIATIONS_FOUND");
             e.put("message", "No " + to.singular + " is associated with " + from.singular + " " + missing + ".");
             ObjectNode ctx = e.putObject("context");
             ArrayNode ids = ctx.putArray("fromObjectId");
@@ -591,10 +588,8 @@ final class Meta {
         n.put("type", "PERSON");
         n.put("firstName", o.firstName());
         n.put("lastName", o.lastName());
-        if (o.archived()) {
-            n.putNull("userId");
-        } else {
-            n.put("userId", o.userId());
+        if (!o.archived()) {
+            n.put("userId", o.userId()); // archived owners have no userId (omitted: the spec does not allow null)
         }
         n.put("userIdIncludingInactive", o.userId());
         n.put("createdAt", Json.iso(o.createdAt()));

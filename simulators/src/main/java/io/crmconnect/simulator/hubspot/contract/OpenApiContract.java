@@ -130,7 +130,9 @@ public final class OpenApiContract {
         if (p.startsWith("/crm/v3/schemas")) {
             return "/crm-object-schemas/v3/schemas" + p.substring("/crm/v3/schemas".length());
         }
-        if (p.startsWith("/crm/v4/associations/") && (p.endsWith("/labels") || p.matches(".*/labels/[^/]+"))) {
+        String[] seg = p.split("/");
+        // /crm/v4/associations/{from}/{to}/labels[/{typeId}] is documented as /crm/associations/v4/...
+        if (p.startsWith("/crm/v4/associations/") && seg.length >= 7 && seg.length <= 8 && seg[6].equals("labels")) {
             return "/crm/associations/v4/" + p.substring("/crm/v4/associations/".length());
         }
         if (p.startsWith("/_sim") || p.startsWith("/oauth/")) {
