@@ -141,6 +141,9 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
             return text;
         }
         if (hmac != null) {
+            if (text != null && !base64) {
+                return hmac.macHex(text);
+            }
             byte[] mac = bytes != null ? hmac.mac(bytes) : hmac.mac(text);
             return base64 ? Base64.getEncoder().encodeToString(mac) : Hmac256.hex(mac);
         }

@@ -41,8 +41,27 @@ class HashPiiTest {
         String longKey = "k".repeat(100);
         for (String key : new String[] {SECRET, longKey}) {
             Hmac256 h = new Hmac256(key.getBytes(StandardCharsets.UTF_8));
-            for (String v : new String[] {"a", "ana@example.com", "x".repeat(200), "Zoë"}) {
+            for (String v : new String[] {"", "a", "ana@example.com", "x".repeat(200), "Zoë"}) {
                 assertThat(Hmac256.hex(h.mac(v))).isEqualTo(reference(key, v));
+                assertThat(h.macHex(v)).isEqualTo(reference(key, v));
+            }
+        }
+        // every message length across block and padding boundaries, random keys of every size class
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int keyLen : new int[] {1, 16, 63, 64, 65, 200}) {
+            byte[] key = new byte[keyLen];
+            for (int i = 0; i < keyLen; i++) {
+                key[i] = (byte) random.nextInt(256);
+            }
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Hmac256 h = new Hmac256(key);
+            for (int len = 0; len <= 260; len++) {
+                byte[] msg = new byte[len];
+                for (int i = 0; i < len; i++) {
+                    msg[i] = (byte) random.nextInt(256);
+                }
+                assertThat(h.mac(msg)).as("key %d, message %d", keyLen, len).isEqualTo(mac.doFinal(msg));
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.crmconnect.smt.mapping;
 
-import io.crmconnect.common.normalize.Normalizers;
+import io.crmconnect.smt.normalize.Normalizers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
