@@ -423,10 +423,10 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     private void handle(HttpExchange ex) {
         long t0 = System.nanoTime();
-        String fault = null;
         Http.Req req = null;
         Http.Resp resp = null;
         Router.Route route = null;
+        boolean recorded = false;
         try {
             byte[] body;
             try (InputStream in = ex.getRequestBody()) {
@@ -438,8 +438,7 @@ public final class HubSpotSimulator implements AutoCloseable {
             req = new Http.Req(ex.getRequestMethod().toUpperCase(Locale.ROOT), ex.getRequestURI().getRawPath(),
                     ex.getRequestURI().getRawQuery(), headers, body);
             if (req.path.startsWith("/_sim")) {
-                resp = admin(req);
-                write(ex, resp, null);
+                write(ex, admin(req), null);
                 return;
             }
             boolean[] known = new boolean[1];
@@ -452,7 +451,7 @@ public final class HubSpotSimulator implements AutoCloseable {
                 req.route = route.name;
                 resp = dispatch(route, req);
             }
-            if (validateRequests && req != null) {
+            if (validateRequests) {
                 violations.addAll(OpenApiContract.hubspot().validateRequest(req.method, pathAndQuery(req),
                         req.headers, new String(req.body, StandardCharsets.UTF_8)));
             }
@@ -461,12 +460,19 @@ public final class HubSpotSimulator implements AutoCloseable {
                         resp.status, Map.of("Content-Type", "application/json"),
                         new String(resp.body, StandardCharsets.UTF_8)));
             }
-            fault = resp.headers.remove("X-Sim-Fault");
+            String fault = resp.headers.remove("X-Sim-Fault");
+            // record before writing: a client that saw the response also sees it in the log
+            record(req, route, resp.status, (System.nanoTime() - t0) / 1000, fault);
+            recorded = true;
             write(ex, resp, fault);
         } catch (IOException e) {
             // client went away, or an injected connection fault: the connection is closed below
         } catch (RuntimeException e) {
             resp = errorResp(new ApiException(500, "INTERNAL_ERROR", "Internal simulator error: " + e));
+            if (req != null && !recorded && !req.path.startsWith("/_sim")) {
+                record(req, route, 500, (System.nanoTime() - t0) / 1000, null);
+                recorded = true;
+            }
             try {
                 write(ex, resp, null);
             } catch (IOException | RuntimeException ignored) {
@@ -474,10 +480,6 @@ public final class HubSpotSimulator implements AutoCloseable {
             }
         } finally {
             ex.close();
-            if (req != null && !req.path.startsWith("/_sim")) {
-                int status = resp == null ? 500 : resp.status;
-                record(req, route, status, (System.nanoTime() - t0) / 1000, fault);
-            }
         }
     }
 

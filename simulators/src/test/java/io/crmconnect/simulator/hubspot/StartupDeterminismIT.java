@@ -1,0 +1,72 @@
+package io.crmconnect.simulator.hubspot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Socket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Fast start-up, loopback only, seeded determinism. */
+class StartupDeterminismIT {
+    @Test
+    void startsInUnderASecondOnLoopback() throws Exception {
+        try (HubSpotSimulator warm = HubSpotSimulator.builder().contacts(10).start()) {
+            assertThat(warm.baseUrl()).startsWith("http://127.0.0.1:");
+        }
+        long t0 = System.nanoTime();
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().contacts(1000).companies(100).deals(100).start()) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(ms).as("start-up with 1,200 records").isLessThan(1000);
+            try (Socket s = new Socket("127.0.0.1", sim.port())) {
+                assertThat(s.isConnected()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void sameSeedSameDataOtherSeedOtherData() {
+        try (HubSpotSimulator a = HubSpotSimulator.builder().seed(42).contacts(200).companies(30).deals(20).start();
+                HubSpotSimulator b = HubSpotSimulator.builder().seed(42).contacts(200).companies(30).deals(20).start();
+                HubSpotSimulator other = HubSpotSimulator.builder().seed(43).contacts(200).companies(30).deals(20)
+                        .start()) {
+            assertThat(a.ids("contacts")).isEqualTo(b.ids("contacts"));
+            for (String id : a.ids("contacts")) {
+                Map<String, String> pa = new java.util.TreeMap<>(a.record("contacts", id));
+                Map<String, String> pb = new java.util.TreeMap<>(b.record("contacts", id));
+                pa.remove("createdate");
+                pa.remove("lastmodifieddate");
+                pb.remove("createdate");
+                pb.remove("lastmodifieddate");
+                assertThat(pa).isEqualTo(pb);
+            }
+            assertThat(a.associations("deals", a.ids("deals").get(0), "contacts"))
+                    .isEqualTo(b.associations("deals", b.ids("deals").get(0), "contacts"));
+            assertThat(a.record("contacts", a.ids("contacts").get(0)).get("email"))
+                    .isNotEqualTo(other.record("contacts", other.ids("contacts").get(0)).get("email"));
+        }
+    }
+
+    @Test
+    void generatedDataLooksReal() {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(1).contacts(600).companies(60).wideProperties(50)
+                .start()) {
+            java.util.Set<String> lower = new java.util.HashSet<>();
+            int mixedCase = 0;
+            java.util.Map<String, Integer> persons = new java.util.HashMap<>();
+            for (String id : sim.ids("contacts")) {
+                Map<String, String> p = sim.record("contacts", id);
+                assertThat(p.get("email")).contains("@");
+                assertThat(lower.add(p.get("email").toLowerCase(java.util.Locale.ROOT))).isTrue();
+                if (!p.get("email").equals(p.get("email").toLowerCase(java.util.Locale.ROOT))) {
+                    mixedCase++;
+                }
+                persons.merge(p.get("firstname") + "|" + p.get("lastname") + "|" + p.get("phone"), 1, Integer::sum);
+                assertThat(p.get("date_of_birth")).matches("\\d{4}-\\d\\d-\\d\\d");
+                assertThat(p.get("phone")).startsWith("+1 (");
+                assertThat(p.keySet().stream().filter(k -> k.startsWith("wide_prop_")).count()).isGreaterThan(20);
+            }
+            assertThat(mixedCase).as("case variants").isPositive();
+            assertThat(persons.values()).as("duplicate persons under other emails").anyMatch(n -> n > 1);
+        }
+    }
+}
