@@ -1,0 +1,229 @@
+package io.crmconnect.hubspot.sink;
+
+import io.crmconnect.common.Backoff;
+import io.crmconnect.common.PluginVersion;
+import io.crmconnect.hubspot.client.AssociationType;
+import io.crmconnect.hubspot.client.HubSpotApiException;
+import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotException;
+import io.crmconnect.hubspot.client.RateBudget;
+import io.crmconnect.hubspot.client.Tier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/**
+ * Kafka to HubSpot (reverse ETL). {@link #validate(Map)} checks the configuration against the live portal with a few
+ * bounded calls: token and scopes, the object, the unique property, mapped / matched / guarded properties and
+ * association labels, each problem reported on its key.
+ */
+public class HubSpotSinkConnector extends SinkConnector {
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return PluginVersion.of(getClass());
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = props;
+        new HubSpotSinkConfig(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return HubSpotSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (int i = 0; i < maxTasks; i++) {
+            Map<String, String> m = new HashMap<>(props);
+            m.put(HubSpotSinkTask.TASK_COUNT, Integer.toString(maxTasks));
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return HubSpotSinkConfig.CONFIG;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        Map<String, ConfigValue> byKey = new HashMap<>();
+        result.configValues().forEach(v -> byKey.put(v.name(), v));
+        for (ConfigValue v : result.configValues()) {
+            if (!v.errorMessages().isEmpty()) {
+                return result; // fix the static errors first
+            }
+        }
+        HubSpotSinkConfig cfg;
+        try {
+            cfg = new HubSpotSinkConfig(connectorConfigs);
+        } catch (ConfigException e) {
+            String key = keyOf(e.getMessage());
+            (byKey.containsKey(key) ? byKey.get(key) : byKey.get(HubSpotSinkConfig.OBJECT))
+                    .addErrorMessage(e.getMessage());
+            return result;
+        }
+        try (HubSpotClient client = HubSpotClient.builder().baseUrl(cfg.baseUrl()).accessToken(cfg.token())
+                .rateBudget(new RateBudget(Tier.parse(cfg.getString(HubSpotSinkConfig.TIER)), 1.0, 1.0))
+                .backoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 3, Duration.ofSeconds(10)))
+                .build()) {
+            liveChecks(cfg, client, byKey);
+        } catch (HubSpotException e) {
+            byKey.get(HubSpotSinkConfig.BASE_URL).addErrorMessage("HubSpot could not be checked: " + e.getMessage());
+        } catch (RuntimeException e) {
+            byKey.get(HubSpotSinkConfig.BASE_URL).addErrorMessage("HubSpot could not be checked: " + e);
+        }
+        return result;
+    }
+
+    private static String keyOf(String message) {
+        if (message == null) {
+            return "";
+        }
+        int i = message.indexOf("for configuration ");
+        if (i < 0) {
+            return "";
+        }
+        String rest = message.substring(i + "for configuration ".length());
+        int end = rest.indexOf(' ');
+        return end < 0 ? rest : rest.substring(0, end);
+    }
+
+    private static void liveChecks(HubSpotSinkConfig cfg, HubSpotClient client, Map<String, ConfigValue> byKey) {
+        ConfigValue token = byKey.get(HubSpotSinkConfig.ACCESS_TOKEN);
+        ConfigValue object = byKey.get(HubSpotSinkConfig.OBJECT);
+        String objectType;
+        try {
+            objectType = PropertyCatalog.resolveObjectType(client, cfg.object());
+        } catch (HubSpotApiException e) {
+            if (e.isAuthentication()) {
+                token.addErrorMessage("HubSpot refused the token (401): check hubspot.access.token");
+                return;
+            }
+            if (e.isMissingScopes()) {
+                object.addErrorMessage("The token lacks a scope to read object schemas (crm.schemas.custom.read) "
+                        + "needed to find custom object " + cfg.object() + ": " + e.getMessage());
+                return;
+            }
+            throw e;
+        }
+        if (objectType == null) {
+            object.addErrorMessage("No HubSpot object " + cfg.object() + " in this portal (standard name, 0-x / 2-x "
+                    + "id, or a custom object's name)");
+            return;
+        }
+        PropertyCatalog catalog;
+        try {
+            catalog = new PropertyCatalog(objectType, new java.util.LinkedHashMap<>());
+            client.properties(objectType).forEach(d -> catalog.props.put(d.name(), new PropertyCatalog.Prop(d.name(),
+                    d.type(), d.isMultiValued(), d.hasUniqueValue(), d.readOnlyValue() || d.calculated(),
+                    java.util.Set.of())));
+        } catch (HubSpotApiException e) {
+            if (e.isAuthentication()) {
+                token.addErrorMessage("HubSpot refused the token (401): check hubspot.access.token");
+            } else if (e.isMissingScopes()) {
+                token.addErrorMessage("The token lacks the scopes to read " + cfg.object() + " properties: "
+                        + e.getMessage());
+            } else if (e.isNotFound()) {
+                object.addErrorMessage("No HubSpot object " + cfg.object());
+            } else {
+                object.addErrorMessage("Cannot read the properties of " + cfg.object() + ": " + e.getMessage());
+            }
+            return;
+        }
+        // object read scope: one bounded read of at most one record
+        try {
+            client.list(objectType, List.of(), null, null, 1, false);
+        } catch (HubSpotApiException e) {
+            if (e.isMissingScopes() || e.isAuthentication()) {
+                token.addErrorMessage("The token cannot read " + cfg.object() + " records: " + e.getMessage());
+                return;
+            }
+        }
+        String unique = cfg.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
+        if (!unique.isEmpty()) {
+            PropertyCatalog.Prop p = catalog.get(unique);
+            if (p == null) {
+                byKey.get(HubSpotSinkConfig.UNIQUE_PROPERTY).addErrorMessage("Property " + unique
+                        + " does not exist on " + cfg.object());
+            } else if (!catalog.isUniqueKey(unique)) {
+                byKey.get(HubSpotSinkConfig.UNIQUE_PROPERTY).addErrorMessage("Property " + unique + " is not unique "
+                        + "(hasUniqueValue=false): HubSpot cannot upsert by it. Use a match tier for non-unique "
+                        + "properties.");
+            }
+        }
+        for (String prop : cfg.mapping().values()) {
+            PropertyCatalog.Prop p = catalog.get(prop);
+            if (p == null) {
+                byKey.get(HubSpotSinkConfig.FIELD_MAPPING).addErrorMessage("Property " + prop + " does not exist on "
+                        + cfg.object());
+            } else if (p.readOnly() && !cfg.getList(HubSpotSinkConfig.PROTECTED).contains(prop)) {
+                byKey.get(HubSpotSinkConfig.FIELD_MAPPING).addErrorMessage("Property " + prop + " is read-only ("
+                        + p.type() + "); HubSpot rejects writes to it");
+            } else if (p.type().equals("object_coordinates") || p.type().equals("json")) {
+                byKey.get(HubSpotSinkConfig.FIELD_MAPPING).addErrorMessage("Property " + prop + " has the internal "
+                        + "type " + p.type() + " and cannot be written");
+            }
+        }
+        for (List<String> tier : cfg.tiers()) {
+            for (String raw : tier) {
+                String prop = raw.endsWith("?") ? raw.substring(0, raw.length() - 1) : raw;
+                if (catalog.get(prop) == null) {
+                    byKey.get(HubSpotSinkConfig.MATCH_TIERS).addErrorMessage("Match property " + prop
+                            + " does not exist on " + cfg.object());
+                } else if (!cfg.mapping().isEmpty() && !cfg.mapping().containsValue(prop)) {
+                    byKey.get(HubSpotSinkConfig.MATCH_TIERS).addErrorMessage("Match property " + prop
+                            + " is not mapped from any record field (field.mapping)");
+                }
+            }
+        }
+        checkExist(catalog, cfg.getList(HubSpotSinkConfig.PROTECTED), byKey.get(HubSpotSinkConfig.PROTECTED), cfg);
+        checkExist(catalog, cfg.getList(HubSpotSinkConfig.FILL_IF_MISSING),
+                byKey.get(HubSpotSinkConfig.FILL_IF_MISSING), cfg);
+        checkExist(catalog, new ArrayList<>(cfg.skipGuards().keySet()), byKey.get(HubSpotSinkConfig.SKIP_IF), cfg);
+        for (HubSpotSinkConfig.AssociationRule a : cfg.associations()) {
+            ConfigValue v = byKey.get(HubSpotSinkConfig.ASSOCIATIONS);
+            String toType = PropertyCatalog.resolveObjectType(client, a.toObject());
+            if (toType == null) {
+                v.addErrorMessage("Association target object " + a.toObject() + " does not exist");
+                continue;
+            }
+            List<AssociationType> labels = client.associationLabels(objectType, toType);
+            boolean found = labels.stream().anyMatch(t -> a.label() == null ? t.label() == null
+                    : a.label().equalsIgnoreCase(t.label()));
+            if (!found) {
+                v.addErrorMessage("No association " + (a.label() == null ? "default type" : "label \"" + a.label()
+                        + "\"") + " from " + cfg.object() + " to " + a.toObject() + "; existing labels: "
+                        + labels.stream().map(AssociationType::label).toList());
+            }
+        }
+    }
+
+    private static void checkExist(PropertyCatalog catalog, List<String> props, ConfigValue v, HubSpotSinkConfig cfg) {
+        for (String p : props) {
+            if (catalog.get(p) == null) {
+                v.addErrorMessage("Property " + p + " does not exist on " + cfg.object());
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.crmconnect.hubspot.sink;
+
+import io.crmconnect.common.Backoff;
+import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.RuntimeSupport;
+import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotException;
+import io.crmconnect.hubspot.client.HubSpotRetriableException;
+import io.crmconnect.hubspot.client.RateBudget;
+import io.crmconnect.hubspot.client.Tier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes records to HubSpot; see {@link SinkWriter}. */
+public class HubSpotSinkTask extends SinkTask {
+    private static final Logger LOG = LoggerFactory.getLogger(HubSpotSinkTask.class);
+    static final String TASK_COUNT = "task.count";
+
+    private HubSpotSinkConfig config;
+    private HubSpotClient client;
+    private SinkWriter writer;
+    private ErrantRecordReporter reporter;
+    private final List<Future<Void>> pendingReports = new ArrayList<>();
+    private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
+    private long lastLog;
+    private long retryBudgetMs;
+
+    @Override
+    public String version() {
+        return PluginVersion.of(getClass());
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new HubSpotSinkConfig(props);
+        int tasks = Integer.parseInt(props.getOrDefault(TASK_COUNT, "1"));
+        retryBudgetMs = config.getLong(HubSpotSinkConfig.RETRY_BUDGET_MS);
+        client = HubSpotClient.builder().baseUrl(config.baseUrl()).accessToken(config.token())
+                .rateBudget(new RateBudget(Tier.parse(config.getString(HubSpotSinkConfig.TIER)),
+                        config.getDouble(HubSpotSinkConfig.DAILY_SHARE), 1.0 / Math.max(1, tasks)))
+                .backoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 30,
+                        Duration.ofMillis(retryBudgetMs)))
+                .build();
+        try {
+            reporter = context == null ? null : RuntimeSupport.errantRecordReporter(context).orElse(null);
+        } catch (RuntimeException e) {
+            reporter = null;
+        }
+        String objectType;
+        try {
+            objectType = PropertyCatalog.resolveObjectType(client, config.object());
+        } catch (HubSpotRetriableException e) {
+            throw new RetriableException("HubSpot unreachable while starting: " + e.getMessage(), e);
+        }
+        if (objectType == null) {
+            throw new ConnectException("HubSpot object " + config.object() + " does not exist (object)");
+        }
+        PropertyCatalog catalog = PropertyCatalog.load(client, config.baseUrl(), config.token(), objectType);
+        writer = new SinkWriter(client, config, catalog, this::deadLetter);
+        LOG.info("HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}", config.object(),
+                objectType, config.writeMode(), config.tiers().size(), reporter == null ? "off" : "on");
+    }
+
+    /** Builds a record copy carrying the failure in headers, then hands it to Connect's errant record reporter. */
+    private void deadLetter(SinkRecord r, Failure f) {
+        HubSpotSinkRecordException ex = new HubSpotSinkRecordException(f.summary());
+        if (reporter == null) {
+            throw new ConnectException("Record " + r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset()
+                    + " cannot be written and no dead-letter queue is configured "
+                    + "(set errors.tolerance=all and errors.deadletterqueue.topic.name): " + f.summary());
+        }
+        Headers h = new ConnectHeaders();
+        r.headers().forEach(h::add);
+        h.addString(Failure.H_REASON, f.reason());
+        h.addString(Failure.H_MESSAGE, f.message() == null ? "" : f.message());
+        if (f.category() != null) {
+            h.addString(Failure.H_CATEGORY, f.category());
+        }
+        if (f.status() > 0) {
+            h.addString(Failure.H_STATUS, Integer.toString(f.status()));
+        }
+        h.addString(Failure.H_CONTEXT, f.contextText());
+        if (f.correlationId() != null) {
+            h.addString(Failure.H_CORRELATION, f.correlationId());
+        }
+        List<String> objectIds = f.context() == null ? null : f.context().get("objectId");
+        if (objectIds != null && !objectIds.isEmpty()) {
+            h.addString(Failure.H_OBJECT_ID, objectIds.get(0));
+        }
+        // A plain SinkRecord (not the runtime's internal one) makes the reporter serialize these headers too.
+        SinkRecord copy = new SinkRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), r.valueSchema(),
+                r.value(), r.kafkaOffset(), r.timestamp(), r.timestampType(), h);
+        pendingReports.add(reporter.report(copy, ex));
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            writer.write(new ArrayList<>(records));
+        } catch (HubSpotRetriableException e) {
+            long wait = Math.max(1_000, Math.min(60_000, e.retryAfterMillis()));
+            if (context != null) {
+                context.timeout(wait);
+            }
+            LOG.warn("HubSpot is not answering normally ({}); the batch of {} records is redelivered in {} ms. "
+                    + "Writes are idempotent, nothing is created twice.", e.getMessage(), records.size(), wait);
+            throw new RetriableException(e.getMessage(), e);
+        } catch (HubSpotException e) {
+            throw new ConnectException("HubSpot refused a call that is not about one record: " + e.getMessage(), e);
+        }
+        for (SinkRecord r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
+            OffsetAndMetadata prev = written.get(tp);
+            if (prev == null || prev.offset() <= r.kafkaOffset()) {
+                written.put(tp, new OffsetAndMetadata(r.kafkaOffset() + 1));
+            }
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastLog > 30_000) {
+            lastLog = now;
+            LOG.info("HubSpot sink progress: {}; requests {} (throttled {})", writer.stats, client.budget().calls(),
+                    client.budget().throttled());
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> current) {
+        awaitReports();
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        for (TopicPartition tp : current.keySet()) {
+            OffsetAndMetadata w = written.get(tp);
+            if (w != null) {
+                out.put(tp, w);
+            }
+        }
+        return out;
+    }
+
+    private void awaitReports() {
+        for (Future<Void> f : pendingReports) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("interrupted while writing to the dead-letter topic", e);
+            } catch (ExecutionException e) {
+                throw new ConnectException("could not write to the dead-letter topic: " + e.getCause(), e);
+            }
+        }
+        pendingReports.clear();
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        partitions.forEach(written::remove);
+    }
+
+    @Override
+    public void stop() {
+        if (writer != null) {
+            LOG.info("HubSpot sink task stopping: {}", writer.stats);
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    SinkWriter writer() {
+        return writer;
+    }
+}

@@ -1,0 +1,1098 @@
+package io.crmconnect.hubspot.sink;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmconnect.common.Redact;
+import io.crmconnect.hubspot.client.AssociationType;
+import io.crmconnect.hubspot.client.BatchResult;
+import io.crmconnect.hubspot.client.CrmObject;
+import io.crmconnect.hubspot.client.HubSpotApiException;
+import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.SearchPage;
+import io.crmconnect.hubspot.client.SearchRequest;
+import io.crmconnect.smt.normalize.Normalizers;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes batches of sink records to one HubSpot object: converts values, resolves identity (HubSpot id, unique
+ * property, ordered match tiers), applies the field rules against the current HubSpot record, writes in batches of
+ * ≤100 and routes exactly the failing records to the dead-letter reporter. Transient HubSpot failures propagate as
+ * {@link io.crmconnect.hubspot.client.HubSpotRetriableException} (the caller hands the batch back to Connect); every
+ * write is idempotent, so a redelivery creates nothing twice.
+ */
+final class SinkWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Search bodies must stay under HubSpot's 3,000 characters. */
+    static final int MAX_SEARCH_BODY = 2_700;
+
+    /** Receives dead-lettered records. */
+    interface DeadLetters {
+        void report(SinkRecord record, Failure failure);
+    }
+
+    /** Counters (exposed in logs and for tests/benchmarks). */
+    static final class Stats {
+        final AtomicLong created = new AtomicLong();
+        final AtomicLong updated = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
+        final AtomicLong archived = new AtomicLong();
+        final AtomicLong deadLettered = new AtomicLong();
+        final AtomicLong associations = new AtomicLong();
+        final Map<String, AtomicLong> matchedBy = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String toString() {
+            return "created=" + created + " updated=" + updated + " skipped=" + skipped + " archived=" + archived
+                    + " deadLettered=" + deadLettered + " associations=" + associations + " matchedBy=" + matchedBy;
+        }
+    }
+
+    /** One record on its way to HubSpot. */
+    static final class Item {
+        final SinkRecord record;
+        final Map<String, Object> raw = new LinkedHashMap<>();
+        final Map<String, Schema> schemas = new HashMap<>();
+        final Map<String, String> props = new LinkedHashMap<>();
+        final Map<String, Object> assocValues = new HashMap<>();
+        String hubspotId;
+        String uniqueValue;
+        String email;
+        CrmObject existing;
+        String resolvedBy;
+        String writtenId;
+        boolean done;
+
+        Item(SinkRecord record) {
+            this.record = record;
+        }
+
+        String identityKey() {
+            if (hubspotId != null) {
+                return "id:" + hubspotId;
+            }
+            if (uniqueValue != null) {
+                return "u:" + uniqueValue;
+            }
+            if (email != null) {
+                return "e:" + email;
+            }
+            return record.key() == null ? null : "k:" + record.key();
+        }
+    }
+
+    /** A tier of the matching. */
+    record Tier(int number, List<String> properties, List<String> normalizers, List<Boolean> optional,
+            boolean uniqueLookup) {
+        String label() {
+            return "tier " + number + " (" + String.join(",", properties) + ")";
+        }
+    }
+
+    private final HubSpotClient client;
+    private final HubSpotSinkConfig config;
+    private final PropertyCatalog catalog;
+    private final String objectType;
+    private final DeadLetters dlq;
+    private final ValueConverter converter;
+    private final Normalizers.DateFormats dateFormats;
+    private final Map<String, String> mapping;
+    private final Set<String> protectedProps;
+    private final Set<String> fillIfMissing;
+    private final Map<String, String> skipGuards;
+    private final List<Tier> tiers = new ArrayList<>();
+    private final List<HubSpotSinkConfig.AssociationRule> assocRules;
+    private final Map<HubSpotSinkConfig.AssociationRule, ResolvedAssociation> resolvedAssoc = new HashMap<>();
+    private final String idField;
+    private final String uniqueProperty;
+    private final String uniqueField;
+    private final int batchSize;
+    private final HubSpotSinkConfig.WriteMode mode;
+    private final List<String> readProperties;
+    /** Tier keys of records this task created, so a redelivery finds them even before HubSpot's index does. */
+    private final Map<String, String> createdKeys = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> e) {
+            return size() > 200_000;
+        }
+    };
+    final Stats stats = new Stats();
+
+    record ResolvedAssociation(String toType, List<AssociationType> types, boolean byId) {
+    }
+
+    SinkWriter(HubSpotClient client, HubSpotSinkConfig config, PropertyCatalog catalog, DeadLetters dlq) {
+        this.client = client;
+        this.config = config;
+        this.catalog = catalog;
+        this.objectType = catalog.objectType;
+        this.dlq = dlq;
+        this.converter = new ValueConverter(config.zone());
+        List<String> formats = config.getList(HubSpotSinkConfig.MATCH_DATE_FORMATS);
+        this.dateFormats = formats.isEmpty() ? Normalizers.DateFormats.DEFAULT : new Normalizers.DateFormats(formats);
+        this.mapping = config.mapping();
+        this.protectedProps = new HashSet<>(config.getList(HubSpotSinkConfig.PROTECTED));
+        this.fillIfMissing = new HashSet<>(config.getList(HubSpotSinkConfig.FILL_IF_MISSING));
+        this.skipGuards = config.skipGuards();
+        this.assocRules = config.associations();
+        this.idField = config.getString(HubSpotSinkConfig.ID_FIELD).trim();
+        this.uniqueProperty = config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
+        String uf = config.getString(HubSpotSinkConfig.UNIQUE_FIELD).trim();
+        this.uniqueField = uf;
+        this.batchSize = config.getInt(HubSpotSinkConfig.BATCH_SIZE);
+        this.mode = config.writeMode();
+        Map<String, String> norms = config.normalizers();
+        int n = 0;
+        for (List<String> t : config.tiers()) {
+            List<String> props = new ArrayList<>();
+            List<String> ns = new ArrayList<>();
+            List<Boolean> opt = new ArrayList<>();
+            for (String p : t) {
+                boolean optional = p.endsWith("?");
+                String name = optional ? p.substring(0, p.length() - 1) : p;
+                props.add(name);
+                opt.add(optional);
+                PropertyCatalog.Prop def = catalog.get(name);
+                ns.add(norms.getOrDefault(name, MatchKeys.defaultFor(name, def == null ? null : def.type())));
+            }
+            boolean unique = props.size() == 1 && catalog.isUniqueKey(props.get(0));
+            tiers.add(new Tier(++n, props, ns, opt, unique));
+        }
+        Set<String> read = new LinkedHashSet<>();
+        tiers.forEach(t -> read.addAll(t.properties()));
+        read.addAll(skipGuards.keySet());
+        read.addAll(fillIfMissing);
+        if (!uniqueProperty.isEmpty()) {
+            read.add(uniqueProperty);
+        }
+        if (catalog.isContacts()) {
+            read.add("email");
+        }
+        this.readProperties = new ArrayList<>(read);
+    }
+
+    // ------------------------------------------------------------------------------------------ entry point
+
+    /** Writes one batch from put(). Throws HubSpotRetriableException for transient failures (batch redelivered). */
+    void write(List<SinkRecord> records) {
+        List<Item> items = new ArrayList<>(records.size());
+        List<Item> tombstones = new ArrayList<>();
+        for (SinkRecord r : records) {
+            Item it = new Item(r);
+            if (r.value() == null) {
+                tombstones.add(it);
+                continue;
+            }
+            try {
+                extract(it);
+                items.add(it);
+            } catch (ValueConverter.ConversionException e) {
+                fail(it, Failure.of(e.reason, e.getMessage()));
+            } catch (RuntimeException e) {
+                fail(it, Failure.of("CONVERSION_FAILED", e.getMessage()));
+            }
+        }
+        if (!tombstones.isEmpty()) {
+            archive(tombstones);
+        }
+        // Several records for the same identity in one batch: write them in order, one per round.
+        List<List<Item>> rounds = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (Item it : items) {
+            String k = it.identityKey();
+            int round = k == null ? 0 : seen.merge(k, 1, Integer::sum) - 1;
+            while (rounds.size() <= round) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(it);
+        }
+        for (List<Item> round : rounds) {
+            process(round);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ conversion
+
+    private void extract(Item it) {
+        Object value = it.record.value();
+        Schema schema = it.record.valueSchema();
+        Map<String, String> map = mapping;
+        if (map.isEmpty()) {
+            map = new LinkedHashMap<>();
+            for (String f : topLevelFields(value, schema)) {
+                map.put(f, f);
+            }
+        }
+        for (Map.Entry<String, String> m : map.entrySet()) {
+            Object[] vs = lookup(value, schema, m.getKey());
+            if (vs == null) {
+                continue; // field absent from this record
+            }
+            String prop = m.getValue();
+            it.raw.put(prop, vs[0]);
+            it.schemas.put(prop, (Schema) vs[1]);
+        }
+        for (HubSpotSinkConfig.AssociationRule a : assocRules) {
+            Object[] vs = lookup(value, schema, a.field());
+            if (vs != null && vs[0] != null) {
+                it.assocValues.put(a.field(), vs[0]);
+            }
+        }
+        if (!idField.isEmpty()) {
+            Object id = "_key".equals(idField) ? it.record.key() : valueOf(lookup(value, schema, idField));
+            if (id != null && !id.toString().isBlank()) {
+                String s = id.toString().trim();
+                if (s.endsWith(".0")) {
+                    s = s.substring(0, s.length() - 2);
+                }
+                it.hubspotId = s;
+            }
+        }
+        if (!uniqueProperty.isEmpty()) {
+            Object u = uniqueField.isEmpty() ? it.raw.get(uniqueProperty)
+                    : "_key".equals(uniqueField) ? it.record.key() : valueOf(lookup(value, schema, uniqueField));
+            if (u != null && !u.toString().isBlank()) {
+                it.uniqueValue = catalog.isContacts() && uniqueProperty.equals("email")
+                        ? Normalizers.email(u.toString()) : u.toString().trim();
+                it.raw.putIfAbsent(uniqueProperty, u);
+            }
+        }
+        if (catalog.isContacts()) {
+            Object e = it.raw.get("email");
+            it.email = e == null ? null : Normalizers.email(e.toString());
+        }
+        for (Map.Entry<String, Object> e : it.raw.entrySet()) {
+            String prop = e.getKey();
+            PropertyCatalog.Prop def = catalog.get(prop);
+            String v = e.getValue() == null ? null : config.getBoolean(HubSpotSinkConfig.ENUM_CHECK) || def == null
+                    || !"enumeration".equals(def.type())
+                    ? converter.convert(prop, e.getValue(), it.schemas.get(prop), def)
+                    : e.getValue().toString();
+            if (v != null && prop.equals("email") && catalog.isContacts()) {
+                v = Normalizers.email(v);
+            }
+            it.props.put(prop, v);
+        }
+    }
+
+    private static Object valueOf(Object[] vs) {
+        return vs == null ? null : vs[0];
+    }
+
+    private static List<String> topLevelFields(Object value, Schema schema) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof Struct s) {
+            for (Field f : s.schema().fields()) {
+                out.add(f.name());
+            }
+        } else if (value instanceof Map<?, ?> m) {
+            m.keySet().forEach(k -> out.add(String.valueOf(k)));
+        } else {
+            throw new ValueConverter.ConversionException("CONVERSION_FAILED",
+                    "record value must be a Struct or a Map, got " + value.getClass().getSimpleName());
+        }
+        return out;
+    }
+
+    /** {value, schema} of a (dotted) field, or null when the field does not exist in this record. */
+    static Object[] lookup(Object value, Schema schema, String path) {
+        Object cur = value;
+        Schema curSchema = schema;
+        for (String part : path.split("\\.")) {
+            if (cur instanceof Struct s) {
+                Field f = s.schema().field(part);
+                if (f == null) {
+                    return null;
+                }
+                cur = s.get(f);
+                curSchema = f.schema();
+            } else if (cur instanceof Map<?, ?> m) {
+                if (!m.containsKey(part)) {
+                    return null;
+                }
+                cur = m.get(part);
+                curSchema = null;
+            } else {
+                return cur == null ? new Object[] {null, null} : null;
+            }
+        }
+        return new Object[] {cur, curSchema};
+    }
+
+    // ------------------------------------------------------------------------------------------ identity
+
+    private boolean needsCurrentRecord() {
+        return !skipGuards.isEmpty() || !fillIfMissing.isEmpty() || mode != HubSpotSinkConfig.WriteMode.UPSERT
+                || !tiers.isEmpty() || !idField.isEmpty() || uniqueProperty.isEmpty();
+    }
+
+    private void process(List<Item> round) {
+        if (round.isEmpty()) {
+            return;
+        }
+        if (!needsCurrentRecord()) {
+            fastUpsert(round);
+            return;
+        }
+        resolveById(round);
+        resolveByUnique(round);
+        resolveByTiers(round);
+        List<Item> updates = new ArrayList<>();
+        List<Item> creates = new ArrayList<>();
+        for (Item it : round) {
+            if (it.done) {
+                continue;
+            }
+            if (it.existing != null) {
+                if (mode == HubSpotSinkConfig.WriteMode.CREATE_ONLY) {
+                    skip(it);
+                    continue;
+                }
+                if (guarded(it)) {
+                    skip(it);
+                    continue;
+                }
+                Map<String, String> p = rules(it, it.existing);
+                if (!uniqueProperty.isEmpty() && it.uniqueValue != null
+                        && !it.uniqueValue.equals(it.existing.property(uniqueProperty))) {
+                    p.put(uniqueProperty, it.uniqueValue); // write back the natural key
+                }
+                it.props.clear();
+                it.props.putAll(p);
+                updates.add(it);
+            } else {
+                if (mode == HubSpotSinkConfig.WriteMode.UPDATE_ONLY) {
+                    fail(it, Failure.of("NOT_FOUND", "no existing " + objectType + " record for this record "
+                            + "(write.mode=update-only)"));
+                    continue;
+                }
+                if (!tiers.isEmpty() && catalog.isContacts() && it.email == null && it.uniqueValue == null
+                        && config.getBoolean(HubSpotSinkConfig.MATCH_REQUIRE_EMAIL)) {
+                    fail(it, Failure.of("NO_EMAIL_NO_MATCH", "the record has no email and matches no contact in any "
+                            + "of " + tiers.size() + " tiers; quarantined instead of creating an unfindable contact"));
+                    continue;
+                }
+                Map<String, String> p = rules(it, null);
+                it.props.clear();
+                it.props.putAll(p);
+                creates.add(it);
+            }
+        }
+        writeUpdates(updates);
+        writeCreates(creates);
+        writeAssociations(round);
+    }
+
+    private void resolveById(List<Item> round) {
+        List<Item> todo = round.stream().filter(i -> !i.done && i.hubspotId != null).toList();
+        for (List<Item> chunk : chunks(todo, batchSize)) {
+            BatchResult r = client.batchRead(objectType, chunk.stream().map(i -> i.hubspotId).toList(),
+                    readProperties, null, false);
+            Map<String, CrmObject> byId = new HashMap<>();
+            r.results().forEach(o -> byId.put(o.id(), o));
+            for (Item it : chunk) {
+                CrmObject o = byId.get(it.hubspotId);
+                if (o != null) {
+                    it.existing = o;
+                    it.resolvedBy = "id";
+                }
+            }
+        }
+    }
+
+    private void resolveByUnique(List<Item> round) {
+        if (uniqueProperty.isEmpty()) {
+            return;
+        }
+        List<Item> todo = round.stream().filter(i -> !i.done && i.existing == null && i.uniqueValue != null)
+                .toList();
+        for (List<Item> chunk : chunks(todo, batchSize)) {
+            Map<String, CrmObject> found = readByUnique(uniqueProperty,
+                    chunk.stream().map(i -> i.uniqueValue).toList());
+            for (Item it : chunk) {
+                CrmObject o = found.get(uniqueNorm(uniqueProperty, it.uniqueValue));
+                if (o != null) {
+                    it.existing = o;
+                    it.resolvedBy = "unique";
+                }
+            }
+        }
+    }
+
+    private String uniqueNorm(String prop, String v) {
+        return catalog.isContacts() && prop.equals("email") ? Normalizers.email(v) : v;
+    }
+
+    private Map<String, CrmObject> readByUnique(String prop, List<String> values) {
+        BatchResult r = client.batchRead(objectType, new LinkedHashSet<>(values), readProperties, prop, false);
+        Map<String, CrmObject> out = new HashMap<>();
+        for (CrmObject o : r.results()) {
+            String v = o.property(prop);
+            if (v != null) {
+                out.put(uniqueNorm(prop, v), o);
+            }
+        }
+        return out;
+    }
+
+    private void resolveByTiers(List<Item> round) {
+        List<Item> pending = new ArrayList<>(round.stream().filter(i -> !i.done && i.existing == null).toList());
+        for (Tier tier : tiers) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            Map<Item, String> keys = new IdentityHashMap<>();
+            List<Item> applicable = new ArrayList<>();
+            for (Item it : pending) {
+                String k;
+                try {
+                    k = recordKey(tier, it);
+                } catch (IllegalArgumentException e) {
+                    k = null; // e.g. an unreadable date of birth: this tier cannot match the record
+                }
+                if (k != null) {
+                    keys.put(it, k);
+                    applicable.add(it);
+                }
+            }
+            if (applicable.isEmpty()) {
+                continue;
+            }
+            Map<String, List<CrmObject>> hits = tier.uniqueLookup() ? uniqueHits(tier, applicable, keys)
+                    : searchHits(tier, applicable, keys);
+            List<Item> next = new ArrayList<>();
+            for (Item it : pending) {
+                String k = keys.get(it);
+                List<CrmObject> h = k == null ? List.of() : hits.getOrDefault(k, List.of());
+                if (h.isEmpty()) {
+                    String created = k == null ? null : createdKeys.get(tier.number() + "|" + k);
+                    if (created != null) {
+                        it.existing = new CrmObject(created, Map.of(), null, null, false, null, Map.of());
+                        it.resolvedBy = tier.label() + " (created by this task)";
+                        stats.matchedBy.computeIfAbsent("tier" + tier.number(), x -> new AtomicLong())
+                                .incrementAndGet();
+                    } else {
+                        next.add(it);
+                    }
+                } else if (h.size() == 1) {
+                    it.existing = h.get(0);
+                    it.resolvedBy = tier.label();
+                    stats.matchedBy.computeIfAbsent("tier" + tier.number(), x -> new AtomicLong()).incrementAndGet();
+                } else {
+                    List<String> ids = h.stream().map(CrmObject::id).sorted().toList();
+                    fail(it, Failure.of("AMBIGUOUS_MATCH", h.size() + " " + objectType + " records match "
+                            + tier.label() + ": ids " + ids + "; quarantined, not guessed",
+                            Map.of("tier", List.of(Integer.toString(tier.number())), "candidateIds", ids)));
+                }
+            }
+            pending = next;
+        }
+    }
+
+    private String recordKey(Tier tier, Item it) {
+        List<String> parts = new ArrayList<>(tier.properties().size());
+        for (int i = 0; i < tier.properties().size(); i++) {
+            parts.add(MatchKeys.normalize(tier.normalizers().get(i), it.raw.get(tier.properties().get(i)),
+                    dateFormats));
+        }
+        return MatchKeys.tierKey(parts, tier.optional());
+    }
+
+    private String hubspotKey(Tier tier, CrmObject o) {
+        List<String> parts = new ArrayList<>(tier.properties().size());
+        for (int i = 0; i < tier.properties().size(); i++) {
+            try {
+                parts.add(MatchKeys.normalize(tier.normalizers().get(i), o.property(tier.properties().get(i)),
+                        dateFormats));
+            } catch (IllegalArgumentException e) {
+                parts.add(null);
+            }
+        }
+        return MatchKeys.tierKey(parts, tier.optional());
+    }
+
+    private Map<String, List<CrmObject>> uniqueHits(Tier tier, List<Item> items, Map<Item, String> keys) {
+        String prop = tier.properties().get(0);
+        Map<String, List<CrmObject>> out = new HashMap<>();
+        for (List<Item> chunk : chunks(items, batchSize)) {
+            Map<String, CrmObject> found = readByUnique(prop, chunk.stream()
+                    .map(i -> i.raw.get(prop).toString().trim()).toList());
+            for (CrmObject o : found.values()) {
+                String k = hubspotKey(tier, o);
+                if (k != null) {
+                    out.computeIfAbsent(k, x -> new ArrayList<>()).add(o);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Batched candidate search: one IN filter per blocking property of the tier (values as HubSpot compares them),
+     * as many records per search as the body limit allows, every page read; candidates are then compared on the
+     * full normalized tier key locally.
+     */
+    private Map<String, List<CrmObject>> searchHits(Tier tier, List<Item> items, Map<Item, String> keys) {
+        List<Integer> blocking = new ArrayList<>();
+        for (int i = 0; i < tier.properties().size(); i++) {
+            if (MatchKeys.BLOCKING.contains(tier.normalizers().get(i)) && !tier.optional().get(i)) {
+                blocking.add(i);
+            }
+        }
+        if (blocking.isEmpty()) {
+            for (int i = 0; i < tier.properties().size(); i++) {
+                if (!tier.optional().get(i)) {
+                    blocking.add(i);
+                }
+            }
+        }
+        Map<String, List<CrmObject>> out = new HashMap<>();
+        Set<String> seenIds = new HashSet<>();
+        List<Map<Integer, Set<String>>> groups = new ArrayList<>();
+        Map<Integer, Set<String>> cur = new LinkedHashMap<>();
+        int size = 0;
+        for (Item it : items) {
+            Map<Integer, Set<String>> vals = new LinkedHashMap<>();
+            int add = 0;
+            for (int b : blocking) {
+                Set<String> vs = blockingValues(tier, b, it.raw.get(tier.properties().get(b)));
+                vals.put(b, vs);
+                for (String v : vs) {
+                    add += v.length() + 3;
+                }
+            }
+            if (size + add > MAX_SEARCH_BODY - 400 && !cur.isEmpty()) {
+                groups.add(cur);
+                cur = new LinkedHashMap<>();
+                size = 0;
+            }
+            for (Map.Entry<Integer, Set<String>> e : vals.entrySet()) {
+                if (cur.computeIfAbsent(e.getKey(), x -> new LinkedHashSet<>()).addAll(e.getValue())) {
+                    size += 0;
+                }
+            }
+            size += add;
+        }
+        if (!cur.isEmpty()) {
+            groups.add(cur);
+        }
+        for (Map<Integer, Set<String>> g : groups) {
+            List<SearchRequest.Filter> filters = new ArrayList<>();
+            for (Map.Entry<Integer, Set<String>> e : g.entrySet()) {
+                if (e.getValue().isEmpty()) {
+                    continue;
+                }
+                filters.add(new SearchRequest.Filter(tier.properties().get(e.getKey()), "IN", null, null,
+                        new ArrayList<>(e.getValue())));
+            }
+            if (filters.isEmpty()) {
+                continue;
+            }
+            SearchRequest req = SearchRequest.of(filters, "hs_object_id", true, readProperties,
+                    SearchRequest.MAX_PAGE, null);
+            int read = 0;
+            while (true) {
+                SearchPage page = client.search(objectType, req);
+                for (CrmObject o : page.results()) {
+                    if (!seenIds.add(o.id())) {
+                        continue;
+                    }
+                    String k = hubspotKey(tier, o);
+                    if (k != null) {
+                        out.computeIfAbsent(k, x -> new ArrayList<>()).add(o);
+                    }
+                }
+                read += page.results().size();
+                if (page.after() == null || read + SearchRequest.MAX_PAGE > SearchRequest.MAX_RESULTS) {
+                    if (page.after() != null) {
+                        LOG.warn("Match {} of {}: more than {} candidates for one search; some candidates were not "
+                                + "compared", tier.label(), objectType, SearchRequest.MAX_RESULTS);
+                    }
+                    break;
+                }
+                req = req.withAfter(page.after());
+            }
+        }
+        return out;
+    }
+
+    /** The values an IN filter uses for one record's component: lower-case, as HubSpot compares strings. */
+    private Set<String> blockingValues(Tier tier, int i, Object raw) {
+        Set<String> out = new LinkedHashSet<>();
+        if (raw == null) {
+            return out;
+        }
+        String norm = tier.normalizers().get(i);
+        String n;
+        try {
+            n = MatchKeys.normalize(norm, raw, dateFormats);
+        } catch (IllegalArgumentException e) {
+            n = null;
+        }
+        String prop = tier.properties().get(i);
+        PropertyCatalog.Prop def = catalog.get(prop);
+        if ("date".equals(norm) && n != null) {
+            if (def != null && ("date".equals(def.type()) || "datetime".equals(def.type()))) {
+                out.add(Long.toString(java.time.LocalDate.parse(n).toEpochDay() * 86_400_000L));
+            } else {
+                out.add(n);
+            }
+            return out;
+        }
+        if (n != null) {
+            out.add(n.toLowerCase(java.util.Locale.ROOT));
+        }
+        String r = raw.toString().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!r.isEmpty()) {
+            out.add(r);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ field rules
+
+    private boolean guarded(Item it) {
+        for (Map.Entry<String, String> g : skipGuards.entrySet()) {
+            String v = it.existing.property(g.getKey());
+            if (v != null && v.equalsIgnoreCase(g.getValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The properties to send given the current HubSpot record (null on create). */
+    Map<String, String> rules(Item it, CrmObject current) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : it.props.entrySet()) {
+            String prop = e.getKey();
+            String v = e.getValue();
+            if (protectedProps.contains(prop)) {
+                continue;
+            }
+            PropertyCatalog.Prop def = catalog.get(prop);
+            if (def != null && def.readOnly()) {
+                continue;
+            }
+            if (fillIfMissing.contains(prop) && current != null) {
+                String have = current.property(prop);
+                if (have != null && !have.isEmpty()) {
+                    continue;
+                }
+            }
+            if (v == null) {
+                if (config.clearNulls() && current != null) {
+                    out.put(prop, "");
+                }
+                continue;
+            }
+            out.put(prop, v);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ writes
+
+    private void fastUpsert(List<Item> round) {
+        List<Item> ok = new ArrayList<>();
+        for (Item it : round) {
+            if (it.uniqueValue == null) {
+                fail(it, Failure.of("MISSING_KEY", "the record has no value for the unique property "
+                        + uniqueProperty));
+            } else {
+                Map<String, String> p = rules(it, null);
+                it.props.clear();
+                it.props.putAll(p);
+                ok.add(it);
+            }
+        }
+        upsert(ok, uniqueProperty, i -> i.uniqueValue);
+        writeAssociations(round);
+    }
+
+    private void writeUpdates(List<Item> updates) {
+        List<Item> nonEmpty = new ArrayList<>();
+        for (Item it : updates) {
+            if (it.props.isEmpty()) {
+                it.writtenId = it.existing.id(); // nothing to change; associations still apply
+                skip(it);
+            } else {
+                nonEmpty.add(it);
+            }
+        }
+        runBatches("update", nonEmpty, it -> {
+            ObjectNode n = MAPPER.createObjectNode().put("id", it.existing.id());
+            ObjectNode p = n.putObject("properties");
+            it.props.forEach(p::put);
+            return n;
+        }, true, (it, o) -> {
+            it.writtenId = o == null ? it.existing.id() : o.id();
+            stats.updated.incrementAndGet();
+        }, o -> o.id(), it -> it.existing.id());
+    }
+
+    private void writeCreates(List<Item> creates) {
+        List<Item> byUnique = new ArrayList<>();
+        List<Item> byEmail = new ArrayList<>();
+        List<Item> plain = new ArrayList<>();
+        for (Item it : creates) {
+            if (it.uniqueValue != null) {
+                byUnique.add(it);
+            } else if (catalog.isContacts() && it.email != null) {
+                byEmail.add(it);
+            } else {
+                plain.add(it);
+            }
+        }
+        upsert(byUnique, uniqueProperty, i -> i.uniqueValue);
+        upsert(byEmail, "email", i -> i.email);
+        // No key HubSpot can upsert on: plain create, with trace ids so a 207 names each failing input. The tier keys
+        // are remembered so a redelivery to this task updates instead of creating again.
+        runBatches("create", plain, it -> {
+            ObjectNode n = MAPPER.createObjectNode();
+            ObjectNode p = n.putObject("properties");
+            it.props.forEach(p::put);
+            return n;
+        }, false, (it, o) -> {
+            it.writtenId = o.id();
+            stats.created.incrementAndGet();
+            rememberCreated(it, o.id());
+        }, null, null);
+    }
+
+    private void rememberCreated(Item it, String id) {
+        for (Tier t : tiers) {
+            try {
+                String k = recordKey(t, it);
+                if (k != null) {
+                    createdKeys.put(t.number() + "|" + k, id);
+                }
+            } catch (IllegalArgumentException ignored) {
+                // not a key
+            }
+        }
+    }
+
+    private void upsert(List<Item> items, String idProperty, Function<Item, String> key) {
+        runBatches("upsert", items, it -> {
+            ObjectNode n = MAPPER.createObjectNode().put("id", key.apply(it)).put("idProperty", idProperty);
+            ObjectNode p = n.putObject("properties");
+            it.props.forEach((k, v) -> {
+                if (!k.equals(idProperty)) {
+                    p.put(k, v);
+                }
+            });
+            return n;
+        }, true, (it, o) -> {
+            it.writtenId = o.id();
+            if (it.existing != null) {
+                stats.updated.incrementAndGet();
+            } else {
+                stats.created.incrementAndGet();
+                rememberCreated(it, o.id());
+            }
+        }, o -> {
+            String v = o.property(idProperty);
+            return v == null ? null : uniqueNorm(idProperty, v);
+        }, it -> uniqueNorm(idProperty, key.apply(it)));
+    }
+
+    /** Success callback. */
+    interface OnWritten {
+        void accept(Item item, CrmObject result);
+    }
+
+    /**
+     * Sends items in batches. Per-input errors (207) are matched to their input by objectWriteTraceId; a batch
+     * refused as a whole (4xx) is split in halves and retried until the failing input is alone; it then goes to
+     * the DLQ with HubSpot's category and message.
+     *
+     * @param idempotent whether an input may be sent again (updates and upserts); plain creates are never resent
+     * @param resultKey  key of a result record to find its input (null = results in input order)
+     * @param itemKey    the same key computed from an input
+     */
+    private void runBatches(String op, List<Item> items, Function<Item, ObjectNode> toInput, boolean idempotent,
+            OnWritten onWritten, Function<CrmObject, String> resultKey, Function<Item, String> itemKey) {
+        for (List<Item> chunk : chunks(items, batchSize)) {
+            runChunk(op, chunk, toInput, idempotent, onWritten, resultKey, itemKey);
+        }
+    }
+
+    private void runChunk(String op, List<Item> chunk, Function<Item, ObjectNode> toInput, boolean idempotent,
+            OnWritten onWritten, Function<CrmObject, String> resultKey, Function<Item, String> itemKey) {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        List<ObjectNode> inputs = new ArrayList<>(chunk.size());
+        Map<String, Item> byTrace = new HashMap<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            ObjectNode in = toInput.apply(chunk.get(i));
+            String trace = "t" + i + "-" + chunk.get(i).record.kafkaOffset();
+            in.put("objectWriteTraceId", trace);
+            byTrace.put(trace, chunk.get(i));
+            inputs.add(in);
+        }
+        BatchResult r;
+        try {
+            r = switch (op) {
+                case "update" -> client.batchUpdate(objectType, inputs);
+                case "upsert" -> client.batchUpsert(objectType, inputs);
+                default -> client.batchCreate(objectType, inputs);
+            };
+        } catch (HubSpotApiException e) {
+            if (chunk.size() == 1) {
+                fail(chunk.get(0), Failure.rejected(e));
+                return;
+            }
+            LOG.debug("batch {} of {} inputs to {} refused ({}); splitting to isolate the failing input", op,
+                    chunk.size(), objectType, e.category());
+            int mid = chunk.size() / 2;
+            runChunk(op, new ArrayList<>(chunk.subList(0, mid)), toInput, idempotent, onWritten, resultKey, itemKey);
+            runChunk(op, new ArrayList<>(chunk.subList(mid, chunk.size())), toInput, idempotent, onWritten,
+                    resultKey, itemKey);
+            return;
+        }
+        Set<Item> failed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        List<BatchResult.BatchError> unattributed = new ArrayList<>();
+        for (BatchResult.BatchError err : r.errors()) {
+            List<String> traces = err.context() == null ? null : err.context().get("objectWriteTraceId");
+            boolean any = false;
+            if (traces != null) {
+                for (String t : traces) {
+                    Item it = byTrace.get(t);
+                    if (it != null && failed.add(it)) {
+                        fail(it, Failure.rejected(err));
+                        any = true;
+                    }
+                }
+            }
+            if (!any) {
+                unattributed.add(err);
+            }
+        }
+        // successes
+        Set<Item> succeeded = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        if (resultKey != null) {
+            Map<String, CrmObject> results = new HashMap<>();
+            for (CrmObject o : r.results()) {
+                String k = resultKey.apply(o);
+                if (k != null) {
+                    results.put(k, o);
+                }
+            }
+            for (Item it : chunk) {
+                if (failed.contains(it)) {
+                    continue;
+                }
+                CrmObject o = results.get(itemKey.apply(it));
+                if (o != null) {
+                    onWritten.accept(it, o);
+                    succeeded.add(it);
+                }
+            }
+        } else {
+            int i = 0;
+            for (Item it : chunk) {
+                if (failed.contains(it)) {
+                    continue;
+                }
+                if (i < r.results().size()) {
+                    onWritten.accept(it, r.results().get(i++));
+                    succeeded.add(it);
+                }
+            }
+        }
+        List<Item> unknown = new ArrayList<>();
+        for (Item it : chunk) {
+            if (!failed.contains(it) && !succeeded.contains(it)) {
+                unknown.add(it);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return;
+        }
+        if (idempotent && unknown.size() < chunk.size()) {
+            // HubSpot did not say which input failed: send those again (alone or halved) to find out
+            for (List<Item> part : chunks(unknown, Math.max(1, unknown.size() / 2))) {
+                runChunk(op, part, toInput, true, onWritten, resultKey, itemKey);
+            }
+            return;
+        }
+        Failure f = unattributed.isEmpty()
+                ? Failure.of("HUBSPOT_REJECTED", "HubSpot returned no result for this input of a batch " + op)
+                : Failure.rejected(unattributed.get(0));
+        for (Item it : unknown) {
+            fail(it, f);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ associations
+
+    private ResolvedAssociation association(HubSpotSinkConfig.AssociationRule rule) {
+        return resolvedAssoc.computeIfAbsent(rule, r -> {
+            String toType = PropertyCatalog.resolveObjectType(client, r.toObject());
+            if (toType == null) {
+                throw new IllegalStateException("association target object " + r.toObject() + " does not exist");
+            }
+            List<AssociationType> all = client.associationLabels(objectType, toType);
+            List<AssociationType> types = new ArrayList<>();
+            for (AssociationType t : all) {
+                if (r.label() == null ? t.label() == null : r.label().equalsIgnoreCase(t.label())) {
+                    types.add(t);
+                    break;
+                }
+            }
+            if (types.isEmpty()) {
+                throw new IllegalStateException("no association label \"" + r.label() + "\" from " + objectType
+                        + " to " + toType);
+            }
+            return new ResolvedAssociation(toType, types,
+                    r.toProperty().equals("hs_object_id") || r.toProperty().equals("id"));
+        });
+    }
+
+    private void writeAssociations(List<Item> round) {
+        for (HubSpotSinkConfig.AssociationRule rule : assocRules) {
+            List<Item> todo = round.stream().filter(i -> !i.done && i.writtenId != null
+                    && i.assocValues.get(rule.field()) != null).toList();
+            if (todo.isEmpty()) {
+                continue;
+            }
+            ResolvedAssociation ra = association(rule);
+            for (List<Item> chunk : chunks(todo, 100)) {
+                Map<String, String> targetIds = new HashMap<>();
+                List<String> values = chunk.stream().map(i -> assocKey(rule, i)).distinct().toList();
+                BatchResult r = client.batchRead(ra.toType(), values, List.of(rule.toProperty()),
+                        ra.byId() ? null : rule.toProperty(), false);
+                for (CrmObject o : r.results()) {
+                    String k = ra.byId() ? o.id() : o.property(rule.toProperty());
+                    if (k != null) {
+                        targetIds.put(ra.byId() ? k : k.trim().toLowerCase(java.util.Locale.ROOT), o.id());
+                    }
+                }
+                List<HubSpotClient.AssociationInput> inputs = new ArrayList<>();
+                List<Item> linked = new ArrayList<>();
+                for (Item it : chunk) {
+                    String k = assocKey(rule, it);
+                    String to = targetIds.get(ra.byId() ? k : k.toLowerCase(java.util.Locale.ROOT));
+                    if (to == null) {
+                        fail(it, Failure.of("ASSOCIATION_TARGET_NOT_FOUND", "the " + objectType + " record "
+                                + it.writtenId + " was written, but no " + ra.toType() + " record has this "
+                                + rule.toProperty() + " (field " + rule.field() + "); association not created",
+                                Map.of("objectId", List.of(it.writtenId))));
+                        continue;
+                    }
+                    inputs.add(new HubSpotClient.AssociationInput(it.writtenId, to, ra.types()));
+                    linked.add(it);
+                }
+                if (!inputs.isEmpty()) {
+                    createAssociations(ra, inputs, linked);
+                }
+            }
+        }
+    }
+
+    private void createAssociations(ResolvedAssociation ra, List<HubSpotClient.AssociationInput> inputs,
+            List<Item> items) {
+        try {
+            client.createAssociations(objectType, ra.toType(), inputs);
+            stats.associations.addAndGet(inputs.size());
+        } catch (HubSpotApiException e) {
+            if (inputs.size() == 1) {
+                fail(items.get(0), Failure.rejected(e));
+                return;
+            }
+            int mid = inputs.size() / 2;
+            createAssociations(ra, inputs.subList(0, mid), items.subList(0, mid));
+            createAssociations(ra, inputs.subList(mid, inputs.size()), items.subList(mid, items.size()));
+        }
+    }
+
+    private static String assocKey(HubSpotSinkConfig.AssociationRule rule, Item it) {
+        Object v = it.assocValues.get(rule.field());
+        String s = v.toString().trim();
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+
+    // ------------------------------------------------------------------------------------------ deletes
+
+    private void archive(List<Item> tombstones) {
+        if (!config.archiveOnTombstone()) {
+            tombstones.forEach(this::skip);
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        List<String> uniques = new ArrayList<>();
+        for (Item it : tombstones) {
+            Object k = it.record.key();
+            if (k instanceof Struct s && s.schema().fields().size() == 1) {
+                k = s.get(s.schema().fields().get(0));
+            } else if (k instanceof Map<?, ?> m && m.size() == 1) {
+                k = m.values().iterator().next();
+            }
+            if (k == null) {
+                fail(it, Failure.of("MISSING_KEY", "a tombstone needs a key (HubSpot id or unique value)"));
+                continue;
+            }
+            String s = k.toString().trim();
+            if (uniqueProperty.isEmpty() || "_key".equals(idField)) {
+                ids.add(s);
+            } else {
+                uniques.add(s);
+            }
+        }
+        for (List<String> chunk : chunks(uniques, batchSize)) {
+            Map<String, CrmObject> found = readByUnique(uniqueProperty, chunk);
+            found.values().forEach(o -> ids.add(o.id()));
+        }
+        for (List<String> chunk : chunks(ids, batchSize)) {
+            client.batchArchive(objectType, chunk);
+            stats.archived.addAndGet(chunk.size());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ outcomes
+
+    private void skip(Item it) {
+        if (!it.done) {
+            stats.skipped.incrementAndGet();
+        }
+    }
+
+    private void fail(Item it, Failure f) {
+        if (it.done) {
+            return;
+        }
+        it.done = true;
+        stats.deadLettered.incrementAndGet();
+        LOG.debug("record {}-{}@{} to the DLQ: {} (key {})", it.record.topic(), it.record.kafkaPartition(),
+                it.record.kafkaOffset(), f.reason(), Redact.pii(it.record.key()));
+        dlq.report(it.record, f);
+    }
+
+    static <T> List<List<T>> chunks(List<T> list, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += size) {
+            out.add(list.subList(i, Math.min(list.size(), i + size)));
+        }
+        return out;
+    }
+}
