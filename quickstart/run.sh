@@ -34,5 +34,6 @@ if [ "$skip_build" = false ]; then
 fi
 [ -f quickstart/target/launcher.classpath ] || { echo "quickstart is not built: run without --skip-build" >&2; exit 1; }
 
-exec java -Xmx512m -cp "quickstart/target/classes:$(cat quickstart/target/launcher.classpath)" \
+exec java -Xmx512m -Dlog4j2.configurationFile=classpath:quickstart-log4j2.xml \
+  -Dquickstart.log.file="$root/quickstart/target/launcher.log" -cp "quickstart/target/classes:$(cat quickstart/target/launcher.classpath)" \
   io.crmconnect.quickstart.Quickstart --repo "$root" ${args[@]+"${args[@]}"}

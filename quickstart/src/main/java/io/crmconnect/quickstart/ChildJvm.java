@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /** A Java main class run in its own JVM process, with its output in a log file, stopped gracefully then forcibly. */
 final class ChildJvm implements AutoCloseable {
+    /** Every process started and not yet stopped, so an interrupted start-up leaves nothing behind. */
+    private static final java.util.Set<ChildJvm> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -34,7 +37,9 @@ final class ChildJvm implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
-            return new ChildJvm(name, builder.start(), log);
+            ChildJvm child = new ChildJvm(name, builder.start(), log);
+            RUNNING.add(child);
+            return child;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -72,8 +77,16 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Asks the process to stop (SIGTERM: Kafka and Connect shut down cleanly), then kills it after 20 s. */
+    /** Stops whatever is still running, e.g. a broker whose start-up was interrupted by Ctrl-C. */
+    static void stopAllRunning() {
+        for (ChildJvm child : java.util.List.copyOf(RUNNING)) {
+            child.close();
+        }
+    }
+
     @Override
     public void close() {
+        RUNNING.remove(this);
         if (!process.isAlive()) {
             return;
         }

@@ -20,7 +20,7 @@ final class Options {
     int kafkaPort = 9092;
     int controllerPort = 9093;
     int connectPort = 8083;
-    int postgresPort = 55432;
+    int postgresPort = 15432;
     int simulatorPort = 8089;
     int contacts = 2_000;
     String hubspotToken = System.getenv("HUBSPOT_TOKEN");

@@ -32,6 +32,7 @@ final class Progress implements AutoCloseable {
         this.out = out;
         this.headless = headless;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
         this.connect = connect;
         this.connectors = connectors;

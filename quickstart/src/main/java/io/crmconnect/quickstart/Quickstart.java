@@ -10,6 +10,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -47,11 +49,15 @@ public final class Quickstart {
         try {
             Scenario scenario = Scenario.of(options, runDir);
             long t0 = System.nanoTime();
+            // PostgreSQL and the simulator start while the broker does: they do not depend on each other.
             say("Starting PostgreSQL on 127.0.0.1:" + options.postgresPort);
-            LocalPostgres postgres = track(LocalPostgres.start(runDir, options.postgresPort));
+            CompletableFuture<LocalPostgres> postgresStart = CompletableFuture.supplyAsync(
+                    () -> track(LocalPostgres.start(runDir, options.postgresPort)));
+            CompletableFuture<Void> systemsStart = CompletableFuture.runAsync(() -> scenario.startSystems(this));
             say("Starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort);
             KafkaBroker kafka = track(KafkaBroker.start(runDir, options.kafkaPort, options.controllerPort));
-            scenario.startSystems(this);
+            LocalPostgres postgres = join(postgresStart);
+            join(systemsStart);
             say("Starting Kafka Connect on 127.0.0.1:" + options.connectPort + " with plugins from "
                     + scenario.pluginDirectories());
             ConnectWorker connect = track(ConnectWorker.start(runDir, kafka.bootstrapServers(), options.connectPort,
@@ -75,6 +81,17 @@ public final class Quickstart {
             }
         } finally {
             stopAll();
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> start) {
+        try {
+            return start.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -123,6 +140,7 @@ public final class Quickstart {
                 System.err.println("Could not stop " + resource + ": " + e.getMessage());
             }
         }
+        ChildJvm.stopAllRunning();
         if (!toStop.isEmpty()) {
             say("Everything stopped.");
         }

@@ -20,7 +20,7 @@ import java.util.Map;
 abstract class Scenario {
     static final String SIMULATOR_MAIN = "io.crmconnect.simulator.hubspot.HubSpotSimulatorMain";
     static final String DEFAULT_SIMULATOR_ADDRESS = "127.0.0.1:8089";
-    static final String DEFAULT_POSTGRES_ADDRESS = "127.0.0.1:55432";
+    static final String DEFAULT_POSTGRES_ADDRESS = "127.0.0.1:15432";
     static final String SIMULATOR_TOKEN = "pat-quickstart-token";
 
     protected final Options options;
