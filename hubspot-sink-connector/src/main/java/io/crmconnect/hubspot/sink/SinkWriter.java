@@ -384,7 +384,7 @@ final class SinkWriter {
                             + "(write.mode=update-only)"));
                     continue;
                 }
-                if (!tiers.isEmpty() && catalog.isContacts() && it.email == null && it.uniqueValue == null
+                if (!tiers.isEmpty() && catalog.isContacts() && it.email == null
                         && config.getBoolean(HubSpotSinkConfig.MATCH_REQUIRE_EMAIL)) {
                     fail(it, Failure.of("NO_EMAIL_NO_MATCH", "the record has no email and matches no contact in any "
                             + "of " + tiers.size() + " tiers; quarantined instead of creating an unfindable contact"));
@@ -551,19 +551,51 @@ final class SinkWriter {
      * full normalized tier key locally.
      */
     private Map<String, List<CrmObject>> searchHits(Tier tier, List<Item> items, Map<Item, String> keys) {
-        List<Integer> blocking = new ArrayList<>();
+        List<Integer> exact = new ArrayList<>();
+        List<Integer> all = new ArrayList<>();
         for (int i = 0; i < tier.properties().size(); i++) {
-            if (MatchKeys.BLOCKING.contains(tier.normalizers().get(i)) && !tier.optional().get(i)) {
-                blocking.add(i);
+            if (tier.optional().get(i)) {
+                continue;
+            }
+            all.add(i);
+            if (MatchKeys.BLOCKING.contains(tier.normalizers().get(i))) {
+                exact.add(i);
             }
         }
-        if (blocking.isEmpty()) {
-            for (int i = 0; i < tier.properties().size(); i++) {
-                if (!tier.optional().get(i)) {
-                    blocking.add(i);
+        // Narrow first with every component (names as lower-case raw and folded forms); records without a hit are
+        // searched again on the exactly comparable components only (dates, emails, postal codes), so a HubSpot
+        // value spelled differently (diacritics, punctuation) is still found and compared on the normalized key.
+        Map<String, List<CrmObject>> out = searchHits(tier, items, all);
+        if (!exact.isEmpty() && exact.size() < all.size()) {
+            List<Item> missing = new ArrayList<>();
+            for (Item it : items) {
+                if (!out.containsKey(keys.get(it))) {
+                    missing.add(it);
                 }
             }
+            if (!missing.isEmpty()) {
+                Map<String, List<CrmObject>> more = searchHits(tier, missing, exact);
+                more.forEach((k, v) -> out.merge(k, v, (a, b) -> {
+                    Set<String> ids = new HashSet<>();
+                    List<CrmObject> m = new ArrayList<>();
+                    for (CrmObject o : a) {
+                        if (ids.add(o.id())) {
+                            m.add(o);
+                        }
+                    }
+                    for (CrmObject o : b) {
+                        if (ids.add(o.id())) {
+                            m.add(o);
+                        }
+                    }
+                    return m;
+                }));
+            }
         }
+        return out;
+    }
+
+    private Map<String, List<CrmObject>> searchHits(Tier tier, List<Item> items, List<Integer> blocking) {
         Map<String, List<CrmObject>> out = new HashMap<>();
         Set<String> seenIds = new HashSet<>();
         List<Map<Integer, Set<String>>> groups = new ArrayList<>();
