@@ -198,14 +198,19 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
         Field[] outFields = b.out;
         boolean[] protectedField = b.protect;
         Object[] direct = Structs.values(out);
-        for (int i = 0; i < in.length; i++) {
-            Object v = struct.get(in[i]);
-            if (v != null) {
-                Object w = protectedField[i] ? protect(in[i].name(), v) : v;
-                if (direct != null) {
-                    direct[i] = w;
-                } else {
-                    out.put(outFields[i], w);
+        Object[] source = direct == null ? null : Structs.values(struct);
+        if (source != null) {
+            // same field layout: copy the raw values, then replace the protected ones
+            System.arraycopy(source, 0, direct, 0, in.length);
+            for (int i : b.protectedIndexes) {
+                Object v = struct.get(in[i]);
+                direct[i] = v == null ? null : protect(in[i].name(), v);
+            }
+        } else {
+            for (int i = 0; i < in.length; i++) {
+                Object v = struct.get(in[i]);
+                if (v != null) {
+                    out.put(outFields[i], protectedField[i] ? protect(in[i].name(), v) : v);
                 }
             }
         }
@@ -217,6 +222,7 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
         final Field[] in;
         final Field[] out;
         final boolean[] protect;
+        final int[] protectedIndexes;
 
         Bound(Schema input) {
             if (input.type() != Schema.Type.STRUCT) {
@@ -255,8 +261,16 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
             in = input.fields().toArray(new Field[0]);
             out = output.fields().toArray(new Field[0]);
             protect = new boolean[in.length];
+            int count = 0;
             for (int i = 0; i < in.length; i++) {
                 protect[i] = fields.contains(in[i].name());
+                count += protect[i] ? 1 : 0;
+            }
+            protectedIndexes = new int[count];
+            for (int i = 0, j = 0; i < in.length; i++) {
+                if (protect[i]) {
+                    protectedIndexes[j++] = i;
+                }
             }
         }
     }

@@ -310,13 +310,20 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
         Field[] in = b.inFields;
         Field[] copy = b.copyFields;
         Object[] direct = Structs.values(out);
-        for (int i = 0; i < in.length; i++) {
-            Object v = struct.get(in[i]);
-            if (v != null) {
-                if (direct != null) {
-                    direct[copy[i].index()] = v;
-                } else {
-                    out.put(copy[i], v);
+        Object[] source = b.samePrefix ? Structs.values(struct) : null;
+        if (direct != null && source != null) {
+            // the output starts with exactly the input's fields: copy the raw values (defaults stay unapplied,
+            // as in the input, because the field schemas are the same)
+            System.arraycopy(source, 0, direct, 0, in.length);
+        } else {
+            for (int i = 0; i < in.length; i++) {
+                Object v = struct.get(in[i]);
+                if (v != null) {
+                    if (direct != null) {
+                        direct[copy[i].index()] = v;
+                    } else {
+                        out.put(copy[i], v);
+                    }
                 }
             }
         }
@@ -351,6 +358,7 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
         final Field[] inFields;
         final Field[] copyFields;
         final Field[] keyFields;
+        final boolean samePrefix;
 
         Bound(Schema input) {
             if (input.type() != Schema.Type.STRUCT) {
@@ -376,6 +384,7 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
             if (toHeaders) {
                 output = input;
                 inFields = copyFields = keyFields = null;
+                samePrefix = false;
                 return;
             }
             SchemaBuilder builder = Schemas.structLike(input);
@@ -399,6 +408,7 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
             for (int k = 0; k < keys.length; k++) {
                 keyFields[k] = output.field(keys[k].name);
             }
+            samePrefix = inFields.length == input.fields().size();
         }
 
         @Override
