@@ -190,4 +190,96 @@ class HubSpotSinkWriterIT {
         assertThat(sim.ids("contacts")).hasSize(248);
         assertThat(dead).hasSize(2);
     }
+
+    static final Schema ROI = SchemaBuilder.struct().name("roi")
+            .field("roi_id", Schema.STRING_SCHEMA)
+            .field("patient_email", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("requested_at", org.apache.kafka.connect.data.Timestamp.builder().optional().build())
+            .field("received_local", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("status", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("reviewer_notes", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+
+    static String createRoiSchema(HubSpotSimulator sim) {
+        return SimAdmin.post(sim, "/crm-object-schemas/v3/schemas", """
+                {"name":"roi","labels":{"singular":"ROI","plural":"ROIs"},"primaryDisplayProperty":"roi_id",
+                 "requiredProperties":["roi_id"],"searchableProperties":["roi_id"],"associatedObjects":["CONTACT"],
+                 "properties":[
+                  {"name":"roi_id","label":"ROI id","type":"string","fieldType":"text","hasUniqueValue":true},
+                  {"name":"request_date","label":"Request date","type":"date","fieldType":"date"},
+                  {"name":"received_at","label":"Received","type":"datetime","fieldType":"date"},
+                  {"name":"status","label":"Status","type":"enumeration","fieldType":"select","options":[
+                    {"label":"Open","value":"open","hidden":false,"displayOrder":0},
+                    {"label":"Closed","value":"closed","hidden":false,"displayOrder":1}]},
+                  {"name":"processing_status","label":"Processing","type":"string","fieldType":"text"},
+                  {"name":"reviewer_notes","label":"Reviewer notes","type":"string","fieldType":"textarea"}]}
+                """).path("objectTypeId").asText();
+    }
+
+    @Test
+    void roiUpsertByNaturalIdWithProtectedPropertiesSkipGuardZoneDatesAndAssociation() {
+        String roiType = createRoiSchema(sim);
+        client.createAssociationLabel(roiType, "contacts", "Patient", "patient");
+        String patient = contact(Map.of("email", "pat@example.com", "firstname", "Pat"));
+        // an ROI HubSpot users already finished and annotated
+        ObjectNode done = SimAdmin.MAPPER.createObjectNode();
+        done.putObject("properties").put("roi_id", "R2").put("processing_status", "Processed")
+                .put("reviewer_notes", "checked by staff").put("status", "closed");
+        client.batchCreate(roiType, List.of(done));
+        ObjectNode open = SimAdmin.MAPPER.createObjectNode();
+        open.putObject("properties").put("roi_id", "R3").put("reviewer_notes", "keep me");
+        client.batchCreate(roiType, List.of(open));
+
+        Map<String, String> c = new HashMap<>();
+        c.put("hubspot.base.url", sim.baseUrl());
+        c.put("hubspot.access.token", sim.token());
+        c.put("object", "roi");
+        c.put("unique.property", "roi_id");
+        c.put("timezone", "America/New_York");
+        c.put("field.mapping", "roi_id:roi_id,requested_at:request_date,received_local:received_at,status:status,"
+                + "reviewer_notes:reviewer_notes");
+        c.put("properties.protected", "reviewer_notes");
+        c.put("skip.if", "processing_status=Processed");
+        c.put("associations", "patient_email>contacts.email/Patient");
+        // 2024-03-11T03:30Z is still March 10 in New York
+        java.util.Date late = java.util.Date.from(java.time.Instant.parse("2024-03-11T03:30:00Z"));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (String id : List.of("R1", "R2", "R3")) {
+            batch.add(new SinkRecord("roi", 0, Schema.STRING_SCHEMA, id, ROI, new Struct(ROI).put("roi_id", id)
+                    .put("patient_email", "PAT@example.com").put("requested_at", late)
+                    .put("received_local", "2024-07-01 09:15:00").put("status", "open")
+                    .put("reviewer_notes", "from the warehouse"), offset++));
+        }
+        writer(c).write(batch);
+        assertThat(dead).isEmpty();
+        Map<String, CrmObject> byRoi = new HashMap<>();
+        client.batchRead(roiType, List.of("R1", "R2", "R3"), List.of("roi_id", "request_date", "received_at",
+                "status", "reviewer_notes", "processing_status"), "roi_id", false).results()
+                .forEach(o -> byRoi.put(o.property("roi_id"), o));
+        assertThat(byRoi).hasSize(3);
+        CrmObject r1 = byRoi.get("R1");
+        assertThat(r1.property("request_date")).isEqualTo("2024-03-10");
+        // 09:15 in New York in July is 13:15 UTC
+        assertThat(HubSpotClient.parseInstant(r1.property("received_at")))
+                .isEqualTo(java.time.Instant.parse("2024-07-01T13:15:00Z"));
+        assertThat(r1.property("reviewer_notes")).isNull();
+        assertThat(byRoi.get("R2").property("status")).isEqualTo("closed"); // Processed: skipped
+        assertThat(byRoi.get("R2").property("reviewer_notes")).isEqualTo("checked by staff");
+        assertThat(byRoi.get("R3").property("status")).isEqualTo("open");
+        assertThat(byRoi.get("R3").property("reviewer_notes")).isEqualTo("keep me");
+        List<io.crmconnect.hubspot.client.Associations> links = client.associations(roiType, "contacts",
+                List.of(r1.id(), byRoi.get("R3").id(), byRoi.get("R2").id()));
+        Map<String, List<String>> labels = new HashMap<>();
+        for (var a : links) {
+            for (var t : a.to()) {
+                assertThat(t.toObjectId()).isEqualTo(patient);
+                labels.put(a.fromId(), t.types().stream().map(x -> String.valueOf(x.label())).toList());
+            }
+        }
+        assertThat(labels).containsOnlyKeys(r1.id(), byRoi.get("R3").id());
+        assertThat(labels.get(r1.id())).contains("Patient");
+        // replay: still three ROIs
+        writer(c).write(batch);
+        assertThat(sim.ids(roiType)).hasSize(3);
+    }
 }
