@@ -189,8 +189,8 @@ public class HubSpotSourceConnector extends SourceConnector {
             byName.put(v.name(), v);
         }
         for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                return result;
+            if (!v.errorMessages().isEmpty() && HubSpotSourceConfig.CONFIG.names().contains(v.name())) {
+                return result; // fix the static problems first; live checks need a valid configuration
             }
         }
         HubSpotSourceConfig config;

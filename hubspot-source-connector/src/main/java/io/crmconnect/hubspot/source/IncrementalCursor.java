@@ -33,7 +33,7 @@ final class IncrementalCursor {
     private long cycleSafe;
     private long maxSeen = Long.MIN_VALUE;
     private boolean cycleActive;
-    private final Map<String, Long> sent = new HashMap<>();
+    private final Map<String, long[]> sent = new HashMap<>();
 
     IncrementalCursor(String lastModifiedProperty, long since, Long resumeDrillAfterId) {
         this.lastModifiedProperty = lastModifiedProperty;
@@ -87,14 +87,27 @@ final class IncrementalCursor {
         return o.updatedAt() == null ? 0 : o.updatedAt().toEpochMilli();
     }
 
-    /** True if this version of the record was not sent yet during this task's life. */
+    /**
+     * True if this version of the record (last-modified AND content) was not sent yet during this task's life. The
+     * content counts because two writes can share one last-modified millisecond with a read in between.
+     */
     boolean isNew(CrmObject o) {
-        Long prev = sent.get(o.id());
-        return prev == null || prev != lastModified(o);
+        long[] prev = sent.get(o.id());
+        return prev == null || prev[0] != lastModified(o) || prev[1] != o.properties().hashCode();
+    }
+
+    /**
+     * For search hits without the full properties: whether the record must be re-read to decide. Records whose
+     * last-modified is recent (at or after the index-safe point) may have been rewritten within the same millisecond.
+     */
+    boolean mayHaveChanged(CrmObject hit) {
+        long[] prev = sent.get(hit.id());
+        long lm = lastModified(hit);
+        return prev == null || prev[0] != lm || lm >= cycleSafe;
     }
 
     void markSent(CrmObject o) {
-        sent.put(o.id(), lastModified(o));
+        sent.put(o.id(), new long[] {lastModified(o), o.properties().hashCode()});
     }
 
     /** The offset to store with a record of this page. */
@@ -146,7 +159,7 @@ final class IncrementalCursor {
         cycleActive = false;
         since = Math.max(since, cycleSafe);
         // forget versions below the watermark: they will not be read again
-        sent.values().removeIf(lm -> lm < since);
+        sent.values().removeIf(v -> v[0] < since);
         return true;
     }
 

@@ -1,6 +1,5 @@
 package io.crmconnect.hubspot.source;
 
-import io.crmconnect.hubspot.client.BatchResult;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.Page;
@@ -257,33 +256,40 @@ final class ObjectStream implements Stream {
                 pageSize);
         SearchPage page = client.search(objectType, req);
         List<CrmObject> found = page.results();
-        Map<String, CrmObject> fresh = null;
-        List<String> wanted = new ArrayList<>();
-        for (CrmObject o : found) {
-            if (cursor.isNew(o) && !isTombstoned(o)) {
-                wanted.add(o.id());
+        List<CrmObject> candidates = new ArrayList<>();
+        if (inline) {
+            candidates.addAll(found);
+        } else {
+            List<String> ids = new ArrayList<>();
+            for (CrmObject o : found) {
+                if (cursor.mayHaveChanged(o)) {
+                    ids.add(o.id());
+                }
+            }
+            if (!ids.isEmpty()) {
+                Map<String, CrmObject> fresh = new HashMap<>();
+                for (CrmObject o : client.batchRead(objectType, ids, props, null, false).results()) {
+                    fresh.put(o.id(), o);
+                }
+                for (String id : ids) {
+                    CrmObject o = fresh.get(id);
+                    if (o != null) {
+                        candidates.add(o); // absent: deleted between search and read; the delete scan handles it
+                    }
+                }
             }
         }
-        if (!inline && !wanted.isEmpty()) {
-            fresh = new HashMap<>();
-            BatchResult br = client.batchRead(objectType, wanted, props, null, false);
-            for (CrmObject o : br.results()) {
-                fresh.put(o.id(), o);
-            }
-        }
+        Map<String, CrmObject> hits = new HashMap<>();
+        found.forEach(o -> hits.put(o.id(), o));
         List<SourceRecord> out = new ArrayList<>();
-        Set<String> want = new HashSet<>(wanted);
-        for (CrmObject o : found) {
-            if (!want.contains(o.id())) {
+        for (CrmObject o : candidates) {
+            if (!cursor.isNew(o) || isTombstoned(o)) {
                 continue;
             }
-            CrmObject rec = fresh == null ? o : fresh.get(o.id());
-            Map<String, Object> off = cursor.offsetFor(o);
+            // the offset follows the walk's position (the search hit), not a fresher re-read
+            Map<String, Object> off = cursor.offsetFor(hits.get(o.id()));
             cursor.markSent(o);
-            if (rec == null) {
-                continue; // deleted between search and read: the delete scan sends the tombstone
-            }
-            emit(out, rec, "upsert", off);
+            emit(out, o, "upsert", off);
         }
         if (cursor.onPage(found, pageSize)) {
             nextIncremental = now + pollInterval;
@@ -297,6 +303,10 @@ final class ObjectStream implements Stream {
         return t != null && o.updatedAt() != null && o.updatedAt().toEpochMilli() <= t;
     }
 
+    /*
+     * Record timestamps are left to the producer (time of capture): HubSpot's updatedAt can be years old and would make
+     * a topic with time-based retention delete the records right away. updatedAt is in the value.
+     */
     private void emit(List<SourceRecord> out, CrmObject o, String change, Map<String, Object> offset) {
         Long t = tombstoned.get(o.id());
         if (t != null) {
@@ -306,7 +316,7 @@ final class ObjectStream implements Stream {
             tombstoned.remove(o.id()); // restored
         }
         out.add(new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, o.id(), mapper.schema(),
-                mapper.toStruct(o), o.updatedAt() == null ? null : o.updatedAt().toEpochMilli(),
+                mapper.toStruct(o), null,
                 Headers.of(portal, name, change)));
         known.add(o.id());
         if (reconcileSeen != null) {
@@ -341,8 +351,9 @@ final class ObjectStream implements Stream {
             deletesAfter = null;
             deletesCutoff = now - overlap;
         }
-        Page<CrmObject> page = client.list(objectType, List.of(lastModifiedProperty), null, deletesAfter, LIST_PAGE,
-                true);
+        List<String> props = hasMergedIds ? List.of(lastModifiedProperty, "hs_merged_object_ids")
+                : List.of(lastModifiedProperty);
+        Page<CrmObject> page = client.list(objectType, props, null, deletesAfter, LIST_PAGE, true);
         List<SourceRecord> out = new ArrayList<>();
         for (CrmObject o : page.results()) {
             long at = o.archivedAt() != null ? o.archivedAt().toEpochMilli()
@@ -362,10 +373,25 @@ final class ObjectStream implements Stream {
                 CrmObject archived = new CrmObject(o.id(), o.properties(), o.createdAt(), o.updatedAt(), true,
                         o.archivedAt(), o.associations());
                 out.add(new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, o.id(),
-                        mapper.schema(), mapper.toStruct(archived), at, Headers.of(portal, name, "archived")));
+                        mapper.schema(), mapper.toStruct(archived), null, Headers.of(portal, name, "archived")));
+            }
+            // ids merged into this record earlier go too (their survivor may never have been seen alive)
+            String merged = o.properties().get("hs_merged_object_ids");
+            if (merged != null) {
+                for (String id : merged.split(";")) {
+                    String m = id.trim();
+                    if (!m.isEmpty() && !m.equals(o.id()) && !tombstoned.containsKey(m)) {
+                        ConnectHeaders h = Headers.of(portal, name, "merge");
+                        h.addString(Headers.MERGED_INTO, o.id());
+                        out.add(new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, m, null,
+                                null, null, h));
+                        tombstoned.put(m, at);
+                        known.remove(m);
+                    }
+                }
             }
             pendingLastTombstone = new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, o.id(),
-                    null, null, at, Headers.of(portal, name, "delete"));
+                    null, null, null, Headers.of(portal, name, "delete"));
             tombstoned.put(o.id(), at);
             known.remove(o.id());
             metrics.record(name);
@@ -409,7 +435,7 @@ final class ObjectStream implements Stream {
         for (String id : new ArrayList<>(known)) {
             if (!reconcileSeen.contains(id) && !tombstoned.containsKey(id)) {
                 out.add(new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, id, null, null,
-                        now, Headers.of(portal, name, "reconcile-delete")));
+                        null, Headers.of(portal, name, "reconcile-delete")));
                 tombstoned.put(id, now);
                 known.remove(id);
                 metrics.record(name);

@@ -102,7 +102,7 @@ abstract class SnapshotStream implements Stream {
             current.put(e.key(), h);
             if (prevHash == null || prevHash != h) {
                 out.add(new SourceRecord(partition, off, topic, null, Schema.STRING_SCHEMA, e.key(),
-                        e.value().schema(), e.value(), now, Headers.of(portal, name, "upsert")));
+                        e.value().schema(), e.value(), null, Headers.of(portal, name, "upsert")));
                 metrics.record(name);
             }
         }
@@ -110,7 +110,7 @@ abstract class SnapshotStream implements Stream {
             if (previous != null) {
                 for (String k : previous.keySet()) {
                     if (!current.containsKey(k)) {
-                        out.add(new SourceRecord(partition, off, topic, null, Schema.STRING_SCHEMA, k, null, null, now,
+                        out.add(new SourceRecord(partition, off, topic, null, Schema.STRING_SCHEMA, k, null, null, null,
                                 Headers.of(portal, name, "delete")));
                         metrics.record(name);
                     }
