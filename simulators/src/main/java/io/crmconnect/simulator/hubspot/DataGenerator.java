@@ -26,6 +26,8 @@ final class DataGenerator {
         "Lisbon", "Tokyo", "Nairobi", "São Paulo"};
     static final String[] COUNTRIES = {"United States", "Ireland", "Germany", "France", "Singapore", "Australia",
         "Canada", "United States", "Portugal", "Japan", "Kenya", "Brazil"};
+    static final String[] STATES = {"MA", "Leinster", "Berlin", "Île-de-France", "Central", "NSW", "ON", "TX",
+        "Lisboa", "Tokyo", "Nairobi", "SP"};
     static final String[] STREETS = {"Main St", "High Street", "Hauptstraße", "Rue de la Paix", "Orchard Rd",
         "George St", "King St W", "Congress Ave", "Rua Augusta", "Chuo-dori", "Moi Ave", "Av. Paulista"};
     static final String[] WORDS = {"Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay",
@@ -101,12 +103,28 @@ final class DataGenerator {
     }
 
     private String phone() {
-        return String.format("+1 (%03d) %03d-%04d", 200 + rnd.nextInt(700), rnd.nextInt(1000), rnd.nextInt(10000));
+        return "+1 (" + (200 + rnd.nextInt(700)) + ") " + pad(rnd.nextInt(1000), 3) + "-" + pad(rnd.nextInt(10000), 4);
     }
 
+    static String pad(int v, int width) {
+        String s = Integer.toString(v);
+        return s.length() >= width ? s : "0000000".substring(0, width - s.length()) + s;
+    }
+
+    private final Map<String, List<PropertyDef>> wideDefs = new java.util.HashMap<>();
+
     private void wide(ObjectType type, Map<String, String> p) {
-        for (PropertyDef d : type.properties(false)) {
-            if (d.name.startsWith("wide_prop_") && rnd.nextInt(10) < 7) {
+        List<PropertyDef> defs = wideDefs.computeIfAbsent(type.name, k -> {
+            List<PropertyDef> l = new ArrayList<>();
+            for (PropertyDef d : type.properties(false)) {
+                if (d.name.startsWith("wide_prop_")) {
+                    l.add(d);
+                }
+            }
+            return l;
+        });
+        for (PropertyDef d : defs) {
+            if (rnd.nextInt(10) < 7) {
                 p.put(d.name, valueFor(d));
             }
         }
@@ -142,8 +160,9 @@ final class DataGenerator {
         int c = rnd.nextInt(CITIES.length);
         p.put("address", (1 + rnd.nextInt(999)) + " " + STREETS[c]);
         p.put("city", CITIES[c]);
+        p.put("state", STATES[c]);
         p.put("country", COUNTRIES[c]);
-        p.put("zip", String.format("%05d", rnd.nextInt(100_000)));
+        p.put("zip", pad(rnd.nextInt(100_000), 5));
         p.put("date_of_birth", LocalDate.of(1950 + rnd.nextInt(55), 1 + rnd.nextInt(12), 1 + rnd.nextInt(28))
                 .toString());
         p.put("jobtitle", pick(TITLES));
@@ -161,9 +180,13 @@ final class DataGenerator {
         return p;
     }
 
+    private Long[] ownerIds;
+
     long ownerId() {
-        List<Long> ids = new ArrayList<>(store.owners.keySet());
-        return ids.get(rnd.nextInt(ids.size()));
+        if (ownerIds == null || ownerIds.length != store.owners.size()) {
+            ownerIds = store.owners.keySet().toArray(new Long[0]);
+        }
+        return ownerIds[rnd.nextInt(ownerIds.length)];
     }
 
     Map<String, String> company(int i) {
@@ -178,7 +201,7 @@ final class DataGenerator {
         p.put("address", (1 + rnd.nextInt(999)) + " " + STREETS[c]);
         p.put("city", CITIES[c]);
         p.put("country", COUNTRIES[c]);
-        p.put("zip", String.format("%05d", rnd.nextInt(100_000)));
+        p.put("zip", pad(rnd.nextInt(100_000), 5));
         p.put("industry", pick(Catalog.INDUSTRY)[1]);
         p.put("type", pick(Catalog.COMPANY_TYPE)[1]);
         p.put("numberofemployees", Integer.toString(1 + rnd.nextInt(20_000)));
@@ -196,7 +219,7 @@ final class DataGenerator {
         boolean ent = rnd.nextInt(4) == 0;
         Store.Pipeline pl = store.pipelines.get("0-3").get(ent ? 1 : 0);
         p.put("dealname", pick(WORDS) + " deal #" + i);
-        p.put("amount", rnd.nextInt(200_000) + "." + String.format("%02d", rnd.nextInt(100)));
+        p.put("amount", rnd.nextInt(200_000) + "." + pad(rnd.nextInt(100), 2));
         p.put("pipeline", pl.id);
         p.put("dealstage", pl.stages.get(rnd.nextInt(pl.stages.size())).id);
         p.put("closedate", Json.iso(t + rnd.nextLong(180L * 86_400_000L)));

@@ -12,6 +12,8 @@ public final class HubSpotSimulatorMain {
 
     public static void main(String[] args) throws InterruptedException {
         HubSpotSimulator.Builder b = HubSpotSimulator.builder().port(8089);
+        java.util.Set<String> given = new java.util.HashSet<>();
+        int contacts = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -21,6 +23,10 @@ public final class HubSpotSimulatorMain {
                 case "--contacts", "--companies", "--deals", "--tickets", "--products", "--line_items", "--calls",
                         "--emails", "--meetings", "--notes", "--tasks" -> {
                     b.records(a.substring(2), Integer.parseInt(v));
+                    given.add(a.substring(2));
+                    if (a.equals("--contacts")) {
+                        contacts = Integer.parseInt(v);
+                    }
                     i++;
                 }
                 case "--owners" -> { b.owners(Integer.parseInt(v)); i++; }
@@ -42,6 +48,16 @@ public final class HubSpotSimulatorMain {
                 }
             }
         }
+        // Standalone default: a realistic mix derived from --contacts unless the other counts are given.
+        if (!given.contains("companies")) {
+            b.companies(contacts / 10);
+        }
+        if (!given.contains("deals")) {
+            b.deals(contacts / 10);
+        }
+        if (!given.contains("tickets")) {
+            b.tickets(contacts / 20);
+        }
         HubSpotSimulator sim = b.start();
         System.out.println("HubSpot simulator listening on " + sim.baseUrl() + " (started in " + sim.startupMillis()
                 + " ms)");
@@ -56,7 +72,8 @@ public final class HubSpotSimulatorMain {
     }
 
     static String usage() {
-        return "usage: java -jar hubspot-simulator.jar [--port 8089] [--seed 42] [--contacts N] [--companies N]"
+        return "usage: java -jar hubspot-simulator.jar (companies and deals default to contacts/10, tickets to"
+                + " contacts/20)\n  [--port 8089] [--seed 42] [--contacts N] [--companies N]"
                 + " [--deals N] [--tickets N] [--products N] [--line_items N] [--calls N] [--emails N]"
                 + " [--meetings N] [--notes N] [--tasks N] [--owners N] [--wide-properties N] [--no-rate-limits]"
                 + " [--tier STARTER|PROFESSIONAL|ENTERPRISE|API_ADD_ON] [--index-lag-ms N] [--no-auth]"

@@ -63,6 +63,7 @@ final class ObjectType {
 
     synchronized void addProperty(PropertyDef p) {
         properties.put(p.name, p);
+        uniqueCache = null;
         groups.putIfAbsent(p.groupName, humanize(p.groupName));
     }
 
@@ -78,14 +79,28 @@ final class ObjectType {
         return groups.remove(name) != null;
     }
 
-    synchronized List<String> uniqueProps() {
-        List<String> out = new ArrayList<>();
-        for (PropertyDef p : properties.values()) {
-            if (p.hasUniqueValue && !p.archived) {
-                out.add(p.name);
+    private volatile List<String> uniqueCache;
+
+    List<String> uniqueProps() {
+        List<String> u = uniqueCache;
+        if (u == null) {
+            synchronized (this) {
+                List<String> out = new ArrayList<>();
+                for (PropertyDef p : properties.values()) {
+                    if (p.hasUniqueValue && !p.archived) {
+                        out.add(p.name);
+                    }
+                }
+                u = List.copyOf(out);
+                uniqueCache = u;
             }
         }
-        return out;
+        return u;
+    }
+
+    /** Call after archiving a property definition. */
+    void definitionsChanged() {
+        uniqueCache = null;
     }
 
     static String humanize(String s) {

@@ -2,7 +2,6 @@ package io.crmconnect.simulator.hubspot;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,12 +46,15 @@ final class Objects {
     void writeRecord(JsonGenerator g, ObjectType t, Rec r, Set<String> props, Set<String> hist,
             List<String> assocTypes, Boolean isNew) throws IOException {
         g.writeStartObject();
-        g.writeStringField("id", Long.toString(r.id));
-        g.writeObjectFieldStart("properties");
+        g.writeFieldName(F_ID);
+        g.writeString(Long.toString(r.id));
+        g.writeFieldName(F_PROPERTIES);
+        g.writeStartObject();
         for (String p : props) {
             String v = r.props.get(p);
             if (v != null) {
-                g.writeStringField(p, v);
+                g.writeFieldName(name(p));
+                g.writeString(v);
             }
         }
         g.writeEndObject();
@@ -78,11 +80,14 @@ final class Objects {
             }
             g.writeEndObject();
         }
-        g.writeStringField("createdAt", Json.iso(r.createdAt));
-        g.writeStringField("updatedAt", Json.iso(r.updatedAt));
-        g.writeBooleanField("archived", r.archived);
+        g.writeFieldName(F_CREATED);
+        g.writeString(r.createdIso);
+        g.writeFieldName(F_UPDATED);
+        g.writeString(r.updatedIso);
+        g.writeFieldName(F_ARCHIVED);
+        g.writeBoolean(r.archived);
         if (r.archived) {
-            g.writeStringField("archivedAt", Json.iso(r.archivedAt));
+            g.writeStringField("archivedAt", r.archivedIso);
         }
         if (isNew != null) {
             g.writeBooleanField("new", isNew);
@@ -125,8 +130,43 @@ final class Objects {
                 g.writeEndObject();
             }
         }
-        g.writeStringField("url", baseUrl + "/contacts/" + store.portalId + "/record/" + t.objectTypeId + "/" + r.id);
+        g.writeFieldName(F_URL);
+        g.writeString(urlPrefix(t) + r.id);
         g.writeEndObject();
+    }
+
+    private static final com.fasterxml.jackson.core.io.SerializedString F_ID = new com.fasterxml.jackson.core.io
+            .SerializedString("id");
+    private static final com.fasterxml.jackson.core.io.SerializedString F_PROPERTIES = new com.fasterxml.jackson
+            .core.io.SerializedString("properties");
+    private static final com.fasterxml.jackson.core.io.SerializedString F_CREATED = new com.fasterxml.jackson.core
+            .io.SerializedString("createdAt");
+    private static final com.fasterxml.jackson.core.io.SerializedString F_UPDATED = new com.fasterxml.jackson.core
+            .io.SerializedString("updatedAt");
+    private static final com.fasterxml.jackson.core.io.SerializedString F_ARCHIVED = new com.fasterxml.jackson.core
+            .io.SerializedString("archived");
+    private static final com.fasterxml.jackson.core.io.SerializedString F_URL = new com.fasterxml.jackson.core.io
+            .SerializedString("url");
+    private static final Map<String, com.fasterxml.jackson.core.io.SerializedString> NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Pre-encoded field names (property names repeat on every record). */
+    static com.fasterxml.jackson.core.io.SerializedString name(String n) {
+        com.fasterxml.jackson.core.io.SerializedString s = NAMES.get(n);
+        if (s == null) {
+            s = new com.fasterxml.jackson.core.io.SerializedString(n);
+            if (NAMES.size() < 100_000) {
+                NAMES.put(n, s);
+            }
+        }
+        return s;
+    }
+
+    private final Map<String, String> urlPrefixes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String urlPrefix(ObjectType t) {
+        return urlPrefixes.computeIfAbsent(t.objectTypeId, k -> baseUrl + "/contacts/" + store.portalId + "/record/"
+                + k + "/");
     }
 
     interface Body {
@@ -134,13 +174,51 @@ final class Objects {
     }
 
     static Http.Resp stream(int status, Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        return stream(status, 8192, body);
+    }
+
+    /** Streams JSON into an unsynchronized buffer presized to {@code sizeHint} bytes. */
+    static Http.Resp stream(int status, int sizeHint, Body body) {
+        Buf out = new Buf(Math.max(1024, sizeHint));
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return new Http.Resp(status, out.toByteArray());
+    }
+
+    /** A growable byte buffer without ByteArrayOutputStream's locking. */
+    static final class Buf extends java.io.OutputStream {
+        private byte[] buf;
+        private int n;
+
+        Buf(int size) {
+            buf = new byte[size];
+        }
+
+        private void ensure(int extra) {
+            if (n + extra > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + extra));
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[n++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, n, len);
+            n += len;
+        }
+
+        byte[] toByteArray() {
+            return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+        }
     }
 
     // ------------------------------------------------------------------ list / get
@@ -185,7 +263,8 @@ final class Objects {
         Set<String> histSet = new LinkedHashSet<>(hist);
         List<String> assoc = req.qList("associations");
         final Rec nextRec = next;
-        return stream(200, g -> {
+        int hint = page.size() * (120 + 40 * props.size() + (histSet.isEmpty() ? 0 : 400 * histSet.size())) + 512;
+        return stream(200, hint, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("results");
             for (Rec r : page) {

@@ -170,6 +170,7 @@ final class Properties {
         }
         p.archivedAt = store.clock.millis();
         p.archived = true;
+        t.definitionsChanged();
         return Http.Resp.noContent();
     }
 
@@ -215,6 +216,7 @@ final class Properties {
             if (p != null && !p.hubspotDefined) {
                 p.archivedAt = store.clock.millis();
                 p.archived = true;
+                t.definitionsChanged();
             }
         }
         return Http.Resp.noContent();

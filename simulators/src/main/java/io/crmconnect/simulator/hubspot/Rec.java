@@ -15,6 +15,10 @@ final class Rec {
     final boolean archived;
     final long archivedAt;
     final Map<String, List<Hist>> history;
+    /** ISO-8601 forms, computed once (responses write them for every record). */
+    final String createdIso;
+    final String updatedIso;
+    final String archivedIso;
 
     Rec(long id, Map<String, String> props, long createdAt, long updatedAt, boolean archived, long archivedAt,
             Map<String, List<Hist>> history) {
@@ -25,5 +29,8 @@ final class Rec {
         this.archived = archived;
         this.archivedAt = archivedAt;
         this.history = history;
+        this.createdIso = Json.iso(createdAt);
+        this.updatedIso = Json.iso(updatedAt);
+        this.archivedIso = archived ? Json.iso(archivedAt) : null;
     }
 }

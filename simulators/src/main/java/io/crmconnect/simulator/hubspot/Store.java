@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** All simulated CRM state: object types and records, associations, pipelines, owners. */
 final class Store {
+    private static final java.util.regex.Pattern EMAIL =
+            java.util.regex.Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("-?\\d+");
     final SimClock clock;
     volatile long indexLagMillis;
     final AtomicLong idSeq = new AtomicLong(100_000_001L);
@@ -183,7 +186,7 @@ final class Store {
                 if (v.length() > 65_536) {
                     throw new IllegalArgumentException("Value is longer than 65536 characters");
                 }
-                if (p.name.equals("email") && t.name.equals("contacts") && !v.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                if (p.name.equals("email") && t.name.equals("contacts") && !EMAIL.matcher(v).matches()) {
                     throw new IllegalArgumentException("Email address " + "is invalid");
                 }
                 return v;
@@ -243,7 +246,7 @@ final class Store {
     static long parseTime(String v, boolean dateOnly) {
         String s = v.trim();
         try {
-            if (s.matches("-?\\d+")) {
+            if (DIGITS.matcher(s).matches()) {
                 return Long.parseLong(s);
             }
             if (s.length() == 10) {
