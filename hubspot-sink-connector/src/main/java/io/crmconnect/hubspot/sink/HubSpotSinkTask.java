@@ -188,4 +188,15 @@ public class HubSpotSinkTask extends SinkTask {
     SinkWriter writer() {
         return writer;
     }
+
+    /** Counters of this task (created, updated, skipped, archived, dead-lettered, matches by tier). */
+    public String statsSummary() {
+        return writer == null ? "" : writer.stats.toString();
+    }
+
+    /** Requests this task sent and how many of them HubSpot throttled (429). */
+    public long[] requestCounts() {
+        return client == null ? new long[] {0, 0, 0} : new long[] {client.budget().calls(),
+            client.budget().searchCalls(), client.budget().throttled()};
+    }
 }
