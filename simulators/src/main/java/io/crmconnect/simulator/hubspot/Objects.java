@@ -169,6 +169,120 @@ final class Objects {
                 + k + "/");
     }
 
+    /** Bytes of the record JSON cache, bounded so large simulations do not hold every page twice. */
+    static final java.util.concurrent.atomic.AtomicLong CACHED_BYTES = new java.util.concurrent.atomic.AtomicLong();
+    static final long CACHE_BUDGET = 64L * 1024 * 1024;
+
+    /**
+     * Writes a record without history/associations, reusing its serialized form when the same property selection
+     * was written before (records are immutable snapshots, so the bytes never go stale).
+     */
+    void writeRecordCached(JsonGenerator g, ObjectType t, Rec r, Set<String> props, String selectionKey)
+            throws IOException {
+        Object[] c = r.jsonCache;
+        if (c != null && c[0].equals(selectionKey)) {
+            g.writeRawValue((RawJson) c[1]);
+            return;
+        }
+        Buf b = new Buf(128 + 48 * props.size());
+        try (JsonGenerator rg = Json.FACTORY.createGenerator(b)) {
+            writeRecord(rg, t, r, props, null, null, null);
+        }
+        RawJson raw = new RawJson(b.toByteArray());
+        if (c == null ? CACHED_BYTES.addAndGet(raw.bytes.length) < CACHE_BUDGET : true) {
+            r.jsonCache = new Object[] {selectionKey, raw};
+        }
+        g.writeRawValue(raw);
+    }
+
+    /** Pre-encoded JSON that UTF8JsonGenerator copies as raw bytes. */
+    static final class RawJson implements com.fasterxml.jackson.core.SerializableString {
+        final byte[] bytes;
+
+        RawJson(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public String getValue() {
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int charLength() {
+            return getValue().length();
+        }
+
+        @Override
+        public char[] asQuotedChars() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public byte[] asUnquotedUTF8() {
+            return bytes;
+        }
+
+        @Override
+        public byte[] asQuotedUTF8() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int appendQuotedUTF8(byte[] buffer, int offset) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int appendQuoted(char[] buffer, int offset) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int appendUnquotedUTF8(byte[] buffer, int offset) {
+            if (offset + bytes.length > buffer.length) {
+                return -1;
+            }
+            System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+            return bytes.length;
+        }
+
+        @Override
+        public int appendUnquoted(char[] buffer, int offset) {
+            String s = getValue();
+            if (offset + s.length() > buffer.length) {
+                return -1;
+            }
+            s.getChars(0, s.length(), buffer, offset);
+            return s.length();
+        }
+
+        @Override
+        public int writeQuotedUTF8(java.io.OutputStream out) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int writeUnquotedUTF8(java.io.OutputStream out) throws IOException {
+            out.write(bytes);
+            return bytes.length;
+        }
+
+        @Override
+        public int putQuotedUTF8(java.nio.ByteBuffer buffer) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int putUnquotedUTF8(java.nio.ByteBuffer out) {
+            if (bytes.length > out.remaining()) {
+                return -1;
+            }
+            out.put(bytes);
+            return bytes.length;
+        }
+    }
+
     interface Body {
         void write(JsonGenerator g) throws IOException;
     }
@@ -264,11 +378,16 @@ final class Objects {
         List<String> assoc = req.qList("associations");
         final Rec nextRec = next;
         int hint = page.size() * (120 + 40 * props.size() + (histSet.isEmpty() ? 0 : 400 * histSet.size())) + 512;
+        String key = histSet.isEmpty() && assoc.isEmpty() ? String.join(",", props) : null;
         return stream(200, hint, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("results");
             for (Rec r : page) {
-                writeRecord(g, t, r, props, histSet, assoc, null);
+                if (key != null) {
+                    writeRecordCached(g, t, r, props, key);
+                } else {
+                    writeRecord(g, t, r, props, histSet, assoc, null);
+                }
             }
             g.writeEndArray();
             if (nextRec != null) {

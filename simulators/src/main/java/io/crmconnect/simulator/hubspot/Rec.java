@@ -19,6 +19,8 @@ final class Rec {
     final String createdIso;
     final String updatedIso;
     final String archivedIso;
+    /** Serialized JSON of this snapshot for one property selection: {selectionKey, RawJson}. */
+    volatile Object[] jsonCache;
 
     Rec(long id, Map<String, String> props, long createdAt, long updatedAt, boolean archived, long archivedAt,
             Map<String, List<Hist>> history) {

@@ -127,12 +127,13 @@ final class Search {
         int totalCount = matches.size();
         boolean hasNext = to < matches.size();
         int nextAfter = to;
-        return Objects.stream(200, g -> {
+        String key = String.join(",", props);
+        return Objects.stream(200, 512 + page.size() * (120 + 40 * props.size()), g -> {
             g.writeStartObject();
             g.writeNumberField("total", totalCount);
             g.writeArrayFieldStart("results");
             for (Rec r : page) {
-                objects.writeRecord(g, t, r, props, null, null, null);
+                objects.writeRecordCached(g, t, r, props, key);
             }
             g.writeEndArray();
             if (hasNext) {
