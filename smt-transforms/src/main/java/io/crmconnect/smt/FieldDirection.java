@@ -3,6 +3,7 @@ package io.crmconnect.smt;
 import io.crmconnect.smt.mapping.Direction;
 import io.crmconnect.smt.mapping.DirectionRule;
 import io.crmconnect.smt.mapping.MappingDocument;
+import io.crmconnect.smt.mapping.MappingValidator;
 import io.crmconnect.smt.mapping.ObjectSpec;
 import io.crmconnect.smt.util.SchemaCache;
 import io.crmconnect.smt.util.Schemas;
@@ -39,9 +40,9 @@ public abstract class FieldDirection<R extends ConnectRecord<R>> extends BaseTra
     public static final String UNLISTED_CONFIG = "unlisted";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(MAPPING_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH,
+            .define(MAPPING_CONFIG, ConfigDef.Type.STRING, "", MappingValidator.inline(), ConfigDef.Importance.HIGH,
                     "The mapping inline, as JSON (or YAML). Set this or " + MAPPING_FILE_CONFIG + ".")
-            .define(MAPPING_FILE_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH,
+            .define(MAPPING_FILE_CONFIG, ConfigDef.Type.STRING, "", MappingValidator.file(), ConfigDef.Importance.HIGH,
                     "Path of a mapping file (.yaml, .yml or .json). Set this or " + MAPPING_CONFIG + ".")
             .define(MAPPING_OBJECT_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
                     "Which object's rules to apply; may be empty when the mapping describes a single object.")

@@ -2,6 +2,7 @@ package io.crmconnect.smt;
 
 import io.crmconnect.smt.mapping.Direction;
 import io.crmconnect.smt.mapping.MappingDocument;
+import io.crmconnect.smt.mapping.MappingValidator;
 import io.crmconnect.smt.mapping.MappingPlan;
 import io.crmconnect.smt.mapping.ObjectSpec;
 import io.crmconnect.smt.util.SchemaCache;
@@ -35,9 +36,9 @@ public abstract class FieldMapping<R extends ConnectRecord<R>> extends BaseTrans
     public static final String MAPPING_DIRECTION_CONFIG = "mapping.direction";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(MAPPING_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH,
+            .define(MAPPING_CONFIG, ConfigDef.Type.STRING, "", MappingValidator.inline(), ConfigDef.Importance.HIGH,
                     "The mapping inline, as JSON (or YAML). Set this or " + MAPPING_FILE_CONFIG + ".")
-            .define(MAPPING_FILE_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH,
+            .define(MAPPING_FILE_CONFIG, ConfigDef.Type.STRING, "", MappingValidator.file(), ConfigDef.Importance.HIGH,
                     "Path of a mapping file (.yaml, .yml or .json) readable by every worker. Set this or "
                             + MAPPING_CONFIG + ".")
             .define(MAPPING_OBJECT_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,

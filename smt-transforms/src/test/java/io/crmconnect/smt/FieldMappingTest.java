@@ -328,6 +328,23 @@ class FieldMappingTest {
     }
 
     @Test
+    void configDefValidationReportsBrokenMappingsAgainstTheirKey(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "objects:\n  contact:\n    fields:\n      - {from: a, type: timestamp, timezone: Nowhere}\n");
+        Map<String, String> props = Map.of("mapping.file", bad.toString());
+        List<org.apache.kafka.common.config.ConfigValue> values = FieldMapping.CONFIG_DEF.validate(props);
+        org.apache.kafka.common.config.ConfigValue file = values.stream()
+                .filter(v -> v.name().equals("mapping.file")).findFirst().orElseThrow();
+        assertThat(file.errorMessages()).singleElement().asString().contains("Nowhere");
+        org.apache.kafka.common.config.ConfigValue missing = FieldMapping.CONFIG_DEF.validate(Map.of("mapping.file",
+                dir.resolve("nope.yaml").toString())).stream().filter(v -> v.name().equals("mapping.file"))
+                .findFirst().orElseThrow();
+        assertThat(missing.errorMessages()).singleElement().asString().contains("not readable");
+        assertThat(FieldMapping.CONFIG_DEF.validate(Map.of("mapping.file", SAMPLE)).stream()
+                .allMatch(v -> v.errorMessages().isEmpty())).isTrue();
+    }
+
+    @Test
     void configDefAndVersion() {
         FieldMapping.Value<SinkRecord> t = new FieldMapping.Value<>();
         assertThat(t.config().names()).contains("mapping", "mapping.file", "mapping.object", "mapping.direction");

@@ -102,6 +102,28 @@ class SmtChainJdbcSinkIT {
         return new Struct(CONTACT).put("id", id).put("properties", p).put("archived", false);
     }
 
+    @Test
+    void brokenMappingIsReportedAgainstItsKeyWhenTheConnectorIsValidated() throws Exception {
+        Path bad = dir.resolve("broken-mapping.yaml");
+        Files.writeString(bad, "objects:\n  contact:\n    a_to_b:\n      fields:\n"
+                + "        - { from: id, to: contact_id, type: integer64 }\n");
+        Map<String, String> config = new HashMap<>();
+        config.put("name", "smt-broken-mapping");
+        config.put("topics", TOPIC);
+        config.put("connection.url", pg.jdbcUrl(db));
+        config.put("connection.user", pg.user());
+        config.put("connection.password", pg.password());
+        config.put("delete.mode", "none");
+        config.put("transforms", "map");
+        config.put("transforms.map.type", "io.crmconnect.smt.FieldMapping$Value");
+        config.put("transforms.map.mapping.file", bad.toString());
+        Map<String, List<String>> errors = ConnectCluster.errorsByKey(
+                cluster.validate("io.crmconnect.jdbc.JdbcSinkConnector", config));
+        assertThat(errors).containsOnlyKeys("transforms.map.mapping.file");
+        assertThat(errors.get("transforms.map.mapping.file")).singleElement().asString()
+                .contains("fields[0]").contains("integer64");
+    }
+
     static String hmac(String value) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

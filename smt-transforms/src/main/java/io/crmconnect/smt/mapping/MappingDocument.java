@@ -353,7 +353,8 @@ public final class MappingDocument {
     }
 
     static ConfigException error(String source, String location, String message) {
-        return new ConfigException("Mapping " + source + ": " + (location.isEmpty() ? "" : location + " ") + message);
+        return new ConfigException("Mapping" + (source.isEmpty() ? "" : " " + source) + ": "
+                + (location.isEmpty() ? "" : location + " ") + message);
     }
 
     public String source() {
