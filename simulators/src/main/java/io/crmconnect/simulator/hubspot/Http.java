@@ -106,13 +106,24 @@ final class Http {
     /** One response. */
     static final class Resp {
         final int status;
+        /** The first {@link #len} bytes are the body. */
         final byte[] body;
+        final int len;
         final Map<String, String> headers = new LinkedHashMap<>();
         String contentType = "application/json;charset=utf-8";
 
         Resp(int status, byte[] body) {
+            this(status, body, body.length);
+        }
+
+        Resp(int status, byte[] body, int len) {
             this.status = status;
             this.body = body;
+            this.len = len;
+        }
+
+        byte[] bytes() {
+            return len == body.length ? body : java.util.Arrays.copyOf(body, len);
         }
 
         static Resp json(int status, Object tree) {

@@ -458,7 +458,7 @@ public final class HubSpotSimulator implements AutoCloseable {
             if (validateResponses) {
                 violations.addAll(OpenApiContract.hubspot().validateResponse(req.method, pathAndQuery(req),
                         resp.status, Map.of("Content-Type", "application/json"),
-                        new String(resp.body, StandardCharsets.UTF_8)));
+                        new String(resp.body, 0, resp.len, StandardCharsets.UTF_8)));
             }
             String fault = resp.headers.remove("X-Sim-Fault");
             // record before writing: a client that saw the response also sees it in the log
@@ -667,12 +667,13 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     private void write(HttpExchange ex, Http.Resp resp, String fault) throws IOException {
         var h = ex.getResponseHeaders();
-        if (resp.body.length > 0) {
+        if (resp.len > 0) {
             h.set("Content-Type", resp.contentType);
         }
         h.set("X-HubSpot-Correlation-Id", correlationId());
         resp.headers.forEach(h::set);
-        byte[] body = resp.body;
+        byte[] body = fault == null ? resp.body : resp.bytes();
+        int len = fault == null ? resp.len : body.length;
         if ("MALFORMED_JSON".equals(fault)) {
             String s = new String(body, StandardCharsets.UTF_8);
             body = ("{\"results\":[{\"id\":\"1\",\"properties\":{\"email\":\"" + s.substring(0,
@@ -688,11 +689,11 @@ public final class HubSpotSimulator implements AutoCloseable {
             ex.getResponseBody().flush();
             throw new IOException("injected connection reset"); // close without the promised bytes
         }
-        if (resp.status == 204 || body.length == 0) {
+        if (resp.status == 204 || len == 0) {
             ex.sendResponseHeaders(resp.status, -1);
             return;
         }
-        ex.sendResponseHeaders(resp.status, body.length);
+        ex.sendResponseHeaders(resp.status, len);
         OutputStream out = ex.getResponseBody();
         if ("TRUNCATED_BODY".equals(fault)) {
             out.write(body, 0, body.length / 2);
@@ -712,7 +713,7 @@ public final class HubSpotSimulator implements AutoCloseable {
             out.close();
             return;
         }
-        out.write(body);
+        out.write(body, 0, len);
         out.close();
     }
 

@@ -299,7 +299,7 @@ final class Objects {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return new Http.Resp(status, out.toByteArray());
+        return new Http.Resp(status, out.buf, out.n);
     }
 
     /** A growable byte buffer without ByteArrayOutputStream's locking. */
