@@ -283,6 +283,45 @@ class FieldMappingTest {
     }
 
     @Test
+    void concatenationLiteralsJsonArraysAndDstGaps() {
+        String yaml = String.join("\n",
+                "fields:",
+                "  - { concat: [city, {literal: ', '}, country], separator: '', to: place }",
+                "  - { concat: [first, middle, last], to: name }",
+                "  - { from: doc, json: items.1.sku, to: second_sku }",
+                "  - { from: doc, json: items.0.qty, to: first_qty, type: int32 }",
+                "  - { from: doc, json: items, to: items_text }",
+                "  - { from: local, to: utc, type: timestamp, timezone: America/New_York, output: iso }",
+                "  - { from: doc, json: missing.path, to: nothing, default: n/a }");
+        FieldMapping.Value<SinkRecord> t = new FieldMapping.Value<>();
+        t.configure(Map.of("mapping", yaml));
+        Schema in = SchemaBuilder.struct().field("city", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("country", Schema.OPTIONAL_STRING_SCHEMA).field("first", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("middle", Schema.OPTIONAL_STRING_SCHEMA).field("last", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("doc", Schema.OPTIONAL_STRING_SCHEMA).field("local", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Struct v = (Struct) t.apply(Records.value(in, new Struct(in).put("city", "Lyon").put("country", "France")
+                .put("first", "Jean").put("last", "Valjean")
+                .put("doc", "{\"items\":[{\"sku\":\"A1\",\"qty\":2},{\"sku\":\"B2\",\"qty\":5}]}")
+                // 02:30 does not exist in New York on 2024-03-10 (clocks jump 02:00 -> 03:00): moved forward
+                .put("local", "2024-03-10T02:30:00"))).value();
+        assertThat(v.getString("place")).isEqualTo("Lyon, France");
+        assertThat(v.getString("name")).isEqualTo("Jean Valjean");
+        assertThat(v.getString("second_sku")).isEqualTo("B2");
+        assertThat(v.getInt32("first_qty")).isEqualTo(2);
+        assertThat(v.getString("items_text")).startsWith("[{\"sku\":\"A1\"");
+        assertThat(v.getString("utc")).isEqualTo("2024-03-10T07:30:00Z");
+        assertThat(v.getString("nothing")).isEqualTo("n/a");
+        v.validate();
+        // schemaless: JSON leaves keep their JSON types, containers become maps and lists
+        Map<String, Object> m = new HashMap<>();
+        m.put("doc", "{\"items\":[{\"sku\":\"A1\",\"qty\":2}]}");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) t.apply(Records.schemaless(m)).value();
+        assertThat(out.get("items_text")).isEqualTo(List.of(Map.of("sku", "A1", "qty", 2L)));
+        assertThat(out.get("place")).isNull();
+    }
+
+    @Test
     void yamlAndJsonFilesLoadTheSameWay(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("m.yml");
         Files.writeString(yaml, "fields:\n  - {from: a, to: b}\n  - c\n");

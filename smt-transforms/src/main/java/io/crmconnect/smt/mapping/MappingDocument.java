@@ -271,7 +271,7 @@ public final class MappingDocument {
             throw error(source, loc + ".required", "must be true or false");
         }
         return new FieldSpec(loc, to, from, constantNode == null ? null : plain(constantNode), parts,
-                text(source, loc + ".separator", n.get("separator")), json,
+                n.has("separator") && n.get("separator").isValueNode() ? n.get("separator").asText() : null, json,
                 n.has("default") ? plain(n.get("default")) : null,
                 text(source, loc + ".type", n.get("type")),
                 stringList(source, loc + ".format", n.get("format")),

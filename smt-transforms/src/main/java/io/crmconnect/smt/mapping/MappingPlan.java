@@ -316,10 +316,13 @@ public final class MappingPlan {
         return map;
     }
 
+    /** Parts joined; literals kept, null or empty fields skipped; null when no field had a value. */
     private static String concat(Object[] parts, Object[] values, String separator) {
         StringBuilder b = null;
+        boolean anyField = false;
         for (int i = 0; i < parts.length; i++) {
-            Object v = parts[i] instanceof String literal ? literal : values[i];
+            boolean literal = parts[i] instanceof String;
+            Object v = literal ? parts[i] : values[i];
             if (v == null) {
                 continue;
             }
@@ -329,12 +332,13 @@ public final class MappingPlan {
             }
             if (b == null) {
                 b = new StringBuilder(32);
-            } else if (!(parts[i] instanceof String) && !(parts[i - 1] instanceof String)) {
+            } else if (!literal && i > 0 && !(parts[i - 1] instanceof String)) {
                 b.append(separator);
             }
+            anyField |= !literal;
             b.append(s);
         }
-        return b == null ? null : b.toString();
+        return anyField ? b.toString() : null;
     }
 
     // ------------------------------------------------------------------ schemaless
