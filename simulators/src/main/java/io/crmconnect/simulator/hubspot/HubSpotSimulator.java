@@ -279,7 +279,9 @@ public final class HubSpotSimulator implements AutoCloseable {
         }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 256);
         baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        long t1 = System.nanoTime();
         initState();
+        long t2 = System.nanoTime();
         registerRoutes();
         AtomicInteger n = new AtomicInteger();
         executor = Executors.newFixedThreadPool(b.threads, r -> {
@@ -294,6 +296,15 @@ public final class HubSpotSimulator implements AutoCloseable {
             mutator.start(b.mutatorOpsPerSecond);
         }
         startedMillis = (System.nanoTime() - t0) / 1_000_000;
+        startupBreakdown = "bind " + (t1 - t0) / 1_000_000 + " ms, data " + (t2 - t1) / 1_000_000 + " ms, rest "
+                + (System.nanoTime() - t2) / 1_000_000 + " ms";
+    }
+
+    private final String startupBreakdown;
+
+    /** Where start-up time went (bind, data generation, rest). */
+    public String startupBreakdown() {
+        return startupBreakdown;
     }
 
     private void initState() {

@@ -60,7 +60,7 @@ public final class HubSpotSimulatorMain {
         }
         HubSpotSimulator sim = b.start();
         System.out.println("HubSpot simulator listening on " + sim.baseUrl() + " (started in " + sim.startupMillis()
-                + " ms)");
+                + " ms: " + sim.startupBreakdown() + ")");
         System.out.println("Bearer token: " + sim.token());
         System.out.println("Counts: " + sim.counts());
         CountDownLatch done = new CountDownLatch(1);

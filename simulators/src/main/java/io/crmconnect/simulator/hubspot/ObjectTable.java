@@ -175,7 +175,11 @@ final class ObjectTable {
                     addHist(hist, e.getKey(), "", now, sourceType);
                 }
             } else if (!v.equals(props.get(e.getKey()))) {
-                props.put(e.getKey(), v);
+                String old = props.put(e.getKey(), v);
+                if (trackHistory && base != null && old != null && !hist.containsKey(e.getKey())) {
+                    // a generated value had implied history: make it explicit before the change
+                    hist.put(e.getKey(), List.of(new Rec.Hist(old, base.createdAt, "CRM_UI", "userId:1")));
+                }
                 if (trackHistory) {
                     addHist(hist, e.getKey(), v, now, sourceType);
                 }

@@ -65,6 +65,9 @@ final class Objects {
                 if (h == null && r.props.get(p) == null) {
                     continue;
                 }
+                if (h == null) {
+                    h = List.of(new Rec.Hist(r.props.get(p), r.createdAt, "CRM_UI", "userId:1"));
+                }
                 g.writeArrayFieldStart(p);
                 if (h != null) {
                     for (Rec.Hist x : h) {
@@ -479,7 +482,8 @@ final class Objects {
         synchronized (tab) {
             checkUnique(t, tab, changes, -1);
             long id = store.nextId();
-            Rec r = ObjectTable.withChanges(null, id, changes, now, t, source, trackHistory);
+            // generated (CRM_UI) records keep no explicit history: their one value is implied (see writeRecord)
+            Rec r = ObjectTable.withChanges(null, id, changes, now, t, source, trackHistory && !"CRM_UI".equals(source));
             tab.put(r, now, store.indexLagMillis);
             for (InlineAssoc a : assoc) {
                 store.associations.add(t.objectTypeId, id, a.toTypeId(), a.toId(), a.typeId());
