@@ -192,6 +192,19 @@ class FieldMappingTest {
     }
 
     @Test
+    void movesWholeNestedStructsAndKeepsTheirSchema() {
+        FieldMapping.Value<SinkRecord> t = new FieldMapping.Value<>();
+        t.configure(Map.of("mapping", "{\"fields\":[{\"from\":\"properties\",\"to\":\"props\"},"
+                + "{\"from\":\"id\",\"to\":\"meta.id\"}]}"));
+        Struct in = contact("1", "1990-01-01", "2024-01-01 00:00:00");
+        SinkRecord out = t.apply(Records.value(CONTACT, in));
+        Struct v = (Struct) out.value();
+        assertThat(v.getStruct("props")).isEqualTo(in.getStruct("properties"));
+        assertThat(v.getStruct("meta").getString("id")).isEqualTo("1");
+        v.validate();
+    }
+
+    @Test
     void worksOnTheKey() {
         FieldMapping.Key<SinkRecord> t = new FieldMapping.Key<>();
         t.configure(Map.of("mapping", "{\"fields\":[{\"from\":\"id\",\"to\":\"contact_id\",\"type\":\"int64\"}]}"));

@@ -455,7 +455,8 @@ public final class MappingPlan {
                                         + "' does not fit the field type " + s.type() + "; add a 'type'");
                             }
                         }
-                        leafSchemas[i] = op.required ? s : Schemas.optional(s);
+                        // a struct keeps its exact schema: its values carry that schema and must match it
+                        leafSchemas[i] = op.required || s.type() == Schema.Type.STRUCT ? s : Schemas.optional(s);
                     }
                 }
                 case JSON -> {
