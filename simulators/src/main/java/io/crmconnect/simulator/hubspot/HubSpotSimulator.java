@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class HubSpotSimulator implements AutoCloseable {
     /** The private-app token every simulator accepts unless auth is disabled. */
     public static final String DEFAULT_TOKEN = "pat-na1-00000000-0000-4000-8000-000000000000";
+    /** Longest request URI (path + query) served; longer ones get 414. */
+    public static final int MAX_URI_LENGTH = 16_000;
 
     static {
         // JDK HttpServer: disable Nagle so small responses on kept-alive connections are not delayed.
@@ -454,7 +456,12 @@ public final class HubSpotSimulator implements AutoCloseable {
             }
             boolean[] known = new boolean[1];
             route = router.match(req, known);
-            if (route == null) {
+            int uriLength = req.rawPath.length() + (req.rawQuery == null ? 0 : req.rawQuery.length() + 1);
+            if (uriLength > MAX_URI_LENGTH) {
+                // HubSpot answers 414 around 16k characters (long property lists must be chunked)
+                resp = errorResp(new ApiException(414, "VALIDATION_ERROR", "URI Too Long: " + uriLength
+                        + " characters, the limit is " + MAX_URI_LENGTH));
+            } else if (route == null) {
                 resp = errorResp(known[0] ? new ApiException(405, "VALIDATION_ERROR", "Method " + req.method
                         + " is not allowed on " + req.rawPath) : new ApiException(404, "OBJECT_NOT_FOUND",
                         "No API route matches " + req.method + " " + req.rawPath));

@@ -189,6 +189,8 @@ class ObjectsContractIT {
         SimClient.Res missingRequired = c.post("/crm/v3/objects/deals", Map.of("properties", props("amount", "5")));
         assertThat(missingRequired.status()).isEqualTo(400);
         assertThat(c.get("/crm/v3/objects/unicorns").status()).isEqualTo(400);
+        String longProps = "email," + "x".repeat(HubSpotSimulator.MAX_URI_LENGTH);
+        assertThat(c.get("/crm/v3/objects/contacts?properties=" + longProps).status()).isEqualTo(414);
         assertThat(c.get("/crm/v3/nothing/here").status()).isEqualTo(404);
     }
 
