@@ -73,8 +73,16 @@ public final class SimulatorListBenchmark {
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
+            java.util.Map<String, Long> threads0 = cpuByThreadGroup();
             long[] r = run(sim, http, threads, seconds);
             long cpuNanos = os.getProcessCpuTime() - cpu0;
+            java.util.Map<String, Long> threads1 = cpuByThreadGroup();
+            long serverNanos = threads1.getOrDefault("server", 0L) - threads0.getOrDefault("server", 0L);
+            long clientNanos = r[4] + threads1.getOrDefault("client", 0L) - threads0.getOrDefault("client", 0L);
+            System.out.printf(Locale.ROOT, "thread CPU per request: simulator %.2f ms (HTTP server threads), client "
+                    + "%.2f ms (OkHttp + JSON tokenizing); the simulator alone could serve about %.0f req/s per "
+                    + "core%n", serverNanos / 1e6 / Math.max(1, r[0]), clientNanos / 1e6 / Math.max(1, r[0]),
+                    1e9 / Math.max(1.0, serverNanos / (double) Math.max(1, r[0])));
             double rps = r[0] / (double) seconds;
             double cpuMsPerRequest = cpuNanos / 1e6 / Math.max(1, r[0]);
             System.out.printf(Locale.ROOT, "process CPU %.2f ms per request (server + client); %d cores fully "
@@ -92,6 +100,25 @@ public final class SimulatorListBenchmark {
             System.out.printf(Locale.ROOT, "RESULT name=hubspot-simulator-list value=%.0f unit=req/s ceiling=%.0f "
                     + "ratio=%.2f%n", rps, CEILING, rps / CEILING);
         }
+    }
+
+    /** CPU nanoseconds of live threads: simulator HTTP threads ("server") and benchmark client threads. */
+    static java.util.Map<String, Long> cpuByThreadGroup() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti == null) {
+                continue;
+            }
+            String n = ti.getThreadName();
+            String group = n.startsWith("hubspot-sim-") || n.startsWith("HTTP-Dispatcher") ? "server"
+                    : n.startsWith("OkHttp") ? "client" : null; // bench-client threads report their own CPU
+            long cpu = mx.getThreadCpuTime(ti.getThreadId());
+            if (group != null && cpu > 0) {
+                out.merge(group, cpu, Long::sum);
+            }
+        }
+        return out;
     }
 
     /** Every record of a page carries exactly the 20 requested properties. */
@@ -148,18 +175,21 @@ public final class SimulatorListBenchmark {
         return new Object[] {records, after};
     }
 
-    /** Returns {requests, records, bytes, errors}. */
+    /** Returns {requests, records, bytes, errors, client thread CPU ns}. */
     static long[] run(HubSpotSimulator sim, OkHttpClient http, int threads, int seconds) throws InterruptedException {
         AtomicLong requests = new AtomicLong();
         AtomicLong records = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        AtomicLong clientCpu = new AtomicLong();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         CountDownLatch done = new CountDownLatch(threads);
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread th = new Thread(() -> {
                 String after = null;
+                long cpuStart = mx.getCurrentThreadCpuTime();
                 try {
                     while (System.nanoTime() < end) {
                         try (Response r = http.newCall(request(sim, after)).execute()) {
@@ -179,6 +209,7 @@ public final class SimulatorListBenchmark {
                     errors.incrementAndGet();
                     e.printStackTrace();
                 } finally {
+                    clientCpu.addAndGet(mx.getCurrentThreadCpuTime() - cpuStart);
                     done.countDown();
                 }
             }, "bench-client-" + t);
@@ -186,6 +217,6 @@ public final class SimulatorListBenchmark {
             th.start();
         }
         done.await();
-        return new long[] {requests.get(), records.get(), bytes.get(), errors.get()};
+        return new long[] {requests.get(), records.get(), bytes.get(), errors.get(), clientCpu.get()};
     }
 }
