@@ -44,6 +44,8 @@ public final class Fault {
     public double probability = 1.0;
     public long latencyMinMillis;
     public long latencyMaxMillis;
+    /** "uniform" (default) between min and max, or "exponential": min + an exponential tail with mean (max - min). */
+    public String latencyDistribution = "uniform";
     public int times = -1;
 
     private transient AtomicInteger fired = new AtomicInteger();
@@ -84,6 +86,20 @@ public final class Fault {
     public Fault objectType(String t) {
         this.objectType = t;
         return this;
+    }
+
+    /** Long-tailed latency: min + exponential with mean (max - min). */
+    public Fault exponential() {
+        this.latencyDistribution = "exponential";
+        return this;
+    }
+
+    long drawLatencyMillis(double uniform01) {
+        long span = Math.max(0, latencyMaxMillis - latencyMinMillis);
+        if ("exponential".equalsIgnoreCase(latencyDistribution)) {
+            return latencyMinMillis + (long) (-Math.log(1 - Math.min(uniform01, 0.999_999)) * span);
+        }
+        return latencyMinMillis + (long) (uniform01 * (span + 1));
     }
 
     public Fault latencyMillis(long min, long max) {

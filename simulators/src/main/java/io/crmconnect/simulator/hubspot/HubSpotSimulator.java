@@ -613,8 +613,7 @@ public final class HubSpotSimulator implements AutoCloseable {
     private Http.Resp applyFaultBefore(Fault f, Router.Route route, RateLimiter.Decision d) {
         switch (f.kind) {
             case LATENCY:
-                sleep(f.latencyMinMillis + (f.latencyMaxMillis > f.latencyMinMillis
-                        ? ThreadLocalRandom.current().nextLong(f.latencyMaxMillis - f.latencyMinMillis + 1) : 0));
+                sleep(f.drawLatencyMillis(ThreadLocalRandom.current().nextDouble()));
                 return null;
             case STATUS: {
                 String cat = f.status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR";

@@ -175,6 +175,34 @@ class FaultsAdminIT {
     }
 
     @Test
+    void exponentialLatencyHasALongTail() {
+        Fault f = Fault.latency("GET /crm/v3/owners", 0, 100).exponential();
+        long over = 0;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 10_000; i++) {
+            if (f.drawLatencyMillis(r.nextDouble()) > 200) {
+                over++;
+            }
+        }
+        assertThat(over).as("P(X > 2 x mean) of an exponential is about 13.5%").isBetween(1000L, 1700L);
+        assertThat(Fault.latency("x", 10, 20).drawLatencyMillis(0.99)).isBetween(10L, 20L);
+    }
+
+    @Test
+    void theSimulatorCanCheckItsOwnResponses() {
+        sim.clearContractViolations();
+        sim.setValidateResponses(true);
+        try {
+            c.get("/crm/v3/objects/contacts?limit=3&properties=email&associations=companies");
+            c.get("/crm/v3/properties/deals");
+            c.get("/crm/v3/objects/contacts/1");
+            assertThat(sim.contractViolations()).isEmpty();
+        } finally {
+            sim.setValidateResponses(false);
+        }
+    }
+
+    @Test
     void clockDrivesArchiveWindowAndRuntimeConfig() {
         JsonNode cfg = admin.post("/_sim/config", Map.of("indexLagMillis", 5000, "tier", "starter", "rateLimits",
                 false)).json();
