@@ -49,14 +49,27 @@ class ServiceManifestTest {
     }
 
     @Test
-    void everyPluginHasAPublicNoArgConstructorAndAConfigDef() throws Exception {
+    void everyPluginHasAPublicNoArgConstructorAndADocumentedConfigDef() throws Exception {
         for (String name : listed(Transformation.class)) {
             Transformation<?> t = (Transformation<?>) Class.forName(name).getDeclaredConstructor().newInstance();
-            assertThat(t.config().names()).as(name).isNotEmpty();
+            checkDocumented(name, t.config());
+            assertThat(Class.forName(name).getSuperclass().getField("OVERVIEW_DOC").get(null)).as(name).isNotNull();
         }
         for (String name : listed(Predicate.class)) {
             Predicate<?> p = (Predicate<?>) Class.forName(name).getDeclaredConstructor().newInstance();
-            assertThat(p.config().names()).as(name).isNotEmpty();
+            checkDocumented(name, p.config());
+        }
+    }
+
+    /** Every key documented; validators render readably in generated docs (no lambda or Object.toString). */
+    static void checkDocumented(String plugin, org.apache.kafka.common.config.ConfigDef def) {
+        assertThat(def.names()).as(plugin).isNotEmpty();
+        for (org.apache.kafka.common.config.ConfigDef.ConfigKey key : def.configKeys().values()) {
+            assertThat(key.documentation).as(plugin + " " + key.name).isNotBlank();
+            if (key.validator != null) {
+                assertThat(key.validator.toString()).as(plugin + " " + key.name)
+                        .doesNotContain("$$Lambda").doesNotContainPattern("@[0-9a-f]{4,}$");
+            }
         }
     }
 }

@@ -14,17 +14,28 @@ public abstract class FieldMatches<R extends ConnectRecord<R>> extends FieldPred
     public static final String PATTERN_CONFIG = "pattern";
 
     public static final ConfigDef CONFIG_DEF = base()
-            .define(PATTERN_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, (name, value) -> {
-                if (value == null) {
-                    throw new ConfigException(name, null, "a regular expression is required");
-                }
-                try {
-                    Pattern.compile(value.toString());
-                } catch (PatternSyntaxException e) {
-                    throw new ConfigException(name, value, "not a valid regular expression: "
-                            + e.getDescription());
-                }
-            }, ConfigDef.Importance.HIGH, "The Java regular expression the whole value must match.");
+            .define(PATTERN_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new RegexValidator(),
+                    ConfigDef.Importance.HIGH, "The Java regular expression the whole value must match.");
+
+    /** Compiles the pattern at validation time so a bad regex is reported against its key. */
+    static final class RegexValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                throw new ConfigException(name, null, "a regular expression is required");
+            }
+            try {
+                Pattern.compile(value.toString());
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(name, value, "not a valid regular expression: " + e.getDescription());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a Java regular expression";
+        }
+    }
 
     private Pattern pattern;
 
