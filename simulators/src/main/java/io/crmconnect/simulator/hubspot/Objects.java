@@ -294,9 +294,21 @@ final class Objects {
         return stream(status, 8192, body);
     }
 
+    /**
+     * Per-thread response buffer: the HTTP thread that builds a response also writes it before it builds the next
+     * one, so the bytes can be reused instead of allocating ~100 KB per list page.
+     */
+    private static final ThreadLocal<Buf> BUFFERS = new ThreadLocal<>();
+
     /** Streams JSON into an unsynchronized buffer presized to {@code sizeHint} bytes. */
     static Http.Resp stream(int status, int sizeHint, Body body) {
-        Buf out = new Buf(Math.max(1024, sizeHint));
+        Buf out = BUFFERS.get();
+        if (out == null || out.buf.length > 4 * 1024 * 1024) {
+            out = new Buf(Math.max(1024, sizeHint));
+            BUFFERS.set(out);
+        }
+        out.n = 0;
+        out.ensure(sizeHint);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
