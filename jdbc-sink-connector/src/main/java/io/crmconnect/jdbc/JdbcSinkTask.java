@@ -112,6 +112,7 @@ public class JdbcSinkTask extends SinkTask {
             byTable.computeIfAbsent(mapped.table(), t -> new ArrayList<>()).add(mapped);
         }
 
+        long mapped = System.nanoTime();
         Deque<List<MappedRecord>> pending = new ArrayDeque<>();
         for (List<MappedRecord> tableRecords : byTable.values()) {
             List<MappedRecord> chunk = new ArrayList<>();
@@ -141,7 +142,8 @@ public class JdbcSinkTask extends SinkTask {
             lastSummary = System.nanoTime();
             recordsSinceSummary = 0;
         }
-        LOG.debug("put() wrote {} records in {} ms", records.size(), millis);
+        LOG.debug("[PERF] put() handled {} records in {} ms (mapping {} ms)", records.size(), millis,
+                (mapped - started) / 1_000_000);
     }
 
     private void writeAll(Deque<List<MappedRecord>> pending) {

@@ -28,6 +28,7 @@ import java.util.TreeSet;
  * deletes, the merge into the current-state table and the change log, each one set-based statement.
  */
 public final class TableWriter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableWriter.class);
     private final JdbcSinkConfig config;
     private final Dialect dialect;
     private final TableManager tables;
@@ -64,6 +65,7 @@ public final class TableWriter {
     }
 
     public Result write(Connection connection, String table, List<MappedRecord> chunk) throws SQLException {
+        long started = System.nanoTime();
         boolean history = scd2 || changelog;
         List<String> keyColumns = chunk.get(0).keyColumns();
 
@@ -182,11 +184,13 @@ public final class TableWriter {
         }
 
         // 4. one transaction: stage, history, deletes, merge, change log
+        long prepared = System.nanoTime();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement st = connection.createStatement()) {
             dialect.prepareStage(connection, stage);
             dialect.loadStage(connection, stage, rows);
+            long loaded = System.nanoTime();
             long versions = 0;
             if (scd2) {
                 versions = writeHistory(st, table + config.scd2Suffix(), stage, keys, historyData, staged, tracked);
@@ -223,6 +227,11 @@ public final class TableWriter {
                 writeChangelog(st, table + config.changelogSuffix(), stage, historyData);
             }
             connection.commit();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("[PERF] table {}: {} records, {} staged; map+DDL {} ms, stage {} ms, merge+commit {} ms",
+                        table, chunk.size(), rows.size(), (prepared - started) / 1_000_000,
+                        (loaded - prepared) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
+            }
             metrics.upserted(upserts);
             metrics.deleted(deleted);
             metrics.versions(versions);
