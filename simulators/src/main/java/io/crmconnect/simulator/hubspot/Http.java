@@ -111,6 +111,8 @@ final class Http {
         final int len;
         final Map<String, String> headers = new LinkedHashMap<>();
         String contentType = "application/json;charset=utf-8";
+        /** The injected fault that shaped this response, if any. */
+        Fault fault;
 
         Resp(int status, byte[] body) {
             this(status, body, body.length);

@@ -478,7 +478,7 @@ public final class HubSpotSimulator implements AutoCloseable {
                         resp.status, Map.of("Content-Type", "application/json"),
                         new String(resp.body, 0, resp.len, StandardCharsets.UTF_8)));
             }
-            String fault = resp.headers.remove("X-Sim-Fault");
+            String fault = resp.fault == null ? null : resp.fault.kind.name();
             // record before writing: a client that saw the response also sees it in the log
             record(req, route, resp.status, (System.nanoTime() - t0) / 1000, fault);
             recorded = true;
@@ -522,13 +522,13 @@ public final class HubSpotSimulator implements AutoCloseable {
             if (f != null) {
                 resp = applyFaultBefore(f, route, d);
                 if (resp != null) {
-                    resp.headers.put("X-Sim-Fault", f.kind.name());
+                    resp.fault = f;
                     return resp;
                 }
             }
             resp = route.handler.apply(req);
             if (f != null) {
-                resp.headers.put("X-Sim-Fault", f.kind.name());
+                resp.fault = f;
             }
             if (d != null && !route.search) {
                 rateHeaders(resp, d, req.principal);
@@ -719,8 +719,8 @@ public final class HubSpotSimulator implements AutoCloseable {
         }
         if ("SLOW_BODY".equals(fault)) {
             int chunks = 10;
-            long pause = Math.max(10, config.faults.stream().filter(x -> x.kind == Fault.Kind.SLOW_BODY)
-                    .mapToLong(x -> x.latencyMaxMillis).findFirst().orElse(1000) / chunks);
+            long total = resp.fault.latencyMaxMillis > 0 ? resp.fault.latencyMaxMillis : 1000;
+            long pause = Math.max(10, total / chunks);
             int step = Math.max(1, body.length / chunks);
             for (int i = 0; i < body.length; i += step) {
                 out.write(body, i, Math.min(step, body.length - i));
