@@ -27,6 +27,7 @@ public final class HubSpotSinkConfig extends AbstractConfig {
     public static final String WRITE_MODE = "write.mode";
     public static final String DELETE_MODE = "delete.mode";
     public static final String BATCH_SIZE = "batch.size";
+    public static final String IN_FLIGHT = "batch.max.in.flight";
 
     public static final String ID_FIELD = "id.field";
     public static final String UNIQUE_PROPERTY = "unique.property";
@@ -35,6 +36,9 @@ public final class HubSpotSinkConfig extends AbstractConfig {
     public static final String MATCH_NORMALIZERS = "match.normalizers";
     public static final String MATCH_DATE_FORMATS = "match.date.formats";
     public static final String MATCH_REQUIRE_EMAIL = "match.create.requires.email";
+    public static final String MATCH_SEARCH_RECORDS = "match.search.records.max";
+    public static final String MATCH_STRATEGY = "match.strategy";
+    public static final String MATCH_INDEX_REFRESH_MS = "match.index.refresh.ms";
 
     public static final String FIELD_MAPPING = "field.mapping";
     public static final String PROTECTED = "properties.protected";
@@ -91,6 +95,9 @@ public final class HubSpotSinkConfig extends AbstractConfig {
                         + "ignore them.", G_TARGET, ++o, Width.SHORT, "Delete mode");
         d.define(BATCH_SIZE, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW,
                 "Inputs per batch call (HubSpot's limit is 100).", G_TARGET, ++o, Width.SHORT, "Batch size");
+        d.define(IN_FLIGHT, Type.INT, 3, ConfigDef.Range.between(1, 10), Importance.LOW,
+                "Batch calls of one put() sent concurrently (records of one identity stay in order; the rate "
+                        + "budget paces all of them).", G_TARGET, ++o, Width.SHORT, "Calls in flight");
         d.define(ID_FIELD, Type.STRING, "", Importance.HIGH,
                 "Record field holding the HubSpot record id (hs_object_id), or _key for the record key. Tried "
                         + "first; an id that no longer exists falls through to the next identity.", G_TARGET, ++o,
@@ -119,6 +126,19 @@ public final class HubSpotSinkConfig extends AbstractConfig {
         d.define(MATCH_DATE_FORMATS, Type.LIST, "", Importance.LOW,
                 "Date patterns accepted for date match keys (default: ISO, US month-first, day-first).", G_MATCH,
                 ++o, Width.LONG, "Date formats");
+        d.define(MATCH_STRATEGY, Type.STRING, "search", ConfigDef.ValidString.in("search", "index"),
+                Importance.MEDIUM, "How non-unique tiers find candidates. search: batched IN searches over the "
+                        + "records' blocking values (5 searches/s; best for trickles into a big portal). index: "
+                        + "the portal's match keys are listed once (100 records per general call) and kept fresh "
+                        + "with a last-modified search per batch and this task's own writes (best for bulk "
+                        + "first-time matching).", G_MATCH, ++o, Width.SHORT, "Match strategy");
+        d.define(MATCH_INDEX_REFRESH_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "match.strategy=index: how often changes made in HubSpot by others are read into the index (one "
+                        + "last-modified search; 0 = before every batch). This task's own writes apply at once.",
+                G_MATCH, ++o, Width.SHORT, "Index refresh");
+        d.define(MATCH_SEARCH_RECORDS, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW,
+                "Most records whose candidates are searched with one IN search (also bounded by HubSpot's "
+                        + "3,000-character body limit).", G_MATCH, ++o, Width.SHORT, "Records per search");
         d.define(MATCH_REQUIRE_EMAIL, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Contacts with match tiers: a record with no email that matches nothing is quarantined (DLQ "
                         + "NO_EMAIL_NO_MATCH) instead of creating a contact nobody can find again.", G_MATCH, ++o,

@@ -107,7 +107,10 @@ public class HubSpotSinkTask extends SinkTask {
         // A plain SinkRecord (not the runtime's internal one) makes the reporter serialize these headers too.
         SinkRecord copy = new SinkRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), r.valueSchema(),
                 r.value(), r.kafkaOffset(), r.timestamp(), r.timestampType(), h);
-        pendingReports.add(reporter.report(copy, ex));
+        Future<Void> sent = reporter.report(copy, ex);
+        synchronized (pendingReports) {
+            pendingReports.add(sent);
+        }
     }
 
     @Override
@@ -156,8 +159,13 @@ public class HubSpotSinkTask extends SinkTask {
         return out;
     }
 
-    private void awaitReports() {
-        for (Future<Void> f : pendingReports) {
+    private synchronized void awaitReports() {
+        List<Future<Void>> reports;
+        synchronized (pendingReports) {
+            reports = new ArrayList<>(pendingReports);
+            pendingReports.clear();
+        }
+        for (Future<Void> f : reports) {
             try {
                 f.get();
             } catch (InterruptedException e) {
@@ -167,7 +175,6 @@ public class HubSpotSinkTask extends SinkTask {
                 throw new ConnectException("could not write to the dead-letter topic: " + e.getCause(), e);
             }
         }
-        pendingReports.clear();
     }
 
     @Override
@@ -179,6 +186,7 @@ public class HubSpotSinkTask extends SinkTask {
     public void stop() {
         if (writer != null) {
             LOG.info("HubSpot sink task stopping: {}", writer.stats);
+            writer.close();
         }
         if (client != null) {
             client.close();

@@ -55,12 +55,15 @@ final class SinkWriter {
         final AtomicLong archived = new AtomicLong();
         final AtomicLong deadLettered = new AtomicLong();
         final AtomicLong associations = new AtomicLong();
+        final AtomicLong searches = new AtomicLong();
+        final AtomicLong searchMillis = new AtomicLong();
         final Map<String, AtomicLong> matchedBy = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public String toString() {
             return "created=" + created + " updated=" + updated + " skipped=" + skipped + " archived=" + archived
-                    + " deadLettered=" + deadLettered + " associations=" + associations + " matchedBy=" + matchedBy;
+                    + " deadLettered=" + deadLettered + " associations=" + associations + " matchedBy=" + matchedBy
+                    + " searches=" + searches + " searchMillis=" + searchMillis;
         }
     }
 
@@ -123,6 +126,7 @@ final class SinkWriter {
     private final String uniqueProperty;
     private final String uniqueField;
     private final int batchSize;
+    private final int maxSearchValues;
     private final HubSpotSinkConfig.WriteMode mode;
     private final List<String> readProperties;
     /** Tier keys of records this task created, so a redelivery finds them even before HubSpot's index does. */
@@ -135,6 +139,8 @@ final class SinkWriter {
         }
     };
     final Stats stats = new Stats();
+    private final java.util.concurrent.ExecutorService pool;
+    private final MatchIndex index;
 
     record ResolvedAssociation(String toType, List<AssociationType> types, boolean byId) {
     }
@@ -158,6 +164,7 @@ final class SinkWriter {
         String uf = config.getString(HubSpotSinkConfig.UNIQUE_FIELD).trim();
         this.uniqueField = uf;
         this.batchSize = config.getInt(HubSpotSinkConfig.BATCH_SIZE);
+        this.maxSearchValues = config.getInt(HubSpotSinkConfig.MATCH_SEARCH_RECORDS);
         this.mode = config.writeMode();
         Map<String, String> norms = config.normalizers();
         int n = 0;
@@ -187,6 +194,17 @@ final class SinkWriter {
             read.add("email");
         }
         this.readProperties = new ArrayList<>(read);
+        boolean searchTiers = tiers.stream().anyMatch(t -> !t.uniqueLookup());
+        this.index = searchTiers && "index".equals(config.getString(HubSpotSinkConfig.MATCH_STRATEGY))
+                ? new MatchIndex(client, objectType, readProperties, tiers, this::hubspotKey, catalog.isContacts(),
+                        config.getLong(HubSpotSinkConfig.MATCH_INDEX_REFRESH_MS))
+                : null;
+        int inFlight = config.getInt(HubSpotSinkConfig.IN_FLIGHT);
+        this.pool = inFlight <= 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(inFlight, r -> {
+            Thread t = new Thread(r, "hubspot-sink-writer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     // ------------------------------------------------------------------------------------------ entry point
@@ -354,6 +372,9 @@ final class SinkWriter {
         }
         resolveById(round);
         resolveByUnique(round);
+        if (index != null && round.stream().anyMatch(i -> !i.done && i.existing == null)) {
+            index.refresh();
+        }
         resolveByTiers(round);
         List<Item> updates = new ArrayList<>();
         List<Item> creates = new ArrayList<>();
@@ -403,7 +424,7 @@ final class SinkWriter {
 
     private void resolveById(List<Item> round) {
         List<Item> todo = round.stream().filter(i -> !i.done && i.hubspotId != null).toList();
-        for (List<Item> chunk : chunks(todo, batchSize)) {
+        forEachChunk(chunks(todo, batchSize), chunk -> {
             BatchResult r = client.batchRead(objectType, chunk.stream().map(i -> i.hubspotId).toList(),
                     readProperties, null, false);
             Map<String, CrmObject> byId = new HashMap<>();
@@ -415,7 +436,7 @@ final class SinkWriter {
                     it.resolvedBy = "id";
                 }
             }
-        }
+        });
     }
 
     private void resolveByUnique(List<Item> round) {
@@ -424,7 +445,7 @@ final class SinkWriter {
         }
         List<Item> todo = round.stream().filter(i -> !i.done && i.existing == null && i.uniqueValue != null)
                 .toList();
-        for (List<Item> chunk : chunks(todo, batchSize)) {
+        forEachChunk(chunks(todo, batchSize), chunk -> {
             Map<String, CrmObject> found = readByUnique(uniqueProperty,
                     chunk.stream().map(i -> i.uniqueValue).toList());
             for (Item it : chunk) {
@@ -434,7 +455,7 @@ final class SinkWriter {
                     it.resolvedBy = "unique";
                 }
             }
-        }
+        });
     }
 
     private String uniqueNorm(String prop, String v) {
@@ -477,13 +498,16 @@ final class SinkWriter {
                 continue;
             }
             Map<String, List<CrmObject>> hits = tier.uniqueLookup() ? uniqueHits(tier, applicable, keys)
-                    : searchHits(tier, applicable, keys);
+                    : index != null ? indexHits(tier, applicable, keys) : searchHits(tier, applicable, keys);
             List<Item> next = new ArrayList<>();
             for (Item it : pending) {
                 String k = keys.get(it);
                 List<CrmObject> h = k == null ? List.of() : hits.getOrDefault(k, List.of());
                 if (h.isEmpty()) {
-                    String created = k == null ? null : createdKeys.get(tier.number() + "|" + k);
+                    String created;
+                    synchronized (this) {
+                        created = k == null ? null : createdKeys.get(tier.number() + "|" + k);
+                    }
                     if (created != null) {
                         it.existing = new CrmObject(created, Map.of(), null, null, false, null, Map.of());
                         it.resolvedBy = tier.label() + " (created by this task)";
@@ -504,6 +528,24 @@ final class SinkWriter {
                 }
             }
             pending = next;
+        }
+    }
+
+    private Map<String, List<CrmObject>> indexHits(Tier tier, List<Item> items, Map<Item, String> keys) {
+        Map<String, List<CrmObject>> out = new HashMap<>();
+        for (Item it : items) {
+            String k = keys.get(it);
+            List<CrmObject> h = index.hits(tier, k);
+            if (!h.isEmpty()) {
+                out.put(k, h);
+            }
+        }
+        return out;
+    }
+
+    private void indexWritten(Item it, String id) {
+        if (index != null && id != null) {
+            index.written(id, it.props);
         }
     }
 
@@ -531,17 +573,17 @@ final class SinkWriter {
 
     private Map<String, List<CrmObject>> uniqueHits(Tier tier, List<Item> items, Map<Item, String> keys) {
         String prop = tier.properties().get(0);
-        Map<String, List<CrmObject>> out = new HashMap<>();
-        for (List<Item> chunk : chunks(items, batchSize)) {
+        Map<String, List<CrmObject>> out = new java.util.concurrent.ConcurrentHashMap<>();
+        forEachChunk(chunks(items, batchSize), chunk -> {
             Map<String, CrmObject> found = readByUnique(prop, chunk.stream()
                     .map(i -> i.raw.get(prop).toString().trim()).toList());
             for (CrmObject o : found.values()) {
                 String k = hubspotKey(tier, o);
                 if (k != null) {
-                    out.computeIfAbsent(k, x -> new ArrayList<>()).add(o);
+                    out.computeIfAbsent(k, x -> java.util.Collections.synchronizedList(new ArrayList<>())).add(o);
                 }
             }
-        }
+        });
         return out;
     }
 
@@ -601,6 +643,7 @@ final class SinkWriter {
         List<Map<Integer, Set<String>>> groups = new ArrayList<>();
         Map<Integer, Set<String>> cur = new LinkedHashMap<>();
         int size = 0;
+        int count = 0;
         for (Item it : items) {
             Map<Integer, Set<String>> vals = new LinkedHashMap<>();
             int add = 0;
@@ -611,11 +654,13 @@ final class SinkWriter {
                     add += v.length() + 3;
                 }
             }
-            if (size + add > MAX_SEARCH_BODY - 400 && !cur.isEmpty()) {
+            if ((size + add > MAX_SEARCH_BODY - 400 || count >= maxSearchValues) && !cur.isEmpty()) {
                 groups.add(cur);
                 cur = new LinkedHashMap<>();
                 size = 0;
+                count = 0;
             }
+            count++;
             for (Map.Entry<Integer, Set<String>> e : vals.entrySet()) {
                 if (cur.computeIfAbsent(e.getKey(), x -> new LinkedHashSet<>()).addAll(e.getValue())) {
                     size += 0;
@@ -642,7 +687,10 @@ final class SinkWriter {
                     SearchRequest.MAX_PAGE, null);
             int read = 0;
             while (true) {
+                long t0 = System.nanoTime();
                 SearchPage page = client.search(objectType, req);
+                stats.searches.incrementAndGet();
+                stats.searchMillis.addAndGet((System.nanoTime() - t0) / 1_000_000);
                 for (CrmObject o : page.results()) {
                     if (!seenIds.add(o.id())) {
                         continue;
@@ -778,6 +826,7 @@ final class SinkWriter {
         }, true, (it, o) -> {
             it.writtenId = o == null ? it.existing.id() : o.id();
             stats.updated.incrementAndGet();
+            indexWritten(it, it.writtenId);
         }, o -> o.id(), it -> it.existing.id());
     }
 
@@ -807,10 +856,11 @@ final class SinkWriter {
             it.writtenId = o.id();
             stats.created.incrementAndGet();
             rememberCreated(it, o.id());
+            indexWritten(it, o.id());
         }, null, null);
     }
 
-    private void rememberCreated(Item it, String id) {
+    private synchronized void rememberCreated(Item it, String id) {
         for (Tier t : tiers) {
             try {
                 String k = recordKey(t, it);
@@ -835,6 +885,7 @@ final class SinkWriter {
             return n;
         }, true, (it, o) -> {
             it.writtenId = o.id();
+            indexWritten(it, o.id());
             if (it.existing != null) {
                 stats.updated.incrementAndGet();
             } else {
@@ -863,8 +914,46 @@ final class SinkWriter {
      */
     private void runBatches(String op, List<Item> items, Function<Item, ObjectNode> toInput, boolean idempotent,
             OnWritten onWritten, Function<CrmObject, String> resultKey, Function<Item, String> itemKey) {
-        for (List<Item> chunk : chunks(items, batchSize)) {
-            runChunk(op, chunk, toInput, idempotent, onWritten, resultKey, itemKey);
+        forEachChunk(chunks(items, batchSize), chunk -> runChunk(op, chunk, toInput, idempotent, onWritten,
+                resultKey, itemKey));
+    }
+
+    /**
+     * Runs independent chunk calls, several in flight when configured (the shared rate budget still paces every
+     * request); the first failure is rethrown after all calls ended.
+     */
+    private <T> void forEachChunk(List<List<T>> chunks, java.util.function.Consumer<List<T>> call) {
+        if (chunks.size() <= 1 || pool == null) {
+            chunks.forEach(call);
+            return;
+        }
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (List<T> chunk : chunks) {
+            futures.add(pool.submit(() -> call.accept(chunk)));
+        }
+        RuntimeException first = null;
+        for (java.util.concurrent.Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.crmconnect.hubspot.client.HubSpotRetriableException("interrupted", 0, null, null, 0, e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException re ? re
+                            : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Releases the writer's threads. */
+    void close() {
+        if (pool != null) {
+            pool.shutdownNow();
         }
     }
 
@@ -1109,7 +1198,7 @@ final class SinkWriter {
         }
     }
 
-    private void fail(Item it, Failure f) {
+    private synchronized void fail(Item it, Failure f) {
         if (it.done) {
             return;
         }

@@ -97,8 +97,9 @@ class HubSpotSinkWriterIT {
                 .findFirst().orElse(null);
     }
 
-    @Test
-    void patientsMatchEveryTierQuarantineAmbiguousAndNoEmailAndReplayCreatesNothing() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"search", "index"})
+    void patientsMatchEveryTierQuarantineAmbiguousAndNoEmailAndReplayCreatesNothing(String strategy) {
         String byEmail = contact(Map.of("email", "ann.lee@example.com", "firstname", "Ann", "lastname", "Lee"));
         String byName = contact(Map.of("firstname", "José", "lastname", "Núñez", "date_of_birth", "1980-03-05"));
         String byAddress = contact(Map.of("firstname", "Robert", "lastname", "Ford", "address",
@@ -115,7 +116,9 @@ class HubSpotSinkWriterIT {
                 patient("P4", null, "Mary", "Smith", "1990-01-01", null, null, null, null, null),
                 patient("P5", null, "Nobody", "Known", "2001-02-03", null, null, null, null, null),
                 patient("P6", "new.patient@example.com", "Nina", "New", "1975-12-31", null, null, null, null, null));
-        SinkWriter w = writer(patientConfig());
+        Map<String, String> cfg = patientConfig();
+        cfg.put("match.strategy", strategy);
+        SinkWriter w = writer(cfg);
         w.write(batch);
 
         assertThat(client.get("contacts", byEmail, List.of("patient_id", "firstname")).properties())
@@ -143,7 +146,7 @@ class HubSpotSinkWriterIT {
 
         // Replay of the same batch (crash before the offset commit): nothing is created twice.
         dead.clear();
-        writer(patientConfig()).write(batch);
+        writer(cfg).write(batch);
         assertThat(sim.ids("contacts")).hasSize(before + 1);
         assertThat(dead).extracting(d -> ((Failure) d[1]).reason())
                 .containsExactlyInAnyOrder("AMBIGUOUS_MATCH", "NO_EMAIL_NO_MATCH");

@@ -54,7 +54,7 @@ public final class HubSpotSinkBenchmark {
             results.add(upsert(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, heap));
         }
         if (what.equals("all") || what.equals("match")) {
-            results.add(match(heap));
+            results.add(match(heap, args.length > 1 && what.equals("match") ? Integer.parseInt(args[1]) : 100_000));
         }
         heap.stop = true;
         System.out.println();
@@ -98,6 +98,11 @@ public final class HubSpotSinkBenchmark {
 
         @Override
         public void requestCommit() {
+        }
+
+        @Override
+        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+            return null;
         }
 
         @Override
@@ -192,9 +197,9 @@ public final class HubSpotSinkBenchmark {
 
     // ------------------------------------------------------------------------------------------ match
 
-    static String match(HeapWatcher heap) throws Exception {
+    static String match(HeapWatcher heap, int portalSize) throws Exception {
         long g0 = System.nanoTime();
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(42).contacts(100_000).tier(Tier.PROFESSIONAL)
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(42).contacts(portalSize).tier(Tier.PROFESSIONAL)
                 .rateLimits(true).start()) {
             System.out.printf(Locale.ROOT, "  portal of %,d contacts generated in %.1f s%n",
                     sim.ids("contacts").size(), (System.nanoTime() - g0) / 1e9);
@@ -245,6 +250,7 @@ public final class HubSpotSinkBenchmark {
                     + "address1:address,city:city,state:state,zip:zip");
             c.put("match.tiers", "email;firstname,lastname,date_of_birth;address,address2?,city,state,zip");
             c.put("properties.fill.if.missing", "firstname,lastname");
+            c.put("match.strategy", System.getProperty("match.strategy", "index"));
             HubSpotSinkTask task = new HubSpotSinkTask();
             Context ctx = new Context();
             task.initialize(ctx);
@@ -252,8 +258,14 @@ public final class HubSpotSinkBenchmark {
             int before = sim.ids("contacts").size();
             heap.reset();
             long t0 = System.nanoTime();
+            long lastReport = t0;
             for (int i = 0; i < n; i += BATCH) {
                 task.put(records.subList(i, Math.min(n, i + BATCH)));
+                if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    System.out.printf(Locale.ROOT, "  match: %,d records, %.0f records/s; %s%n", i + BATCH,
+                            (i + BATCH) / ((lastReport - t0) / 1e9), task.statsSummary());
+                }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             long[] req = task.requestCounts();

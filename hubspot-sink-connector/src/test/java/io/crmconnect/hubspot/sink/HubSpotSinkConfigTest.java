@@ -1,0 +1,56 @@
+package io.crmconnect.hubspot.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class HubSpotSinkConfigTest {
+    static Map<String, String> base() {
+        Map<String, String> m = new HashMap<>();
+        m.put("hubspot.access.token", "pat-x");
+        m.put("object", "contacts");
+        return m;
+    }
+
+    @Test
+    void parsesTiersMappingGuardsAndAssociations() {
+        Map<String, String> m = base();
+        m.put("match.tiers", "email; firstname,lastname,date_of_birth ;address,address2?,city");
+        m.put("field.mapping", "a:email,b.c:firstname");
+        m.put("skip.if", "processing_status=Processed");
+        m.put("associations", "patient_email>contacts.email/Patient,company_id>companies.hs_object_id");
+        m.put("write.mode", "update-only");
+        HubSpotSinkConfig c = new HubSpotSinkConfig(m);
+        assertThat(c.tiers()).containsExactly(List.of("email"), List.of("firstname", "lastname", "date_of_birth"),
+                List.of("address", "address2?", "city"));
+        assertThat(c.mapping()).containsEntry("a", "email").containsEntry("b.c", "firstname");
+        assertThat(c.skipGuards()).containsEntry("processing_status", "Processed");
+        assertThat(c.associations()).containsExactly(
+                new HubSpotSinkConfig.AssociationRule("patient_email", "contacts", "email", "Patient"),
+                new HubSpotSinkConfig.AssociationRule("company_id", "companies", "hs_object_id", null));
+        assertThat(c.writeMode()).isEqualTo(HubSpotSinkConfig.WriteMode.UPDATE_ONLY);
+        assertThat(c.toString()).doesNotContain("pat-x");
+    }
+
+    @Test
+    void rejectsMalformedValuesOnTheirKey() {
+        Map<String, String> m = base();
+        m.put("field.mapping", "nocolon");
+        assertThatThrownBy(() -> new HubSpotSinkConfig(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("field.mapping");
+        Map<String, String> z = base();
+        z.put("timezone", "Mars/Olympus");
+        assertThatThrownBy(() -> new HubSpotSinkConfig(z)).hasMessageContaining("timezone");
+        Map<String, String> a = base();
+        a.put("associations", "field-without-target");
+        assertThatThrownBy(() -> new HubSpotSinkConfig(a)).hasMessageContaining("associations");
+        Map<String, String> b = base();
+        b.put("batch.size", "101");
+        assertThatThrownBy(() -> new HubSpotSinkConfig(b)).hasMessageContaining("batch.size");
+    }
+}
