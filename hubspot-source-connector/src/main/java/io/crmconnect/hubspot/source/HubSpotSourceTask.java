@@ -123,6 +123,9 @@ public class HubSpotSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopping = true;
+        for (Stream s : streams) {
+            s.close();
+        }
         if (client != null) {
             client.close();
         }

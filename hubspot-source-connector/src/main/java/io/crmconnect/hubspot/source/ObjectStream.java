@@ -66,6 +66,10 @@ final class ObjectStream implements Stream {
     private SourceRecord pendingLastTombstone;
     private final Map<String, Long> tombstoned = new HashMap<>();
 
+    private java.util.concurrent.ExecutorService prefetcher;
+    private java.util.concurrent.CompletableFuture<Page<CrmObject>> prefetched;
+    private String prefetchCursor;
+
     private boolean reconciling;
     private String reconcileAfter;
     private long nextReconcile;
@@ -203,7 +207,13 @@ final class ObjectStream implements Stream {
             metrics.loadTotal(name, loadTotal);
         }
         String pageCursor = loadAfter;
-        Page<CrmObject> page = client.list(objectType, mapper.propertyNames(), null, pageCursor, LIST_PAGE, false);
+        Page<CrmObject> page = takePrefetched(pageCursor);
+        if (page == null) {
+            page = client.list(objectType, mapper.propertyNames(), null, pageCursor, LIST_PAGE, false);
+        }
+        if (page.hasMore()) {
+            prefetch(page.after());
+        }
         List<SourceRecord> out = new ArrayList<>(page.results().size() + 4);
         List<CrmObject> rs = page.results();
         for (int i = 0; i < rs.size(); i++) {
@@ -231,6 +241,47 @@ final class ObjectStream implements Stream {
             LOG.info("HubSpot {}: initial load done ({} records); switching to incremental changes", name, loaded);
         }
         return out;
+    }
+
+    /**
+     * The next page of the initial load is requested while this one is converted and handed to Connect, so one
+     * cursor chain keeps the rate budget busy (the budget still paces every request).
+     */
+    private void prefetch(String cursor) {
+        if (prefetcher == null) {
+            prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "hubspot-" + name + "-prefetch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        List<String> props = mapper.propertyNames();
+        prefetchCursor = cursor;
+        prefetched = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> client.list(objectType, props, null, cursor, LIST_PAGE, false), prefetcher);
+    }
+
+    private Page<CrmObject> takePrefetched(String cursor) {
+        java.util.concurrent.CompletableFuture<Page<CrmObject>> f = prefetched;
+        prefetched = null;
+        if (f == null || !java.util.Objects.equals(cursor, prefetchCursor)) {
+            return null;
+        }
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // the same typed HubSpot error the direct call would have thrown
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (prefetcher != null) {
+            prefetcher.shutdownNow();
+        }
     }
 
     private Map<String, Object> loadOffset(String after) {

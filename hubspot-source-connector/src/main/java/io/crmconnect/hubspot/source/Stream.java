@@ -22,4 +22,8 @@ interface Stream {
 
     /** Does one bounded piece of work (one page) and returns the records it produced. */
     List<SourceRecord> step(long now);
+
+    /** Releases threads or other resources (task stop). */
+    default void close() {
+    }
 }
