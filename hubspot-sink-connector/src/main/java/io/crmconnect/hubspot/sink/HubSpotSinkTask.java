@@ -53,8 +53,7 @@ public class HubSpotSinkTask extends SinkTask {
         int tasks = Integer.parseInt(props.getOrDefault(TASK_COUNT, "1"));
         retryBudgetMs = config.getLong(HubSpotSinkConfig.RETRY_BUDGET_MS);
         client = HubSpotClient.builder().baseUrl(config.baseUrl()).accessToken(config.token())
-                .rateBudget(new RateBudget(Tier.parse(config.getString(HubSpotSinkConfig.TIER)),
-                        config.getDouble(HubSpotSinkConfig.DAILY_SHARE), 1.0 / Math.max(1, tasks)))
+                .rateBudget(budget(config, tasks))
                 .backoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 30,
                         Duration.ofMillis(retryBudgetMs)))
                 .build();
@@ -76,6 +75,16 @@ public class HubSpotSinkTask extends SinkTask {
         writer = new SinkWriter(client, config, catalog, this::deadLetter);
         LOG.info("HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}", config.object(),
                 objectType, config.writeMode(), config.tiers().size(), reporter == null ? "off" : "on");
+    }
+
+    /**
+     * The task's share of the account's budget. Two percent of the burst is kept back: with several calls in flight
+     * a request counted at the end of one window can reach HubSpot in the next one, and we want zero 429s.
+     */
+    static RateBudget budget(HubSpotSinkConfig config, int tasks) {
+        Tier tier = Tier.parse(config.getString(HubSpotSinkConfig.TIER));
+        return new RateBudget((int) Math.floor(tier.burstPer10s * 0.98), tier.daily,
+                config.getDouble(HubSpotSinkConfig.DAILY_SHARE), 1.0 / Math.max(1, tasks));
     }
 
     /** Builds a record copy carrying the failure in headers, then hands it to Connect's errant record reporter. */
