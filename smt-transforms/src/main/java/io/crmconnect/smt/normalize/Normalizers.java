@@ -46,19 +46,19 @@ public final class Normalizers {
         if (start == end) {
             return null;
         }
-        boolean ascii = true;
+        boolean latin1 = true;
         boolean lower = true;
         for (int i = start; i < end; i++) {
             char c = value.charAt(i);
-            if (c >= 0x80) {
-                ascii = false;
+            if (c >= 0x100) {
+                latin1 = false;
                 break;
             }
-            if (c >= 'A' && c <= 'Z') {
+            if (c >= 'A' && c <= 'Z' || c >= 0xC0 && c <= 0xDE && c != 0xD7) {
                 lower = false;
             }
         }
-        if (!ascii) {
+        if (!latin1) {
             return value.substring(start, end).toLowerCase(Locale.ROOT);
         }
         if (lower) {
@@ -67,7 +67,8 @@ public final class Normalizers {
         char[] out = new char[end - start];
         for (int i = start; i < end; i++) {
             char c = value.charAt(i);
-            out[i - start] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+            // Latin-1 upper case: A-Z and U+00C0-U+00DE except the multiplication sign, all +32
+            out[i - start] = c >= 'A' && c <= 'Z' || c >= 0xC0 && c <= 0xDE && c != 0xD7 ? (char) (c + 32) : c;
         }
         return new String(out);
     }
@@ -158,19 +159,23 @@ public final class Normalizers {
         if (i == n) {
             return value;
         }
-        StringBuilder fast = new StringBuilder(n + 4).append(value, 0, i);
+        char[] fast = new char[n * 2];
+        value.getChars(0, i, fast, 0);
+        int len = i;
         for (; i < n; i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
-                fast.append(c);
+                fast[len++] = c;
             } else if (c >= FOLD_BASE && c < FOLD_BASE + FOLD.length && FOLD[c - FOLD_BASE] != null) {
-                fast.append(FOLD[c - FOLD_BASE]);
+                String f = FOLD[c - FOLD_BASE];
+                f.getChars(0, f.length(), fast, len); // at most 2 chars (ß -> ss)
+                len += f.length();
             } else {
                 break;
             }
         }
         if (i == n) {
-            return fast.toString();
+            return new String(fast, 0, len);
         }
         return slowFold(value);
     }
@@ -182,7 +187,7 @@ public final class Normalizers {
         for (char c = FOLD_BASE; c < 0x180; c++) {
             String folded = slowFold(String.valueOf(c));
             boolean ascii = folded.chars().allMatch(ch -> ch < 0x80);
-            FOLD[c - FOLD_BASE] = ascii ? folded : null;
+            FOLD[c - FOLD_BASE] = ascii && folded.length() <= 2 ? folded : null;
         }
     }
 

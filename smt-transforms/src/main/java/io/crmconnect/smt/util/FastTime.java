@@ -72,7 +72,7 @@ public final class FastTime {
                 nanos = frac;
             }
         }
-        long localSeconds = LocalDate.of(y, mo, d).toEpochDay() * 86_400L + h * 3600L + mi * 60L + sec;
+        long localSeconds = epochDay(y, mo, d) * 86_400L + h * 3600L + mi * 60L + sec;
         long millisOfSecond = nanos / 1_000_000;
         if (i == n) {
             if (zone == null || zone == ZoneOffset.UTC) {
@@ -99,6 +99,25 @@ public final class FastTime {
             return null;
         }
         return (localSeconds - offset) * 1000 + millisOfSecond;
+    }
+
+    /** Days since 1970-01-01 of a valid proleptic Gregorian date (the arithmetic of LocalDate.toEpochDay). */
+    static long epochDay(int y, int m, int d) {
+        long total = 365L * y;
+        if (y >= 0) {
+            total += (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+        } else {
+            total -= y / -4 - y / -100 + y / -400;
+        }
+        total += (367 * m - 362) / 12;
+        total += d - 1;
+        if (m > 2) {
+            total--;
+            if (!java.time.Year.isLeap(y)) {
+                total--;
+            }
+        }
+        return total - 719_528L;
     }
 
     private static long offsetSeconds(String s, int i, int n) {
