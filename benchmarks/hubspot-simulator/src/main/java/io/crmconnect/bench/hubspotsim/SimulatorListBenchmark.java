@@ -26,7 +26,7 @@ import okhttp3.Response;
  * tokenize every response body with Jackson and follow the {@code after} cursor. Ends with the RESULT line
  * (ceiling 1,000 req/s, the issue's target).
  *
- * <p>Options: --seconds 10 --warmup 5 --rounds 3 --threads 4 --contacts 5000 --server-threads N. The RESULT is
+ * <p>Options: --seconds 10 --warmup 10 --rounds 3 --threads 4 --contacts 5000 --server-threads N. The RESULT is
  * the median round.
  */
 public final class SimulatorListBenchmark {
@@ -40,7 +40,7 @@ public final class SimulatorListBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = 10;
-        int warmup = 5;
+        int warmup = 10;
         int threads = 4;
         int contacts = 5000;
         int serverThreads = 0;
