@@ -172,29 +172,28 @@ final class Objects {
                 + k + "/");
     }
 
-    /** Bytes of the record JSON cache, bounded so large simulations do not hold every page twice. */
-    static final java.util.concurrent.atomic.AtomicLong CACHED_BYTES = new java.util.concurrent.atomic.AtomicLong();
-    static final long CACHE_BUDGET = 64L * 1024 * 1024;
-
     /**
      * Writes a record without history/associations, reusing its serialized form when the same property selection
      * was written before (records are immutable snapshots, so the bytes never go stale).
      */
+    @SuppressWarnings("unchecked")
     void writeRecordCached(JsonGenerator g, ObjectType t, Rec r, Set<String> props, String selectionKey)
             throws IOException {
         Object[] c = r.jsonCache;
         if (c != null && c[0].equals(selectionKey)) {
-            g.writeRawValue((RawJson) c[1]);
-            return;
+            RawJson cached = ((java.lang.ref.SoftReference<RawJson>) c[1]).get();
+            if (cached != null) {
+                g.writeRawValue(cached);
+                return;
+            }
         }
         Buf b = new Buf(128 + 48 * props.size());
         try (JsonGenerator rg = Json.FACTORY.createGenerator(b)) {
             writeRecord(rg, t, r, props, null, null, null);
         }
         RawJson raw = new RawJson(b.toByteArray());
-        if (c == null ? CACHED_BYTES.addAndGet(raw.bytes.length) < CACHE_BUDGET : true) {
-            r.jsonCache = new Object[] {selectionKey, raw};
-        }
+        // soft: the JVM drops cached bytes under memory pressure (large or wide simulations)
+        r.jsonCache = new Object[] {selectionKey, new java.lang.ref.SoftReference<>(raw)};
         g.writeRawValue(raw);
     }
 
