@@ -623,7 +623,8 @@ public final class HubSpotClient implements Closeable {
                 JsonNode err = parseQuietly(text);
                 lastCategory = err.path("category").asText(err.path("errorType").asText(null));
                 lastCorrelation = err.path("correlationId").asText(resp.header("X-HubSpot-Correlation-Id"));
-                String message = err.path("message").asText(text.length() > 300 ? text.substring(0, 300) : text);
+                String message = maskPersonalData(err.path("message").asText(text.length() > 300
+                        ? text.substring(0, 300) : text));
                 lastStatus = code;
                 lastProblem = "HTTP " + code + (lastCategory == null ? "" : " " + lastCategory) + ": " + message;
                 if (code == 401 && !refreshedToken && tokens.invalidate()) {
@@ -678,6 +679,14 @@ public final class HubSpotClient implements Closeable {
         throw new HubSpotRetriableException("HubSpot " + what + " still failing after " + attempts.failures()
                 + " attempts in " + attempts.elapsedMillis() + " ms: " + lastProblem, lastStatus, lastCategory,
                 lastCorrelation, retryHint, null);
+    }
+
+    private static final java.util.regex.Pattern EMAIL =
+            java.util.regex.Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+
+    /** HubSpot error messages can quote values (e.g. an email); exceptions end up in logs and task traces. */
+    static String maskPersonalData(String message) {
+        return message == null ? null : EMAIL.matcher(message).replaceAll("<email>");
     }
 
     private void observeHeaders(Response resp) {
