@@ -74,7 +74,9 @@ public final class HubSpotSimulator implements AutoCloseable {
         private boolean validateRequests;
         private boolean validateResponses;
         private final List<Fault> faults = new ArrayList<>();
-        private int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        // a request holds its thread for its whole life (latency and slow-body faults included): keep enough for
+        // several connector tasks in parallel; idle threads cost nothing
+        private int threads = 16;
         private String retryAfter = "alternate";
         private int requestLogSize = 10_000;
         private boolean propertyHistory = true;
