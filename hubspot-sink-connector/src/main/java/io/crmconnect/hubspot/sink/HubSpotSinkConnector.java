@@ -160,6 +160,16 @@ public class HubSpotSinkConnector extends SinkConnector {
                 return;
             }
         }
+        // object write scope: archiving an empty list changes nothing; HubSpot checks the scope first (403)
+        try {
+            client.batchArchive(objectType, List.of());
+        } catch (HubSpotApiException e) {
+            if (e.isMissingScopes() || e.isAuthentication()) {
+                token.addErrorMessage("The token cannot write " + cfg.object() + " records (needs the .write scope): "
+                        + e.getMessage());
+                return;
+            }
+        }
         String unique = cfg.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
         if (!unique.isEmpty()) {
             PropertyCatalog.Prop p = catalog.get(unique);
