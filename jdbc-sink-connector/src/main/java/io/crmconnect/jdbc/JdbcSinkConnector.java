@@ -127,6 +127,41 @@ public class JdbcSinkConnector extends SinkConnector {
         return problems;
     }
 
+    /** MariaDB: whether SHOW GRANTS gives CREATE on every database or on the current one. */
+    static boolean mayCreate(Statement st) throws SQLException {
+        String database;
+        try (ResultSet rs = st.executeQuery("SELECT DATABASE()")) {
+            rs.next();
+            database = rs.getString(1);
+        }
+        List<String> grants = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                grants.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1290) {
+                return true; // --skip-grant-tables: no privilege checks at all
+            }
+            throw e;
+        }
+        return grantsAllowCreate(grants, database);
+    }
+
+    static boolean grantsAllowCreate(List<String> grants, String database) {
+        for (String grant : grants) {
+            String g = grant.replace('"', '`');
+            boolean scope = g.contains(" ON *.* ") || g.contains(" ON `" + database.replace("`", "``") + "`.* ");
+            String privileges = g.startsWith("GRANT ") && g.contains(" ON ") ? g.substring(6, g.indexOf(" ON ")) : "";
+            boolean create = privileges.contains("ALL PRIVILEGES")
+                    || java.util.Arrays.stream(privileges.split(",")).map(String::trim).anyMatch("CREATE"::equals);
+            if (scope && create) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Map<String, String> check(Dialect dialect, JdbcSinkConfig config) {
         Map<String, String> problems = new HashMap<>();
         try (Connection c = dialect.connect(config.url(), config.user(), config.password(),
@@ -168,19 +203,9 @@ public class JdbcSinkConnector extends SinkConnector {
                     problems.put(JdbcSinkConfig.CONNECTION_USER, "User may not create temporary tables (the bulk "
                             + "stage): " + Dialect.describe(e));
                 }
-                if (needsCreate) {
-                    try (ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES "
-                            + "WHERE PRIVILEGE_TYPE IN ('CREATE') AND GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(),"
-                            + "'@',1), '''@''', SUBSTRING_INDEX(CURRENT_USER(),'@',-1), '''')) + (SELECT COUNT(*) FROM "
-                            + "information_schema.SCHEMA_PRIVILEGES WHERE PRIVILEGE_TYPE = 'CREATE' AND TABLE_SCHEMA = "
-                            + "DATABASE() AND GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(),'@',1), '''@''', "
-                            + "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), ''''))")) {
-                        rs.next();
-                        if (rs.getLong(1) == 0) {
-                            problems.put(JdbcSinkConfig.CONNECTION_USER, "User may not CREATE tables in this database, "
-                                    + "which auto.create/auto.evolve need: grant CREATE, ALTER or set both to false");
-                        }
-                    }
+                if (needsCreate && !mayCreate(st)) {
+                    problems.put(JdbcSinkConfig.CONNECTION_USER, "User may not CREATE tables in this database, "
+                            + "which auto.create/auto.evolve need: GRANT CREATE, ALTER, INDEX or set both to false");
                 }
             }
         } catch (SQLException e) {

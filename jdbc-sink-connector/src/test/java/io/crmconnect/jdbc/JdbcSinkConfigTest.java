@@ -102,6 +102,20 @@ class JdbcSinkConfigTest {
     }
 
     @Test
+    void mariaDbGrantsAreReadForCreateRights() {
+        assertThat(JdbcSinkConnector.grantsAllowCreate(
+                List.of("GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"), "crm")).isTrue();
+        assertThat(JdbcSinkConnector.grantsAllowCreate(
+                List.of("GRANT USAGE ON *.* TO `w`@`%`", "GRANT SELECT, INSERT, CREATE, ALTER ON `crm`.* TO `w`@`%`"),
+                "crm")).isTrue();
+        assertThat(JdbcSinkConnector.grantsAllowCreate(
+                List.of("GRANT USAGE ON *.* TO `w`@`%`", "GRANT SELECT, INSERT, CREATE TEMPORARY TABLES ON `crm`.* TO "
+                        + "`w`@`%`"), "crm")).isFalse();
+        assertThat(JdbcSinkConnector.grantsAllowCreate(
+                List.of("GRANT ALL PRIVILEGES ON `other`.* TO `w`@`%`"), "crm")).isFalse();
+    }
+
+    @Test
     void tableNamesComeFromTheFormat() {
         Map<String, String> props = base();
         props.put("table.name.format", "crm_${topic}");
