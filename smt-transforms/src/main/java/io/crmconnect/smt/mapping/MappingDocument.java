@@ -97,8 +97,7 @@ public final class MappingDocument {
             if (!objs.isObject() || objs.isEmpty()) {
                 throw error(source, "objects", "must be a non-empty map of object name to mapping");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = objs.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : objs.properties()) {
                 objects.put(e.getKey(), parseObject(source, "objects." + e.getKey(), e.getKey(), e.getValue()));
             }
         } else {
@@ -160,8 +159,7 @@ public final class MappingDocument {
             if (!rn.isObject()) {
                 throw error(source, loc, "must map field names to a_to_b, b_to_a, both or none");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = rn.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : rn.properties()) {
                 DirectionRule rule = e.getValue().isTextual() ? DirectionRule.fromName(e.getValue().asText()) : null;
                 if (rule == null) {
                     throw error(source, join(loc, e.getKey()), "must be one of a_to_b, b_to_a, both, none (was "
