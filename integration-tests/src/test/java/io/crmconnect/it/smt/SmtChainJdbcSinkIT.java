@@ -150,6 +150,8 @@ class SmtChainJdbcSinkIT {
             records.add(new ProducerRecord<>(TOPIC, c.getString("id").getBytes(StandardCharsets.UTF_8),
                     json.fromConnectData(TOPIC, CONTACT, c)));
         }
+        // a tombstone passes every transform and predicate untouched (this sink is configured to skip deletes)
+        records.add(new ProducerRecord<>(TOPIC, "1002".getBytes(StandardCharsets.UTF_8), null));
         cluster.produce(records);
 
         Map<String, String> config = new HashMap<>();
@@ -242,6 +244,8 @@ class SmtChainJdbcSinkIT {
 
         List<DeadLetter> dead = cluster.readDeadLetters(DLQ, 1, Duration.ofSeconds(30));
         assertThat(dead).hasSize(1);
+        assertThat(cluster.consumeAll(Duration.ofSeconds(10), DLQ)).as("only the unmappable record is dead")
+                .hasSize(1);
         assertThat(dead.get(0).key()).isEqualTo("1004");
         assertThat(dead.get(0).exceptionMessage()).contains("FieldMapping").contains("properties.date_of_birth")
                 .contains("birth_date").doesNotContain("31/31/1990");
