@@ -73,8 +73,39 @@ public class HubSpotSinkTask extends SinkTask {
         }
         PropertyCatalog catalog = PropertyCatalog.load(client, config.baseUrl(), config.token(), objectType);
         writer = new SinkWriter(client, config, catalog, this::deadLetter);
+        registerMetrics();
         LOG.info("HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}", config.object(),
                 objectType, config.writeMode(), config.tiers().size(), reporter == null ? "off" : "on");
+    }
+
+    /** Task counters as PluginMetrics gauges (KIP-877) where the worker supports them. */
+    private void registerMetrics() {
+        if (context == null) {
+            return;
+        }
+        RuntimeSupport.pluginMetrics(context).ifPresent(pm -> {
+            try {
+                SinkWriter.Stats st = writer.stats;
+                gauge(pm, "records-created", "Records created in HubSpot", st.created::get);
+                gauge(pm, "records-updated", "Records updated in HubSpot", st.updated::get);
+                gauge(pm, "records-skipped", "Records skipped (guards, create-only matches, nothing to change)",
+                        st.skipped::get);
+                gauge(pm, "records-archived", "Objects archived for tombstones", st.archived::get);
+                gauge(pm, "records-dead-lettered", "Records sent to the dead-letter topic", st.deadLettered::get);
+                gauge(pm, "associations-created", "Associations created", st.associations::get);
+                gauge(pm, "api-calls", "API calls sent (general budget)", client.budget()::calls);
+                gauge(pm, "api-search-calls", "Search calls sent", client.budget()::searchCalls);
+                gauge(pm, "api-429-count", "429 answers received", client.budget()::throttled);
+            } catch (RuntimeException e) {
+                LOG.info("Plugin metrics unavailable: {}", e.toString());
+            }
+        });
+    }
+
+    private static void gauge(org.apache.kafka.common.metrics.PluginMetrics pm, String name, String doc,
+            java.util.function.LongSupplier value) {
+        org.apache.kafka.common.MetricName mn = pm.metricName(name, doc, new java.util.LinkedHashMap<>());
+        pm.addMetric(mn, (org.apache.kafka.common.metrics.Gauge<Long>) (cfg, now) -> value.getAsLong());
     }
 
     /**
