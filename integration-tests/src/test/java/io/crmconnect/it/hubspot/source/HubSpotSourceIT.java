@@ -240,6 +240,21 @@ class HubSpotSourceIT {
             assertThat(sim.faults().stream().mapToInt(Fault::firedCount).sum()).isGreaterThan(10);
             assertThat(cluster.status("hs-faults").tasks()).allSatisfy(t -> assertThat(t.state())
                     .isEqualTo("RUNNING"));
+
+            // KIP-875: offsets of a stopped connector can be altered, but only to shapes the connector understands
+            assertThat(cluster.rest("PUT", "connectors/hs-faults/stop", null).status()).isEqualTo(204);
+            cluster.awaitCondition("connector stopped", Duration.ofSeconds(60),
+                    () -> "STOPPED".equals(cluster.status("hs-faults").connector().state()));
+            ConnectCluster.RestResponse bad = cluster.rest("PATCH", "connectors/hs-faults/offsets",
+                    "{\"offsets\":[{\"partition\":{\"stream\":\"contacts\"},"
+                            + "\"offset\":{\"v\":1,\"phase\":\"oops\",\"since\":1}}]}");
+            // the worker answers 500 for any exception from alterOffsets; the body carries the connector's reason
+            assertThat(bad.status()).isIn(400, 500);
+            assertThat(bad.body()).contains("phase").contains("oops");
+            ConnectCluster.RestResponse good = cluster.rest("PATCH", "connectors/hs-faults/offsets",
+                    "{\"offsets\":[{\"partition\":{\"stream\":\"contacts\"},\"offset\":{\"v\":1,"
+                            + "\"phase\":\"inc\",\"since\":" + (System.currentTimeMillis() - 3_600_000L) + "}}]}");
+            assertThat(good.status()).as(good.body()).isEqualTo(200);
         }
     }
 
