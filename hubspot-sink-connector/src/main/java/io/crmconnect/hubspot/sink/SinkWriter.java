@@ -417,7 +417,20 @@ final class SinkWriter {
                 creates.add(it);
             }
         }
-        writeUpdates(updates);
+        // Two records of this round resolved to the same HubSpot record (e.g. matched by different tiers): write
+        // them one after the other, in offset order, never in the same or concurrent batches.
+        List<List<Item>> layers = new ArrayList<>();
+        Map<String, Integer> seenIds = new HashMap<>();
+        for (Item it : updates) {
+            int layer = seenIds.merge(it.existing.id(), 1, Integer::sum) - 1;
+            while (layers.size() <= layer) {
+                layers.add(new ArrayList<>());
+            }
+            layers.get(layer).add(it);
+        }
+        for (List<Item> layer : layers) {
+            writeUpdates(layer);
+        }
         writeCreates(creates);
         writeAssociations(round);
     }
@@ -575,8 +588,9 @@ final class SinkWriter {
         String prop = tier.properties().get(0);
         Map<String, List<CrmObject>> out = new java.util.concurrent.ConcurrentHashMap<>();
         forEachChunk(chunks(items, batchSize), chunk -> {
-            Map<String, CrmObject> found = readByUnique(prop, chunk.stream()
-                    .map(i -> i.raw.get(prop).toString().trim()).toList());
+            String norm = tier.normalizers().get(0);
+            Map<String, CrmObject> found = readByUnique(prop, chunk.stream().map(i -> "email".equals(norm)
+                    ? Normalizers.email(i.raw.get(prop).toString()) : i.raw.get(prop).toString().trim()).toList());
             for (CrmObject o : found.values()) {
                 String k = hubspotKey(tier, o);
                 if (k != null) {

@@ -194,6 +194,23 @@ class HubSpotSinkWriterIT {
         assertThat(dead).hasSize(2);
     }
 
+    @Test
+    void twoRecordsMatchingTheSameContactAreWrittenInOffsetOrder() {
+        String target = contact(Map.of("firstname", "Lena", "lastname", "Berg", "date_of_birth", "1970-07-07"));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            batch.add(patient("Q" + i, null, "Lena", "Berg", "07/07/1970", i + " Elm Street", null, "Oslo", "NA",
+                    "00150"));
+        }
+        Map<String, String> cfg = patientConfig();
+        cfg.put("unique.property", "");
+        cfg.put("field.mapping", "email:email,first_name:firstname,last_name:lastname,dob:date_of_birth,"
+                + "address1:address,city:city,state:state,zip:zip");
+        writer(cfg).write(batch);
+        assertThat(dead).isEmpty();
+        assertThat(client.get("contacts", target, List.of("address")).property("address")).isEqualTo("5 Elm Street");
+    }
+
     static final Schema ROI = SchemaBuilder.struct().name("roi")
             .field("roi_id", Schema.STRING_SCHEMA)
             .field("patient_email", Schema.OPTIONAL_STRING_SCHEMA)
