@@ -65,6 +65,8 @@ final class ObjectStream implements Stream {
     private long nextDeletes;
     private SourceRecord pendingLastTombstone;
     private final Map<String, Long> tombstoned = new HashMap<>();
+    /** Merged-away ids already sent as merge tombstones (a plain delete tombstone before does not count). */
+    private final Set<String> mergeAnnounced = new HashSet<>();
 
     private java.util.concurrent.ExecutorService prefetcher;
     private java.util.concurrent.CompletableFuture<Page<CrmObject>> prefetched;
@@ -380,7 +382,7 @@ final class ObjectStream implements Stream {
                 long when = o.updatedAt() == null ? System.currentTimeMillis() : o.updatedAt().toEpochMilli();
                 for (String id : merged.split(";")) {
                     String m = id.trim();
-                    if (!m.isEmpty() && !m.equals(o.id()) && !tombstoned.containsKey(m)) {
+                    if (!m.isEmpty() && !m.equals(o.id()) && mergeAnnounced.add(m)) {
                         ConnectHeaders h = Headers.of(portal, name, "merge");
                         h.addString(Headers.MERGED_INTO, o.id());
                         out.add(new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, m, null, null,
@@ -431,7 +433,7 @@ final class ObjectStream implements Stream {
             if (merged != null) {
                 for (String id : merged.split(";")) {
                     String m = id.trim();
-                    if (!m.isEmpty() && !m.equals(o.id()) && !tombstoned.containsKey(m)) {
+                    if (!m.isEmpty() && !m.equals(o.id()) && mergeAnnounced.add(m)) {
                         ConnectHeaders h = Headers.of(portal, name, "merge");
                         h.addString(Headers.MERGED_INTO, o.id());
                         out.add(new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, m, null,

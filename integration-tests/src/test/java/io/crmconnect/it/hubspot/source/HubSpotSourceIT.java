@@ -121,7 +121,7 @@ class HubSpotSourceIT {
     @Test
     void tortureRunEndsWithTopicsEqualToHubSpot() {
         try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(11).contacts(1500).companies(300).deals(300)
-                .owners(12).indexLag(Duration.ofSeconds(2)).validateRequests(true).start();
+                .owners(12).indexLag(Duration.ofSeconds(5)).validateRequests(true).start();
                 HubSpotClient api = client(sim)) {
             String prefix = "torture";
             // overlap > index lag + the time a 12,000-change burst stamped with one millisecond takes to apply
