@@ -1,6 +1,6 @@
 package io.crmconnect.smt;
 
-import io.crmconnect.smt.normalize.Normalizers;
+import io.crmconnect.common.normalize.Normalizers;
 import io.crmconnect.smt.util.Errors;
 import io.crmconnect.smt.util.FieldPath;
 import io.crmconnect.smt.util.SchemaCache;

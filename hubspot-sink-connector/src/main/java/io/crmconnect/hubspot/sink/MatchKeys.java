@@ -1,6 +1,6 @@
 package io.crmconnect.hubspot.sink;
 
-import io.crmconnect.smt.normalize.Normalizers;
+import io.crmconnect.common.normalize.Normalizers;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;

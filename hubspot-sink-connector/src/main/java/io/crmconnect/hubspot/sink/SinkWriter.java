@@ -10,7 +10,7 @@ import io.crmconnect.hubspot.client.HubSpotApiException;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.SearchPage;
 import io.crmconnect.hubspot.client.SearchRequest;
-import io.crmconnect.smt.normalize.Normalizers;
+import io.crmconnect.common.normalize.Normalizers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

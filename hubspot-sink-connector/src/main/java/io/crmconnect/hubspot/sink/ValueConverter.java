@@ -1,6 +1,6 @@
 package io.crmconnect.hubspot.sink;
 
-import io.crmconnect.smt.normalize.Normalizers;
+import io.crmconnect.common.normalize.Normalizers;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;

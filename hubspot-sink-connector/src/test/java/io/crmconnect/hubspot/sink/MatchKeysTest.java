@@ -2,7 +2,7 @@ package io.crmconnect.hubspot.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crmconnect.smt.normalize.Normalizers;
+import io.crmconnect.common.normalize.Normalizers;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,9 @@ import okhttp3.Response;
 /** Portal set-up through HubSpot's own API on the simulator (properties, custom object schemas). */
 final class SimAdmin {
     static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final OkHttpClient HTTP = new OkHttpClient();
+    // Set-up calls are not under test: generous timeouts so a loaded CI machine does not fail them.
+    private static final OkHttpClient HTTP = new OkHttpClient.Builder()
+            .readTimeout(java.time.Duration.ofSeconds(60)).callTimeout(java.time.Duration.ofSeconds(90)).build();
 
     private SimAdmin() {
     }

@@ -1,6 +1,6 @@
 package io.crmconnect.smt.mapping;
 
-import io.crmconnect.smt.normalize.Normalizers;
+import io.crmconnect.common.normalize.Normalizers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -441,7 +441,7 @@ public abstract class Conversion {
             }
             return switch (mode) {
                 case CONNECT -> new java.util.Date(date.toEpochDay() * 86_400_000L);
-                case ISO -> io.crmconnect.smt.util.FastTime.isoDate(date.toEpochDay());
+                case ISO -> io.crmconnect.common.time.FastTime.isoDate(date.toEpochDay());
                 case EPOCH_DAYS -> (int) date.toEpochDay();
                 case PATTERN -> outFormat.format(date);
             };
@@ -538,7 +538,7 @@ public abstract class Conversion {
                 case CONNECT -> new java.util.Date(instant.toEpochMilli());
                 case EPOCH_MILLIS -> instant.toEpochMilli();
                 case ISO -> outFormat == DateTimeFormatter.ISO_INSTANT
-                        ? io.crmconnect.smt.util.FastTime.isoInstant(instant.toEpochMilli()) : outFormat.format(instant);
+                        ? io.crmconnect.common.time.FastTime.isoInstant(instant.toEpochMilli()) : outFormat.format(instant);
                 case PATTERN -> outFormat.format(instant);
             };
         }
@@ -648,7 +648,7 @@ public abstract class Conversion {
 
     /** ISO-8601 with offset or Z, or local date-time / date (a space instead of T is accepted) in {@code zone}. */
     static Instant parseIsoInstant(String t, ZoneId zone) {
-        Long fast = io.crmconnect.smt.util.FastTime.isoEpochMillis(t, zone);
+        Long fast = io.crmconnect.common.time.FastTime.isoEpochMillis(t, zone);
         if (fast != null) {
             return Instant.ofEpochMilli(fast);
         }

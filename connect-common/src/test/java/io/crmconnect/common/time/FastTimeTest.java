@@ -1,4 +1,4 @@
-package io.crmconnect.smt.util;
+package io.crmconnect.common.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,10 +54,5 @@ class FastTimeTest {
         assertThat(FastTime.isoEpochMillis("2024-03-10T25:00:00Z", null)).isNull();
         assertThat(FastTime.isoEpochMillis("2024-03-10T01:30:00[Europe/Paris]", null)).isNull();
         assertThat(FastTime.isoEpochMillis("10/03/2024", null)).isNull();
-    }
-
-    @Test
-    void structsDirectWritesAreActiveAndReadBack() {
-        assertThat(Structs.direct()).isEqualTo(!Boolean.getBoolean("crmconnect.smt.validatingPut"));
     }
 }

@@ -1,4 +1,4 @@
-package io.crmconnect.smt.normalize;
+package io.crmconnect.common.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

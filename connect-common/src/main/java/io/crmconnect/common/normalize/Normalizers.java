@@ -1,4 +1,4 @@
-package io.crmconnect.smt.normalize;
+package io.crmconnect.common.normalize;
 
 import java.text.Normalizer;
 import java.time.DateTimeException;
@@ -352,7 +352,7 @@ public final class Normalizers {
                 switch (tok) {
                     case 'y', 'M', 'd' -> {
                         int width = tok == 'y' ? 4 : 2;
-                        int v = io.crmconnect.smt.util.FastTime.digits(t, pos, width);
+                        int v = io.crmconnect.common.time.FastTime.digits(t, pos, width);
                         if (v < 0) {
                             return null;
                         }
@@ -419,7 +419,7 @@ public final class Normalizers {
         } else if (value instanceof java.util.Date d) {
             long day = Math.floorDiv(d.getTime(), 86_400_000L);
             if (day >= -719_528 && day <= 2_932_896) { // years 0000-9999
-                return io.crmconnect.smt.util.FastTime.isoDate(day);
+                return io.crmconnect.common.time.FastTime.isoDate(day);
             }
             date = LocalDate.ofEpochDay(day);
         } else if (value instanceof Integer days) {

@@ -1,4 +1,4 @@
-package io.crmconnect.smt.util;
+package io.crmconnect.common.time;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
