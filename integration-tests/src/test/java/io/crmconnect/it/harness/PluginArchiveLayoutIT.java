@@ -13,14 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -141,12 +140,12 @@ class PluginArchiveLayoutIT {
         Map<String, Set<String>> declared = new TreeMap<>();
         Map<String, Set<String>> found = new TreeMap<>();
         try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), PluginArchiveLayoutIT.class.getClassLoader());
-             JarInputStream in = new JarInputStream(Files.newInputStream(unpacked.resolve(pluginJar)))) {
+             JarFile jar = new JarFile(unpacked.resolve(pluginJar).toFile())) {
             for (String iface : PLUGIN_INTERFACES) {
                 Set<String> names = new TreeSet<>();
-                URL serviceFile = findInJar(loader, unpacked.resolve(pluginJar), "META-INF/services/" + iface);
+                JarEntry serviceFile = jar.getJarEntry("META-INF/services/" + iface);
                 if (serviceFile != null) {
-                    try (InputStream s = serviceFile.openStream()) {
+                    try (InputStream s = jar.getInputStream(serviceFile)) {
                         new String(s.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
                                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(names::add);
                     }
@@ -154,8 +153,7 @@ class PluginArchiveLayoutIT {
                 declared.put(iface, names);
                 found.put(iface, new TreeSet<>());
             }
-            JarEntry entry;
-            while ((entry = in.getNextJarEntry()) != null) {
+            for (JarEntry entry : java.util.Collections.list(jar.entries())) {
                 String name = entry.getName();
                 if (!name.endsWith(".class") || name.contains("module-info")) {
                     continue;
@@ -174,17 +172,5 @@ class PluginArchiveLayoutIT {
         }
         assertThat(declared).as("META-INF/services of " + pluginJar).isEqualTo(found);
         assertThat(found.values().stream().mapToInt(Set::size).sum()).as("plugin classes in " + pluginJar).isPositive();
-    }
-
-    private static URL findInJar(URLClassLoader loader, Path jar, String resource) throws IOException {
-        Enumeration<URL> all = loader.findResources(resource);
-        String jarUri = jar.toUri().toString();
-        while (all.hasMoreElements()) {
-            URL url = all.nextElement();
-            if (url.toString().startsWith("jar:" + jarUri + "!")) {
-                return url;
-            }
-        }
-        return null;
     }
 }
