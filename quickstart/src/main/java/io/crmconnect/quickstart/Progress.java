@@ -54,7 +54,7 @@ final class Progress implements AutoCloseable {
             }
             Map<String, Long> topicCounts = topicCounts();
             Map<String, Long> rows = postgres == null ? Map.of() : postgres.rowCounts();
-            long arrived = scenario.arrived(rows);
+            long arrived = scenario.arrived(rows, admin);
             long expected = scenario.expected();
             if (!firstRowsReported && arrived > 0) {
                 firstRowsReported = true;

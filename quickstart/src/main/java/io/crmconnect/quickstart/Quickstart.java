@@ -50,9 +50,12 @@ public final class Quickstart {
             Scenario scenario = Scenario.of(options, runDir);
             long t0 = System.nanoTime();
             // PostgreSQL and the simulator start while the broker does: they do not depend on each other.
-            say("Starting PostgreSQL on 127.0.0.1:" + options.postgresPort);
-            CompletableFuture<LocalPostgres> postgresStart = CompletableFuture.supplyAsync(
-                    () -> track(LocalPostgres.start(runDir, options.postgresPort)));
+            CompletableFuture<LocalPostgres> postgresStart = CompletableFuture.completedFuture(null);
+            if (scenario.needsPostgres()) {
+                say("Starting PostgreSQL on 127.0.0.1:" + options.postgresPort);
+                postgresStart = CompletableFuture.supplyAsync(
+                        () -> track(LocalPostgres.start(runDir, options.postgresPort)));
+            }
             CompletableFuture<Void> systemsStart = CompletableFuture.runAsync(() -> scenario.startSystems(this));
             say("Starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort);
             KafkaBroker kafka = track(KafkaBroker.start(runDir, options.kafkaPort, options.controllerPort));
@@ -70,6 +73,7 @@ public final class Quickstart {
                 connectors.add(name);
                 say("Registered connector " + name + " from " + options.repo.relativize(example));
             }
+            scenario.afterConnectorsRegistered(this, kafka.bootstrapServers());
             say(String.format("Pipeline up in %.1f s", (System.nanoTime() - t0) / 1e9));
             Progress progress = new Progress(OUT, options.headless, kafka.bootstrapServers(), connect, connectors,
                     postgres, scenario);
@@ -99,7 +103,9 @@ public final class Quickstart {
         Ports.requireFree(options.kafkaPort, "Kafka", "--kafka-port");
         Ports.requireFree(options.controllerPort, "Kafka controller", "--controller-port");
         Ports.requireFree(options.connectPort, "Kafka Connect REST", "--connect-port");
-        Ports.requireFree(options.postgresPort, "PostgreSQL", "--postgres-port");
+        if (options.scenario == Options.Scenario.HUBSPOT_TO_POSTGRES) {
+            Ports.requireFree(options.postgresPort, "PostgreSQL", "--postgres-port");
+        }
         if (options.scenario == Options.Scenario.TOPIC_TO_HUBSPOT || options.hubspotToken == null) {
             Ports.requireFree(options.simulatorPort, "HubSpot simulator", "--simulator-port");
         }

@@ -34,8 +34,7 @@ abstract class Scenario {
     static Scenario of(Options options, Path runDir) {
         return switch (options.scenario) {
             case HUBSPOT_TO_POSTGRES -> new HubSpotToPostgres(options, runDir);
-            case TOPIC_TO_HUBSPOT -> throw new QuickstartException("The topic-to-hubspot scenario needs the HubSpot sink "
-                    + "connector, which is not built yet.");
+            case TOPIC_TO_HUBSPOT -> new TopicToHubSpot(options, runDir);
         };
     }
 
@@ -47,7 +46,16 @@ abstract class Scenario {
 
     abstract void startSystems(Quickstart quickstart);
 
-    abstract long arrived(Map<String, Long> rowsPerTable);
+    /** How many records reached their destination so far. */
+    abstract long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin);
+
+    boolean needsPostgres() {
+        return true;
+    }
+
+    /** Called once the connectors are registered, e.g. to produce the rows a sink will write. */
+    void afterConnectorsRegistered(Quickstart quickstart, String bootstrapServers) {
+    }
 
     abstract long expected();
 
@@ -72,8 +80,21 @@ abstract class Scenario {
     Map<String, String> placeholders(LocalPostgres postgres) {
         Map<String, String> replacements = new LinkedHashMap<>();
         replacements.put(DEFAULT_SIMULATOR_ADDRESS, "127.0.0.1:" + options.simulatorPort);
-        replacements.put(DEFAULT_POSTGRES_ADDRESS, "127.0.0.1:" + postgres.port());
+        if (postgres != null) {
+            replacements.put(DEFAULT_POSTGRES_ADDRESS, "127.0.0.1:" + postgres.port());
+        }
         return replacements;
+    }
+
+    protected void startSimulator(Quickstart quickstart, int contacts) {
+        quickstart.say("Starting the HubSpot simulator on 127.0.0.1:" + options.simulatorPort + " with "
+                + contacts + " contacts");
+        ChildJvm simulator = quickstart.track(ChildJvm.start("hubspot-simulator", SIMULATOR_MAIN,
+                List.of("-Xmx512m"),
+                List.of("--port", String.valueOf(options.simulatorPort), "--seed", "42",
+                        "--contacts", String.valueOf(contacts), "--token", SIMULATOR_TOKEN),
+                runDir.resolve("logs/simulator.log")));
+        Ports.awaitListening(options.simulatorPort, "HubSpot simulator", Duration.ofSeconds(60), simulator);
     }
 
     protected Path example(String module, String file) {
@@ -111,14 +132,7 @@ abstract class Scenario {
                 quickstart.say("HUBSPOT_TOKEN is set: reading your real HubSpot portal (api.hubapi.com)");
                 return;
             }
-            quickstart.say("Starting the HubSpot simulator on 127.0.0.1:" + options.simulatorPort + " with "
-                    + options.contacts + " contacts");
-            ChildJvm simulator = quickstart.track(ChildJvm.start("hubspot-simulator", SIMULATOR_MAIN,
-                    List.of("-Xmx512m"),
-                    List.of("--port", String.valueOf(options.simulatorPort), "--seed", "42",
-                            "--contacts", String.valueOf(options.contacts), "--token", SIMULATOR_TOKEN),
-                    runDir.resolve("logs/simulator.log")));
-            Ports.awaitListening(options.simulatorPort, "HubSpot simulator", Duration.ofSeconds(60), simulator);
+            startSimulator(quickstart, options.contacts);
         }
 
         @Override
@@ -132,7 +146,7 @@ abstract class Scenario {
         }
 
         @Override
-        long arrived(Map<String, Long> rowsPerTable) {
+        long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin) {
             return rowsPerTable.getOrDefault("hubspot_contacts", 0L);
         }
 
@@ -169,6 +183,97 @@ abstract class Scenario {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
                     .header("Authorization", "Bearer " + token).GET().build();
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    /**
+     * Warehouse rows in a Kafka topic → HubSpot contacts through the HubSpot sink (id, else email; update, else
+     * create), replacing a Hightouch/Census sync. A tenth of the rows carry emails of contacts the portal already
+     * has, so they update instead of create.
+     */
+    static final class TopicToHubSpot extends Scenario {
+        static final String TOPIC = "warehouse.users";
+        static final String SINK = "quickstart-hubspot-sink";
+        private final int rows;
+
+        TopicToHubSpot(Options options, Path runDir) {
+            super(options, runDir);
+            this.rows = options.contacts;
+        }
+
+        @Override
+        boolean needsPostgres() {
+            return false;
+        }
+
+        @Override
+        List<String> pluginModules() {
+            return List.of("hubspot-sink-connector");
+        }
+
+        @Override
+        List<Path> connectorExamples() {
+            return List.of(example("hubspot-sink-connector", "quickstart-hubspot-sink.json"));
+        }
+
+        @Override
+        void startSystems(Quickstart quickstart) {
+            startSimulator(quickstart, Math.max(100, rows / 10));
+        }
+
+        @Override
+        void afterConnectorsRegistered(Quickstart quickstart, String bootstrapServers) {
+            List<String> existingEmails = existingEmails(Math.max(1, rows / 10));
+            quickstart.say("Producing " + rows + " warehouse users to topic " + TOPIC + " (" + existingEmails.size()
+                    + " of them already in HubSpot)");
+            WarehouseUsers.produce(bootstrapServers, TOPIC, rows, existingEmails);
+        }
+
+        private List<String> existingEmails(int count) {
+            try {
+                String body = HubSpotToPostgres.get("http://127.0.0.1:" + options.simulatorPort
+                        + "/crm/v3/objects/contacts?limit=" + Math.min(100, count) + "&properties=email", SIMULATOR_TOKEN);
+                List<String> emails = new java.util.ArrayList<>();
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("results")
+                        .forEach(r -> emails.add(r.path("properties").path("email").asText()));
+                return emails.stream().filter(e -> !e.isBlank()).toList();
+            } catch (Exception e) {
+                throw new QuickstartException("Could not read contacts from the simulator: " + e.getMessage(), e);
+            }
+        }
+
+        /** Records the sink committed: it commits offsets only for what HubSpot accepted or the DLQ took. */
+        @Override
+        long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin) {
+            try {
+                return admin.listConsumerGroupOffsets("connect-" + SINK).partitionsToOffsetAndMetadata().get()
+                        .values().stream().filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+            } catch (Exception e) {
+                return 0;
+            }
+        }
+
+        @Override
+        long expected() {
+            return rows;
+        }
+
+        @Override
+        String progressLabel() {
+            return "warehouse users written to HubSpot";
+        }
+
+        @Override
+        boolean isPipelineTopic(String topic) {
+            return topic.startsWith("warehouse.");
+        }
+
+        @Override
+        void whereToLook(PrintStream out, LocalPostgres postgres) {
+            out.println("  HubSpot simulator http://127.0.0.1:" + options.simulatorPort + "/crm/v3/objects/contacts"
+                    + "  (Authorization: Bearer " + SIMULATOR_TOKEN + ")");
+            out.println("  Simulator counts http://127.0.0.1:" + options.simulatorPort + "/_sim/counts");
+            out.println("  Dead letters     topic " + TOPIC + ".dlq");
         }
     }
 }

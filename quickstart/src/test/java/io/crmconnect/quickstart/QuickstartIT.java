@@ -42,6 +42,22 @@ class QuickstartIT {
     }
 
     @Test
+    void pushesWarehouseRowsFromATopicIntoHubSpotOnMovedPorts() throws Exception {
+        Result result = run(List.of("--skip-build", "--headless", "--scenario", "topic-to-hubspot",
+                "--contacts", "300", "--until-rows", "300", "--timeout-seconds", "300",
+                "--kafka-port", "19092", "--controller-port", "19093", "--connect-port", "18083",
+                "--simulator-port", "18089"), Map.of(), 420);
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("Registered connector quickstart-hubspot-sink",
+                "Producing 300 warehouse users to topic warehouse.users", "300 rows arrived; stopping as asked",
+                "Everything stopped.");
+        for (int port : new int[] {19092, 19093, 18083, 18089}) {
+            assertThat(Ports.isFree(port)).as("port " + port + " released").isTrue();
+        }
+    }
+
+    @Test
     void aBusyPortIsNamedWithTheFlagThatMovesIt() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Result result = run(List.of("--skip-build", "--headless", "--connect-port",

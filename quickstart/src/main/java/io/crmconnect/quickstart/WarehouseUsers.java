@@ -1,0 +1,71 @@
+package io.crmconnect.quickstart;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Rows as a warehouse export (e.g. a Snowflake users table through a source connector) would put them in Kafka:
+ * JSON with a Connect schema, keyed by email.
+ */
+final class WarehouseUsers {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] FIRST = {"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken",
+        "Margaret", "Niklaus", "Radia", "Tim", "Sophie", "Linus", "Hedy", "John"};
+    private static final String[] LAST = {"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen",
+        "Thompson", "Hamilton", "Wirth", "Perlman", "Berners-Lee", "Wilson", "Torvalds", "Lamarr", "Backus"};
+    private static final String[] TITLES = {"Data Engineer", "Head of Growth", "CFO", "Analyst", "VP Sales",
+        "Support Lead"};
+
+    private WarehouseUsers() {
+    }
+
+    static void produce(String bootstrapServers, String topic, int rows, List<String> existingEmails) {
+        Random random = new Random(7);
+        ObjectNode schema = schema();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < rows; i++) {
+                String first = FIRST[random.nextInt(FIRST.length)];
+                String last = LAST[random.nextInt(LAST.length)];
+                String email = i < existingEmails.size() ? existingEmails.get(i)
+                        : (first + "." + last + "." + i + "@warehouse.example").toLowerCase(java.util.Locale.ROOT);
+                ObjectNode payload = JSON.createObjectNode()
+                        .put("email", email)
+                        .put("first_name", first)
+                        .put("last_name", last)
+                        .put("phone", String.format("+1 555 %03d %04d", random.nextInt(1000), random.nextInt(10000)))
+                        .put("company", last + " Analytics")
+                        .put("job_title", TITLES[random.nextInt(TITLES.length)]);
+                payload.putNull("hubspot_id");
+                ObjectNode envelope = JSON.createObjectNode();
+                envelope.set("schema", schema);
+                envelope.set("payload", payload);
+                producer.send(new ProducerRecord<>(topic, email.getBytes(StandardCharsets.UTF_8),
+                        envelope.toString().getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static ObjectNode schema() {
+        ObjectNode schema = JSON.createObjectNode().put("type", "struct").put("name", "warehouse.users").put("optional", false);
+        ArrayNode fields = schema.putArray("fields");
+        for (String field : List.of("email", "first_name", "last_name", "phone", "company", "job_title", "hubspot_id")) {
+            fields.addObject().put("field", field).put("type", "string").put("optional", !"email".equals(field));
+        }
+        return schema;
+    }
+
+}
