@@ -10,6 +10,8 @@ import org.apache.kafka.common.config.ConfigDef;
  * from the same definitions that validate a config and cannot drift from the code.
  */
 public final class ConfigDocs {
+    private static final java.util.regex.Pattern OBJECT_TO_STRING =
+            java.util.regex.Pattern.compile("[\\w.$/]+@[0-9a-f]+");
     private ConfigDocs() {
     }
 
@@ -33,7 +35,13 @@ public final class ConfigDocs {
             out.append("- Type: ").append(key.type.name().toLowerCase(Locale.ROOT)).append('\n');
             out.append("- Default: ").append(defaultText(key)).append('\n');
             if (key.validator != null) {
-                out.append("- Valid values: ").append(key.validator).append('\n');
+                String valid = key.validator.toString();
+                if (OBJECT_TO_STRING.matcher(valid).matches()) {
+                    // A validator without toString() would print a class name and hash that change every run.
+                    throw new IllegalStateException("The validator of config key '" + key.name
+                            + "' has no toString(): give it one that says what values are valid");
+                }
+                out.append("- Valid values: ").append(valid).append('\n');
             }
             out.append("- Importance: ").append(key.importance.name().toLowerCase(Locale.ROOT)).append("\n\n");
         }

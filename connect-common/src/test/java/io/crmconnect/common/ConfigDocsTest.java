@@ -26,6 +26,14 @@ class ConfigDocsTest {
     }
 
     @Test
+    void refusesAValidatorWithoutToString() {
+        ConfigDef def = new ConfigDef().define("zone", ConfigDef.Type.STRING, "UTC",
+                (name, value) -> { }, ConfigDef.Importance.LOW, "Zone.");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigDocs.markdown("x", null, def))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'zone'");
+    }
+
+    @Test
     void pluginVersionFallsBackOutsideAJar() {
         assertThat(PluginVersion.of(ConfigDocsTest.class)).isEqualTo(PluginVersion.UNKNOWN);
     }

@@ -161,11 +161,19 @@ public final class HubSpotSinkConfig extends AbstractConfig {
         d.define(NULL_HANDLING, Type.STRING, "skip", ConfigDef.ValidString.in("skip", "clear"), Importance.MEDIUM,
                 "Null field values: skip (leave HubSpot's value) or clear (write an empty value).", G_FIELDS, ++o,
                 Width.SHORT, "Nulls");
-        d.define(TIMEZONE, Type.STRING, "UTC", (name, value) -> {
-            try {
-                ZoneId.of((String) value);
-            } catch (DateTimeException | NullPointerException e) {
-                throw new ConfigException(name, value, "not a time zone id (e.g. America/New_York)");
+        d.define(TIMEZONE, Type.STRING, "UTC", new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                try {
+                    ZoneId.of((String) value);
+                } catch (DateTimeException | NullPointerException e) {
+                    throw new ConfigException(name, value, "not a time zone id (e.g. America/New_York)");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "a time zone id, e.g. UTC or America/New_York";
             }
         }, Importance.MEDIUM, "Zone of local dates and times in records: local date-times are read in this zone, "
                 + "timestamps become dates in this zone, then dates are sent as midnight UTC epoch millis.",
