@@ -50,6 +50,16 @@ public final class JdbcSinkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        int status = 1;
+        try {
+            status = runAll(args);
+        } finally {
+            // the embedded broker, worker and database shutdown hooks leave non-daemon threads behind
+            System.exit(status);
+        }
+    }
+
+    private static int runAll(String[] args) throws Exception {
         // dependencies ship their own log4j2.yaml, which log4j would prefer to a log4j2.xml
         System.setProperty("log4j2.configurationFile", "jdbc-bench-log4j2.xml");
         Map<String, String> opts = new HashMap<>();
@@ -117,6 +127,8 @@ public final class JdbcSinkBenchmark {
             System.out.printf(Locale.ROOT, "RESULT name=jdbc-sink-%s value=%.0f unit=rows/s ceiling=%.0f ratio=%s%n",
                     db, ours.rowsPerSecond(), ceiling, ratio);
         }
+        System.out.flush();
+        return 0;
     }
 
     // ------------------------------------------------------------------ data
