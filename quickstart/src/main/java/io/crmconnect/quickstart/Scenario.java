@@ -23,6 +23,8 @@ abstract class Scenario {
     static final String DEFAULT_POSTGRES_ADDRESS = "127.0.0.1:15432";
     static final String SIMULATOR_TOKEN = "pat-quickstart-token";
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     protected final Options options;
     protected final Path runDir;
 
@@ -97,6 +99,18 @@ abstract class Scenario {
         Ports.awaitListening(options.simulatorPort, "HubSpot simulator", Duration.ofSeconds(60), simulator);
     }
 
+    /** GET on the simulator's HubSpot API with the quickstart token. */
+    protected String simulatorGet(String pathAndQuery) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.simulatorPort + pathAndQuery))
+                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + SIMULATOR_TOKEN).GET().build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    protected void printSimulatorAddress(PrintStream out) {
+        out.println("  HubSpot simulator http://127.0.0.1:" + options.simulatorPort + "/crm/v3/objects/contacts"
+                + "  (Authorization: Bearer " + SIMULATOR_TOKEN + ")");
+    }
+
     protected Path example(String module, String file) {
         Path path = options.repo.resolve(module).resolve("src/main/connect-plugin/etc").resolve(file);
         if (!Files.exists(path)) {
@@ -107,7 +121,6 @@ abstract class Scenario {
 
     /** HubSpot (simulator) → Kafka → PostgreSQL, replacing a Fivetran/Airbyte HubSpot sync. */
     static final class HubSpotToPostgres extends Scenario {
-        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         private final boolean realHubSpot;
 
         HubSpotToPostgres(Options options, Path runDir) {
@@ -171,18 +184,11 @@ abstract class Scenario {
         @Override
         void whereToLook(PrintStream out, LocalPostgres postgres) {
             if (!realHubSpot) {
-                out.println("  HubSpot simulator http://127.0.0.1:" + options.simulatorPort + "/crm/v3/objects/contacts"
-                        + "  (Authorization: Bearer " + SIMULATOR_TOKEN + ")");
+                printSimulatorAddress(out);
             }
             out.println("  PostgreSQL       psql -h 127.0.0.1 -p " + postgres.port() + " -U postgres "
                     + LocalPostgres.DATABASE);
             out.println("  Try              SELECT id, property_email, property_lifecyclestage FROM hubspot_contacts LIMIT 10;");
-        }
-
-        static String get(String url, String token) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                    .header("Authorization", "Bearer " + token).GET().build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
         }
     }
 
@@ -231,8 +237,7 @@ abstract class Scenario {
 
         private List<String> existingEmails(int count) {
             try {
-                String body = HubSpotToPostgres.get("http://127.0.0.1:" + options.simulatorPort
-                        + "/crm/v3/objects/contacts?limit=" + Math.min(100, count) + "&properties=email", SIMULATOR_TOKEN);
+                String body = simulatorGet("/crm/v3/objects/contacts?limit=" + Math.min(100, count) + "&properties=email");
                 List<String> emails = new java.util.ArrayList<>();
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("results")
                         .forEach(r -> emails.add(r.path("properties").path("email").asText()));
@@ -270,8 +275,7 @@ abstract class Scenario {
 
         @Override
         void whereToLook(PrintStream out, LocalPostgres postgres) {
-            out.println("  HubSpot simulator http://127.0.0.1:" + options.simulatorPort + "/crm/v3/objects/contacts"
-                    + "  (Authorization: Bearer " + SIMULATOR_TOKEN + ")");
+            printSimulatorAddress(out);
             out.println("  Simulator counts http://127.0.0.1:" + options.simulatorPort + "/_sim/counts");
             out.println("  Dead letters     topic " + TOPIC + ".dlq");
         }
