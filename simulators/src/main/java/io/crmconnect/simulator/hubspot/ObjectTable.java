@@ -4,11 +4,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Function;
 
 /**
  * Records of one object type. Reads are lock-free over immutable snapshots; writes synchronize on the table.
@@ -28,6 +31,8 @@ final class ObjectTable {
     /** What search sees (lags behind {@link #live}). */
     final ConcurrentSkipListMap<Long, Rec> indexed = new ConcurrentSkipListMap<>();
     private final ArrayDeque<Object[]> pending = new ArrayDeque<>(); // {visibleAtMillis, id, Rec|null}; guarded by this
+    /** Hash indexes over properties of the search view, for EQ/IN filters; guarded by this. */
+    private final Map<String, PropIndex> propIndexes = new HashMap<>();
 
     ObjectTable(ObjectType type) {
         this.type = type;
@@ -121,11 +126,7 @@ final class ObjectTable {
 
     private void toIndex(long id, Rec r, long now, long lagMillis) {
         if (lagMillis <= 0 && pending.isEmpty()) {
-            if (r == null) {
-                indexed.remove(id);
-            } else {
-                indexed.put(id, r);
-            }
+            indexSet(id, r);
         } else {
             pending.add(new Object[] {now + Math.max(0, lagMillis), id, r});
         }
@@ -135,13 +136,140 @@ final class ObjectTable {
     synchronized Collection<Rec> searchable(long now) {
         while (!pending.isEmpty() && (long) pending.peek()[0] <= now) {
             Object[] e = pending.poll();
-            if (e[2] == null) {
-                indexed.remove((Long) e[1]);
-            } else {
-                indexed.put((Long) e[1], (Rec) e[2]);
-            }
+            indexSet((Long) e[1], (Rec) e[2]);
         }
         return indexed.values();
+    }
+
+    /** Puts (r != null) or removes a record in the search view, keeping the property hash indexes in step. */
+    private void indexSet(long id, Rec r) {
+        Rec old = r == null ? indexed.remove(id) : indexed.put(id, r);
+        for (PropIndex pi : propIndexes.values()) {
+            if (old != null) {
+                pi.remove(id, old.props.get(pi.prop));
+            }
+            if (r != null) {
+                pi.add(id, r.props.get(pi.prop));
+            }
+        }
+    }
+
+    /**
+     * A hash index over one property of the search view: key (computed by the search semantics that asked for it)
+     * -> ids. Built on first use, updated with every change of the search view, rebuilt when the key function's
+     * signature (the property's type) changes.
+     */
+    static final class PropIndex {
+        final String prop;
+        final String signature;
+        final Function<String, Collection<String>> keysOf;
+        /** key -> Long (one id) or Set of Long. */
+        final HashMap<String, Object> buckets = new HashMap<>();
+
+        PropIndex(String prop, String signature, Function<String, Collection<String>> keysOf) {
+            this.prop = prop;
+            this.signature = signature;
+            this.keysOf = keysOf;
+        }
+
+        @SuppressWarnings("unchecked")
+        void add(long id, String value) {
+            if (value == null) {
+                return;
+            }
+            for (String k : keysOf.apply(value)) {
+                Object b = buckets.get(k);
+                if (b == null) {
+                    buckets.put(k, id);
+                } else if (b instanceof Long l) {
+                    if (l != id) {
+                        Set<Long> set = new HashSet<>(4);
+                        set.add(l);
+                        set.add(id);
+                        buckets.put(k, set);
+                    }
+                } else {
+                    ((Set<Long>) b).add(id);
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        void remove(long id, String value) {
+            if (value == null) {
+                return;
+            }
+            for (String k : keysOf.apply(value)) {
+                Object b = buckets.get(k);
+                if (b instanceof Long l) {
+                    if (l == id) {
+                        buckets.remove(k);
+                    }
+                } else if (b != null) {
+                    Set<Long> set = (Set<Long>) b;
+                    set.remove(id);
+                    if (set.isEmpty()) {
+                        buckets.remove(k);
+                    }
+                }
+            }
+        }
+
+        int count(Collection<String> keys) {
+            int n = 0;
+            for (String k : keys) {
+                Object b = buckets.get(k);
+                n += b == null ? 0 : b instanceof Long ? 1 : ((Set<?>) b).size();
+            }
+            return n;
+        }
+
+        @SuppressWarnings("unchecked")
+        void collect(Collection<String> keys, Set<Long> out) {
+            for (String k : keys) {
+                Object b = buckets.get(k);
+                if (b instanceof Long l) {
+                    out.add(l);
+                } else if (b != null) {
+                    out.addAll((Set<Long>) b);
+                }
+            }
+        }
+    }
+
+    private PropIndex propIndex(long now, String prop, String signature,
+            Function<String, Collection<String>> keysOf) {
+        searchable(now);
+        PropIndex pi = propIndexes.get(prop);
+        if (pi == null || !pi.signature.equals(signature)) {
+            pi = new PropIndex(prop, signature, keysOf);
+            for (Rec r : indexed.values()) {
+                pi.add(r.id, r.props.get(prop));
+            }
+            propIndexes.put(prop, pi);
+        }
+        return pi;
+    }
+
+    /** How many search-view records hold one of {@code keys} in the hash index of {@code prop}. */
+    synchronized int indexCount(long now, String prop, String signature,
+            Function<String, Collection<String>> keysOf, Collection<String> keys) {
+        return propIndex(now, prop, signature, keysOf).count(keys);
+    }
+
+    /** The search-view records that hold one of {@code keys} in the hash index of {@code prop}. */
+    synchronized List<Rec> indexLookup(long now, String prop, String signature,
+            Function<String, Collection<String>> keysOf, Collection<String> keys) {
+        Set<Long> ids = new HashSet<>();
+        propIndex(now, prop, signature, keysOf).collect(keys, ids);
+        List<Rec> out = new ArrayList<>(ids.size());
+        for (Long id : ids) {
+            Rec r = indexed.get(id);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     synchronized int pendingIndexEntries() {
@@ -160,6 +288,7 @@ final class ObjectTable {
         unique.clear();
         indexed.clear();
         pending.clear();
+        propIndexes.clear();
     }
 
     /** Builds a new snapshot from {@code base} with {@code changes} applied ("" clears). */

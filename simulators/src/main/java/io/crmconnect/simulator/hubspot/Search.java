@@ -3,11 +3,16 @@ package io.crmconnect.simulator.hubspot;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** POST /crm/v3/objects/{objectType}/search over the lagging search index. */
@@ -28,9 +33,14 @@ final class Search {
         this.objects = objects;
     }
 
-    /** A compiled filter. */
+    /**
+     * A compiled filter. IN/NOT_IN values are parsed once into {@code inSet} (in the form a stored value is
+     * compared in, see {@link #inKey}); {@code num}/{@code highNum} are typed values parsed once; {@code lookup}
+     * holds the hash-index keys of an EQ/IN filter (null when the filter cannot use the index).
+     */
     private record F(String prop, String op, PropertyDef def, String value, String high, List<String> values,
-            Pattern token, Long assocTo, String assocType) { }
+            Pattern token, Long assocTo, String assocType, Set<String> inSet, BigDecimal num, BigDecimal highNum,
+            Set<String> lookup) { }
 
     Http.Resp search(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
@@ -112,7 +122,7 @@ final class Search {
         }
         String query = b.path("query").asText("").trim().toLowerCase(Locale.ROOT);
         List<Rec> matches = new ArrayList<>();
-        for (Rec r : store.table(t).searchable(store.clock.millis())) {
+        for (Rec r : candidates(store.table(t), store.clock.millis(), groups)) {
             if (matchesGroups(t, r, groups) && matchesQuery(t, r, query)) {
                 matches.add(r);
             }
@@ -147,6 +157,128 @@ final class Search {
         });
     }
 
+    /**
+     * The records worth testing: when every group has an EQ or IN filter, the union over groups of the hash-index
+     * bucket of each group's most selective such filter (a superset of the matches, every filter is still
+     * evaluated on each candidate); otherwise the whole search view.
+     */
+    private static Collection<Rec> candidates(ObjectTable table, long now, List<List<F>> groups) {
+        if (groups.isEmpty()) {
+            return table.searchable(now);
+        }
+        List<F> chosen = new ArrayList<>(groups.size());
+        long estimate = 0;
+        for (List<F> g : groups) {
+            F best = null;
+            int bestCount = Integer.MAX_VALUE;
+            for (F f : g) {
+                if (f.lookup() == null) {
+                    continue;
+                }
+                int c = table.indexCount(now, f.prop(), signature(f.def()), keysOf(f.def()), f.lookup());
+                if (c < bestCount) {
+                    best = f;
+                    bestCount = c;
+                }
+            }
+            if (best == null) {
+                return table.searchable(now);
+            }
+            chosen.add(best);
+            estimate += bestCount;
+        }
+        if (estimate == 0) {
+            return List.of();
+        }
+        if (chosen.size() == 1) {
+            F f = chosen.get(0);
+            return table.indexLookup(now, f.prop(), signature(f.def()), keysOf(f.def()), f.lookup());
+        }
+        Map<Long, Rec> union = new HashMap<>();
+        for (F f : chosen) {
+            for (Rec r : table.indexLookup(now, f.prop(), signature(f.def()), keysOf(f.def()), f.lookup())) {
+                union.putIfAbsent(r.id, r);
+            }
+        }
+        return union.values();
+    }
+
+    private static String signature(PropertyDef d) {
+        return d.type + "/" + d.fieldType;
+    }
+
+    /**
+     * Hash-index keys of a stored value: every value an EQ or IN filter could match maps to a key that the filter's
+     * own keys ({@link #lookupKeys}) contain. Strings: the case fold ({@code equalsIgnoreCase} classes) of the value
+     * and of its lower-case form (string IN compares the lower-cased stored value); multi-checkbox values also each
+     * option; number/date/datetime: the canonical number, or the case fold when the value does not parse.
+     */
+    private static Function<String, Collection<String>> keysOf(PropertyDef d) {
+        if (isTyped(d)) {
+            return v -> {
+                try {
+                    return List.of(numKey(toNumber(d, v)));
+                } catch (RuntimeException e) {
+                    return List.of("s:" + fold(v));
+                }
+            };
+        }
+        boolean multi = d.isMultiValued();
+        return v -> {
+            String f = fold(v);
+            String fl = fold(v.toLowerCase(Locale.ROOT));
+            if (!multi) {
+                return f.equals(fl) ? List.of(f) : List.of(f, fl);
+            }
+            Set<String> out = new HashSet<>();
+            out.add(f);
+            out.add(fl);
+            for (String part : v.split(";")) {
+                out.add(fold(part));
+            }
+            return out;
+        };
+    }
+
+    /** The hash-index keys an EQ or IN filter value can match (see {@link #keysOf}). */
+    private static Set<String> lookupKeys(PropertyDef d, List<String> wanted) {
+        Set<String> out = new HashSet<>();
+        for (String w : wanted) {
+            if (isTyped(d)) {
+                out.add(numKey(toNumber(d, w)));
+                out.add("s:" + fold(w));
+            } else {
+                out.add(fold(w));
+            }
+        }
+        return out;
+    }
+
+    private static String numKey(BigDecimal n) {
+        return "n:" + n.stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Case fold with exactly {@link String#equalsIgnoreCase}'s equivalence: every code point mapped to the lower
+     * case of its upper case.
+     */
+    static String fold(String s) {
+        int n = s.length();
+        boolean ascii = true;
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return s.toLowerCase(Locale.ROOT);
+        }
+        StringBuilder b = new StringBuilder(n);
+        s.codePoints().forEach(cp -> b.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
+        return b.toString();
+    }
+
     private static Set<String> searchDefaults(ObjectType t) {
         Set<String> s = new LinkedHashSet<>();
         s.add(t.createdProp);
@@ -178,7 +310,8 @@ final class Search {
             if (other == null || !op.equals("EQ") || value == null) {
                 throw ApiException.validation("Invalid association filter: " + prop + " " + op);
             }
-            return new F(prop, op, null, value, null, values, null, Long.parseLong(value.trim()), other.objectTypeId);
+            return new F(prop, op, null, value, null, values, null, Long.parseLong(value.trim()), other.objectTypeId,
+                    null, null, null, null);
         }
         PropertyDef def = t.property(prop);
         if (def == null) {
@@ -212,7 +345,48 @@ final class Search {
             String re = Pattern.quote(value.toLowerCase(Locale.ROOT)).replace("*", "\\E.*\\Q");
             token = Pattern.compile(re);
         }
-        return new F(prop, op, def, value, high, values, token, null, null);
+        Set<String> inSet = null;
+        if (op.equals("IN") || op.equals("NOT_IN")) {
+            inSet = new HashSet<>();
+            for (String w : values) {
+                inSet.add(inKey(def, w, true));
+                if (isTyped(def)) {
+                    inSet.add("s:" + fold(w));
+                }
+            }
+        }
+        BigDecimal num = isTyped(def) && value != null ? toNumber(def, value) : null;
+        BigDecimal highNum = isTyped(def) && high != null ? toNumber(def, high) : null;
+        Set<String> lookup = op.equals("EQ") ? lookupKeys(def, List.of(value))
+                : op.equals("IN") ? lookupKeys(def, values) : null;
+        return new F(prop, op, def, value, high, values, token, null, null, inSet, num, highNum, lookup);
+    }
+
+    /**
+     * The form in which an IN/NOT_IN value ({@code wanted}) or a stored value is compared, so that membership in
+     * the filter's set equals the per-value comparison: string and phone_number values must be given in lower case
+     * and the stored value is compared lower-cased; enumerations compare exactly (case-sensitive); numbers, dates
+     * and datetimes by value (a stored value that does not parse compares as text, case-insensitively); other types
+     * case-insensitively.
+     */
+    private static String inKey(PropertyDef d, String v, boolean wanted) {
+        if (d.type.equals("string") || d.type.equals("phone_number")) {
+            return wanted ? v : v.toLowerCase(Locale.ROOT);
+        }
+        if (d.type.equals("enumeration")) {
+            return v;
+        }
+        if (isTyped(d)) {
+            if (wanted) {
+                return numKey(toNumber(d, v));
+            }
+            try {
+                return numKey(toNumber(d, v));
+            } catch (RuntimeException e) {
+                return "s:" + fold(v);
+            }
+        }
+        return fold(v);
     }
 
     private static List<String> concat(String a, String b, List<String> rest) {
@@ -282,23 +456,24 @@ final class Search {
             case "NOT_HAS_PROPERTY":
                 return v == null;
             case "EQ":
-                return v != null && eq(f.def, v, f.value);
+                return v != null && eq(f.def, v, f.value, f.num);
             case "NEQ":
-                return v == null || !eq(f.def, v, f.value);
+                return v == null || !eq(f.def, v, f.value, f.num);
             case "IN":
-                return v != null && in(f.def, v, f.values);
+                return v != null && in(f, v);
             case "NOT_IN":
-                return v == null || !in(f.def, v, f.values);
+                return v == null || !in(f, v);
             case "LT":
-                return v != null && compareValues(f.def, v, f.value) < 0;
+                return v != null && compare(f.def, v, f.value, f.num) < 0;
             case "LTE":
-                return v != null && compareValues(f.def, v, f.value) <= 0;
+                return v != null && compare(f.def, v, f.value, f.num) <= 0;
             case "GT":
-                return v != null && compareValues(f.def, v, f.value) > 0;
+                return v != null && compare(f.def, v, f.value, f.num) > 0;
             case "GTE":
-                return v != null && compareValues(f.def, v, f.value) >= 0;
+                return v != null && compare(f.def, v, f.value, f.num) >= 0;
             case "BETWEEN":
-                return v != null && compareValues(f.def, v, f.value) >= 0 && compareValues(f.def, v, f.high) <= 0;
+                return v != null && compare(f.def, v, f.value, f.num) >= 0
+                        && compare(f.def, v, f.high, f.highNum) <= 0;
             case "CONTAINS_TOKEN":
                 return v != null && containsToken(v, f.token);
             case "NOT_CONTAINS_TOKEN":
@@ -306,6 +481,25 @@ final class Search {
             default:
                 return false;
         }
+    }
+
+    /** {@link #compareValues} with the filter value already parsed ({@code wantNum}, null when not typed). */
+    private static int compare(PropertyDef d, String v, String want, BigDecimal wantNum) {
+        if (wantNum != null) {
+            try {
+                return toNumber(d, v).compareTo(wantNum);
+            } catch (RuntimeException e) {
+                return v.compareToIgnoreCase(want);
+            }
+        }
+        return compareValues(d, v, want);
+    }
+
+    private static boolean eq(PropertyDef d, String v, String want, BigDecimal wantNum) {
+        if (wantNum != null) {
+            return compare(d, v, want, wantNum) == 0;
+        }
+        return eq(d, v, want);
     }
 
     private static boolean eq(PropertyDef d, String v, String want) {
@@ -326,18 +520,18 @@ final class Search {
         return v.equalsIgnoreCase(want);
     }
 
-    private static boolean in(PropertyDef d, String v, List<String> values) {
-        for (String w : values) {
-            if (d.type.equals("string") || d.type.equals("phone_number")) {
-                // string IN values must be given in lowercase; the stored value is compared lowercased
-                if (v.toLowerCase(Locale.ROOT).equals(w)) {
+    /** IN membership against the values parsed once per filter (see {@link #inKey}). */
+    private static boolean in(F f, String v) {
+        PropertyDef d = f.def;
+        if (d.isMultiValued()) {
+            for (String s : v.split(";")) {
+                if (f.inSet.contains(s)) {
                     return true;
                 }
-            } else if (eq(d, v, w)) {
-                return true;
             }
+            return false;
         }
-        return false;
+        return f.inSet.contains(inKey(d, v, false));
     }
 
     private static boolean containsToken(String v, Pattern token) {
