@@ -320,6 +320,50 @@ public final class HubSpotClient implements Closeable {
         }
     }
 
+    /**
+     * {@code POST .../batch/read} with {@code propertiesWithHistory}: per record id, each requested property's history
+     * as HubSpot returns it (newest first). Ids not found are absent. HubSpot serves fewer records per call when
+     * history is requested: send at most {@link #HISTORY_BATCH} ids.
+     */
+    public Map<String, Map<String, List<PropertyValue>>> batchReadHistory(String objectType, Collection<String> ids,
+            List<String> properties) {
+        ObjectNode body = MAPPER.createObjectNode();
+        ArrayNode inputs = body.putArray("inputs");
+        ids.forEach(id -> inputs.addObject().put("id", id));
+        body.putArray("properties").add("hs_object_id");
+        ArrayNode ph = body.putArray("propertiesWithHistory");
+        properties.forEach(ph::add);
+        HttpUrl u = url("crm/v3/objects/" + objectType + "/batch/read").addQueryParameter("archived", "false").build();
+        JsonNode n;
+        try {
+            n = send(new Request.Builder().url(u).post(json(body)), false, "batch read history " + objectType);
+        } catch (HubSpotApiException e) {
+            if (e.isNotFound()) {
+                return Map.of();
+            }
+            throw e;
+        }
+        Map<String, Map<String, List<PropertyValue>>> out = new LinkedHashMap<>();
+        for (JsonNode o : n.path("results")) {
+            Map<String, List<PropertyValue>> byProp = new LinkedHashMap<>();
+            o.path("propertiesWithHistory").fields().forEachRemaining(e -> {
+                List<PropertyValue> vs = new ArrayList<>(e.getValue().size());
+                for (JsonNode v : e.getValue()) {
+                    vs.add(new PropertyValue(v.path("value").asText(""), instant(v.path("timestamp")),
+                            v.path("sourceType").asText(null), v.path("sourceId").asText(null),
+                            v.path("sourceLabel").asText(null),
+                            v.path("updatedByUserId").canConvertToLong() ? v.path("updatedByUserId").asLong() : null));
+                }
+                byProp.put(e.getKey(), vs);
+            });
+            out.put(o.path("id").asText(), byProp);
+        }
+        return out;
+    }
+
+    /** Most ids per {@link #batchReadHistory} call (HubSpot's limit with property history is 50). */
+    public static final int HISTORY_BATCH = 50;
+
     /** {@code POST .../batch/create}; each input is {@code {properties:{..}}} (optionally associations, objectWriteTraceId). */
     public BatchResult batchCreate(String objectType, List<? extends JsonNode> inputs) {
         return batchWrite(objectType, "create", inputs);
