@@ -106,6 +106,12 @@ final class IncrementalCursor {
         return prev == null || prev[0] != lm || lm >= cycleSafe;
     }
 
+    /** Last-modified of the version of this record sent during this task's life (still remembered), else null. */
+    Long sentLastModified(String id) {
+        long[] prev = sent.get(id);
+        return prev == null ? null : prev[0];
+    }
+
     void markSent(CrmObject o) {
         sent.put(o.id(), new long[] {lastModified(o), o.properties().hashCode()});
     }

@@ -33,6 +33,8 @@ final class ObjectStream implements Stream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectStream.class);
     static final int LIST_PAGE = 100;
     private static final int SEARCH_INLINE_PROPERTY_CHARS = 2_500;
+    /** Largest id checkpoint kept in one offset (Kafka's default message limit is 1 MB). */
+    static final int CHECKPOINT_MAX_CHARS = 700_000;
 
     private final HubSpotSourceConfig config;
     private final HubSpotClient client;
@@ -49,6 +51,7 @@ final class ObjectStream implements Stream {
     private final long pollInterval;
 
     private boolean loading = true;
+    private boolean loadResumed;
     private String loadAfter;
     private long loadStart;
     private long loaded;
@@ -75,8 +78,21 @@ final class ObjectStream implements Stream {
     private boolean reconciling;
     private String reconcileAfter;
     private long nextReconcile;
-    private Set<String> reconcileSeen;
-    private final Set<String> known = new HashSet<>();
+    /** Ids listed by the running reconciliation pass, plus ids sent while it runs. */
+    private IdSet reconcileSeen;
+    /** Ids in the topic: the last reconciliation's listing (or the checkpoint restored) plus every id sent since. */
+    private IdSet known = new IdSet();
+    private final Map<String, Object> idsPartition;
+    private boolean knownChanged;
+    private boolean checkpointDue;
+    private long nextCheckpoint;
+    private SourceRecord lastSent;
+    private boolean checkpointTooLargeLogged;
+
+    private final PropertyHistory history;
+    private List<String> historyProps = List.of();
+    /** Offset of the last record sent on {@link #partition}: history records carry it (their record comes next). */
+    private Map<String, Object> lastOffset;
 
     ObjectStream(HubSpotSourceConfig config, HubSpotClient client, String objectType, String name,
             SourceMetrics metrics) {
@@ -93,6 +109,10 @@ final class ObjectStream implements Stream {
         this.metrics = metrics;
         this.partition = Map.of("stream", name);
         this.deletesPartition = Map.of("stream", name + "#deletes");
+        this.idsPartition = Map.of("stream", name + "#ids");
+        this.history = config.getList(HubSpotSourceConfig.PROPERTY_HISTORY).isEmpty() ? null
+                : new PropertyHistory(client, objectType, name, config.topic(name + ".property_history"), portal,
+                        metrics);
         this.overlap = config.getLong(HubSpotSourceConfig.INDEX_LAG_OVERLAP_MS);
         this.pollInterval = config.getLong(HubSpotSourceConfig.POLL_INTERVAL_MS);
     }
@@ -104,7 +124,7 @@ final class ObjectStream implements Stream {
 
     @Override
     public List<Map<String, Object>> partitions() {
-        return List.of(partition, deletesPartition);
+        return List.of(partition, deletesPartition, idsPartition);
     }
 
     @Override
@@ -117,13 +137,28 @@ final class ObjectStream implements Stream {
             cursor = new IncrementalCursor(lastModifiedProperty, ((Number) off.get("since")).longValue(),
                     afterId == null ? null : ((Number) afterId).longValue());
             LOG.info("HubSpot {}: resuming incremental changes from {} (epoch ms)", name, cursor.since());
+            lastOffset = new LinkedHashMap<>(off);
         } else if (off != null && "load".equals(off.get("phase"))) {
             loadAfter = (String) off.get("after");
             loadStart = ((Number) off.get("loadStart")).longValue();
             LOG.info("HubSpot {}: resuming the initial load", name);
+            lastOffset = loadOffset(loadAfter);
+            loadResumed = true;
         } else {
             loadStart = now;
             LOG.info("HubSpot {}: starting the initial load", name);
+            lastOffset = loadOffset(null);
+        }
+        Map<String, Object> ids = offsets.get(idsPartition);
+        if (ids != null && ids.get("ids") instanceof String enc) {
+            try {
+                known = IdSet.decode(enc);
+                LOG.info("HubSpot {}: {} record ids restored from the checkpoint of {} for reconciliation", name,
+                        known.size(), ids.get("at"));
+            } catch (RuntimeException e) {
+                LOG.warn("HubSpot {}: the id checkpoint cannot be read ({}); reconciliation starts from the ids sent "
+                        + "from now on", name, e.getMessage());
+            }
         }
         Map<String, Object> del = offsets.get(deletesPartition);
         deletesSince = del != null ? ((Number) del.get("since")).longValue() : loadStart - overlap;
@@ -132,6 +167,7 @@ final class ObjectStream implements Stream {
         }
         nextDeletes = now;
         nextReconcile = now + config.getLong(HubSpotSourceConfig.RECONCILE_INTERVAL_MS);
+        nextCheckpoint = now + config.getLong(HubSpotSourceConfig.RECONCILE_CHECKPOINT_MS);
     }
 
     boolean loading() {
@@ -192,6 +228,9 @@ final class ObjectStream implements Stream {
             LOG.info("HubSpot {}: new properties found, schema version {} ({} properties)", name, mapper.version(),
                     mapper.propertyNames().size());
         }
+        if (history != null) {
+            historyProps = config.historyProperties(name, mapper.propertyNames());
+        }
         nextPropertiesRefresh = now + config.getLong(HubSpotSourceConfig.PROPERTIES_REFRESH_MS);
     }
 
@@ -218,6 +257,7 @@ final class ObjectStream implements Stream {
         }
         List<SourceRecord> out = new ArrayList<>(page.results().size() + 4);
         List<CrmObject> rs = page.results();
+        loadHistory(out, rs, loadOffset(pageCursor));
         for (int i = 0; i < rs.size(); i++) {
             boolean last = i == rs.size() - 1;
             Map<String, Object> off;
@@ -241,7 +281,13 @@ final class ObjectStream implements Stream {
             cursor = new IncrementalCursor(lastModifiedProperty, loadStart - overlap, null);
             nextIncremental = System.currentTimeMillis();
             LOG.info("HubSpot {}: initial load done ({} records); switching to incremental changes", name, loaded);
+            if (loadResumed) {
+                nextReconcile = System.currentTimeMillis(); // ids loaded before the restart: list them all now
+            } else {
+                checkpointDue = true;
+            }
         }
+        maybeCheckpoint(out, System.currentTimeMillis());
         return out;
     }
 
@@ -335,9 +381,27 @@ final class ObjectStream implements Stream {
         Map<String, CrmObject> hits = new HashMap<>();
         found.forEach(o -> hits.put(o.id(), o));
         List<SourceRecord> out = new ArrayList<>();
+        List<CrmObject> changed = new ArrayList<>();
         for (CrmObject o : candidates) {
-            if (!cursor.isNew(o) || isTombstoned(o)) {
-                continue;
+            if (cursor.isNew(o) && !isTombstoned(o)) {
+                changed.add(o);
+            }
+        }
+        Map<String, Map<String, List<io.crmconnect.hubspot.client.PropertyValue>>> hist = Map.of();
+        List<PropertyHistory.Want> wants = new ArrayList<>();
+        if (history != null && !historyProps.isEmpty() && !changed.isEmpty()) {
+            for (CrmObject o : changed) {
+                // older changes were sent with an older version (this task) or in an earlier pass
+                Long prev = cursor.sentLastModified(o.id());
+                wants.add(new PropertyHistory.Want(o, prev != null ? prev + 1 : cursor.since(),
+                        cursor.lastModified(o)));
+            }
+            hist = history.read(wants, historyProps);
+        }
+        for (int i = 0; i < changed.size(); i++) {
+            CrmObject o = changed.get(i);
+            if (!wants.isEmpty() && hist.containsKey(o.id())) {
+                out.addAll(history.records(wants.get(i), hist.get(o.id()), partition, lastOffset));
             }
             // the offset follows the walk's position (the search hit), not a fresher re-read
             Map<String, Object> off = cursor.offsetFor(hits.get(o.id()));
@@ -348,6 +412,7 @@ final class ObjectStream implements Stream {
             nextIncremental = now + pollInterval;
             metrics.lag(name, Math.max(0, now - cursor.since()));
         }
+        maybeCheckpoint(out, now);
         return out;
     }
 
@@ -371,10 +436,11 @@ final class ObjectStream implements Stream {
         out.add(new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, o.id(), mapper.schema(),
                 mapper.toStruct(o), null,
                 Headers.of(portal, name, change)));
-        known.add(o.id());
-        if (reconcileSeen != null) {
-            reconcileSeen.add(o.id());
+        lastSent = out.get(out.size() - 1);
+        if (partition.equals(lastSent.sourcePartition())) {
+            lastOffset = offset;
         }
+        addKnown(o.id());
         metrics.record(name);
         if (hasMergedIds) {
             String merged = o.properties().get("hs_merged_object_ids");
@@ -388,7 +454,7 @@ final class ObjectStream implements Stream {
                         out.add(new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, m, null, null,
                                 null, h));
                         tombstoned.put(m, when);
-                        known.remove(m);
+                        removeKnown(m);
                         metrics.record(name);
                     }
                 }
@@ -439,14 +505,14 @@ final class ObjectStream implements Stream {
                         out.add(new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, m, null,
                                 null, null, h));
                         tombstoned.put(m, at);
-                        known.remove(m);
+                        removeKnown(m);
                     }
                 }
             }
             pendingLastTombstone = new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, o.id(),
                     null, null, null, Headers.of(portal, name, "delete"));
             tombstoned.put(o.id(), at);
-            known.remove(o.id());
+            removeKnown(o.id());
             metrics.record(name);
         }
         deletesAfter = page.after();
@@ -467,16 +533,21 @@ final class ObjectStream implements Stream {
 
     // ------------------------------------------------------------------------------------------ reconciliation
 
+    /**
+     * Lists every id of the object and compares it with the ids in the topic ({@link #known}): ids gone without a
+     * trace (GDPR deletes, deletes older than the 90-day recycle bin) become {@code reconcile-delete} tombstones.
+     * Afterwards {@link #known} is the listing plus the ids sent during it, saved as a checkpoint.
+     */
     private List<SourceRecord> reconcilePage(long now) {
         if (!reconciling) {
             reconciling = true;
             reconcileAfter = null;
-            reconcileSeen = new HashSet<>();
+            reconcileSeen = new IdSet();
         }
         Page<CrmObject> page = client.list(objectType, List.of("hs_object_id"), null, reconcileAfter, LIST_PAGE,
                 false);
         for (CrmObject o : page.results()) {
-            reconcileSeen.add(o.id());
+            addId(reconcileSeen, o.id());
         }
         reconcileAfter = page.after();
         if (page.hasMore()) {
@@ -485,20 +556,140 @@ final class ObjectStream implements Stream {
         reconciling = false;
         List<SourceRecord> out = new ArrayList<>();
         Map<String, Object> off = Map.of("v", IncrementalCursor.VERSION, "since", deletesSince);
-        for (String id : new ArrayList<>(known)) {
-            if (!reconcileSeen.contains(id) && !tombstoned.containsKey(id)) {
-                out.add(new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, id, null, null,
-                        null, Headers.of(portal, name, "reconcile-delete")));
-                tombstoned.put(id, now);
-                known.remove(id);
-                metrics.record(name);
+        IdSet seen = reconcileSeen;
+        reconcileSeen = null;
+        List<Long> gone = new ArrayList<>();
+        known.forEach(id -> {
+            if (!seen.contains(id) && !tombstoned.containsKey(Long.toString(id))) {
+                gone.add(id);
             }
+        });
+        for (long g : gone) {
+            String id = Long.toString(g);
+            out.add(new SourceRecord(deletesPartition, off, topic, null, Schema.STRING_SCHEMA, id, null, null,
+                    null, Headers.of(portal, name, "reconcile-delete")));
+            tombstoned.put(id, now);
+            metrics.record(name);
         }
+        known = seen;
+        knownChanged = true;
+        checkpointDue = true;
         if (!out.isEmpty()) {
             LOG.info("HubSpot {}: reconciliation found {} records gone outside the archive", name, out.size());
         }
-        reconcileSeen = null;
         nextReconcile = now + config.getLong(HubSpotSourceConfig.RECONCILE_INTERVAL_MS);
+        maybeCheckpoint(out, now);
         return out;
+    }
+
+    private static void addId(IdSet set, String id) {
+        try {
+            set.add(IdSet.parse(id));
+        } catch (NumberFormatException e) {
+            LOG.debug("non-numeric record id ignored by reconciliation");
+        }
+    }
+
+    private void addKnown(String id) {
+        addId(known, id);
+        if (reconcileSeen != null) {
+            addId(reconcileSeen, id);
+        }
+        knownChanged = true;
+    }
+
+    private void removeKnown(String id) {
+        try {
+            known.remove(IdSet.parse(id));
+            if (reconcileSeen != null) {
+                reconcileSeen.remove(IdSet.parse(id));
+            }
+            knownChanged = true;
+        } catch (NumberFormatException e) {
+            // never added
+        }
+    }
+
+    /**
+     * Saves {@link #known} in the offsets of partition {@code <object>#ids}, when due (after the initial load, after
+     * a reconciliation, or every {@code reconcile.checkpoint.interval.ms} when ids were added or removed). An offset
+     * needs a record: the last record this step produced (or the last one sent) is sent once more, unchanged, with
+     * {@code hubspot.change=checkpoint} — a duplicate that compaction absorbs — unless its id has been deleted since.
+     */
+    private void maybeCheckpoint(List<SourceRecord> out, long now) {
+        if (loading || reconciling || !(checkpointDue || (knownChanged && now >= nextCheckpoint))) {
+            return;
+        }
+        SourceRecord carrier = null;
+        for (int i = out.size() - 1; i >= 0 && carrier == null; i--) {
+            SourceRecord r = out.get(i);
+            if (topic.equals(r.topic())) {
+                carrier = r;
+            }
+        }
+        if (carrier == null && lastSent != null && lastSent.key() != null
+                && !tombstoned.containsKey((String) lastSent.key())) {
+            carrier = lastSent;
+        }
+        if (carrier == null) {
+            return; // nothing to carry the offset yet; the next step tries again
+        }
+        String enc = known.encode();
+        if (enc.length() > CHECKPOINT_MAX_CHARS) {
+            if (!checkpointTooLargeLogged) {
+                LOG.warn("HubSpot {}: {} ids do not fit in one offset ({} chars); reconciliation after a restart "
+                        + "only knows ids sent after it", name, known.size(), enc.length());
+                checkpointTooLargeLogged = true;
+            }
+        } else {
+            Map<String, Object> off = new LinkedHashMap<>();
+            off.put("v", IncrementalCursor.VERSION);
+            off.put("count", known.size());
+            off.put("at", now);
+            off.put("ids", enc);
+            ConnectHeaders h = new ConnectHeaders();
+            carrier.headers().forEach(x -> {
+                if (!Headers.CHANGE.equals(x.key())) {
+                    h.add(x);
+                }
+            });
+            h.addString(Headers.CHANGE, "checkpoint");
+            out.add(new SourceRecord(idsPartition, off, carrier.topic(), null, carrier.keySchema(), carrier.key(),
+                    carrier.valueSchema(), carrier.value(), null, h));
+            LOG.debug("HubSpot {}: id checkpoint saved ({} ids, {} chars)", name, off.get("count"), enc.length());
+        }
+        checkpointDue = false;
+        knownChanged = false;
+        nextCheckpoint = now + config.getLong(HubSpotSourceConfig.RECONCILE_CHECKPOINT_MS);
+    }
+
+    /** Initial-load history: every change of the page's records, sent before them with the page's own offset. */
+    private void loadHistory(List<SourceRecord> out, List<CrmObject> rs, Map<String, Object> off) {
+        if (history == null || historyProps.isEmpty() || rs.isEmpty()) {
+            return;
+        }
+        List<PropertyHistory.Want> wants = new ArrayList<>(rs.size());
+        for (CrmObject o : rs) {
+            wants.add(new PropertyHistory.Want(o, Long.MIN_VALUE, lastModified(o)));
+        }
+        Map<String, Map<String, List<io.crmconnect.hubspot.client.PropertyValue>>> h = history.read(wants,
+                historyProps);
+        for (PropertyHistory.Want w : wants) {
+            Map<String, List<io.crmconnect.hubspot.client.PropertyValue>> byProp = h.get(w.object().id());
+            if (byProp != null) {
+                out.addAll(history.records(w, byProp, partition, off));
+            }
+        }
+    }
+
+    private long lastModified(CrmObject o) {
+        String v = o.properties().get(lastModifiedProperty);
+        if (v != null && !v.isBlank()) {
+            java.time.Instant i = HubSpotClient.parseInstant(v);
+            if (i != null) {
+                return i.toEpochMilli();
+            }
+        }
+        return o.updatedAt() == null ? Long.MAX_VALUE : o.updatedAt().toEpochMilli();
     }
 }

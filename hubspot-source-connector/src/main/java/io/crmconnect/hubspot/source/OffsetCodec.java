@@ -17,6 +17,19 @@ final class OffsetCodec {
             requireLong(stream, off, "since");
             return;
         }
+        if (stream.endsWith("#ids")) {
+            Object ids = off.get("ids");
+            if (!(ids instanceof String)) {
+                throw new ConnectException("Offset for " + stream + " needs \"ids\": the encoded id checkpoint");
+            }
+            try {
+                IdSet.decode((String) ids);
+            } catch (RuntimeException e) {
+                throw new ConnectException("Offset for " + stream + ": \"ids\" is not a readable id checkpoint ("
+                        + e.getMessage() + ")");
+            }
+            return;
+        }
         if (stream.equals("owners") || stream.equals("pipelines") || stream.startsWith("associations.")) {
             return; // snapshots re-read everything; any versioned offset is fine
         }

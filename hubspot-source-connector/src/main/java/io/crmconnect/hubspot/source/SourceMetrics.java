@@ -65,6 +65,13 @@ final class SourceMetrics {
         counter(records, object, "records-total", "Records sent for this object").incrementAndGet();
     }
 
+    private final Map<String, AtomicLong> history = new ConcurrentHashMap<>();
+
+    void history(String object) {
+        counter(history, object, "history-records-total", "Property-history records sent for this object")
+                .incrementAndGet();
+    }
+
     void loaded(String object, long n) {
         counter(loaded, object, "initial-load-done", "Records read by the initial load").set(n);
     }

@@ -20,6 +20,14 @@ class OffsetCodecTest {
         assertThatCode(() -> OffsetCodec.validate("deals", load)).doesNotThrowAnyException();
         assertThatCode(() -> OffsetCodec.validate("deals#deletes", Map.of("v", 1, "since", 5L)))
                 .doesNotThrowAnyException();
+        IdSet ids = new IdSet();
+        ids.add(42);
+        assertThatCode(() -> OffsetCodec.validate("deals#ids", Map.of("v", 1, "ids", ids.encode())))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> OffsetCodec.validate("deals#ids", Map.of("v", 1, "ids", "%%%")))
+                .hasMessageContaining("ids");
+        assertThatThrownBy(() -> OffsetCodec.validate("deals#ids", Map.of("v", 1)))
+                .hasMessageContaining("ids");
     }
 
     @Test

@@ -1,0 +1,229 @@
+package io.crmconnect.hubspot.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.RateBudget;
+import io.crmconnect.hubspot.client.Tier;
+import io.crmconnect.simulator.hubspot.HubSpotSimulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One {@link ObjectStream} driven directly (no Connect) against the HubSpot simulator over real HTTP: property history
+ * on the initial load and for changes, and reconciliation that survives a restart through the id checkpoint.
+ */
+class ObjectStreamSimulatorIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Map<String, String> config(HubSpotSimulator sim, Map<String, String> extra) {
+        Map<String, String> c = new HashMap<>();
+        c.put("hubspot.base.url", sim.baseUrl());
+        c.put("hubspot.access.token", sim.token());
+        c.put("hubspot.tier", "professional");
+        c.put("poll.interval.ms", "200");
+        c.put("search.index.lag.overlap.ms", "1000");
+        c.put("deletes.interval.ms", "500");
+        c.put("reconcile.interval.ms", "1000");
+        c.put("reconcile.checkpoint.interval.ms", "1000");
+        c.putAll(extra);
+        return c;
+    }
+
+    static ObjectStream stream(Map<String, String> props, HubSpotClient client) {
+        HubSpotSourceConfig config = new HubSpotSourceConfig(props);
+        return new ObjectStream(config, client, "contacts", "contacts",
+                new SourceMetrics(Optional.empty(), client.budget()));
+    }
+
+    static HubSpotClient client(HubSpotSimulator sim) {
+        return HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token())
+                .rateBudget(new RateBudget(Tier.PROFESSIONAL, 1.0, 1.0)).build();
+    }
+
+    /** Steps the stream until {@code done} holds for the records so far (or the timeout). */
+    static List<SourceRecord> run(ObjectStream s, List<SourceRecord> sink, Duration timeout,
+            Predicate<List<SourceRecord>> done) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end && !done.test(sink)) {
+            long now = System.currentTimeMillis();
+            if (s.nextDue() <= now) {
+                sink.addAll(s.step(now));
+            } else {
+                Thread.sleep(20);
+            }
+        }
+        return sink;
+    }
+
+    /** What Connect would have committed: the last offset per source partition. */
+    static Map<Map<String, Object>, Map<String, Object>> committed(List<SourceRecord> records) {
+        Map<Map<String, Object>, Map<String, Object>> out = new HashMap<>();
+        for (SourceRecord r : records) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) r.sourcePartition();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = (Map<String, Object>) r.sourceOffset();
+            out.put(p, o);
+        }
+        return out;
+    }
+
+    static String header(SourceRecord r, String key) {
+        var h = r.headers().lastWithName(key);
+        return h == null ? null : (String) h.value();
+    }
+
+    @Test
+    void propertyHistoryOnTheInitialLoadAndForEveryChange() throws Exception {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(21).contacts(120).start();
+                HubSpotClient client = client(sim)) {
+            ObjectStream s = stream(config(sim, Map.of("property.history", "contacts.email,*.jobtitle")), client);
+            s.restore(Map.of());
+            List<SourceRecord> out = new ArrayList<>();
+            run(s, out, Duration.ofSeconds(30), r -> !s.loading());
+            List<SourceRecord> hist = out.stream().filter(r -> r.topic().equals("hubspot.contacts.property_history"))
+                    .toList();
+            long withEmail = sim.ids("contacts").stream().filter(id -> sim.record("contacts", id).get("email") != null)
+                    .count();
+            long withTitle = sim.ids("contacts").stream()
+                    .filter(id -> sim.record("contacts", id).get("jobtitle") != null).count();
+            // generated records carry one (implied) value per property: one history record each, nothing else
+            assertThat(hist).hasSize((int) (withEmail + withTitle));
+            assertThat(hist).allSatisfy(r -> assertThat(((Struct) r.value()).getString("property"))
+                    .isIn("email", "jobtitle"));
+
+            // two changes of one contact's email through the API: two more history records, oldest first
+            String id = sim.ids("contacts").get(5);
+            String original = sim.record("contacts", id).get("email");
+            update(client, id, "first-change@example.com");
+            Thread.sleep(5);
+            update(client, id, "second-change@example.com");
+            run(s, out, Duration.ofSeconds(30), r -> historyOf(r, id, "email").size() >= 3);
+            List<Struct> emails = historyOf(out, id, "email");
+            assertThat(emails).extracting(v -> v.getString("value")).containsExactly(original,
+                    "first-change@example.com", "second-change@example.com");
+            assertThat(emails.get(2).getString("sourceType")).isEqualTo("API");
+            assertThat(emails.get(2).getString("objectId")).isEqualTo(id);
+            SourceRecord last = out.stream().filter(r -> r.topic().endsWith("property_history")
+                    && ((Struct) r.value()).getString("value").equals("second-change@example.com")).findFirst()
+                    .orElseThrow();
+            assertThat(last.key()).isEqualTo(id + ":email:"
+                    + ((Date) ((Struct) last.value()).get("timestamp")).getTime());
+            assertThat(header(last, "hubspot.change")).isEqualTo("history");
+            // a history record comes before the record version it belongs to, never after it
+            int histAt = out.indexOf(last);
+            int recAt = -1;
+            for (int i = 0; i < out.size(); i++) {
+                SourceRecord r = out.get(i);
+                if (r.topic().equals("hubspot.contacts") && id.equals(r.key()) && r.value() != null
+                        && "second-change@example.com".equals(((Struct) r.value()).get("email"))) {
+                    recAt = i;
+                }
+            }
+            assertThat(recAt).isGreaterThan(histAt);
+
+            // a restart resumes from the committed offsets: changes older than the incremental watermark are not
+            // sent again (the overlap window may repeat, on the same keys)
+            ObjectStream again = stream(config(sim, Map.of("property.history", "contacts.email,*.jobtitle")), client);
+            again.restore(committed(out));
+            List<SourceRecord> out2 = new ArrayList<>();
+            Thread.sleep(1_500);
+            run(again, out2, Duration.ofSeconds(3), r -> false);
+            assertThat(out2.stream().filter(r -> r.topic().endsWith("property_history")).count())
+                    .as("history records sent again after the restart").isLessThanOrEqualTo(2);
+            assertThat(sim.contractViolations()).isEmpty();
+        }
+    }
+
+    @Test
+    void reconciliationAfterARestartTombstonesRecordsHardDeletedOutsideTheArchive() throws Exception {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(22).contacts(250).start();
+                HubSpotClient client = client(sim)) {
+            ObjectStream first = stream(config(sim, Map.of()), client);
+            first.restore(Map.of());
+            List<SourceRecord> out = new ArrayList<>();
+            run(first, out, Duration.ofSeconds(30), r -> !first.loading());
+            run(first, out, Duration.ofSeconds(5), r -> r.stream().anyMatch(x -> "contacts#ids".equals(
+                    x.sourcePartition().get("stream"))));
+            SourceRecord carrier = out.stream().filter(x -> "contacts#ids".equals(x.sourcePartition().get("stream")))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertThat(carrier.sourceOffset().get("count")).isEqualTo(250);
+            assertThat(header(carrier, "hubspot.change")).isEqualTo("checkpoint");
+            assertThat(carrier.topic()).isEqualTo("hubspot.contacts");
+            assertThat(((String) carrier.sourceOffset().get("ids")).length()).isLessThan(2_000);
+            first.close();
+            Map<Map<String, Object>, Map<String, Object>> offsets = committed(out);
+
+            // after the "restart": a contact sent before it is GDPR-deleted (permanent, never in the archive)
+            String gone = sim.ids("contacts").get(17);
+            gdprDelete(sim, gone);
+            assertThat(sim.dump("contacts", true)).noneMatch(r -> gone.equals(r.get("id")));
+
+            ObjectStream restarted = stream(config(sim, Map.of()), client);
+            restarted.restore(offsets);
+            List<SourceRecord> out2 = new ArrayList<>();
+            Predicate<List<SourceRecord>> tombstone = r -> r.stream().anyMatch(x -> gone.equals(x.key())
+                    && x.value() == null && "reconcile-delete".equals(header(x, "hubspot.change")));
+            run(restarted, out2, Duration.ofSeconds(20), tombstone);
+            assertThat(tombstone.test(out2)).as("reconcile-delete tombstone for %s after the restart", gone).isTrue();
+            assertThat(out2.stream().filter(x -> x.value() == null && "reconcile-delete".equals(header(x,
+                    "hubspot.change")))).hasSize(1);
+
+            // control: without the checkpoint the restarted task cannot know the id was ever sent
+            String gone2 = sim.ids("contacts").get(30);
+            gdprDelete(sim, gone2);
+            Map<Map<String, Object>, Map<String, Object>> noCheckpoint = new HashMap<>(offsets);
+            noCheckpoint.remove(Map.of("stream", "contacts#ids"));
+            ObjectStream blind = stream(config(sim, Map.of()), client);
+            blind.restore(noCheckpoint);
+            List<SourceRecord> out3 = new ArrayList<>();
+            run(blind, out3, Duration.ofSeconds(4), r -> false);
+            assertThat(out3).noneMatch(x -> gone2.equals(x.key()) && x.value() == null);
+        }
+    }
+
+    static List<Struct> historyOf(List<SourceRecord> records, String id, String property) {
+        List<Struct> out = new ArrayList<>();
+        for (SourceRecord r : records) {
+            if (r.topic().endsWith("property_history")) {
+                Struct v = (Struct) r.value();
+                if (v.getString("objectId").equals(id) && v.getString("property").equals(property)
+                        && out.stream().noneMatch(x -> x.equals(v))) {
+                    out.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    static void update(HubSpotClient client, String id, String email) {
+        ObjectNode u = JSON.createObjectNode().put("id", id);
+        u.putObject("properties").put("email", email);
+        client.batchUpdate("contacts", List.of(u));
+    }
+
+    static void gdprDelete(HubSpotSimulator sim, String id) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sim.baseUrl()
+                + "/crm/v3/objects/contacts/gdpr-delete")).header("Authorization", "Bearer " + sim.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"objectId\":\"" + id + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+    }
+}
