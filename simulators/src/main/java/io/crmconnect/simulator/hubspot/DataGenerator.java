@@ -39,6 +39,7 @@ final class DataGenerator {
     private final Store store;
     private final Objects objects;
     private final SplittableRandom rnd;
+    private final long seed;
     private long t;
     private long burstLeft;
     private String lastFirst;
@@ -49,6 +50,7 @@ final class DataGenerator {
         this.store = store;
         this.objects = objects;
         this.rnd = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     <T> T pick(T[] a) {
@@ -111,23 +113,34 @@ final class DataGenerator {
         return s.length() >= width ? s : "0000000".substring(0, width - s.length()) + s;
     }
 
-    private final Map<String, List<PropertyDef>> wideDefs = new java.util.HashMap<>();
+    private final Map<String, GeneratedProps.Layout> wideLayouts = new java.util.HashMap<>();
 
-    private void wide(ObjectType type, Map<String, String> p) {
-        List<PropertyDef> defs = wideDefs.computeIfAbsent(type.name, k -> {
+    /** The wide properties of a type (empty when none were added). */
+    private GeneratedProps.Layout wideLayout(ObjectType type) {
+        return wideLayouts.computeIfAbsent(type.name, k -> {
             List<PropertyDef> l = new ArrayList<>();
             for (PropertyDef d : type.properties(false)) {
                 if (d.name.startsWith("wide_prop_")) {
                     l.add(d);
                 }
             }
-            return l;
+            return new GeneratedProps.Layout(l);
         });
-        for (PropertyDef d : defs) {
-            if (rnd.nextInt(10) < 7) {
-                p.put(d.name, valueFor(d));
-            }
+    }
+
+    /**
+     * Gives a generated record its wide property values: derived on demand from (seed, id), not stored (see
+     * {@link GeneratedProps}); the record is otherwise unchanged.
+     */
+    private void wide(ObjectType type, Rec r) {
+        GeneratedProps.Layout layout = wideLayout(type);
+        if (layout.isEmpty()) {
+            return;
         }
+        long recordSeed = GeneratedProps.mix(seed ^ (r.id * 0xD1B54A32D192ED03L));
+        GeneratedProps props = new GeneratedProps(r.props, layout, recordSeed, r.createdAt);
+        store.table(type).put(new Rec(r.id, props, r.createdAt, r.updatedAt, r.archived, r.archivedAt, r.history),
+                r.updatedAt, 0);
     }
 
     Map<String, String> contact(int i) {
@@ -143,7 +156,7 @@ final class DataGenerator {
         lastFirst = first;
         lastLast = last;
         lastPhone = phone;
-        String local = (first + "." + last).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z.]", "") + i;
+        String local = emailLocal(first + "." + last) + i;
         String domain = pick(DOMAINS);
         String email = local + "@" + domain;
         if (rnd.nextInt(20) == 0) { // case variant: stored mixed-case, unique case-insensitively
@@ -178,6 +191,19 @@ final class DataGenerator {
             p.put("hubspot_owner_id", Long.toString(ownerId()));
         }
         return p;
+    }
+
+    /** Lower case, only a-z and dots (the same as {@code replaceAll("[^a-z.]", "")}, without a regex per record). */
+    static String emailLocal(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        StringBuilder b = new StringBuilder(lower.length());
+        for (int k = 0; k < lower.length(); k++) {
+            char c = lower.charAt(k);
+            if (c >= 'a' && c <= 'z' || c == '.') {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private Long[] ownerIds;
@@ -294,9 +320,9 @@ final class DataGenerator {
                     case "tickets": p = ticket(i); break;
                     default: p = generic(type, i); break;
                 }
-                wide(type, p);
                 long ts = nextTime(step);
                 Rec r = objects.createRecord(type, p, null, ts, "CRM_UI", true);
+                wide(type, r);
                 created.add(r.id);
             }
             ids.put(typeName, created);

@@ -323,7 +323,8 @@ final class ObjectTable {
             }
         }
         props.put(t.lastModifiedProp, ts);
-        long created = base == null ? parseIsoOr(props.get(t.createdProp), now) : base.createdAt;
+        String createdValue = props.get(t.createdProp);
+        long created = base != null ? base.createdAt : ts.equals(createdValue) ? now : parseIsoOr(createdValue, now);
         return new Rec(id, props, created, now, false, 0, hist);
     }
 
