@@ -175,13 +175,12 @@ public final class HubSpotClient implements Closeable {
         if (after != null) {
             u.addQueryParameter("after", after);
         }
-        JsonNode n = send(new Request.Builder().url(u.build()).get(), false, "list " + objectType);
-        List<CrmObject> results = parseObjects(n.path("results"));
-        String next = n.path("paging").path("next").path("after").asText(null);
-        if (!rest.isEmpty() && !results.isEmpty()) {
-            results = mergeRemaining(objectType, results, rest, archived);
+        Page<CrmObject> page = send(new Request.Builder().url(u.build()).get(), false, "list " + objectType,
+                bytes -> ListPageReader.read(bytes, first.size()));
+        if (!rest.isEmpty() && !page.results().isEmpty()) {
+            return new Page<>(mergeRemaining(objectType, page.results(), rest, archived), page.after());
         }
-        return new Page<>(results, next == null || next.isEmpty() ? null : next);
+        return page;
     }
 
     /** How many property chunks a list of these properties needs (1 = one request per page). */
@@ -620,6 +619,16 @@ public final class HubSpotClient implements Closeable {
      * Sends one request with pacing and retries. Returns the parsed body (an empty object for 204).
      */
     JsonNode send(Request.Builder rb, boolean search, String what) {
+        return send(rb, search, what, bytes -> bytes.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(bytes));
+    }
+
+    /** Reads a successful answer's body; an IOException (malformed or cut JSON) is retried like a transient fault. */
+    interface BodyReader<T> {
+        T read(byte[] body) throws IOException;
+    }
+
+    /** {@link #send(Request.Builder, boolean, String)} with the 2xx body read by {@code reader}. */
+    <T> T send(Request.Builder rb, boolean search, String what, BodyReader<T> reader) {
         Backoff.Attempts attempts = backoff.start();
         boolean refreshedToken = false;
         String lastProblem;
@@ -645,13 +654,10 @@ public final class HubSpotClient implements Closeable {
                 int code = resp.code();
                 observeHeaders(resp);
                 ResponseBody body = resp.body();
-                String text = body == null ? "" : body.string(); // throws on truncated bodies
+                byte[] bytes = body == null ? new byte[0] : body.bytes(); // throws on truncated bodies
                 if (code >= 200 && code < 300) {
-                    if (text.isEmpty()) {
-                        return MAPPER.createObjectNode();
-                    }
                     try {
-                        return MAPPER.readTree(text);
+                        return reader.read(bytes);
                     } catch (IOException e) {
                         lastProblem = "malformed JSON in a " + code + " answer";
                         lastStatus = code;
@@ -664,6 +670,7 @@ public final class HubSpotClient implements Closeable {
                         continue;
                     }
                 }
+                String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
                 JsonNode err = parseQuietly(text);
                 lastCategory = err.path("category").asText(err.path("errorType").asText(null));
                 lastCorrelation = err.path("correlationId").asText(resp.header("X-HubSpot-Correlation-Id"));
@@ -865,6 +872,10 @@ public final class HubSpotClient implements Closeable {
             return null;
         }
         String t = s.trim();
+        long fast = IsoTime.utcMillis(t);
+        if (fast != Long.MIN_VALUE) {
+            return Instant.ofEpochMilli(fast);
+        }
         if (t.chars().allMatch(Character::isDigit)) {
             return Instant.ofEpochMilli(Long.parseLong(t));
         }
@@ -873,6 +884,22 @@ public final class HubSpotClient implements Closeable {
         } catch (DateTimeParseException e) {
             return java.time.OffsetDateTime.parse(t).toInstant();
         }
+    }
+
+    /**
+     * {@link #parseInstant} as epoch milliseconds, without allocating for HubSpot's usual
+     * {@code yyyy-MM-ddTHH:mm:ss[.SSS]Z}; throws like parseInstant on unreadable text.
+     */
+    public static long parseEpochMillis(String s) {
+        long fast = IsoTime.utcMillis(s);
+        if (fast != Long.MIN_VALUE) {
+            return fast;
+        }
+        Instant i = parseInstant(s);
+        if (i == null) {
+            throw new DateTimeParseException("empty timestamp", s == null ? "" : s, 0);
+        }
+        return i.toEpochMilli();
     }
 
     @Override
