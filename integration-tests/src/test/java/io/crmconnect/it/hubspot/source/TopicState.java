@@ -28,8 +28,23 @@ final class TopicState {
     int records;
 
     static TopicState read(ConnectCluster cluster, String topic) {
+        return of(cluster.consumeAll(Duration.ofSeconds(30), topic));
+    }
+
+    /** The view of a consumer with isolation.level=read_committed (only committed transactions). */
+    static TopicState readCommitted(ConnectCluster cluster, String topic) {
+        try {
+            List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+            cluster.raw().kafka().consumeAll(30_000, Map.of("isolation.level", "read_committed"), Map.of(), topic)
+                    .forEach(all::add);
+            return of(all);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read " + topic + ": " + e, e);
+        }
+    }
+
+    static TopicState of(List<ConsumerRecord<byte[], byte[]>> all) {
         TopicState s = new TopicState();
-        List<ConsumerRecord<byte[], byte[]>> all = cluster.consumeAll(Duration.ofSeconds(30), topic);
         for (ConsumerRecord<byte[], byte[]> r : all) {
             s.records++;
             String key = new String(r.key(), StandardCharsets.UTF_8);
