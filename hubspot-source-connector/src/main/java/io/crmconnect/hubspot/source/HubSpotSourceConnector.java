@@ -287,7 +287,8 @@ public class HubSpotSourceConnector extends SourceConnector {
             Object stream = e.getKey() == null ? null : e.getKey().get("stream");
             if (!(stream instanceof String) || e.getKey().size() != 1) {
                 throw new ConnectException("Unknown source partition " + e.getKey()
-                        + ": expected {\"stream\": \"<object>\"}, {\"stream\": \"<object>#deletes\"} or {\"stream\": \"<object>#ids\"}");
+                        + ": expected {\"stream\": \"<object>\"}, {\"stream\": \"<object>#deletes\"} or "
+                        + "{\"stream\": \"<object>#ids\"}");
             }
             Map<String, ?> off = e.getValue();
             if (off == null) {
