@@ -136,9 +136,10 @@ public final class HubSpotSinkConfig extends AbstractConfig {
                 "match.strategy=index: how often changes made in HubSpot by others are read into the index (one "
                         + "last-modified search; 0 = before every batch). This task's own writes apply at once.",
                 G_MATCH, ++o, Width.SHORT, "Index refresh");
-        d.define(MATCH_SEARCH_RECORDS, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW,
+        d.define(MATCH_SEARCH_RECORDS, Type.INT, 500, ConfigDef.Range.between(1, 1000), Importance.LOW,
                 "Most records whose candidates are searched with one IN search (also bounded by HubSpot's "
-                        + "3,000-character body limit).", G_MATCH, ++o, Width.SHORT, "Records per search");
+                        + "3,000-character body limit, which is usually reached first).", G_MATCH, ++o, Width.SHORT,
+                "Records per search");
         d.define(MATCH_REQUIRE_EMAIL, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Contacts with match tiers: a record with no email that matches nothing is quarantined (DLQ "
                         + "NO_EMAIL_NO_MATCH) instead of creating a contact nobody can find again.", G_MATCH, ++o,

@@ -40,7 +40,14 @@ final class SinkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Search bodies must stay under HubSpot's 3,000 characters. */
-    static final int MAX_SEARCH_BODY = 2_700;
+    static final int MAX_SEARCH_BODY = 2_900;
+    /** HubSpot's search limits: filter groups per request, filters per request. */
+    static final int MAX_SEARCH_GROUPS = 5;
+    static final int MAX_SEARCH_FILTERS = 18;
+    /** Records per filter group when a search splits its records over groups. */
+    static final int GROUP_RECORDS = 20;
+    /** Records created this long before this task's first create still count as possibly ours' neighbours. */
+    static final long CREATED_MARGIN_MS = 10_000;
 
     /** Receives dead-lettered records. */
     interface DeadLetters {
@@ -141,6 +148,10 @@ final class SinkWriter {
     final Stats stats = new Stats();
     private final java.util.concurrent.ExecutorService pool;
     private final MatchIndex index;
+    /** Per tier: {candidates, records} seen by exact-component searches (is exact blocking selective?). */
+    private final Map<Integer, long[]> selectivity = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When this writer first created records (epoch ms), null before. */
+    private volatile Long firstCreateMillis;
 
     record ResolvedAssociation(String toType, List<AssociationType> types, boolean byId) {
     }
@@ -602,9 +613,20 @@ final class SinkWriter {
     }
 
     /**
-     * Batched candidate search: one IN filter per blocking property of the tier (values as HubSpot compares them),
-     * as many records per search as the body limit allows, every page read; candidates are then compared on the
-     * full normalized tier key locally.
+     * Batched candidate search: IN filters over the records' blocking values (as HubSpot compares them), as many
+     * records per search as HubSpot's 3,000-character body allows, every page read; candidates are then compared on
+     * the full normalized tier key locally.
+     * <ul>
+     *   <li>A tier whose exactly comparable components (dates, emails, postal codes) are selective (≤ 4 candidates
+     *   per record so far) blocks on those only: one pass, a superset of every match whatever the spelling of names
+     *   and street lines in HubSpot, short values, many records per search.</li>
+     *   <li>Otherwise (e.g. thousands of people share each birth date) a first pass narrows with every required
+     *   component (names as lower-case raw and folded forms), records sorted by their values and split over up to
+     *   5 filter groups so each group's name lists stay short; records without a hit are searched again on the exact
+     *   components only, among records created before this task's first create (its own creates are found by the
+     *   first pass or from its memory), so a HubSpot value spelled with diacritics or punctuation is still found.</li>
+     *   <li>A tier without exact components blocks on all its required components.</li>
+     * </ul>
      */
     private Map<String, List<CrmObject>> searchHits(Tier tier, List<Item> items, Map<Item, String> keys) {
         List<Integer> exact = new ArrayList<>();
@@ -618,86 +640,168 @@ final class SinkWriter {
                 exact.add(i);
             }
         }
-        // Narrow first with every component (names as lower-case raw and folded forms); records without a hit are
-        // searched again on the exactly comparable components only (dates, emails, postal codes), so a HubSpot
-        // value spelled differently (diacritics, punctuation) is still found and compared on the normalized key.
-        Map<String, List<CrmObject>> out = searchHits(tier, items, all);
-        if (!exact.isEmpty() && exact.size() < all.size()) {
-            List<Item> missing = new ArrayList<>();
-            for (Item it : items) {
-                if (!out.containsKey(keys.get(it))) {
-                    missing.add(it);
+        if (exact.isEmpty() || exact.size() == all.size()) {
+            return searchHits(tier, items, all, null, exact.isEmpty(), null);
+        }
+        long[] sel = selectivity.computeIfAbsent(tier.number(), x -> new long[2]);
+        boolean selective;
+        synchronized (sel) {
+            // ≤ 4 candidates per record: a 200-result page covers ≥ 50 records, about what a narrowed search packs
+            selective = sel[1] < 50 || sel[0] <= 4 * sel[1];
+        }
+        if (selective) {
+            return searchHits(tier, items, exact, null, false, sel);
+        }
+        Map<String, List<CrmObject>> out = searchHits(tier, items, all, null, true, null);
+        List<Item> missing = new ArrayList<>();
+        for (Item it : items) {
+            if (!out.containsKey(keys.get(it))) {
+                missing.add(it);
+            }
+        }
+        if (!missing.isEmpty()) {
+            Long t0 = firstCreateMillis;
+            SearchRequest.Filter before = t0 == null ? null : SearchRequest.Filter.of(createdProperty(), "LT",
+                    Long.toString(t0 - CREATED_MARGIN_MS));
+            Map<String, List<CrmObject>> more = searchHits(tier, missing, exact, before, false, null);
+            more.forEach((k, v) -> out.merge(k, v, (a, b) -> {
+                Set<String> ids = new HashSet<>();
+                List<CrmObject> m = new ArrayList<>();
+                for (CrmObject o : a) {
+                    if (ids.add(o.id())) {
+                        m.add(o);
+                    }
                 }
-            }
-            if (!missing.isEmpty()) {
-                Map<String, List<CrmObject>> more = searchHits(tier, missing, exact);
-                more.forEach((k, v) -> out.merge(k, v, (a, b) -> {
-                    Set<String> ids = new HashSet<>();
-                    List<CrmObject> m = new ArrayList<>();
-                    for (CrmObject o : a) {
-                        if (ids.add(o.id())) {
-                            m.add(o);
-                        }
+                for (CrmObject o : b) {
+                    if (ids.add(o.id())) {
+                        m.add(o);
                     }
-                    for (CrmObject o : b) {
-                        if (ids.add(o.id())) {
-                            m.add(o);
-                        }
-                    }
-                    return m;
-                }));
-            }
+                }
+                return m;
+            }));
         }
         return out;
     }
 
-    private Map<String, List<CrmObject>> searchHits(Tier tier, List<Item> items, List<Integer> blocking) {
+    private String createdProperty() {
+        return catalog.get("createdate") != null ? "createdate" : "hs_createdate";
+    }
+
+    /** Characters of a search body besides the filter groups: properties, sort, paging. */
+    private int searchBodyOverhead() {
+        int n = 120; // {"filterGroups":[],"sorts":[{"propertyName":"hs_object_id","direction":"ASCENDING"}],...
+        for (String p : readProperties) {
+            n += p.length() + 3;
+        }
+        return n;
+    }
+
+    /** Characters of one filter group's JSON besides the IN values. */
+    private static int groupOverhead(Tier tier, List<Integer> blocking, SearchRequest.Filter extra) {
+        int n = 16; // {"filters":[]},
+        for (int b : blocking) {
+            n += 50 + tier.properties().get(b).length(); // {"propertyName":"..","operator":"IN","values":[]},
+        }
+        if (extra != null) {
+            n += 60 + extra.propertyName().length() + String.valueOf(extra.value()).length();
+        }
+        return n;
+    }
+
+    /**
+     * One pass of candidate searches.
+     *
+     * @param extra    a filter added to every group (e.g. created before a time), or null
+     * @param grouped  split each search's records over up to 5 filter groups (sorted by their values) so that
+     *                 the cross product of the IN lists stays small
+     * @param sel      when non-null, counts {candidates, records} of the pass (selectivity of the tier's blocking)
+     */
+    private Map<String, List<CrmObject>> searchHits(Tier tier, List<Item> items, List<Integer> blocking,
+            SearchRequest.Filter extra, boolean grouped, long[] sel) {
         Map<String, List<CrmObject>> out = new HashMap<>();
         Set<String> seenIds = new HashSet<>();
-        List<Map<Integer, Set<String>>> groups = new ArrayList<>();
-        Map<Integer, Set<String>> cur = new LinkedHashMap<>();
-        int size = 0;
-        int count = 0;
+        int filtersPerGroup = blocking.size() + (extra == null ? 0 : 1);
+        int maxGroups = !grouped ? 1 : Math.max(1, Math.min(MAX_SEARCH_GROUPS, MAX_SEARCH_FILTERS / filtersPerGroup));
+        List<Item> order = new ArrayList<>(items);
+        Map<Item, Map<Integer, Set<String>>> byItem = new IdentityHashMap<>();
         for (Item it : items) {
             Map<Integer, Set<String>> vals = new LinkedHashMap<>();
-            int add = 0;
             for (int b : blocking) {
-                Set<String> vs = blockingValues(tier, b, it.raw.get(tier.properties().get(b)));
-                vals.put(b, vs);
-                for (String v : vs) {
-                    add += v.length() + 3;
-                }
+                vals.put(b, blockingValues(tier, b, it.raw.get(tier.properties().get(b))));
             }
-            if ((size + add > MAX_SEARCH_BODY - 400 || count >= maxSearchValues) && !cur.isEmpty()) {
-                groups.add(cur);
-                cur = new LinkedHashMap<>();
+            byItem.put(it, vals);
+        }
+        if (maxGroups > 1) {
+            // similar values next to each other: each group's IN lists stay short
+            order.sort(java.util.Comparator.comparing(it -> byItem.get(it).values().toString()));
+        }
+        int budget = MAX_SEARCH_BODY - searchBodyOverhead();
+        int perGroupOverhead = groupOverhead(tier, blocking, extra);
+        // searches -> groups -> blocking index -> values
+        List<List<Map<Integer, Set<String>>>> searches = new ArrayList<>();
+        List<Map<Integer, Set<String>>> curSearch = new ArrayList<>();
+        Map<Integer, Set<String>> curGroup = null;
+        int size = 0;
+        int count = 0;
+        int groupCount = 0;
+        int groupTarget = maxGroups == 1 ? Integer.MAX_VALUE : GROUP_RECORDS;
+        for (Item it : order) {
+            Map<Integer, Set<String>> vals = byItem.get(it);
+            boolean newGroup = curGroup == null || groupCount >= groupTarget && curSearch.size() < maxGroups;
+            int add = newGroup ? perGroupOverhead + charsOf(vals, null) : charsOf(vals, curGroup);
+            boolean close = curGroup != null && (size + add > budget || count >= maxSearchValues
+                    || groupCount >= groupTarget && curSearch.size() >= maxGroups);
+            if (close) {
+                searches.add(curSearch);
+                curSearch = new ArrayList<>();
+                curGroup = null;
                 size = 0;
                 count = 0;
+                newGroup = true;
+                add = perGroupOverhead + charsOf(vals, null);
             }
-            count++;
+            if (newGroup) {
+                curGroup = new LinkedHashMap<>();
+                curSearch.add(curGroup);
+                groupCount = 0;
+            }
             for (Map.Entry<Integer, Set<String>> e : vals.entrySet()) {
-                if (cur.computeIfAbsent(e.getKey(), x -> new LinkedHashSet<>()).addAll(e.getValue())) {
-                    size += 0;
-                }
+                curGroup.computeIfAbsent(e.getKey(), x -> new LinkedHashSet<>()).addAll(e.getValue());
             }
             size += add;
+            count++;
+            groupCount++;
         }
-        if (!cur.isEmpty()) {
-            groups.add(cur);
+        if (!curSearch.isEmpty()) {
+            searches.add(curSearch);
         }
-        for (Map<Integer, Set<String>> g : groups) {
-            List<SearchRequest.Filter> filters = new ArrayList<>();
-            for (Map.Entry<Integer, Set<String>> e : g.entrySet()) {
-                if (e.getValue().isEmpty()) {
-                    continue;
+        long candidates = 0;
+        String passKey = "searches.tier" + tier.number() + (sel != null ? ".exact" : extra != null || !grouped
+                ? ".exact2" : ".narrow");
+        for (List<Map<Integer, Set<String>>> groups : searches) {
+            List<List<SearchRequest.Filter>> filterGroups = new ArrayList<>();
+            for (Map<Integer, Set<String>> g : groups) {
+                List<SearchRequest.Filter> filters = new ArrayList<>();
+                for (int b : blocking) {
+                    Set<String> vs = g.get(b);
+                    if (vs == null || vs.isEmpty()) {
+                        filters = null; // a blocking component no record of this group has: nothing can match
+                        break;
+                    }
+                    filters.add(new SearchRequest.Filter(tier.properties().get(b), "IN", null, null,
+                            new ArrayList<>(vs)));
                 }
-                filters.add(new SearchRequest.Filter(tier.properties().get(e.getKey()), "IN", null, null,
-                        new ArrayList<>(e.getValue())));
+                if (filters != null) {
+                    if (extra != null) {
+                        filters.add(extra);
+                    }
+                    filterGroups.add(filters);
+                }
             }
-            if (filters.isEmpty()) {
+            if (filterGroups.isEmpty()) {
                 continue;
             }
-            SearchRequest req = SearchRequest.of(filters, "hs_object_id", true, readProperties,
+            SearchRequest req = new SearchRequest(filterGroups, "hs_object_id", true, readProperties,
                     SearchRequest.MAX_PAGE, null);
             int read = 0;
             while (true) {
@@ -705,6 +809,10 @@ final class SinkWriter {
                 SearchPage page = client.search(objectType, req);
                 stats.searches.incrementAndGet();
                 stats.searchMillis.addAndGet((System.nanoTime() - t0) / 1_000_000);
+                stats.matchedBy.computeIfAbsent(passKey, x -> new AtomicLong()).incrementAndGet();
+                if (read == 0) {
+                    candidates += page.total();
+                }
                 for (CrmObject o : page.results()) {
                     if (!seenIds.add(o.id())) {
                         continue;
@@ -725,7 +833,27 @@ final class SinkWriter {
                 req = req.withAfter(page.after());
             }
         }
+        if (sel != null) {
+            synchronized (sel) {
+                sel[0] += candidates;
+                sel[1] += items.size();
+            }
+        }
         return out;
+    }
+
+    /** Characters the values of one record add to a group (values already in the group count nothing). */
+    private static int charsOf(Map<Integer, Set<String>> vals, Map<Integer, Set<String>> group) {
+        int n = 0;
+        for (Map.Entry<Integer, Set<String>> e : vals.entrySet()) {
+            Set<String> have = group == null ? null : group.get(e.getKey());
+            for (String v : e.getValue()) {
+                if (have == null || !have.contains(v)) {
+                    n += v.length() + 3;
+                }
+            }
+        }
+        return n;
     }
 
     /** The values an IN filter uses for one record's component: lower-case, as HubSpot compares strings. */
@@ -845,6 +973,9 @@ final class SinkWriter {
     }
 
     private void writeCreates(List<Item> creates) {
+        if (!creates.isEmpty() && firstCreateMillis == null) {
+            firstCreateMillis = System.currentTimeMillis();
+        }
         List<Item> byUnique = new ArrayList<>();
         List<Item> byEmail = new ArrayList<>();
         List<Item> plain = new ArrayList<>();

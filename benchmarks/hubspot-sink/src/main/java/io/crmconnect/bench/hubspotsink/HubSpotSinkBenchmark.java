@@ -250,7 +250,7 @@ public final class HubSpotSinkBenchmark {
                     + "address1:address,city:city,state:state,zip:zip");
             c.put("match.tiers", "email;firstname,lastname,date_of_birth;address,address2?,city,state,zip");
             c.put("properties.fill.if.missing", "firstname,lastname");
-            c.put("match.strategy", System.getProperty("match.strategy", "index"));
+            c.put("match.strategy", System.getProperty("match.strategy", "search"));
             HubSpotSinkTask task = new HubSpotSinkTask();
             Context ctx = new Context();
             task.initialize(ctx);
