@@ -317,8 +317,18 @@ public final class JdbcSinkConfig extends AbstractConfig {
     }
 
     /** The table for a topic: the format with ${topic} replaced by the sanitized topic name. */
+    /** Table names per topic: computed once (a regex per record showed up in profiles). */
+    private final Map<String, String> tables = new java.util.concurrent.ConcurrentHashMap<>();
+
     public String tableFor(String topic) {
-        return tableName(getString(TABLE_NAME_FORMAT), topic);
+        String table = tables.get(topic);
+        if (table == null) {
+            table = tableName(getString(TABLE_NAME_FORMAT), topic);
+            if (tables.size() < 10_000) {
+                tables.put(topic, table);
+            }
+        }
+        return table;
     }
 
     static String tableName(String format, String topic) {

@@ -89,15 +89,25 @@ public class JdbcSinkTask extends SinkTask {
         long started = System.nanoTime();
         Map<TopicPartition, Long> batchEnd = new HashMap<>();
         LinkedHashMap<String, List<MappedRecord>> byTable = new LinkedHashMap<>();
+        TopicPartition tp = null;
+        Long next = null;
+        long end = -1;
         for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(RecordMapper.originalTopic(record),
-                    RecordMapper.originalPartition(record));
+            String topic = RecordMapper.originalTopic(record);
+            int partition = RecordMapper.originalPartition(record);
+            if (tp == null || tp.partition() != partition || !tp.topic().equals(topic)) {
+                if (tp != null && end >= 0) {
+                    batchEnd.merge(tp, end, Math::max);
+                }
+                tp = new TopicPartition(topic, partition);
+                next = written.get(tp);
+                end = -1;
+            }
             long offset = RecordMapper.originalOffset(record);
-            Long next = written.get(tp);
             if (next != null && offset < next) {
                 continue; // redelivered after it was written
             }
-            batchEnd.merge(tp, offset + 1, Math::max);
+            end = Math.max(end, offset + 1);
             MappedRecord mapped;
             try {
                 mapped = mapper.map(record);
@@ -111,14 +121,19 @@ public class JdbcSinkTask extends SinkTask {
             }
             byTable.computeIfAbsent(mapped.table(), t -> new ArrayList<>()).add(mapped);
         }
+        if (tp != null && end >= 0) {
+            batchEnd.merge(tp, end, Math::max);
+        }
 
         long mapped = System.nanoTime();
         Deque<List<MappedRecord>> pending = new ArrayDeque<>();
+        int batchSize = config.batchSize();
         for (List<MappedRecord> tableRecords : byTable.values()) {
             List<MappedRecord> chunk = new ArrayList<>();
             for (MappedRecord r : tableRecords) {
-                boolean keyChanged = !chunk.isEmpty() && !chunk.get(0).keyColumns().equals(r.keyColumns());
-                if (chunk.size() >= config.batchSize() || keyChanged) {
+                boolean keyChanged = !chunk.isEmpty() && chunk.get(0).keyColumns() != r.keyColumns()
+                        && !chunk.get(0).keyColumns().equals(r.keyColumns());
+                if (chunk.size() >= batchSize || keyChanged) {
                     pending.addLast(chunk);
                     chunk = new ArrayList<>();
                 }

@@ -66,6 +66,12 @@ public final class RecordMapper {
         if (tombstone && (deleteMode == DeleteMode.NONE || pkMode != PkMode.RECORD_KEY)) {
             return null;
         }
+        if (record.value() instanceof Struct struct) {
+            Plan plan = plan(record, struct);
+            if (plan != null) {
+                return new MappedRecord(record, table, false, plan.layout, plan.values(record, struct));
+            }
+        }
         LinkedHashMap<String, ColumnDef> defs = new LinkedHashMap<>();
         LinkedHashMap<String, Object> values = new LinkedHashMap<>();
         List<String> keyColumns = new ArrayList<>();
@@ -114,7 +120,216 @@ public final class RecordMapper {
                 put(defs, values, ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP), null);
             }
         }
-        return new MappedRecord(record, table, tombstone, List.copyOf(keyColumns), defs, values);
+        RowLayout layout = new RowLayout(List.copyOf(keyColumns), defs);
+        Object[] row = new Object[layout.size()];
+        int i = 0;
+        for (Object v : values.values()) {
+            row[i++] = v;
+        }
+        return new MappedRecord(record, table, tombstone, layout, row);
+    }
+
+    // ------------------------------------------------------------------ schema-ful fast path
+
+    /** Where a column's value comes from, for records of one (key schema, value schema) pair. */
+    private enum Source { KEY_FIELD, KEY_WHOLE, VALUE_FIELD, TOPIC, PARTITION, OFFSET, FALSE, NULL }
+
+    /**
+     * The columns of every record with the same key and value schemas, and where each value comes from: computed once,
+     * so a record costs one Object[] and one conversion per field. Mirrors the general path below column for column.
+     */
+    private static final class Plan {
+        final Schema keySchema;
+        final Schema valueSchema;
+        final RowLayout layout;
+        final Source[] sources;
+        final Field[] fields;
+        final ColumnKind[] kinds;
+        final String[] names;
+        final boolean[] required;
+
+        Plan(Schema keySchema, Schema valueSchema, RowLayout layout, Source[] sources, Field[] fields,
+                ColumnKind[] kinds, String[] names, boolean[] required) {
+            this.keySchema = keySchema;
+            this.valueSchema = valueSchema;
+            this.layout = layout;
+            this.sources = sources;
+            this.fields = fields;
+            this.kinds = kinds;
+            this.names = names;
+            this.required = required;
+        }
+
+        Object[] values(SinkRecord record, Struct value) {
+            Object[] row = new Object[sources.length];
+            for (int i = 0; i < row.length; i++) {
+                Object v = switch (sources[i]) {
+                    case KEY_FIELD -> convert(kinds[i], ((Struct) record.key()).get(fields[i]));
+                    case KEY_WHOLE -> convert(kinds[i], record.key());
+                    case VALUE_FIELD -> convert(kinds[i], value.get(fields[i]));
+                    case TOPIC -> originalTopic(record);
+                    case PARTITION -> (long) originalPartition(record);
+                    case OFFSET -> originalOffset(record);
+                    case FALSE -> Boolean.FALSE;
+                    case NULL -> null;
+                };
+                if (v == null && required[i]) {
+                    throw new BadRecordException("primary key field '" + names[i] + "' "
+                            + (sources[i] == Source.VALUE_FIELD ? "is null" : "in the record key is null"));
+                }
+                row[i] = v;
+            }
+            return row;
+        }
+    }
+
+    private Plan lastPlan;
+    private final Map<Schema, Map<Schema, Plan>> plans = new IdentityHashMap<>();
+    /** Marks schema pairs the fast path does not handle (they take the general path). */
+    private static final Plan NONE = new Plan(null, null, null, null, null, null, null, null);
+
+    private Plan plan(SinkRecord record, Struct value) {
+        Schema keySchema = record.key() instanceof Struct k ? k.schema() : record.keySchema();
+        Schema valueSchema = value.schema();
+        Plan plan = lastPlan;
+        if (plan == null || plan.valueSchema != valueSchema || plan.keySchema != keySchema) {
+            plan = plans.computeIfAbsent(valueSchema, v -> new IdentityHashMap<>())
+                    .computeIfAbsent(keySchema, k -> buildPlan(k, valueSchema));
+            if (plan == NONE) {
+                return null;
+            }
+            lastPlan = plan;
+        }
+        if (pkMode == PkMode.RECORD_KEY && (record.key() == null
+                || (keySchema.type() == Schema.Type.STRUCT) != (record.key() instanceof Struct))) {
+            return null; // the general path reports it
+        }
+        return plan;
+    }
+
+    private Plan buildPlan(Schema keySchema, Schema valueSchema) {
+        LinkedHashMap<String, ColumnDef> defs = new LinkedHashMap<>();
+        LinkedHashMap<String, Object[]> src = new LinkedHashMap<>(); // {Source, Field, required}
+        List<String> keyColumns = new ArrayList<>();
+        if (pkMode == PkMode.RECORD_KEY) {
+            if (keySchema == null || keySchema.type() == Schema.Type.MAP || keySchema.type() == Schema.Type.ARRAY) {
+                return NONE;
+            }
+            if (keySchema.type() == Schema.Type.STRUCT) {
+                for (Field field : keySchema.fields()) {
+                    if (!pkFields.isEmpty() && !pkFields.contains(field.name())) {
+                        continue;
+                    }
+                    Typed t = typed(field.schema(), null);
+                    if (t.kind == ColumnKind.JSON) {
+                        return NONE;
+                    }
+                    defs.put(field.name(), new ColumnDef(field.name(), t.kind, t.precision, t.scale, true));
+                    src.put(field.name(), new Object[] {Source.KEY_FIELD, field, true});
+                    keyColumns.add(field.name());
+                }
+            } else {
+                String name = pkFields.isEmpty() ? "id" : pkFields.get(0);
+                Typed t = typed(keySchema, null);
+                defs.put(name, new ColumnDef(name, t.kind, t.precision, t.scale, true));
+                src.put(name, new Object[] {Source.KEY_WHOLE, null, true});
+                keyColumns.add(name);
+            }
+            if (keyColumns.isEmpty()) {
+                return NONE;
+            }
+        } else if (pkMode == PkMode.KAFKA) {
+            defs.put(metaColumn("kafka_topic"), new ColumnDef(metaColumn("kafka_topic"), ColumnKind.STRING, -1, -1,
+                    true));
+            src.put(metaColumn("kafka_topic"), new Object[] {Source.TOPIC, null, false});
+            defs.put(metaColumn("kafka_partition"), new ColumnDef(metaColumn("kafka_partition"), ColumnKind.INT32, -1,
+                    -1, true));
+            src.put(metaColumn("kafka_partition"), new Object[] {Source.PARTITION, null, false});
+            defs.put(metaColumn("kafka_offset"), new ColumnDef(metaColumn("kafka_offset"), ColumnKind.INT64, -1, -1,
+                    true));
+            src.put(metaColumn("kafka_offset"), new Object[] {Source.OFFSET, null, false});
+            keyColumns.addAll(defs.keySet());
+        }
+        List<ColumnDef> layout = layouts.computeIfAbsent(valueSchema, this::layout);
+        List<Field> fields = valueSchema.fields();
+        for (int i = 0; i < fields.size(); i++) {
+            ColumnDef def = layout.get(i);
+            if (defs.containsKey(def.name())) {
+                continue; // a key column of the same name wins
+            }
+            defs.put(def.name(), def);
+            src.put(def.name(), new Object[] {Source.VALUE_FIELD, fields.get(i), false});
+        }
+        if (pkMode == PkMode.RECORD_VALUE) {
+            for (String field : pkFields) {
+                String column = prefix + field;
+                ColumnDef def = defs.get(column);
+                if (def == null) {
+                    return NONE;
+                }
+                defs.put(column, def.asKey());
+                src.get(column)[2] = true;
+                keyColumns.add(column);
+            }
+        }
+        if (metadata.contains(MetadataColumn.KAFKA_TOPIC) && !defs.containsKey(metaColumn("kafka_topic"))) {
+            defs.put(metaColumn("kafka_topic"), ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING));
+            src.put(metaColumn("kafka_topic"), new Object[] {Source.TOPIC, null, false});
+        }
+        if (metadata.contains(MetadataColumn.KAFKA_PARTITION) && !defs.containsKey(metaColumn("kafka_partition"))) {
+            defs.put(metaColumn("kafka_partition"), ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32));
+            src.put(metaColumn("kafka_partition"), new Object[] {Source.PARTITION, null, false});
+        }
+        if (metadata.contains(MetadataColumn.KAFKA_OFFSET) && !defs.containsKey(metaColumn("kafka_offset"))) {
+            defs.put(metaColumn("kafka_offset"), ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64));
+            src.put(metaColumn("kafka_offset"), new Object[] {Source.OFFSET, null, false});
+        }
+        if (deleteMode == DeleteMode.SOFT) {
+            defs.put(metaColumn("deleted"), ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN));
+            src.put(metaColumn("deleted"), new Object[] {Source.FALSE, null, false});
+            defs.put(metaColumn("deleted_at"), ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP));
+            src.put(metaColumn("deleted_at"), new Object[] {Source.NULL, null, false});
+        }
+        int n = defs.size();
+        Source[] sources = new Source[n];
+        Field[] fieldOf = new Field[n];
+        ColumnKind[] kinds = new ColumnKind[n];
+        String[] names = new String[n];
+        boolean[] required = new boolean[n];
+        int i = 0;
+        for (Map.Entry<String, Object[]> e : src.entrySet()) {
+            Object[] s = e.getValue();
+            sources[i] = (Source) s[0];
+            fieldOf[i] = (Field) s[1];
+            names[i] = sources[i] == Source.VALUE_FIELD ? fieldOf[i].name() : e.getKey();
+            required[i] = (Boolean) s[2];
+            Schema fieldSchema = switch (sources[i]) {
+                case KEY_FIELD, VALUE_FIELD -> fieldOf[i].schema();
+                case KEY_WHOLE -> keySchema;
+                default -> null;
+            };
+            kinds[i] = fieldSchema == null ? null : typed(fieldSchema, null).kind;
+            i++;
+        }
+        return new Plan(keySchema, valueSchema, new RowLayout(List.copyOf(keyColumns), defs), sources, fieldOf, kinds,
+                names, required);
+    }
+
+    /** The value of a field of the given kind, normalized as {@link #typed} does. */
+    static Object convert(ColumnKind kind, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        return switch (kind) {
+            case INT8, INT16, INT32, INT64 -> ((Number) raw).longValue();
+            case FLOAT32, FLOAT64 -> ((Number) raw).doubleValue();
+            case TIMESTAMP -> ((Date) raw).toInstant();
+            case DATE -> LocalDate.ofInstant(((Date) raw).toInstant(), ZoneOffset.UTC);
+            case TIME -> LocalTime.ofNanoOfDay((((Date) raw).getTime() % 86_400_000L) * 1_000_000L);
+            case BYTES -> bytes(raw);
+            case JSON -> new JsonText(JsonWriter.write(raw));
+            default -> raw; // BOOLEAN, STRING, DECIMAL
+        };
     }
 
     private static void put(Map<String, ColumnDef> defs, Map<String, Object> values, ColumnDef def, Object value) {
@@ -353,13 +568,82 @@ public final class RecordMapper {
         return a;
     }
 
-    /** One record as a row: its table, whether it deletes, its key columns, column definitions and values. */
-    public record MappedRecord(SinkRecord record, String table, boolean delete, List<String> keyColumns,
-            LinkedHashMap<String, ColumnDef> defs, LinkedHashMap<String, Object> values) {
+    /**
+     * The columns of a row, in order, with the key columns: shared by every record of the same key and value schemas
+     * (schema-ful records), or built per record (schemaless maps).
+     */
+    public static final class RowLayout {
+        private final List<String> keyColumns;
+        private final Map<String, ColumnDef> defs;
+        private final ColumnDef[] columns;
+        private final Map<String, Integer> index;
+
+        RowLayout(List<String> keyColumns, LinkedHashMap<String, ColumnDef> defs) {
+            this.keyColumns = keyColumns;
+            this.defs = java.util.Collections.unmodifiableMap(defs);
+            this.columns = defs.values().toArray(new ColumnDef[0]);
+            this.index = new java.util.HashMap<>(columns.length * 2);
+            for (int i = 0; i < columns.length; i++) {
+                index.put(columns[i].name(), i);
+            }
+        }
+
+        public List<String> keyColumns() {
+            return keyColumns;
+        }
+
+        public Map<String, ColumnDef> defs() {
+            return defs;
+        }
+
+        public ColumnDef column(int i) {
+            return columns[i];
+        }
+
+        public int size() {
+            return columns.length;
+        }
+
+        /** Position of a column, or -1. */
+        public int indexOf(String column) {
+            Integer i = index.get(column);
+            return i == null ? -1 : i;
+        }
+    }
+
+    /** One record as a row: its table, whether it deletes, its column layout and values (in layout order). */
+    public record MappedRecord(SinkRecord record, String table, boolean delete, RowLayout layout, Object[] row) {
+        public List<String> keyColumns() {
+            return layout.keyColumns();
+        }
+
+        public Map<String, ColumnDef> defs() {
+            return layout.defs();
+        }
+
+        /** The value of a column, or null when the record has no such column. */
+        public Object value(String column) {
+            int i = layout.indexOf(column);
+            return i < 0 ? null : row[i];
+        }
+
+        /** Column name to value, in layout order (a copy: for tests and diagnostics). */
+        public Map<String, Object> values() {
+            LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+            for (int i = 0; i < row.length; i++) {
+                out.put(layout.column(i).name(), row[i]);
+            }
+            return out;
+        }
+
         public List<Object> key() {
-            List<Object> key = new ArrayList<>(keyColumns.size());
-            for (String k : keyColumns) {
-                key.add(keyPart(values.get(k)));
+            List<String> keys = layout.keyColumns();
+            if (keys.size() == 1) {
+                return java.util.Collections.singletonList(keyPart(value(keys.get(0))));
+            }
+            List<Object> key = new ArrayList<>(keys.size());
+            for (String k : keys) {
+                key.add(keyPart(value(k)));
             }
             return key;
         }

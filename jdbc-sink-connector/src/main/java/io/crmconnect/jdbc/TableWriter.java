@@ -71,7 +71,14 @@ public final class TableWriter {
 
         // 1. the chunk's columns: union of every record's columns, kinds widened where records disagree
         LinkedHashMap<String, ColumnDef> union = new LinkedHashMap<>();
+        RecordMapper.RowLayout seen = null;
+        boolean seenDelete = false;
         for (MappedRecord r : chunk) {
+            if (r.layout() == seen && r.delete() == seenDelete) {
+                continue; // schema-ful records share their layout: once per layout is enough
+            }
+            seen = r.layout();
+            seenDelete = r.delete();
             for (ColumnDef d : r.defs().values()) {
                 if (r.delete() && !d.key()) {
                     continue;
@@ -157,12 +164,20 @@ public final class TableWriter {
         List<String> tracked = trackedColumns(sourceNames, keyColumns);
         List<Object[]> rows = new ArrayList<>(staged.size());
         long upserts = 0;
+        RecordMapper.RowLayout mappedLayout = null;
+        int[] positions = new int[sourceNames.size()];
         for (int i = 0; i < staged.size(); i++) {
             MappedRecord r = staged.get(i);
             Object[] row = new Object[stageColumns.size() + bookkeeping.size()];
-            Map<String, Object> values = r.values();
-            for (int c = 0; c < sourceNames.size(); c++) {
-                row[c] = values.get(sourceNames.get(c));
+            if (r.layout() != mappedLayout) {
+                mappedLayout = r.layout();
+                for (int c = 0; c < positions.length; c++) {
+                    positions[c] = mappedLayout.indexOf(sourceNames.get(c));
+                }
+            }
+            Object[] values = r.row();
+            for (int c = 0; c < positions.length; c++) {
+                row[c] = positions[c] < 0 ? null : values[positions[c]];
             }
             int b = stageColumns.size();
             row[b] = r.delete() ? "d" : "u";
@@ -173,7 +188,7 @@ public final class TableWriter {
                 row[b + 3] = (long) coords.partition();
                 row[b + 4] = coords.offset();
                 row[b + 5] = r.record().timestamp() == null ? Instant.now() : Instant.ofEpochMilli(r.record().timestamp());
-                row[b + 6] = r.delete() ? "deleted" : hash(values, tracked);
+                row[b + 6] = r.delete() ? "deleted" : hash(r, tracked);
                 row[b + 7] = stagedApply.get(i);
                 row[b + 8] = Boolean.FALSE;
             }
@@ -329,10 +344,10 @@ public final class TableWriter {
         return new ArrayList<>(out);
     }
 
-    private String hash(Map<String, Object> values, List<String> tracked) {
+    private String hash(MappedRecord r, List<String> tracked) {
         StringBuilder text = new StringBuilder();
         for (String c : tracked) {
-            Object v = values.get(c);
+            Object v = r.value(c);
             if (v != null) { // nulls are left out so a new, still empty column does not look like a change
                 text.append(c).append('=').append(dialect.text(v)).append('\u0001');
             }
@@ -370,7 +385,7 @@ public final class TableWriter {
             MappedRecord r = staged.get(i);
             StringBuilder key = new StringBuilder();
             for (String k : r.keyColumns()) {
-                key.append(dialect.text(r.values().get(k))).append('\u0001');
+                key.append(dialect.text(r.value(k))).append('\u0001');
             }
             SinkRecordCoordinates coords = SinkRecordCoordinates.of(r.record());
             Current cur = current.get(key.toString());
@@ -378,7 +393,7 @@ public final class TableWriter {
                     && coords.offset() <= cur.offset()) {
                 continue; // already applied: a replay
             }
-            String h = r.delete() ? "deleted" : hash(r.values(), tracked);
+            String h = r.delete() ? "deleted" : hash(r, tracked);
             if (cur == null && r.delete()) {
                 continue; // nothing to close
             }

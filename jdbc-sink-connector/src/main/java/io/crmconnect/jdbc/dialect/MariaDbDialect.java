@@ -2,8 +2,6 @@ package io.crmconnect.jdbc.dialect;
 
 import io.crmconnect.jdbc.ColumnDef;
 import io.crmconnect.jdbc.ColumnKind;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -167,7 +165,17 @@ public final class MariaDbDialect extends Dialect {
 
     // ------------------------------------------------------------------ stage
 
+    /**
+     * The stage is a MyISAM temporary table where the server allows it: a scratch table needs no undo log, and
+     * loading it is cheaper than an InnoDB one. Servers that disable MyISAM get InnoDB.
+     */
+    private volatile boolean myIsamStage = true;
+
     public String createStage(Stage stage) {
+        return createStage(stage, "MyISAM");
+    }
+
+    public String createStage(Stage stage, String engine) {
         List<String> parts = new ArrayList<>();
         for (String c : stage.columns()) {
             parts.add(quote(c) + " LONGTEXT NULL");
@@ -176,13 +184,25 @@ public final class MariaDbDialect extends Dialect {
             parts.add(quote(b) + " " + sqlType(ColumnDef.of(b, bookkeepingKind(b)), true) + " NULL");
         }
         return "CREATE TEMPORARY TABLE IF NOT EXISTS " + quote(stage.name()) + " (" + String.join(", ", parts)
-                + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+                + ") ENGINE=" + engine + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
     }
 
     @Override
     public void prepareStage(Connection connection, Stage stage) throws SQLException {
         try (Statement st = connection.createStatement()) {
-            st.execute(createStage(stage));
+            if (myIsamStage) {
+                try {
+                    st.execute(createStage(stage, "MyISAM"));
+                } catch (SQLException e) {
+                    if (isTransient(e)) {
+                        throw e;
+                    }
+                    myIsamStage = false; // e.g. "storage engine MyISAM is disabled"
+                    st.execute(createStage(stage, "InnoDB"));
+                }
+            } else {
+                st.execute(createStage(stage, "InnoDB"));
+            }
             st.execute("TRUNCATE TABLE " + quote(stage.name()));
         }
     }
@@ -195,41 +215,32 @@ public final class MariaDbDialect extends Dialect {
 
     @Override
     public long loadStage(Connection connection, Stage stage, List<Object[]> rows) throws SQLException {
-        StringBuilder buf = new StringBuilder(rows.size() * 64);
-        for (Object[] row : rows) {
-            appendTsv(buf, row);
-        }
-        byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
         try (Statement st = connection.createStatement()) {
-            st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(bytes));
+            st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new RowStream(rows, this::encodeTsv));
             return st.executeUpdate(loadSql(stage));
         }
     }
 
-    /** One LOAD DATA line: tab-separated, backslash escapes, \N for NULL. */
-    public void appendTsv(StringBuilder buf, Object[] row) {
+    /** One LOAD DATA line as UTF-8: tab-separated, backslash escapes, \N for NULL. */
+    public void encodeTsv(RowStream.Bytes out, Object[] row) {
         for (int i = 0; i < row.length; i++) {
             if (i > 0) {
-                buf.append('\t');
+                out.put('\t');
             }
-            String text = text(row[i]);
-            if (text == null) {
-                buf.append("\\N");
-                continue;
-            }
-            for (int j = 0; j < text.length(); j++) {
-                char ch = text.charAt(j);
-                switch (ch) {
-                    case '\\' -> buf.append("\\\\");
-                    case '\t' -> buf.append("\\t");
-                    case '\n' -> buf.append("\\n");
-                    case '\r' -> buf.append("\\r");
-                    case '\u0000' -> buf.append("\\0");
-                    default -> buf.append(ch);
-                }
+            Object v = row[i];
+            if (v == null) {
+                out.put('\\').put('N');
+            } else if (v instanceof String s) {
+                out.text(s, (char) 0, true);
+            } else if (v instanceof Long l) {
+                out.digits(l);
+            } else if (v instanceof java.math.BigDecimal d) {
+                out.decimal(d);
+            } else if (!(v instanceof Instant t && t.getNano() % 1_000_000 == 0 && out.instant(t, ' ', "", true))) {
+                out.text(text(v), (char) 0, true);
             }
         }
-        buf.append('\n');
+        out.put('\n');
     }
 
     /** Reads a stage column converted for the target column; the stage holds text. */

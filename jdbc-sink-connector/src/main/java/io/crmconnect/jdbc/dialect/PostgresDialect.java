@@ -2,7 +2,6 @@ package io.crmconnect.jdbc.dialect;
 
 import io.crmconnect.jdbc.ColumnDef;
 import io.crmconnect.jdbc.ColumnKind;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,14 +13,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * PostgreSQL: typed temporary stage (ON COMMIT DELETE ROWS) filled with COPY FROM STDIN (CSV), then one
  * INSERT .. SELECT .. ON CONFLICT DO UPDATE. Timestamps are timestamptz, nested values jsonb.
  */
 public final class PostgresDialect extends Dialect {
-    private static final int COPY_CHUNK = 256 * 1024;
+    private static final int COPY_CHUNK = 64 * 1024;
 
     @Override
     public String name() {
@@ -174,55 +172,64 @@ public final class PostgresDialect extends Dialect {
         return "COPY " + quote(stage.name()) + " (" + quoteAll(stage.allColumns()) + ") FROM STDIN WITH (FORMAT csv)";
     }
 
+    public String copyBinarySql(Stage stage) {
+        return "COPY " + quote(stage.name()) + " (" + quoteAll(stage.allColumns()) + ") FROM STDIN WITH (FORMAT binary)";
+    }
+
+    /**
+     * Binary COPY when every stage column has a type {@link PgBinary} writes and every value already has that type's
+     * Java form (the usual case for schema-ful records): the server then parses nothing. Otherwise CSV, where the
+     * server converts text as it always did (and reports what it cannot convert).
+     */
     @Override
     public long loadStage(Connection connection, Stage stage, List<Object[]> rows) throws SQLException {
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(stage));
+        ColumnKind[] kinds = stageKinds(stage);
+        boolean binary = PgBinary.fits(kinds, rows);
         try {
-            StringBuilder buf = new StringBuilder(COPY_CHUNK + 4096);
-            for (Object[] row : rows) {
-                appendCsv(buf, row);
-                if (buf.length() >= COPY_CHUNK) {
-                    byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
-                    copy.writeToCopy(bytes, 0, bytes.length);
-                    buf.setLength(0);
-                }
-            }
-            if (buf.length() > 0) {
-                byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
-                copy.writeToCopy(bytes, 0, bytes.length);
-            }
-            return copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                try {
-                    copy.cancelCopy();
-                } catch (SQLException ignored) {
-                    // the original failure is reported
-                }
-            }
+            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    binary ? copyBinarySql(stage) : copySql(stage),
+                    binary ? PgBinary.stream(kinds, rows) : new RowStream(rows, this::encodeCsv), COPY_CHUNK);
+        } catch (java.io.IOException e) {
+            throw new SQLException("COPY stream failed: " + e.getMessage(), "08006", e);
         }
     }
 
-    /** One CSV line: NULL is an unquoted empty field, every other value is quoted (so '' stays an empty string). */
-    public void appendCsv(StringBuilder buf, Object[] row) {
+    static ColumnKind[] stageKinds(Stage stage) {
+        ColumnKind[] kinds = new ColumnKind[stage.columns().size() + stage.bookkeeping().size()];
+        int i = 0;
+        for (ColumnKind k : stage.kinds()) {
+            kinds[i++] = k;
+        }
+        for (String b : stage.bookkeeping()) {
+            kinds[i++] = bookkeepingKind(b);
+        }
+        return kinds;
+    }
+
+    /**
+     * One CSV line as UTF-8: NULL is an unquoted empty field; text is quoted (so '' stays an empty string); numbers
+     * and timestamps, never empty, are written bare.
+     */
+    public void encodeCsv(RowStream.Bytes out, Object[] row) {
         for (int i = 0; i < row.length; i++) {
             if (i > 0) {
-                buf.append(',');
+                out.put(',');
             }
-            String text = text(row[i]);
-            if (text != null) {
-                buf.append('"');
-                for (int j = 0; j < text.length(); j++) {
-                    char ch = text.charAt(j);
-                    if (ch == '"') {
-                        buf.append('"');
-                    }
-                    buf.append(ch);
-                }
-                buf.append('"');
+            Object v = row[i];
+            if (v == null) {
+                continue;
+            }
+            if (v instanceof String s) {
+                out.put('"').text(s, '"', false).put('"');
+            } else if (v instanceof Long l) {
+                out.digits(l);
+            } else if (v instanceof java.math.BigDecimal d) {
+                out.decimal(d);
+            } else if (!(v instanceof Instant t && out.instant(t, 'T', "Z", false))) {
+                out.put('"').text(text(v), '"', false).put('"');
             }
         }
-        buf.append('\n');
+        out.put('\n');
     }
 
     @Override

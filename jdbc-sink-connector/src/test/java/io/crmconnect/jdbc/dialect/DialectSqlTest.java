@@ -71,9 +71,9 @@ class DialectSqlTest {
                 + "WITH NO DATA");
         assertThat(pg.copySql(stage)).isEqualTo(
                 "COPY \"crm_stage_x\" (\"id\", \"Email\", \"total\", \"_crm_op\") FROM STDIN WITH (FORMAT csv)");
-        StringBuilder csv = new StringBuilder();
-        pg.appendCsv(csv, new Object[] {5L, "say \"hi\",\nbye", null, ""});
-        assertThat(csv).hasToString("\"5\",\"say \"\"hi\"\",\nbye\",,\"\"\n");
+        RowStream.Bytes csv = new RowStream.Bytes(4);
+        pg.encodeCsv(csv, new Object[] {5L, "say \"hi\",\nbye", null, ""});
+        assertThat(utf8(csv)).isEqualTo("5,\"say \"\"hi\"\",\nbye\",,\"\"\n");
     }
 
     @Test
@@ -118,13 +118,13 @@ class DialectSqlTest {
     void mariaDbStageIsTextAndLoadedFromAStream() {
         assertThat(maria.createStage(stage)).isEqualTo("CREATE TEMPORARY TABLE IF NOT EXISTS `crm_stage_x` (`id` "
                 + "LONGTEXT NULL, `Email` LONGTEXT NULL, `total` LONGTEXT NULL, `_crm_op` VARCHAR(255) NULL) "
-                + "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+                + "ENGINE=MyISAM DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
         assertThat(maria.loadSql(stage)).isEqualTo("LOAD DATA LOCAL INFILE 'crmconnect-stage.tsv' INTO TABLE "
                 + "`crm_stage_x` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED "
                 + "BY '\\n' (`id`, `Email`, `total`, `_crm_op`)");
-        StringBuilder tsv = new StringBuilder();
-        maria.appendTsv(tsv, new Object[] {1L, "a\tb\\c\nd", null, true});
-        assertThat(tsv).hasToString("1\ta\\tb\\\\c\\nd\t\\N\t1\n");
+        RowStream.Bytes tsv = new RowStream.Bytes(4);
+        maria.encodeTsv(tsv, new Object[] {1L, "a\tb\\c\nd", null, true});
+        assertThat(utf8(tsv)).isEqualTo("1\ta\\tb\\\\c\\nd\t\\N\t1\n");
     }
 
     @Test
@@ -182,5 +182,57 @@ class DialectSqlTest {
         String name = Dialect.indexName("a_very_long_table_name_that_goes_on_and_on_forever", "updatedAt_idx");
         assertThat(name).hasSizeLessThanOrEqualTo(60).startsWith("a_very_long_table_name");
         assertThat(Dialect.indexName("t", "x_idx")).isEqualTo("t_x_idx");
+    }
+
+    private static String utf8(RowStream.Bytes bytes) {
+        return new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The fast byte encoders write the same text as {@link Dialect#text} for every kind (the slow, obvious form). */
+    @Test
+    void byteEncodersWriteWhatTheTextFormSays() {
+        List<Object> values = List.of(0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 1234567890123L,
+                new BigDecimal("0.0001"), new BigDecimal("-12.5000"), new BigDecimal("123456789012345.678"),
+                new BigDecimal("1E+3"), new BigDecimal("-0.5"), new BigDecimal("12345678901234567890.123456789"),
+                Instant.ofEpochMilli(1_700_000_000_001L), Instant.ofEpochSecond(0), Instant.ofEpochSecond(-1, 500_000),
+                Instant.parse("1969-12-31T23:59:59.999Z"), Instant.parse("2024-02-29T12:00:00.123456Z"),
+                Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999Z"),
+                Instant.ofEpochSecond(1_700_000_000L, 123_456_789), Instant.parse("+10000-01-01T00:00:00Z"),
+                "plain", "ünïcødé €", "emoji \uD83D\uDE00 pair", "lone \uD800 surrogate", "tab\tnew\nline\rcr\\bs\0nul",
+                "\"quoted\"", "", true, false, 1.5d, 3.0d, LocalDate.of(2024, 2, 29), LocalTime.of(13, 5, 7, 250_000_000),
+                new byte[] {1, (byte) 0xff}, new JsonText("{\"a\":\"b\\\"c\"}"));
+        for (Object v : values) {
+            RowStream.Bytes csv = new RowStream.Bytes(1);
+            pg.encodeCsv(csv, new Object[] {v});
+            String text = sameAsGetBytes(pg.text(v));
+            String csvText = utf8(csv);
+            if (csvText.startsWith("\"")) {
+                assertThat(csvText).as("CSV of %s", v).isEqualTo("\"" + text.replace("\"", "\"\"") + "\"\n");
+            } else {
+                assertThat(csvText).as("CSV of %s", v).isEqualTo(text + "\n");
+            }
+            RowStream.Bytes tsv = new RowStream.Bytes(1);
+            maria.encodeTsv(tsv, new Object[] {v});
+            String expected = sameAsGetBytes(maria.text(v)).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                    .replace("\r", "\\r").replace("\0", "\\0");
+            assertThat(utf8(tsv)).as("TSV of %s", v).isEqualTo(expected + "\n");
+        }
+    }
+
+    /** What String.getBytes(UTF_8) makes of a string (a lone surrogate becomes '?'). */
+    private static String sameAsGetBytes(String s) {
+        return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void rowStreamHandsOutEveryRowAcrossBufferRefills() throws Exception {
+        List<Object[]> rows = new java.util.ArrayList<>();
+        StringBuilder expected = new StringBuilder();
+        for (long i = 0; i < 20_000; i++) {
+            rows.add(new Object[] {i, "row " + i});
+            expected.append(i).append(",\"row ").append(i).append("\"\n");
+        }
+        byte[] all = new RowStream(rows, pg::encodeCsv).readAllBytes();
+        assertThat(new String(all, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected.toString());
     }
 }
