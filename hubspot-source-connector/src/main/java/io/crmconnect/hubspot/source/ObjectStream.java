@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * merges (the survivor's {@code hs_merged_object_ids} → tombstones with a {@code hubspot.merged.into} header) and a
  * periodic id-set reconciliation. Properties are re-read periodically; new ones extend the schema.
  *
- * <p>Offsets, partition {@code {stream:<object>}}: load {@code {v:1, phase:"load", after, loadStart}} (records of a
- * page carry the cursor of that page, the last one the next cursor, so a restart re-reads at most one page);
- * incremental see {@link IncrementalCursor}. Partition {@code {stream:<object>#deletes}}: {@code {v:1, since}}.
+ * <p>Offsets, partition {@code {stream:<object>}}: load see {@link InitialLoad} ({@code {v:2, phase:"load",
+ * loadStart, segs}}: id ranges read in parallel, exact to the record; v1 offsets {@code {v:1, phase:"load", after}}
+ * are still read); incremental see {@link IncrementalCursor}. Partition {@code {stream:<object>#deletes}}: {@code {v:1, since}}.
  */
 final class ObjectStream implements Stream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectStream.class);
@@ -52,7 +52,7 @@ final class ObjectStream implements Stream {
 
     private boolean loading = true;
     private boolean loadResumed;
-    private String loadAfter;
+    private InitialLoad load;
     private long loadStart;
     private long loaded;
     private long loadTotal = -1;
@@ -71,9 +71,6 @@ final class ObjectStream implements Stream {
     /** Merged-away ids already sent as merge tombstones (a plain delete tombstone before does not count). */
     private final Set<String> mergeAnnounced = new HashSet<>();
 
-    private java.util.concurrent.ExecutorService prefetcher;
-    private java.util.concurrent.CompletableFuture<Page<CrmObject>> prefetched;
-    private String prefetchCursor;
 
     private boolean reconciling;
     private String reconcileAfter;
@@ -139,15 +136,16 @@ final class ObjectStream implements Stream {
             LOG.info("HubSpot {}: resuming incremental changes from {} (epoch ms)", name, cursor.since());
             lastOffset = new LinkedHashMap<>(off);
         } else if (off != null && "load".equals(off.get("phase"))) {
-            loadAfter = (String) off.get("after");
             loadStart = ((Number) off.get("loadStart")).longValue();
             LOG.info("HubSpot {}: resuming the initial load", name);
-            lastOffset = loadOffset(loadAfter);
+            load = newInitialLoad(off);
+            lastOffset = load.offsetNow();
             loadResumed = true;
         } else {
             loadStart = now;
             LOG.info("HubSpot {}: starting the initial load", name);
-            lastOffset = loadOffset(null);
+            load = newInitialLoad(null);
+            lastOffset = load.offsetNow();
         }
         Map<String, Object> ids = offsets.get(idsPartition);
         if (ids != null && ids.get("ids") instanceof String enc) {
@@ -236,48 +234,72 @@ final class ObjectStream implements Stream {
 
     // ------------------------------------------------------------------------------------------ initial load
 
+    /** Pages handed over per step at most (one step = one poll). */
+    private static final int LOAD_PAGES_PER_STEP = 4;
+    private static final long LOAD_WAIT_MS = 200;
+
+    private InitialLoad newInitialLoad(Map<String, Object> offset) {
+        // records handed over keep only what emit() and the id bookkeeping read; their values are converted already
+        java.util.Set<String> keep = history == null ? java.util.Set.of("hs_object_id", lastModifiedProperty,
+                "hs_merged_object_ids") : null;
+        return new InitialLoad(name, loadStart, offset,
+                after -> client.list(objectType, mapper.propertyNames(), null, after, LIST_PAGE, false),
+                mapper::toStruct, keep, IncrementalCursor.offset(loadStart - overlap), InitialLoad.READERS,
+                InitialLoad.QUEUE_PAGES);
+    }
+
     private List<SourceRecord> loadPage() {
         if (loadTotal < 0) {
+            loadTotal = 0;
             try {
-                SearchPage p = client.search(objectType, SearchRequest.of(List.of(), null, true,
+                // total (progress) and the id bounds that let the load read id ranges in parallel
+                SearchPage first = client.search(objectType, SearchRequest.of(List.of(), "hs_object_id", true,
                         List.of("hs_object_id"), 1, null));
-                loadTotal = p.total();
+                loadTotal = first.total();
+                if (!first.results().isEmpty()) {
+                    SearchPage last = client.search(objectType, SearchRequest.of(List.of(), "hs_object_id", false,
+                            List.of("hs_object_id"), 1, null));
+                    if (!last.results().isEmpty()) {
+                        load.bounds(first.total(), Long.parseLong(first.results().get(0).id()),
+                                Long.parseLong(last.results().get(0).id()));
+                    }
+                }
             } catch (RuntimeException e) {
-                loadTotal = 0; // progress total is best effort
+                LOG.info("HubSpot {}: no id bounds from search ({}); the initial load reads one cursor chain", name,
+                        e.getMessage());
             }
             metrics.loadTotal(name, loadTotal);
+            load.start();
         }
-        String pageCursor = loadAfter;
-        Page<CrmObject> page = takePrefetched(pageCursor);
-        if (page == null) {
-            page = client.list(objectType, mapper.propertyNames(), null, pageCursor, LIST_PAGE, false);
-        }
-        if (page.hasMore()) {
-            prefetch(page.after());
-        }
-        List<SourceRecord> out = new ArrayList<>(page.results().size() + 4);
-        List<CrmObject> rs = page.results();
-        loadHistory(out, rs, loadOffset(pageCursor));
-        for (int i = 0; i < rs.size(); i++) {
-            boolean last = i == rs.size() - 1;
-            Map<String, Object> off;
-            if (!last) {
-                off = loadOffset(pageCursor);
-            } else if (page.hasMore()) {
-                off = loadOffset(page.after());
-            } else {
-                off = IncrementalCursor.offset(loadStart - overlap);
+        List<SourceRecord> out = new ArrayList<>();
+        boolean last = load.finished();
+        for (int n = 0; n < LOAD_PAGES_PER_STEP && !last; n++) {
+            InitialLoad.Batch b;
+            try {
+                b = load.next(n == 0 ? LOAD_WAIT_MS : 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-            emit(out, rs.get(i), "load", off);
+            if (b == null) {
+                break;
+            }
+            List<CrmObject> rs = b.objects();
+            loadHistory(out, rs, b.offsetBefore());
+            for (int i = 0; i < rs.size(); i++) {
+                emit(out, rs.get(i), "load", b.offsets().get(i), b.values().get(i));
+            }
+            loaded += rs.size();
+            metrics.loaded(name, loaded);
+            if (loaded / 10_000 != (loaded - rs.size()) / 10_000) {
+                LOG.info("HubSpot {}: initial load {} of ~{} records ({} id ranges read in parallel)", name, loaded,
+                        loadTotal, load.ranges());
+            }
+            last = b.last();
         }
-        loaded += rs.size();
-        metrics.loaded(name, loaded);
-        loadAfter = page.after();
-        if (loaded % 10_000 < rs.size() || !page.hasMore()) {
-            LOG.info("HubSpot {}: initial load {} of ~{} records", name, loaded, loadTotal);
-        }
-        if (!page.hasMore()) {
+        if (last) {
             loading = false;
+            load.close();
             cursor = new IncrementalCursor(lastModifiedProperty, loadStart - overlap, null);
             nextIncremental = System.currentTimeMillis();
             LOG.info("HubSpot {}: initial load done ({} records); switching to incremental changes", name, loaded);
@@ -291,54 +313,11 @@ final class ObjectStream implements Stream {
         return out;
     }
 
-    /**
-     * The next page of the initial load is requested while this one is converted and handed to Connect, so one
-     * cursor chain keeps the rate budget busy (the budget still paces every request).
-     */
-    private void prefetch(String cursor) {
-        if (prefetcher == null) {
-            prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "hubspot-" + name + "-prefetch");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        List<String> props = mapper.propertyNames();
-        prefetchCursor = cursor;
-        prefetched = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> client.list(objectType, props, null, cursor, LIST_PAGE, false), prefetcher);
-    }
-
-    private Page<CrmObject> takePrefetched(String cursor) {
-        java.util.concurrent.CompletableFuture<Page<CrmObject>> f = prefetched;
-        prefetched = null;
-        if (f == null || !java.util.Objects.equals(cursor, prefetchCursor)) {
-            return null;
-        }
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re; // the same typed HubSpot error the direct call would have thrown
-            }
-            throw e;
-        }
-    }
-
     @Override
     public void close() {
-        if (prefetcher != null) {
-            prefetcher.shutdownNow();
+        if (load != null) {
+            load.close();
         }
-    }
-
-    private Map<String, Object> loadOffset(String after) {
-        Map<String, Object> off = new LinkedHashMap<>();
-        off.put("v", IncrementalCursor.VERSION);
-        off.put("phase", "load");
-        off.put("after", after);
-        off.put("loadStart", loadStart);
-        return off;
     }
 
     // ------------------------------------------------------------------------------------------ incremental
@@ -426,6 +405,12 @@ final class ObjectStream implements Stream {
      * a topic with time-based retention delete the records right away. updatedAt is in the value.
      */
     private void emit(List<SourceRecord> out, CrmObject o, String change, Map<String, Object> offset) {
+        emit(out, o, change, offset, null);
+    }
+
+    /** {@code value}: the record already converted (initial load), or null to convert {@code o} here. */
+    private void emit(List<SourceRecord> out, CrmObject o, String change, Map<String, Object> offset,
+            org.apache.kafka.connect.data.Struct value) {
         Long t = tombstoned.get(o.id());
         if (t != null) {
             if (o.updatedAt() != null && o.updatedAt().toEpochMilli() <= t) {
@@ -433,8 +418,8 @@ final class ObjectStream implements Stream {
             }
             tombstoned.remove(o.id()); // restored
         }
-        out.add(new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, o.id(), mapper.schema(),
-                mapper.toStruct(o), null,
+        org.apache.kafka.connect.data.Struct v = value != null ? value : mapper.toStruct(o);
+        out.add(new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, o.id(), v.schema(), v, null,
                 Headers.of(portal, name, change)));
         lastSent = out.get(out.size() - 1);
         if (partition.equals(lastSent.sourcePartition())) {

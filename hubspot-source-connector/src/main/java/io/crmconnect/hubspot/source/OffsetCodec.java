@@ -10,8 +10,13 @@ final class OffsetCodec {
 
     static void validate(String stream, Map<String, ?> off) {
         Object v = off.get("v");
+        if ("load".equals(off.get("phase")) && v instanceof Number n && n.intValue() == InitialLoad.VERSION) {
+            validateLoad(stream, off); // v2: the initial load read as id ranges
+            return;
+        }
         if (!(v instanceof Number) || ((Number) v).intValue() != IncrementalCursor.VERSION) {
-            throw new ConnectException("Offset for " + stream + " needs \"v\": " + IncrementalCursor.VERSION);
+            throw new ConnectException("Offset for " + stream + " needs \"v\": " + IncrementalCursor.VERSION
+                    + ("load".equals(off.get("phase")) ? " or " + InitialLoad.VERSION : ""));
         }
         if (stream.endsWith("#deletes")) {
             requireLong(stream, off, "since");
@@ -53,6 +58,30 @@ final class OffsetCodec {
         } else {
             throw new ConnectException("Offset for " + stream + ": \"phase\" must be \"load\" or \"inc\", got "
                     + phase);
+        }
+    }
+
+    /** {@code {v:2, phase:"load", loadStart, segs:"next-end,..."}} or, for a cursor chain, {@code after}. */
+    private static void validateLoad(String stream, Map<String, ?> off) {
+        requireLong(stream, off, "loadStart");
+        Object segs = off.get("segs");
+        Object after = off.get("after");
+        if (segs != null) {
+            if (!(segs instanceof String s)) {
+                throw new ConnectException("Offset for " + stream + ": \"segs\" must be a string of id ranges "
+                        + "next-end separated by commas");
+            }
+            try {
+                InitialLoad.validateSegments(s);
+            } catch (RuntimeException e) {
+                throw new ConnectException("Offset for " + stream + ": \"segs\" is not a list of id ranges "
+                        + "next-end (end empty for the last, open range): " + e.getMessage());
+            }
+            if (after != null) {
+                throw new ConnectException("Offset for " + stream + ": give \"segs\" or \"after\", not both");
+            }
+        } else if (after != null && !(after instanceof String)) {
+            throw new ConnectException("Offset for " + stream + ": \"after\" must be a string cursor or null");
         }
     }
 

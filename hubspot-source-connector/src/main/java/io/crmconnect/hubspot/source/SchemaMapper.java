@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -47,9 +48,23 @@ public final class SchemaMapper {
     private final boolean multiAsArray;
     private final Schema decimalSchema;
     private final LinkedHashMap<String, PropertyDefinition> properties = new LinkedHashMap<>();
-    private int version;
-    private Schema schema;
+    /** Immutable; replaced as a whole when properties are added, so conversions need no lock. */
+    private volatile Plan plan;
     private final AtomicLong conversionErrors = new AtomicLong();
+
+    /** Conversion kinds, one per property field. */
+    private static final byte STRING = 0;
+    private static final byte DECIMAL = 1;
+    private static final byte DOUBLE = 2;
+    private static final byte DATE = 3;
+    private static final byte TIMESTAMP = 4;
+    private static final byte BOOL = 5;
+    private static final byte MULTI = 6;
+
+    /** One schema version with everything a conversion needs, indexed like its property fields. */
+    private record Plan(Schema schema, int version, List<String> names, Field[] fields, byte[] kinds, Field id,
+            Field createdAt, Field updatedAt, Field archived, Field archivedAt) {
+    }
 
     public SchemaMapper(String object, boolean decimal, int scale, boolean multiAsArray) {
         this.object = object;
@@ -64,7 +79,7 @@ public final class SchemaMapper {
      * disappear (archived in HubSpot) keep their field, which then stays null.
      */
     public synchronized boolean update(Collection<PropertyDefinition> defs) {
-        boolean changed = schema == null;
+        boolean changed = plan == null;
         for (PropertyDefinition d : defs) {
             if (!properties.containsKey(d.name()) && !isMetadataName(d.name())) {
                 properties.put(d.name(), d);
@@ -72,7 +87,7 @@ public final class SchemaMapper {
             }
         }
         if (changed) {
-            version++;
+            int version = plan == null ? 1 : plan.version() + 1;
             SchemaBuilder b = SchemaBuilder.struct().name("io.crmconnect.hubspot." + sanitize(object))
                     .version(version).doc("HubSpot " + object + " record");
             b.field(ID, Schema.STRING_SCHEMA);
@@ -83,9 +98,40 @@ public final class SchemaMapper {
             b.field(UPDATED_AT, OPTIONAL_TIMESTAMP);
             b.field(ARCHIVED, Schema.BOOLEAN_SCHEMA);
             b.field(ARCHIVED_AT, OPTIONAL_TIMESTAMP);
-            schema = b.build();
+            Schema schema = b.build();
+            int n = properties.size();
+            Field[] fields = new Field[n];
+            byte[] kinds = new byte[n];
+            int i = 0;
+            for (PropertyDefinition d : properties.values()) {
+                fields[i] = schema.field(d.name());
+                kinds[i] = kind(d);
+                i++;
+            }
+            plan = new Plan(schema, version, List.copyOf(properties.keySet()), fields, kinds, schema.field(ID),
+                    schema.field(CREATED_AT), schema.field(UPDATED_AT), schema.field(ARCHIVED),
+                    schema.field(ARCHIVED_AT));
         }
         return changed;
+    }
+
+    private byte kind(PropertyDefinition d) {
+        switch (d.type() == null ? "string" : d.type()) {
+            case "number":
+                return decimal ? DECIMAL : DOUBLE;
+            case "date":
+                return DATE;
+            case "datetime":
+            case "date-time":
+                return TIMESTAMP;
+            case "bool":
+            case "boolean":
+                return BOOL;
+            case "enumeration":
+                return d.isMultiValued() && multiAsArray ? MULTI : STRING;
+            default:
+                return STRING;
+        }
     }
 
     private static boolean isMetadataName(String n) {
@@ -96,17 +142,20 @@ public final class SchemaMapper {
         return s.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
-    public synchronized Schema schema() {
-        return schema;
+    public Schema schema() {
+        Plan p = plan;
+        return p == null ? null : p.schema();
     }
 
-    public synchronized int version() {
-        return version;
+    public int version() {
+        Plan p = plan;
+        return p == null ? 0 : p.version();
     }
 
     /** Property names to request from HubSpot. */
-    public synchronized List<String> propertyNames() {
-        return new ArrayList<>(properties.keySet());
+    public List<String> propertyNames() {
+        Plan p = plan;
+        return p == null ? List.of() : p.names();
     }
 
     public long conversionErrors() {
@@ -132,80 +181,148 @@ public final class SchemaMapper {
         }
     }
 
-    /** The record as a Struct of the current schema. Unparseable values become null (and are counted). */
-    public synchronized Struct toStruct(CrmObject o) {
-        Struct s = new Struct(schema);
-        s.put(ID, o.id());
-        for (Map.Entry<String, PropertyDefinition> e : properties.entrySet()) {
-            String raw = o.properties().get(e.getKey());
+    /**
+     * The record as a Struct of the current schema. Unparseable values become null (and are counted). Thread-safe
+     * and lock-free: initial-load readers convert pages in parallel.
+     */
+    public Struct toStruct(CrmObject o) {
+        Plan p = plan;
+        Struct s = new Struct(p.schema());
+        s.put(p.id(), o.id());
+        Map<String, String> props = o.properties();
+        Field[] fields = p.fields();
+        byte[] kinds = p.kinds();
+        for (int i = 0; i < fields.length; i++) {
+            String raw = props.get(fields[i].name());
             if (raw == null) {
                 continue;
             }
             try {
-                s.put(e.getKey(), convert(e.getValue(), raw));
+                Object v = convert(kinds[i], raw);
+                if (v != null) {
+                    s.put(fields[i], v);
+                }
             } catch (RuntimeException ex) {
                 conversionErrors.incrementAndGet();
             }
         }
-        s.put(CREATED_AT, date(o.createdAt()));
-        s.put(UPDATED_AT, date(o.updatedAt()));
-        s.put(ARCHIVED, o.archived());
-        s.put(ARCHIVED_AT, date(o.archivedAt()));
+        s.put(p.createdAt(), date(o.createdAt()));
+        s.put(p.updatedAt(), date(o.updatedAt()));
+        s.put(p.archived(), o.archived());
+        s.put(p.archivedAt(), date(o.archivedAt()));
         return s;
     }
 
     private static Date date(Instant i) {
-        return i == null ? null : Date.from(i);
+        return i == null ? null : new Date(i.toEpochMilli());
     }
 
-    Object convert(PropertyDefinition d, String raw) {
-        String v = raw.trim();
-        switch (d.type() == null ? "string" : d.type()) {
-            case "number":
+    private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+        100_000_000L, 1_000_000_000L};
+
+    private Object convert(byte kind, String raw) {
+        switch (kind) {
+            case DECIMAL: {
+                String v = raw.trim();
                 if (v.isEmpty()) {
                     return null;
                 }
-                if (decimal) {
-                    return new BigDecimal(v).setScale(scale, RoundingMode.HALF_EVEN);
+                // plain integers (most HubSpot numbers) without BigDecimal parsing
+                if (v.length() <= 9 && scale >= 0 && scale < POW10.length && allDigits(v)) {
+                    return BigDecimal.valueOf(Long.parseLong(v) * POW10[scale], scale);
                 }
-                return Double.parseDouble(v);
-            case "date": {
-                if (v.isEmpty()) {
-                    return null;
-                }
-                LocalDate day = v.chars().allMatch(Character::isDigit)
-                        ? Instant.ofEpochMilli(Long.parseLong(v)).atZone(ZoneOffset.UTC).toLocalDate()
-                        : LocalDate.parse(v.length() > 10 ? v.substring(0, 10) : v);
-                return Date.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+                return new BigDecimal(v).setScale(scale, RoundingMode.HALF_EVEN);
             }
-            case "datetime":
-            case "date-time":
-                return v.isEmpty() ? null : Date.from(HubSpotClient.parseInstant(v));
-            case "bool":
-            case "boolean":
+            case DOUBLE: {
+                String v = raw.trim();
+                return v.isEmpty() ? null : Double.parseDouble(v);
+            }
+            case DATE:
+                return parseDate(raw.trim());
+            case TIMESTAMP: {
+                String v = raw.trim();
                 if (v.isEmpty()) {
                     return null;
                 }
-                if (v.equalsIgnoreCase("true")) {
-                    return Boolean.TRUE;
-                }
-                if (v.equalsIgnoreCase("false")) {
-                    return Boolean.FALSE;
-                }
-                throw new IllegalArgumentException("not a boolean");
-            case "enumeration":
-                if (d.isMultiValued() && multiAsArray) {
-                    List<String> out = new ArrayList<>();
-                    for (String x : raw.split(";")) {
-                        if (!x.isEmpty()) {
-                            out.add(x);
-                        }
-                    }
-                    return out;
-                }
-                return raw;
+                long ms = HubSpotClient.parseEpochMillis(v);
+                return new Date(ms);
+            }
+            case BOOL:
+                return parseBool(raw.trim());
+            case MULTI:
+                return splitMulti(raw);
             default:
                 return raw;
         }
+    }
+
+    private static boolean allDigits(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return !v.isEmpty();
+    }
+
+    private static Date parseDate(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        if (allDigits(v)) {
+            LocalDate day = Instant.ofEpochMilli(Long.parseLong(v)).atZone(ZoneOffset.UTC).toLocalDate();
+            return new Date(day.toEpochDay() * 86_400_000L);
+        }
+        String d = v.length() > 10 ? v.substring(0, 10) : v;
+        if (d.length() == 10 && d.charAt(4) == '-' && d.charAt(7) == '-') {
+            int y = digits(d, 0, 4);
+            int m = digits(d, 5, 2);
+            int day = digits(d, 8, 2);
+            if (y >= 0 && m >= 1 && m <= 12 && day >= 1 && day <= 28) { // always valid: no calendar check needed
+                return new Date(LocalDate.of(y, m, day).toEpochDay() * 86_400_000L);
+            }
+        }
+        return new Date(LocalDate.parse(d).toEpochDay() * 86_400_000L);
+    }
+
+    private static int digits(String s, int at, int n) {
+        int v = 0;
+        for (int i = at; i < at + n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    private static Boolean parseBool(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        if (v.equalsIgnoreCase("true")) {
+            return Boolean.TRUE;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return Boolean.FALSE;
+        }
+        throw new IllegalArgumentException("not a boolean");
+    }
+
+    private static List<String> splitMulti(String raw) {
+        List<String> out = new ArrayList<>();
+        for (String x : raw.split(";")) {
+            if (!x.isEmpty()) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+
+    /** One value converted for a property (the same rules as {@link #toStruct}). */
+    Object convert(PropertyDefinition d, String raw) {
+        return convert(kind(d), raw);
     }
 }
