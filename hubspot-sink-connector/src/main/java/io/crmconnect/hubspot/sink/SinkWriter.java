@@ -46,8 +46,7 @@ final class SinkWriter {
     static final int MAX_SEARCH_FILTERS = 18;
     /** Records per filter group when a search splits its records over groups. */
     static final int GROUP_RECORDS = 20;
-    /** Records created this long before this task's first create still count as possibly ours' neighbours. */
-    static final long CREATED_MARGIN_MS = 10_000;
+
 
     /** Receives dead-lettered records. */
     interface DeadLetters {
@@ -661,8 +660,9 @@ final class SinkWriter {
         }
         if (!missing.isEmpty()) {
             Long t0 = firstCreateMillis;
+            // no margin: a clock skew only lets some of this task's own creates in (more candidates, same answer)
             SearchRequest.Filter before = t0 == null ? null : SearchRequest.Filter.of(createdProperty(), "LT",
-                    Long.toString(t0 - CREATED_MARGIN_MS));
+                    Long.toString(t0));
             Map<String, List<CrmObject>> more = searchHits(tier, missing, exact, before, false, null);
             more.forEach((k, v) -> out.merge(k, v, (a, b) -> {
                 Set<String> ids = new HashSet<>();

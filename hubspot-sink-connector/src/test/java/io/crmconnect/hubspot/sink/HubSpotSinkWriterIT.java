@@ -97,6 +97,49 @@ class HubSpotSinkWriterIT {
                 .findFirst().orElse(null);
     }
 
+    /**
+     * Hundreds of contacts share one birth date: after the first batch the name+DOB tier stops blocking on the date
+     * alone and narrows with the names over several filter groups; a HubSpot name spelled with diacritics is still
+     * found by the second, date-only pass, and a contact this writer created is found by the first.
+     */
+    @Test
+    void crowdedBirthDatesNarrowTheSearchAndStillFindSpellingVariants() {
+        for (int b = 0; b < 3; b++) {
+            List<ObjectNode> inputs = new ArrayList<>();
+            for (int i = 0; i < 90; i++) {
+                ObjectNode in = SimAdmin.MAPPER.createObjectNode();
+                in.putObject("properties").put("firstname", "Crowd" + b).put("lastname", "Member" + i)
+                        .put("date_of_birth", "1985-06-15");
+                inputs.add(in);
+            }
+            client.batchCreate("contacts", inputs);
+        }
+        String jose = contact(Map.of("firstname", "José", "lastname", "Núñez", "date_of_birth", "1985-06-15"));
+        int before = sim.ids("contacts").size();
+        SinkWriter w = writer(patientConfig());
+        List<SinkRecord> first = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            first.add(patient("W" + i, "walk" + i + "@example.com", "Walk" + i, "In" + i, "1985-06-15", null, null,
+                    null, null, null));
+        }
+        w.write(first);
+        assertThat(sim.ids("contacts")).hasSize(before + 50);
+        assertThat(w.stats.matchedBy).containsKey("searches.tier2.exact").doesNotContainKey("searches.tier2.narrow");
+
+        w.write(List.of(
+                patient("Q1", null, "Jose", "Nunez", "06/15/1985", null, null, null, null, null),
+                patient("Q2", null, "WALK3", "in3", "1985-06-15", null, null, null, null, null),
+                patient("Q3", null, "Lost", "Soul", "1985-06-15", null, null, null, null, null)));
+        assertThat(w.stats.matchedBy).containsKeys("searches.tier2.narrow", "searches.tier2.exact2");
+        assertThat(client.get("contacts", jose, List.of("patient_id")).property("patient_id")).isEqualTo("Q1");
+        CrmObject walk3 = client.batchRead("contacts", List.of("Q2"), List.of("email"), "patient_id", false)
+                .results().get(0);
+        assertThat(walk3.property("email")).isEqualTo("walk3@example.com");
+        assertThat(deadFor("Q3").reason()).isEqualTo("NO_EMAIL_NO_MATCH");
+        assertThat(dead).hasSize(1);
+        assertThat(sim.ids("contacts")).hasSize(before + 50);
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"search", "index"})
     void patientsMatchEveryTierQuarantineAmbiguousAndNoEmailAndReplayCreatesNothing(String strategy) {
