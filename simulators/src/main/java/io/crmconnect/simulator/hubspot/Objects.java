@@ -76,6 +76,10 @@ final class Objects {
                         g.writeStringField("timestamp", Json.iso(x.timestamp()));
                         g.writeStringField("sourceType", x.sourceType());
                         g.writeStringField("sourceId", x.sourceId());
+                        if (x.sourceId() != null && x.sourceId().startsWith("userId:")) {
+                            // changes made by a user carry the user's id (ValueWithTimestamp.updatedByUserId)
+                            g.writeNumberField("updatedByUserId", Integer.parseInt(x.sourceId().substring(7)));
+                        }
                         g.writeEndObject();
                     }
                 }
