@@ -107,6 +107,12 @@ class ObjectStreamSimulatorIT {
             assertThat(hist).hasSize((int) (withEmail + withTitle));
             assertThat(hist).allSatisfy(r -> assertThat(((Struct) r.value()).getString("property"))
                     .isIn("email", "jobtitle"));
+            // values set in the CRM UI name the user who set them
+            assertThat(hist).allSatisfy(r -> {
+                Struct v = (Struct) r.value();
+                assertThat(v.getString("sourceType")).isEqualTo("CRM_UI");
+                assertThat(v.getInt64("updatedByUserId")).isEqualTo(1L);
+            });
 
             // two changes of one contact's email through the API: two more history records, oldest first
             String id = sim.ids("contacts").get(5);
