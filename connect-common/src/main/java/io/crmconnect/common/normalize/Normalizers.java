@@ -1,5 +1,6 @@
 package io.crmconnect.common.normalize;
 
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -64,13 +65,13 @@ public final class Normalizers {
         if (lower) {
             return start == 0 && end == value.length() ? value : value.substring(start, end);
         }
-        char[] out = new char[end - start];
+        byte[] out = new byte[end - start]; // Latin-1: one byte per char, no compression pass
         for (int i = start; i < end; i++) {
             char c = value.charAt(i);
             // Latin-1 upper case: A-Z and U+00C0-U+00DE except the multiplication sign, all +32
-            out[i - start] = c >= 'A' && c <= 'Z' || c >= 0xC0 && c <= 0xDE && c != 0xD7 ? (char) (c + 32) : c;
+            out[i - start] = (byte) (c >= 'A' && c <= 'Z' || c >= 0xC0 && c <= 0xDE && c != 0xD7 ? c + 32 : c);
         }
-        return new String(out);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     // ------------------------------------------------------------------ names
@@ -84,6 +85,10 @@ public final class Normalizers {
         if (value == null) {
             return null;
         }
+        if (foldsPerChar(value)) {
+            byte[] out = new byte[2 * value.length()];
+            return trimmed(out, appendNameFast(out, 0, value));
+        }
         StringBuilder out = new StringBuilder(value.length());
         appendName(out, value);
         return finish(out);
@@ -91,6 +96,31 @@ public final class Normalizers {
 
     /** Several name parts (first, middle, last) normalized and joined with single spaces; null parts are skipped. */
     public static String personName(String... parts) {
+        int capacity = 0;
+        for (String part : parts) {
+            if (part != null) {
+                if (!foldsPerChar(part)) {
+                    return personNameSlow(parts);
+                }
+                capacity += 2 * part.length() + 1;
+            }
+        }
+        // Fast path: the same steps as personNameSlow on a char array, folding each character from the table.
+        byte[] out = new byte[capacity];
+        int len = 0;
+        for (String part : parts) {
+            if (part != null) {
+                if (len > 0) {
+                    out[len++] = ' ';
+                }
+                len = appendNameFast(out, len, part);
+            }
+        }
+        return trimmed(out, len);
+    }
+
+    /** The general path (StringBuilder, whole-string fold); package-private so tests compare it with the fast one. */
+    static String personNameSlow(String... parts) {
         StringBuilder out = new StringBuilder(32);
         for (String part : parts) {
             if (part != null) {
@@ -101,6 +131,65 @@ public final class Normalizers {
             }
         }
         return finish(out);
+    }
+
+    /**
+     * Whether {@link #asciiFold} folds {@code value} character by character from the table (ASCII and the
+     * Latin-1/Latin Extended-A letters it knows); anything else goes through {@code Normalizer} as a whole.
+     */
+    private static boolean foldsPerChar(String value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80 && (c < FOLD_BASE || c >= FOLD_BASE + FOLD.length || FOLD[c - FOLD_BASE] == null)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #appendName} for a value that {@link #foldsPerChar}: the folded text is ASCII, so the letter test is
+     * ASCII only. Appends at {@code len}, returns the new length (at most 2 chars per input char).
+     */
+    private static int appendNameFast(byte[] out, int len, String value) {
+        boolean pendingSpace = false;
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            String folded = null;
+            int count = 1;
+            if (c >= 0x80) {
+                folded = FOLD[c - FOLD_BASE];
+                count = folded.length();
+            }
+            for (int j = 0; j < count; j++) {
+                char f = folded == null ? c : folded.charAt(j);
+                if (f >= 'A' && f <= 'Z') {
+                    f = (char) (f + 32);
+                }
+                if ((f >= 'a' && f <= 'z') || (f >= '0' && f <= '9')) {
+                    if (pendingSpace && len > 0 && out[len - 1] != ' ') {
+                        out[len++] = ' ';
+                    }
+                    pendingSpace = false;
+                    out[len++] = (byte) f;
+                } else if (f != '\'' && f != '`') {
+                    pendingSpace = true;
+                }
+            }
+        }
+        return len;
+    }
+
+    /** {@link #finish} on ASCII bytes. */
+    private static String trimmed(byte[] out, int len) {
+        while (len > 0 && out[len - 1] == ' ') {
+            len--;
+        }
+        int start = 0;
+        while (start < len && out[start] == ' ') {
+            start++;
+        }
+        return start >= len ? null : new String(out, start, len - start, StandardCharsets.ISO_8859_1);
     }
 
     private static void appendName(StringBuilder out, String value) {
@@ -665,21 +754,12 @@ public final class Normalizers {
      * partial key never matches a complete one.
      */
     public static String composite(String separator, String... components) {
-        int len = 0;
         for (String c : components) {
             if (c == null) {
                 return null;
             }
-            len += c.length() + separator.length();
         }
-        StringBuilder out = new StringBuilder(len);
-        for (int i = 0; i < components.length; i++) {
-            if (i > 0) {
-                out.append(separator);
-            }
-            out.append(components[i]);
-        }
-        return out.toString();
+        return String.join(separator, components); // sized once (JDK 17+)
     }
 
     private static boolean allDigits(String s, int from, int to) {

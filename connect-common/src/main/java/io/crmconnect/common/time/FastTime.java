@@ -1,5 +1,6 @@
 package io.crmconnect.common.time;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -167,19 +168,13 @@ public final class FastTime {
      */
     public static String isoInstant(long millis) {
         long days = Math.floorDiv(millis, 86_400_000L);
-        int msOfDay = (int) Math.floorMod(millis, 86_400_000L);
-        LocalDate date = LocalDate.ofEpochDay(days);
-        int year = date.getYear();
-        if (year < 0 || year > 9999) {
+        if (days < MIN_DAY || days > MAX_DAY) {
             return java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.ofEpochMilli(millis));
         }
+        int msOfDay = (int) (millis - days * 86_400_000L);
         int ms = msOfDay % 1000;
-        char[] b = new char[ms == 0 ? 20 : 24];
-        put4(b, 0, year);
-        b[4] = '-';
-        put2(b, 5, date.getMonthValue());
-        b[7] = '-';
-        put2(b, 8, date.getDayOfMonth());
+        byte[] b = new byte[ms == 0 ? 20 : 24];
+        putDate(b, (int) days);
         b[10] = 'T';
         int secs = msOfDay / 1000;
         put2(b, 11, secs / 3600);
@@ -191,39 +186,59 @@ public final class FastTime {
             b[19] = 'Z';
         } else {
             b[19] = '.';
-            b[20] = (char) ('0' + ms / 100);
-            b[21] = (char) ('0' + ms / 10 % 10);
-            b[22] = (char) ('0' + ms % 10);
+            b[20] = (byte) ('0' + ms / 100);
+            b[21] = (byte) ('0' + ms / 10 % 10);
+            b[22] = (byte) ('0' + ms % 10);
             b[23] = 'Z';
         }
-        return new String(b);
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
     /** {@code LocalDate.ofEpochDay(days).toString()} for years 0000-9999. */
     public static String isoDate(long epochDay) {
-        LocalDate date = LocalDate.ofEpochDay(epochDay);
-        int year = date.getYear();
-        if (year < 0 || year > 9999) {
-            return date.toString();
+        if (epochDay < MIN_DAY || epochDay > MAX_DAY) {
+            return LocalDate.ofEpochDay(epochDay).toString();
         }
-        char[] b = new char[10];
+        byte[] b = new byte[10];
+        putDate(b, (int) epochDay);
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Epoch days of 0000-01-01 and 9999-12-31: the years printed as four digits without a sign. */
+    static final long MIN_DAY = -719_528L;
+    static final long MAX_DAY = 2_932_896L;
+
+    /**
+     * Writes yyyy-MM-dd of an epoch day in [MIN_DAY, MAX_DAY] at b[0..10): the proleptic Gregorian calendar
+     * counted in 400-year eras from 0000-03-01 (so that the leap day ends a year), in int arithmetic and without
+     * allocating a LocalDate.
+     */
+    private static void putDate(byte[] b, int epochDay) {
+        int z = epochDay + 719_468;                 // days since 0000-03-01
+        int era = (z >= 0 ? z : z - 146_096) / 146_097;
+        int doe = z - era * 146_097;                // day of era [0, 146096]
+        int yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365; // year of era [0, 399]
+        int doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year [0, 365]
+        int mp = (5 * doy + 2) / 153;               // March-based month [0, 11]
+        int day = doy - (153 * mp + 2) / 5 + 1;
+        int month = mp < 10 ? mp + 3 : mp - 9;
+        int year = yoe + era * 400 + (month <= 2 ? 1 : 0);
         put4(b, 0, year);
         b[4] = '-';
-        put2(b, 5, date.getMonthValue());
+        put2(b, 5, month);
         b[7] = '-';
-        put2(b, 8, date.getDayOfMonth());
-        return new String(b);
+        put2(b, 8, day);
     }
 
-    private static void put2(char[] b, int at, int v) {
-        b[at] = (char) ('0' + v / 10);
-        b[at + 1] = (char) ('0' + v % 10);
+    private static void put2(byte[] b, int at, int v) {
+        b[at] = (byte) ('0' + v / 10);
+        b[at + 1] = (byte) ('0' + v % 10);
     }
 
-    private static void put4(char[] b, int at, int v) {
-        b[at] = (char) ('0' + v / 1000);
-        b[at + 1] = (char) ('0' + v / 100 % 10);
-        b[at + 2] = (char) ('0' + v / 10 % 10);
-        b[at + 3] = (char) ('0' + v % 10);
+    private static void put4(byte[] b, int at, int v) {
+        b[at] = (byte) ('0' + v / 1000);
+        b[at + 1] = (byte) ('0' + v / 100 % 10);
+        b[at + 2] = (byte) ('0' + v / 10 % 10);
+        b[at + 3] = (byte) ('0' + v % 10);
     }
 }

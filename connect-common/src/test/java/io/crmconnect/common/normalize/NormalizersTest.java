@@ -76,4 +76,49 @@ class NormalizersTest {
         assertThat(Normalizers.composite("|", "ana lopez", "1990-03-05")).isEqualTo("ana lopez|1990-03-05");
         assertThat(Normalizers.composite("|", "ana lopez", null)).isNull();
     }
+
+    @Test
+    void personNameFastPathAgreesWithTheGeneralPath() {
+        // ASCII and table-folded letters take the char-by-char path; anything else (combining marks, fullwidth
+        // forms, other scripts, typographic apostrophes) goes through Normalizer as before. Both must agree.
+        String alphabet = "abcXYZ09 -.,'`\t" + "\u00e9\u00c9\u00df\u00f8\u00d8\u00e6\u00b4\u00a0\u00ff\u0141\u0142\u017b\u0153"
+                + "\u0301\u2019\uff2a\u0416\u540d\u01c5\u0085\u1e9e";
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 50_000; i++) {
+            String[] parts = new String[1 + random.nextInt(3)];
+            for (int p = 0; p < parts.length; p++) {
+                if (random.nextInt(8) == 0) {
+                    continue; // null part
+                }
+                StringBuilder b = new StringBuilder();
+                int len = random.nextInt(9);
+                boolean asciiOnly = random.nextBoolean();
+                for (int c = 0; c < len; c++) {
+                    b.append(alphabet.charAt(random.nextInt(asciiOnly ? 16 : alphabet.length())));
+                }
+                parts[p] = b.toString();
+            }
+            assertThat(Normalizers.personName(parts)).as(java.util.Arrays.toString(parts))
+                    .isEqualTo(Normalizers.personNameSlow(parts));
+            if (parts[0] != null) {
+                assertThat(Normalizers.personName(parts[0])).as(parts[0])
+                        .isEqualTo(Normalizers.personNameSlow(parts[0]));
+            }
+        }
+        // outside the table: the general path, same answers as before
+        assertThat(Normalizers.personName("Jose\u0301")).isEqualTo("jose");
+        assertThat(Normalizers.personName("\uff2a\uff4f\uff53\u00e9")).isEqualTo("jose");
+        assertThat(Normalizers.personName("O\u2019Brien")).isEqualTo("obrien");
+        assertThat(Normalizers.personName("\u0416\u0443\u043a")).isEqualTo("\u0436\u0443\u043a");
+        assertThat(Normalizers.personName("Ana", "", "L\u00f3pez")).isEqualTo("ana  lopez"); // unchanged quirk
+    }
+
+    @Test
+    void emailLowerCasesLatin1WithoutChangingOtherText() {
+        assertThat(Normalizers.email(" \u00c0NA.\u00deOR@Example.COM ")).isEqualTo("\u00e0na.\u00feor@example.com");
+        assertThat(Normalizers.email("A\u00d7B@X.COM")).isEqualTo("a\u00d7b@x.com"); // the multiplication sign stays
+        assertThat(Normalizers.email("\u0141UKASZ@X.PL")).isEqualTo("\u0142ukasz@x.pl"); // beyond Latin-1
+        assertThat(Normalizers.composite("|", "a")).isEqualTo("a");
+        assertThat(Normalizers.composite("--", "a", "b", "c")).isEqualTo("a--b--c");
+    }
 }

@@ -55,4 +55,24 @@ class FastTimeTest {
         assertThat(FastTime.isoEpochMillis("2024-03-10T01:30:00[Europe/Paris]", null)).isNull();
         assertThat(FastTime.isoEpochMillis("10/03/2024", null)).isNull();
     }
+
+    @Test
+    void datesMatchJavaTimeOnEveryDayOfYears0000To9999AndBeyond() {
+        // every day of the first 400-year cycle (all leap rules), of 1900-2100 and of the last years; every
+        // 5th day in between (5 is coprime with the month lengths and the leap cycle, so every position is seen)
+        for (long day = FastTime.MIN_DAY - 800; day <= FastTime.MAX_DAY + 800;
+                day += day < FastTime.MIN_DAY + 146_097 || day > -25_600 && day < 47_500
+                        || day > FastTime.MAX_DAY - 800 ? 1 : 5) {
+            String expected = LocalDate.ofEpochDay(day).toString();
+            String actual = FastTime.isoDate(day);
+            if (!actual.equals(expected)) {
+                assertThat(actual).as("epoch day %d", day).isEqualTo(expected);
+            }
+        }
+        for (long millis : new long[] {-62_167_219_200_000L, -62_167_219_200_001L, 253_402_300_799_999L,
+                253_402_300_800_000L, 0L, -1L, 951_782_400_000L}) {
+            assertThat(FastTime.isoInstant(millis)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(
+                    Instant.ofEpochMilli(millis)));
+        }
+    }
 }
