@@ -67,6 +67,24 @@ class HashPiiTest {
     }
 
     @Test
+    void hexFastPathMatchesTheJdkMacForAsciiAndOtherText() throws Exception {
+        // ASCII up to 256 chars is encoded into a reused buffer; longer or non-ASCII text takes getBytes(UTF-8).
+        Hmac256 h = new Hmac256(SECRET.getBytes(StandardCharsets.UTF_8));
+        StringBuilder ascii = new StringBuilder();
+        for (int len = 0; len <= 300; len++) {
+            String v = ascii.toString();
+            assertThat(h.macHex(v)).as("ascii length %d", len).isEqualTo(reference(SECRET, v));
+            ascii.append((char) (' ' + len % 95));
+        }
+        for (String v : new String[] {"\u00e9", "ana.l\u00f3pez@example.com", "\u0141ukasz", "\u540d\u524d", "a\u007f",
+                "\u0080", "x".repeat(255) + "\u00e9", "\ud83d\ude00"}) {
+            assertThat(h.macHex(v)).as(v).isEqualTo(reference(SECRET, v));
+        }
+        // the reused buffers do not leak between calls
+        assertThat(h.macHex("short")).isEqualTo(reference(SECRET, "short"));
+    }
+
+    @Test
     void hashesStructFieldsAndConvertsNonStringsToText() throws Exception {
         HashPii.Value<SinkRecord> t = hmac("email,ssn_last4");
         Struct in = new Struct(S).put("id", 1L).put("email", "ana@example.com").put("phone", "555")

@@ -262,11 +262,55 @@ public abstract class Conversion {
     }
 
     static BigDecimal parseDecimal(String t) {
+        BigDecimal simple = simpleDecimal(t);
+        if (simple != null) {
+            return simple;
+        }
         try {
             return new BigDecimal(t);
         } catch (NumberFormatException e) {
             throw new Failure("is not a number");
         }
+    }
+
+    /**
+     * {@code [+-]digits[.digits]} with at most 18 digits, without {@code new BigDecimal(String)}'s general parser:
+     * the same value and scale ({@code "1000.50"} is 100050 at scale 2), or {@code null} for any other text.
+     */
+    static BigDecimal simpleDecimal(String t) {
+        int n = t.length();
+        if (n == 0) {
+            return null;
+        }
+        int i = 0;
+        char first = t.charAt(0);
+        boolean negative = first == '-';
+        if (negative || first == '+') {
+            i = 1;
+        }
+        long unscaled = 0;
+        int digits = 0;
+        int scale = -1;
+        for (; i < n; i++) {
+            char c = t.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 18) {
+                    return null;
+                }
+                unscaled = unscaled * 10 + (c - '0');
+                if (scale >= 0) {
+                    scale++;
+                }
+            } else if (c == '.' && scale < 0) {
+                scale = 0;
+            } else {
+                return null;
+            }
+        }
+        if (digits == 0) {
+            return null;
+        }
+        return BigDecimal.valueOf(negative ? -unscaled : unscaled, Math.max(scale, 0));
     }
 
     static final class ToDouble extends Conversion {

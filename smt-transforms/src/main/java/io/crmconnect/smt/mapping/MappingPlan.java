@@ -405,6 +405,7 @@ public final class MappingPlan {
         }
         int n = ops.length;
         Reader[] readers = new Reader[n];
+        Field[] single = new Field[n];
         Schema[] leafSchemas = new Schema[n];
         for (int i = 0; i < n; i++) {
             Op op = ops[i];
@@ -439,6 +440,7 @@ public final class MappingPlan {
                     Field[] chain = requireChain(op, op.from, input);
                     readers[i] = chain.length == 1 ? (root, json) -> ((Struct) root).get(chain[0])
                             : (root, json) -> FieldPath.get((Struct) root, chain);
+                    single[i] = chain.length == 1 ? chain[0] : null;
                     if (op.conversion != null) {
                         leafSchemas[i] = op.conversion.schema();
                     } else {
@@ -488,7 +490,7 @@ public final class MappingPlan {
             }
         }
         Node root = layout(input, leafSchemas, kept);
-        return new Bound(this, readers, root, kept.toArray(new Field[0]));
+        return new Bound(this, readers, single, root, kept.toArray(new Field[0]));
     }
 
     private Field[] requireChain(Op op, FieldPath path, Schema input) {
@@ -600,12 +602,26 @@ public final class MappingPlan {
         private final Reader[] readers;
         private final Node root;
         private final Field[] kept;
+        /** Per op: the input field when it reads a top-level field (no lambda call), else null. */
+        private final Field[] single;
+        /** Per op: its output field index when the output has no nested structs, else the whole array is null. */
+        private final int[] flatOut;
 
-        Bound(MappingPlan plan, Reader[] readers, Node root, Field[] kept) {
+        Bound(MappingPlan plan, Reader[] readers, Field[] single, Node root, Field[] kept) {
             this.plan = plan;
             this.readers = readers;
+            this.single = single;
             this.root = root;
             this.kept = kept;
+            int[] flat = new int[plan.ops.length];
+            for (int k = 0; k < root.leafOp.length; k++) {
+                if (root.leafOp[k] < 0) {
+                    flat = null;
+                    break;
+                }
+                flat[root.leafOp[k]] = root.fields[k].index();
+            }
+            this.flatOut = flat;
         }
 
         public Schema schema() {
@@ -615,15 +631,25 @@ public final class MappingPlan {
         public Struct apply(Struct input) {
             Object[] json = plan.jsonColumns.length == 0 ? null : new Object[plan.jsonColumns.length];
             Op[] ops = plan.ops;
-            Object[] values = new Object[ops.length];
-            for (int i = 0; i < ops.length; i++) {
-                Op op = ops[i];
-                Object raw = readers[i].read(input, json);
-                values[i] = op.kind == Kind.CONSTANT && raw != null ? raw : plan.finish(op, raw);
+            Struct out;
+            Object[] direct;
+            if (flatOut != null && (direct = Structs.values(out = new Struct(root.schema))) != null) {
+                // one-level output and direct writes: each op's value goes straight into its output slot
+                for (int i = 0; i < ops.length; i++) {
+                    Object v = value(i, ops[i], input, json);
+                    if (v != null) {
+                        direct[flatOut[i]] = v;
+                    }
+                }
+            } else {
+                Object[] values = new Object[ops.length];
+                for (int i = 0; i < ops.length; i++) {
+                    values[i] = value(i, ops[i], input, json);
+                }
+                out = build(root, values);
+                direct = Structs.values(out);
             }
-            Struct out = build(root, values);
             if (root.keptIn.length > 0) {
-                Object[] direct = Structs.values(out);
                 for (int i = 0; i < root.keptIn.length; i++) {
                     Object v = input.get(root.keptIn[i]);
                     if (v == null) {
@@ -637,6 +663,13 @@ public final class MappingPlan {
                 }
             }
             return out;
+        }
+
+        /** The converted value of op {@code i}: top-level fields read directly, other shapes through readers. */
+        private Object value(int i, Op op, Struct input, Object[] json) {
+            Field f = single[i];
+            Object raw = f != null ? input.get(f) : readers[i].read(input, json);
+            return op.kind == Kind.CONSTANT && raw != null ? raw : plan.finish(op, raw);
         }
 
         private Struct build(Node node, Object[] values) {
