@@ -50,6 +50,28 @@ public final class HubSpotSourceConfig extends AbstractConfig {
     /** Pseudo objects: owners, pipelines of deals and tickets, and every custom object from the schemas API. */
     public static final List<String> META_OBJECTS = List.of("owners", "pipelines", "custom");
 
+    /** Entries of {@link #PROPERTY_HISTORY}: object.property, object.* or *.property. */
+    static final ConfigDef.Validator HISTORY_ENTRIES = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            for (Object o : (List<?>) value) {
+                String h = String.valueOf(o).trim();
+                int dot = h.indexOf('.');
+                if (dot <= 0 || dot == h.length() - 1 || h.equals("*.*")) {
+                    throw new ConfigException(name, o, "each entry must be object.property, object.* or *.property");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "object.property, object.* or *.property";
+        }
+    };
+
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(BASE_URL, Type.STRING, "https://api.hubapi.com", Importance.LOW,
                     "HubSpot API base URL (override for a proxy or the simulator).")
@@ -109,7 +131,7 @@ public final class HubSpotSourceConfig extends AbstractConfig {
                     "How often property definitions are re-read; new properties become new optional fields.")
             .define(SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
                     "How often owners, pipelines and associations are re-read (changes only are sent).")
-            .define(PROPERTY_HISTORY, Type.LIST, "", Importance.MEDIUM,
+            .define(PROPERTY_HISTORY, Type.LIST, "", HISTORY_ENTRIES, Importance.MEDIUM,
                     "Properties whose change history is sent (one record per change) to the topic of object "
                             + "<object>.property_history (e.g. hubspot.contacts.property_history), as object.property "
                             + "(contacts.lifecyclestage), object.* (every selected property of the object; costly on "
@@ -129,13 +151,6 @@ public final class HubSpotSourceConfig extends AbstractConfig {
             throw new ConfigException(ACCESS_TOKEN, "[hidden]",
                     "Set hubspot.access.token, or all of hubspot.oauth.client.id, hubspot.oauth.client.secret and "
                             + "hubspot.oauth.refresh.token");
-        }
-        for (String h : getList(PROPERTY_HISTORY)) {
-            int dot = h.trim().indexOf('.');
-            if (dot <= 0 || dot == h.trim().length() - 1) {
-                throw new ConfigException(PROPERTY_HISTORY, h, "each entry must be object.property, object.* or "
-                        + "*.property");
-            }
         }
         if (!getString(TOPIC_FORMAT).contains("${object}")) {
             throw new ConfigException(TOPIC_FORMAT, getString(TOPIC_FORMAT), "must contain ${object}");

@@ -200,6 +200,13 @@ public class HubSpotSourceConnector extends SourceConnector {
             byName.get(HubSpotSourceConfig.ACCESS_TOKEN).addErrorMessage(e.getMessage());
             return result;
         }
+        for (String h : config.getList(HubSpotSourceConfig.PROPERTY_HISTORY)) {
+            String object = h.trim().substring(0, h.trim().indexOf('.'));
+            if (HubSpotSourceConfig.STANDARD_OBJECTS.contains(object) && !config.selected(object, null)) {
+                byName.get(HubSpotSourceConfig.PROPERTY_HISTORY).addErrorMessage("'" + h.trim() + "' names "
+                        + object + ", which objects.include / objects.exclude do not select");
+            }
+        }
         String authKey = config.password(HubSpotSourceConfig.ACCESS_TOKEN) != null ? HubSpotSourceConfig.ACCESS_TOKEN
                 : HubSpotSourceConfig.OAUTH_REFRESH_TOKEN;
         try (HubSpotClient c = client(config, new RateBudget(Tier.STARTER, 1.0, 1.0), Duration.ofSeconds(10))) {

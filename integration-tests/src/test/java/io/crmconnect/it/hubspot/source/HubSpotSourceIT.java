@@ -288,6 +288,15 @@ class HubSpotSourceIT {
             assertThat(e3).containsOnlyKeys("objects.include");
             assertThat(e3.get("objects.include").get(0)).contains("widgets");
 
+            Map<String, String> history = new HashMap<>(base);
+            history.put("property.history", "contacts.email,tickets.subject");
+            Map<String, List<String>> e4 = ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, history));
+            assertThat(e4).containsOnlyKeys("property.history");
+            assertThat(e4.get("property.history").get(0)).contains("tickets.subject");
+            history.put("property.history", "contacts");
+            assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, history))).containsOnlyKeys(
+                    "property.history");
+
             Map<String, String> badEnum = new HashMap<>(base);
             badEnum.put("hubspot.tier", "platinum");
             assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, badEnum))).containsOnlyKeys(
