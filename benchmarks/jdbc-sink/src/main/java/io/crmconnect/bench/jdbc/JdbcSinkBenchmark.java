@@ -52,12 +52,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * each partition is checked by primary key every 200 ms; then a full count confirms).
  *
  * <p>Usage: benchmarks/run.sh jdbc-sink [records=1000000] [dbs=postgres,mariadb] [debezium=true] [format=payload]
- * [ours.xmx=512m] [debezium.xmx=] [tasks=2] [jfr=false]
+ * [ours.xmx=512m] [debezium.xmx=] [tasks=2] [partitions=2] [batch=10000] [jfr=false]
  */
 public final class JdbcSinkBenchmark {
     private static final String TOPIC = "bench";
-    private static final int PARTITIONS = 2;
-    private static final int BATCH = 10_000;
+    private static int PARTITIONS = 2;
+    private static int BATCH = 10_000;
     private static final long T0 = 1_700_000_000_000L;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -107,6 +107,8 @@ public final class JdbcSinkBenchmark {
                 Integer.parseInt(opts.getOrDefault("tasks", "2")),
                 Boolean.parseBoolean(opts.getOrDefault("jfr", "false")), root, pluginPath, logs);
         System.setProperty(ConnectCluster.PLUGIN_PATH_PROPERTY, pluginPath.toString());
+        PARTITIONS = Integer.parseInt(opts.getOrDefault("partitions", "2"));
+        BATCH = Integer.parseInt(opts.getOrDefault("batch", "10000"));
 
         Map<String, SqlServer> servers = new LinkedHashMap<>();
         for (String db : o.dbs()) {
