@@ -21,10 +21,22 @@ final class GeneratedProps extends AbstractMap<String, String> {
     /** About 7 of 10 wide properties have a value (as HubSpot portals: many properties stay empty). */
     private static final int FILLED_OF_10 = 7;
     private static final String[] DATES = new String[5000];
+    /** The same values as JSON strings (quoted UTF-8), for {@link RecordWriter}. */
+    private static final byte[][] DATES_JSON = new byte[DATES.length][];
+    private static final byte[][] WORDS_JSON = new byte[DataGenerator.WORDS.length][];
+    private static final byte[] TRUE_JSON = RecordWriter.quoted("true");
+    private static final byte[] FALSE_JSON = RecordWriter.quoted("false");
 
     static {
         for (int i = 0; i < DATES.length; i++) {
             DATES[i] = LocalDate.ofEpochDay(15_000 + i).toString();
+            DATES_JSON[i] = RecordWriter.quoted(DATES[i]);
+        }
+        for (int i = 0; i < WORDS_JSON.length; i++) {
+            // opening quote, the word and the space: the hex part follows
+            byte[] q = RecordWriter.quoted(DataGenerator.WORDS[i]);
+            WORDS_JSON[i] = java.util.Arrays.copyOf(q, q.length);
+            WORDS_JSON[i][q.length - 1] = ' ';
         }
     }
 
@@ -33,6 +45,9 @@ final class GeneratedProps extends AbstractMap<String, String> {
         final String[] names;
         final char[] kinds; // n number, d date, t datetime, e enumeration, b bool, s string
         final String[][] options;
+        final byte[][][] optionsJson;
+        /** Enumerations without options never have a value. */
+        final boolean[] noValue;
         final Map<String, Integer> slots;
 
         Layout(List<PropertyDef> defs) {
@@ -40,6 +55,8 @@ final class GeneratedProps extends AbstractMap<String, String> {
             names = new String[n];
             kinds = new char[n];
             options = new String[n][];
+            optionsJson = new byte[n][][];
+            noValue = new boolean[n];
             slots = new HashMap<>(n * 2);
             for (int i = 0; i < n; i++) {
                 PropertyDef d = defs.get(i);
@@ -53,6 +70,8 @@ final class GeneratedProps extends AbstractMap<String, String> {
                     default -> 's';
                 };
                 options[i] = d.options.stream().map(o -> o[1]).toArray(String[]::new);
+                optionsJson[i] = java.util.Arrays.stream(options[i]).map(RecordWriter::quoted).toArray(byte[][]::new);
+                noValue[i] = kinds[i] == 'e' && options[i].length == 0;
                 slots.put(d.name, i);
             }
         }
@@ -66,6 +85,8 @@ final class GeneratedProps extends AbstractMap<String, String> {
     private final Layout layout;
     private final long seed;
     private final long timeAnchor;
+    /** Whether an explicit value overrides a wide one (never for generated records). */
+    private final boolean baseHasWide;
     private int size = -1;
 
     /**
@@ -78,6 +99,71 @@ final class GeneratedProps extends AbstractMap<String, String> {
         this.layout = layout;
         this.seed = seed;
         this.timeAnchor = timeAnchor;
+        boolean wideInBase = false;
+        for (String k : base.keySet()) {
+            wideInBase |= layout.slots.containsKey(k);
+        }
+        this.baseHasWide = wideInBase;
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    /** The explicit values (not the wide ones). */
+    Map<String, String> base() {
+        return base;
+    }
+
+    /** True when every wide value comes from {@link #hash}: {@link RecordWriter} may write them directly. */
+    boolean wideOnlyDerived() {
+        return !baseHasWide;
+    }
+
+    /** The hash behind wide property {@code slot}: decides presence and value. */
+    long hash(int slot) {
+        return mix(seed + (slot + 1) * 0x9E3779B97F4A7C15L);
+    }
+
+    static boolean present(long h) {
+        return Long.remainderUnsigned(h, 10) < FILLED_OF_10;
+    }
+
+    /**
+     * Writes the JSON string of wide property {@code slot} (whose {@link #hash} is {@code h} and {@link #present}),
+     * byte for byte what writing {@link #derive}'s value would give; false when there is none (an empty enumeration).
+     */
+    boolean writeJson(int slot, long h, RecordWriter.Out out) {
+        long x = h >>> 8;
+        switch (layout.kinds[slot]) {
+            case 'n':
+                out.put((byte) '"');
+                out.digits(x % 100_000);
+                out.put((byte) '"');
+                return true;
+            case 'd':
+                out.put(DATES_JSON[(int) (x % DATES.length)]);
+                return true;
+            case 't':
+                out.isoJson(timeAnchor - x % (300L * 86_400_000L));
+                return true;
+            case 'e': {
+                byte[][] o = layout.optionsJson[slot];
+                if (o.length == 0) {
+                    return false; // callers check Layout.noValue first
+                }
+                out.put(o[(int) (x % o.length)]);
+                return true;
+            }
+            case 'b':
+                out.put((x & 1) == 0 ? TRUE_JSON : FALSE_JSON);
+                return true;
+            default:
+                out.put(WORDS_JSON[(int) (x % DataGenerator.WORDS.length)]);
+                out.hex((int) ((x >>> 24) & 0xFFFFF));
+                out.put((byte) '"');
+                return true;
+        }
     }
 
     static long mix(long z) {
@@ -88,8 +174,8 @@ final class GeneratedProps extends AbstractMap<String, String> {
 
     /** The value of wide property {@code slot}, or null when this record has none. */
     String derive(int slot) {
-        long h = mix(seed + (slot + 1) * 0x9E3779B97F4A7C15L);
-        if (Long.remainderUnsigned(h, 10) >= FILLED_OF_10) {
+        long h = hash(slot);
+        if (!present(h)) {
             return null;
         }
         long x = h >>> 8;

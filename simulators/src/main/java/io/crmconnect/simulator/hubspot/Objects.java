@@ -191,11 +191,8 @@ final class Objects {
                 return;
             }
         }
-        Buf b = new Buf(128 + 48 * props.size());
-        try (JsonGenerator rg = Json.FACTORY.createGenerator(b)) {
-            writeRecord(rg, t, r, props, null, null, null);
-        }
-        RawJson raw = new RawJson(b.toByteArray());
+        // the same bytes as writeRecord(g, t, r, props, null, null, null), without Jackson per field
+        RawJson raw = new RawJson(RecordWriter.write(r, RecordWriter.plan(t.name, props, selectionKey), urlPrefix(t)));
         // soft: the JVM drops cached bytes under memory pressure (large or wide simulations)
         r.jsonCache = new Object[] {selectionKey, new java.lang.ref.SoftReference<>(raw)};
         g.writeRawValue(raw);
