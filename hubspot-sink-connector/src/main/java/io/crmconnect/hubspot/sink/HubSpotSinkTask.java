@@ -39,6 +39,19 @@ public class HubSpotSinkTask extends SinkTask {
     private ErrantRecordReporter reporter;
     private final List<Future<Void>> pendingReports = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
+    /**
+     * Records this task already sent to the DLQ (topic/partition@offset): a batch handed back after a transient
+     * failure is redelivered whole, and its bad records must not reach the DLQ a second time. Bounded.
+     */
+    private final Map<String, Boolean> deadLettered = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+                    return size() > 100_000;
+                }
+            });
     private long lastLog;
     private long retryBudgetMs;
 
@@ -125,6 +138,12 @@ public class HubSpotSinkTask extends SinkTask {
             throw new ConnectException("Record " + r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset()
                     + " cannot be written and no dead-letter queue is configured "
                     + "(set errors.tolerance=all and errors.deadletterqueue.topic.name): " + f.summary());
+        }
+        if (deadLettered.putIfAbsent(r.topic() + "/" + r.kafkaPartition() + "@" + r.kafkaOffset(), Boolean.TRUE)
+                != null) {
+            LOG.debug("record {}-{}@{} was already dead-lettered by this task (redelivered batch)", r.topic(),
+                    r.kafkaPartition(), r.kafkaOffset());
+            return;
         }
         Headers h = new ConnectHeaders();
         r.headers().forEach(h::add);
