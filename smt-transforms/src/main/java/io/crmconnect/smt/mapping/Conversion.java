@@ -61,29 +61,6 @@ public abstract class Conversion {
     /** Converts a non-null value. */
     public abstract Object convert(Object value);
 
-    /**
-     * {@code c.convert(value)} with a call site per conversion class: one shared {@code convert} call in the
-     * mapping loop sees every conversion of the mapping and cannot be inlined (megamorphic); these can.
-     */
-    static Object dispatch(Conversion c, Object value) {
-        if (c instanceof ToInteger x) {
-            return x.convert(value);
-        }
-        if (c instanceof ToTimestamp x) {
-            return x.convert(value);
-        }
-        if (c instanceof ToDate x) {
-            return x.convert(value);
-        }
-        if (c instanceof ToDecimal x) {
-            return x.convert(value);
-        }
-        if (c instanceof ToString x) {
-            return x.convert(value);
-        }
-        return c.convert(value);
-    }
-
     // ------------------------------------------------------------------ factory
 
     public static Conversion compile(String location, String type, List<String> formats, String timezone,

@@ -215,7 +215,7 @@ public final class MappingPlan {
         Object value = raw;
         if (value != null && op.conversion != null) {
             try {
-                value = Conversion.dispatch(op.conversion, value);
+                value = op.conversion.convert(value);
             } catch (Conversion.Failure e) {
                 throw Errors.field(transform, op.sourceName, "cannot map to '" + op.target + "': "
                         + Errors.describe(raw) + " " + e.getMessage());
