@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmconnect.testharness.MariaDbServer;
 import io.crmconnect.testharness.PostgresServer;
+import io.crmconnect.testharness.RecordingSinkTaskContext;
 import io.crmconnect.testharness.SqlServer;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -358,7 +359,7 @@ class JdbcSinkTaskIT {
 
         assertThat(count(server, db, "poison")).isEqualTo(16);
         Map<Long, String> reasons = new HashMap<>();
-        run.context().reported.forEach(r -> reasons.put(r.record().kafkaOffset(), r.error().getMessage()));
+        run.context().reported().forEach(r -> reasons.put(r.record().kafkaOffset(), r.error().getMessage()));
         assertThat(reasons).containsOnlyKeys(5L, 9L, 12L, 15L);
         boolean pg = server instanceof PostgresServer;
         assertThat(reasons.get(5L)).contains(pg ? "value too long" : "Data too long");
@@ -431,7 +432,7 @@ class JdbcSinkTaskIT {
             }
         }
         assertThat(redeliveries).isGreaterThanOrEqualTo(1);
-        assertThat(run.context().timeoutMs).isPositive();
+        assertThat(run.context().timeoutMs()).isPositive();
         assertThat(count(server, db, "events")).isEqualTo(250);
         assertThat(count(server, db, "events_changelog")).isEqualTo(300);
         assertThat(server.query(db, "SELECT v AS v FROM events WHERE id = 60").get(0).get("v")).isEqualTo("second-110");

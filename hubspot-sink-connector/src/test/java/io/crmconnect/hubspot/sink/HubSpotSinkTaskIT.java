@@ -4,78 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.simulator.hubspot.Tier;
+import io.crmconnect.testharness.RecordingSinkTaskContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.Test;
 
 /** The task (the class a worker runs) against the simulator: a redelivered batch dead-letters nothing twice. */
 class HubSpotSinkTaskIT {
     static final Schema USER = SchemaBuilder.struct().field("external_id", Schema.STRING_SCHEMA)
             .field("email", Schema.STRING_SCHEMA).build();
+    static final TopicPartition USERS_0 = new TopicPartition("users", 0);
 
-    /** A worker's context whose DLQ reporter records the keys it receives. */
-    static final class Context implements SinkTaskContext {
-        final List<Object> dlqKeys = new ArrayList<>();
-
-        @Override
-        public Map<String, String> configs() {
-            return Map.of();
-        }
-
-        @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
-
-        @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
-
-        @Override
-        public void timeout(long timeoutMs) {
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return Set.of(new TopicPartition("users", 0));
-        }
-
-        @Override
-        public void pause(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void resume(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void requestCommit() {
-        }
-
-        @Override
-        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-            return null;
-        }
-
-        @Override
-        public ErrantRecordReporter errantRecordReporter() {
-            return (record, error) -> {
-                synchronized (dlqKeys) {
-                    dlqKeys.add(record.key());
-                }
-                return CompletableFuture.completedFuture(null);
-            };
-        }
+    private static List<Object> dlqKeys(RecordingSinkTaskContext context) {
+        return context.reported().stream().map(r -> r.record().key()).toList();
     }
 
     @Test
@@ -94,22 +42,22 @@ class HubSpotSinkTaskIT {
                         .put("external_id", "x" + i).put("email", i == 2 ? "not-an-email" : "u" + i + "@example.com"),
                         i));
             }
-            Context ctx = new Context();
+            RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
             HubSpotSinkTask task = new HubSpotSinkTask();
             task.initialize(ctx);
             task.start(cfg);
             try {
                 task.put(batch);
-                assertThat(ctx.dlqKeys).containsExactly("u2");
+                assertThat(dlqKeys(ctx)).containsExactly("u2");
                 task.put(batch); // what a worker does after a RetriableException: the same records again
-                assertThat(ctx.dlqKeys).as("already dead-lettered by this task").containsExactly("u2");
+                assertThat(dlqKeys(ctx)).as("already dead-lettered by this task").containsExactly("u2");
             } finally {
                 task.stop();
             }
             assertThat(sim.ids("contacts")).hasSize(4);
 
             // a new task (a replay from offset 0 by another connector) reports it again: nothing is remembered
-            Context other = new Context();
+            RecordingSinkTaskContext other = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
             HubSpotSinkTask replay = new HubSpotSinkTask();
             replay.initialize(other);
             replay.start(cfg);
@@ -118,7 +66,7 @@ class HubSpotSinkTaskIT {
             } finally {
                 replay.stop();
             }
-            assertThat(other.dlqKeys).containsExactly("u2");
+            assertThat(dlqKeys(other)).containsExactly("u2");
             assertThat(sim.ids("contacts")).hasSize(4);
         }
     }
