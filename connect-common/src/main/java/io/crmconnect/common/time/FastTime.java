@@ -103,7 +103,7 @@ public final class FastTime {
     }
 
     /** Days since 1970-01-01 of a valid proleptic Gregorian date (the arithmetic of LocalDate.toEpochDay). */
-    static long epochDay(int y, int m, int d) {
+    public static long epochDay(int y, int m, int d) {
         long total = 365L * y;
         if (y >= 0) {
             total += (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;

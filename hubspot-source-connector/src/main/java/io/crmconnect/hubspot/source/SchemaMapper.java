@@ -1,5 +1,8 @@
 package io.crmconnect.hubspot.source;
 
+import static io.crmconnect.common.time.FastTime.digits;
+
+import io.crmconnect.common.time.FastTime;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.PropertyDefinition;
@@ -280,22 +283,10 @@ public final class SchemaMapper {
             int m = digits(d, 5, 2);
             int day = digits(d, 8, 2);
             if (y >= 0 && m >= 1 && m <= 12 && day >= 1 && day <= 28) { // always valid: no calendar check needed
-                return new Date(LocalDate.of(y, m, day).toEpochDay() * 86_400_000L);
+                return new Date(FastTime.epochDay(y, m, day) * 86_400_000L);
             }
         }
         return new Date(LocalDate.parse(d).toEpochDay() * 86_400_000L);
-    }
-
-    private static int digits(String s, int at, int n) {
-        int v = 0;
-        for (int i = at; i < at + n; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     private static Boolean parseBool(String v) {
