@@ -2,6 +2,9 @@ package io.crmconnect.bench.smt;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -24,6 +27,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       On a machine shared with other work this is the honest "records/s per core": wall-clock throughput there
  *       mostly measures how much of a core the scheduler granted.</li>
  * </ol>
+ * Like JMH, the per-core phase runs each chain in a fresh JVM ({@link #FORK_FLAGS}, same flags as the JMH fork),
+ * so that one chain's profile, the JMH runner and the launcher's default heap cannot distort another's figure.
  * The RESULT line reports the per-core figure of the {@code standard} chain. Argument "quick" shortens both phases.
  */
 public final class SmtChainMain {
@@ -34,7 +39,17 @@ public final class SmtChainMain {
     private SmtChainMain() {
     }
 
+    /** Heap flags of both the JMH fork and the per-core fork. */
+    static final List<String> FORK_FLAGS = List.of("-Xms512m", "-Xmx512m");
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[0].equals("percore")) {
+            // Child JVM: one chain only, result on one line for the launcher.
+            boolean q = args.length > 2 && args[2].equals("quick");
+            double[] r = cpuNormalized(args[1], q ? 2_000_000_000L : 9_000_000_000L, q);
+            System.out.printf(Locale.ROOT, "PERCORE %.1f %.1f%n", r[0], r[1]);
+            return;
+        }
         boolean quick = args.length > 0 && args[0].equals("quick");
         Options options = new OptionsBuilder()
                 .include(SmtChainBenchmark.class.getName())
@@ -44,7 +59,7 @@ public final class SmtChainMain {
                 .warmupTime(TimeValue.seconds(quick ? 2 : 3))
                 .measurementIterations(quick ? 2 : 5)
                 .measurementTime(TimeValue.seconds(quick ? 2 : 3))
-                .jvmArgsAppend("-Xms512m", "-Xmx512m")
+                .jvmArgsAppend(FORK_FLAGS.toArray(new String[0]))
                 .build();
         Collection<RunResult> results = new Runner(options).run();
         Map<String, Double> wall = new LinkedHashMap<>();
@@ -53,8 +68,11 @@ public final class SmtChainMain {
         }
         Map<String, double[]> perCore = new LinkedHashMap<>();
         for (String profile : List.of("standard", "heavy")) {
-            perCore.put(profile, cpuNormalized(profile, quick));
+            perCore.put(profile, forkedCpuNormalized(profile, quick));
         }
+        // For comparison only (not the RESULT): the method used before 2026-11-22 07:45, the standard chain driven
+        // in this launcher JVM (default heap, JMH runner loaded) after 5 s of warm-up.
+        double[] launcher = cpuNormalized("standard", quick ? 2_000_000_000L : 5_000_000_000L, quick);
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "machine: %d cpus, load average %.2f at the end, %s %s%n",
                 Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"),
@@ -64,18 +82,60 @@ public final class SmtChainMain {
                     + "%,.0f)   %,10.0f records/s wall clock (JMH, single thread)%n", profile, perCore.get(profile)[0],
                     perCore.get(profile)[1], wall.getOrDefault(profile, Double.NaN));
         }
+        System.out.printf(Locale.ROOT, "for comparison, old method (standard chain in the launcher JVM, default heap, "
+                + "5 s warm-up): %,10.0f records/s per core (median; best window %,.0f)%n", launcher[0], launcher[1]);
         double value = perCore.get("standard")[0];
         System.out.printf(Locale.ROOT, "RESULT name=smt-chain value=%.0f unit=records/s-per-core ceiling=%.0f "
                 + "ratio=%.3f%n", value, CEILING, value / CEILING);
     }
 
-    /** Records per CPU-second of the driving thread after a warm-up: {median, best} of 5 windows. */
-    static double[] cpuNormalized(String profile, boolean quick) {
+    /**
+     * Runs {@link #cpuNormalized} in a fresh JVM with the launcher's JVM arguments plus {@link #FORK_FLAGS}, the
+     * way JMH forks its benchmark JVM, and reads back {median, best}.
+     */
+    static double[] forkedCpuNormalized(String profile, boolean quick) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(FORK_FLAGS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(SmtChainMain.class.getName());
+        cmd.add("percore");
+        cmd.add(profile);
+        if (quick) {
+            cmd.add("quick");
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        double[] result = null;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("PERCORE ")) {
+                    String[] f = line.split(" ");
+                    result = new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+                } else {
+                    System.out.println("[percore " + profile + "] " + line);
+                }
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || result == null) {
+            throw new IllegalStateException("per-core fork for " + profile + " failed, exit code " + rc);
+        }
+        return result;
+    }
+
+    /**
+     * Records per CPU-second of the driving thread after a warm-up (in the fork as long as JMH's: 9 s, 2 s when quick):
+     * {median, best} of 5 windows.
+     */
+    static double[] cpuNormalized(String profile, long warmupNanos, boolean quick) {
         SmtChainBenchmark bench = new SmtChainBenchmark();
         bench.profile = profile;
         bench.setup();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long warmupEnd = System.nanoTime() + (quick ? 2_000_000_000L : 5_000_000_000L);
+        long warmupEnd = System.nanoTime() + warmupNanos;
         while (System.nanoTime() < warmupEnd) {
             for (int i = 0; i < 1000; i++) {
                 escape = bench.fieldMappingMatchKeysHashPii();
