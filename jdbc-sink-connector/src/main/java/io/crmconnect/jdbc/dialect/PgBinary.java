@@ -121,8 +121,53 @@ final class PgBinary {
         }
     }
 
+    private static final long[] POW10 = {1L, 10L, 100L, 1000L};
+    private static final long FAST_LIMIT = 1_000_000_000_000_000L / 1000; // 10^15: |unscaled| * 10^3 fits a long
+
     /** numeric: int16 ndigits, int16 weight, int16 sign, int16 dscale, then base-10000 digits. */
     static void numeric(RowStream.Bytes out, BigDecimal value) {
+        int scale = value.scale();
+        // Fast path (the common case: money-like values): the unscaled value fits a long, so the base-10000 groups
+        // come from long division instead of BigInteger text. Same bytes as numericGeneral (PgBinaryTest).
+        if (scale >= 0 && scale <= 32 && value.precision() <= 18) {
+            long u = value.unscaledValue().longValue();
+            if (u == 0) {
+                out.int32(8).int16(0).int16(0).int16(0).int16(scale);
+                return;
+            }
+            int sign = u < 0 ? 0x4000 : 0;
+            long abs = Math.abs(u);
+            if (abs < FAST_LIMIT) {
+                int pad = Math.floorMod(-scale, 4); // align the decimal point on a group boundary
+                abs *= POW10[pad];
+                int fracGroups = (scale + pad) / 4;
+                short[] g = new short[Math.max(fracGroups, 0) + 6]; // least significant group first
+                int k = 0;
+                while (abs != 0 || k < fracGroups) {
+                    g[k++] = (short) (abs % 10000);
+                    abs /= 10000;
+                }
+                int lo = 0;
+                while (g[lo] == 0) {
+                    lo++;
+                }
+                int hi = k - 1;
+                while (g[hi] == 0) {
+                    hi--;
+                }
+                int n = hi - lo + 1;
+                out.int32(8 + 2 * n).int16(n).int16(hi - fracGroups).int16(sign).int16(scale);
+                for (int i = hi; i >= lo; i--) {
+                    out.int16(g[i]);
+                }
+                return;
+            }
+        }
+        numericGeneral(out, value);
+    }
+
+    /** Any BigDecimal, through the unscaled value's decimal text. */
+    static void numericGeneral(RowStream.Bytes out, BigDecimal value) {
         BigDecimal d = value.scale() < 0 ? value.setScale(0) : value;
         int scale = d.scale();
         BigInteger unscaled = d.unscaledValue();
