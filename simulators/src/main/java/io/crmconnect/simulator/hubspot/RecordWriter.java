@@ -73,41 +73,14 @@ final class RecordWriter {
 
         /** The JSON string of {@code Json.iso(millis)}. */
         void isoJson(long millis) {
-            long secs = Math.floorDiv(millis, 1000L);
-            int ms = (int) Math.floorMod(millis, 1000L);
-            long days = Math.floorDiv(secs, 86_400L);
-            int sod = (int) Math.floorMod(secs, 86_400L);
-            java.time.LocalDate d = java.time.LocalDate.ofEpochDay(days);
-            int y = d.getYear();
-            if (y < 0 || y > 9999) {
+            ensure(Json.ISO_LENGTH + 2);
+            if (!Json.isoInto(a, n + 1, millis)) {
                 string(Json.iso(millis));
                 return;
             }
-            ensure(26);
+            a[n] = '"';
+            n += Json.ISO_LENGTH + 1;
             a[n++] = '"';
-            fixed(y, 4);
-            a[n++] = '-';
-            fixed(d.getMonthValue(), 2);
-            a[n++] = '-';
-            fixed(d.getDayOfMonth(), 2);
-            a[n++] = 'T';
-            fixed(sod / 3600, 2);
-            a[n++] = ':';
-            fixed(sod / 60 % 60, 2);
-            a[n++] = ':';
-            fixed(sod % 60, 2);
-            a[n++] = '.';
-            fixed(ms, 3);
-            a[n++] = 'Z';
-            a[n++] = '"';
-        }
-
-        private void fixed(int v, int width) {
-            for (int i = width - 1; i >= 0; i--) {
-                a[n + i] = (byte) ('0' + v % 10);
-                v /= 10;
-            }
-            n += width;
         }
 
         /** A JSON string, escaped as Jackson's UTF8JsonGenerator does by default. */
