@@ -228,6 +228,17 @@ public final class ConnectCluster implements AutoCloseable {
         connect.deleteConnector(name);
     }
 
+    /** Deletes those of these connectors that exist (for @AfterEach clean-up of tests that create only some). */
+    public void deleteConnectorsIfPresent(String... names) {
+        for (String name : names) {
+            try {
+                connect.deleteConnector(name);
+            } catch (RuntimeException e) {
+                // not created by this test
+            }
+        }
+    }
+
     public ConnectorStateInfo status(String name) {
         return connect.connectorStatus(name);
     }

@@ -54,13 +54,7 @@ class HubSpotSourceFeaturesIT {
 
     @AfterEach
     void deleteConnectors() {
-        for (String name : List.of("hs-eos", "hs-oauth", "hs-history")) {
-            try {
-                cluster.deleteConnector(name);
-            } catch (RuntimeException e) {
-                // not created by this test
-            }
-        }
+        cluster.deleteConnectorsIfPresent("hs-eos", "hs-oauth", "hs-history");
     }
 
     static Map<String, String> config(HubSpotSimulator sim, String prefix, Map<String, String> extra) {

@@ -46,13 +46,7 @@ class HubSpotSourceIT {
 
     @AfterEach
     void deleteConnectors() {
-        for (String name : List.of("hs-torture", "hs-restart", "hs-faults")) {
-            try {
-                cluster.deleteConnector(name);
-            } catch (RuntimeException e) {
-                // not created by this test
-            }
-        }
+        cluster.deleteConnectorsIfPresent("hs-torture", "hs-restart", "hs-faults");
     }
 
     static Map<String, String> config(HubSpotSimulator sim, String prefix, Map<String, String> extra) {
