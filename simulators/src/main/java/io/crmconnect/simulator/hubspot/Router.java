@@ -42,7 +42,8 @@ final class Router {
 
     Route add(String method, String template, Function<Http.Req, Http.Resp> handler) {
         Route r = new Route(method, template, handler);
-        r.write = !method.equals("GET");
+        // HubSpot's specs ask only the .read scope of the POST reads (search, batch/read): not writes.
+        r.write = !method.equals("GET") && !template.endsWith("/search") && !template.endsWith("/batch/read");
         routes.add(r);
         routes.sort((a, b) -> Integer.compare(b.literalCount(), a.literalCount()));
         return r;

@@ -308,6 +308,15 @@ class ObjectsContractIT {
         assertThat(forbidden.json().get("category").asText()).isEqualTo("MISSING_SCOPES");
         assertThat(forbidden.json().get("context").get("requiredGranularScopes").get(0).asText())
                 .isEqualTo("crm.objects.deals.read");
+        // POST reads need only the read scope (as in HubSpot's specs); POST writes still need .write
+        assertThat(scoped.post("/crm/v3/objects/contacts/search", Map.of("limit", 1)).status()).isEqualTo(200);
+        assertThat(scoped.post("/crm/v3/objects/contacts/batch/read", Map.of("inputs", List.of(Map.of("id", "1"))))
+                .status()).isIn(200, 207);
+        SimClient.Res create = scoped.post("/crm/v3/objects/contacts", Map.of("properties", props("email",
+                "scoped@example.com")));
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.json().get("context").get("requiredGranularScopes").get(0).asText())
+                .isEqualTo("crm.objects.contacts.write");
         c.violations().addAll(anon.violations());
         c.violations().addAll(scoped.violations());
     }
