@@ -3,6 +3,7 @@ package io.crmconnect.jdbc;
 import io.crmconnect.common.Backoff;
 import io.crmconnect.common.PluginVersion;
 import io.crmconnect.common.RuntimeSupport;
+import io.crmconnect.common.sink.HandledOffsets;
 import io.crmconnect.jdbc.RecordMapper.BadRecordException;
 import io.crmconnect.jdbc.RecordMapper.MappedRecord;
 import io.crmconnect.jdbc.dialect.Dialect;
@@ -49,6 +50,11 @@ public class JdbcSinkTask extends SinkTask {
     private final SinkMetrics metrics = new SinkMetrics();
     /** Next offset to commit per original topic-partition: everything below it is written or reported. */
     private final Map<TopicPartition, Long> written = new HashMap<>();
+    /**
+     * Records of a batch not yet fully written that an earlier attempt already handled (their chunk committed, or
+     * they went to the DLQ): a batch redelivered after a RetriableException skips them.
+     */
+    private final HandledOffsets handled = new HandledOffsets();
     private long tombstonesSkipped;
     private long lastSummary = System.nanoTime();
     private long recordsSinceSummary;
@@ -93,8 +99,8 @@ public class JdbcSinkTask extends SinkTask {
         Long next = null;
         long end = -1;
         for (SinkRecord record : records) {
-            String topic = RecordMapper.originalTopic(record);
-            int partition = RecordMapper.originalPartition(record);
+            String topic = RuntimeSupport.originalTopic(record);
+            int partition = RuntimeSupport.originalPartition(record);
             if (tp == null || tp.partition() != partition || !tp.topic().equals(topic)) {
                 if (tp != null && end >= 0) {
                     batchEnd.merge(tp, end, Math::max);
@@ -103,11 +109,14 @@ public class JdbcSinkTask extends SinkTask {
                 next = written.get(tp);
                 end = -1;
             }
-            long offset = RecordMapper.originalOffset(record);
+            long offset = RuntimeSupport.originalOffset(record);
             if (next != null && offset < next) {
                 continue; // redelivered after it was written
             }
             end = Math.max(end, offset + 1);
+            if (handled.contains(tp, offset)) {
+                continue; // an earlier attempt at this batch wrote it or sent it to the DLQ
+            }
             MappedRecord mapped;
             try {
                 mapped = mapper.map(record);
@@ -146,6 +155,7 @@ public class JdbcSinkTask extends SinkTask {
         writeAll(pending);
 
         written.putAll(batchEnd);
+        batchEnd.forEach(handled::pruneBelow);
         long millis = (System.nanoTime() - started) / 1_000_000;
         metrics.batchWritten(millis);
         recordsSinceSummary += records.size();
@@ -169,6 +179,7 @@ public class JdbcSinkTask extends SinkTask {
             try {
                 writer.write(connection(), table, chunk);
                 pending.pollFirst();
+                markHandled(chunk);
             } catch (SQLException e) {
                 if (dialect.isTransient(e) || !connectionValid()) {
                     closeConnection();
@@ -206,10 +217,28 @@ public class JdbcSinkTask extends SinkTask {
         }
     }
 
+    /** The chunk's transaction committed: a redelivery of this batch must not write these records again. */
+    private void markHandled(List<MappedRecord> chunk) {
+        TopicPartition tp = null;
+        for (MappedRecord r : chunk) {
+            SinkRecord record = r.record();
+            String topic = RuntimeSupport.originalTopic(record);
+            int partition = RuntimeSupport.originalPartition(record);
+            if (tp == null || tp.partition() != partition || !tp.topic().equals(topic)) {
+                tp = new TopicPartition(topic, partition);
+            }
+            handled.add(tp, RuntimeSupport.originalOffset(record));
+        }
+    }
+
     private void errant(SinkRecord record, String table, String reason, Throwable cause) {
+        if (reporter != null && !handled.add(RuntimeSupport.originalTopicPartition(record),
+                RuntimeSupport.originalOffset(record))) {
+            return; // already in the DLQ: reported by an earlier attempt at this batch
+        }
         metrics.errant();
-        LOG.warn("Record {}-{}@{} for table {} not written: {}", RecordMapper.originalTopic(record),
-                RecordMapper.originalPartition(record), RecordMapper.originalOffset(record), table,
+        LOG.warn("Record {}-{}@{} for table {} not written: {}", RuntimeSupport.originalTopic(record),
+                RuntimeSupport.originalPartition(record), RuntimeSupport.originalOffset(record), table,
                 cause instanceof SQLException s ? "SQLState " + s.getSQLState() : cause.getClass().getSimpleName());
         if (reporter == null) {
             throw new ConnectException(reason + " (record " + record.topic() + "-" + record.kafkaPartition() + "@"
@@ -272,6 +301,7 @@ public class JdbcSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         partitions.forEach(written::remove);
+        handled.forget(partitions);
     }
 
     @Override

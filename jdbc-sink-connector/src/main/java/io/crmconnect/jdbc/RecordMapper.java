@@ -1,5 +1,6 @@
 package io.crmconnect.jdbc;
 
+import io.crmconnect.common.RuntimeSupport;
 import io.crmconnect.jdbc.JdbcSinkConfig.DeleteMode;
 import io.crmconnect.jdbc.JdbcSinkConfig.MetadataColumn;
 import io.crmconnect.jdbc.JdbcSinkConfig.PkMode;
@@ -80,11 +81,11 @@ public final class RecordMapper {
             mapKey(record, defs, values, keyColumns);
         } else if (pkMode == PkMode.KAFKA) {
             put(defs, values, new ColumnDef(metaColumn("kafka_topic"), ColumnKind.STRING, -1, -1, true),
-                    originalTopic(record));
+                    RuntimeSupport.originalTopic(record));
             put(defs, values, new ColumnDef(metaColumn("kafka_partition"), ColumnKind.INT32, -1, -1, true),
-                    (long) originalPartition(record));
+                    (long) RuntimeSupport.originalPartition(record));
             put(defs, values, new ColumnDef(metaColumn("kafka_offset"), ColumnKind.INT64, -1, -1, true),
-                    originalOffset(record));
+                    RuntimeSupport.originalOffset(record));
             keyColumns.addAll(defs.keySet());
         }
 
@@ -105,15 +106,15 @@ public final class RecordMapper {
                 }
             }
             if (metadata.contains(MetadataColumn.KAFKA_TOPIC) && !defs.containsKey(metaColumn("kafka_topic"))) {
-                put(defs, values, ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), originalTopic(record));
+                put(defs, values, ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), RuntimeSupport.originalTopic(record));
             }
             if (metadata.contains(MetadataColumn.KAFKA_PARTITION)
                     && !defs.containsKey(metaColumn("kafka_partition"))) {
                 put(defs, values, ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32),
-                        (long) originalPartition(record));
+                        (long) RuntimeSupport.originalPartition(record));
             }
             if (metadata.contains(MetadataColumn.KAFKA_OFFSET) && !defs.containsKey(metaColumn("kafka_offset"))) {
-                put(defs, values, ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), originalOffset(record));
+                put(defs, values, ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), RuntimeSupport.originalOffset(record));
             }
             if (deleteMode == DeleteMode.SOFT) {
                 put(defs, values, ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN), Boolean.FALSE);
@@ -167,9 +168,9 @@ public final class RecordMapper {
                     case KEY_FIELD -> convert(kinds[i], ((Struct) record.key()).get(fields[i]));
                     case KEY_WHOLE -> convert(kinds[i], record.key());
                     case VALUE_FIELD -> convert(kinds[i], value.get(fields[i]));
-                    case TOPIC -> originalTopic(record);
-                    case PARTITION -> (long) originalPartition(record);
-                    case OFFSET -> originalOffset(record);
+                    case TOPIC -> RuntimeSupport.originalTopic(record);
+                    case PARTITION -> (long) RuntimeSupport.originalPartition(record);
+                    case OFFSET -> RuntimeSupport.originalOffset(record);
                     case FALSE -> Boolean.FALSE;
                     case NULL -> null;
                 };
@@ -520,31 +521,6 @@ public final class RecordMapper {
     /** A value usable in a HashMap key (byte arrays compare by content). */
     static Object keyPart(Object value) {
         return value instanceof byte[] b ? HexFormat.of().formatHex(b) : value;
-    }
-
-    static String originalTopic(SinkRecord r) {
-        try {
-            return r.originalTopic();
-        } catch (NoSuchMethodError e) {
-            return r.topic();
-        }
-    }
-
-    static int originalPartition(SinkRecord r) {
-        try {
-            Integer p = r.originalKafkaPartition();
-            return p == null ? r.kafkaPartition() : p;
-        } catch (NoSuchMethodError e) {
-            return r.kafkaPartition();
-        }
-    }
-
-    static long originalOffset(SinkRecord r) {
-        try {
-            return r.originalKafkaOffset();
-        } catch (NoSuchMethodError e) {
-            return r.kafkaOffset();
-        }
     }
 
     /** Widens two kinds seen for the same column within a batch; the first kind wins when they are unrelated. */

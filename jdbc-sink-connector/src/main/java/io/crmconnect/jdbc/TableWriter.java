@@ -1,5 +1,6 @@
 package io.crmconnect.jdbc;
 
+import io.crmconnect.common.RuntimeSupport;
 import io.crmconnect.jdbc.JdbcSinkConfig.DeleteMode;
 import io.crmconnect.jdbc.JdbcSinkConfig.InsertMode;
 import io.crmconnect.jdbc.JdbcSinkConfig.MetadataColumn;
@@ -457,8 +458,8 @@ public final class TableWriter {
     /** The Kafka coordinates a record was consumed at, before any SMT renamed its topic. */
     public record SinkRecordCoordinates(String topic, int partition, long offset) {
         static SinkRecordCoordinates of(org.apache.kafka.connect.sink.SinkRecord r) {
-            return new SinkRecordCoordinates(RecordMapper.originalTopic(r), RecordMapper.originalPartition(r),
-                    RecordMapper.originalOffset(r));
+            return new SinkRecordCoordinates(RuntimeSupport.originalTopic(r), RuntimeSupport.originalPartition(r),
+                    RuntimeSupport.originalOffset(r));
         }
     }
 }

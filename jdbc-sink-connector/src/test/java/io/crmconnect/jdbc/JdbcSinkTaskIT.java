@@ -441,4 +441,64 @@ class JdbcSinkTaskIT {
                 .get(new TopicPartition("events", 0)).offset()).isEqualTo(300);
         assertThat(run.task().metrics().transientRetries()).isGreaterThan(1);
     }
+
+    /**
+     * A batch over two tables fails on the second after the first committed (a trigger raises a serialization
+     * failure, SQLState 40001, which both dialects retry, then hand back as RetriableException). Connect redelivers
+     * the whole batch: the first table's rows are not inserted again (pk.mode=none + insert would duplicate them) and
+     * the bad record found on the first attempt is not sent to the DLQ a second time.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aBatchRedeliveredAfterAFailureMidBatchIsNotWrittenOrDeadLetteredTwice(Supplier<SqlServer> serverSupplier) {
+        SqlServer server = serverSupplier.get();
+        String db = server.createDatabase("jdbc_redeliver");
+        boolean pg = server instanceof PostgresServer;
+        server.update(db, "CREATE TABLE audit_a (v VARCHAR(10) NOT NULL)");
+        server.update(db, "CREATE TABLE audit_b (v VARCHAR(10) NOT NULL)");
+        server.update(db, "CREATE TABLE fail_b (x INT)");
+        if (pg) {
+            server.update(db, "CREATE FUNCTION fail_b_check() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF EXISTS (SELECT 1 FROM fail_b) THEN RAISE EXCEPTION 'injected serialization failure' "
+                    + "USING ERRCODE = '40001'; END IF; RETURN NULL; END $$");
+            server.update(db, "CREATE TRIGGER audit_b_fail BEFORE INSERT ON audit_b FOR EACH STATEMENT "
+                    + "EXECUTE FUNCTION fail_b_check()");
+        } else {
+            server.update(db, "CREATE TRIGGER audit_b_fail BEFORE INSERT ON audit_b FOR EACH ROW BEGIN "
+                    + "IF (SELECT COUNT(*) FROM fail_b) > 0 THEN SIGNAL SQLSTATE '40001' "
+                    + "SET MESSAGE_TEXT = 'injected serialization failure'; END IF; END");
+        }
+        Running run = start(props(server, db, "metadata.columns", "", "insert.mode", "insert", "pk.mode", "none",
+                "delete.mode", "none", "retry.max.attempts", "2", "retry.budget.ms", "1000"));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long i = 0; i < 11; i++) {
+            batch.add(rec("audit_a", i, null, null, null, map("v", i == 4 ? "much too long for ten" : "a" + i)));
+        }
+        for (long i = 0; i < 10; i++) {
+            batch.add(rec("audit_b", i, null, null, null, map("v", "b" + i)));
+        }
+
+        server.update(db, "INSERT INTO fail_b VALUES (1)");
+        assertThatThrownBy(() -> run.task().put(batch)).isInstanceOf(RetriableException.class);
+        assertThat(count(server, db, "audit_a")).isEqualTo(10);
+        assertThat(count(server, db, "audit_b")).isZero();
+        assertThat(run.context().reported()).hasSize(1);
+
+        server.update(db, "DELETE FROM fail_b");
+        run.task().put(batch); // what Connect does after a RetriableException: the same batch again
+        assertThat(count(server, db, "audit_a")).isEqualTo(10);
+        assertThat(count(server, db, "audit_b")).isEqualTo(10);
+        assertThat(run.context().reported()).singleElement()
+                .satisfies(r -> assertThat(r.record().kafkaOffset()).isEqualTo(4L));
+        assertThat(run.context().metric("errant-records-total")).isEqualTo(1.0);
+        Map<TopicPartition, OffsetAndMetadata> commit = run.task().preCommit(Map.of(
+                new TopicPartition("audit_a", 0), new OffsetAndMetadata(0),
+                new TopicPartition("audit_b", 0), new OffsetAndMetadata(0)));
+        assertThat(commit.get(new TopicPartition("audit_a", 0)).offset()).isEqualTo(11);
+        assertThat(commit.get(new TopicPartition("audit_b", 0)).offset()).isEqualTo(10);
+
+        // a later batch of the same partitions is written normally
+        run.task().put(List.of(rec("audit_a", 11, null, null, null, map("v", "a11"))));
+        assertThat(count(server, db, "audit_a")).isEqualTo(11);
+    }
 }
