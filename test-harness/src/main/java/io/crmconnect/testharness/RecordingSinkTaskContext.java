@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -31,6 +32,7 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
     private final boolean withReporter;
     private final Set<TopicPartition> assignment;
     private volatile long timeoutMs = -1;
+    private volatile Consumer<Reported> onReport = r -> { };
 
     /**
      * @param withReporter false mimics a worker without a DLQ (errantRecordReporter() returns null)
@@ -39,6 +41,12 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
         this.configs = configs;
         this.withReporter = withReporter;
         this.assignment = Set.of(assignment);
+    }
+
+    /** Runs on the task's thread each time it reports a record, after recording it (e.g. to inject a fault). */
+    public RecordingSinkTaskContext onReport(Consumer<Reported> action) {
+        this.onReport = action;
+        return this;
     }
 
     public List<Reported> reported() {
@@ -98,7 +106,9 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
             return null;
         }
         return (record, error) -> {
-            reported.add(new Reported(record, error));
+            Reported r = new Reported(record, error);
+            reported.add(r);
+            onReport.accept(r);
             return CompletableFuture.completedFuture(null);
         };
     }

@@ -3,6 +3,7 @@ package io.crmconnect.hubspot.sink;
 import io.crmconnect.common.Backoff;
 import io.crmconnect.common.PluginVersion;
 import io.crmconnect.common.RuntimeSupport;
+import io.crmconnect.common.sink.HandledOffsets;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.HubSpotException;
 import io.crmconnect.hubspot.client.HubSpotRetriableException;
@@ -40,18 +41,10 @@ public class HubSpotSinkTask extends SinkTask {
     private final List<Future<Void>> pendingReports = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
     /**
-     * Records this task already sent to the DLQ (topic/partition@offset): a batch handed back after a transient
-     * failure is redelivered whole, and its bad records must not reach the DLQ a second time. Bounded.
+     * Records of batches not yet fully written that this task already sent to the DLQ: a batch handed back after a
+     * transient failure is redelivered whole, and its bad records must not reach the DLQ a second time.
      */
-    private final Map<String, Boolean> deadLettered = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, false) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
-                    return size() > 100_000;
-                }
-            });
+    private final HandledOffsets deadLettered = new HandledOffsets();
     private long lastLog;
     private long retryBudgetMs;
 
@@ -139,8 +132,7 @@ public class HubSpotSinkTask extends SinkTask {
                     + " cannot be written and no dead-letter queue is configured "
                     + "(set errors.tolerance=all and errors.deadletterqueue.topic.name): " + f.summary());
         }
-        if (deadLettered.putIfAbsent(r.topic() + "/" + r.kafkaPartition() + "@" + r.kafkaOffset(), Boolean.TRUE)
-                != null) {
+        if (!deadLettered.add(RuntimeSupport.originalTopicPartition(r), RuntimeSupport.originalOffset(r))) {
             LOG.debug("record {}-{}@{} was already dead-lettered by this task (redelivered batch)", r.topic(),
                     r.kafkaPartition(), r.kafkaOffset());
             return;
@@ -163,9 +155,12 @@ public class HubSpotSinkTask extends SinkTask {
         if (objectIds != null && !objectIds.isEmpty()) {
             h.addString(Failure.H_OBJECT_ID, objectIds.get(0));
         }
-        // A plain SinkRecord (not the runtime's internal one) makes the reporter serialize these headers too.
-        SinkRecord copy = new SinkRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), r.valueSchema(),
-                r.value(), r.kafkaOffset(), r.timestamp(), r.timestampType(), h);
+        // A plain SinkRecord (not the runtime's internal one) makes the reporter serialize these headers too. It
+        // carries where the record was consumed, so the DLQ's __connect.errors.topic/partition/offset point at it
+        // even when an SMT renamed the topic.
+        SinkRecord copy = new SinkRecord(RuntimeSupport.originalTopic(r), RuntimeSupport.originalPartition(r),
+                r.keySchema(), r.key(), r.valueSchema(), r.value(), RuntimeSupport.originalOffset(r), r.timestamp(),
+                r.timestampType(), h);
         Future<Void> sent = reporter.report(copy, ex);
         synchronized (pendingReports) {
             pendingReports.add(sent);
@@ -190,13 +185,18 @@ public class HubSpotSinkTask extends SinkTask {
         } catch (HubSpotException e) {
             throw new ConnectException("HubSpot refused a call that is not about one record: " + e.getMessage(), e);
         }
+        // Keyed by where each record was consumed (before SMTs renamed its topic): what preCommit is asked about.
+        Map<TopicPartition, Long> batchEnd = new HashMap<>();
         for (SinkRecord r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
-            OffsetAndMetadata prev = written.get(tp);
-            if (prev == null || prev.offset() <= r.kafkaOffset()) {
-                written.put(tp, new OffsetAndMetadata(r.kafkaOffset() + 1));
-            }
+            batchEnd.merge(RuntimeSupport.originalTopicPartition(r), RuntimeSupport.originalOffset(r) + 1, Math::max);
         }
+        batchEnd.forEach((tp, next) -> {
+            OffsetAndMetadata prev = written.get(tp);
+            if (prev == null || prev.offset() < next) {
+                written.put(tp, new OffsetAndMetadata(next));
+            }
+            deadLettered.pruneBelow(tp, next);
+        });
         long now = System.currentTimeMillis();
         if (now - lastLog > 30_000) {
             lastLog = now;
@@ -239,6 +239,7 @@ public class HubSpotSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         partitions.forEach(written::remove);
+        deadLettered.forget(partitions);
     }
 
     @Override

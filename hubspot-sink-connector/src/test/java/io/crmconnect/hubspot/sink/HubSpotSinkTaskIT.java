@@ -1,7 +1,9 @@
 package io.crmconnect.hubspot.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmconnect.simulator.hubspot.Fault;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.simulator.hubspot.Tier;
 import io.crmconnect.testharness.RecordingSinkTaskContext;
@@ -9,14 +11,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
-/** The task (the class a worker runs) against the simulator: a redelivered batch dead-letters nothing twice. */
+/**
+ * The task (the class a worker runs) against the simulator: a redelivered batch dead-letters nothing twice; offsets
+ * and DLQ coordinates are the consumed ones when an SMT renamed the topic.
+ */
 class HubSpotSinkTaskIT {
     static final Schema USER = SchemaBuilder.struct().field("external_id", Schema.STRING_SCHEMA)
             .field("email", Schema.STRING_SCHEMA).build();
@@ -27,7 +34,7 @@ class HubSpotSinkTaskIT {
     }
 
     @Test
-    void aRedeliveredBatchDeadLettersItsBadRecordOnlyOncePerTask() {
+    void aBatchRedeliveredAfterATransientFailureDeadLettersItsBadRecordOnlyOnce() {
         try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(3).tier(Tier.PROFESSIONAL).start()) {
             SimAdmin.property(sim, "contacts", "external_id", "string", "text", true);
             Map<String, String> cfg = new HashMap<>();
@@ -36,25 +43,35 @@ class HubSpotSinkTaskIT {
             cfg.put("hubspot.tier", "professional");
             cfg.put("object", "contacts");
             cfg.put("unique.property", "external_id");
+            cfg.put("hubspot.retry.budget.ms", "1000");
+            cfg.put("batch.max.in.flight", "1"); // chunks one after the other: the 50 after u2's chunk come later
             List<SinkRecord> batch = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 150; i++) {
                 batch.add(new SinkRecord("users", 0, Schema.STRING_SCHEMA, "u" + i, USER, new Struct(USER)
                         .put("external_id", "x" + i).put("email", i == 2 ? "not-an-email" : "u" + i + "@example.com"),
                         i));
             }
-            RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
+            // Once u2 is in the DLQ, HubSpot answers 503 to everything: the rest of the batch cannot be written
+            // and the task hands the batch back to Connect with a RetriableException.
+            RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(Map.of(), true, USERS_0)
+                    .onReport(r -> sim.addFault(Fault.status("*", 503, 1.0)));
             HubSpotSinkTask task = new HubSpotSinkTask();
             task.initialize(ctx);
             task.start(cfg);
             try {
-                task.put(batch);
+                assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
                 assertThat(dlqKeys(ctx)).containsExactly("u2");
+                assertThat(task.preCommit(Map.of(USERS_0, new OffsetAndMetadata(0)))).isEmpty();
+                sim.clearFaults();
+                ctx.onReport(r -> { });
                 task.put(batch); // what a worker does after a RetriableException: the same records again
                 assertThat(dlqKeys(ctx)).as("already dead-lettered by this task").containsExactly("u2");
+                assertThat(task.preCommit(Map.of(USERS_0, new OffsetAndMetadata(0))).get(USERS_0).offset())
+                        .isEqualTo(150);
             } finally {
                 task.stop();
             }
-            assertThat(sim.ids("contacts")).hasSize(4);
+            assertThat(sim.ids("contacts")).hasSize(149);
 
             // a new task (a replay from offset 0 by another connector) reports it again: nothing is remembered
             RecordingSinkTaskContext other = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
@@ -67,7 +84,45 @@ class HubSpotSinkTaskIT {
                 replay.stop();
             }
             assertThat(dlqKeys(other)).containsExactly("u2");
-            assertThat(sim.ids("contacts")).hasSize(4);
+            assertThat(sim.ids("contacts")).hasSize(149);
+        }
+    }
+
+    @Test
+    void offsetsAreCommittedForTheConsumedTopicWhenAnSmtRenamedIt() {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(4).tier(Tier.PROFESSIONAL).start()) {
+            SimAdmin.property(sim, "contacts", "external_id", "string", "text", true);
+            Map<String, String> cfg = new HashMap<>();
+            cfg.put("hubspot.base.url", sim.baseUrl());
+            cfg.put("hubspot.access.token", sim.token());
+            cfg.put("hubspot.tier", "professional");
+            cfg.put("object", "contacts");
+            cfg.put("unique.property", "external_id");
+            List<SinkRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                SinkRecord consumed = new SinkRecord("users", 0, Schema.STRING_SCHEMA, "u" + i, USER, new Struct(USER)
+                        .put("external_id", "r" + i).put("email", i == 1 ? "not-an-email" : "r" + i + "@example.com"),
+                        10 + i);
+                // what RegexRouter does: same record, another topic; the worker still commits "users"
+                batch.add(consumed.newRecord("crm.contacts", 0, consumed.keySchema(), consumed.key(),
+                        consumed.valueSchema(), consumed.value(), consumed.timestamp()));
+            }
+            RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
+            HubSpotSinkTask task = new HubSpotSinkTask();
+            task.initialize(ctx);
+            task.start(cfg);
+            try {
+                task.put(batch);
+                assertThat(task.preCommit(Map.of(USERS_0, new OffsetAndMetadata(0))).get(USERS_0).offset())
+                        .isEqualTo(13);
+                assertThat(ctx.reported()).singleElement().satisfies(r -> {
+                    assertThat(r.record().topic()).as("DLQ coordinates: where it was consumed").isEqualTo("users");
+                    assertThat(r.record().kafkaOffset()).isEqualTo(11);
+                });
+            } finally {
+                task.stop();
+            }
+            assertThat(sim.ids("contacts")).hasSize(2);
         }
     }
 }
