@@ -29,6 +29,25 @@ class HubSpotSinkTaskIT {
             .field("email", Schema.STRING_SCHEMA).build();
     static final TopicPartition USERS_0 = new TopicPartition("users", 0);
 
+    /** Contacts upserted by the unique property external_id (created on the simulator). */
+    private static Map<String, String> upsertByExternalId(HubSpotSimulator sim) {
+        SimAdmin.property(sim, "contacts", "external_id", "string", "text", true);
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put("hubspot.base.url", sim.baseUrl());
+        cfg.put("hubspot.access.token", sim.token());
+        cfg.put("hubspot.tier", "professional");
+        cfg.put("object", "contacts");
+        cfg.put("unique.property", "external_id");
+        return cfg;
+    }
+
+    private static HubSpotSinkTask start(RecordingSinkTaskContext context, Map<String, String> cfg) {
+        HubSpotSinkTask task = new HubSpotSinkTask();
+        task.initialize(context);
+        task.start(cfg);
+        return task;
+    }
+
     private static List<Object> dlqKeys(RecordingSinkTaskContext context) {
         return context.reported().stream().map(r -> r.record().key()).toList();
     }
@@ -36,13 +55,7 @@ class HubSpotSinkTaskIT {
     @Test
     void aBatchRedeliveredAfterATransientFailureDeadLettersItsBadRecordOnlyOnce() {
         try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(3).tier(Tier.PROFESSIONAL).start()) {
-            SimAdmin.property(sim, "contacts", "external_id", "string", "text", true);
-            Map<String, String> cfg = new HashMap<>();
-            cfg.put("hubspot.base.url", sim.baseUrl());
-            cfg.put("hubspot.access.token", sim.token());
-            cfg.put("hubspot.tier", "professional");
-            cfg.put("object", "contacts");
-            cfg.put("unique.property", "external_id");
+            Map<String, String> cfg = upsertByExternalId(sim);
             cfg.put("hubspot.retry.budget.ms", "1000");
             cfg.put("batch.max.in.flight", "1"); // chunks one after the other: the 50 after u2's chunk come later
             List<SinkRecord> batch = new ArrayList<>();
@@ -55,9 +68,7 @@ class HubSpotSinkTaskIT {
             // and the task hands the batch back to Connect with a RetriableException.
             RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(Map.of(), true, USERS_0)
                     .onReport(r -> sim.addFault(Fault.status("*", 503, 1.0)));
-            HubSpotSinkTask task = new HubSpotSinkTask();
-            task.initialize(ctx);
-            task.start(cfg);
+            HubSpotSinkTask task = start(ctx, cfg);
             try {
                 assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
                 assertThat(dlqKeys(ctx)).containsExactly("u2");
@@ -75,9 +86,7 @@ class HubSpotSinkTaskIT {
 
             // a new task (a replay from offset 0 by another connector) reports it again: nothing is remembered
             RecordingSinkTaskContext other = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
-            HubSpotSinkTask replay = new HubSpotSinkTask();
-            replay.initialize(other);
-            replay.start(cfg);
+            HubSpotSinkTask replay = start(other, cfg);
             try {
                 replay.put(batch);
             } finally {
@@ -91,13 +100,7 @@ class HubSpotSinkTaskIT {
     @Test
     void offsetsAreCommittedForTheConsumedTopicWhenAnSmtRenamedIt() {
         try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(4).tier(Tier.PROFESSIONAL).start()) {
-            SimAdmin.property(sim, "contacts", "external_id", "string", "text", true);
-            Map<String, String> cfg = new HashMap<>();
-            cfg.put("hubspot.base.url", sim.baseUrl());
-            cfg.put("hubspot.access.token", sim.token());
-            cfg.put("hubspot.tier", "professional");
-            cfg.put("object", "contacts");
-            cfg.put("unique.property", "external_id");
+            Map<String, String> cfg = upsertByExternalId(sim);
             List<SinkRecord> batch = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 SinkRecord consumed = new SinkRecord("users", 0, Schema.STRING_SCHEMA, "u" + i, USER, new Struct(USER)
@@ -108,9 +111,7 @@ class HubSpotSinkTaskIT {
                         consumed.valueSchema(), consumed.value(), consumed.timestamp()));
             }
             RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
-            HubSpotSinkTask task = new HubSpotSinkTask();
-            task.initialize(ctx);
-            task.start(cfg);
+            HubSpotSinkTask task = start(ctx, cfg);
             try {
                 task.put(batch);
                 assertThat(task.preCommit(Map.of(USERS_0, new OffsetAndMetadata(0))).get(USERS_0).offset())
