@@ -219,15 +219,8 @@ public class JdbcSinkTask extends SinkTask {
 
     /** The chunk's transaction committed: a redelivery of this batch must not write these records again. */
     private void markHandled(List<MappedRecord> chunk) {
-        TopicPartition tp = null;
         for (MappedRecord r : chunk) {
-            SinkRecord record = r.record();
-            String topic = RuntimeSupport.originalTopic(record);
-            int partition = RuntimeSupport.originalPartition(record);
-            if (tp == null || tp.partition() != partition || !tp.topic().equals(topic)) {
-                tp = new TopicPartition(topic, partition);
-            }
-            handled.add(tp, RuntimeSupport.originalOffset(record));
+            handled.add(RuntimeSupport.originalTopicPartition(r.record()), RuntimeSupport.originalOffset(r.record()));
         }
     }
 

@@ -106,7 +106,8 @@ public final class RecordMapper {
                 }
             }
             if (metadata.contains(MetadataColumn.KAFKA_TOPIC) && !defs.containsKey(metaColumn("kafka_topic"))) {
-                put(defs, values, ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), RuntimeSupport.originalTopic(record));
+                put(defs, values, ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING),
+                        RuntimeSupport.originalTopic(record));
             }
             if (metadata.contains(MetadataColumn.KAFKA_PARTITION)
                     && !defs.containsKey(metaColumn("kafka_partition"))) {
@@ -114,7 +115,8 @@ public final class RecordMapper {
                         (long) RuntimeSupport.originalPartition(record));
             }
             if (metadata.contains(MetadataColumn.KAFKA_OFFSET) && !defs.containsKey(metaColumn("kafka_offset"))) {
-                put(defs, values, ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), RuntimeSupport.originalOffset(record));
+                put(defs, values, ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64),
+                        RuntimeSupport.originalOffset(record));
             }
             if (deleteMode == DeleteMode.SOFT) {
                 put(defs, values, ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN), Boolean.FALSE);

@@ -132,9 +132,12 @@ public class HubSpotSinkTask extends SinkTask {
                     + " cannot be written and no dead-letter queue is configured "
                     + "(set errors.tolerance=all and errors.deadletterqueue.topic.name): " + f.summary());
         }
-        if (!deadLettered.add(RuntimeSupport.originalTopicPartition(r), RuntimeSupport.originalOffset(r))) {
-            LOG.debug("record {}-{}@{} was already dead-lettered by this task (redelivered batch)", r.topic(),
-                    r.kafkaPartition(), r.kafkaOffset());
+        // where the record was consumed (before SMTs renamed its topic): the ledger's key and the DLQ's coordinates
+        TopicPartition consumedFrom = RuntimeSupport.originalTopicPartition(r);
+        long consumedAt = RuntimeSupport.originalOffset(r);
+        if (!deadLettered.add(consumedFrom, consumedAt)) {
+            LOG.debug("record {}@{} was already dead-lettered by this task (redelivered batch)", consumedFrom,
+                    consumedAt);
             return;
         }
         Headers h = new ConnectHeaders();
@@ -158,9 +161,8 @@ public class HubSpotSinkTask extends SinkTask {
         // A plain SinkRecord (not the runtime's internal one) makes the reporter serialize these headers too. It
         // carries where the record was consumed, so the DLQ's __connect.errors.topic/partition/offset point at it
         // even when an SMT renamed the topic.
-        SinkRecord copy = new SinkRecord(RuntimeSupport.originalTopic(r), RuntimeSupport.originalPartition(r),
-                r.keySchema(), r.key(), r.valueSchema(), r.value(), RuntimeSupport.originalOffset(r), r.timestamp(),
-                r.timestampType(), h);
+        SinkRecord copy = new SinkRecord(consumedFrom.topic(), consumedFrom.partition(), r.keySchema(), r.key(),
+                r.valueSchema(), r.value(), consumedAt, r.timestamp(), r.timestampType(), h);
         Future<Void> sent = reporter.report(copy, ex);
         synchronized (pendingReports) {
             pendingReports.add(sent);

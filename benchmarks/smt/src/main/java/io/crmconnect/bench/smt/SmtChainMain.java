@@ -76,8 +76,8 @@ public final class SmtChainMain {
                 Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"),
                 System.getProperty("java.version"));
         for (String profile : perCore.keySet()) {
-            System.out.printf(Locale.ROOT, "chain %-8s: %,10.0f records/s per core (process CPU time, median; best window "
-                    + "%,.0f)   %,10.0f records/s wall clock (JMH, single thread)%n", profile, perCore.get(profile)[0],
+            System.out.printf(Locale.ROOT, "chain %-8s: %,10.0f records/s per core (process CPU time, median; "
+                    + "best window %,.0f)   %,10.0f records/s wall clock (JMH, single thread)%n", profile, perCore.get(profile)[0],
                     perCore.get(profile)[1], wall.getOrDefault(profile, Double.NaN));
         }
         double value = perCore.get("standard")[0];
@@ -159,8 +159,8 @@ public final class SmtChainMain {
             long thread = threads.getCurrentThreadCpuTime() - threadStart;
             long wall = System.nanoTime() - wallStart;
             windows.add(ops * 1e9 / used);
-            System.out.printf(Locale.ROOT, "window %d: %,10.0f records per process CPU-second, %,10.0f per driving-thread"
-                    + " CPU-second, %,10.0f per wall-clock second%n", w + 1, ops * 1e9 / used, ops * 1e9 / thread,
+            System.out.printf(Locale.ROOT, "window %d: %,10.0f records per process CPU-second, %,10.0f per "
+                    + "driving-thread CPU-second, %,10.0f per wall-clock second%n", w + 1, ops * 1e9 / used, ops * 1e9 / thread,
                     ops * 1e9 / wall);
         }
         Collections.sort(windows);
