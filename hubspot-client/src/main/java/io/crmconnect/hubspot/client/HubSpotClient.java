@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.common.Backoff;
+import io.crmconnect.common.ErrorSanitizer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -732,12 +733,9 @@ public final class HubSpotClient implements Closeable {
                 lastCorrelation, retryHint, null);
     }
 
-    private static final java.util.regex.Pattern EMAIL =
-            java.util.regex.Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
-
     /** HubSpot error messages can quote values (e.g. an email); exceptions end up in logs and task traces. */
     static String maskPersonalData(String message) {
-        return message == null ? null : EMAIL.matcher(message).replaceAll("<email>");
+        return ErrorSanitizer.sanitize(message);
     }
 
     private void observeHeaders(Response resp) {
