@@ -10,6 +10,11 @@ public final class Key implements Comparable<Key> {
         this.values = values.clone();
     }
 
+    /** The key of a row given the positions of the key columns. */
+    public static Key ofRow(Object[] row, int[] keyIdx) {
+        return of(row, keyIdx);
+    }
+
     static Key of(Object[] row, int[] keyIdx) {
         Object[] v = new Object[keyIdx.length];
         for (int i = 0; i < keyIdx.length; i++) {
