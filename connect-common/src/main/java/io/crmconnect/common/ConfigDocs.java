@@ -48,10 +48,11 @@ public final class ConfigDocs {
         return out.toString();
     }
 
-    /** Groups in declaration order, then order in group, then name; ungrouped keys last. */
+    /** Groups in declaration order, then order in group, then name; ungrouped keys last; internal keys left out. */
     static List<ConfigDef.ConfigKey> ordered(ConfigDef def) {
         List<String> groups = def.groups();
-        return def.configKeys().values().stream()
+        // internal keys (defineInternal) are what a connector hands its tasks, not settings for users
+        return def.configKeys().values().stream().filter(k -> !k.internalConfig)
                 .sorted(Comparator.<ConfigDef.ConfigKey>comparingInt(k -> k.group == null ? Integer.MAX_VALUE
                                 : groups.indexOf(k.group))
                         .thenComparingInt(k -> k.orderInGroup)

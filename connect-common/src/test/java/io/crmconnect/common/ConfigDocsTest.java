@@ -15,13 +15,14 @@ class ConfigDocsTest {
                 .define("connection.password", ConfigDef.Type.PASSWORD, "s3cret", ConfigDef.Importance.HIGH,
                         "Password.", "Connection", 2, ConfigDef.Width.MEDIUM, "Password")
                 .define("batch.size", ConfigDef.Type.INT, 500, ConfigDef.Range.atLeast(1), ConfigDef.Importance.MEDIUM,
-                        "Rows per batch.", "Writes", 1, ConfigDef.Width.SHORT, "Batch size");
+                        "Rows per batch.", "Writes", 1, ConfigDef.Width.SHORT, "Batch size")
+                .defineInternal("task.streams", ConfigDef.Type.LIST, "", ConfigDef.Importance.LOW);
 
         String md = ConfigDocs.markdown("JDBC sink", "Writes rows.", def);
 
         assertThat(md).contains("# JDBC sink", "## Connection", "## Writes", "### `connection.url`",
                 "- Default: required", "- Default: `500`", "- Valid values: [1,...]", "- Default: [hidden]");
-        assertThat(md).doesNotContain("s3cret");
+        assertThat(md).doesNotContain("s3cret", "task.streams");
         assertThat(md.indexOf("## Connection")).isLessThan(md.indexOf("## Writes"));
     }
 

@@ -850,7 +850,13 @@ public final class HubSpotClient implements Closeable {
                 p.path("hubspotDefined").asBoolean(false), p.path("calculated").asBoolean(false),
                 p.path("hasUniqueValue").asBoolean(false),
                 p.path("modificationMetadata").path("readOnlyValue").asBoolean(false),
-                p.path("archived").asBoolean(false));
+                p.path("archived").asBoolean(false), options(p.path("options")));
+    }
+
+    private static List<String> options(JsonNode options) {
+        List<String> out = new ArrayList<>(options.size());
+        options.forEach(o -> out.add(o.path("value").asText()));
+        return out;
     }
 
     /** ISO-8601 or epoch milliseconds; null when absent. */

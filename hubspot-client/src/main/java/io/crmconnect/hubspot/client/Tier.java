@@ -1,7 +1,5 @@
 package io.crmconnect.hubspot.client;
 
-import java.util.Locale;
-
 /** HubSpot private-app limits per account tier: requests per rolling 10 s per app, and requests per day per account. */
 public enum Tier {
     STARTER(100, 250_000),
@@ -19,9 +17,5 @@ public enum Tier {
     Tier(int burstPer10s, long daily) {
         this.burstPer10s = burstPer10s;
         this.daily = daily;
-    }
-
-    public static Tier parse(String s) {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 }

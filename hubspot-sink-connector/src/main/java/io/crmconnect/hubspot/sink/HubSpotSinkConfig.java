@@ -1,5 +1,6 @@
 package io.crmconnect.hubspot.sink;
 
+import io.crmconnect.hubspot.client.HubSpotConnectionConfig;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -13,15 +14,11 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 
 /** Configuration of the HubSpot sink connector. */
 public final class HubSpotSinkConfig extends AbstractConfig {
-    public static final String BASE_URL = "hubspot.base.url";
-    public static final String ACCESS_TOKEN = "hubspot.access.token";
-    public static final String TIER = "hubspot.tier";
-    public static final String DAILY_SHARE = "hubspot.daily.budget.share";
-    public static final String RETRY_BUDGET_MS = "hubspot.retry.budget.ms";
+    public static final String BASE_URL = HubSpotConnectionConfig.BASE_URL;
+    public static final String ACCESS_TOKEN = HubSpotConnectionConfig.ACCESS_TOKEN;
 
     public static final String OBJECT = "object";
     public static final String WRITE_MODE = "write.mode";
@@ -50,7 +47,6 @@ public final class HubSpotSinkConfig extends AbstractConfig {
 
     public static final String ASSOCIATIONS = "associations";
 
-    static final String G_CONN = "HubSpot connection";
     static final String G_TARGET = "Target and identity";
     static final String G_MATCH = "Tiered matching";
     static final String G_FIELDS = "Field rules";
@@ -62,26 +58,10 @@ public final class HubSpotSinkConfig extends AbstractConfig {
 
     private static ConfigDef configDef() {
         ConfigDef d = new ConfigDef();
-        int o = 0;
-        d.define(BASE_URL, Type.STRING, "https://api.hubapi.com", Importance.LOW,
-                "HubSpot API base URL (override for a proxy or the simulator).", G_CONN, ++o, Width.LONG, "Base URL");
-        d.define(ACCESS_TOKEN, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonNullValidator(),
-                Importance.HIGH, "Private-app access token (or service key) with crm.objects.<object>.read and "
-                        + ".write scopes (crm.objects.custom.* for custom objects) and crm.schemas.<object>.read.",
-                G_CONN, ++o, Width.LONG, "Access token");
-        d.define(TIER, Type.STRING, "starter", ConfigDef.ValidString.in("starter", "professional", "enterprise",
-                "api_add_on"), Importance.HIGH, "Account tier, sets the burst budget: starter 100/10 s, professional "
-                        + "and enterprise 190/10 s, api_add_on 250/10 s, split evenly across tasks.",
-                G_CONN, ++o, Width.SHORT, "Tier");
-        d.define(DAILY_SHARE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.01, 1.0), Importance.MEDIUM,
-                "Largest share of the account's daily request quota this connector may use.", G_CONN, ++o,
-                Width.SHORT, "Daily share");
-        d.define(RETRY_BUDGET_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
-                "How long one API call is retried (429, 5xx, timeouts, resets) before the batch is handed back to "
-                        + "Connect as a retriable error (redelivered, never lost).", G_CONN, ++o, Width.SHORT,
-                "Retry budget");
+        // credentials, base URL, tier, budget shares, retries, timeouts: shared by every HubSpot plugin
+        HubSpotConnectionConfig.define(d);
 
-        o = 0;
+        int o = 0;
         d.define(OBJECT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                 "Target object: a standard object name (contacts, companies, deals, tickets, ...), an object type "
                         + "id (0-1, 2-1234567) or a custom object's name / fullyQualifiedName.", G_TARGET, ++o,
@@ -207,8 +187,11 @@ public final class HubSpotSinkConfig extends AbstractConfig {
         }
     }
 
+    private final HubSpotConnectionConfig connection;
+
     public HubSpotSinkConfig(Map<String, String> props) {
         super(CONFIG, props);
+        connection = new HubSpotConnectionConfig(this);
         mapping();
         tiers();
         associations();
@@ -216,13 +199,8 @@ public final class HubSpotSinkConfig extends AbstractConfig {
         normalizers();
     }
 
-    public String baseUrl() {
-        return getString(BASE_URL);
-    }
-
-    public String token() {
-        Password p = getPassword(ACCESS_TOKEN);
-        return p == null ? null : p.value();
+    public HubSpotConnectionConfig connection() {
+        return connection;
     }
 
     public String object() {

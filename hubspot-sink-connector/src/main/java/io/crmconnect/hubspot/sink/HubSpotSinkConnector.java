@@ -1,14 +1,11 @@
 package io.crmconnect.hubspot.sink;
 
-import io.crmconnect.common.Backoff;
 import io.crmconnect.common.PluginVersion;
 import io.crmconnect.hubspot.client.AssociationType;
 import io.crmconnect.hubspot.client.HubSpotApiException;
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotClientFactory;
 import io.crmconnect.hubspot.client.HubSpotException;
-import io.crmconnect.hubspot.client.RateBudget;
-import io.crmconnect.hubspot.client.Tier;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,10 +80,7 @@ public class HubSpotSinkConnector extends SinkConnector {
                     .addErrorMessage(e.getMessage());
             return result;
         }
-        try (HubSpotClient client = HubSpotClient.builder().baseUrl(cfg.baseUrl()).accessToken(cfg.token())
-                .rateBudget(new RateBudget(Tier.parse(cfg.getString(HubSpotSinkConfig.TIER)), 1.0, 1.0))
-                .backoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 3, Duration.ofSeconds(10)))
-                .build()) {
+        try (HubSpotClient client = new HubSpotClientFactory(cfg.connection()).validationClient()) {
             liveChecks(cfg, client, byKey);
         } catch (HubSpotException e) {
             byKey.get(HubSpotSinkConfig.BASE_URL).addErrorMessage("HubSpot could not be checked: " + e.getMessage());
@@ -106,18 +100,20 @@ public class HubSpotSinkConnector extends SinkConnector {
         }
         String rest = message.substring(i + "for configuration ".length());
         int end = rest.indexOf(' ');
-        return end < 0 ? rest : rest.substring(0, end);
+        String key = end < 0 ? rest : rest.substring(0, end);
+        return key.endsWith(":") ? key.substring(0, key.length() - 1) : key;
     }
 
     private static void liveChecks(HubSpotSinkConfig cfg, HubSpotClient client, Map<String, ConfigValue> byKey) {
-        ConfigValue token = byKey.get(HubSpotSinkConfig.ACCESS_TOKEN);
+        String credentialKey = cfg.connection().credentialKey();
+        ConfigValue token = byKey.get(credentialKey);
         ConfigValue object = byKey.get(HubSpotSinkConfig.OBJECT);
         String objectType;
         try {
             objectType = PropertyCatalog.resolveObjectType(client, cfg.object());
         } catch (HubSpotApiException e) {
             if (e.isAuthentication()) {
-                token.addErrorMessage("HubSpot refused the token (401): check hubspot.access.token");
+                token.addErrorMessage("HubSpot refused the credentials (401): check " + credentialKey);
                 return;
             }
             if (e.isMissingScopes()) {
@@ -134,13 +130,10 @@ public class HubSpotSinkConnector extends SinkConnector {
         }
         PropertyCatalog catalog;
         try {
-            catalog = new PropertyCatalog(objectType, new java.util.LinkedHashMap<>());
-            client.properties(objectType).forEach(d -> catalog.props.put(d.name(), new PropertyCatalog.Prop(d.name(),
-                    d.type(), d.isMultiValued(), d.hasUniqueValue(), d.readOnlyValue() || d.calculated(),
-                    java.util.Set.of())));
+            catalog = PropertyCatalog.load(client, objectType);
         } catch (HubSpotApiException e) {
             if (e.isAuthentication()) {
-                token.addErrorMessage("HubSpot refused the token (401): check hubspot.access.token");
+                token.addErrorMessage("HubSpot refused the credentials (401): check " + credentialKey);
             } else if (e.isMissingScopes()) {
                 token.addErrorMessage("The token lacks the scopes to read " + cfg.object() + " properties: "
                         + e.getMessage());

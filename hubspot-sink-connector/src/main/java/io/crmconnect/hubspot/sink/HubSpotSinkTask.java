@@ -1,15 +1,12 @@
 package io.crmconnect.hubspot.sink;
 
-import io.crmconnect.common.Backoff;
 import io.crmconnect.common.PluginVersion;
 import io.crmconnect.common.RuntimeSupport;
 import io.crmconnect.common.sink.HandledOffsets;
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotClientFactory;
 import io.crmconnect.hubspot.client.HubSpotException;
 import io.crmconnect.hubspot.client.HubSpotRetriableException;
-import io.crmconnect.hubspot.client.RateBudget;
-import io.crmconnect.hubspot.client.Tier;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -57,12 +54,8 @@ public class HubSpotSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new HubSpotSinkConfig(props);
         int tasks = Integer.parseInt(props.getOrDefault(TASK_COUNT, "1"));
-        retryBudgetMs = config.getLong(HubSpotSinkConfig.RETRY_BUDGET_MS);
-        client = HubSpotClient.builder().baseUrl(config.baseUrl()).accessToken(config.token())
-                .rateBudget(budget(config, tasks))
-                .backoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 30,
-                        Duration.ofMillis(retryBudgetMs)))
-                .build();
+        retryBudgetMs = config.connection().retryBudget().toMillis();
+        client = new HubSpotClientFactory(config.connection()).taskClient(tasks);
         try {
             reporter = context == null ? null : RuntimeSupport.errantRecordReporter(context).orElse(null);
         } catch (RuntimeException e) {
@@ -77,7 +70,7 @@ public class HubSpotSinkTask extends SinkTask {
         if (objectType == null) {
             throw new ConnectException("HubSpot object " + config.object() + " does not exist (object)");
         }
-        PropertyCatalog catalog = PropertyCatalog.load(client, config.baseUrl(), config.token(), objectType);
+        PropertyCatalog catalog = PropertyCatalog.load(client, objectType);
         writer = new SinkWriter(client, config, catalog, this::deadLetter);
         registerMetrics();
         LOG.info("HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}", config.object(),
@@ -112,16 +105,6 @@ public class HubSpotSinkTask extends SinkTask {
             java.util.function.LongSupplier value) {
         org.apache.kafka.common.MetricName mn = pm.metricName(name, doc, new java.util.LinkedHashMap<>());
         pm.addMetric(mn, (org.apache.kafka.common.metrics.Gauge<Long>) (cfg, now) -> value.getAsLong());
-    }
-
-    /**
-     * The task's share of the account's budget. Two percent of the burst is kept back: with several calls in flight
-     * a request counted at the end of one window can reach HubSpot in the next one, and we want zero 429s.
-     */
-    static RateBudget budget(HubSpotSinkConfig config, int tasks) {
-        Tier tier = Tier.parse(config.getString(HubSpotSinkConfig.TIER));
-        return new RateBudget((int) Math.floor(tier.burstPer10s * 0.98), tier.daily,
-                config.getDouble(HubSpotSinkConfig.DAILY_SHARE), 1.0 / Math.max(1, tasks));
     }
 
     /** Builds a record copy carrying the failure in headers, then hands it to Connect's errant record reporter. */

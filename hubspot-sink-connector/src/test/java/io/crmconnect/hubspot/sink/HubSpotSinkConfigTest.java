@@ -3,6 +3,8 @@ package io.crmconnect.hubspot.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmconnect.hubspot.client.HubSpotConnectionConfig;
+import io.crmconnect.hubspot.client.Tier;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,5 +54,22 @@ class HubSpotSinkConfigTest {
         Map<String, String> b = base();
         b.put("batch.size", "101");
         assertThatThrownBy(() -> new HubSpotSinkConfig(b)).hasMessageContaining("batch.size");
+    }
+
+    @Test
+    void connectionKeysAreTheSharedOnesOAuthIncluded() {
+        Map<String, String> m = base();
+        m.remove("hubspot.access.token");
+        assertThatThrownBy(() -> new HubSpotSinkConfig(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hubspot.access.token");
+        m.put("hubspot.oauth.client.id", "app-1");
+        m.put("hubspot.oauth.client.secret", "client-secret-1");
+        m.put("hubspot.oauth.refresh.token", "refresh-1");
+        m.put("hubspot.tier", "Professional");
+        HubSpotSinkConfig c = new HubSpotSinkConfig(m);
+        assertThat(c.connection().credentialKey()).isEqualTo("hubspot.oauth.refresh.token");
+        assertThat(c.connection().tier()).isEqualTo(Tier.PROFESSIONAL);
+        assertThat(HubSpotSinkConfig.CONFIG.configKeys().get("hubspot.burst.budget.share").group)
+                .isEqualTo(HubSpotConnectionConfig.GROUP);
     }
 }

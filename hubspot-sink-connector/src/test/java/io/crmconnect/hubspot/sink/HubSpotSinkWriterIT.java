@@ -88,7 +88,7 @@ class HubSpotSinkWriterIT {
     SinkWriter writer(Map<String, String> cfg) {
         HubSpotSinkConfig config = new HubSpotSinkConfig(cfg);
         String type = PropertyCatalog.resolveObjectType(client, config.object());
-        PropertyCatalog catalog = PropertyCatalog.load(client, sim.baseUrl(), sim.token(), type);
+        PropertyCatalog catalog = PropertyCatalog.load(client, type);
         return new SinkWriter(client, config, catalog, (r, f) -> dead.add(new Object[] {r, f}));
     }
 

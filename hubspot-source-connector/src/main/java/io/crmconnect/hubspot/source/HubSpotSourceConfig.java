@@ -1,28 +1,23 @@
 package io.crmconnect.hubspot.source;
 
-import io.crmconnect.hubspot.client.Tier;
+import io.crmconnect.common.EnumValidator;
+import io.crmconnect.hubspot.client.HubSpotConnectionConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 
 /** Configuration of the HubSpot source connector. */
 public final class HubSpotSourceConfig extends AbstractConfig {
-    public static final String BASE_URL = "hubspot.base.url";
-    public static final String ACCESS_TOKEN = "hubspot.access.token";
-    public static final String OAUTH_CLIENT_ID = "hubspot.oauth.client.id";
-    public static final String OAUTH_CLIENT_SECRET = "hubspot.oauth.client.secret";
-    public static final String OAUTH_REFRESH_TOKEN = "hubspot.oauth.refresh.token";
+    public static final String BASE_URL = HubSpotConnectionConfig.BASE_URL;
+    public static final String ACCESS_TOKEN = HubSpotConnectionConfig.ACCESS_TOKEN;
+    public static final String OAUTH_REFRESH_TOKEN = HubSpotConnectionConfig.OAUTH_REFRESH_TOKEN;
     public static final String PORTAL_ID = "hubspot.portal.id";
-    public static final String TIER = "hubspot.tier";
-    public static final String DAILY_SHARE = "hubspot.daily.budget.share";
-    public static final String RETRY_BUDGET_MS = "hubspot.retry.budget.ms";
     public static final String OBJECTS_INCLUDE = "objects.include";
     public static final String OBJECTS_EXCLUDE = "objects.exclude";
     public static final String PROPERTIES_EXCLUDE = "properties.exclude";
@@ -43,6 +38,17 @@ public final class HubSpotSourceConfig extends AbstractConfig {
     public static final String RECONCILE_CHECKPOINT_MS = "reconcile.checkpoint.interval.ms";
     public static final String TASK_STREAMS = "task.streams";
     public static final String TASK_COUNT = "task.count";
+
+    static final String GROUP_OBJECTS = "Objects and topics";
+    static final String GROUP_MAPPING = "Data mapping";
+    static final String GROUP_CHANGES = "Changes and deletes";
+    static final String GROUP_SNAPSHOTS = "Snapshots and refreshes";
+
+    /** How HubSpot number properties become Connect fields. */
+    public enum NumberMapping { DECIMAL, DOUBLE }
+
+    /** How multiple-checkbox properties become Connect fields. */
+    public enum MultiCheckboxMapping { ARRAY, STRING }
 
     /** Every standard CRM object the connector reads by default. */
     public static final List<String> STANDARD_OBJECTS = List.of("contacts", "companies", "deals", "tickets",
@@ -72,110 +78,117 @@ public final class HubSpotSourceConfig extends AbstractConfig {
         }
     };
 
-    public static final ConfigDef CONFIG = new ConfigDef()
-            .define(BASE_URL, Type.STRING, "https://api.hubapi.com", Importance.LOW,
-                    "HubSpot API base URL (override for a proxy or the simulator).")
-            .define(ACCESS_TOKEN, Type.PASSWORD, null, Importance.HIGH,
-                    "Private-app access token (or service key). Either this or the three OAuth settings.")
-            .define(OAUTH_CLIENT_ID, Type.STRING, null, Importance.MEDIUM, "OAuth app client id.")
-            .define(OAUTH_CLIENT_SECRET, Type.PASSWORD, null, Importance.MEDIUM, "OAuth app client secret.")
-            .define(OAUTH_REFRESH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
-                    "OAuth refresh token; access tokens are refreshed automatically.")
-            .define(PORTAL_ID, Type.STRING, "", Importance.LOW,
-                    "HubSpot portal (account) id written to the hubspot.portal header.")
-            .define(TIER, Type.STRING, "starter", ConfigDef.ValidString.in("starter", "professional", "enterprise",
-                    "api_add_on"), Importance.HIGH,
-                    "Account tier, sets the burst budget: starter 100/10 s, professional and enterprise 190/10 s, "
-                            + "api_add_on 250/10 s. The budget is split evenly across tasks.")
-            .define(DAILY_SHARE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.01, 1.0), Importance.HIGH,
-                    "Largest share of the account's daily request quota this connector may use (0.4 = 40%), "
-                            + "split across tasks. Other integrations share the rest.")
-            .define(RETRY_BUDGET_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
-                    "How long one API call may be retried (5xx, 429, timeouts) before the task reports a "
-                            + "retriable error to Connect.")
-            .define(OBJECTS_INCLUDE, Type.LIST, "", Importance.HIGH,
-                    "Objects to read (empty = all standard objects, owners, pipelines and custom objects). "
-                            + "Standard: " + STANDARD_OBJECTS + "; also owners, pipelines, custom (every custom "
-                            + "object) or a custom object's name / objectTypeId.")
-            .define(OBJECTS_EXCLUDE, Type.LIST, "", Importance.MEDIUM, "Objects to skip.")
-            .define(PROPERTIES_EXCLUDE, Type.LIST, "", Importance.MEDIUM,
-                    "Properties to skip, as object.property (e.g. contacts.notes_last_contacted) or *.property.")
-            .define(ASSOCIATIONS, Type.LIST, "contacts:companies,deals:contacts,deals:companies,tickets:contacts",
-                    Importance.MEDIUM, "Association pairs from:to read as their own topics (v4, with labels). "
-                            + "Empty = none.")
-            .define(TOPIC_FORMAT, Type.STRING, "hubspot.${object}", Importance.MEDIUM,
-                    "Topic name; ${object} is the object name (contacts, owners, pipelines, "
-                            + "associations.contacts.companies, custom object name).")
-            .define(NUMBER_MAPPING, Type.STRING, "decimal", ConfigDef.ValidString.in("decimal", "double"),
-                    Importance.MEDIUM, "HubSpot number properties as Connect Decimal (exact, fixed scale) or double.")
-            .define(DECIMAL_SCALE, Type.INT, 6, ConfigDef.Range.between(0, 18), Importance.LOW,
-                    "Scale of Decimal number fields (values with more digits are rounded half-even).")
-            .define(MULTICHECKBOX_MAPPING, Type.STRING, "array", ConfigDef.ValidString.in("array", "string"),
-                    Importance.MEDIUM, "Multiple-checkbox properties as array<string> or the ';'-joined string.")
-            .define(POLL_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
-                    "How often each object is searched for changes once the initial load is done.")
-            .define(INDEX_LAG_OVERLAP_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-                    "Search index lag covered by re-reading this much of the past on every incremental pass "
-                            + "(records already sent are not sent again while the task runs). Tombstones are "
-                            + "delayed by the same amount so a lagging index cannot resurrect a deleted record.")
-            .define(SEARCH_PAGE_SIZE, Type.INT, 200, ConfigDef.Range.between(10, 200), Importance.LOW,
-                    "Search page size.")
-            .define(DELETES_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
-                    "How often the archived (deleted) records of each object are listed for tombstones.")
-            .define(ARCHIVED_EVENTS, Type.BOOLEAN, false, Importance.LOW,
-                    "Also send the archived record (archived=true) right before its tombstone.")
-            .define(RECONCILE_INTERVAL_MS, Type.LONG, 6 * 3_600_000L, ConfigDef.Range.atLeast(1_000),
-                    Importance.MEDIUM, "How often all ids of each object are compared with the previous id set, "
-                            + "catching deletes outside the 90-day recycle bin, GDPR deletes and merged-away ids.")
-            .define(PROPERTIES_REFRESH_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
-                    "How often property definitions are re-read; new properties become new optional fields.")
-            .define(SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
-                    "How often owners, pipelines and associations are re-read (changes only are sent).")
-            .define(PROPERTY_HISTORY, Type.LIST, "", HISTORY_ENTRIES, Importance.MEDIUM,
-                    "Properties whose change history is sent (one record per change) to the topic of object "
-                            + "<object>.property_history (e.g. hubspot.contacts.property_history), as object.property "
-                            + "(contacts.lifecyclestage), object.* (every selected property of the object; costly on "
-                            + "wide objects) or *.property. Empty = no property history. Costs one extra call per 50 "
-                            + "records read, in the initial load and for changed records.")
-            .define(RECONCILE_CHECKPOINT_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
-                    "How often the set of record ids in each object topic is saved in the connector's offsets "
-                            + "(compressed) when it changed, so reconciliation after a restart still knows every id "
-                            + "sent before it. Also saved after the initial load and after every reconciliation.")
-            .defineInternal(TASK_STREAMS, Type.LIST, "", Importance.LOW)
-            .defineInternal(TASK_COUNT, Type.INT, 1, Importance.LOW);
+    public static final ConfigDef CONFIG = configDef();
+
+    private static ConfigDef configDef() {
+        ConfigDef d = new ConfigDef();
+        // credentials, base URL, tier, budget shares, retries, timeouts: shared by every HubSpot plugin
+        HubSpotConnectionConfig.define(d);
+
+        int o = 0;
+        d.define(OBJECTS_INCLUDE, Type.LIST, "", Importance.HIGH,
+                "Objects to read (empty = all standard objects, owners, pipelines and custom objects). "
+                        + "Standard: " + STANDARD_OBJECTS + "; also owners, pipelines, custom (every custom "
+                        + "object) or a custom object's name / objectTypeId.", GROUP_OBJECTS, ++o, Width.LONG,
+                "Objects to read");
+        d.define(OBJECTS_EXCLUDE, Type.LIST, "", Importance.MEDIUM, "Objects to skip.", GROUP_OBJECTS, ++o,
+                Width.LONG, "Objects to skip");
+        d.define(PROPERTIES_EXCLUDE, Type.LIST, "", Importance.MEDIUM,
+                "Properties to skip, as object.property (e.g. contacts.notes_last_contacted) or *.property.",
+                GROUP_OBJECTS, ++o, Width.LONG, "Properties to skip");
+        d.define(ASSOCIATIONS, Type.LIST, "contacts:companies,deals:contacts,deals:companies,tickets:contacts",
+                Importance.MEDIUM, "Association pairs from:to read as their own topics (v4, with labels). "
+                        + "Empty = none.", GROUP_OBJECTS, ++o, Width.LONG, "Association pairs");
+        d.define(TOPIC_FORMAT, Type.STRING, "hubspot.${object}", Importance.MEDIUM,
+                "Topic name; ${object} is the object name (contacts, owners, pipelines, "
+                        + "associations.contacts.companies, custom object name).", GROUP_OBJECTS, ++o, Width.MEDIUM,
+                "Topic format");
+        d.define(PORTAL_ID, Type.STRING, "", Importance.LOW,
+                "HubSpot portal (account) id written to the hubspot.portal header.", GROUP_OBJECTS, ++o,
+                Width.SHORT, "Portal id");
+        d.define(PROPERTY_HISTORY, Type.LIST, "", HISTORY_ENTRIES, Importance.MEDIUM,
+                "Properties whose change history is sent (one record per change) to the topic of object "
+                        + "<object>.property_history (e.g. hubspot.contacts.property_history), as object.property "
+                        + "(contacts.lifecyclestage), object.* (every selected property of the object; costly on "
+                        + "wide objects) or *.property. Empty = no property history. Costs one extra call per 50 "
+                        + "records read, in the initial load and for changed records.", GROUP_OBJECTS, ++o,
+                Width.LONG, "Property history");
+
+        o = 0;
+        d.define(NUMBER_MAPPING, Type.STRING, "decimal", new EnumValidator(NumberMapping.class), Importance.MEDIUM,
+                "HubSpot number properties as Connect Decimal (decimal: exact, fixed scale) or double.",
+                GROUP_MAPPING, ++o, Width.SHORT, "Numbers", new EnumValidator(NumberMapping.class));
+        d.define(DECIMAL_SCALE, Type.INT, 6, ConfigDef.Range.between(0, 18), Importance.LOW,
+                "Scale of Decimal number fields (values with more digits are rounded half-even).", GROUP_MAPPING,
+                ++o, Width.SHORT, "Decimal scale");
+        d.define(MULTICHECKBOX_MAPPING, Type.STRING, "array", new EnumValidator(MultiCheckboxMapping.class),
+                Importance.MEDIUM, "Multiple-checkbox properties as array<string> (array) or the ';'-joined string.",
+                GROUP_MAPPING, ++o, Width.SHORT, "Multiple checkboxes",
+                new EnumValidator(MultiCheckboxMapping.class));
+
+        o = 0;
+        d.define(POLL_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
+                "How often each object is searched for changes once the initial load is done.", GROUP_CHANGES, ++o,
+                Width.SHORT, "Poll interval (ms)");
+        d.define(INDEX_LAG_OVERLAP_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "Search index lag covered by re-reading this much of the past on every incremental pass "
+                        + "(records already sent are not sent again while the task runs). Tombstones are "
+                        + "delayed by the same amount so a lagging index cannot resurrect a deleted record.",
+                GROUP_CHANGES, ++o, Width.SHORT, "Index lag overlap (ms)");
+        d.define(SEARCH_PAGE_SIZE, Type.INT, 200, ConfigDef.Range.between(10, 200), Importance.LOW,
+                "Search page size.", GROUP_CHANGES, ++o, Width.SHORT, "Search page size");
+        d.define(DELETES_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
+                "How often the archived (deleted) records of each object are listed for tombstones.", GROUP_CHANGES,
+                ++o, Width.SHORT, "Delete scan interval (ms)");
+        d.define(ARCHIVED_EVENTS, Type.BOOLEAN, false, Importance.LOW,
+                "Also send the archived record (archived=true) right before its tombstone.", GROUP_CHANGES, ++o,
+                Width.SHORT, "Archived records");
+        d.define(RECONCILE_INTERVAL_MS, Type.LONG, 6 * 3_600_000L, ConfigDef.Range.atLeast(1_000),
+                Importance.MEDIUM, "How often all ids of each object are compared with the previous id set, "
+                        + "catching deletes outside the 90-day recycle bin, GDPR deletes and merged-away ids.",
+                GROUP_CHANGES, ++o, Width.SHORT, "Reconciliation interval (ms)");
+        d.define(RECONCILE_CHECKPOINT_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                "How often the set of record ids in each object topic is saved in the connector's offsets "
+                        + "(compressed) when it changed, so reconciliation after a restart still knows every id "
+                        + "sent before it. Also saved after the initial load and after every reconciliation.",
+                GROUP_CHANGES, ++o, Width.SHORT, "Id checkpoint interval (ms)");
+
+        o = 0;
+        d.define(PROPERTIES_REFRESH_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                "How often property definitions are re-read; new properties become new optional fields.",
+                GROUP_SNAPSHOTS, ++o, Width.SHORT, "Property refresh (ms)");
+        d.define(SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                "How often owners, pipelines and associations are re-read (changes only are sent).",
+                GROUP_SNAPSHOTS, ++o, Width.SHORT, "Snapshot interval (ms)");
+        d.defineInternal(TASK_STREAMS, Type.LIST, "", Importance.LOW);
+        d.defineInternal(TASK_COUNT, Type.INT, 1, Importance.LOW);
+        return d;
+    }
+
+    private final HubSpotConnectionConfig connection;
 
     public HubSpotSourceConfig(Map<String, String> props) {
         super(CONFIG, props);
-        if (password(ACCESS_TOKEN) == null && (getString(OAUTH_CLIENT_ID) == null
-                || password(OAUTH_CLIENT_SECRET) == null || password(OAUTH_REFRESH_TOKEN) == null)) {
-            throw new ConfigException(ACCESS_TOKEN, "[hidden]",
-                    "Set hubspot.access.token, or all of hubspot.oauth.client.id, hubspot.oauth.client.secret and "
-                            + "hubspot.oauth.refresh.token");
-        }
+        connection = new HubSpotConnectionConfig(this);
         if (!getString(TOPIC_FORMAT).contains("${object}")) {
             throw new ConfigException(TOPIC_FORMAT, getString(TOPIC_FORMAT), "must contain ${object}");
         }
     }
 
-    String password(String key) {
-        Password p = getPassword(key);
-        return p == null || p.value() == null || p.value().isEmpty() ? null : p.value();
-    }
-
-    Tier tier() {
-        return Tier.parse(getString(TIER));
+    HubSpotConnectionConfig connection() {
+        return connection;
     }
 
     String topic(String object) {
         return getString(TOPIC_FORMAT).replace("${object}", object);
     }
 
-    boolean decimalNumbers() {
-        return "decimal".equals(getString(NUMBER_MAPPING).toLowerCase(Locale.ROOT));
+    NumberMapping numberMapping() {
+        return EnumValidator.parse(NumberMapping.class, getString(NUMBER_MAPPING));
     }
 
-    boolean multiCheckboxArray() {
-        return "array".equals(getString(MULTICHECKBOX_MAPPING).toLowerCase(Locale.ROOT));
+    MultiCheckboxMapping multiCheckboxMapping() {
+        return EnumValidator.parse(MultiCheckboxMapping.class, getString(MULTICHECKBOX_MAPPING));
     }
 
     /** Association pairs from:to. */

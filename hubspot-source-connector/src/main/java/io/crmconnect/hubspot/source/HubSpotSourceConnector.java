@@ -3,11 +3,9 @@ package io.crmconnect.hubspot.source;
 import io.crmconnect.common.PluginVersion;
 import io.crmconnect.hubspot.client.HubSpotApiException;
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotClientFactory;
 import io.crmconnect.hubspot.client.HubSpotException;
 import io.crmconnect.hubspot.client.ObjectSchema;
-import io.crmconnect.hubspot.client.RateBudget;
-import io.crmconnect.hubspot.client.Tier;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -32,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public class HubSpotSourceConnector extends SourceConnector {
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotSourceConnector.class);
     private Map<String, String> props;
-    private List<String> streams;
+    private List<StreamId> streams;
 
     @Override
     public String version() {
@@ -54,9 +52,8 @@ public class HubSpotSourceConnector extends SourceConnector {
         this.props = new HashMap<>(props);
         HubSpotSourceConfig config = new HubSpotSourceConfig(props);
         List<ObjectSchema> custom = List.of();
-        if (wantsCustom(config)) {
-            try (HubSpotClient c = client(config, new RateBudget(config.tier(), config.getDouble(
-                    HubSpotSourceConfig.DAILY_SHARE), 1.0), Duration.ofSeconds(30))) {
+        if (StreamPlanner.wantsCustomObjects(config)) {
+            try (HubSpotClient c = new HubSpotClientFactory(config.connection()).connectorClient()) {
                 custom = c.schemas();
             } catch (HubSpotException e) {
                 if (!config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE).isEmpty()) {
@@ -67,90 +64,8 @@ public class HubSpotSourceConnector extends SourceConnector {
                         e.getMessage());
             }
         }
-        streams = streams(config, custom);
+        streams = StreamPlanner.plan(config, custom);
         LOG.info("HubSpot source: {} streams {}", streams.size(), streams);
-    }
-
-    private static boolean wantsCustom(HubSpotSourceConfig config) {
-        for (String inc : config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE)) {
-            if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc) && !inc.equals("owners")
-                    && !inc.equals("pipelines")) {
-                return true;
-            }
-        }
-        return config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE).isEmpty() && config.selected("custom", null);
-    }
-
-    /** The stream ids of a configuration: object:&lt;type&gt;:&lt;name&gt;, owners, pipelines, assoc:&lt;from&gt;:&lt;to&gt;. */
-    static List<String> streams(HubSpotSourceConfig config, List<ObjectSchema> custom) {
-        List<String> out = new ArrayList<>();
-        Set<String> objects = new LinkedHashSet<>();
-        for (String o : HubSpotSourceConfig.STANDARD_OBJECTS) {
-            if (config.selected(o, null)) {
-                out.add("object:" + o + ":" + o);
-                objects.add(o);
-            }
-        }
-        for (ObjectSchema s : custom) {
-            if (!s.archived() && (config.selected(s.name(), s.objectTypeId()) || (config.selected("custom", null)
-                    && config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE).contains("custom")))) {
-                out.add("object:" + s.objectTypeId() + ":" + s.name());
-                objects.add(s.name());
-            }
-        }
-        if (config.selected("owners", null)) {
-            out.add("owners");
-        }
-        if (config.selected("pipelines", null)) {
-            out.add("pipelines");
-        }
-        for (String[] pair : config.associationPairs()) {
-            if (objects.contains(pair[0]) && objects.contains(pair[1])) {
-                out.add("assoc:" + pair[0] + ":" + pair[1]);
-            }
-        }
-        return out;
-    }
-
-    static Stream stream(String id, HubSpotSourceConfig config, HubSpotClient client, SourceMetrics metrics) {
-        String[] p = id.split(":");
-        switch (p[0]) {
-            case "object":
-                return new ObjectStream(config, client, p[1], p[2], metrics);
-            case "owners":
-                return new SnapshotStream.Owners(config, client, metrics);
-            case "pipelines": {
-                List<String> types = new ArrayList<>();
-                if (config.selected("deals", null)) {
-                    types.add("deals");
-                }
-                if (config.selected("tickets", null)) {
-                    types.add("tickets");
-                }
-                if (types.isEmpty()) {
-                    types.add("deals");
-                }
-                return new SnapshotStream.Pipelines(config, client, metrics, types);
-            }
-            case "assoc":
-                return new SnapshotStream.AssociationPair(config, client, metrics, p[1], p[2]);
-            default:
-                throw new ConfigException(HubSpotSourceConfig.TASK_STREAMS, id, "unknown stream");
-        }
-    }
-
-    static HubSpotClient client(HubSpotSourceConfig config, RateBudget budget, Duration retryBudget) {
-        HubSpotClient.Builder b = HubSpotClient.builder().baseUrl(config.getString(HubSpotSourceConfig.BASE_URL))
-                .rateBudget(budget).backoff(HubSpotSourceTask.backoff(retryBudget));
-        String token = config.password(HubSpotSourceConfig.ACCESS_TOKEN);
-        if (token != null) {
-            b.accessToken(token);
-        } else {
-            b.oauth(config.getString(HubSpotSourceConfig.OAUTH_CLIENT_ID),
-                    config.password(HubSpotSourceConfig.OAUTH_CLIENT_SECRET),
-                    config.password(HubSpotSourceConfig.OAUTH_REFRESH_TOKEN));
-        }
-        return b.build();
     }
 
     @Override
@@ -161,7 +76,7 @@ public class HubSpotSourceConnector extends SourceConnector {
             groups.add(new ArrayList<>());
         }
         for (int i = 0; i < streams.size(); i++) {
-            groups.get(i % n).add(streams.get(i));
+            groups.get(i % n).add(streams.get(i).encode());
         }
         List<Map<String, String>> out = new ArrayList<>();
         for (List<String> g : groups) {
@@ -207,9 +122,8 @@ public class HubSpotSourceConnector extends SourceConnector {
                         + object + ", which objects.include / objects.exclude do not select");
             }
         }
-        String authKey = config.password(HubSpotSourceConfig.ACCESS_TOKEN) != null ? HubSpotSourceConfig.ACCESS_TOKEN
-                : HubSpotSourceConfig.OAUTH_REFRESH_TOKEN;
-        try (HubSpotClient c = client(config, new RateBudget(Tier.STARTER, 1.0, 1.0), Duration.ofSeconds(10))) {
+        String authKey = config.connection().credentialKey();
+        try (HubSpotClient c = new HubSpotClientFactory(config.connection()).validationClient()) {
             List<String> toCheck = new ArrayList<>();
             List<String> include = config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE);
             Set<String> customNames = new LinkedHashSet<>();

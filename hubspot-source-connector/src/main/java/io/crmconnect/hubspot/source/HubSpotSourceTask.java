@@ -1,17 +1,18 @@
 package io.crmconnect.hubspot.source;
 
-import io.crmconnect.common.Backoff;
 import io.crmconnect.common.PluginVersion;
 import io.crmconnect.common.RuntimeSupport;
 import io.crmconnect.hubspot.client.HubSpotApiException;
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotClientFactory;
 import io.crmconnect.hubspot.client.HubSpotRetriableException;
 import io.crmconnect.hubspot.client.RateBudget;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -41,20 +42,24 @@ public class HubSpotSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new HubSpotSourceConfig(props);
-        int taskCount = Math.max(1, config.getInt(HubSpotSourceConfig.TASK_COUNT));
-        RateBudget budget = new RateBudget(config.tier(), config.getDouble(HubSpotSourceConfig.DAILY_SHARE),
-                1.0 / taskCount);
-        client = HubSpotSourceConnector.client(config, budget,
-                Duration.ofMillis(config.getLong(HubSpotSourceConfig.RETRY_BUDGET_MS)));
+        client = new HubSpotClientFactory(config.connection())
+                .taskClient(config.getInt(HubSpotSourceConfig.TASK_COUNT));
+        RateBudget budget = client.budget();
         metrics = new SourceMetrics(RuntimeSupport.pluginMetrics(context), budget);
         for (String s : config.getList(HubSpotSourceConfig.TASK_STREAMS)) {
-            streams.add(HubSpotSourceConnector.stream(s, config, client, metrics));
+            StreamId id;
+            try {
+                id = StreamId.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(HubSpotSourceConfig.TASK_STREAMS, s, e.getMessage());
+            }
+            streams.add(Streams.open(id, config, client, metrics));
         }
         List<Map<String, Object>> parts = new ArrayList<>();
         streams.forEach(s -> parts.addAll(s.partitions()));
         Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>(
                 context.offsetStorageReader().offsets(parts));
-        offsets.values().removeIf(java.util.Objects::isNull);
+        offsets.values().removeIf(Objects::isNull);
         for (Stream s : streams) {
             s.restore(offsets);
         }
@@ -129,9 +134,5 @@ public class HubSpotSourceTask extends SourceTask {
         if (client != null) {
             client.close();
         }
-    }
-
-    static Backoff backoff(Duration budget) {
-        return new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 50, budget);
     }
 }

@@ -99,8 +99,9 @@ final class ObjectStream implements Stream {
         this.name = name;
         this.lastModifiedProperty = "contacts".equals(objectType) || "0-1".equals(objectType) ? "lastmodifieddate"
                 : "hs_lastmodifieddate";
-        this.mapper = new SchemaMapper(name, config.decimalNumbers(), config.getInt(HubSpotSourceConfig.DECIMAL_SCALE),
-                config.multiCheckboxArray());
+        this.mapper = new SchemaMapper(name, config.numberMapping() == HubSpotSourceConfig.NumberMapping.DECIMAL,
+                config.getInt(HubSpotSourceConfig.DECIMAL_SCALE),
+                config.multiCheckboxMapping() == HubSpotSourceConfig.MultiCheckboxMapping.ARRAY);
         this.topic = config.topic(name);
         this.portal = config.getString(HubSpotSourceConfig.PORTAL_ID);
         this.metrics = metrics;
