@@ -1,0 +1,1198 @@
+package io.crmconnect.simulator.dynamics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A local Dynamics 365 / Dataverse Web API v9.2: a real HTTP server on 127.0.0.1 with an Entra ID-style token
+ * endpoint, following Dataverse's documented protocol (see the module README for the sources of each rule).
+ *
+ * <pre>{@code
+ * try (DynamicsSimulator sim = DynamicsSimulator.builder().seed(42).contacts(1000).accounts(100).start()) {
+ *     String api = sim.apiUrl();            // http://127.0.0.1:41234/api/data/v9.2
+ *     String token = sim.accessToken();     // Authorization: Bearer <token>
+ *     // or the client-credentials flow: POST sim.tokenUrl() with sim.clientId(), sim.clientSecret(), sim.scope()
+ * }
+ * }</pre>
+ *
+ * <p>Admin API for tests: {@code /_sim/...} (no auth, no limits, no faults); see the module README.
+ */
+public final class DynamicsSimulator implements AutoCloseable {
+    /** The OAuth client (app registration) every simulator accepts; its application user writes as "# CRM Connect". */
+    public static final String DEFAULT_CLIENT_ID = "7f2a1c3e-5b64-4d1a-9c8e-3e1f00d365c0";
+    public static final String DEFAULT_CLIENT_SECRET = "sim~client~secret~0000000000000000000";
+    public static final String DEFAULT_TENANT_ID = "72f988bf-0000-4000-8000-00000000d365";
+    /** The human user that seeded data and the mutator write as (systemuserid). */
+    public static final String HUMAN_USER_ID = "0f1b5c12-3d4e-4f60-8a7b-00000000a001";
+    /** The Web API version path segment this simulator links with (v9.0 and v9.1 are also served). */
+    public static final String API_VERSION = "v9.2";
+
+    static {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    /** Configures and starts a simulator. */
+    public static final class Builder {
+        private int port;
+        private long seed = 42;
+        private final Map<String, Integer> counts = new LinkedHashMap<>();
+        private boolean auth = true;
+        private final Map<String, String> clients = new LinkedHashMap<>();
+        private Duration tokenLifetime;
+        private boolean serviceProtection = true;
+        private int maxRequests = 6000;
+        private long maxExecutionMillis = 1_200_000;
+        private int maxConcurrent = 52;
+        private Duration window = Duration.ofSeconds(300);
+        private int dopHint = 5;
+        private Duration deltaTokenRetention = Duration.ofDays(7);
+        private final List<DynamicsFault> faults = new ArrayList<>();
+        // a request holds its thread for its whole life (faults included); more threads than the concurrency limit
+        // so that the 52-concurrent-requests limit can be reached
+        private int threads = 64;
+        private int requestLogSize = 10_000;
+        private double mutatorOpsPerSecond;
+        private String tenantId = DEFAULT_TENANT_ID;
+
+        private Builder() {
+            clients.put(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
+        }
+
+        /** TCP port on 127.0.0.1; 0 (default) picks a free port. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Seed of the data generator, ids, fault draws and the mutator (default 42). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder contacts(int n) {
+            return rows("contact", n);
+        }
+
+        public Builder accounts(int n) {
+            return rows("account", n);
+        }
+
+        public Builder leads(int n) {
+            return rows("lead", n);
+        }
+
+        public Builder opportunities(int n) {
+            return rows("opportunity", n);
+        }
+
+        /** Rows of the custom table crmc_project. */
+        public Builder projects(int n) {
+            return rows("crmc_project", n);
+        }
+
+        /** Generated rows of a table by logical name: contact, account, lead, opportunity, crmc_project. */
+        public Builder rows(String logicalName, int n) {
+            counts.put(logicalName, n);
+            return this;
+        }
+
+        /** Bearer-token checks on (default) or off. */
+        public Builder auth(boolean on) {
+            this.auth = on;
+            return this;
+        }
+
+        /** Another app registration: its own application user, so its own service-protection budget. */
+        public Builder oauthClient(String clientId, String secret) {
+            clients.put(clientId, secret);
+            return this;
+        }
+
+        /** Fixed access-token lifetime (default: Entra's random 60-90 minutes). */
+        public Builder tokenLifetime(Duration d) {
+            this.tokenLifetime = d;
+            return this;
+        }
+
+        /** Service protection limits on (default) or off. */
+        public Builder serviceProtection(boolean on) {
+            this.serviceProtection = on;
+            return this;
+        }
+
+        /** Limits per user and window (defaults 6,000 requests, 1,200,000 ms execution, 52 concurrent, 300 s). */
+        public Builder limits(int requests, long executionMillis, int concurrent, Duration window) {
+            this.maxRequests = requests;
+            this.maxExecutionMillis = executionMillis;
+            this.maxConcurrent = concurrent;
+            this.window = window;
+            return this;
+        }
+
+        /** The x-ms-dop-hint header value (recommended degree of parallelism; default 5). */
+        public Builder dopHint(int n) {
+            this.dopHint = n;
+            return this;
+        }
+
+        /** How long delta tokens stay valid (default 7 days, as organization.ExpireChangeTrackingInDays). */
+        public Builder deltaTokenRetention(Duration d) {
+            this.deltaTokenRetention = d;
+            return this;
+        }
+
+        public Builder fault(DynamicsFault f) {
+            faults.add(f);
+            return this;
+        }
+
+        public Builder threads(int n) {
+            this.threads = n;
+            return this;
+        }
+
+        public Builder requestLogSize(int n) {
+            this.requestLogSize = n;
+            return this;
+        }
+
+        /** Start the mutator right away at this many operations per second. */
+        public Builder mutator(double opsPerSecond) {
+            this.mutatorOpsPerSecond = opsPerSecond;
+            return this;
+        }
+
+        public Builder tenantId(String id) {
+            this.tenantId = id;
+            return this;
+        }
+
+        public DynamicsSimulator start() {
+            try {
+                return new DynamicsSimulator(this);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the Dynamics simulator on port " + port + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** One entry of the request log. */
+    public record LoggedRequest(long seq, String time, String method, String path, String query, String route,
+            String entitySet, String userId, int status, long micros, String fault) { }
+
+    private final Builder config;
+    private final DynamicsClock clock = new DynamicsClock();
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String baseUrl;
+    private final Schema schema = Schema.standard();
+    private final Auth auth;
+    private final Throttle throttle;
+    private final Metadata metadata;
+    private volatile Store store;
+    private volatile WebApi api;
+    private volatile Batch batch;
+    private volatile Mutator mutator;
+    private final Map<String, String> appUsers = new LinkedHashMap<>();
+    private final List<DynamicsFault> faults = new CopyOnWriteArrayList<>();
+    private final SplittableRandom faultRandom;
+    private final ConcurrentLinkedDeque<LoggedRequest> log = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger logSize = new AtomicInteger();
+    private final AtomicLong seq = new AtomicLong();
+    private final Map<String, Map<Integer, LongAdder>> routeCounters = new ConcurrentHashMap<>();
+    private volatile int dopHint;
+    private final long startedMillis;
+    private final String organizationId;
+    private final String businessUnitId;
+
+    private DynamicsSimulator(Builder b) throws IOException {
+        long t0 = System.nanoTime();
+        this.config = b;
+        this.faultRandom = new SplittableRandom(b.seed ^ 0x5DEECE66DL);
+        this.auth = new Auth(clock, b.tenantId, b.seed);
+        this.throttle = new Throttle(clock);
+        this.metadata = new Metadata(schema);
+        this.organizationId = UUID.nameUUIDFromBytes(("org:" + b.seed).getBytes(StandardCharsets.UTF_8)).toString();
+        this.businessUnitId = UUID.nameUUIDFromBytes(("bu:" + b.seed).getBytes(StandardCharsets.UTF_8)).toString();
+        faults.addAll(b.faults);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 256);
+        baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        auth.resource(baseUrl);
+        auth.enabled = b.auth;
+        auth.lifetimeSeconds = b.tokenLifetime == null ? 0 : b.tokenLifetime.toSeconds();
+        b.clients.forEach((id, secret) -> {
+            String userId = UUID.nameUUIDFromBytes(("appuser:" + id).getBytes(StandardCharsets.UTF_8)).toString();
+            appUsers.put(id, userId);
+            auth.clients.put(id, new Auth.Client(id, secret, userId));
+        });
+        applySettings();
+        initState();
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, "dynamics-sim-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        if (b.mutatorOpsPerSecond > 0) {
+            mutator.start(b.mutatorOpsPerSecond);
+        }
+        startedMillis = (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private void applySettings() {
+        throttle.enabled = config.serviceProtection;
+        throttle.maxRequests = config.maxRequests;
+        throttle.maxExecutionMillis = config.maxExecutionMillis;
+        throttle.maxConcurrent = config.maxConcurrent;
+        throttle.windowMillis = config.window.toMillis();
+        throttle.extraExecutionMillis = 0;
+        dopHint = config.dopHint;
+    }
+
+    private void initState() {
+        Store s = new Store(schema, clock, config.seed);
+        long now = clock.millis();
+        long created = now - 600L * 86_400_000L;
+        // system rows: users and currencies (read-only tables)
+        TableDef users = schema.table("systemuser");
+        String[] humans = {HUMAN_USER_ID, "0f1b5c12-3d4e-4f60-8a7b-00000000a002", "0f1b5c12-3d4e-4f60-8a7b-00000000a003"};
+        String[][] humanNames = {{"Avery", "Admin"}, {"Sam", "Sales"}, {"Morgan", "Marketing"}};
+        for (int i = 0; i < humans.length; i++) {
+            Map<Attr, Object> v = new LinkedHashMap<>();
+            v.put(users.byLogical.get("firstname"), humanNames[i][0]);
+            v.put(users.byLogical.get("lastname"), humanNames[i][1]);
+            v.put(users.byLogical.get("domainname"), humanNames[i][0].toLowerCase(Locale.ROOT) + "@crmconnect.example");
+            v.put(users.byLogical.get("internalemailaddress"), humanNames[i][0].toLowerCase(Locale.ROOT)
+                    + "@crmconnect.example");
+            s.insert(users, humans[i], v, humans[0], created);
+        }
+        for (Map.Entry<String, String> e : appUsers.entrySet()) {
+            Map<Attr, Object> v = new LinkedHashMap<>();
+            v.put(users.byLogical.get("lastname"), "# " + (e.getKey().equals(DEFAULT_CLIENT_ID) ? "CRM Connect"
+                    : "App " + e.getKey()));
+            v.put(users.byLogical.get("domainname"), e.getKey() + "@crmconnect.example");
+            v.put(users.byLogical.get("applicationid"), e.getKey().toLowerCase(Locale.ROOT));
+            s.insert(users, e.getValue(), v, humans[0], created);
+        }
+        TableDef cur = schema.table("transactioncurrency");
+        String[][] currencies = {{"US Dollar", "USD", "$", "1.0000000000"}, {"Euro", "EUR", "€", "0.9200000000"}};
+        for (int i = 0; i < currencies.length; i++) {
+            Map<Attr, Object> v = new LinkedHashMap<>();
+            v.put(cur.byLogical.get("currencyname"), currencies[i][0]);
+            v.put(cur.byLogical.get("isocurrencycode"), currencies[i][1]);
+            v.put(cur.byLogical.get("currencysymbol"), currencies[i][2]);
+            v.put(cur.byLogical.get("exchangerate"), new java.math.BigDecimal(currencies[i][3]));
+            Row row = s.insert(cur, UUID.nameUUIDFromBytes(("currency:" + currencies[i][1]).getBytes(
+                    StandardCharsets.UTF_8)).toString(), v, humans[0], created);
+            if (i == 0) {
+                s.baseCurrencyId = row.id;
+            }
+        }
+        DataGenerator g = new DataGenerator(s, config.seed, humans);
+        g.generate(config.counts, now);
+        WebApi w = new WebApi(s, clock);
+        w.tokenRetentionMillis = config.deltaTokenRetention.toMillis();
+        this.store = s;
+        this.api = w;
+        this.batch = new Batch(s, this::route);
+        this.mutator = new Mutator(s, g, humans[1], config.seed);
+    }
+
+    // ------------------------------------------------------------------ HTTP front
+
+    private void handle(HttpExchange ex) {
+        long t0 = System.nanoTime();
+        Http.Req req = null;
+        try {
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(", ", v)));
+            req = new Http.Req(ex.getRequestMethod().toUpperCase(Locale.ROOT), ex.getRequestURI().getRawPath(),
+                    ex.getRequestURI().getRawQuery(), headers, body);
+            if (req.rawPath.startsWith("/_sim")) {
+                write(ex, admin(req), null);
+                return;
+            }
+            Http.Resp resp = front(req);
+            String fault = resp.fault == null ? null : resp.fault.kind.name();
+            record(req, resp.status, (System.nanoTime() - t0) / 1000, fault);
+            write(ex, resp, fault);
+        } catch (IOException e) {
+            // client went away, or an injected connection fault: the connection is closed below
+        } catch (RuntimeException e) {
+            try {
+                Http.Resp r = errorResp(new DataverseException(500, DataverseException.UNEXPECTED,
+                        "Internal simulator error: " + e), null);
+                if (req != null) {
+                    record(req, 500, (System.nanoTime() - t0) / 1000, null);
+                }
+                write(ex, r, null);
+            } catch (IOException | RuntimeException ignored) {
+                // headers may already be out; the connection is closed below
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    /** Token endpoint or Web API: route name, auth, service protection, faults, handler. */
+    private Http.Resp front(Http.Req req) {
+        String p = req.rawPath;
+        String tenantPrefix = "/" + auth.tenantId + "/oauth2/";
+        if (p.startsWith("/") && p.contains("/oauth2/")) {
+            boolean v2 = p.endsWith("/oauth2/v2.0/token");
+            boolean v1 = p.endsWith("/oauth2/token");
+            req.route = "POST /{tenant}/oauth2/" + (v2 ? "v2.0/token" : "token");
+            if (!req.method.equals("POST") || !v1 && !v2) {
+                req.route = req.method + " (unmatched)";
+                return plain(404, "Not Found");
+            }
+            DynamicsFault f = pickFault(req);
+            if (f != null) {
+                Http.Resp fr = applyFault(f, req);
+                if (fr != null) {
+                    fr.fault = f;
+                    return fr;
+                }
+            }
+            String tenant = p.substring(1, p.indexOf("/oauth2/"));
+            if (!tenantPrefix.equals("/" + tenant + "/oauth2/") && !tenant.equals("common")
+                    && !tenant.equals("organizations")) {
+                Http.Resp r = Http.Resp.json(400, Map.of("error", "invalid_tenant", "error_description",
+                        "AADSTS90002: Tenant '" + tenant + "' not found.", "error_codes", List.of(90002)));
+                r.contentType = "application/json; charset=utf-8";
+                return r;
+            }
+            Http.Resp r = auth.token(req, v2);
+            if (f != null) {
+                r.fault = f;
+            }
+            return r;
+        }
+        if (!p.startsWith("/api/data/v")) {
+            req.route = req.method + " (unmatched)";
+            return plain(404, "Not Found");
+        }
+        int slash = p.indexOf('/', "/api/data/".length());
+        String version = slash < 0 ? p.substring("/api/data/".length()) : p.substring("/api/data/".length(), slash);
+        if (!version.equals("v9.0") && !version.equals("v9.1") && !version.equals("v9.2")) {
+            req.route = req.method + " (unmatched)";
+            return plain(404, "Not Found");
+        }
+        Http.Resp resp;
+        Throttle.Decision d = null;
+        long started = 0;
+        try {
+            req.route = routeName(req);
+            req.principal = auth.authenticate(req, new Auth.Principal(appUsers.get(DEFAULT_CLIENT_ID),
+                    DEFAULT_CLIENT_ID));
+            d = throttle.admit(req.principal.userId());
+            if (!d.allowed()) {
+                resp = throttled(d.code(), d.message(), d.retryAfterMillis(), req.prefer);
+            } else {
+                started = System.nanoTime();
+                DynamicsFault f = pickFault(req);
+                Http.Resp fr = f == null ? null : applyFault(f, req);
+                if (fr != null) {
+                    resp = fr;
+                } else {
+                    try {
+                        resp = route(req);
+                    } catch (DataverseException e) {
+                        resp = errorResp(e, req.prefer);
+                    }
+                }
+                resp.fault = f;
+            }
+        } catch (DataverseException e) {
+            resp = errorResp(e, req.prefer);
+        } catch (RuntimeException e) {
+            resp = errorResp(new DataverseException(500, DataverseException.UNEXPECTED, "Internal simulator error: "
+                    + e), req.prefer);
+        } finally {
+            if (d != null && d.allowed()) {
+                throttle.finish(req.principal.userId(), started == 0 ? 0 : (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+        resp.headers.put("OData-Version", "4.0");
+        resp.headers.put("REQ_ID", UUID.randomUUID().toString());
+        resp.headers.put("x-ms-service-request-id", UUID.randomUUID().toString());
+        resp.headers.put("x-ms-dop-hint", Integer.toString(dopHint));
+        if (throttle.enabled && d != null && d.allowed()) {
+            resp.headers.put("x-ms-ratelimit-burst-remaining-xrm-requests", Integer.toString(d.burstRemaining()));
+            resp.headers.put("x-ms-ratelimit-time-remaining-xrm-requests", String.format(Locale.ROOT, "%.2f",
+                    d.timeRemainingMillis() / 1000.0));
+        }
+        return resp;
+    }
+
+    private static Http.Resp plain(int status, String text) {
+        Http.Resp r = new Http.Resp(status, text.getBytes(StandardCharsets.UTF_8));
+        r.contentType = "text/plain; charset=utf-8";
+        return r;
+    }
+
+    /** The route name ("METHOD /template") used by the request log, route counters and fault matching. */
+    private String routeName(Http.Req req) {
+        String tail = tail(req.rawPath);
+        ODataPath path = ODataPath.parse(tail);
+        req.entitySet = schema.set(path.head) != null ? path.head : null;
+        String head = path.head;
+        String t;
+        if (head.isEmpty()) {
+            t = "/";
+        } else if (head.startsWith("$") || head.equals("WhoAmI") || head.equals("EntityDefinitions")) {
+            StringBuilder sb = new StringBuilder("/" + head + (path.key != null ? "({key})" : ""));
+            for (String s : path.rest) {
+                sb.append('/').append(s.contains("(") ? s.substring(0, s.indexOf('(')) + "({key})" : s);
+            }
+            t = sb.toString();
+        } else {
+            StringBuilder sb = new StringBuilder("/{entityset}" + (path.key != null ? "({key})" : ""));
+            for (int i = 0; i < path.rest.size(); i++) {
+                String s = path.rest.get(i);
+                sb.append('/').append(s.startsWith("$") || s.startsWith("Microsoft.Dynamics.CRM.") ? s
+                        : i == 0 ? "{property}" : s);
+            }
+            t = sb.toString();
+        }
+        return req.method + " " + t;
+    }
+
+    private static String tail(String rawPath) {
+        int slash = rawPath.indexOf('/', "/api/data/".length());
+        return slash < 0 ? "" : rawPath.substring(slash + 1);
+    }
+
+    private String apiUrl(Http.Req req) {
+        int slash = req.rawPath.indexOf('/', "/api/data/".length());
+        return baseUrl + (slash < 0 ? req.rawPath : req.rawPath.substring(0, slash));
+    }
+
+    /** Runs one Web API request (from the socket or from inside a $batch) without auth, limits or faults. */
+    Http.Resp route(Http.Req req) {
+        String apiBase = apiUrl(req);
+        ODataPath path = ODataPath.parse(tail(req.rawPath));
+        String m = req.method;
+        String head = path.head;
+        if (head.isEmpty() && path.key == null) {
+            return m.equals("GET") ? metadata.serviceDocument(apiBase) : noResource(req, apiBase);
+        }
+        switch (head) {
+            case "$metadata":
+                return m.equals("GET") ? metadata.csdl() : noResource(req, apiBase);
+            case "$batch":
+                return m.equals("POST") ? batch.execute(req, apiBase, baseUrl) : noResource(req, apiBase);
+            case "WhoAmI":
+            case "WhoAmI()":
+                if (!m.equals("GET")) {
+                    return noResource(req, apiBase);
+                }
+                ObjectNode who = Json.obj();
+                who.put("@odata.context", apiBase + "/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse");
+                who.put("BusinessUnitId", businessUnitId);
+                who.put("UserId", req.principal.userId());
+                who.put("OrganizationId", organizationId);
+                return Http.Resp.json(200, who);
+            case "EntityDefinitions":
+                return m.equals("GET") ? metadata.entityDefinitions(req, path, apiBase) : noResource(req, apiBase);
+            default:
+                break;
+        }
+        TableDef t = schema.set(head);
+        if (t == null) {
+            throw DataverseException.segment(head);
+        }
+        List<String> rest = path.rest;
+        if (path.key == null) {
+            if (rest.isEmpty()) {
+                return switch (m) {
+                    case "GET" -> api.list(req, t, apiBase);
+                    case "POST" -> api.create(req, t, apiBase);
+                    default -> noResource(req, apiBase);
+                };
+            }
+            String op = rest.get(0);
+            if (rest.size() == 1 && op.equals("$count")) {
+                return m.equals("GET") ? api.count(req, t) : noResource(req, apiBase);
+            }
+            String action = op.startsWith("Microsoft.Dynamics.CRM.") ? op.substring("Microsoft.Dynamics.CRM.".length())
+                    : op;
+            if (rest.size() == 1 && (action.equals("CreateMultiple") || action.equals("UpdateMultiple")
+                    || action.equals("UpsertMultiple"))) {
+                return m.equals("POST") ? api.bulk(req, t, action, apiBase) : noResource(req, apiBase);
+            }
+            throw DataverseException.segment(op);
+        }
+        if (rest.isEmpty()) {
+            return switch (m) {
+                case "GET" -> api.get(req, t, path.key, apiBase);
+                case "PATCH" -> api.patch(req, t, path.key, apiBase);
+                case "DELETE" -> api.delete(req, t, path.key);
+                default -> noResource(req, apiBase);
+            };
+        }
+        String prop = rest.get(0);
+        if (rest.size() == 2 && rest.get(1).equals("$ref")) {
+            return m.equals("DELETE") || m.equals("PUT") ? api.ref(req, t, path.key, prop) : noResource(req, apiBase);
+        }
+        if (rest.size() == 1) {
+            return switch (m) {
+                case "GET" -> api.getProperty(req, t, path.key, prop, apiBase);
+                case "PUT" -> api.putProperty(req, t, path.key, prop);
+                case "DELETE" -> api.deleteProperty(req, t, path.key, prop);
+                default -> noResource(req, apiBase);
+            };
+        }
+        throw DataverseException.segment(rest.get(1));
+    }
+
+    private static Http.Resp noResource(Http.Req req, String apiBase) {
+        throw new DataverseException(404, "", "No HTTP resource was found that matches the request URI '"
+                + apiBase.substring(0, apiBase.indexOf("/api/data/")) + req.rawPath + "'.");
+    }
+
+    /** Dataverse's error body; 401s have none (only WWW-Authenticate). */
+    static Http.Resp errorResp(DataverseException e, Prefer prefer) {
+        if (e.status == 401) {
+            Http.Resp r = Http.Resp.empty(401);
+            r.headers.putAll(e.headers);
+            return r;
+        }
+        ObjectNode err = Json.obj();
+        err.put("code", e.code);
+        err.put("message", e.getMessage());
+        if (prefer != null && prefer.annotations.errorDetails) {
+            err.put("@Microsoft.PowerApps.CDS.ErrorDetails.OperationStatus", "0");
+            err.put("@Microsoft.PowerApps.CDS.HelpLink", "http://go.microsoft.com/fwlink/?LinkID=398563&error="
+                    + "Microsoft.Crm.CrmException%3a" + e.code.replace("0x", "") + "&client=platform");
+            err.put("@Microsoft.PowerApps.CDS.InnerError.Message", e.getMessage());
+        }
+        ObjectNode n = Json.obj();
+        n.set("error", err);
+        Http.Resp r = Http.Resp.json(e.status, n);
+        r.headers.putAll(e.headers);
+        return r;
+    }
+
+    private Http.Resp throttled(String code, String message, long retryAfterMillis, Prefer prefer) {
+        DataverseException e = new DataverseException(429, code, message);
+        e.header("Retry-After", Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000)));
+        return errorResp(e, prefer);
+    }
+
+    private DynamicsFault pickFault(Http.Req req) {
+        if (faults.isEmpty()) {
+            return null;
+        }
+        for (DynamicsFault f : faults) {
+            if (f.matches(req.route, req.entitySet)) {
+                double draw;
+                synchronized (faultRandom) {
+                    draw = faultRandom.nextDouble();
+                }
+                if (draw < f.probability && f.tryFire()) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Faults that replace the response; null lets the request through (latency and body faults). */
+    private Http.Resp applyFault(DynamicsFault f, Http.Req req) {
+        switch (f.kind) {
+            case LATENCY:
+                sleep(f.drawLatencyMillis(ThreadLocalRandom.current().nextDouble()));
+                return null;
+            case STATUS: {
+                String msg = switch (f.status) {
+                    case 502 -> "Bad Gateway";
+                    case 503 -> "The service is temporarily unavailable. Please try again later.";
+                    case 504 -> "The request timed out (injected fault).";
+                    default -> "An unexpected error occurred (injected fault).";
+                };
+                DataverseException e = new DataverseException(f.status, f.code != null ? f.code
+                        : f.status == 500 ? DataverseException.UNEXPECTED : "", msg);
+                if (f.retryAfterSeconds > 0) {
+                    e.header("Retry-After", Integer.toString(f.retryAfterSeconds));
+                }
+                return errorResp(e, req.prefer);
+            }
+            case THROTTLE_429: {
+                throttle.served429.incrementAndGet();
+                String code = f.code != null ? f.code : DataverseException.REQUESTS_LIMIT;
+                String message = switch (code) {
+                    case DataverseException.EXECUTION_TIME_LIMIT -> "Combined execution time of incoming requests "
+                            + "exceeded limit of 1,200,000 milliseconds over time window of 300 seconds. Decrease "
+                            + "number of concurrent requests or reduce the duration of requests and try again later.";
+                    case DataverseException.CONCURRENCY_LIMIT -> "Number of concurrent requests exceeded the limit "
+                            + "of 52.";
+                    default -> "Number of requests exceeded the limit of 6000 over time window of 300 seconds.";
+                };
+                return throttled(code, message, (f.retryAfterSeconds > 0 ? f.retryAfterSeconds : 5) * 1000L,
+                        req.prefer);
+            }
+            default:
+                return null; // body faults act while writing
+        }
+    }
+
+    private static void sleep(long ms) {
+        if (ms <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(HttpExchange ex, Http.Resp resp, String fault) throws IOException {
+        var h = ex.getResponseHeaders();
+        if (resp.len > 0) {
+            h.set("Content-Type", resp.contentType);
+        }
+        resp.headers.forEach(h::set);
+        byte[] body = resp.body;
+        int len = resp.len;
+        if ("MALFORMED_JSON".equals(fault)) {
+            byte[] bad = ("{\"@odata.context\":\"" + baseUrl + "/api/data/v9.2/$metadata#contacts\",\"value\":[{"
+                    + "\"@odata.etag\":\"W/\\\"1").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, bad.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bad);
+            }
+            return;
+        }
+        if ("CONNECTION_RESET".equals(fault)) {
+            ex.sendResponseHeaders(200, 1_000_000);
+            ex.getResponseBody().flush();
+            throw new IOException("injected connection reset");
+        }
+        if (resp.status == 204 || resp.status == 304 || len == 0) {
+            ex.sendResponseHeaders(resp.status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(resp.status, len);
+        OutputStream out = ex.getResponseBody();
+        if ("TRUNCATED_BODY".equals(fault)) {
+            out.write(body, 0, len / 2);
+            out.flush();
+            throw new IOException("injected truncated body");
+        }
+        if ("SLOW_BODY".equals(fault)) {
+            int chunks = 10;
+            long total = resp.fault.latencyMaxMillis > 0 ? resp.fault.latencyMaxMillis : 1000;
+            long pause = Math.max(10, total / chunks);
+            int step = Math.max(1, len / chunks);
+            for (int i = 0; i < len; i += step) {
+                out.write(body, i, Math.min(step, len - i));
+                out.flush();
+                sleep(pause);
+            }
+            out.close();
+            return;
+        }
+        out.write(body, 0, len);
+        out.close();
+    }
+
+    private void record(Http.Req req, int status, long micros, String fault) {
+        String routeName = req.route == null ? req.method + " (unmatched)" : req.route;
+        routeCounters.computeIfAbsent(routeName, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, k -> new LongAdder()).increment();
+        log.addLast(new LoggedRequest(seq.incrementAndGet(), Values.iso(clock.millis()), req.method, req.rawPath,
+                req.rawQuery, routeName, req.entitySet, req.principal == null ? null : req.principal.userId(), status,
+                micros, fault));
+        if (logSize.incrementAndGet() > config.requestLogSize) {
+            log.pollFirst();
+            logSize.decrementAndGet();
+        }
+    }
+
+    // ------------------------------------------------------------------ admin API
+
+    private Http.Resp admin(Http.Req req) {
+        try {
+            return adminRoute(req);
+        } catch (DataverseException e) {
+            return errorResp(e, null);
+        } catch (RuntimeException e) {
+            return errorResp(new DataverseException(400, DataverseException.INVALID_ARGUMENT, "admin: " + e), null);
+        }
+    }
+
+    private static JsonNode json(Http.Req req) {
+        try {
+            return req.body.length == 0 ? Json.obj() : Json.MAPPER.readTree(req.body);
+        } catch (IOException e) {
+            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "admin: invalid JSON: "
+                    + e.getMessage());
+        }
+    }
+
+    private Http.Resp adminRoute(Http.Req req) {
+        String p = req.rawPath;
+        String m = req.method;
+        if (p.equals("/_sim/health")) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("status", "UP");
+            h.put("baseUrl", baseUrl);
+            h.put("apiUrl", apiUrl());
+            h.put("tokenUrl", tokenUrl());
+            h.put("startupMillis", startedMillis);
+            return Http.Resp.json(200, h);
+        }
+        if (p.equals("/_sim/counts")) {
+            return Http.Resp.json(200, counts());
+        }
+        if (p.startsWith("/_sim/state/")) {
+            return Http.Resp.json(200, Map.of("table", p.substring("/_sim/state/".length()), "rows",
+                    rows(p.substring("/_sim/state/".length()))));
+        }
+        if (p.equals("/_sim/requests")) {
+            if (m.equals("DELETE")) {
+                clearRequestLog();
+                return Http.Resp.empty(204);
+            }
+            List<LoggedRequest> all = requestLog();
+            String limit = Query.first(req.query, "limit");
+            int n = limit == null ? 1000 : Integer.parseInt(limit);
+            return Http.Resp.json(200, Map.of("results", all.subList(Math.max(0, all.size() - n), all.size())));
+        }
+        if (p.equals("/_sim/routes")) {
+            return Http.Resp.json(200, routeCounters());
+        }
+        if (p.equals("/_sim/stats")) {
+            return Http.Resp.json(200, stats());
+        }
+        if (p.equals("/_sim/reset") && m.equals("POST")) {
+            reset();
+            return Http.Resp.empty(204);
+        }
+        if (p.equals("/_sim/faults")) {
+            if (m.equals("POST")) {
+                try {
+                    DynamicsFault f = Json.MAPPER.treeToValue(json(req), DynamicsFault.class);
+                    addFault(f);
+                    return Http.Resp.json(201, f);
+                } catch (IOException e) {
+                    throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Invalid fault: "
+                            + e.getMessage());
+                }
+            }
+            if (m.equals("DELETE")) {
+                clearFaults();
+                return Http.Resp.empty(204);
+            }
+            return Http.Resp.json(200, Map.of("results", faults));
+        }
+        if (p.equals("/_sim/clock")) {
+            if (m.equals("POST")) {
+                clock.advance(Duration.ofMillis(json(req).path("advanceMillis").asLong(0)));
+            }
+            return Http.Resp.json(200, Map.of("now", Values.iso(clock.millis()), "offsetMillis", clock.offsetMillis()));
+        }
+        if (p.equals("/_sim/config") && m.equals("POST")) {
+            JsonNode b = json(req);
+            if (b.has("serviceProtection")) {
+                throttle.enabled = b.get("serviceProtection").asBoolean();
+            }
+            if (b.has("maxRequests")) {
+                throttle.maxRequests = b.get("maxRequests").asInt();
+            }
+            if (b.has("maxExecutionMillis")) {
+                throttle.maxExecutionMillis = b.get("maxExecutionMillis").asLong();
+            }
+            if (b.has("maxConcurrent")) {
+                throttle.maxConcurrent = b.get("maxConcurrent").asInt();
+            }
+            if (b.has("windowSeconds")) {
+                throttle.windowMillis = b.get("windowSeconds").asLong() * 1000;
+            }
+            if (b.has("extraExecutionMillis")) {
+                throttle.extraExecutionMillis = b.get("extraExecutionMillis").asLong();
+            }
+            if (b.has("dopHint")) {
+                dopHint = b.get("dopHint").asInt();
+            }
+            if (b.has("deltaTokenRetentionMillis")) {
+                api.tokenRetentionMillis = b.get("deltaTokenRetentionMillis").asLong();
+            }
+            if (b.has("tokenLifetimeSeconds")) {
+                auth.lifetimeSeconds = b.get("tokenLifetimeSeconds").asLong();
+            }
+            return Http.Resp.json(200, stats());
+        }
+        if (p.equals("/_sim/mutator/start") && m.equals("POST")) {
+            startMutator(json(req).path("opsPerSecond").asDouble(10));
+            return Http.Resp.json(200, mutator.stats());
+        }
+        if (p.equals("/_sim/mutator/stop") && m.equals("POST")) {
+            stopMutator();
+            return Http.Resp.json(200, mutator.stats());
+        }
+        if (p.equals("/_sim/mutator")) {
+            if (m.equals("POST")) {
+                mutateNow(json(req).path("operations").asInt(1));
+            }
+            return Http.Resp.json(200, mutator.stats());
+        }
+        if (p.equals("/_sim/token") && m.equals("POST")) {
+            return Http.Resp.json(200, Map.of("access_token", accessToken()));
+        }
+        return errorResp(new DataverseException(404, "", "Unknown admin endpoint " + m + " " + p), null);
+    }
+
+    // ------------------------------------------------------------------ Java API
+
+    /** The organization URL, e.g. {@code http://127.0.0.1:41234} (the token scope is {@code <this>/.default}). */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** {@code <baseUrl>/api/data/v9.2}: entity sets go after it. */
+    public String apiUrl() {
+        return baseUrl + "/api/data/" + API_VERSION;
+    }
+
+    /** The Entra ID v2.0 token endpoint of the simulated tenant. */
+    public String tokenUrl() {
+        return baseUrl + "/" + auth.tenantId + "/oauth2/v2.0/token";
+    }
+
+    public String tenantId() {
+        return auth.tenantId;
+    }
+
+    public String clientId() {
+        return DEFAULT_CLIENT_ID;
+    }
+
+    public String clientSecret() {
+        return DEFAULT_CLIENT_SECRET;
+    }
+
+    /** {@code <baseUrl>/.default}, the client-credentials scope. */
+    public String scope() {
+        return baseUrl + "/.default";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** A fresh access token of the default client's application user. */
+    public String accessToken() {
+        return auth.issue(DEFAULT_CLIENT_ID);
+    }
+
+    /** A fresh access token of another registered client. */
+    public String accessToken(String clientId) {
+        return auth.issue(clientId);
+    }
+
+    /** The systemuserid of a client's application user (what {@code _modifiedby_value} shows for its writes). */
+    public String applicationUserId(String clientId) {
+        return appUsers.get(clientId);
+    }
+
+    /** The default client's application user id. */
+    public String applicationUserId() {
+        return appUsers.get(DEFAULT_CLIENT_ID);
+    }
+
+    /** The human user that seeded data and the Java API's writes are attributed to. */
+    public String humanUserId() {
+        return HUMAN_USER_ID;
+    }
+
+    public DynamicsClock clock() {
+        return clock;
+    }
+
+    public void advanceClock(Duration d) {
+        clock.advance(d);
+    }
+
+    public long startupMillis() {
+        return startedMillis;
+    }
+
+    /** Live rows per table (logical name). */
+    public Map<String, Integer> counts() {
+        store.lock.readLock().lock();
+        try {
+            return store.counts();
+        } finally {
+            store.lock.readLock().unlock();
+        }
+    }
+
+    /** Every live row of a table as Web API JSON (all columns, no annotations), in primary-key order. */
+    public List<Map<String, Object>> rows(String logicalName) {
+        TableDef t = table(logicalName);
+        List<Map<String, Object>> out = new ArrayList<>();
+        store.lock.readLock().lock();
+        try {
+            Query.Selection all = Query.selection(t, null);
+            for (Row r : store.table(t).rows.values()) {
+                out.add(asMap(t, r, all));
+            }
+        } finally {
+            store.lock.readLock().unlock();
+        }
+        return out;
+    }
+
+    /** One row as Web API JSON (null when it does not exist). */
+    public Map<String, Object> row(String logicalName, String id) {
+        TableDef t = table(logicalName);
+        store.lock.readLock().lock();
+        try {
+            Row r = store.get(t, id.toLowerCase(Locale.ROOT));
+            return r == null ? null : asMap(t, r, Query.selection(t, null));
+        } finally {
+            store.lock.readLock().unlock();
+        }
+    }
+
+    /** Ids of the live rows of a table, ascending. */
+    public List<String> ids(String logicalName) {
+        store.lock.readLock().lock();
+        try {
+            return new ArrayList<>(store.table(table(logicalName)).rows.keySet());
+        } finally {
+            store.lock.readLock().unlock();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asMap(TableDef t, Row r, Query.Selection sel) {
+        Json.Buf b = new Json.Buf(1024);
+        api.writer.write(b, t, r, sel, new Prefer.Annotations(null));
+        try {
+            return Json.MAPPER.readValue(b.copy(), LinkedHashMap.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private TableDef table(String logicalName) {
+        TableDef t = schema.table(logicalName);
+        if (t == null) {
+            throw new IllegalArgumentException("unknown table " + logicalName + "; tables: "
+                    + schema.byLogical.keySet());
+        }
+        return t;
+    }
+
+    /**
+     * Creates a row as the human user (as someone editing in the Dynamics UI would), from a Web API JSON body
+     * ({@code @odata.bind} allowed). Returns the new id.
+     */
+    public String create(String logicalName, Map<String, Object> body) {
+        Http.Resp r = asHuman("POST", table(logicalName).entitySetName, body);
+        String id = r.headers.get("OData-EntityId");
+        return id.substring(id.lastIndexOf('(') + 1, id.length() - 1);
+    }
+
+    /** Updates a row as the human user (key: a GUID or an alternate key such as {@code emailaddress1='x'}). */
+    public void update(String logicalName, String key, Map<String, Object> body) {
+        asHuman("PATCH", table(logicalName).entitySetName + "(" + key + ")", body);
+    }
+
+    /** Deletes a row as the human user. */
+    public void delete(String logicalName, String key) {
+        asHuman("DELETE", table(logicalName).entitySetName + "(" + key + ")", null);
+    }
+
+    private Http.Resp asHuman(String method, String path, Map<String, Object> body) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("if-match", method.equals("PATCH") ? "*" : null);
+        h.values().removeIf(v -> v == null);
+        Http.Req req = new Http.Req(method, "/api/data/" + API_VERSION + "/" + path, null, h,
+                body == null ? null : Json.bytes(body));
+        req.principal = new Auth.Principal(HUMAN_USER_ID, null);
+        try {
+            return route(req);
+        } catch (DataverseException e) {
+            throw new IllegalArgumentException(e.status + " " + e.code + ": " + e.getMessage(), e);
+        }
+    }
+
+    public List<LoggedRequest> requestLog() {
+        return new ArrayList<>(log);
+    }
+
+    public void clearRequestLog() {
+        log.clear();
+        logSize.set(0);
+        routeCounters.clear();
+    }
+
+    /** Route name ("METHOD /template") -> status -> count. */
+    public Map<String, Map<Integer, Long>> routeCounters() {
+        Map<String, Map<Integer, Long>> out = new TreeMap<>();
+        routeCounters.forEach((k, v) -> {
+            Map<Integer, Long> mm = new TreeMap<>();
+            v.forEach((s, c) -> mm.put(s, c.sum()));
+            out.put(k, mm);
+        });
+        return out;
+    }
+
+    /** Calls of one route, any status. */
+    public long routeCount(String routeName) {
+        Map<Integer, LongAdder> mm = routeCounters.get(routeName);
+        return mm == null ? 0 : mm.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** 429 responses served (service protection and injected storms). */
+    public long throttled429Count() {
+        return throttle.served429.get();
+    }
+
+    public Map<String, Object> stats() {
+        Map<String, Object> mm = new LinkedHashMap<>();
+        mm.put("requests", seq.get());
+        mm.put("served429", throttle.served429.get());
+        mm.put("serviceProtection", throttle.enabled);
+        mm.put("maxRequests", throttle.maxRequests);
+        mm.put("maxExecutionMillis", throttle.maxExecutionMillis);
+        mm.put("maxConcurrent", throttle.maxConcurrent);
+        mm.put("windowSeconds", throttle.windowMillis / 1000);
+        mm.put("extraExecutionMillis", throttle.extraExecutionMillis);
+        mm.put("dopHint", dopHint);
+        mm.put("deltaTokenRetentionMillis", api.tokenRetentionMillis);
+        mm.put("faults", faults.size());
+        mm.put("clockOffsetMillis", clock.offsetMillis());
+        mm.put("version", store.currentVersion());
+        mm.put("mutator", mutator.stats());
+        return mm;
+    }
+
+    public void addFault(DynamicsFault f) {
+        faults.add(f);
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    public List<DynamicsFault> faults() {
+        return List.copyOf(faults);
+    }
+
+    public void setServiceProtection(boolean on) {
+        throttle.enabled = on;
+    }
+
+    /** Service-protection limits per user: requests and execution milliseconds per window, concurrent requests. */
+    public void setLimits(int requests, long executionMillis, int concurrent, Duration window) {
+        throttle.maxRequests = requests;
+        throttle.maxExecutionMillis = executionMillis;
+        throttle.maxConcurrent = concurrent;
+        throttle.windowMillis = window.toMillis();
+    }
+
+    /** Execution time charged per request on top of the measured time (reach the 20-minute limit quickly). */
+    public void setExtraExecutionMillis(long ms) {
+        throttle.extraExecutionMillis = ms;
+    }
+
+    public void setDopHint(int n) {
+        dopHint = n;
+    }
+
+    public void setDeltaTokenRetention(Duration d) {
+        api.tokenRetentionMillis = d.toMillis();
+    }
+
+    public void setTokenLifetime(Duration d) {
+        auth.lifetimeSeconds = d.toSeconds();
+    }
+
+    public void startMutator(double opsPerSecond) {
+        mutator.start(opsPerSecond);
+    }
+
+    public void stopMutator() {
+        mutator.stop();
+    }
+
+    /** Applies n mutator operations now (sharing one timestamp), without the background thread. */
+    public void mutateNow(int n) {
+        mutator.applyBurst(n);
+    }
+
+    public Map<String, Object> mutatorStats() {
+        return mutator.stats();
+    }
+
+    /** Regenerates the seeded data; clears logs, counters, runtime faults, limits state, tokens and the clock. */
+    public synchronized void reset() {
+        mutator.stop();
+        clock.reset();
+        faults.clear();
+        faults.addAll(config.faults);
+        throttle.reset();
+        applySettings();
+        auth.reset();
+        clearRequestLog();
+        initState();
+    }
+
+    @Override
+    public void close() {
+        mutator.stop();
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
