@@ -1,5 +1,6 @@
 package io.crmconnect.simulator.hubspot;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,5 +53,27 @@ final class ApiException extends RuntimeException {
     ApiException context(String key, String... values) {
         context.put(key, List.of(values));
         return this;
+    }
+
+    /** HubSpot's error response for this exception (body and headers). */
+    Http.Resp response() {
+        ObjectNode n = Json.obj();
+        n.put("status", "error");
+        n.put("message", getMessage());
+        n.put("correlationId", Http.correlationId());
+        n.put("category", category);
+        if (subCategory != null) {
+            n.put("subCategory", subCategory);
+        }
+        if (!errors.isEmpty()) {
+            n.set("errors", Json.MAPPER.valueToTree(errors));
+        }
+        if (!context.isEmpty()) {
+            n.set("context", Json.MAPPER.valueToTree(context));
+        }
+        extra.forEach((k, v) -> n.set(k, Json.MAPPER.valueToTree(v)));
+        Http.Resp r = Http.Resp.json(status, n);
+        r.headers.putAll(headers);
+        return r;
     }
 }

@@ -1,5 +1,8 @@
 package io.crmconnect.simulator.hubspot;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,6 +23,31 @@ final class Auth {
 
     Auth(SimClock clock) {
         this.clock = clock;
+    }
+
+    /** The OAuth token endpoint (no bearer token, no rate limit). */
+    void register(Router r) {
+        r.add("POST", "/oauth/v1/token", this::token).unauthenticated = true;
+    }
+
+    /** The granular scope a route needs, as HubSpot's specs declare it (null: no scope check). */
+    static String scopeFor(Router.Route route, Http.Req req) {
+        String type = req.param("objectType");
+        if (route.template.startsWith("/crm/v3/objects/")) {
+            String t = type == null ? "contacts" : type.toLowerCase(Locale.ROOT);
+            if (t.startsWith("2-") || t.startsWith("p")) {
+                t = "custom";
+            }
+            return "crm.objects." + t + (route.write ? ".write" : ".read");
+        }
+        if (route.template.startsWith("/crm/v3/properties/") || route.template.startsWith("/crm-object-schemas/")) {
+            String t = type == null ? "custom" : type.toLowerCase(Locale.ROOT);
+            return "crm.schemas." + t + (route.write ? ".write" : ".read");
+        }
+        if (route.template.startsWith("/crm/v3/owners")) {
+            return "crm.objects.owners.read";
+        }
+        return null;
     }
 
     void addPrivateAppToken(String token, Set<String> scopes) {
@@ -65,14 +93,13 @@ final class Auth {
         e.context("requiredGranularScopes", scope);
         e.extra.put("links", Map.of("scopes", "https://developers.hubspot.com/scopes"));
         e.errors.add(Map.of("message", "One or more of the following scopes are required.",
-                "context", Map.of("requiredGranularScopes", java.util.List.of(scope))));
+                "context", Map.of("requiredGranularScopes", List.of(scope))));
         throw e;
     }
 
     /** POST /oauth/v1/token (form encoded): refresh_token and authorization_code grants. */
-    Http.Resp token(Http.Req req) {
-        Map<String, java.util.List<String>> form = Http.parseQuery(new String(req.body,
-                java.nio.charset.StandardCharsets.UTF_8));
+    private Http.Resp token(Http.Req req) {
+        Map<String, List<String>> form = Http.parseQuery(new String(req.body, StandardCharsets.UTF_8));
         String grant = first(form, "grant_type");
         String clientId = first(form, "client_id");
         String secret = first(form, "client_secret");
@@ -119,8 +146,8 @@ final class Auth {
         return Http.Resp.json(400, n);
     }
 
-    private static String first(Map<String, java.util.List<String>> m, String k) {
-        java.util.List<String> v = m.get(k);
+    private static String first(Map<String, List<String>> m, String k) {
+        List<String> v = m.get(k);
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 }

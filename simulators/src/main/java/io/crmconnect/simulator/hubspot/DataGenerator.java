@@ -37,7 +37,7 @@ final class DataGenerator {
         "Head of Data", "Account Executive", "Office Manager", "Consultant"};
 
     private final Store store;
-    private final Objects objects;
+    private final Records records;
     private final SplittableRandom rnd;
     private final long seed;
     private long t;
@@ -46,9 +46,9 @@ final class DataGenerator {
     private String lastLast;
     private String lastPhone;
 
-    DataGenerator(Store store, Objects objects, long seed) {
+    DataGenerator(Store store, Records records, long seed) {
         this.store = store;
-        this.objects = objects;
+        this.records = records;
         this.rnd = new SplittableRandom(seed);
         this.seed = seed;
     }
@@ -321,7 +321,7 @@ final class DataGenerator {
                     default: p = generic(type, i); break;
                 }
                 long ts = nextTime(step);
-                Rec r = objects.createRecord(type, p, null, ts, "CRM_UI", true);
+                Rec r = records.createRecord(type, p, null, ts, "CRM_UI", true);
                 wide(type, r);
                 created.add(r.id);
             }
@@ -332,7 +332,7 @@ final class DataGenerator {
         for (ObjectType type : store.types) {
             if (type.custom && counts.getOrDefault(type.name, 0) > 0) {
                 for (int i = 0; i < counts.get(type.name); i++) {
-                    objects.createRecord(type, generic(type, i), null, nextTime(step), "CRM_UI", true);
+                    records.createRecord(type, generic(type, i), null, nextTime(step), "CRM_UI", true);
                 }
             }
         }

@@ -1,12 +1,16 @@
 package io.crmconnect.simulator.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Request/response values used between the HTTP front and the API handlers. */
 final class Http {
@@ -87,7 +91,7 @@ final class Http {
                 }
                 try {
                     json = Json.MAPPER.readTree(body);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     String m = e.getMessage() == null ? "" : e.getMessage().split("\n")[0];
                     throw ApiException.validation("Invalid input JSON: " + m);
                 }
@@ -125,13 +129,13 @@ final class Http {
         }
 
         byte[] bytes() {
-            return len == body.length ? body : java.util.Arrays.copyOf(body, len);
+            return len == body.length ? body : Arrays.copyOf(body, len);
         }
 
         static Resp json(int status, Object tree) {
             try {
                 return new Resp(status, Json.MAPPER.writeValueAsBytes(tree));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -139,6 +143,13 @@ final class Http {
         static Resp noContent() {
             return new Resp(204, new byte[0]);
         }
+    }
+
+    /** A random version-4 UUID, as HubSpot's correlation and request ids (cheaper than UUID.randomUUID). */
+    static String correlationId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL)
+                | 0x8000000000000000L).toString();
     }
 
     static String normalizePath(String p) {

@@ -11,7 +11,7 @@ public final class HubSpotSimulatorMain {
     private HubSpotSimulatorMain() { }
 
     public static void main(String[] args) throws InterruptedException {
-        HubSpotSimulator.Builder b = HubSpotSimulator.builder().port(8089);
+        HubSpotSimulatorBuilder b = HubSpotSimulator.builder().port(8089);
         java.util.Set<String> given = new java.util.HashSet<>();
         int contacts = 0;
         for (int i = 0; i < args.length; i++) {

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Mutator {
     private final Store store;
-    private final Objects objects;
+    private final Records records;
     private final DataGenerator gen;
     private ScheduledExecutorService exec;
     final AtomicLong creates = new AtomicLong();
@@ -23,9 +23,9 @@ final class Mutator {
     final AtomicLong associationChanges = new AtomicLong();
     volatile double opsPerSecond;
 
-    Mutator(Store store, Objects objects, DataGenerator gen) {
+    Mutator(Store store, Records records, DataGenerator gen) {
         this.store = store;
-        this.objects = objects;
+        this.records = records;
         this.gen = gen;
     }
 
@@ -95,7 +95,7 @@ final class Mutator {
                                 : t.name.equals("companies") ? gen.company((int) store.idSeq.get())
                                 : gen.deal((int) store.idSeq.get());
                     }
-                    objects.createRecord(t, p, null, now, "API", true);
+                    records.createRecord(t, p, null, now, "API", true);
                     creates.incrementAndGet();
                 } else if (op < 80) {
                     Rec r = randomLive(tab, rnd);
@@ -104,17 +104,17 @@ final class Mutator {
                     String v = prop.equals("amount") ? Integer.toString(rnd.nextInt(100_000))
                             : prop.equals("city") ? DataGenerator.CITIES[rnd.nextInt(DataGenerator.CITIES.length)]
                             : DataGenerator.TITLES[rnd.nextInt(DataGenerator.TITLES.length)];
-                    objects.updateRecord(t, r, Map.of(prop, v), now, "API", true);
+                    records.updateRecord(t, r, Map.of(prop, v), now, "API", true);
                     updates.incrementAndGet();
                 } else if (op < 88) {
                     Rec r = randomLive(tab, rnd);
-                    objects.archiveRecord(t, r.id, now);
+                    records.archiveRecord(t, r.id, now);
                     deletes.incrementAndGet();
                 } else if (op < 92 && tab.live.size() > 2) {
                     Rec a = randomLive(tab, rnd);
                     Rec b = randomLive(tab, rnd);
                     if (a.id != b.id) {
-                        objects.mergeRecords(t, a.id, b.id, now);
+                        records.mergeRecords(t, a.id, b.id, now);
                         merges.incrementAndGet();
                     }
                 } else {

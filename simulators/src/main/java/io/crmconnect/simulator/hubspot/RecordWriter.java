@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes one record of a list or search page ({@code SimplePublicObject} without history or associations) straight
- * as UTF-8 bytes, byte for byte what {@link Objects#writeRecord} writes through Jackson: the property keys of a
+ * as UTF-8 bytes, byte for byte what {@link RecordJson#writeRecord} writes through Jackson: the property keys of a
  * selection are encoded once ({@link Plan}), and the generated wide values of {@link GeneratedProps} are written
  * without making strings. A 300-property page is served several times faster, so the simulator does not eat the CPU
  * a benchmark measures the connector with.

@@ -1,5 +1,7 @@
 package io.crmconnect.simulator.hubspot;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,9 +17,14 @@ final class Router {
         final String[] segments;
         final Function<Http.Req, Http.Resp> handler;
         final String name;
+        /** Search endpoints: the per-account 5/s limit instead of the ten-second window, no rate headers. */
         boolean search;
         boolean tenSecondlyExempt;
         boolean write;
+        /** No bearer token, no limits (the OAuth token endpoint). */
+        boolean unauthenticated;
+        /** The simulator's own /_sim API: no auth, limits, faults or request log. */
+        boolean admin;
 
         Route(String method, String template, Function<Http.Req, Http.Resp> handler) {
             this.method = method;
@@ -69,8 +76,7 @@ final class Router {
                     if (params == null) {
                         params = new HashMap<>(4);
                     }
-                    params.put(s.substring(1, s.length() - 1),
-                            java.net.URLDecoder.decode(parts[i], java.nio.charset.StandardCharsets.UTF_8));
+                    params.put(s.substring(1, s.length() - 1), URLDecoder.decode(parts[i], StandardCharsets.UTF_8));
                 } else if (!s.equals(parts[i])) {
                     ok = false;
                     break;

@@ -8,34 +8,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Associations v4 with labels, pipelines and stages, owners, custom object schemas and their records. */
 class AssociationsPipelinesOwnersSchemasIT {
+    @RegisterExtension
+    static final SimulatorExtension SIM = new SimulatorExtension(b -> b.seed(9).contacts(80).companies(20).deals(25)
+            .tickets(10).owners(12).rateLimits(false));
+    @SimulatorExtension.Inject
     static HubSpotSimulator sim;
+    @SimulatorExtension.Inject
     static SimClient c;
-
-    @BeforeAll
-    static void start() {
-        sim = HubSpotSimulator.builder().seed(9).contacts(80).companies(20).deals(25).tickets(10).owners(12)
-                .rateLimits(false).start();
-        c = new SimClient(sim);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @AfterEach
-    void contractHolds() {
-        List<io.crmconnect.simulator.hubspot.contract.Violation> v = new ArrayList<>(c.violations());
-        c.clearViolations();
-        assertThat(v).as("responses that break HubSpot's OpenAPI contract").isEmpty();
-    }
 
     @Test
     void batchReadReturnsAssociationsWithTypesAndLabels() {

@@ -7,33 +7,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Merges, the 90-day recycle bin, GDPR deletes and association edits that leave last-modified alone. */
 class MergeDeleteIT {
+    @RegisterExtension
+    static final SimulatorExtension SIM = new SimulatorExtension(b -> b.seed(5).contacts(60).companies(15).deals(10)
+            .rateLimits(false));
+    @SimulatorExtension.Inject
     static HubSpotSimulator sim;
+    @SimulatorExtension.Inject
     static SimClient c;
-
-    @BeforeAll
-    static void start() {
-        sim = HubSpotSimulator.builder().seed(5).contacts(60).companies(15).deals(10).rateLimits(false).start();
-        c = new SimClient(sim);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @AfterEach
-    void contractHolds() {
-        List<io.crmconnect.simulator.hubspot.contract.Violation> v = new ArrayList<>(c.violations());
-        c.clearViolations();
-        assertThat(v).as("responses that break HubSpot's OpenAPI contract").isEmpty();
-    }
 
     static List<String> listIds(String type, boolean archived) {
         List<String> out = new ArrayList<>();

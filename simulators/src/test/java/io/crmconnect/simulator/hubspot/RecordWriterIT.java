@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * List pages are written by {@link RecordWriter} (no Jackson per field), single-record reads by Jackson
- * ({@link Objects#writeRecord}): every record of a list page must be byte for byte the single read of that record —
+ * ({@link RecordJson#writeRecord}): every record of a list page must be byte for byte the single read of that record —
  * generated wide values, values that need JSON escaping or are not ASCII, records rewritten by an update, archived
  * records.
  */

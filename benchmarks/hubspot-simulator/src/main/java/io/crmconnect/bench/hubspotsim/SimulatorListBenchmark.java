@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
+import io.crmconnect.simulator.hubspot.HubSpotSimulatorBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class SimulatorListBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        HubSpotSimulator.Builder b = HubSpotSimulator.builder().seed(42).contacts(contacts).rateLimits(false)
+        HubSpotSimulatorBuilder b = HubSpotSimulator.builder().seed(42).contacts(contacts).rateLimits(false)
                 .propertyHistory(false).requestLogSize(1000);
         if (serverThreads > 0) {
             b.threads(serverThreads);

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Properties API: definitions and groups. */
-final class Properties {
+/** Properties API ({@code properties-v3.json}): property definitions and property groups. */
+final class PropertiesApi {
     static final Set<String> TYPES = Set.of("string", "number", "date", "datetime", "enumeration", "bool",
             "phone_number");
     static final Set<String> FIELD_TYPES = Set.of("booleancheckbox", "calculation_equation", "checkbox", "date",
@@ -17,8 +17,25 @@ final class Properties {
 
     private final Store store;
 
-    Properties(Store store) {
+    PropertiesApi(Store store) {
         this.store = store;
+    }
+
+    void register(Router r) {
+        String pr = "/crm/v3/properties/{objectType}";
+        r.add("GET", pr, this::list);
+        r.add("POST", pr, this::create);
+        r.add("GET", pr + "/{propertyName}", this::get);
+        r.add("PATCH", pr + "/{propertyName}", this::update);
+        r.add("DELETE", pr + "/{propertyName}", this::archive);
+        r.add("POST", pr + "/batch/read", this::batchRead);
+        r.add("POST", pr + "/batch/create", this::batchCreate);
+        r.add("POST", pr + "/batch/archive", this::batchArchive);
+        r.add("GET", pr + "/groups", this::groups);
+        r.add("POST", pr + "/groups", this::createGroup);
+        r.add("GET", pr + "/groups/{groupName}", this::group);
+        r.add("PATCH", pr + "/groups/{groupName}", this::updateGroup);
+        r.add("DELETE", pr + "/groups/{groupName}", this::archiveGroup);
     }
 
     static ObjectNode render(PropertyDef p) {
@@ -59,7 +76,7 @@ final class Properties {
         return n;
     }
 
-    Http.Resp list(Http.Req req) {
+    private Http.Resp list(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         boolean archived = req.qBool("archived", false);
         List<String> only = req.qList("properties");
@@ -73,7 +90,7 @@ final class Properties {
         return Http.Resp.json(200, out);
     }
 
-    Http.Resp get(Http.Req req) {
+    private Http.Resp get(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         PropertyDef p = req.qBool("archived", false) ? t.propertyIncludingArchived(req.param("propertyName"))
                 : t.property(req.param("propertyName"));
@@ -128,12 +145,12 @@ final class Properties {
         return p;
     }
 
-    Http.Resp create(Http.Req req) {
+    private Http.Resp create(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         return Http.Resp.json(201, render(define(t, req.json())));
     }
 
-    Http.Resp update(Http.Req req) {
+    private Http.Resp update(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         PropertyDef old = t.property(req.param("propertyName"));
         if (old == null) {
@@ -159,7 +176,7 @@ final class Properties {
         return Http.Resp.json(200, render(p));
     }
 
-    Http.Resp archive(Http.Req req) {
+    private Http.Resp archive(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         PropertyDef p = t.property(req.param("propertyName"));
         if (p == null) {
@@ -174,9 +191,9 @@ final class Properties {
         return Http.Resp.noContent();
     }
 
-    Http.Resp batchRead(Http.Req req) {
+    private Http.Resp batchRead(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
-        JsonNode in = Objects.inputs(req.json(), 1000);
+        JsonNode in = Batch.inputs(req.json(), 1000);
         boolean archived = req.json().path("archived").asBoolean(false);
         long started = store.clock.millis();
         ObjectNode out = Json.obj();
@@ -194,9 +211,9 @@ final class Properties {
         return Http.Resp.json(200, out);
     }
 
-    Http.Resp batchCreate(Http.Req req) {
+    private Http.Resp batchCreate(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
-        JsonNode in = Objects.inputs(req.json(), 1000);
+        JsonNode in = Batch.inputs(req.json(), 1000);
         long started = store.clock.millis();
         ObjectNode out = Json.obj();
         out.put("status", "COMPLETE");
@@ -209,9 +226,9 @@ final class Properties {
         return Http.Resp.json(201, out);
     }
 
-    Http.Resp batchArchive(Http.Req req) {
+    private Http.Resp batchArchive(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
-        for (JsonNode x : Objects.inputs(req.json(), 1000)) {
+        for (JsonNode x : Batch.inputs(req.json(), 1000)) {
             PropertyDef p = t.property(x.path("name").asText());
             if (p != null && !p.hubspotDefined) {
                 p.archivedAt = store.clock.millis();
@@ -231,7 +248,7 @@ final class Properties {
         return g;
     }
 
-    Http.Resp groups(Http.Req req) {
+    private Http.Resp groups(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         ObjectNode out = Json.obj();
         ArrayNode res = out.putArray("results");
@@ -242,7 +259,7 @@ final class Properties {
         return Http.Resp.json(200, out);
     }
 
-    Http.Resp group(Http.Req req) {
+    private Http.Resp group(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         String label = t.groups().get(req.param("groupName"));
         if (label == null) {
@@ -251,7 +268,7 @@ final class Properties {
         return Http.Resp.json(200, renderGroup(req.param("groupName"), label, 0));
     }
 
-    Http.Resp createGroup(Http.Req req) {
+    private Http.Resp createGroup(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         String name = req.json().path("name").asText(null);
         String label = req.json().path("label").asText(null);
@@ -265,7 +282,7 @@ final class Properties {
         return Http.Resp.json(201, renderGroup(name, label, req.json().path("displayOrder").asInt(-1)));
     }
 
-    Http.Resp updateGroup(Http.Req req) {
+    private Http.Resp updateGroup(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         String name = req.param("groupName");
         if (!t.groups().containsKey(name)) {
@@ -276,7 +293,7 @@ final class Properties {
         return Http.Resp.json(200, renderGroup(name, label, req.json().path("displayOrder").asInt(0)));
     }
 
-    Http.Resp archiveGroup(Http.Req req) {
+    private Http.Resp archiveGroup(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         if (!t.removeGroup(req.param("groupName"))) {
             throw new ApiException(404, "OBJECT_NOT_FOUND", "Unable to find property group " + req.param("groupName"));

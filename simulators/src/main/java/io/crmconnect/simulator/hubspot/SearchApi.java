@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** POST /crm/v3/objects/{objectType}/search over the lagging search index. */
-final class Search {
+/** CRM search ({@code POST /crm/v3/objects/{objectType}/search} in the objects specs) over the lagging search index. */
+final class SearchApi {
     static final int MAX_RESULTS = 10_000;
     static final int MAX_GROUPS = 5;
     static final int MAX_FILTERS_PER_GROUP = 6;
@@ -26,11 +26,15 @@ final class Search {
             "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN");
 
     private final Store store;
-    private final Objects objects;
+    private final RecordJson json;
 
-    Search(Store store, Objects objects) {
+    SearchApi(Store store, RecordJson json) {
         this.store = store;
-        this.objects = objects;
+        this.json = json;
+    }
+
+    void register(Router r) {
+        r.add("POST", "/crm/v3/objects/{objectType}/search", this::search).search = true;
     }
 
     /**
@@ -42,7 +46,7 @@ final class Search {
             Pattern token, Long assocTo, String assocType, Set<String> inSet, BigDecimal num, BigDecimal highNum,
             Set<String> lookup) { }
 
-    Http.Resp search(Http.Req req) {
+    private Http.Resp search(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         JsonNode b = req.json();
         if (req.body.length > 3000 * 4) {
@@ -130,7 +134,7 @@ final class Search {
         matches.sort(order);
         List<String> requested = new ArrayList<>();
         b.path("properties").forEach(n -> requested.add(n.asText()));
-        Set<String> props = requested.isEmpty() ? searchDefaults(t) : Objects.selectProps(t, requested);
+        Set<String> props = requested.isEmpty() ? searchDefaults(t) : RecordJson.selectProps(t, requested);
         int from = Math.min(after, matches.size());
         int to = Math.min(Math.min(from + limit, matches.size()), MAX_RESULTS);
         List<Rec> page = matches.subList(from, to);
@@ -138,12 +142,12 @@ final class Search {
         boolean hasNext = to < matches.size();
         int nextAfter = to;
         String key = String.join(",", props);
-        return Objects.stream(200, 512 + page.size() * (120 + 40 * props.size()), g -> {
+        return RecordJson.stream(200, 512 + page.size() * (120 + 40 * props.size()), g -> {
             g.writeStartObject();
             g.writeNumberField("total", totalCount);
             g.writeArrayFieldStart("results");
             for (Rec r : page) {
-                objects.writeRecordCached(g, t, r, props, key);
+                json.writeRecordCached(g, t, r, props, key);
             }
             g.writeEndArray();
             if (hasNext) {

@@ -1,0 +1,145 @@
+package io.crmconnect.simulator.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The simulator's own API under {@code /_sim} for tests and scripts: state, counts, request log, faults, clock,
+ * runtime settings, mutator, contract violations, tokens. Served through the same router as HubSpot's APIs, without
+ * auth, limits, faults or request log (see {@link Router.Route#admin}).
+ */
+final class AdminApi {
+    private final HubSpotSimulator sim;
+
+    AdminApi(HubSpotSimulator sim) {
+        this.sim = sim;
+    }
+
+    void register(Router r) {
+        add(r, "GET", "/_sim/health", this::health);
+        add(r, "GET", "/_sim/counts", req -> Http.Resp.json(200, sim.counts()));
+        add(r, "GET", "/_sim/state/{objectType}", req -> {
+            ObjectType t = sim.store().type(req.param("objectType"));
+            return Http.Resp.json(200, Map.of("objectType", t.name, "results", sim.dump(t.name,
+                    req.qBool("archived", false))));
+        });
+        add(r, "GET", "/_sim/associations", req -> Http.Resp.json(200, sim.associations(req.q("from"), req.q("id"),
+                req.q("to"))));
+        add(r, "GET", "/_sim/requests", this::requests);
+        add(r, "DELETE", "/_sim/requests", req -> {
+            sim.clearRequestLog();
+            return Http.Resp.noContent();
+        });
+        add(r, "GET", "/_sim/routes", req -> Http.Resp.json(200, sim.routeCounters()));
+        add(r, "GET", "/_sim/stats", req -> Http.Resp.json(200, sim.stats()));
+        add(r, "POST", "/_sim/reset", req -> {
+            sim.reset();
+            return Http.Resp.noContent();
+        });
+        add(r, "GET", "/_sim/faults", req -> Http.Resp.json(200, Map.of("results", sim.faults())));
+        add(r, "POST", "/_sim/faults", this::addFault);
+        add(r, "DELETE", "/_sim/faults", req -> {
+            sim.clearFaults();
+            return Http.Resp.noContent();
+        });
+        add(r, "GET", "/_sim/clock", this::clock);
+        add(r, "POST", "/_sim/clock", req -> {
+            sim.advanceClock(Duration.ofMillis(req.json().path("advanceMillis").asLong(0)));
+            return clock(req);
+        });
+        add(r, "POST", "/_sim/config", this::config);
+        add(r, "POST", "/_sim/mutator/start", req -> {
+            sim.startMutator(req.json().path("opsPerSecond").asDouble(10));
+            return Http.Resp.json(200, sim.mutatorStats());
+        });
+        add(r, "POST", "/_sim/mutator/stop", req -> {
+            sim.stopMutator();
+            return Http.Resp.json(200, sim.mutatorStats());
+        });
+        add(r, "GET", "/_sim/mutator", req -> Http.Resp.json(200, sim.mutatorStats()));
+        add(r, "GET", "/_sim/contract/violations", req -> {
+            List<?> v = sim.contractViolations();
+            return Http.Resp.json(200, Map.of("count", v.size(), "results", v));
+        });
+        add(r, "DELETE", "/_sim/contract/violations", req -> {
+            sim.clearContractViolations();
+            return Http.Resp.noContent();
+        });
+        add(r, "POST", "/_sim/tokens", this::addToken);
+    }
+
+    private static void add(Router r, String method, String template, Function<Http.Req, Http.Resp> handler) {
+        r.add(method, template, handler).admin = true;
+    }
+
+    private Http.Resp health(Http.Req req) {
+        ObjectNode n = Json.obj();
+        n.put("status", "UP");
+        n.put("baseUrl", sim.baseUrl());
+        n.put("startupMillis", sim.startupMillis());
+        return Http.Resp.json(200, n);
+    }
+
+    private Http.Resp requests(Http.Req req) {
+        int limit = req.qInt("limit", 1000);
+        List<LoggedRequest> all = sim.requestLog();
+        return Http.Resp.json(200, Map.of("results", all.subList(Math.max(0, all.size() - limit), all.size())));
+    }
+
+    private Http.Resp addFault(Http.Req req) {
+        try {
+            Fault f = Json.MAPPER.treeToValue(req.json(), Fault.class);
+            sim.addFault(f);
+            return Http.Resp.json(201, f);
+        } catch (IOException e) {
+            throw ApiException.validation("Invalid fault: " + e.getMessage());
+        }
+    }
+
+    private Http.Resp clock(Http.Req req) {
+        return Http.Resp.json(200, Map.of("now", Json.iso(sim.clock().millis()), "offsetMillis",
+                sim.clock().offsetMillis()));
+    }
+
+    private Http.Resp config(Http.Req req) {
+        JsonNode b = req.json();
+        if (b.has("rateLimits")) {
+            sim.setRateLimits(b.get("rateLimits").asBoolean());
+        }
+        if (b.has("tier")) {
+            sim.setTier(Tier.valueOf(b.get("tier").asText().toUpperCase(Locale.ROOT)));
+        }
+        if (b.has("indexLagMillis")) {
+            sim.setIndexLag(Duration.ofMillis(b.get("indexLagMillis").asLong()));
+        }
+        if (b.has("validateRequests")) {
+            sim.setValidateRequests(b.get("validateRequests").asBoolean());
+        }
+        if (b.has("validateResponses")) {
+            sim.setValidateResponses(b.get("validateResponses").asBoolean());
+        }
+        if (b.has("retryAfter")) {
+            sim.setRetryAfter(b.get("retryAfter").asText());
+        }
+        if (b.has("dailyUsed")) {
+            sim.setDailyUsed(b.get("dailyUsed").asLong());
+        }
+        return Http.Resp.json(200, sim.stats());
+    }
+
+    private Http.Resp addToken(Http.Req req) {
+        JsonNode b = req.json();
+        List<String> scopes = new ArrayList<>();
+        b.path("scopes").forEach(s -> scopes.add(s.asText()));
+        sim.addPrivateAppToken(b.path("token").asText(), new HashSet<>(scopes));
+        return Http.Resp.noContent();
+    }
+}

@@ -1,0 +1,103 @@
+package io.crmconnect.simulator.hubspot;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The active injected faults: which one (if any) a request draws from the seeded random, and the answers of those
+ * that replace the handler's response. Faults that act on the wire (reset, truncated, malformed, slow bodies) are
+ * applied while the response is written ({@link SimHttpServer}).
+ */
+final class Faults {
+    private final List<Fault> active = new CopyOnWriteArrayList<>();
+    private final SplittableRandom random;
+
+    Faults(long seed) {
+        this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    }
+
+    void add(Fault f) {
+        active.add(f);
+    }
+
+    void clear() {
+        active.clear();
+    }
+
+    List<Fault> list() {
+        return List.copyOf(active);
+    }
+
+    boolean isEmpty() {
+        return active.isEmpty();
+    }
+
+    /** The fault this request draws, or null. */
+    Fault pick(Router.Route route, Http.Req req, Store store) {
+        if (active.isEmpty()) {
+            return null;
+        }
+        String type = req.param("objectType") != null ? req.param("objectType") : req.param("fromObjectType");
+        ObjectType t = type == null ? null : store.typeOrNull(type);
+        for (Fault f : active) {
+            boolean matches = f.matches(route.name, t == null ? type : t.name)
+                    || t != null && f.matches(route.name, t.objectTypeId);
+            if (matches) {
+                double draw;
+                synchronized (random) {
+                    draw = random.nextDouble();
+                }
+                if (draw < f.probability && f.tryFire()) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The response that replaces the handler's, or null to let the request through (latency or wire faults). */
+    static Http.Resp before(Fault f, Router.Route route, RateLimitResponses limits, RateLimiter limiter) {
+        switch (f.kind) {
+            case LATENCY:
+                sleep(f.drawLatencyMillis(ThreadLocalRandom.current().nextDouble()));
+                return null;
+            case STATUS: {
+                String cat = f.status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR";
+                String msg = switch (f.status) {
+                    case 502 -> "Bad Gateway";
+                    case 503 -> "Service Unavailable";
+                    case 504 -> "Gateway Timeout";
+                    case 524 -> "A timeout occurred";
+                    case 477 -> "Migration in progress";
+                    default -> "Internal error (injected fault)";
+                };
+                Http.Resp r = new ApiException(f.status, cat, msg).response();
+                if (f.status == 477) {
+                    r.headers.put("Retry-After", "5");
+                }
+                return r;
+            }
+            case RATE_LIMIT_429:
+                limiter.served429.incrementAndGet();
+                return limits.injected(route.search);
+            case LOCKED_423:
+                return new ApiException(423, "LOCKED", "The resource is locked: too many concurrent "
+                        + "writes to this object. Retry after 2 seconds.").response();
+            default:
+                return null; // CONNECTION_RESET, TRUNCATED_BODY, MALFORMED_JSON, SLOW_BODY act while writing
+        }
+    }
+
+    static void sleep(long ms) {
+        if (ms <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
