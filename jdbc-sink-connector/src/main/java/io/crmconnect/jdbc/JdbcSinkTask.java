@@ -1,9 +1,13 @@
 package io.crmconnect.jdbc;
 
 import io.crmconnect.common.Backoff;
+import io.crmconnect.common.ErrorSanitizer;
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.Redact;
 import io.crmconnect.common.RuntimeSupport;
-import io.crmconnect.common.sink.HandledOffsets;
+import io.crmconnect.common.sink.DeadLetter;
+import io.crmconnect.common.sink.DeadLetterQueue;
+import io.crmconnect.common.sink.SinkDelivery;
 import io.crmconnect.jdbc.RecordMapper.BadRecordException;
 import io.crmconnect.jdbc.RecordMapper.MappedRecord;
 import io.crmconnect.jdbc.dialect.Dialect;
@@ -14,16 +18,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -34,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * and each chunk is staged and merged in one transaction. Transient database faults are retried inside put() with
  * backoff (bounded by retry.budget.ms), then surface as RetriableException so Connect redelivers the batch. A data
  * error isolates the offending records by splitting the chunk in halves; only those go to the DLQ. Offsets are
- * committed through preCommit only for batches that were fully handled.
+ * committed through preCommit only for batches that were fully handled (connect-common's {@link SinkDelivery}).
  */
 public class JdbcSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkTask.class);
@@ -46,15 +52,9 @@ public class JdbcSinkTask extends SinkTask {
     private TableManager tables;
     private TableWriter writer;
     private Backoff backoff;
-    private ErrantRecordReporter reporter;
+    /** Committed offsets, and the records of a redelivered batch an earlier attempt already wrote or dead-lettered. */
+    private SinkDelivery delivery;
     private final SinkMetrics metrics = new SinkMetrics();
-    /** Next offset to commit per original topic-partition: everything below it is written or reported. */
-    private final Map<TopicPartition, Long> written = new HashMap<>();
-    /**
-     * Records of a batch not yet fully written that an earlier attempt already handled (their chunk committed, or
-     * they went to the DLQ): a batch redelivered after a RetriableException skips them.
-     */
-    private final HandledOffsets handled = new HandledOffsets();
     private long tombstonesSkipped;
     private long lastSummary = System.nanoTime();
     private long recordsSinceSummary;
@@ -70,7 +70,7 @@ public class JdbcSinkTask extends SinkTask {
         config.checkCrossFieldRules(props);
         dialect = Dialect.forUrl(config.url());
         metrics.register(RuntimeSupport.pluginMetrics(context));
-        reporter = RuntimeSupport.errantRecordReporter(context).orElse(null);
+        delivery = new SinkDelivery(new DeadLetterQueue(context, props, "JDBC sink", Redact.withSecret(null)));
         mapper = new RecordMapper(config);
         tables = new TableManager(dialect, config.autoCreate(), config.autoEvolve(), metrics);
         writer = new TableWriter(config, dialect, tables, metrics);
@@ -79,7 +79,8 @@ public class JdbcSinkTask extends SinkTask {
                 config.retryMaxAttempts(), Duration.ofMillis(config.retryBudgetMs()));
         LOG.info("JDBC sink task started: {} at {}, insert.mode={}, pk.mode={}, delete.mode={}, batch.size={}, "
                         + "DLQ {}", dialect.name(), Dialect.redactUrl(config.url()), config.insertMode(),
-                config.pkMode(), config.deleteMode(), config.batchSize(), reporter == null ? "off" : "on");
+                config.pkMode(), config.deleteMode(), config.batchSize(),
+                delivery.deadLetters().hasReporter() ? "on" : "off");
     }
 
     /** For tests and logs. */
@@ -93,35 +94,19 @@ public class JdbcSinkTask extends SinkTask {
             return;
         }
         long started = System.nanoTime();
-        Map<TopicPartition, Long> batchEnd = new HashMap<>();
         LinkedHashMap<String, List<MappedRecord>> byTable = new LinkedHashMap<>();
-        TopicPartition tp = null;
-        Long next = null;
-        long end = -1;
         for (SinkRecord record : records) {
-            String topic = RuntimeSupport.originalTopic(record);
-            int partition = RuntimeSupport.originalPartition(record);
-            if (tp == null || tp.partition() != partition || !tp.topic().equals(topic)) {
-                if (tp != null && end >= 0) {
-                    batchEnd.merge(tp, end, Math::max);
-                }
-                tp = new TopicPartition(topic, partition);
-                next = written.get(tp);
-                end = -1;
-            }
-            long offset = RuntimeSupport.originalOffset(record);
-            if (next != null && offset < next) {
-                continue; // redelivered after it was written
-            }
-            end = Math.max(end, offset + 1);
-            if (handled.contains(tp, offset)) {
-                continue; // an earlier attempt at this batch wrote it or sent it to the DLQ
+            if (delivery.isHandled(record)) {
+                continue; // written or dead-lettered already (a redelivered batch, or a replay)
             }
             MappedRecord mapped;
             try {
                 mapped = mapper.map(record);
             } catch (BadRecordException | DataException | ClassCastException e) {
-                errant(record, config.tableFor(record.topic()), "Record cannot become a row: " + e.getMessage(), e);
+                String table = config.tableFor(record.topic());
+                errant(record, DeadLetter.of(DeadLetter.CONVERSION_FAILED, dialect.name(),
+                        "Record cannot become a row of table " + table)
+                        .withDetail(ErrorSanitizer.keeping(names(table, record)), e.getMessage()), e);
                 continue;
             }
             if (mapped == null) {
@@ -129,9 +114,6 @@ public class JdbcSinkTask extends SinkTask {
                 continue;
             }
             byTable.computeIfAbsent(mapped.table(), t -> new ArrayList<>()).add(mapped);
-        }
-        if (tp != null && end >= 0) {
-            batchEnd.merge(tp, end, Math::max);
         }
 
         long mapped = System.nanoTime();
@@ -153,9 +135,7 @@ public class JdbcSinkTask extends SinkTask {
             }
         }
         writeAll(pending);
-
-        written.putAll(batchEnd);
-        batchEnd.forEach(handled::pruneBelow);
+        delivery.completed(records);
         long millis = (System.nanoTime() - started) / 1_000_000;
         metrics.batchWritten(millis);
         recordsSinceSummary += records.size();
@@ -189,7 +169,8 @@ public class JdbcSinkTask extends SinkTask {
                         context.timeout(config.retryBackoffMaxMs());
                         throw new RetriableException("Database " + dialect.name() + " unavailable after "
                                 + attempts.failures() + " attempts in " + attempts.elapsedMillis() + " ms writing table "
-                                + dialect.quote(table) + ": " + Dialect.describe(e) + "; Connect will redeliver", e);
+                                + dialect.quote(table) + ": " + describe(e, chunk) + "; Connect will redeliver",
+                                sanitizer(chunk).scrub(e));
                     }
                     LOG.warn("Transient {} error writing table {} (attempt {}), retrying in {} ms: {}", dialect.name(),
                             dialect.quote(table), attempts.failures(), delay, e.getSQLState());
@@ -200,8 +181,10 @@ public class JdbcSinkTask extends SinkTask {
                     pending.pollFirst();
                     if (chunk.size() == 1) {
                         MappedRecord bad = chunk.get(0);
-                        errant(bad.record(), table, "Cannot write to table " + dialect.quote(table) + " ("
-                                + dialect.name() + "): " + Dialect.describe(e), e);
+                        errant(bad.record(), DeadLetter.of(DeadLetter.REJECTED, dialect.name(),
+                                "Cannot write to table " + dialect.quote(table) + " (" + dialect.name() + ")")
+                                .withDetail(sanitizer(chunk), firstLine(e))
+                                .withCode(e.getSQLState(), Math.max(0, e.getErrorCode())), e);
                     } else {
                         int half = chunk.size() / 2;
                         pending.addFirst(new ArrayList<>(chunk.subList(half, chunk.size())));
@@ -212,7 +195,7 @@ public class JdbcSinkTask extends SinkTask {
                     continue;
                 }
                 throw new ConnectException("JDBC sink cannot write table " + dialect.quote(table) + " on "
-                        + dialect.name() + ": " + Dialect.describe(e), e);
+                        + dialect.name() + ": " + describe(e, chunk), sanitizer(chunk).scrub(e));
             }
         }
     }
@@ -220,25 +203,53 @@ public class JdbcSinkTask extends SinkTask {
     /** The chunk's transaction committed: a redelivery of this batch must not write these records again. */
     private void markHandled(List<MappedRecord> chunk) {
         for (MappedRecord r : chunk) {
-            handled.add(RuntimeSupport.originalTopicPartition(r.record()), RuntimeSupport.originalOffset(r.record()));
+            delivery.written(r.record());
         }
     }
 
-    private void errant(SinkRecord record, String table, String reason, Throwable cause) {
-        if (reporter != null && !handled.add(RuntimeSupport.originalTopicPartition(record),
-                RuntimeSupport.originalOffset(record))) {
+    private void errant(SinkRecord record, DeadLetter why, Throwable cause) {
+        if (!delivery.deadLetter(record, why)) {
             return; // already in the DLQ: reported by an earlier attempt at this batch
         }
         metrics.errant();
-        LOG.warn("Record {}-{}@{} for table {} not written: {}", RuntimeSupport.originalTopic(record),
-                RuntimeSupport.originalPartition(record), RuntimeSupport.originalOffset(record), table,
+        LOG.warn("Record {}-{}@{} not written: {} {}", RuntimeSupport.originalTopic(record),
+                RuntimeSupport.originalPartition(record), RuntimeSupport.originalOffset(record), why.reason(),
                 cause instanceof SQLException s ? "SQLState " + s.getSQLState() : cause.getClass().getSimpleName());
-        if (reporter == null) {
-            throw new ConnectException(reason + " (record " + record.topic() + "-" + record.kafkaPartition() + "@"
-                    + record.kafkaOffset() + "). Set errors.tolerance=all and errors.deadletterqueue.topic.name to "
-                    + "send such records to a dead-letter queue.", cause);
+    }
+
+    /** Table and column names stay readable in sanitized driver messages; values do not. */
+    private ErrorSanitizer sanitizer(List<MappedRecord> chunk) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(chunk.get(0).table());
+        names.addAll(chunk.get(0).defs().keySet());
+        return ErrorSanitizer.keeping(names);
+    }
+
+    /** The table and the record's field names, for messages about a record that did not become a row. */
+    private static Set<String> names(String table, SinkRecord record) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(table);
+        Schema schema = record.valueSchema();
+        if (schema != null && schema.type() == Schema.Type.STRUCT) {
+            for (Field f : schema.fields()) {
+                names.add(f.name());
+            }
+        } else if (record.value() instanceof Map<?, ?> m) {
+            m.keySet().forEach(k -> names.add(String.valueOf(k)));
         }
-        reporter.report(record, new DataException(reason, cause));
+        return names;
+    }
+
+    private static String firstLine(SQLException e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = msg.indexOf('\n');
+        return nl > 0 ? msg.substring(0, nl) : msg;
+    }
+
+    /** {@link Dialect#describe} with the driver's text sanitized (it may quote the values of a row). */
+    private String describe(SQLException e, List<MappedRecord> chunk) {
+        return sanitizer(chunk).message(firstLine(e)) + " (SQLState " + e.getSQLState() + ", code "
+                + e.getErrorCode() + ")";
     }
 
     private Connection connection() throws SQLException {
@@ -281,20 +292,12 @@ public class JdbcSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        for (TopicPartition tp : currentOffsets.keySet()) {
-            Long next = written.get(tp);
-            if (next != null) {
-                commit.put(tp, new OffsetAndMetadata(next));
-            }
-        }
-        return commit;
+        return delivery.preCommit(currentOffsets);
     }
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        partitions.forEach(written::remove);
-        handled.forget(partitions);
+        delivery.close(partitions);
     }
 
     @Override

@@ -374,7 +374,8 @@ class JdbcSinkTaskIT {
         assertThatThrownBy(() -> strict.task().put(List.of(rec("poison", 20, null, 100L, null,
                 map("name", "x", "qty", 1, "code", "too long code")))))
                 .isInstanceOf(ConnectException.class)
-                .hasMessageStartingWith("Cannot write to table")
+                .hasMessageStartingWith("Record poison-0@20 cannot be written (REJECTED [")
+                .hasMessageContaining("Cannot write to table")
                 .hasMessageContaining("errors.tolerance=all");
     }
 

@@ -1,5 +1,7 @@
 package io.crmconnect.hubspot.sink;
 
+import io.crmconnect.common.ErrorSanitizer;
+import io.crmconnect.common.sink.DeadLetter;
 import io.crmconnect.hubspot.client.BatchResult;
 import io.crmconnect.hubspot.client.HubSpotException;
 import java.util.LinkedHashMap;
@@ -7,76 +9,53 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Why one record went to the dead-letter topic: our reason code, and what HubSpot said (category, status, message,
- * context, correlation id) when HubSpot refused it. Rendered into DLQ headers and the exception message.
+ * Builds the dead letters of the HubSpot sink (connect-common's {@link DeadLetter} contract, system
+ * {@value #SYSTEM}): our reason codes, and HubSpot's answer (category as the code, status, sanitized message,
+ * context, correlation id) when HubSpot refused the record.
  */
-record Failure(String reason, String message, String category, int status, Map<String, List<String>> context,
-        String correlationId) {
+final class Failure {
+    static final String SYSTEM = "hubspot";
 
-    static final String H_REASON = "crmconnect.error.reason";
-    static final String H_CATEGORY = "hubspot.error.category";
-    static final String H_STATUS = "hubspot.error.status";
-    static final String H_MESSAGE = "hubspot.error.message";
-    static final String H_CONTEXT = "hubspot.error.context";
-    static final String H_CORRELATION = "hubspot.error.correlation.id";
-    static final String H_OBJECT_ID = "hubspot.object.id";
-
-    static Failure of(String reason, String message) {
-        return new Failure(reason, message, null, 0, Map.of(), null);
+    private Failure() {
     }
 
-    static Failure of(String reason, String message, Map<String, List<String>> context) {
-        return new Failure(reason, message, null, 0, context, null);
+    static DeadLetter of(String reason, String message) {
+        return DeadLetter.of(reason, SYSTEM, message);
     }
 
-    static Failure rejected(HubSpotException e) {
-        return new Failure("HUBSPOT_REJECTED", e.getMessage(), e.category(), e.status(), Map.of(), e.correlationId());
+    static DeadLetter of(String reason, String message, Map<String, List<String>> context) {
+        return of(reason, message).withContext(context);
     }
 
-    static Failure rejected(BatchResult.BatchError e) {
+    /** A whole call refused; the client's message is already sanitized. */
+    static DeadLetter rejected(HubSpotException e) {
+        return of(DeadLetter.REJECTED, e.getMessage()).withCode(e.category(), e.status())
+                .withCorrelationId(e.correlationId());
+    }
+
+    /** One input of a batch refused (207): HubSpot's message may quote the value, so it is sanitized. */
+    static DeadLetter rejected(BatchResult.BatchError e, ErrorSanitizer sanitizer) {
         int status = 0;
         try {
             status = e.status() == null ? 0 : Integer.parseInt(e.status());
         } catch (NumberFormatException ignored) {
             // HubSpot's batch errors carry "error" as status
         }
-        Map<String, List<String>> ctx = new LinkedHashMap<>(e.context() == null ? Map.of() : e.context());
-        ctx.remove("objectWriteTraceId");
-        return new Failure("HUBSPOT_REJECTED", e.message(), e.category(), status, ctx, null);
+        Map<String, List<String>> ctx = new LinkedHashMap<>();
+        if (e.context() != null) {
+            e.context().forEach((k, v) -> {
+                if (!k.equals("objectWriteTraceId")) {
+                    ctx.put(k, v.stream().map(x -> isId(k, x) ? x : sanitizer.message(x)).toList());
+                }
+            });
+        }
+        return of(DeadLetter.REJECTED, "HubSpot refused this input").withDetail(sanitizer, e.message())
+                .withCode(e.category(), status).withContext(ctx);
     }
 
-    /** First line of the exception message (Kafka UI shows only this). */
-    String summary() {
-        StringBuilder b = new StringBuilder(reason);
-        if (category != null) {
-            b.append(" [").append(category).append(']');
-        }
-        b.append(": ").append(message == null ? "" : message);
-        if (context != null && !context.isEmpty()) {
-            b.append(" context=").append(context);
-        }
-        if (correlationId != null) {
-            b.append(" correlationId=").append(correlationId);
-        }
-        return b.toString();
-    }
-
-    /** Rendered context as compact JSON-like text. */
-    String contextText() {
-        if (context == null || context.isEmpty()) {
-            return "{}";
-        }
-        StringBuilder b = new StringBuilder("{");
-        context.forEach((k, v) -> {
-            if (b.length() > 1) {
-                b.append(',');
-            }
-            b.append('"').append(k).append("\":[");
-            for (int i = 0; i < v.size(); i++) {
-                b.append(i == 0 ? "" : ",").append('"').append(v.get(i).replace("\"", "\\\"")).append('"');
-            }
-            b.append(']');
-        });
-        return b.append('}').toString();
+    /** HubSpot ids in a context (e.g. the existing record of a conflict) are not personal and stay readable. */
+    private static boolean isId(String key, String value) {
+        return (key.equals("id") || key.equals("ids") || key.endsWith("Id") || key.endsWith("Ids"))
+                && value.chars().allMatch(Character::isDigit);
     }
 }

@@ -1,5 +1,6 @@
 package io.crmconnect.hubspot.sink;
 
+import io.crmconnect.common.Redact;
 import io.crmconnect.hubspot.client.HubSpotConnectionConfig;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -51,6 +52,7 @@ public final class HubSpotSinkConfig extends AbstractConfig {
     static final String G_MATCH = "Tiered matching";
     static final String G_FIELDS = "Field rules";
     static final String G_ASSOC = "Associations";
+    static final String G_PRIVACY = "Privacy";
 
     public enum WriteMode { UPSERT, UPDATE_ONLY, CREATE_ONLY }
 
@@ -168,6 +170,7 @@ public final class HubSpotSinkConfig extends AbstractConfig {
                         + " or company_id>companies.hs_object_id). The field's value finds the target by id or "
                         + "unique property; the label (or the default type when omitted) is created.", G_ASSOC, 1,
                 Width.LONG, "Associations");
+        Redact.define(d, G_PRIVACY, 1);
         return d;
     }
 

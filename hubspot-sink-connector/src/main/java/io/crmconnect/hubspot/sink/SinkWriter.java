@@ -2,7 +2,8 @@ package io.crmconnect.hubspot.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crmconnect.common.Redact;
+import io.crmconnect.common.ErrorSanitizer;
+import io.crmconnect.common.sink.DeadLetter;
 import io.crmconnect.hubspot.client.AssociationType;
 import io.crmconnect.hubspot.client.BatchResult;
 import io.crmconnect.hubspot.client.CrmObject;
@@ -50,7 +51,7 @@ final class SinkWriter {
 
     /** Receives dead-lettered records. */
     interface DeadLetters {
-        void report(SinkRecord record, Failure failure);
+        void report(SinkRecord record, DeadLetter failure);
     }
 
     /** Counters (exposed in logs and for tests/benchmarks). */
@@ -119,6 +120,8 @@ final class SinkWriter {
     private final PropertyCatalog catalog;
     private final String objectType;
     private final DeadLetters dlq;
+    /** Property names stay readable in HubSpot's messages; values do not. */
+    private final ErrorSanitizer sanitizer;
     private final ValueConverter converter;
     private final Normalizers.DateFormats dateFormats;
     private final Map<String, String> mapping;
@@ -161,6 +164,7 @@ final class SinkWriter {
         this.catalog = catalog;
         this.objectType = catalog.objectType;
         this.dlq = dlq;
+        this.sanitizer = ErrorSanitizer.keeping(catalog.props.keySet());
         this.converter = new ValueConverter(config.zone());
         List<String> formats = config.getList(HubSpotSinkConfig.MATCH_DATE_FORMATS);
         this.dateFormats = formats.isEmpty() ? Normalizers.DateFormats.DEFAULT : new Normalizers.DateFormats(formats);
@@ -233,9 +237,9 @@ final class SinkWriter {
                 extract(it);
                 items.add(it);
             } catch (ValueConverter.ConversionException e) {
-                fail(it, Failure.of(e.reason, e.getMessage()));
+                fail(it, Failure.of(e.reason, "").withDetail(sanitizer, e.getMessage()));
             } catch (RuntimeException e) {
-                fail(it, Failure.of("CONVERSION_FAILED", e.getMessage()));
+                fail(it, Failure.of(DeadLetter.CONVERSION_FAILED, "").withDetail(sanitizer, e.getMessage()));
             }
         }
         if (!tombstones.isEmpty()) {
@@ -1145,7 +1149,7 @@ final class SinkWriter {
                 for (String t : traces) {
                     Item it = byTrace.get(t);
                     if (it != null && failed.add(it)) {
-                        fail(it, Failure.rejected(err));
+                        fail(it, Failure.rejected(err, sanitizer));
                         any = true;
                     }
                 }
@@ -1202,9 +1206,9 @@ final class SinkWriter {
             }
             return;
         }
-        Failure f = unattributed.isEmpty()
-                ? Failure.of("HUBSPOT_REJECTED", "HubSpot returned no result for this input of a batch " + op)
-                : Failure.rejected(unattributed.get(0));
+        DeadLetter f = unattributed.isEmpty()
+                ? Failure.of(DeadLetter.REJECTED, "HubSpot returned no result for this input of a batch " + op)
+                : Failure.rejected(unattributed.get(0), sanitizer);
         for (Item it : unknown) {
             fail(it, f);
         }
@@ -1262,8 +1266,8 @@ final class SinkWriter {
                     if (to == null) {
                         fail(it, Failure.of("ASSOCIATION_TARGET_NOT_FOUND", "the " + objectType + " record "
                                 + it.writtenId + " was written, but no " + ra.toType() + " record has this "
-                                + rule.toProperty() + " (field " + rule.field() + "); association not created",
-                                Map.of("objectId", List.of(it.writtenId))));
+                                + rule.toProperty() + " (field " + rule.field() + "); association not created")
+                                .withObjectId(it.writtenId));
                         continue;
                     }
                     inputs.add(new HubSpotClient.AssociationInput(it.writtenId, to, ra.types()));
@@ -1343,14 +1347,12 @@ final class SinkWriter {
         }
     }
 
-    private synchronized void fail(Item it, Failure f) {
+    private synchronized void fail(Item it, DeadLetter f) {
         if (it.done) {
             return;
         }
         it.done = true;
         stats.deadLettered.incrementAndGet();
-        LOG.debug("record {}-{}@{} to the DLQ: {} (key {})", it.record.topic(), it.record.kafkaPartition(),
-                it.record.kafkaOffset(), f.reason(), Redact.pii(it.record.key()));
         dlq.report(it.record, f);
     }
 

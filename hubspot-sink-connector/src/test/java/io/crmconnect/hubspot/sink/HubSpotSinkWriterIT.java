@@ -3,6 +3,7 @@ package io.crmconnect.hubspot.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmconnect.common.sink.DeadLetter;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.RateBudget;
@@ -92,8 +93,8 @@ class HubSpotSinkWriterIT {
         return new SinkWriter(client, config, catalog, (r, f) -> dead.add(new Object[] {r, f}));
     }
 
-    Failure deadFor(String key) {
-        return dead.stream().filter(d -> key.equals(((SinkRecord) d[0]).key())).map(d -> (Failure) d[1])
+    DeadLetter deadFor(String key) {
+        return dead.stream().filter(d -> key.equals(((SinkRecord) d[0]).key())).map(d -> (DeadLetter) d[1])
                 .findFirst().orElse(null);
     }
 
@@ -177,7 +178,7 @@ class HubSpotSinkWriterIT {
         assertThat(created.property("email")).isEqualTo("new.patient@example.com");
 
         assertThat(dead).hasSize(2);
-        Failure ambiguous = deadFor("P4");
+        DeadLetter ambiguous = deadFor("P4");
         assertThat(ambiguous.reason()).isEqualTo("AMBIGUOUS_MATCH");
         assertThat(ambiguous.context().get("candidateIds")).containsExactlyInAnyOrder(amb1, amb2);
         assertThat(ambiguous.context().get("tier")).containsExactly("2");
@@ -191,7 +192,7 @@ class HubSpotSinkWriterIT {
         dead.clear();
         writer(cfg).write(batch);
         assertThat(sim.ids("contacts")).hasSize(before + 1);
-        assertThat(dead).extracting(d -> ((Failure) d[1]).reason())
+        assertThat(dead).extracting(d -> ((DeadLetter) d[1]).reason())
                 .containsExactlyInAnyOrder("AMBIGUOUS_MATCH", "NO_EMAIL_NO_MATCH");
     }
 
@@ -224,9 +225,9 @@ class HubSpotSinkWriterIT {
         sim.clearFaults();
 
         assertThat(dead).hasSize(2);
-        Failure badEmail = deadFor("k17");
-        assertThat(badEmail.reason()).isEqualTo("HUBSPOT_REJECTED");
-        assertThat(badEmail.category()).isEqualTo("VALIDATION_ERROR");
+        DeadLetter badEmail = deadFor("k17");
+        assertThat(badEmail.reason()).isEqualTo("REJECTED");
+        assertThat(badEmail.code()).isEqualTo("VALIDATION_ERROR");
         assertThat(badEmail.message()).containsIgnoringCase("email");
         assertThat(deadFor("k123").reason()).isEqualTo("INVALID_OPTION");
         assertThat(sim.ids("contacts")).hasSize(248);

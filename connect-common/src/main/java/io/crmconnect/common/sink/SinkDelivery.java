@@ -1,0 +1,108 @@
+package io.crmconnect.common.sink;
+
+import io.crmconnect.common.RuntimeSupport;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * A sink task's at-least-once bookkeeping: which consumed records are handled (written, or dead-lettered) and
+ * which offsets may be committed. Everything is keyed by where a record was consumed (before any SMT renamed its
+ * topic), the coordinates Connect passes to {@code preCommit} and {@code close}.
+ *
+ * <ul>
+ *   <li>{@link #isHandled}: a record below the committed offset, or one an earlier attempt at a redelivered batch
+ *   already wrote or dead-lettered, is skipped ({@link HandledOffsets}).</li>
+ *   <li>{@link #written} / {@link #deadLetter} record each outcome as it happens, so a batch handed back after a
+ *   transient failure neither writes nor dead-letters a record twice.</li>
+ *   <li>{@link #completed} advances the committed offsets once a whole batch is handled; {@link #preCommit}
+ *   returns them after the dead-letter writes have completed.</li>
+ * </ul>
+ * {@code written} and {@code deadLetter} may be called from several threads; the rest from the task's thread.
+ */
+public final class SinkDelivery {
+    private final DeadLetterQueue dlq;
+    private final HandledOffsets handled = new HandledOffsets();
+    /** Next offset to commit per consumed topic-partition: everything below it is handled. */
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+
+    public SinkDelivery(DeadLetterQueue dlq) {
+        this.dlq = dlq;
+    }
+
+    public DeadLetterQueue deadLetters() {
+        return dlq;
+    }
+
+    /** Whether this record was already written or dead-lettered (a redelivered batch): skip it. */
+    public boolean isHandled(SinkRecord r) {
+        TopicPartition tp = RuntimeSupport.originalTopicPartition(r);
+        long offset = RuntimeSupport.originalOffset(r);
+        Long next = committed.get(tp);
+        return next != null && offset < next || handled.contains(tp, offset);
+    }
+
+    /** The record's write committed in the target system. */
+    public void written(SinkRecord r) {
+        handled.add(RuntimeSupport.originalTopicPartition(r), RuntimeSupport.originalOffset(r));
+    }
+
+    /**
+     * Dead-letters the record once: a record an earlier attempt at this batch already dead-lettered is not sent
+     * again. Returns false in that case.
+     */
+    public boolean deadLetter(SinkRecord r, DeadLetter d) {
+        TopicPartition tp = RuntimeSupport.originalTopicPartition(r);
+        long offset = RuntimeSupport.originalOffset(r);
+        if (!handled.add(tp, offset)) {
+            return false;
+        }
+        dlq.send(r, tp, offset, d);
+        return true;
+    }
+
+    /** Every record of this batch is written or dead-lettered: its offsets may be committed. */
+    public void completed(Collection<SinkRecord> batch) {
+        Map<TopicPartition, Long> end = new HashMap<>();
+        TopicPartition last = null;
+        for (SinkRecord r : batch) {
+            TopicPartition tp = RuntimeSupport.originalTopicPartition(r);
+            if (last != null && last.equals(tp)) {
+                tp = last;
+            }
+            last = tp;
+            end.merge(tp, RuntimeSupport.originalOffset(r) + 1, Math::max);
+        }
+        end.forEach((tp, next) -> {
+            committed.merge(tp, next, Math::max);
+            handled.pruneBelow(tp, next);
+        });
+    }
+
+    /** The offsets to commit for the partitions Connect asks about, once every dead letter is written. */
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> current) {
+        dlq.awaitSent();
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        for (TopicPartition tp : current.keySet()) {
+            Long next = committed.get(tp);
+            if (next != null) {
+                out.put(tp, new OffsetAndMetadata(next));
+            }
+        }
+        return out;
+    }
+
+    /** Forgets partitions this task no longer owns. */
+    public void close(Collection<TopicPartition> partitions) {
+        partitions.forEach(committed::remove);
+        handled.forget(partitions);
+    }
+
+    /** Offsets kept in the ledger (for tests and metrics). */
+    public int ledgerSize() {
+        return handled.size();
+    }
+}
