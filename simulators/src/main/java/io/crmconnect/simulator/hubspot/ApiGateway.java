@@ -100,7 +100,7 @@ final class ApiGateway {
                     return replaced;
                 }
             }
-            Http.Resp resp = route.handler.apply(req);
+            Http.Resp resp = Faults.after(f, route.handler.apply(req));
             resp.fault = f;
             rateHeaders(route, resp, d, req.principal);
             return resp;

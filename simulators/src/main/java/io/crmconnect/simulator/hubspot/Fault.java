@@ -23,6 +23,11 @@ public final class Fault {
         LATENCY,
         /** Answers {@code status} (500, 502, 503, 504, 524, 477, ...) with a HubSpot error body. */
         STATUS,
+        /**
+         * Runs the handler (a write commits), then answers {@code status} instead of its response: a gateway error
+         * after HubSpot committed, when the client cannot know the outcome.
+         */
+        STATUS_AFTER_COMMIT,
         /** Answers 429 TEN_SECONDLY_ROLLING (a 429 storm when probability is 1). */
         RATE_LIMIT_429,
         /** Answers 423 Locked. */
@@ -59,6 +64,13 @@ public final class Fault {
         f.kind = Kind.STATUS;
         f.status = status;
         f.probability = probability;
+        return f;
+    }
+
+    /** {@link Kind#STATUS_AFTER_COMMIT}: the handler runs, the client gets {@code status}. */
+    public static Fault statusAfterCommit(String route, int status, double probability) {
+        Fault f = status(route, status, probability);
+        f.kind = Kind.STATUS_AFTER_COMMIT;
         return f;
     }
 
@@ -143,6 +155,6 @@ public final class Fault {
     @Override
     public String toString() {
         return kind + "(" + route + (objectType == null ? "" : ", " + objectType) + ", p=" + probability
-                + (kind == Kind.STATUS ? ", status=" + status : "") + ")";
+                + (kind == Kind.STATUS || kind == Kind.STATUS_AFTER_COMMIT ? ", status=" + status : "") + ")";
     }
 }

@@ -63,22 +63,8 @@ final class Faults {
             case LATENCY:
                 sleep(f.drawLatencyMillis(ThreadLocalRandom.current().nextDouble()));
                 return null;
-            case STATUS: {
-                String cat = f.status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR";
-                String msg = switch (f.status) {
-                    case 502 -> "Bad Gateway";
-                    case 503 -> "Service Unavailable";
-                    case 504 -> "Gateway Timeout";
-                    case 524 -> "A timeout occurred";
-                    case 477 -> "Migration in progress";
-                    default -> "Internal error (injected fault)";
-                };
-                Http.Resp r = new ApiException(f.status, cat, msg).response();
-                if (f.status == 477) {
-                    r.headers.put("Retry-After", "5");
-                }
-                return r;
-            }
+            case STATUS:
+                return status(f);
             case RATE_LIMIT_429:
                 limiter.served429.incrementAndGet();
                 return limits.injected(route.search);
@@ -86,8 +72,32 @@ final class Faults {
                 return new ApiException(423, "LOCKED", "The resource is locked: too many concurrent "
                         + "writes to this object. Retry after 2 seconds.").response();
             default:
-                return null; // CONNECTION_RESET, TRUNCATED_BODY, MALFORMED_JSON, SLOW_BODY act while writing
+                // STATUS_AFTER_COMMIT replaces the response after the handler ran (after()); CONNECTION_RESET,
+                // TRUNCATED_BODY, MALFORMED_JSON and SLOW_BODY act while writing: all of them after the handler ran
+                return null;
         }
+    }
+
+    /** The response that replaces the handler's once it ran, or the handler's own. */
+    static Http.Resp after(Fault f, Http.Resp handled) {
+        return f != null && f.kind == Fault.Kind.STATUS_AFTER_COMMIT ? status(f) : handled;
+    }
+
+    private static Http.Resp status(Fault f) {
+        String cat = f.status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR";
+        String msg = switch (f.status) {
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 524 -> "A timeout occurred";
+            case 477 -> "Migration in progress";
+            default -> "Internal error (injected fault)";
+        };
+        Http.Resp r = new ApiException(f.status, cat, msg).response();
+        if (f.status == 477) {
+            r.headers.put("Retry-After", "5");
+        }
+        return r;
     }
 
     static void sleep(long ms) {

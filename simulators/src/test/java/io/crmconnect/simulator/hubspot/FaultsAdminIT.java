@@ -86,6 +86,19 @@ class FaultsAdminIT {
     }
 
     @Test
+    void statusAfterCommitRunsTheWriteThenAnswersTheError() {
+        sim.addFault(Fault.statusAfterCommit("POST /crm/v3/objects/{objectType}/batch/create", 502, 1.0).times(1));
+        int before = sim.ids("contacts").size();
+        Map<String, Object> body = Map.of("inputs", List.of(Map.of("properties", Map.of("firstname", "Lost"),
+                "associations", List.of())));
+        SimClient.Res lost = c.post("/crm/v3/objects/contacts/batch/create", body);
+        assertThat(lost.status()).isEqualTo(502);
+        assertThat(sim.ids("contacts")).as("the create committed although the client saw a 502").hasSize(before + 1);
+        assertThat(c.post("/crm/v3/objects/contacts/batch/create", body).status()).isEqualTo(201);
+        assertThat(sim.ids("contacts")).hasSize(before + 2);
+    }
+
+    @Test
     void latencyAndSlowBodies() {
         sim.addFault(Fault.latency("GET /crm/v3/owners", 300, 300));
         long t0 = System.nanoTime();
