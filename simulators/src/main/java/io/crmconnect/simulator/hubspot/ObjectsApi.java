@@ -187,7 +187,18 @@ final class ObjectsApi {
         if (id == null) {
             throw ApiException.validation("objectId is required");
         }
-        Rec r = records.resolve(t, id, b.path("idProperty").asText(null), false, false);
+        String idProperty = b.path("idProperty").asText(null);
+        Rec r;
+        try {
+            r = records.resolve(t, id, idProperty, false, false);
+        } catch (ApiException e) {
+            if (e.status != 404 || !"email".equals(idProperty)) {
+                throw e;
+            }
+            // the contacts spec: an email that is not found is added to a blocklist, and the call succeeds
+            store.blocklistEmail(id);
+            return Http.Resp.noContent();
+        }
         store.table(t).removePermanently(r.id, store.clock.millis(), store.indexLagMillis);
         store.associations.removeAll(t.objectTypeId, r.id, records.allTypeIds());
         return Http.Resp.noContent();

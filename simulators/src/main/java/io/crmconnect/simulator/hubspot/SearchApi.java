@@ -2,6 +2,7 @@ package io.crmconnect.simulator.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ final class SearchApi {
     static final int MAX_FILTERS_PER_GROUP = 6;
     static final int MAX_FILTERS = 18;
     static final int MAX_PAGE = 200;
+    static final int MAX_BODY_CHARS = 3_000;
     static final Set<String> OPERATORS = Set.of("LT", "LTE", "GT", "GTE", "EQ", "NEQ", "BETWEEN", "IN", "NOT_IN",
             "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN");
 
@@ -48,10 +50,14 @@ final class SearchApi {
 
     private Http.Resp search(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
-        JsonNode b = req.json();
-        if (req.body.length > 3000 * 4) {
-            throw ApiException.validation("Search request body is too large");
+        // HubSpot's search guide: a request body over 3,000 characters (filters, sorts, properties and query
+        // included) is answered 400
+        int chars = new String(req.body, StandardCharsets.UTF_8).length();
+        if (chars > MAX_BODY_CHARS) {
+            throw ApiException.validation("The search request body has " + chars + " characters; the maximum is "
+                    + MAX_BODY_CHARS + " (filters, sorts, properties and query included)");
         }
+        JsonNode b = req.json();
         int limit = b.path("limit").asInt(10);
         if (limit < 1 || limit > MAX_PAGE) {
             throw ApiException.validation("Paging limit must be between 1 and " + MAX_PAGE + ", got " + limit);

@@ -37,10 +37,16 @@ final class Store {
     final Map<String, List<Pipeline>> pipelines = new ConcurrentHashMap<>(); // objectTypeId -> pipelines
     final ConcurrentSkipListMap<Long, Owner> owners = new ConcurrentSkipListMap<>();
     final long portalId;
+    /** Emails a GDPR delete blocklisted (normalized): contacts can no longer be given them. */
+    private final Set<String> blockedEmails = ConcurrentHashMap.newKeySet();
 
     Store(SimClock clock, long portalId) {
         this.clock = clock;
         this.portalId = portalId;
+    }
+
+    void blocklistEmail(String email) {
+        blockedEmails.add(ObjectTable.norm("email", email));
     }
 
     void registerType(ObjectType t) {
@@ -101,6 +107,11 @@ final class Store {
             } else if ((p.readOnlyValue || p.calculated) && !internal) {
                 problem = "\"" + name + "\" is a read only property; its value cannot be set.";
                 code = "READ_ONLY_VALUE";
+            } else if (!internal && !v.isEmpty() && p.name.equals("email") && t.name.equals("contacts")
+                    && blockedEmails.contains(ObjectTable.norm("email", v))) {
+                // no echo of the address: error texts end up in clients' logs
+                problem = "Email address is blocklisted: it was deleted under GDPR and cannot be used again";
+                code = "INVALID_EMAIL";
             } else if (!v.isEmpty()) {
                 try {
                     v = normalize(t, p, v, existing);
@@ -321,8 +332,18 @@ final class Store {
             return out;
         }
 
+        /**
+         * Associates two records with one type. A labelled type also brings the unlabeled default type: HubSpot's
+         * associations guide says the unlabeled type is always returned, labels alongside it.
+         */
         synchronized void add(String fromType, long fromId, String toType, long toId, int typeId) {
             Def d = def(fromType, toType, typeId);
+            if (d != null && d.label != null) {
+                Def dflt = defaultDef(fromType, toType);
+                if (dflt != null && dflt.typeId != typeId) {
+                    add(fromType, fromId, toType, toId, dflt.typeId);
+                }
+            }
             int inverse = d == null ? typeId : d.inverseTypeId;
             edges.computeIfAbsent(key(fromType, fromId, toType), k -> new TreeMap<>())
                     .computeIfAbsent(toId, k -> new TreeSet<>()).add(typeId);

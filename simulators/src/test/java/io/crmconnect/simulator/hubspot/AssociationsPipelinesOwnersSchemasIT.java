@@ -94,6 +94,58 @@ class AssociationsPipelinesOwnersSchemasIT {
     }
 
     @Test
+    void readingALabelledAssociationAlsoListsTheUnlabeledDefaultType() {
+        int typeId = c.post("/crm/v4/associations/deals/companies/labels", Map.of("label", "Reseller", "name",
+                "reseller")).json().get("results").get(0).get("typeId").asInt();
+        String deal = sim.ids("deals").get(7);
+        String company = null;
+        for (String id : sim.ids("companies")) {
+            if (!sim.associations("deals", deal, "companies").containsKey(Long.parseLong(id))) {
+                company = id;
+                break;
+            }
+        }
+        // associate with the custom label only
+        SimClient.Res put = c.put("/crm/v4/objects/deals/" + deal + "/associations/companies/" + company,
+                List.of(Map.of("associationCategory", "USER_DEFINED", "associationTypeId", typeId)));
+        assertThat(put.status()).isEqualTo(201);
+        assertThat(put.json().get("labels")).extracting(JsonNode::asText).containsExactly("Reseller");
+
+        JsonNode one = null;
+        for (JsonNode r : c.get("/crm/v4/objects/deals/" + deal + "/associations/companies").json().get("results")) {
+            if (r.get("toObjectId").asText().equals(company)) {
+                one = r;
+            }
+        }
+        assertThat(one).isNotNull();
+        assertThat(typesOf(one)).as("the unlabeled type is always returned, the label alongside it")
+                .containsExactlyInAnyOrder("341:", typeId + ":Reseller");
+        JsonNode batch = c.post("/crm/v4/associations/deals/companies/batch/read", Map.of("inputs", List.of(Map.of(
+                "id", deal)))).json().get("results").get(0);
+        for (JsonNode t : batch.get("to")) {
+            if (t.get("toObjectId").asText().equals(company)) {
+                assertThat(typesOf(t)).containsExactlyInAnyOrder("341:", typeId + ":Reseller");
+            }
+        }
+        JsonNode back = c.get("/crm/v4/objects/companies/" + company + "/associations/deals").json().get("results");
+        boolean found = false;
+        for (JsonNode r : back) {
+            if (r.get("toObjectId").asText().equals(deal)) {
+                assertThat(typesOf(r)).as("inverse direction").contains("342:");
+                found = true;
+            }
+        }
+        assertThat(found).isTrue();
+    }
+
+    private static List<String> typesOf(JsonNode association) {
+        List<String> out = new ArrayList<>();
+        association.get("associationTypes").forEach(t -> out.add(t.get("typeId").asInt() + ":"
+                + (t.has("label") ? t.get("label").asText() : "")));
+        return out;
+    }
+
+    @Test
     void inlineAssociationsOnCreateAndListWithAssociations() {
         String company = sim.ids("companies").get(0);
         SimClient.Res created = c.post("/crm/v3/objects/contacts", Map.of("properties", Map.of("email",

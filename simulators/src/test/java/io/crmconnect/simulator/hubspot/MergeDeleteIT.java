@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,6 +99,25 @@ class MergeDeleteIT {
                 .status()).isEqualTo(204);
         assertThat(listIds("contacts", false)).doesNotContain(id);
         assertThat(listIds("contacts", true)).doesNotContain(id);
+    }
+
+    @Test
+    void gdprDeleteOfAnUnknownEmailSucceedsAndBlocklistsTheEmail() {
+        String email = "never.seen@gdpr.example";
+        assertThat(c.post("/crm/v3/objects/contacts/gdpr-delete", Map.of("objectId", email, "idProperty", "email"))
+                .status()).as("HubSpot blocklists an email it does not know and succeeds").isEqualTo(204);
+        SimClient.Res create = c.post("/crm/v3/objects/contacts", Map.of("properties", Map.of("email", email)));
+        assertThat(create.status()).as("a blocklisted email cannot be used again").isEqualTo(400);
+        assertThat(create.json().get("errors").get(0).get("code").asText()).isEqualTo("INVALID_EMAIL");
+        assertThat(create.body()).doesNotContain(email);
+        SimClient.Res upsert = c.post("/crm/v3/objects/contacts/batch/upsert", Map.of("inputs", List.of(Map.of(
+                "id", email.toUpperCase(Locale.ROOT), "idProperty", "email", "properties", Map.of()))));
+        assertThat(upsert.status()).as("case-insensitively, by upsert too").isEqualTo(400);
+        String other = sim.ids("contacts").get(21);
+        assertThat(c.patch("/crm/v3/objects/contacts/" + other, Map.of("properties", Map.of("email", email)))
+                .status()).isEqualTo(400);
+        assertThat(c.post("/crm/v3/objects/contacts/gdpr-delete", Map.of("objectId", "123456789"))
+                .status()).as("an unknown record id is still not found").isEqualTo(404);
     }
 
     @Test

@@ -225,6 +225,39 @@ class SearchIT {
     }
 
     @Test
+    void bodiesOverThreeThousandCharactersAreA400EvenWhenTheQueryPushesThemOver() {
+        // an IN filter whose body is just under HubSpot's 3,000 characters is served
+        List<String> emails = new ArrayList<>();
+        Map<String, Object> b = body(List.of(List.of(filter("email", "IN", emails))), null, 10, null, List.of("email"));
+        int i = 0;
+        while (SimClient.write(b).length() + 30 < 3000) {
+            emails.add(String.format("someone.%05d@example.com", i++));
+        }
+        String under = SimClient.write(b);
+        assertThat(under.length()).isBetween(2950, 3000);
+        assertThat(c.post("/crm/v3/objects/contacts/search", under).status()).isEqualTo(200);
+        // one more value: over the limit
+        emails.add("someone.99999@example.com");
+        String over = SimClient.write(b);
+        assertThat(over.length()).isGreaterThan(3000);
+        SimClient.Res tooLong = c.post("/crm/v3/objects/contacts/search", over);
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().get("category").asText()).isEqualTo("VALIDATION_ERROR");
+        // the same filters, brought back under the limit, then pushed over it by the free-text query alone
+        emails.remove(emails.size() - 1);
+        assertThat(c.post("/crm/v3/objects/contacts/search", SimClient.write(b)).status()).isEqualTo(200);
+        b.put("query", "x".repeat(3000 - under.length() + 20));
+        assertThat(SimClient.write(b).length()).isGreaterThan(3000);
+        assertThat(c.post("/crm/v3/objects/contacts/search", SimClient.write(b)).status()).as("query over the limit")
+                .isEqualTo(400);
+        // characters, not bytes: 2,900 characters of which many need two UTF-8 bytes are served
+        Map<String, Object> wide = body(List.of(), null, 10, null, List.of());
+        wide.put("query", "é".repeat(2800));
+        assertThat(SimClient.write(wide).length()).isLessThan(3000);
+        assertThat(c.post("/crm/v3/objects/contacts/search", SimClient.write(wide)).status()).isEqualTo(200);
+    }
+
+    @Test
     void pagingPastTenThousandResultsIsA400() {
         Map<String, Object> b = body(List.of(), null, 200, "9800", List.of());
         SimClient.Res last = c.post("/crm/v3/objects/contacts/search", b);
