@@ -239,13 +239,16 @@ final class Batch {
             throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "A $batch part has no request "
                     + "line.");
         }
-        String[] rl = lines.get(i++).trim().split(" ");
-        if (rl.length < 2) {
+        String line = lines.get(i++).trim();
+        int sp = line.indexOf(' ');
+        int version = line.lastIndexOf(" HTTP/");
+        if (sp < 0) {
             throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Invalid request line in $batch: "
-                    + String.join(" ", rl));
+                    + line);
         }
-        String method = rl[0].toUpperCase(Locale.ROOT);
-        String url = rl[1];
+        String method = line.substring(0, sp).toUpperCase(Locale.ROOT);
+        String url = (version > sp ? line.substring(sp + 1, version) : line.substring(sp + 1)).trim()
+                .replace(" ", "%20");
         Map<String, String> headers = new LinkedHashMap<>();
         while (i < lines.size() && !lines.get(i).isEmpty()) {
             String h = lines.get(i++);

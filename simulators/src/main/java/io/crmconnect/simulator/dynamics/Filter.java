@@ -102,7 +102,11 @@ final class Filter {
     }
 
     private Tok next() {
-        return toks.get(i++);
+        Tok t = toks.get(i);
+        if (t.kind != Kind.END) {
+            i++;
+        }
+        return t;
     }
 
     private boolean word(String w) {
@@ -149,7 +153,7 @@ final class Filter {
             expect(Kind.RPAREN);
             return p;
         }
-        if (t.kind == Kind.WORD && toks.get(i + 1).kind == Kind.LPAREN) {
+        if (t.kind == Kind.WORD && i + 1 < toks.size() && toks.get(i + 1).kind == Kind.LPAREN) {
             return function();
         }
         return comparison();
@@ -216,6 +220,9 @@ final class Filter {
         Tok left = next();
         Tok op = next();
         Tok right = next();
+        if (left.kind == Kind.END || right.kind == Kind.END) {
+            throw syntax(source.length());
+        }
         if (op.kind != Kind.WORD || !List.of("eq", "ne", "gt", "ge", "lt", "le").contains(op.text)) {
             throw syntax(op.pos);
         }

@@ -216,6 +216,8 @@ class QueryIT {
                 + "type 'Microsoft.Dynamics.CRM.contact'.");
         assertError(c.get("contacts?$filter=nope eq 1"), 400, "0x0", "Could not find a property named 'nope'");
         assertError(c.get("contacts?$filter=lastname eq"), 400, "0x0", "Syntax error");
+        assertError(c.get("contacts?$filter=lastname"), 400, "0x0", "Syntax error");
+        assertError(c.get("contacts?$filter=(lastname eq 'x'"), 400, "0x0", "Syntax error");
         assertError(c.get("contacts?$filter=numberofchildren eq 'x'"), 400, "0x0", "A binary operator with "
                 + "incompatible types was detected. Found operand types 'Edm.Int32' and 'Edm.String'");
         assertError(c.get("contacts?$filter=contains(numberofchildren,'1')"), 400, "0x0", "No function signature");
