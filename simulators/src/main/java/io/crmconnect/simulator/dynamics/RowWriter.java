@@ -42,6 +42,42 @@ final class RowWriter {
         out.raw(b);
     }
 
+    /**
+     * Appends rows separated by commas with one generator for the whole page (no per-row generator or buffer);
+     * rows read without annotations or $expand are cached as the byte range they occupy in the page.
+     */
+    void writeRows(Json.Buf out, TableDef t, Iterable<Row> rows, Query.Selection sel, Prefer.Annotations ann) {
+        boolean cacheable = !ann.any() && sel.expands.isEmpty();
+        try (JsonGenerator g = Json.generator(out)) {
+            g.setRootValueSeparator(null);
+            boolean first = true;
+            for (Row row : rows) {
+                g.flush();
+                if (!first) {
+                    out.write(',');
+                }
+                first = false;
+                if (cacheable) {
+                    byte[] cached = row.cachedJson;
+                    if (cached != null && sel.key.equals(row.cachedFor)) {
+                        out.raw(cached);
+                        continue;
+                    }
+                }
+                int start = out.length();
+                writeObject(g, t, row, sel, ann);
+                if (cacheable) {
+                    g.flush();
+                    byte[] b = java.util.Arrays.copyOfRange(out.array(), start, out.length());
+                    row.cachedFor = sel.key;
+                    row.cachedJson = b;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     void writeObject(JsonGenerator g, TableDef t, Row row, Query.Selection sel, Prefer.Annotations ann)
             throws IOException {
         g.writeStartObject();

@@ -103,7 +103,7 @@ final class WebApi {
                     }
                 }
             }
-            out = new Json.Buf(1024 + page.size() * 256);
+            out = new Json.Buf(1024 + page.size() * (96 + 48 * q.selection.attrs.size()));
             out.ascii("{\"@odata.context\":").str(api + "/$metadata#" + t.entitySetName
                     + q.selection.contextText(q.selectRequested));
             if (q.count && p.annotations.total) {
@@ -119,14 +119,7 @@ final class WebApi {
                 out.ascii(",\"@odata.count\":").ascii(Long.toString(Math.min(total, Prefer.MAX_PAGE_SIZE)));
             }
             out.ascii(",\"value\":[");
-            boolean firstRow = true;
-            for (Row r : page) {
-                if (!firstRow) {
-                    out.write(',');
-                }
-                firstRow = false;
-                writer.write(out, t, r, q.selection, p.annotations);
-            }
+            writer.writeRows(out, t, page, q.selection, p.annotations);
             out.write(']');
         } finally {
             store.lock.readLock().unlock();
