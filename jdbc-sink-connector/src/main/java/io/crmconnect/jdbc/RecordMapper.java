@@ -1,37 +1,29 @@
 package io.crmconnect.jdbc;
 
-import io.crmconnect.common.RuntimeSupport;
+import io.crmconnect.jdbc.ColumnStep.Source;
 import io.crmconnect.jdbc.JdbcSinkConfig.DeleteMode;
 import io.crmconnect.jdbc.JdbcSinkConfig.MetadataColumn;
 import io.crmconnect.jdbc.JdbcSinkConfig.PkMode;
 import io.crmconnect.jdbc.JdbcSinkConfig.SchemalessMode;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Date;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * Turns a SinkRecord into a table row: column definitions (from the Connect schema, or inferred for schemaless
- * maps) and normalized Java values (Long, Double, BigDecimal, Boolean, String, byte[], LocalDate, LocalTime, Instant,
- * JsonText). Records that cannot become a row throw {@link BadRecordException} with the reason.
+ * Turns a SinkRecord into a table row: its column layout and normalized values (see {@link ColumnTypes}). One
+ * method, {@link #buildPlan}, decides the columns; records whose layout follows from their key and value schemas
+ * reuse a plan computed once per schema pair (a record then costs one Object[] and one conversion per field), other
+ * records (schemaless maps and keys) get a plan built for them alone. Records that cannot become a row throw
+ * {@link BadRecordException} with the reason.
  */
 public final class RecordMapper {
     private final JdbcSinkConfig config;
@@ -42,8 +34,13 @@ public final class RecordMapper {
     private final Set<MetadataColumn> metadata;
     private final DeleteMode deleteMode;
     private final SchemalessMode schemalessMode;
-    /** Column layouts of schema-ful values, computed once per Schema instance. */
-    private final Map<Schema, List<ColumnDef>> layouts = new IdentityHashMap<>();
+    /** Plans of schema-ful records by value schema, then key schema (identity: Connect reuses Schema instances). */
+    private final Map<Schema, Map<Schema, RowPlan>> plans = new IdentityHashMap<>();
+    /** The value columns of each value schema, for plans built per record. */
+    private final Map<Schema, List<Column>> valueColumns = new IdentityHashMap<>();
+    private Schema lastKeySchema;
+    private Schema lastValueSchema;
+    private RowPlan lastPlan;
 
     public RecordMapper(JdbcSinkConfig config) {
         this.config = config;
@@ -67,366 +64,173 @@ public final class RecordMapper {
         if (tombstone && (deleteMode == DeleteMode.NONE || pkMode != PkMode.RECORD_KEY)) {
             return null;
         }
-        if (record.value() instanceof Struct struct) {
-            Plan plan = plan(record, struct);
-            if (plan != null) {
-                return new MappedRecord(record, table, false, plan.layout, plan.values(record, struct));
-            }
+        if (pkMode == PkMode.RECORD_KEY && record.key() == null) {
+            throw new BadRecordException("record key is null, but pk.mode=record_key needs it as the primary key");
         }
-        LinkedHashMap<String, ColumnDef> defs = new LinkedHashMap<>();
-        LinkedHashMap<String, Object> values = new LinkedHashMap<>();
-        List<String> keyColumns = new ArrayList<>();
+        RowPlan plan = record.value() instanceof Struct value ? schemaPlan(record, value) : null;
+        if (plan == null) {
+            plan = buildPlan(record, tombstone);
+        }
+        return new MappedRecord(record, table, tombstone, plan.layout(), plan.read(record));
+    }
 
+    // ------------------------------------------------------------------ plans
+
+    /** A column with the step that reads it. */
+    private record Column(ColumnDef def, ColumnStep step) {
+    }
+
+    /** The cached plan of a Struct value's schema pair, or null when the key's layout depends on the record itself. */
+    private RowPlan schemaPlan(SinkRecord record, Struct value) {
+        Schema keySchema = null;
         if (pkMode == PkMode.RECORD_KEY) {
-            mapKey(record, defs, values, keyColumns);
-        } else if (pkMode == PkMode.KAFKA) {
-            put(defs, values, new ColumnDef(metaColumn("kafka_topic"), ColumnKind.STRING, -1, -1, true),
-                    RuntimeSupport.originalTopic(record));
-            put(defs, values, new ColumnDef(metaColumn("kafka_partition"), ColumnKind.INT32, -1, -1, true),
-                    (long) RuntimeSupport.originalPartition(record));
-            put(defs, values, new ColumnDef(metaColumn("kafka_offset"), ColumnKind.INT64, -1, -1, true),
-                    RuntimeSupport.originalOffset(record));
-            keyColumns.addAll(defs.keySet());
-        }
-
-        if (!tombstone) {
-            mapValue(record, defs, values);
-            if (pkMode == PkMode.RECORD_VALUE) {
-                for (String field : pkFields) {
-                    String column = prefix + field;
-                    ColumnDef def = defs.get(column);
-                    if (def == null) {
-                        throw new BadRecordException("primary key field '" + field + "' is missing from the value");
-                    }
-                    if (values.get(column) == null) {
-                        throw new BadRecordException("primary key field '" + field + "' is null");
-                    }
-                    defs.put(column, def.asKey());
-                    keyColumns.add(column);
+            Object key = record.key();
+            if (key instanceof Struct k) {
+                keySchema = k.schema();
+            } else {
+                keySchema = record.keySchema();
+                if (keySchema == null || keySchema.type() == Schema.Type.STRUCT || keySchema.type() == Schema.Type.MAP
+                        || keySchema.type() == Schema.Type.ARRAY) {
+                    return null; // schemaless, or a schema that does not match the key: decided per record
                 }
             }
-            if (metadata.contains(MetadataColumn.KAFKA_TOPIC) && !defs.containsKey(metaColumn("kafka_topic"))) {
-                put(defs, values, ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING),
-                        RuntimeSupport.originalTopic(record));
-            }
-            if (metadata.contains(MetadataColumn.KAFKA_PARTITION)
-                    && !defs.containsKey(metaColumn("kafka_partition"))) {
-                put(defs, values, ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32),
-                        (long) RuntimeSupport.originalPartition(record));
-            }
-            if (metadata.contains(MetadataColumn.KAFKA_OFFSET) && !defs.containsKey(metaColumn("kafka_offset"))) {
-                put(defs, values, ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64),
-                        RuntimeSupport.originalOffset(record));
-            }
-            if (deleteMode == DeleteMode.SOFT) {
-                put(defs, values, ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN), Boolean.FALSE);
-                put(defs, values, ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP), null);
-            }
         }
-        RowLayout layout = new RowLayout(List.copyOf(keyColumns), defs);
-        Object[] row = new Object[layout.size()];
-        int i = 0;
-        for (Object v : values.values()) {
-            row[i++] = v;
-        }
-        return new MappedRecord(record, table, tombstone, layout, row);
-    }
-
-    // ------------------------------------------------------------------ schema-ful fast path
-
-    /** Where a column's value comes from, for records of one (key schema, value schema) pair. */
-    private enum Source { KEY_FIELD, KEY_WHOLE, VALUE_FIELD, TOPIC, PARTITION, OFFSET, FALSE, NULL }
-
-    /**
-     * The columns of every record with the same key and value schemas, and where each value comes from: computed once,
-     * so a record costs one Object[] and one conversion per field. Mirrors the general path below column for column.
-     */
-    private static final class Plan {
-        final Schema keySchema;
-        final Schema valueSchema;
-        final RowLayout layout;
-        final Source[] sources;
-        final Field[] fields;
-        final ColumnKind[] kinds;
-        final String[] names;
-        final boolean[] required;
-
-        Plan(Schema keySchema, Schema valueSchema, RowLayout layout, Source[] sources, Field[] fields,
-                ColumnKind[] kinds, String[] names, boolean[] required) {
-            this.keySchema = keySchema;
-            this.valueSchema = valueSchema;
-            this.layout = layout;
-            this.sources = sources;
-            this.fields = fields;
-            this.kinds = kinds;
-            this.names = names;
-            this.required = required;
-        }
-
-        Object[] values(SinkRecord record, Struct value) {
-            Object[] row = new Object[sources.length];
-            for (int i = 0; i < row.length; i++) {
-                Object v = switch (sources[i]) {
-                    case KEY_FIELD -> convert(kinds[i], ((Struct) record.key()).get(fields[i]));
-                    case KEY_WHOLE -> convert(kinds[i], record.key());
-                    case VALUE_FIELD -> convert(kinds[i], value.get(fields[i]));
-                    case TOPIC -> RuntimeSupport.originalTopic(record);
-                    case PARTITION -> (long) RuntimeSupport.originalPartition(record);
-                    case OFFSET -> RuntimeSupport.originalOffset(record);
-                    case FALSE -> Boolean.FALSE;
-                    case NULL -> null;
-                };
-                if (v == null && required[i]) {
-                    throw new BadRecordException("primary key field '" + names[i] + "' "
-                            + (sources[i] == Source.VALUE_FIELD ? "is null" : "in the record key is null"));
-                }
-                row[i] = v;
-            }
-            return row;
-        }
-    }
-
-    private Plan lastPlan;
-    private final Map<Schema, Map<Schema, Plan>> plans = new IdentityHashMap<>();
-    /** Marks schema pairs the fast path does not handle (they take the general path). */
-    private static final Plan NONE = new Plan(null, null, null, null, null, null, null, null);
-
-    private Plan plan(SinkRecord record, Struct value) {
-        Schema keySchema = record.key() instanceof Struct k ? k.schema() : record.keySchema();
         Schema valueSchema = value.schema();
-        Plan plan = lastPlan;
-        if (plan == null || plan.valueSchema != valueSchema || plan.keySchema != keySchema) {
-            plan = plans.computeIfAbsent(valueSchema, v -> new IdentityHashMap<>())
-                    .computeIfAbsent(keySchema, k -> buildPlan(k, valueSchema));
-            if (plan == NONE) {
-                return null;
+        if (lastPlan != null && valueSchema == lastValueSchema && keySchema == lastKeySchema) {
+            return lastPlan;
+        }
+        Map<Schema, RowPlan> byKey = plans.computeIfAbsent(valueSchema, v -> new IdentityHashMap<>());
+        RowPlan plan = byKey.get(keySchema);
+        if (plan == null) {
+            try {
+                plan = buildPlan(record, false);
+            } catch (BadRecordException e) {
+                plan = RowPlan.rejected(e.getMessage()); // follows from the schemas alone: same for every record
             }
-            lastPlan = plan;
+            byKey.put(keySchema, plan);
         }
-        if (pkMode == PkMode.RECORD_KEY && (record.key() == null
-                || (keySchema.type() == Schema.Type.STRUCT) != (record.key() instanceof Struct))) {
-            return null; // the general path reports it
-        }
+        lastKeySchema = keySchema;
+        lastValueSchema = valueSchema;
+        lastPlan = plan;
         return plan;
     }
 
-    private Plan buildPlan(Schema keySchema, Schema valueSchema) {
-        LinkedHashMap<String, ColumnDef> defs = new LinkedHashMap<>();
-        LinkedHashMap<String, Object[]> src = new LinkedHashMap<>(); // {Source, Field, required}
-        List<String> keyColumns = new ArrayList<>();
+    /**
+     * The columns of the record's row, in order: key columns (record key or Kafka coordinates), value columns (a key
+     * column of the same name wins), value fields promoted to the key (pk.mode=record_value), metadata columns, soft
+     * delete columns. Steps read schema-ful parts from the record, so a plan built from one record serves every
+     * record of its schema pair; schemaless parts are read here, once.
+     */
+    private RowPlan buildPlan(SinkRecord record, boolean tombstone) {
+        LayoutBuilder b = new LayoutBuilder();
         if (pkMode == PkMode.RECORD_KEY) {
-            if (keySchema == null || keySchema.type() == Schema.Type.MAP || keySchema.type() == Schema.Type.ARRAY) {
-                return NONE;
-            }
-            if (keySchema.type() == Schema.Type.STRUCT) {
-                for (Field field : keySchema.fields()) {
-                    if (!pkFields.isEmpty() && !pkFields.contains(field.name())) {
-                        continue;
-                    }
-                    Typed t = typed(field.schema(), null);
-                    if (t.kind == ColumnKind.JSON) {
-                        return NONE;
-                    }
-                    defs.put(field.name(), new ColumnDef(field.name(), t.kind, t.precision, t.scale, true));
-                    src.put(field.name(), new Object[] {Source.KEY_FIELD, field, true});
-                    keyColumns.add(field.name());
-                }
-            } else {
-                String name = pkFields.isEmpty() ? "id" : pkFields.get(0);
-                Typed t = typed(keySchema, null);
-                defs.put(name, new ColumnDef(name, t.kind, t.precision, t.scale, true));
-                src.put(name, new Object[] {Source.KEY_WHOLE, null, true});
-                keyColumns.add(name);
-            }
-            if (keyColumns.isEmpty()) {
-                return NONE;
-            }
+            keyColumns(b, record);
         } else if (pkMode == PkMode.KAFKA) {
-            defs.put(metaColumn("kafka_topic"), new ColumnDef(metaColumn("kafka_topic"), ColumnKind.STRING, -1, -1,
-                    true));
-            src.put(metaColumn("kafka_topic"), new Object[] {Source.TOPIC, null, false});
-            defs.put(metaColumn("kafka_partition"), new ColumnDef(metaColumn("kafka_partition"), ColumnKind.INT32, -1,
-                    -1, true));
-            src.put(metaColumn("kafka_partition"), new Object[] {Source.PARTITION, null, false});
-            defs.put(metaColumn("kafka_offset"), new ColumnDef(metaColumn("kafka_offset"), ColumnKind.INT64, -1, -1,
-                    true));
-            src.put(metaColumn("kafka_offset"), new Object[] {Source.OFFSET, null, false});
-            keyColumns.addAll(defs.keySet());
+            b.key(ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), ColumnStep.of(Source.TOPIC));
+            b.key(ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32), ColumnStep.of(Source.PARTITION));
+            b.key(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET));
         }
-        List<ColumnDef> layout = layouts.computeIfAbsent(valueSchema, this::layout);
-        List<Field> fields = valueSchema.fields();
-        for (int i = 0; i < fields.size(); i++) {
-            ColumnDef def = layout.get(i);
-            if (defs.containsKey(def.name())) {
-                continue; // a key column of the same name wins
-            }
-            defs.put(def.name(), def);
-            src.put(def.name(), new Object[] {Source.VALUE_FIELD, fields.get(i), false});
-        }
-        if (pkMode == PkMode.RECORD_VALUE) {
-            for (String field : pkFields) {
-                String column = prefix + field;
-                ColumnDef def = defs.get(column);
-                if (def == null) {
-                    return NONE;
+        if (!tombstone) {
+            valueColumns(b, record);
+            if (pkMode == PkMode.RECORD_VALUE) {
+                for (String field : pkFields) {
+                    if (!b.promoteToKey(prefix + field, "primary key field '" + field + "' is null")) {
+                        throw new BadRecordException("primary key field '" + field + "' is missing from the value");
+                    }
                 }
-                defs.put(column, def.asKey());
-                src.get(column)[2] = true;
-                keyColumns.add(column);
+            }
+            if (metadata.contains(MetadataColumn.KAFKA_TOPIC)) {
+                b.column(ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), ColumnStep.of(Source.TOPIC));
+            }
+            if (metadata.contains(MetadataColumn.KAFKA_PARTITION)) {
+                b.column(ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32),
+                        ColumnStep.of(Source.PARTITION));
+            }
+            if (metadata.contains(MetadataColumn.KAFKA_OFFSET)) {
+                b.column(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET));
+            }
+            if (deleteMode == DeleteMode.SOFT) {
+                b.column(ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN), ColumnStep.constant(Boolean.FALSE));
+                b.column(ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP), ColumnStep.constant(null));
             }
         }
-        if (metadata.contains(MetadataColumn.KAFKA_TOPIC) && !defs.containsKey(metaColumn("kafka_topic"))) {
-            defs.put(metaColumn("kafka_topic"), ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING));
-            src.put(metaColumn("kafka_topic"), new Object[] {Source.TOPIC, null, false});
-        }
-        if (metadata.contains(MetadataColumn.KAFKA_PARTITION) && !defs.containsKey(metaColumn("kafka_partition"))) {
-            defs.put(metaColumn("kafka_partition"), ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32));
-            src.put(metaColumn("kafka_partition"), new Object[] {Source.PARTITION, null, false});
-        }
-        if (metadata.contains(MetadataColumn.KAFKA_OFFSET) && !defs.containsKey(metaColumn("kafka_offset"))) {
-            defs.put(metaColumn("kafka_offset"), ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64));
-            src.put(metaColumn("kafka_offset"), new Object[] {Source.OFFSET, null, false});
-        }
-        if (deleteMode == DeleteMode.SOFT) {
-            defs.put(metaColumn("deleted"), ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN));
-            src.put(metaColumn("deleted"), new Object[] {Source.FALSE, null, false});
-            defs.put(metaColumn("deleted_at"), ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP));
-            src.put(metaColumn("deleted_at"), new Object[] {Source.NULL, null, false});
-        }
-        int n = defs.size();
-        Source[] sources = new Source[n];
-        Field[] fieldOf = new Field[n];
-        ColumnKind[] kinds = new ColumnKind[n];
-        String[] names = new String[n];
-        boolean[] required = new boolean[n];
-        int i = 0;
-        for (Map.Entry<String, Object[]> e : src.entrySet()) {
-            Object[] s = e.getValue();
-            sources[i] = (Source) s[0];
-            fieldOf[i] = (Field) s[1];
-            names[i] = sources[i] == Source.VALUE_FIELD ? fieldOf[i].name() : e.getKey();
-            required[i] = (Boolean) s[2];
-            Schema fieldSchema = switch (sources[i]) {
-                case KEY_FIELD, VALUE_FIELD -> fieldOf[i].schema();
-                case KEY_WHOLE -> keySchema;
-                default -> null;
-            };
-            kinds[i] = fieldSchema == null ? null : typed(fieldSchema, null).kind;
-            i++;
-        }
-        return new Plan(keySchema, valueSchema, new RowLayout(List.copyOf(keyColumns), defs), sources, fieldOf, kinds,
-                names, required);
+        return b.build();
     }
 
-    /** The value of a field of the given kind, normalized as {@link #typed} does. */
-    static Object convert(ColumnKind kind, Object raw) {
-        if (raw == null) {
-            return null;
-        }
-        return switch (kind) {
-            case INT8, INT16, INT32, INT64 -> ((Number) raw).longValue();
-            case FLOAT32, FLOAT64 -> ((Number) raw).doubleValue();
-            case TIMESTAMP -> ((Date) raw).toInstant();
-            case DATE -> LocalDate.ofInstant(((Date) raw).toInstant(), ZoneOffset.UTC);
-            case TIME -> LocalTime.ofNanoOfDay((((Date) raw).getTime() % 86_400_000L) * 1_000_000L);
-            case BYTES -> bytes(raw);
-            case JSON -> new JsonText(JsonWriter.write(raw));
-            default -> raw; // BOOLEAN, STRING, DECIMAL
-        };
-    }
-
-    private static void put(Map<String, ColumnDef> defs, Map<String, Object> values, ColumnDef def, Object value) {
-        defs.put(def.name(), def);
-        values.put(def.name(), value);
-    }
-
-    // ------------------------------------------------------------------ key
-
-    private void mapKey(SinkRecord record, Map<String, ColumnDef> defs, Map<String, Object> values,
-            List<String> keyColumns) {
+    private void keyColumns(LayoutBuilder b, SinkRecord record) {
         Object key = record.key();
-        Schema schema = record.keySchema();
-        if (key == null) {
-            throw new BadRecordException("record key is null, but pk.mode=record_key needs it as the primary key");
-        }
         if (key instanceof Struct struct) {
             for (Field field : struct.schema().fields()) {
-                if (!pkFields.isEmpty() && !pkFields.contains(field.name())) {
-                    continue;
+                if (pkFields.isEmpty() || pkFields.contains(field.name())) {
+                    ColumnTypes.Kind t = keyKind(field.name(), ColumnTypes.of(field.schema()));
+                    b.key(new ColumnDef(field.name(), t.kind(), t.precision(), t.scale(), true),
+                            ColumnStep.keyField(field, t.kind()));
                 }
-                addKey(defs, values, keyColumns, field.name(), field.schema(), struct.get(field));
             }
         } else if (key instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String name = String.valueOf(e.getKey());
-                if (!pkFields.isEmpty() && !pkFields.contains(name)) {
-                    continue;
+                if (pkFields.isEmpty() || pkFields.contains(name)) {
+                    if (e.getValue() == null) {
+                        throw new BadRecordException("primary key field '" + name + "' in the record key is null");
+                    }
+                    ColumnKind kind = keyKind(name, new ColumnTypes.Kind(ColumnTypes.inferred(e.getValue()), -1, -1))
+                            .kind();
+                    b.key(ColumnDef.of(name, kind), ColumnStep.constant(ColumnTypes.convert(kind, e.getValue())));
                 }
-                addKey(defs, values, keyColumns, name, null, e.getValue());
             }
         } else {
             String name = pkFields.isEmpty() ? "id" : pkFields.get(0);
-            addKey(defs, values, keyColumns, name, schema, key);
+            Schema schema = record.keySchema();
+            if (schema != null) {
+                ColumnTypes.Kind t = keyKind(name, ColumnTypes.of(schema));
+                b.key(new ColumnDef(name, t.kind(), t.precision(), t.scale(), true),
+                        ColumnStep.wholeKey(name, t.kind()));
+            } else {
+                ColumnKind kind = keyKind(name, new ColumnTypes.Kind(ColumnTypes.inferred(key), -1, -1)).kind();
+                b.key(ColumnDef.of(name, kind), ColumnStep.constant(ColumnTypes.convert(kind, key)));
+            }
         }
-        if (keyColumns.isEmpty()) {
+        if (!b.hasKey()) {
             throw new BadRecordException("record key has none of the pk.fields " + pkFields);
         }
     }
 
-    private void addKey(Map<String, ColumnDef> defs, Map<String, Object> values, List<String> keyColumns,
-            String name, Schema schema, Object raw) {
-        if (raw == null) {
-            throw new BadRecordException("primary key field '" + name + "' in the record key is null");
-        }
-        Typed typed = schema != null ? typed(schema, raw) : inferred(raw);
-        if (typed.kind == ColumnKind.JSON) {
+    private static ColumnTypes.Kind keyKind(String name, ColumnTypes.Kind kind) {
+        if (kind.kind() == ColumnKind.JSON) {
             throw new BadRecordException("primary key field '" + name + "' is a nested object or array");
         }
-        ColumnDef def = new ColumnDef(name, typed.kind, typed.precision, typed.scale, true);
-        defs.put(name, def);
-        values.put(name, typed.value);
-        keyColumns.add(name);
+        return kind;
     }
 
-    // ------------------------------------------------------------------ value
-
-    private void mapValue(SinkRecord record, Map<String, ColumnDef> defs, Map<String, Object> values) {
+    private void valueColumns(LayoutBuilder b, SinkRecord record) {
         Object value = record.value();
         Schema schema = record.valueSchema();
         if (value instanceof Struct struct) {
-            List<ColumnDef> layout = layouts.computeIfAbsent(struct.schema(), this::layout);
-            List<Field> fields = struct.schema().fields();
-            for (int i = 0; i < fields.size(); i++) {
-                ColumnDef def = layout.get(i);
-                if (defs.containsKey(def.name())) {
-                    continue; // a key column of the same name wins
-                }
-                defs.put(def.name(), def);
-                values.put(def.name(), typed(fields.get(i).schema(), struct.get(fields.get(i))).value);
+            for (Column c : valueColumns.computeIfAbsent(struct.schema(), this::structColumns)) {
+                b.column(c.def(), c.step());
             }
             return;
         }
         if (schema == null && schemalessMode == SchemalessMode.JSON) {
-            put(defs, values, ColumnDef.of(config.schemalessJsonColumn(), ColumnKind.JSON),
-                    new JsonText(JsonWriter.write(value)));
+            b.column(ColumnDef.of(config.schemalessJsonColumn(), ColumnKind.JSON),
+                    ColumnStep.constant(ColumnTypes.convert(ColumnKind.JSON, value)));
             return;
         }
         if (value instanceof Map<?, ?> map) {
+            Schema entrySchema = schema == null ? null : schema.valueSchema();
+            ColumnTypes.Kind declared = entrySchema == null ? null : ColumnTypes.of(entrySchema);
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String column = prefix + e.getKey();
-                if (defs.containsKey(column)) {
-                    continue;
-                }
                 Object raw = e.getValue();
                 if (raw == null) {
-                    defs.put(column, new ColumnDef(column, null, -1, -1, false));
-                    values.put(column, null);
+                    b.column(ColumnDef.of(column, null), ColumnStep.constant(null)); // no type to create it by yet
                     continue;
                 }
-                Typed typed = schema != null && schema.valueSchema() != null ? typed(schema.valueSchema(), raw)
-                        : inferred(raw);
-                defs.put(column, new ColumnDef(column, typed.kind, typed.precision, typed.scale, false));
-                values.put(column, typed.value);
+                ColumnTypes.Kind t = declared != null ? declared
+                        : new ColumnTypes.Kind(ColumnTypes.inferred(raw), -1, -1);
+                b.column(new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
+                        ColumnStep.constant(ColumnTypes.convert(t.kind(), raw)));
             }
             return;
         }
@@ -434,159 +238,19 @@ public final class RecordMapper {
                 + (value == null ? "null" : value.getClass().getSimpleName()));
     }
 
-    private List<ColumnDef> layout(Schema schema) {
-        List<ColumnDef> out = new ArrayList<>();
+    private List<Column> structColumns(Schema schema) {
+        List<Column> out = new ArrayList<>();
         for (Field f : schema.fields()) {
-            Typed t = typed(f.schema(), null);
-            out.add(new ColumnDef(prefix + f.name(), t.kind, t.precision, t.scale, false));
+            ColumnTypes.Kind t = ColumnTypes.of(f.schema());
+            out.add(new Column(new ColumnDef(prefix + f.name(), t.kind(), t.precision(), t.scale(), false),
+                    ColumnStep.valueField(f, t.kind())));
         }
-        return out;
-    }
-
-    /** A value with its kind. */
-    record Typed(ColumnKind kind, int precision, int scale, Object value) {
-    }
-
-    /** Kind from a Connect schema; the value normalized (null stays null). */
-    static Typed typed(Schema schema, Object raw) {
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            int scale = Integer.parseInt(schema.parameters().getOrDefault(Decimal.SCALE_FIELD, "0"));
-            String p = schema.parameters().get("connect.decimal.precision");
-            return new Typed(ColumnKind.DECIMAL, p == null ? -1 : Integer.parseInt(p), scale, raw);
-        }
-        if (org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(logical)) {
-            return new Typed(ColumnKind.DATE, -1, -1,
-                    raw == null ? null : LocalDate.ofInstant(((Date) raw).toInstant(), ZoneOffset.UTC));
-        }
-        if (Time.LOGICAL_NAME.equals(logical)) {
-            return new Typed(ColumnKind.TIME, -1, -1,
-                    raw == null ? null : LocalTime.ofNanoOfDay((((Date) raw).getTime() % 86_400_000L) * 1_000_000L));
-        }
-        if (Timestamp.LOGICAL_NAME.equals(logical)) {
-            return new Typed(ColumnKind.TIMESTAMP, -1, -1, raw == null ? null : ((Date) raw).toInstant());
-        }
-        return switch (schema.type()) {
-            case BOOLEAN -> new Typed(ColumnKind.BOOLEAN, -1, -1, raw);
-            case INT8 -> new Typed(ColumnKind.INT8, -1, -1, raw == null ? null : ((Number) raw).longValue());
-            case INT16 -> new Typed(ColumnKind.INT16, -1, -1, raw == null ? null : ((Number) raw).longValue());
-            case INT32 -> new Typed(ColumnKind.INT32, -1, -1, raw == null ? null : ((Number) raw).longValue());
-            case INT64 -> new Typed(ColumnKind.INT64, -1, -1, raw == null ? null : ((Number) raw).longValue());
-            case FLOAT32 -> new Typed(ColumnKind.FLOAT32, -1, -1, raw == null ? null : ((Number) raw).doubleValue());
-            case FLOAT64 -> new Typed(ColumnKind.FLOAT64, -1, -1, raw == null ? null : ((Number) raw).doubleValue());
-            case STRING -> new Typed(ColumnKind.STRING, -1, -1, raw);
-            case BYTES -> new Typed(ColumnKind.BYTES, -1, -1, bytes(raw));
-            case ARRAY, MAP, STRUCT -> new Typed(ColumnKind.JSON, -1, -1,
-                    raw == null ? null : new JsonText(JsonWriter.write(raw)));
-        };
-    }
-
-    /** Kind inferred from a schemaless Java value. */
-    static Typed inferred(Object raw) {
-        if (raw instanceof Boolean) {
-            return new Typed(ColumnKind.BOOLEAN, -1, -1, raw);
-        }
-        if (raw instanceof Long || raw instanceof Integer || raw instanceof Short || raw instanceof Byte) {
-            return new Typed(ColumnKind.INT64, -1, -1, ((Number) raw).longValue());
-        }
-        if (raw instanceof Double || raw instanceof Float) {
-            return new Typed(ColumnKind.FLOAT64, -1, -1, ((Number) raw).doubleValue());
-        }
-        if (raw instanceof BigDecimal) {
-            return new Typed(ColumnKind.DECIMAL, -1, -1, raw);
-        }
-        if (raw instanceof java.math.BigInteger bi) {
-            return new Typed(ColumnKind.DECIMAL, -1, -1, new BigDecimal(bi));
-        }
-        if (raw instanceof byte[] || raw instanceof ByteBuffer) {
-            return new Typed(ColumnKind.BYTES, -1, -1, bytes(raw));
-        }
-        if (raw instanceof Date d) {
-            return new Typed(ColumnKind.TIMESTAMP, -1, -1, d.toInstant());
-        }
-        if (raw instanceof Map || raw instanceof Collection || raw instanceof Struct) {
-            return new Typed(ColumnKind.JSON, -1, -1, new JsonText(JsonWriter.write(raw)));
-        }
-        return new Typed(ColumnKind.STRING, -1, -1, raw.toString());
-    }
-
-    private static byte[] bytes(Object raw) {
-        if (raw == null || raw instanceof byte[]) {
-            return (byte[]) raw;
-        }
-        ByteBuffer buffer = ((ByteBuffer) raw).duplicate();
-        byte[] out = new byte[buffer.remaining()];
-        buffer.get(out);
         return out;
     }
 
     /** A value usable in a HashMap key (byte arrays compare by content). */
     static Object keyPart(Object value) {
         return value instanceof byte[] b ? HexFormat.of().formatHex(b) : value;
-    }
-
-    /** Widens two kinds seen for the same column within a batch; the first kind wins when they are unrelated. */
-    public static ColumnKind merge(ColumnKind a, ColumnKind b) {
-        if (a == null) {
-            return b;
-        }
-        if (b == null || a == b) {
-            return a;
-        }
-        if (a.isInteger() && b.isInteger()) {
-            return a.ordinal() >= b.ordinal() ? a : b;
-        }
-        if (a.isNumeric() && b.isNumeric()) {
-            if ((a == ColumnKind.FLOAT32 || a == ColumnKind.FLOAT64)
-                    && (b == ColumnKind.FLOAT32 || b == ColumnKind.FLOAT64)) {
-                return ColumnKind.FLOAT64;
-            }
-            return ColumnKind.DECIMAL;
-        }
-        return a;
-    }
-
-    /**
-     * The columns of a row, in order, with the key columns: shared by every record of the same key and value schemas
-     * (schema-ful records), or built per record (schemaless maps).
-     */
-    public static final class RowLayout {
-        private final List<String> keyColumns;
-        private final Map<String, ColumnDef> defs;
-        private final ColumnDef[] columns;
-        private final Map<String, Integer> index;
-
-        RowLayout(List<String> keyColumns, LinkedHashMap<String, ColumnDef> defs) {
-            this.keyColumns = keyColumns;
-            this.defs = java.util.Collections.unmodifiableMap(defs);
-            this.columns = defs.values().toArray(new ColumnDef[0]);
-            this.index = new java.util.HashMap<>(columns.length * 2);
-            for (int i = 0; i < columns.length; i++) {
-                index.put(columns[i].name(), i);
-            }
-        }
-
-        public List<String> keyColumns() {
-            return keyColumns;
-        }
-
-        public Map<String, ColumnDef> defs() {
-            return defs;
-        }
-
-        public ColumnDef column(int i) {
-            return columns[i];
-        }
-
-        public int size() {
-            return columns.length;
-        }
-
-        /** Position of a column, or -1. */
-        public int indexOf(String column) {
-            Integer i = index.get(column);
-            return i == null ? -1 : i;
-        }
     }
 
     /** One record as a row: its table, whether it deletes, its column layout and values (in layout order). */
@@ -617,7 +281,7 @@ public final class RecordMapper {
         public List<Object> key() {
             List<String> keys = layout.keyColumns();
             if (keys.size() == 1) {
-                return java.util.Collections.singletonList(keyPart(value(keys.get(0))));
+                return Collections.singletonList(keyPart(value(keys.get(0))));
             }
             List<Object> key = new ArrayList<>(keys.size());
             for (String k : keys) {

@@ -72,7 +72,7 @@ public final class TableWriter {
 
         // 1. the chunk's columns: union of every record's columns, kinds widened where records disagree
         LinkedHashMap<String, ColumnDef> union = new LinkedHashMap<>();
-        RecordMapper.RowLayout seen = null;
+        RowLayout seen = null;
         boolean seenDelete = false;
         for (MappedRecord r : chunk) {
             if (r.layout() == seen && r.delete() == seenDelete) {
@@ -88,7 +88,7 @@ public final class TableWriter {
                 if (have == null) {
                     union.put(d.name(), d);
                 } else if (have.kind() != d.kind()) {
-                    ColumnKind k = RecordMapper.merge(have.kind(), d.kind());
+                    ColumnKind k = ColumnTypes.merge(have.kind(), d.kind());
                     union.put(d.name(), new ColumnDef(d.name(), k, Math.max(have.precision(), d.precision()),
                             Math.max(have.scale(), d.scale()), have.key() || d.key()));
                 }
@@ -165,7 +165,7 @@ public final class TableWriter {
         List<String> tracked = trackedColumns(sourceNames, keyColumns);
         List<Object[]> rows = new ArrayList<>(staged.size());
         long upserts = 0;
-        RecordMapper.RowLayout mappedLayout = null;
+        RowLayout mappedLayout = null;
         int[] positions = new int[sourceNames.size()];
         for (int i = 0; i < staged.size(); i++) {
             MappedRecord r = staged.get(i);

@@ -126,12 +126,12 @@ class TypeMappingTest {
 
     @Test
     void widensKindsSafelyAndNeverNarrows() {
-        assertThat(RecordMapper.merge(ColumnKind.INT32, ColumnKind.INT64)).isEqualTo(ColumnKind.INT64);
-        assertThat(RecordMapper.merge(ColumnKind.INT64, ColumnKind.INT32)).isEqualTo(ColumnKind.INT64);
-        assertThat(RecordMapper.merge(ColumnKind.INT64, ColumnKind.FLOAT64)).isEqualTo(ColumnKind.DECIMAL);
-        assertThat(RecordMapper.merge(ColumnKind.FLOAT32, ColumnKind.FLOAT64)).isEqualTo(ColumnKind.FLOAT64);
-        assertThat(RecordMapper.merge(ColumnKind.STRING, ColumnKind.INT64)).isEqualTo(ColumnKind.STRING);
-        assertThat(RecordMapper.merge(null, ColumnKind.BOOLEAN)).isEqualTo(ColumnKind.BOOLEAN);
+        assertThat(ColumnTypes.merge(ColumnKind.INT32, ColumnKind.INT64)).isEqualTo(ColumnKind.INT64);
+        assertThat(ColumnTypes.merge(ColumnKind.INT64, ColumnKind.INT32)).isEqualTo(ColumnKind.INT64);
+        assertThat(ColumnTypes.merge(ColumnKind.INT64, ColumnKind.FLOAT64)).isEqualTo(ColumnKind.DECIMAL);
+        assertThat(ColumnTypes.merge(ColumnKind.FLOAT32, ColumnKind.FLOAT64)).isEqualTo(ColumnKind.FLOAT64);
+        assertThat(ColumnTypes.merge(ColumnKind.STRING, ColumnKind.INT64)).isEqualTo(ColumnKind.STRING);
+        assertThat(ColumnTypes.merge(null, ColumnKind.BOOLEAN)).isEqualTo(ColumnKind.BOOLEAN);
         TableManager tm = new TableManager(pg, true, true, new SinkMetrics());
         assertThat(tm.widening(ColumnKind.INT64, ColumnKind.FLOAT64)).isEqualTo("numeric");
         assertThat(tm.widening(ColumnKind.INT32, ColumnKind.INT64)).isEqualTo("bigint");
@@ -173,6 +173,54 @@ class TypeMappingTest {
         noEmail.put("email", null);
         assertThatThrownBy(() -> byValue.map(new SinkRecord("x", 0, null, null, null, noEmail, 1)))
                 .hasMessageContaining("primary key field 'email' is null");
+    }
+
+    @Test
+    void schemaFulAndSchemalessRecordsOfTheSameFieldsGetTheSameColumns() {
+        Map<String, String> cfg = Map.of("metadata.columns", "synced_at,kafka_topic,kafka_offset", "delete.mode",
+                "soft", "column.prefix", "property_");
+        Schema keySchema = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+        Schema valueSchema = SchemaBuilder.struct().field("email", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("n", Schema.INT64_SCHEMA).build();
+        Struct key = new Struct(keySchema).put("id", 5L);
+        RecordMapper m = mapper(cfg);
+        MappedRecord schemaFul = m.map(new SinkRecord("t", 1, keySchema, key, valueSchema,
+                new Struct(valueSchema).put("email", "a@example.com").put("n", 3L), 40));
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("email", "a@example.com");
+        value.put("n", 3L);
+        MappedRecord schemaless = m.map(new SinkRecord("t", 1, keySchema, key, null, value, 40));
+        assertThat(schemaless.values()).isEqualTo(schemaFul.values());
+        assertThat(schemaless.defs()).isEqualTo(schemaFul.defs());
+        assertThat(schemaFul.values().keySet()).containsExactly("id", "property_email", "property_n",
+                "_crm_kafka_topic", "_crm_kafka_offset", "_crm_deleted", "_crm_deleted_at");
+        assertThat(schemaFul.key()).containsExactly(5L);
+        MappedRecord next = m.map(new SinkRecord("t", 1, keySchema, new Struct(keySchema).put("id", 6L), valueSchema,
+                new Struct(valueSchema).put("email", null).put("n", 4L), 41));
+        assertThat(next.layout()).isSameAs(schemaFul.layout()); // one plan per schema pair
+        assertThat(next.values().get("property_n")).isEqualTo(4L);
+        assertThat(next.values().get("_crm_kafka_offset")).isEqualTo(41L);
+    }
+
+    @Test
+    void aSchemaPairThatCannotBecomeRowsRejectsEveryRecordWithTheSameReason() {
+        Schema keySchema = SchemaBuilder.struct().field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+                .build();
+        Schema valueSchema = SchemaBuilder.struct().field("n", Schema.INT64_SCHEMA).build();
+        RecordMapper m = mapper(Map.of());
+        for (int i = 0; i < 2; i++) {
+            SinkRecord r = new SinkRecord("t", 0, keySchema, new Struct(keySchema).put("tags", List.of("a")),
+                    valueSchema, new Struct(valueSchema).put("n", 1L), i);
+            assertThatThrownBy(() -> m.map(r)).isInstanceOf(RecordMapper.BadRecordException.class)
+                    .hasMessage("primary key field 'tags' is a nested object or array");
+        }
+        RecordMapper byValue = mapper(Map.of("pk.mode", "record_value", "pk.fields", "email", "delete.mode", "none"));
+        assertThatThrownBy(() -> byValue.map(new SinkRecord("t", 0, null, null, valueSchema,
+                new Struct(valueSchema).put("n", 1L), 0)))
+                .hasMessage("primary key field 'email' is missing from the value");
+        Schema withEmail = SchemaBuilder.struct().field("email", Schema.OPTIONAL_STRING_SCHEMA).build();
+        assertThatThrownBy(() -> byValue.map(new SinkRecord("t", 0, null, null, withEmail,
+                new Struct(withEmail).put("email", null), 0))).hasMessage("primary key field 'email' is null");
     }
 
     @Test
