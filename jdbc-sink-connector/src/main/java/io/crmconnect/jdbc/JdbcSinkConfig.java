@@ -2,6 +2,7 @@ package io.crmconnect.jdbc;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -366,6 +367,19 @@ public final class JdbcSinkConfig extends AbstractConfig {
         if (scd2 && pk != null && pk != PkMode.RECORD_KEY && pk != PkMode.RECORD_VALUE) {
             errors.add(Map.entry("history.scd2.enabled needs pk.mode=record_key or record_value to know which "
                     + "rows are versions of the same object", List.of(HISTORY_SCD2_ENABLED, PK_MODE)));
+        }
+        String format = valueOr(props, TABLE_NAME_FORMAT, "${topic}");
+        if (format.contains("${topic}")) {
+            Map<String, String> topicOfTable = new HashMap<>();
+            for (String topic : trimmed(Arrays.asList(valueOr(props, "topics", "").split(",")))) {
+                String other = topicOfTable.putIfAbsent(tableName(format, topic), topic);
+                if (other != null && !other.equals(topic)) {
+                    errors.add(Map.entry("topics '" + other + "' and '" + topic + "' both map to table '"
+                            + tableName(format, topic) + "' (characters other than letters, digits and '_' become "
+                            + "'_'); rename one topic or route it to another table with an SMT",
+                            List.of(TABLE_NAME_FORMAT)));
+                }
+            }
         }
         if (scd2 && insert == InsertMode.INSERT) {
             errors.add(Map.entry("history.scd2.enabled tracks changes of existing rows and needs "

@@ -5,8 +5,12 @@ import io.crmconnect.jdbc.JdbcSinkConfig.DeleteMode;
 import io.crmconnect.jdbc.JdbcSinkConfig.MetadataColumn;
 import io.crmconnect.jdbc.JdbcSinkConfig.PkMode;
 import io.crmconnect.jdbc.JdbcSinkConfig.SchemalessMode;
+import io.crmconnect.jdbc.dialect.Dialect;
+import io.crmconnect.jdbc.dialect.Identifiers;
+import io.crmconnect.jdbc.dialect.Identifiers.UnrepresentableNameException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -22,8 +26,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * Turns a SinkRecord into a table row: its column layout and normalized values (see {@link ColumnTypes}). One
  * method, {@link #buildPlan}, decides the columns; records whose layout follows from their key and value schemas
  * reuse a plan computed once per schema pair (a record then costs one Object[] and one conversion per field), other
- * records (schemaless maps and keys) get a plan built for them alone. Records that cannot become a row throw
- * {@link BadRecordException} with the reason.
+ * records (schemaless maps and keys) get a plan built for them alone. Names the database would shorten are
+ * shortened here, deterministically ({@link Identifiers}), so every later step uses the stored name. Records that
+ * cannot become a row (including names the database cannot hold, and two fields or topics that would land in one
+ * column or table) throw {@link BadRecordException} with the reason.
  */
 public final class RecordMapper {
     private final JdbcSinkConfig config;
@@ -32,8 +38,16 @@ public final class RecordMapper {
     private final String prefix;
     private final String metaPrefix;
     private final Set<MetadataColumn> metadata;
+    private final boolean synced;
     private final DeleteMode deleteMode;
     private final SchemalessMode schemalessMode;
+    private final Identifiers identifiers;
+    /** Stored table name per topic, or the reason the topic's records are refused. */
+    private final Map<String, String> tables = new HashMap<>();
+    private final Map<String, String> refusedTopics = new HashMap<>();
+    /** Which topic each stored table name was first seen for (only when the format contains ${topic}). */
+    private final Map<String, String> tableTopics = new HashMap<>();
+    private final boolean tablePerTopic;
     /** Plans of schema-ful records by value schema, then key schema (identity: Connect reuses Schema instances). */
     private final Map<Schema, Map<Schema, RowPlan>> plans = new IdentityHashMap<>();
     /** The value columns of each value schema, for plans built per record. */
@@ -49,17 +63,59 @@ public final class RecordMapper {
         this.prefix = config.columnPrefix();
         this.metaPrefix = config.metadataPrefix();
         this.metadata = config.metadataColumns();
+        this.synced = metadata.contains(MetadataColumn.SYNCED_AT);
         this.deleteMode = config.deleteMode();
         this.schemalessMode = config.schemalessMode();
+        this.identifiers = Dialect.forUrl(config.url()).identifiers();
+        this.tablePerTopic = config.getString(JdbcSinkConfig.TABLE_NAME_FORMAT).contains("${topic}");
     }
 
     public String metaColumn(String name) {
-        return metaPrefix + name;
+        return identifiers.name(metaPrefix + name);
+    }
+
+    /** The stored column name of a value field (prefix applied, shortened when too long). */
+    public String valueColumn(String field) {
+        return column(prefix + field, "field '" + field + "'");
+    }
+
+    private String column(String wanted, String origin) {
+        try {
+            return identifiers.name(wanted);
+        } catch (UnrepresentableNameException e) {
+            throw new BadRecordException(origin + " cannot become a column: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The stored table name for a topic. Two topics whose names become the same table name (e.g. 'a.b' and 'a_b'
+     * with table.name.format=${topic}) would mix their rows: the second topic's records are refused with the reason.
+     */
+    public String table(String topic) {
+        String table = tables.get(topic);
+        if (table != null) {
+            return table;
+        }
+        String refused = refusedTopics.get(topic);
+        if (refused != null) {
+            throw new BadRecordException(refused);
+        }
+        String wanted = config.tableFor(topic);
+        table = identifiers.name(wanted);
+        String other = tablePerTopic ? tableTopics.putIfAbsent(table, topic) : null;
+        if (other != null && !other.equals(topic)) {
+            refused = "topics '" + other + "' and '" + topic + "' both map to table '" + table + "' through "
+                    + "table.name.format; rename one topic or route it with an SMT (e.g. RegexRouter)";
+            refusedTopics.put(topic, refused);
+            throw new BadRecordException(refused);
+        }
+        tables.put(topic, table);
+        return table;
     }
 
     /** Null when the record is a tombstone that delete.mode=none skips. */
     public MappedRecord map(SinkRecord record) {
-        String table = config.tableFor(record.topic());
+        String table = table(record.topic());
         boolean tombstone = record.value() == null;
         if (tombstone && (deleteMode == DeleteMode.NONE || pkMode != PkMode.RECORD_KEY)) {
             return null;
@@ -76,8 +132,8 @@ public final class RecordMapper {
 
     // ------------------------------------------------------------------ plans
 
-    /** A column with the step that reads it. */
-    private record Column(ColumnDef def, ColumnStep step) {
+    /** A column with the step that reads it and what it is made from. */
+    private record Column(ColumnDef def, ColumnStep step, String origin) {
     }
 
     /** The cached plan of a Struct value's schema pair, or null when the key's layout depends on the record itself. */
@@ -122,37 +178,48 @@ public final class RecordMapper {
      * record of its schema pair; schemaless parts are read here, once.
      */
     private RowPlan buildPlan(SinkRecord record, boolean tombstone) {
-        LayoutBuilder b = new LayoutBuilder();
+        LayoutBuilder b = new LayoutBuilder(identifiers);
         if (pkMode == PkMode.RECORD_KEY) {
             keyColumns(b, record);
         } else if (pkMode == PkMode.KAFKA) {
-            b.key(ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), ColumnStep.of(Source.TOPIC));
-            b.key(ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32), ColumnStep.of(Source.PARTITION));
-            b.key(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET));
+            b.key(ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), ColumnStep.of(Source.TOPIC),
+                    "the Kafka topic");
+            b.key(ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32), ColumnStep.of(Source.PARTITION),
+                    "the Kafka partition");
+            b.key(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET),
+                    "the Kafka offset");
         }
         if (!tombstone) {
             valueColumns(b, record);
             if (pkMode == PkMode.RECORD_VALUE) {
                 for (String field : pkFields) {
-                    if (!b.promoteToKey(prefix + field, "primary key field '" + field + "' is null")) {
+                    if (!b.promoteToKey(valueColumn(field), "primary key field '" + field + "' is null")) {
                         throw new BadRecordException("primary key field '" + field + "' is missing from the value");
                     }
                 }
             }
             if (metadata.contains(MetadataColumn.KAFKA_TOPIC)) {
-                b.column(ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), ColumnStep.of(Source.TOPIC));
+                b.column(ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), ColumnStep.of(Source.TOPIC),
+                        "metadata column kafka_topic");
             }
             if (metadata.contains(MetadataColumn.KAFKA_PARTITION)) {
                 b.column(ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32),
-                        ColumnStep.of(Source.PARTITION));
+                        ColumnStep.of(Source.PARTITION), "metadata column kafka_partition");
             }
             if (metadata.contains(MetadataColumn.KAFKA_OFFSET)) {
-                b.column(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET));
+                b.column(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET),
+                        "metadata column kafka_offset");
             }
             if (deleteMode == DeleteMode.SOFT) {
-                b.column(ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN), ColumnStep.constant(Boolean.FALSE));
-                b.column(ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP), ColumnStep.constant(null));
+                b.column(ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN), ColumnStep.constant(Boolean.FALSE),
+                        "soft-delete column deleted");
+                b.column(ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP), ColumnStep.constant(null),
+                        "soft-delete column deleted_at");
             }
+        }
+        if (synced) {
+            // written by the database (now()), not read from the record: reserved so no field can take the name
+            b.reserve(metaColumn("synced_at"), "metadata column synced_at");
         }
         return b.build();
     }
@@ -163,8 +230,9 @@ public final class RecordMapper {
             for (Field field : struct.schema().fields()) {
                 if (pkFields.isEmpty() || pkFields.contains(field.name())) {
                     ColumnTypes.Kind t = keyKind(field.name(), ColumnTypes.of(field.schema()));
-                    b.key(new ColumnDef(field.name(), t.kind(), t.precision(), t.scale(), true),
-                            ColumnStep.keyField(field, t.kind()));
+                    String origin = "key field '" + field.name() + "'";
+                    b.key(new ColumnDef(column(field.name(), origin), t.kind(), t.precision(), t.scale(), true),
+                            ColumnStep.keyField(field, t.kind()), origin);
                 }
             }
         } else if (key instanceof Map<?, ?> map) {
@@ -176,19 +244,23 @@ public final class RecordMapper {
                     }
                     ColumnKind kind = keyKind(name, new ColumnTypes.Kind(ColumnTypes.inferred(e.getValue()), -1, -1))
                             .kind();
-                    b.key(ColumnDef.of(name, kind), ColumnStep.constant(ColumnTypes.convert(kind, e.getValue())));
+                    String origin = "key field '" + name + "'";
+                    b.key(ColumnDef.of(column(name, origin), kind),
+                            ColumnStep.constant(ColumnTypes.convert(kind, e.getValue())), origin);
                 }
             }
         } else {
             String name = pkFields.isEmpty() ? "id" : pkFields.get(0);
+            String origin = "the record key";
             Schema schema = record.keySchema();
             if (schema != null) {
                 ColumnTypes.Kind t = keyKind(name, ColumnTypes.of(schema));
-                b.key(new ColumnDef(name, t.kind(), t.precision(), t.scale(), true),
-                        ColumnStep.wholeKey(name, t.kind()));
+                b.key(new ColumnDef(column(name, origin), t.kind(), t.precision(), t.scale(), true),
+                        ColumnStep.wholeKey(name, t.kind()), origin);
             } else {
                 ColumnKind kind = keyKind(name, new ColumnTypes.Kind(ColumnTypes.inferred(key), -1, -1)).kind();
-                b.key(ColumnDef.of(name, kind), ColumnStep.constant(ColumnTypes.convert(kind, key)));
+                b.key(ColumnDef.of(column(name, origin), kind), ColumnStep.constant(ColumnTypes.convert(kind, key)),
+                        origin);
             }
         }
         if (!b.hasKey()) {
@@ -208,29 +280,31 @@ public final class RecordMapper {
         Schema schema = record.valueSchema();
         if (value instanceof Struct struct) {
             for (Column c : valueColumns.computeIfAbsent(struct.schema(), this::structColumns)) {
-                b.column(c.def(), c.step());
+                b.column(c.def(), c.step(), c.origin());
             }
             return;
         }
         if (schema == null && schemalessMode == SchemalessMode.JSON) {
-            b.column(ColumnDef.of(config.schemalessJsonColumn(), ColumnKind.JSON),
-                    ColumnStep.constant(ColumnTypes.convert(ColumnKind.JSON, value)));
+            b.column(ColumnDef.of(column(config.schemalessJsonColumn(), "schemaless.json.column"), ColumnKind.JSON),
+                    ColumnStep.constant(ColumnTypes.convert(ColumnKind.JSON, value)), "schemaless.json.column");
             return;
         }
         if (value instanceof Map<?, ?> map) {
             Schema entrySchema = schema == null ? null : schema.valueSchema();
             ColumnTypes.Kind declared = entrySchema == null ? null : ColumnTypes.of(entrySchema);
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                String column = prefix + e.getKey();
+                String field = String.valueOf(e.getKey());
+                String origin = "field '" + field + "'";
+                String column = valueColumn(field);
                 Object raw = e.getValue();
-                if (raw == null) {
-                    b.column(ColumnDef.of(column, null), ColumnStep.constant(null)); // no type to create it by yet
+                if (raw == null) { // no type to create the column by yet
+                    b.column(ColumnDef.of(column, null), ColumnStep.constant(null), origin);
                     continue;
                 }
                 ColumnTypes.Kind t = declared != null ? declared
                         : new ColumnTypes.Kind(ColumnTypes.inferred(raw), -1, -1);
                 b.column(new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
-                        ColumnStep.constant(ColumnTypes.convert(t.kind(), raw)));
+                        ColumnStep.constant(ColumnTypes.convert(t.kind(), raw)), origin);
             }
             return;
         }
@@ -242,8 +316,8 @@ public final class RecordMapper {
         List<Column> out = new ArrayList<>();
         for (Field f : schema.fields()) {
             ColumnTypes.Kind t = ColumnTypes.of(f.schema());
-            out.add(new Column(new ColumnDef(prefix + f.name(), t.kind(), t.precision(), t.scale(), false),
-                    ColumnStep.valueField(f, t.kind())));
+            out.add(new Column(new ColumnDef(valueColumn(f.name()), t.kind(), t.precision(), t.scale(), false),
+                    ColumnStep.valueField(f, t.kind()), "field '" + f.name() + "'"));
         }
         return out;
     }

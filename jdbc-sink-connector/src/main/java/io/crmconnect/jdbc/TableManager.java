@@ -115,7 +115,7 @@ public final class TableManager {
             for (List<String> index : indexes) {
                 if (creatable.stream().map(ColumnDef::name).toList().containsAll(index)) {
                     execute(connection, dialect.createIndex(table,
-                            Dialect.indexName(table, String.join("_", index) + "_idx"), index, false));
+                            dialect.indexName(table, String.join("_", index) + "_idx"), index, false));
                 }
             }
             metrics.tableCreated();

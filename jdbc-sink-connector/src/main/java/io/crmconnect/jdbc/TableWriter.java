@@ -61,6 +61,20 @@ public final class TableWriter {
         return meta + name;
     }
 
+    /** The stored name of the column of a value field named in the config (as RecordMapper names it). */
+    private String valueColumn(String field) {
+        return dialect.identifiers().name(config.columnPrefix() + field);
+    }
+
+    /** The history table's stored name: table name and suffix shortened as one name when too long. */
+    private String scd2Table(String table) {
+        return dialect.identifiers().name(table + config.scd2Suffix());
+    }
+
+    private String changelogTable(String table) {
+        return dialect.identifiers().name(table + config.changelogSuffix());
+    }
+
     /** What one chunk did. */
     public record Result(long upserted, long deleted, long versions) {
     }
@@ -105,7 +119,7 @@ public final class TableWriter {
             ddl.add(ColumnDef.of(m("deleted_at"), ColumnKind.TIMESTAMP));
         }
         List<List<String>> indexes = new ArrayList<>();
-        String updatedAt = config.updatedAtField() == null ? null : config.columnPrefix() + config.updatedAtField();
+        String updatedAt = config.updatedAtField() == null ? null : valueColumn(config.updatedAtField());
         if (updatedAt != null && union.containsKey(updatedAt)) {
             indexes.add(List.of(updatedAt));
         }
@@ -135,12 +149,12 @@ public final class TableWriter {
             }
         }
         if (scd2) {
-            tables.ensure(connection, table + config.scd2Suffix(), historyDdl(union, historyData, true),
+            tables.ensure(connection, scd2Table(table), historyDdl(union, historyData, true),
                     List.of(m("kafka_topic"), m("kafka_partition"), m("kafka_offset")),
                     List.of(concat(keys, m("is_current"))));
         }
         if (changelog) {
-            tables.ensure(connection, table + config.changelogSuffix(), historyDdl(union, historyData, false),
+            tables.ensure(connection, changelogTable(table), historyDdl(union, historyData, false),
                     List.of(m("kafka_topic"), m("kafka_partition"), m("kafka_offset")), List.of());
         }
 
@@ -209,7 +223,7 @@ public final class TableWriter {
             long loaded = System.nanoTime();
             long versions = 0;
             if (scd2) {
-                versions = writeHistory(st, table + config.scd2Suffix(), stage, keys, historyData, staged, tracked);
+                versions = writeHistory(st, scd2Table(table), stage, keys, historyData, staged, tracked);
             }
             String opU = "s." + dialect.quote(Dialect.OP) + " = 'u'" + (history ? " AND s." + dialect.quote(Dialect.APPLY) : "");
             String opD = "s." + dialect.quote(Dialect.OP) + " = 'd'" + (history ? " AND s." + dialect.quote(Dialect.APPLY) : "");
@@ -240,7 +254,7 @@ public final class TableWriter {
                 st.executeUpdate(sql);
             }
             if (changelog) {
-                writeChangelog(st, table + config.changelogSuffix(), stage, historyData);
+                writeChangelog(st, changelogTable(table), stage, historyData);
             }
             connection.commit();
             if (LOG.isDebugEnabled()) {
@@ -338,7 +352,7 @@ public final class TableWriter {
             if (keyColumns.contains(c) || metadataNames.contains(c)) {
                 continue;
             }
-            if (configured.isEmpty() || configured.stream().anyMatch(f -> (config.columnPrefix() + f).equals(c))) {
+            if (configured.isEmpty() || configured.stream().anyMatch(f -> c.equals(valueColumn(f)))) {
                 out.add(c);
             }
         }

@@ -55,6 +55,17 @@ class JdbcSinkConfigTest {
     }
 
     @Test
+    void topicsThatWouldShareATableAreReportedOnTheTableNameFormat() {
+        Map<String, String> props = base();
+        props.put("topics", "crm.contacts,crm_contacts,deals");
+        Map<String, List<String>> errors = errors(new JdbcSinkConnector().validate(props));
+        assertThat(errors.get("table.name.format"))
+                .anyMatch(m -> m.contains("topics 'crm.contacts' and 'crm_contacts' both map to table 'crm_contacts'"));
+        props.put("table.name.format", "all_crm"); // one table for every topic, on purpose
+        assertThat(JdbcSinkConfig.crossFieldErrors(props)).isEmpty();
+    }
+
+    @Test
     void unreachableDatabaseIsReportedOnTheUrl() {
         Map<String, String> props = base();
         props.put("connection.timeout.ms", "1000");

@@ -3,6 +3,9 @@ package io.crmconnect.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmconnect.jdbc.dialect.Identifiers;
+import io.crmconnect.jdbc.dialect.MariaDbDialect;
+import io.crmconnect.jdbc.dialect.PostgresDialect;
 import io.crmconnect.testharness.MariaDbServer;
 import io.crmconnect.testharness.PostgresServer;
 import io.crmconnect.testharness.RecordingSinkTaskContext;
@@ -377,6 +380,79 @@ class JdbcSinkTaskIT {
                 .hasMessageStartingWith("Record poison-0@20 cannot be written (REJECTED [")
                 .hasMessageContaining("Cannot write to table")
                 .hasMessageContaining("errors.tolerance=all");
+    }
+
+    private static Identifiers identifiers(SqlServer server) {
+        return server instanceof PostgresServer ? new PostgresDialect().identifiers()
+                : new MariaDbDialect().identifiers();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void longColumnNamesAreShortenedAndKeepTheirValues(Supplier<SqlServer> serverSupplier) {
+        SqlServer server = serverSupplier.get();
+        String db = server.createDatabase("jdbc_long_columns");
+        Running run = start(props(server, db, "history.changelog.enabled", "true", "metadata.columns", ""));
+        String longField = "hs_" + "very_long_custom_property_name_".repeat(3); // 96 characters
+        Schema schema = SchemaBuilder.struct().field(longField, Schema.OPTIONAL_STRING_SCHEMA)
+                .field("n", Schema.INT64_SCHEMA).build();
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long i = 0; i < 10; i++) {
+            batch.add(rec("wide", i, Schema.INT64_SCHEMA, i, schema, new Struct(schema).put(longField, "v" + i)
+                    .put("n", i)));
+        }
+        run.task().put(batch);
+        Identifiers ids = identifiers(server);
+        String column = q(server, ids.name(longField));
+        assertThat(server.query(db, "SELECT " + column + " AS a FROM wide WHERE id = 3"))
+                .containsExactly(Map.of("a", "v3"));
+
+        String longSibling = longField + "2"; // the same first 63 characters
+        Schema wider = SchemaBuilder.struct().field(longField, Schema.OPTIONAL_STRING_SCHEMA)
+                .field(longSibling, Schema.OPTIONAL_STRING_SCHEMA).field("n", Schema.INT64_SCHEMA).build();
+        run.task().put(List.of(rec("wide", 10, Schema.INT64_SCHEMA, 3L, wider, new Struct(wider)
+                .put(longField, "v3b").put(longSibling, "w3").put("n", 3L))));
+        assertThat(server.query(db, "SELECT " + column + " AS a, " + q(server, ids.name(longSibling))
+                + " AS b FROM wide WHERE id = 3")).containsExactly(Map.of("a", "v3b", "b", "w3"));
+        assertThat(server.query(db, "SELECT " + column + " AS a FROM wide_changelog WHERE id = 4"))
+                .containsExactly(Map.of("a", "v4"));
+        assertThat(run.context().reported()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void longTableNamesAreShortenedAndNamesTheDatabaseCannotHoldGoToTheDlq(Supplier<SqlServer> serverSupplier) {
+        SqlServer server = serverSupplier.get();
+        boolean pg = server instanceof PostgresServer;
+        String db = server.createDatabase("jdbc_long_tables");
+        Running run = start(props(server, db, "history.changelog.enabled", "true", "metadata.columns", ""));
+        String topic = "crm.hubspot.contacts." + "segment".repeat(9); // 84 characters
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long i = 0; i < 10; i++) {
+            batch.add(rec(topic, i, null, i, null, map("v", "v" + i)));
+        }
+        batch.add(rec(topic, 10, null, 10L, null, map("", "no name")));
+        batch.add(rec(topic, 11, null, 11L, null, map("Email", "a", "email", "b")));
+        batch.add(rec("names.x", 12, null, 1L, null, map("v", "first topic")));
+        batch.add(rec("names_x", 13, null, 2L, null, map("v", "second topic, same table")));
+        run.task().put(batch);
+
+        Identifiers ids = identifiers(server);
+        String table = ids.name(topic.replace('.', '_'));
+        assertThat(table).isNotEqualTo(topic.replace('.', '_'));
+        assertThat(count(server, db, table)).isEqualTo(pg ? 11 : 10); // MariaDB: Email and email are one column
+        assertThat(count(server, db, ids.name(table + "_changelog"))).isEqualTo(pg ? 11 : 10);
+        assertThat(count(server, db, "names_x")).isEqualTo(1);
+
+        Map<Long, String> reasons = new HashMap<>();
+        run.context().reported().forEach(r -> reasons.put(r.record().kafkaOffset(), r.error().getMessage()));
+        assertThat(reasons).containsOnlyKeys(pg ? List.of(10L, 13L) : List.of(10L, 11L, 13L));
+        assertThat(reasons.get(10L)).contains("field '' cannot become a column: an empty name");
+        assertThat(reasons.get(13L)).contains("topics 'names.x' and 'names_x' both map to table 'names_x'");
+        if (!pg) {
+            assertThat(reasons.get(11L)).contains("field 'Email' and field 'email' both map to column",
+                    "case-insensitive");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

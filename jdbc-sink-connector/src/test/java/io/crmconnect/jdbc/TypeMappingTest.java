@@ -224,6 +224,36 @@ class TypeMappingTest {
     }
 
     @Test
+    void fieldsThatWouldShareAColumnAreRejectedNotDropped() {
+        Map<String, Object> both = new LinkedHashMap<>();
+        both.put("Email", "a");
+        both.put("email", "b");
+        SinkRecord record = new SinkRecord("x", 0, null, "k", null, both, 1);
+        assertThat(mapper(Map.of()).map(record).defs()).containsKeys("Email", "email"); // PostgreSQL: two columns
+        RecordMapper maria = mapper(Map.of("connection.url", "jdbc:mariadb://127.0.0.1:1/x"));
+        assertThatThrownBy(() -> maria.map(record)).isInstanceOf(RecordMapper.BadRecordException.class)
+                .hasMessageContaining("field 'Email' and field 'email' both map to column");
+        assertThatThrownBy(() -> mapper(Map.of()).map(new SinkRecord("x", 0, null, "k", null,
+                Map.of("_crm_synced_at", "x"), 1)))
+                .hasMessage("field '_crm_synced_at' and metadata column synced_at both map to column "
+                        + "'_crm_synced_at'");
+        Schema keyed = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).field("n", Schema.INT64_SCHEMA).build();
+        MappedRecord repeatsKey = mapper(Map.of()).map(new SinkRecord("x", 0, Schema.STRING_SCHEMA, "7", keyed,
+                new Struct(keyed).put("id", "7").put("n", 1L), 1));
+        assertThat(repeatsKey.defs().keySet()).containsExactly("id", "n"); // the key column carries the value's id
+    }
+
+    @Test
+    void longTableAndColumnNamesAreShortenedConsistently() {
+        RecordMapper m = mapper(Map.of("column.prefix", "property_"));
+        String field = "custom_".repeat(10);
+        MappedRecord r = m.map(new SinkRecord("topic." + "t".repeat(70), 0, null, "k", null, Map.of(field, 1), 1));
+        assertThat(r.table()).hasSize(63).startsWith("topic_ttt");
+        assertThat(r.defs()).containsKey(m.valueColumn(field));
+        assertThat(m.valueColumn(field)).hasSize(63).startsWith("property_custom_");
+    }
+
+    @Test
     void tombstonesDeleteOrAreSkipped() {
         assertThat(mapper(Map.of()).map(new SinkRecord("x", 0, null, "k", null, null, 1)).delete()).isTrue();
         assertThat(mapper(Map.of("delete.mode", "none")).map(new SinkRecord("x", 0, null, "k", null, null, 1)))

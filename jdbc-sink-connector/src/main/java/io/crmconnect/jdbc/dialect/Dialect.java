@@ -103,14 +103,13 @@ public abstract class Dialect {
 
     public abstract String widenColumn(String table, String column, String sqlType);
 
-    /** Index names are limited (63 bytes on PostgreSQL, 64 on MariaDB): long names keep a hash suffix. */
-    public static String indexName(String table, String suffix) {
-        String name = table + "_" + suffix;
-        if (name.length() <= 60) {
-            return name;
-        }
-        return name.substring(0, 48) + "_" + shortHash(name);
+    /** Index names are limited like other names (63 bytes on PostgreSQL, 64 characters on MariaDB). */
+    public String indexName(String table, String suffix) {
+        return identifiers().name(table + "_" + suffix);
     }
+
+    /** How wanted names become names this database keeps as written. */
+    public abstract Identifiers identifiers();
 
     public static String shortHash(String text) {
         try {

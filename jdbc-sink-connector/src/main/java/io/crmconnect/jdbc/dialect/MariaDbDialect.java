@@ -53,6 +53,13 @@ public final class MariaDbDialect extends Dialect {
         return connection;
     }
 
+    private static final Identifiers IDENTIFIERS = new Identifiers("MariaDB", 0, 64, true, false);
+
+    @Override
+    public Identifiers identifiers() {
+        return IDENTIFIERS;
+    }
+
     @Override
     public String quote(String identifier) {
         return '`' + identifier.replace("`", "``") + '`';

@@ -44,6 +44,13 @@ public final class PostgresDialect extends Dialect {
         return connection;
     }
 
+    private static final Identifiers IDENTIFIERS = new Identifiers("PostgreSQL", 63, 0, false, true);
+
+    @Override
+    public Identifiers identifiers() {
+        return IDENTIFIERS;
+    }
+
     @Override
     public String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
