@@ -106,7 +106,7 @@ public class JdbcSinkTask extends SinkTask {
                 String table = config.tableFor(record.topic());
                 errant(record, DeadLetter.of(DeadLetter.CONVERSION_FAILED, dialect.name(),
                         "Record cannot become a row of table " + table)
-                        .withDetail(ErrorSanitizer.keeping(names(table, record)), e.getMessage()), e);
+                        .withDetail(ErrorSanitizer.keeping(names(table, record, e)), e.getMessage()), e);
                 continue;
             }
             if (mapped == null) {
@@ -225,10 +225,16 @@ public class JdbcSinkTask extends SinkTask {
         return ErrorSanitizer.keeping(names);
     }
 
-    /** The table and the record's field names, for messages about a record that did not become a row. */
-    private static Set<String> names(String table, SinkRecord record) {
+    /**
+     * The table, the record's field names and the names the mapper's reason mentions (topics, columns), for messages
+     * about a record that did not become a row.
+     */
+    private static Set<String> names(String table, SinkRecord record, RuntimeException e) {
         Set<String> names = new LinkedHashSet<>();
         names.add(table);
+        if (e instanceof BadRecordException bad) {
+            names.addAll(bad.names());
+        }
         Schema schema = record.valueSchema();
         if (schema != null && schema.type() == Schema.Type.STRUCT) {
             for (Field f : schema.fields()) {

@@ -48,7 +48,8 @@ final class LayoutBuilder {
             }
             throw new BadRecordException(origins.get(existing) + " and " + origin + " both map to column '"
                     + def.name() + "'" + (existing.equals(def.name()) ? "" : identifiers.caseSensitive()
-                    ? " (as '" + existing + "')" : " (as '" + existing + "'; column names are case-insensitive here)"));
+                    ? " (as '" + existing + "')" : " (as '" + existing + "'; column names are case-insensitive here)"),
+                    def.name(), existing);
         }
         bySameName.put(same, def.name());
         defs.put(def.name(), def);

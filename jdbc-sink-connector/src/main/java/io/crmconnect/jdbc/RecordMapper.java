@@ -45,6 +45,7 @@ public final class RecordMapper {
     /** Stored table name per topic, or the reason the topic's records are refused. */
     private final Map<String, String> tables = new HashMap<>();
     private final Map<String, String> refusedTopics = new HashMap<>();
+    private final Map<String, String[]> refusedTopicNames = new HashMap<>();
     /** Which topic each stored table name was first seen for (only when the format contains ${topic}). */
     private final Map<String, String> tableTopics = new HashMap<>();
     private final boolean tablePerTopic;
@@ -98,7 +99,7 @@ public final class RecordMapper {
         }
         String refused = refusedTopics.get(topic);
         if (refused != null) {
-            throw new BadRecordException(refused);
+            throw new BadRecordException(refused, refusedTopicNames.get(topic));
         }
         String wanted = config.tableFor(topic);
         table = identifiers.name(wanted);
@@ -107,7 +108,8 @@ public final class RecordMapper {
             refused = "topics '" + other + "' and '" + topic + "' both map to table '" + table + "' through "
                     + "table.name.format; rename one topic or route it with an SMT (e.g. RegexRouter)";
             refusedTopics.put(topic, refused);
-            throw new BadRecordException(refused);
+            refusedTopicNames.put(topic, new String[] {other, topic, table});
+            throw new BadRecordException(refused, other, topic, table);
         }
         tables.put(topic, table);
         return table;
@@ -365,12 +367,21 @@ public final class RecordMapper {
         }
     }
 
-    /** A record that cannot be written, with the reason (goes to the DLQ). */
+    /**
+     * A record that cannot be written, with the reason (goes to the DLQ) and the names (topics, tables, columns) the
+     * reason quotes, which are not personal data and stay readable when the reason is sanitized.
+     */
     public static final class BadRecordException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final List<String> names;
 
-        public BadRecordException(String message) {
+        public BadRecordException(String message, String... names) {
             super(message);
+            this.names = List.of(names);
+        }
+
+        public List<String> names() {
+            return names;
         }
     }
 }
