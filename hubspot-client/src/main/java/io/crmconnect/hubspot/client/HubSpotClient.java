@@ -9,6 +9,10 @@ import io.crmconnect.common.ErrorSanitizer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -364,7 +369,11 @@ public final class HubSpotClient implements Closeable {
     /** Most ids per {@link #batchReadHistory} call (HubSpot's limit with property history is 50). */
     public static final int HISTORY_BATCH = 50;
 
-    /** {@code POST .../batch/create}; each input is {@code {properties:{..}}} (optionally associations, objectWriteTraceId). */
+    /**
+     * {@code POST .../batch/create}; each input is {@code {properties:{..}}} (optionally associations,
+     * objectWriteTraceId). Not idempotent: when the outcome is unknown (timeout, reset, 5xx, cut answer) the call is
+     * not resent and {@link HubSpotOutcomeUnknownException} is thrown; the caller must read back before writing.
+     */
     public BatchResult batchCreate(String objectType, List<? extends JsonNode> inputs) {
         return batchWrite(objectType, "create", inputs);
     }
@@ -401,7 +410,8 @@ public final class HubSpotClient implements Closeable {
             }
         }
         return parseBatch(send(new Request.Builder().url(url("crm/v3/objects/" + objectType + "/batch/" + op).build())
-                .post(json(body)), false, "batch " + op + " " + objectType));
+                .post(json(body)), false, "batch " + op + " " + objectType, HubSpotClient::readJson,
+                !"create".equals(op)));
     }
 
     // ------------------------------------------------------------------------------------------------ metadata
@@ -620,7 +630,11 @@ public final class HubSpotClient implements Closeable {
      * Sends one request with pacing and retries. Returns the parsed body (an empty object for 204).
      */
     JsonNode send(Request.Builder rb, boolean search, String what) {
-        return send(rb, search, what, bytes -> bytes.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(bytes));
+        return send(rb, search, what, HubSpotClient::readJson);
+    }
+
+    private static JsonNode readJson(byte[] bytes) throws IOException {
+        return bytes.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(bytes);
     }
 
     /** Reads a successful answer's body; an IOException (malformed or cut JSON) is retried like a transient fault. */
@@ -630,6 +644,15 @@ public final class HubSpotClient implements Closeable {
 
     /** {@link #send(Request.Builder, boolean, String)} with the 2xx body read by {@code reader}. */
     <T> T send(Request.Builder rb, boolean search, String what, BodyReader<T> reader) {
+        return send(rb, search, what, reader, true);
+    }
+
+    /**
+     * @param idempotent false for a call that must not run twice: a failure after which HubSpot may have run it is
+     *                   thrown at once as {@link HubSpotOutcomeUnknownException}; only answers that prove it did not
+     *                   run (429, 423, 477, 401 refresh, no connection) are retried
+     */
+    <T> T send(Request.Builder rb, boolean search, String what, BodyReader<T> reader, boolean idempotent) {
         Backoff.Attempts attempts = backoff.start();
         boolean refreshedToken = false;
         String lastProblem;
@@ -663,6 +686,9 @@ public final class HubSpotClient implements Closeable {
                         lastProblem = "malformed JSON in a " + code + " answer";
                         lastStatus = code;
                         LOG.debug("HubSpot {}: {}", what, lastProblem);
+                        if (!idempotent) {
+                            throw outcomeUnknown(what, lastProblem, code, null, null, e);
+                        }
                         long d = attempts.nextDelayMillis();
                         if (d < 0) {
                             break;
@@ -703,6 +729,8 @@ public final class HubSpotClient implements Closeable {
                     serverDelay = Math.max(2_000, retryAfterMillis(resp.header("Retry-After")));
                 } else if (code == 477) {
                     serverDelay = retryAfterMillis(resp.header("Retry-After"));
+                } else if (code >= 500 && !idempotent) {
+                    throw outcomeUnknown(what, lastProblem, code, lastCategory, lastCorrelation, null);
                 } else if (code < 500) {
                     String sub = err.path("subCategory").asText(null);
                     throw new HubSpotApiException("HubSpot rejected " + what + " (" + lastProblem + ")"
@@ -715,10 +743,16 @@ public final class HubSpotClient implements Closeable {
                 }
                 lastStatus = 0;
                 lastProblem = "timeout (" + e.getClass().getSimpleName() + ")";
+                if (!idempotent && !notSent(e)) {
+                    throw outcomeUnknown(what, lastProblem, 0, null, null, e);
+                }
             } catch (IOException e) {
                 lastStatus = 0;
                 lastProblem = "I/O error " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                if (!idempotent && !notSent(e)) {
+                    throw outcomeUnknown(what, lastProblem, 0, null, null, e);
+                }
             }
             retryHint = serverDelay;
             long d = attempts.nextDelayMillis(serverDelay);
@@ -731,6 +765,19 @@ public final class HubSpotClient implements Closeable {
         throw new HubSpotRetriableException("HubSpot " + what + " still failing after " + attempts.failures()
                 + " attempts in " + attempts.elapsedMillis() + " ms: " + lastProblem, lastStatus, lastCategory,
                 lastCorrelation, retryHint, null);
+    }
+
+    /** The request never reached HubSpot: no connection could be made. */
+    private static boolean notSent(IOException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        return e instanceof ConnectException || e instanceof UnknownHostException
+                || e instanceof NoRouteToHostException || e instanceof SocketTimeoutException && m.contains("connect");
+    }
+
+    private static HubSpotOutcomeUnknownException outcomeUnknown(String what, String problem, int status,
+            String category, String correlationId, Throwable cause) {
+        return new HubSpotOutcomeUnknownException("HubSpot " + what + " may or may not have been applied (" + problem
+                + "); not resent", status, category, correlationId, cause);
     }
 
     /** HubSpot error messages can quote values (e.g. an email); exceptions end up in logs and task traces. */

@@ -1,5 +1,6 @@
 package io.crmconnect.hubspot.sink;
 
+import io.crmconnect.common.EnumValidator;
 import io.crmconnect.common.Redact;
 import io.crmconnect.hubspot.client.HubSpotConnectionConfig;
 import java.time.DateTimeException;
@@ -7,7 +8,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -26,6 +26,7 @@ public final class HubSpotSinkConfig extends AbstractConfig {
     public static final String DELETE_MODE = "delete.mode";
     public static final String BATCH_SIZE = "batch.size";
     public static final String IN_FLIGHT = "batch.max.in.flight";
+    public static final String CREATE_READBACK_DELAY_MS = "create.readback.delay.ms";
 
     public static final String ID_FIELD = "id.field";
     public static final String UNIQUE_PROPERTY = "unique.property";
@@ -54,7 +55,17 @@ public final class HubSpotSinkConfig extends AbstractConfig {
     static final String G_ASSOC = "Associations";
     static final String G_PRIVACY = "Privacy";
 
+    /** What happens to a record with / without an existing HubSpot record. */
     public enum WriteMode { UPSERT, UPDATE_ONLY, CREATE_ONLY }
+
+    /** What a tombstone (null value) does. */
+    public enum DeleteMode { ARCHIVE, IGNORE }
+
+    /** How non-unique match tiers find candidates. */
+    public enum MatchStrategy { SEARCH, INDEX }
+
+    /** What a null field value does to HubSpot's value. */
+    public enum NullHandling { SKIP, CLEAR }
 
     public static final ConfigDef CONFIG = configDef();
 
@@ -68,18 +79,27 @@ public final class HubSpotSinkConfig extends AbstractConfig {
                 "Target object: a standard object name (contacts, companies, deals, tickets, ...), an object type "
                         + "id (0-1, 2-1234567) or a custom object's name / fullyQualifiedName.", G_TARGET, ++o,
                 Width.MEDIUM, "Object");
-        d.define(WRITE_MODE, Type.STRING, "upsert", ConfigDef.ValidString.in("upsert", "update-only", "create-only"),
-                Importance.HIGH, "upsert: update the identified record, else create it. update-only: records with "
-                        + "no existing HubSpot record go to the DLQ (NOT_FOUND). create-only: records that already "
-                        + "exist are skipped.", G_TARGET, ++o, Width.SHORT, "Write mode");
-        d.define(DELETE_MODE, Type.STRING, "ignore", ConfigDef.ValidString.in("archive", "ignore"), Importance.MEDIUM,
+        d.define(WRITE_MODE, Type.STRING, "upsert", new EnumValidator(WriteMode.class),
+                Importance.HIGH, "upsert: update the identified record, else create it. update_only: records with "
+                        + "no existing HubSpot record go to the DLQ (NOT_FOUND). create_only: records that already "
+                        + "exist are skipped.", G_TARGET, ++o, Width.SHORT, "Write mode",
+                new EnumValidator(WriteMode.class));
+        d.define(DELETE_MODE, Type.STRING, "ignore", new EnumValidator(DeleteMode.class), Importance.MEDIUM,
                 "Tombstones (null value): archive the identified object (key = HubSpot id or unique value) or "
-                        + "ignore them.", G_TARGET, ++o, Width.SHORT, "Delete mode");
+                        + "ignore them. Operations on one key apply in offset order (an upsert then a tombstone of "
+                        + "the same key in one batch leaves it archived).", G_TARGET, ++o, Width.SHORT,
+                "Delete mode", new EnumValidator(DeleteMode.class));
         d.define(BATCH_SIZE, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW,
                 "Inputs per batch call (HubSpot's limit is 100).", G_TARGET, ++o, Width.SHORT, "Batch size");
         d.define(IN_FLIGHT, Type.INT, 3, ConfigDef.Range.between(1, 10), Importance.LOW,
                 "Batch calls of one put() sent concurrently (records of one identity stay in order; the rate "
                         + "budget paces all of them).", G_TARGET, ++o, Width.SHORT, "Calls in flight");
+        d.define(CREATE_READBACK_DELAY_MS, Type.LONG, 5_000L, ConfigDef.Range.between(0, 120_000), Importance.LOW,
+                "A plain create (no unique key to upsert by) whose answer was lost (timeout, reset, 5xx) may have "
+                        + "been committed: it is never sent again blindly. The sink waits this long for HubSpot's "
+                        + "search index, then looks the records up by their match tiers; only those not found are "
+                        + "created. Keep it above the portal's search index lag.", G_TARGET, ++o, Width.SHORT,
+                "Create read-back delay");
         d.define(ID_FIELD, Type.STRING, "", Importance.HIGH,
                 "Record field holding the HubSpot record id (hs_object_id), or _key for the record key. Tried "
                         + "first; an id that no longer exists falls through to the next identity.", G_TARGET, ++o,
@@ -108,12 +128,13 @@ public final class HubSpotSinkConfig extends AbstractConfig {
         d.define(MATCH_DATE_FORMATS, Type.LIST, "", Importance.LOW,
                 "Date patterns accepted for date match keys (default: ISO, US month-first, day-first).", G_MATCH,
                 ++o, Width.LONG, "Date formats");
-        d.define(MATCH_STRATEGY, Type.STRING, "search", ConfigDef.ValidString.in("search", "index"),
+        d.define(MATCH_STRATEGY, Type.STRING, "search", new EnumValidator(MatchStrategy.class),
                 Importance.MEDIUM, "How non-unique tiers find candidates. search: batched IN searches over the "
                         + "records' blocking values (5 searches/s; best for trickles into a big portal). index: "
                         + "the portal's match keys are listed once (100 records per general call) and kept fresh "
                         + "with a last-modified search per batch and this task's own writes (best for bulk "
-                        + "first-time matching).", G_MATCH, ++o, Width.SHORT, "Match strategy");
+                        + "first-time matching).", G_MATCH, ++o, Width.SHORT, "Match strategy",
+                new EnumValidator(MatchStrategy.class));
         d.define(MATCH_INDEX_REFRESH_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "match.strategy=index: how often changes made in HubSpot by others are read into the index (one "
                         + "last-modified search; 0 = before every batch). This task's own writes apply at once.",
@@ -138,10 +159,12 @@ public final class HubSpotSinkConfig extends AbstractConfig {
                 "Properties written only when HubSpot's current value is empty.", G_FIELDS, ++o, Width.LONG,
                 "Fill if missing");
         d.define(SKIP_IF, Type.LIST, "", Importance.MEDIUM,
-                "property=value guards on the current HubSpot record (e.g. processing_status=Processed): a record "
-                        + "whose target matches any guard is skipped (counted, not written).", G_FIELDS, ++o,
-                Width.LONG, "Skip guards");
-        d.define(NULL_HANDLING, Type.STRING, "skip", ConfigDef.ValidString.in("skip", "clear"), Importance.MEDIUM,
+                "Guards on the current HubSpot record: a record whose target matches any guard is skipped "
+                        + "(counted, not written). A guard is one condition or several joined by & that must all "
+                        + "hold: property=value (case-insensitive), property!=value, property=* (has a value), "
+                        + "property!=* (has none); e.g. processing_status=Processed&processing_datetime=*.",
+                G_FIELDS, ++o, Width.LONG, "Skip guards");
+        d.define(NULL_HANDLING, Type.STRING, "skip", new EnumValidator(NullHandling.class), Importance.MEDIUM,
                 "Null field values: skip (leave HubSpot's value) or clear (write an empty value).", G_FIELDS, ++o,
                 Width.SHORT, "Nulls");
         d.define(TIMEZONE, Type.STRING, "UTC", new ConfigDef.Validator() {
@@ -211,15 +234,19 @@ public final class HubSpotSinkConfig extends AbstractConfig {
     }
 
     public WriteMode writeMode() {
-        return WriteMode.valueOf(getString(WRITE_MODE).toUpperCase(Locale.ROOT).replace('-', '_'));
+        return EnumValidator.parse(WriteMode.class, getString(WRITE_MODE));
     }
 
-    public boolean archiveOnTombstone() {
-        return "archive".equals(getString(DELETE_MODE));
+    public DeleteMode deleteMode() {
+        return EnumValidator.parse(DeleteMode.class, getString(DELETE_MODE));
     }
 
-    public boolean clearNulls() {
-        return "clear".equals(getString(NULL_HANDLING));
+    public MatchStrategy matchStrategy() {
+        return EnumValidator.parse(MatchStrategy.class, getString(MATCH_STRATEGY));
+    }
+
+    public NullHandling nullHandling() {
+        return EnumValidator.parse(NullHandling.class, getString(NULL_HANDLING));
     }
 
     public ZoneId zone() {
@@ -283,16 +310,12 @@ public final class HubSpotSinkConfig extends AbstractConfig {
         return out;
     }
 
-    /** property -> value that makes the record skipped. */
-    public Map<String, String> skipGuards() {
-        Map<String, String> m = new LinkedHashMap<>();
+    /** The skip guards: any one that matches the current HubSpot record skips the incoming record. */
+    List<SkipGuard> skipGuards() {
+        List<SkipGuard> out = new ArrayList<>();
         for (String s : getList(SKIP_IF)) {
-            int eq = s.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException(SKIP_IF, s, "expected property=value");
-            }
-            m.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+            out.add(SkipGuard.parse(SKIP_IF, s));
         }
-        return m;
+        return out;
     }
 }

@@ -203,7 +203,8 @@ public class HubSpotSinkConnector extends SinkConnector {
         checkExist(catalog, cfg.getList(HubSpotSinkConfig.PROTECTED), byKey.get(HubSpotSinkConfig.PROTECTED), cfg);
         checkExist(catalog, cfg.getList(HubSpotSinkConfig.FILL_IF_MISSING),
                 byKey.get(HubSpotSinkConfig.FILL_IF_MISSING), cfg);
-        checkExist(catalog, new ArrayList<>(cfg.skipGuards().keySet()), byKey.get(HubSpotSinkConfig.SKIP_IF), cfg);
+        checkExist(catalog, cfg.skipGuards().stream().flatMap(g -> g.properties().stream()).distinct().toList(),
+                byKey.get(HubSpotSinkConfig.SKIP_IF), cfg);
         for (HubSpotSinkConfig.AssociationRule a : cfg.associations()) {
             ConfigValue v = byKey.get(HubSpotSinkConfig.ASSOCIATIONS);
             String toType = PropertyCatalog.resolveObjectType(client, a.toObject());

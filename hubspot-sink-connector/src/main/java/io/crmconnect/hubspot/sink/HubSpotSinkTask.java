@@ -60,7 +60,7 @@ public class HubSpotSinkTask extends SinkTask {
             throw new ConnectException("HubSpot object " + config.object() + " does not exist (object)");
         }
         PropertyCatalog catalog = PropertyCatalog.load(client, objectType);
-        writer = new SinkWriter(client, config, catalog, delivery::deadLetter);
+        writer = new SinkWriter(client, config, catalog, delivery::deadLetter, delivery::written);
         registerMetrics();
         LOG.info("HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}", config.object(),
                 objectType, config.writeMode(), config.tiers().size(),
@@ -74,7 +74,7 @@ public class HubSpotSinkTask extends SinkTask {
         }
         RuntimeSupport.pluginMetrics(context).ifPresent(pm -> {
             try {
-                SinkWriter.Stats st = writer.stats;
+                SinkStats st = writer.stats;
                 gauge(pm, "records-created", "Records created in HubSpot", st.created::get);
                 gauge(pm, "records-updated", "Records updated in HubSpot", st.updated::get);
                 gauge(pm, "records-skipped", "Records skipped (guards, create-only matches, nothing to change)",

@@ -27,8 +27,8 @@ final class MatchIndex {
     private final HubSpotClient client;
     private final String objectType;
     private final List<String> properties;
-    private final List<SinkWriter.Tier> tiers;
-    private final BiFunction<SinkWriter.Tier, CrmObject, String> keyOf;
+    private final List<MatchTier> tiers;
+    private final BiFunction<MatchTier, CrmObject, String> keyOf;
     private final String lastModified;
     private final Map<Integer, Map<String, List<String>>> byTier = new HashMap<>();
     private final Map<String, CrmObject> byId = new HashMap<>();
@@ -36,8 +36,8 @@ final class MatchIndex {
     private long refreshedAt = -1;
     private final long refreshEveryMs;
 
-    MatchIndex(HubSpotClient client, String objectType, List<String> properties, List<SinkWriter.Tier> tiers,
-            BiFunction<SinkWriter.Tier, CrmObject, String> keyOf, boolean contacts, long refreshEveryMs) {
+    MatchIndex(HubSpotClient client, String objectType, List<String> properties, List<MatchTier> tiers,
+            BiFunction<MatchTier, CrmObject, String> keyOf, boolean contacts, long refreshEveryMs) {
         this.refreshEveryMs = refreshEveryMs;
         this.client = client;
         this.objectType = objectType;
@@ -89,7 +89,7 @@ final class MatchIndex {
     synchronized void put(CrmObject o) {
         String[] old = keysOfId.get(o.id());
         if (old != null) {
-            for (SinkWriter.Tier t : tiers) {
+            for (MatchTier t : tiers) {
                 String k = old[t.number() - 1];
                 if (k != null) {
                     List<String> ids = byTier.get(t.number()).get(k);
@@ -100,7 +100,7 @@ final class MatchIndex {
             }
         }
         String[] keys = new String[tiers.size()];
-        for (SinkWriter.Tier t : tiers) {
+        for (MatchTier t : tiers) {
             String k = keyOf.apply(t, o);
             keys[t.number() - 1] = k;
             if (k != null) {
@@ -115,7 +115,7 @@ final class MatchIndex {
     }
 
     /** Records whose key in this tier equals {@code key}. */
-    synchronized List<CrmObject> hits(SinkWriter.Tier tier, String key) {
+    synchronized List<CrmObject> hits(MatchTier tier, String key) {
         List<String> ids = byTier.get(tier.number()).get(key);
         if (ids == null || ids.isEmpty()) {
             return List.of();

@@ -24,18 +24,25 @@ class HubSpotSinkConfigTest {
         Map<String, String> m = base();
         m.put("match.tiers", "email; firstname,lastname,date_of_birth ;address,address2?,city");
         m.put("field.mapping", "a:email,b.c:firstname");
-        m.put("skip.if", "processing_status=Processed");
+        m.put("skip.if", "processing_status=Processed&processing_datetime=*,archived_flag!=*");
         m.put("associations", "patient_email>contacts.email/Patient,company_id>companies.hs_object_id");
-        m.put("write.mode", "update-only");
+        m.put("write.mode", "UPDATE_ONLY");
+        m.put("delete.mode", "archive");
+        m.put("null.handling", "Clear");
+        m.put("match.strategy", "index");
         HubSpotSinkConfig c = new HubSpotSinkConfig(m);
         assertThat(c.tiers()).containsExactly(List.of("email"), List.of("firstname", "lastname", "date_of_birth"),
                 List.of("address", "address2?", "city"));
         assertThat(c.mapping()).containsEntry("a", "email").containsEntry("b.c", "firstname");
-        assertThat(c.skipGuards()).containsEntry("processing_status", "Processed");
+        assertThat(c.skipGuards()).extracting(SkipGuard::toString)
+                .containsExactly("processing_status=Processed&processing_datetime=*", "archived_flag!=*");
         assertThat(c.associations()).containsExactly(
                 new HubSpotSinkConfig.AssociationRule("patient_email", "contacts", "email", "Patient"),
                 new HubSpotSinkConfig.AssociationRule("company_id", "companies", "hs_object_id", null));
         assertThat(c.writeMode()).isEqualTo(HubSpotSinkConfig.WriteMode.UPDATE_ONLY);
+        assertThat(c.deleteMode()).isEqualTo(HubSpotSinkConfig.DeleteMode.ARCHIVE);
+        assertThat(c.nullHandling()).isEqualTo(HubSpotSinkConfig.NullHandling.CLEAR);
+        assertThat(c.matchStrategy()).isEqualTo(HubSpotSinkConfig.MatchStrategy.INDEX);
         assertThat(c.toString()).doesNotContain("pat-x");
     }
 
@@ -54,6 +61,13 @@ class HubSpotSinkConfigTest {
         Map<String, String> b = base();
         b.put("batch.size", "101");
         assertThatThrownBy(() -> new HubSpotSinkConfig(b)).hasMessageContaining("batch.size");
+        Map<String, String> w = base();
+        w.put("write.mode", "update-or-whatever");
+        assertThatThrownBy(() -> new HubSpotSinkConfig(w)).hasMessageContaining("write.mode")
+                .hasMessageContaining("upsert, update_only, create_only");
+        Map<String, String> g = base();
+        g.put("skip.if", "processing_status=Processed&=x");
+        assertThatThrownBy(() -> new HubSpotSinkConfig(g)).hasMessageContaining("skip.if");
     }
 
     @Test

@@ -276,6 +276,7 @@ class HubSpotSinkWriterIT {
                     {"label":"Open","value":"open","hidden":false,"displayOrder":0},
                     {"label":"Closed","value":"closed","hidden":false,"displayOrder":1}]},
                   {"name":"processing_status","label":"Processing","type":"string","fieldType":"text"},
+                  {"name":"processing_datetime","label":"Processed at","type":"datetime","fieldType":"date"},
                   {"name":"reviewer_notes","label":"Reviewer notes","type":"string","fieldType":"textarea"}]}
                 """).path("objectTypeId").asText();
     }
@@ -288,8 +289,13 @@ class HubSpotSinkWriterIT {
         // an ROI HubSpot users already finished and annotated
         ObjectNode done = SimAdmin.MAPPER.createObjectNode();
         done.putObject("properties").put("roi_id", "R2").put("processing_status", "Processed")
-                .put("reviewer_notes", "checked by staff").put("status", "closed");
+                .put("processing_datetime", "1710028800000").put("reviewer_notes", "checked by staff")
+                .put("status", "closed");
         client.batchCreate(roiType, List.of(done));
+        // marked Processed but never given a processing time: the AND guard does not hold, it is written
+        ObjectNode half = SimAdmin.MAPPER.createObjectNode();
+        half.putObject("properties").put("roi_id", "R4").put("processing_status", "Processed").put("status", "closed");
+        client.batchCreate(roiType, List.of(half));
         ObjectNode open = SimAdmin.MAPPER.createObjectNode();
         open.putObject("properties").put("roi_id", "R3").put("reviewer_notes", "keep me");
         client.batchCreate(roiType, List.of(open));
@@ -303,12 +309,12 @@ class HubSpotSinkWriterIT {
         c.put("field.mapping", "roi_id:roi_id,requested_at:request_date,received_local:received_at,status:status,"
                 + "reviewer_notes:reviewer_notes");
         c.put("properties.protected", "reviewer_notes");
-        c.put("skip.if", "processing_status=Processed");
+        c.put("skip.if", "processing_status=Processed&processing_datetime=*");
         c.put("associations", "patient_email>contacts.email/Patient");
         // 2024-03-11T03:30Z is still March 10 in New York
         java.util.Date late = java.util.Date.from(java.time.Instant.parse("2024-03-11T03:30:00Z"));
         List<SinkRecord> batch = new ArrayList<>();
-        for (String id : List.of("R1", "R2", "R3")) {
+        for (String id : List.of("R1", "R2", "R3", "R4")) {
             batch.add(new SinkRecord("roi", 0, Schema.STRING_SCHEMA, id, ROI, new Struct(ROI).put("roi_id", id)
                     .put("patient_email", "PAT@example.com").put("requested_at", late)
                     .put("received_local", "2024-07-01 09:15:00").put("status", "open")
@@ -317,10 +323,10 @@ class HubSpotSinkWriterIT {
         writer(c).write(batch);
         assertThat(dead).isEmpty();
         Map<String, CrmObject> byRoi = new HashMap<>();
-        client.batchRead(roiType, List.of("R1", "R2", "R3"), List.of("roi_id", "request_date", "received_at",
+        client.batchRead(roiType, List.of("R1", "R2", "R3", "R4"), List.of("roi_id", "request_date", "received_at",
                 "status", "reviewer_notes", "processing_status"), "roi_id", false).results()
                 .forEach(o -> byRoi.put(o.property("roi_id"), o));
-        assertThat(byRoi).hasSize(3);
+        assertThat(byRoi).hasSize(4);
         CrmObject r1 = byRoi.get("R1");
         assertThat(r1.property("request_date")).isEqualTo("2024-03-10");
         // 09:15 in New York in July is 13:15 UTC
@@ -330,6 +336,7 @@ class HubSpotSinkWriterIT {
         assertThat(byRoi.get("R2").property("status")).isEqualTo("closed"); // Processed: skipped
         assertThat(byRoi.get("R2").property("reviewer_notes")).isEqualTo("checked by staff");
         assertThat(byRoi.get("R3").property("status")).isEqualTo("open");
+        assertThat(byRoi.get("R4").property("status")).as("Processed without a time: written").isEqualTo("open");
         assertThat(byRoi.get("R3").property("reviewer_notes")).isEqualTo("keep me");
         List<io.crmconnect.hubspot.client.Associations> links = client.associations(roiType, "contacts",
                 List.of(r1.id(), byRoi.get("R3").id(), byRoi.get("R2").id()));
@@ -344,6 +351,6 @@ class HubSpotSinkWriterIT {
         assertThat(labels.get(r1.id())).contains("Patient");
         // replay: still three ROIs
         writer(c).write(batch);
-        assertThat(sim.ids(roiType)).hasSize(3);
+        assertThat(sim.ids(roiType)).hasSize(4);
     }
 }
