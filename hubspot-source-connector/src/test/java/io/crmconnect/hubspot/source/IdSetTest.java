@@ -49,7 +49,7 @@ class IdSetTest {
         }
         String enc = s.encode();
         System.out.println("100,000 ids encode to " + enc.length() + " chars");
-        assertThat(enc.length()).isLessThan(200_000).isLessThan(ObjectStream.CHECKPOINT_MAX_CHARS);
+        assertThat(enc.length()).isLessThan(200_000).isLessThan(TopicIds.CHECKPOINT_MAX_CHARS);
         IdSet back = IdSet.decode(enc);
         List<Long> got = new ArrayList<>();
         back.forEach(got::add);

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -202,6 +203,98 @@ class ObjectStreamSimulatorIT {
             run(blind, out3, Duration.ofSeconds(4), r -> false);
             assertThat(out3).noneMatch(x -> gone2.equals(x.key()) && x.value() == null);
         }
+    }
+
+    /**
+     * Offsets committed by earlier versions resume the phase they describe: a v1 load offset (one chain at an id
+     * cursor, with loadStart), a v2 load offset (unfinished id ranges) and v1 incremental + deletes + id checkpoint offsets. Every
+     * offset the stream writes is one {@code alterOffsets} accepts, with the same fields as before.
+     */
+    @Test
+    void committedOffsetsOfEveryVersionResumeTheirPhase() throws Exception {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(23).contacts(300).start();
+                HubSpotClient client = client(sim)) {
+            List<Long> ids = sim.ids("contacts").stream().map(Long::parseLong).sorted().toList();
+            long loadStart = System.currentTimeMillis() - 60_000;
+
+            // v1 load: {v:1, phase:load, after, loadStart}
+            long from = ids.get(120);
+            List<SourceRecord> v1 = resume(sim, client, Map.of(Map.of("stream", "contacts"),
+                    Map.of("v", 1, "phase", "load", "after", Long.toString(from), "loadStart", loadStart)));
+            assertThat(keys(v1, "load")).containsExactlyInAnyOrderElementsOf(ids.stream().filter(i -> i >= from)
+                    .map(String::valueOf).toList());
+
+            // v2 load: {v:2, phase:load, loadStart, segs} with two unfinished ranges, the last one open
+            long a = ids.get(10);
+            long b = ids.get(50);
+            long c = ids.get(200);
+            List<SourceRecord> v2 = resume(sim, client, Map.of(Map.of("stream", "contacts"), Map.of("v", 2, "phase",
+                    "load", "loadStart", loadStart, "segs", a + "-" + b + "," + c + "-")));
+            assertThat(keys(v2, "load")).containsExactlyInAnyOrderElementsOf(ids.stream()
+                    .filter(i -> (i >= a && i < b) || i >= c).map(String::valueOf).toList());
+            for (List<SourceRecord> run : List.of(v1, v2)) {
+                SourceRecord last = run.stream().filter(r -> "load".equals(header(r, "hubspot.change")))
+                        .reduce((x, y) -> y).orElseThrow();
+                assertThat(last.sourceOffset().get("phase")).isEqualTo("inc");
+                assertThat(last.sourceOffset().get("v")).isEqualTo(1);
+            }
+
+            // v1 incremental, deletes and id checkpoint: no load; changes and deletes since the watermarks arrive
+            long since = System.currentTimeMillis() - 2_000;
+            IdSet known = new IdSet();
+            ids.forEach(known::add);
+            String changed = Long.toString(ids.get(7));
+            String archived = Long.toString(ids.get(8));
+            update(client, changed, "resumed@example.com");
+            client.batchArchive("contacts", List.of(archived));
+            Map<Map<String, Object>, Map<String, Object>> inc = Map.of(
+                    Map.of("stream", "contacts"), Map.of("v", 1, "phase", "inc", "since", since),
+                    Map.of("stream", "contacts#deletes"), Map.of("v", 1, "since", since),
+                    Map.of("stream", "contacts#ids"), Map.of("v", 1, "count", known.size(), "at", since, "ids",
+                            known.encode()));
+            // (no reconciliation pass here: it would tombstone the archived id before the delayed delete scan)
+            ObjectStream s = stream(config(sim, Map.of("reconcile.interval.ms", "600000")), client);
+            s.restore(inc);
+            assertThat(s.loading()).isFalse();
+            List<SourceRecord> out = new ArrayList<>();
+            run(s, out, Duration.ofSeconds(20), r -> keys(r, "upsert").contains(changed)
+                    && keys(r, "delete").contains(archived));
+            assertThat(keys(out, "load")).isEmpty();
+            assertThat(keys(out, "upsert")).containsExactly(changed);
+            assertThat(keys(out, "delete")).containsExactly(archived);
+
+            // every offset written (load, incremental, deletes, checkpoint) is one alterOffsets accepts
+            List<SourceRecord> all = new ArrayList<>(v1);
+            all.addAll(v2);
+            all.addAll(out);
+            for (SourceRecord r : all) {
+                OffsetCodec.validate((String) r.sourcePartition().get("stream"), r.sourceOffset());
+                String stream = (String) r.sourcePartition().get("stream");
+                assertThat(r.sourceOffset().keySet()).as(stream).isSubsetOf(stream.endsWith("#ids")
+                        ? Set.of("v", "count", "at", "ids") : stream.endsWith("#deletes") ? Set.of("v", "since")
+                        : Set.of("v", "phase", "loadStart", "segs", "after", "since", "afterId"));
+            }
+            assertThat(all).anySatisfy(r -> assertThat(r.sourcePartition().get("stream")).isEqualTo("contacts#ids"));
+        }
+    }
+
+    /** A stream restored from {@code offsets}, run until its load is done. */
+    static List<SourceRecord> resume(HubSpotSimulator sim, HubSpotClient client,
+            Map<Map<String, Object>, Map<String, Object>> offsets) throws InterruptedException {
+        ObjectStream s = stream(config(sim, Map.of()), client);
+        s.restore(offsets);
+        assertThat(s.loading()).isTrue();
+        List<SourceRecord> out = new ArrayList<>();
+        run(s, out, Duration.ofSeconds(30), r -> !s.loading());
+        s.close();
+        assertThat(s.loading()).isFalse();
+        return out;
+    }
+
+    /** Keys of the object's records with this change header. */
+    static List<String> keys(List<SourceRecord> records, String change) {
+        return records.stream().filter(r -> r.topic().equals("hubspot.contacts")
+                && change.equals(header(r, "hubspot.change"))).map(r -> (String) r.key()).toList();
     }
 
     static List<Struct> historyOf(List<SourceRecord> records, String id, String property) {
