@@ -36,6 +36,7 @@ public final class HubSpotSourceConfig extends AbstractConfig {
     public static final String SNAPSHOT_INTERVAL_MS = "snapshot.interval.ms";
     public static final String PROPERTY_HISTORY = "property.history";
     public static final String RECONCILE_CHECKPOINT_MS = "reconcile.checkpoint.interval.ms";
+    public static final String CUSTOM_OBJECTS_REFRESH_MS = "custom.objects.refresh.interval.ms";
     public static final String TASK_STREAMS = "task.streams";
     public static final String TASK_COUNT = "task.count";
 
@@ -160,6 +161,11 @@ public final class HubSpotSourceConfig extends AbstractConfig {
         d.define(SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
                 "How often owners, pipelines and associations are re-read (changes only are sent).",
                 GROUP_SNAPSHOTS, ++o, Width.SHORT, "Snapshot interval (ms)");
+        d.define(CUSTOM_OBJECTS_REFRESH_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                "How often the connector re-reads the custom object schemas when custom objects are selected: a "
+                        + "custom object created (or archived) in HubSpot starts (or stops) being read without a "
+                        + "restart, through a reconfiguration of the tasks.", GROUP_SNAPSHOTS, ++o, Width.SHORT,
+                "Custom object refresh (ms)");
         d.defineInternal(TASK_STREAMS, Type.LIST, "", Importance.LOW);
         d.defineInternal(TASK_COUNT, Type.INT, 1, Importance.LOW);
         return d;

@@ -25,12 +25,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HubSpot CRM → Kafka. Streams (objects, owners, pipelines, association pairs) are spread over {@code tasks.max}
- * tasks; each task gets an equal share of the account's rate budget.
+ * tasks; each task gets an equal share of the connector's rate budget. Custom objects are discovered at start and
+ * re-read periodically ({@link CustomObjectDiscovery}); when they change, Connect reconfigures the tasks.
  */
 public class HubSpotSourceConnector extends SourceConnector {
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotSourceConnector.class);
     private Map<String, String> props;
-    private List<StreamId> streams;
+    /** Replaced when the custom objects change (from the discovery thread). */
+    private volatile List<StreamId> streams;
+    private CustomObjectDiscovery discovery;
 
     @Override
     public String version() {
@@ -53,23 +56,33 @@ public class HubSpotSourceConnector extends SourceConnector {
         HubSpotSourceConfig config = new HubSpotSourceConfig(props);
         List<ObjectSchema> custom = List.of();
         if (StreamPlanner.wantsCustomObjects(config)) {
-            try (HubSpotClient c = new HubSpotClientFactory(config.connection()).connectorClient()) {
-                custom = c.schemas();
-            } catch (HubSpotException e) {
-                if (!config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE).isEmpty()) {
-                    throw new ConnectException("HubSpot custom object schemas could not be read: " + e.getMessage(),
-                            e);
-                }
-                LOG.warn("HubSpot custom object schemas could not be read ({}); reading standard objects only",
-                        e.getMessage());
+            discovery = new CustomObjectDiscovery(config, new HubSpotClientFactory(config.connection())
+                    .connectorClient(), props.getOrDefault("name", "hubspot-source"));
+            try {
+                custom = discovery.discover();
+            } catch (RuntimeException e) {
+                discovery.close();
+                discovery = null;
+                throw e;
             }
         }
         streams = StreamPlanner.plan(config, custom);
         LOG.info("HubSpot source: {} streams {}", streams.size(), streams);
+        if (discovery != null) {
+            discovery.startRefreshing(fresh -> {
+                List<StreamId> planned = StreamPlanner.plan(config, fresh);
+                if (!planned.equals(streams)) {
+                    LOG.info("HubSpot source: {} streams {}; reconfiguring the tasks", planned.size(), planned);
+                    streams = planned;
+                    context.requestTaskReconfiguration();
+                }
+            });
+        }
     }
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<StreamId> streams = this.streams;
         int n = Math.max(1, Math.min(maxTasks, streams.size()));
         List<List<String>> groups = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -90,6 +103,10 @@ public class HubSpotSourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
+        if (discovery != null) {
+            discovery.close();
+            discovery = null;
+        }
     }
 
     /**

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Features of the BUILT HubSpot source plugin beyond the torture/restart/fault runs of {@link HubSpotSourceIT}, in a
  * worker with exactly-once source support ENABLED (KIP-618), against the HubSpot simulator: custom objects from the
- * schemas API, PluginMetrics on the worker's JMX, the OAuth refresh-token flow across an access-token expiry, property
+ * schemas API (discovered despite faults at start, and while running), PluginMetrics on the worker's JMX, the OAuth refresh-token flow across an access-token expiry, property
  * history, and reconciliation that still knows the ids sent before a worker restart.
  */
 class HubSpotSourceFeaturesIT {
@@ -54,7 +54,7 @@ class HubSpotSourceFeaturesIT {
 
     @AfterEach
     void deleteConnectors() {
-        cluster.deleteConnectorsIfPresent("hs-eos", "hs-oauth", "hs-history");
+        cluster.deleteConnectorsIfPresent("hs-eos", "hs-oauth", "hs-history", "hs-discovery");
     }
 
     static Map<String, String> config(HubSpotSimulator sim, String prefix, Map<String, String> extra) {
@@ -220,6 +220,68 @@ class HubSpotSourceFeaturesIT {
             awaitExact(sim, prefix, Duration.ofSeconds(30), "contacts");
             assertThat(sim.contractViolations()).isEmpty();
         }
+    }
+
+    @Test
+    void customObjectsAreNotDroppedOnSchemaFaultsAndNewOnesArePickedUpWhileRunning() throws Exception {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(34).contacts(40).validateRequests(true).start();
+                HubSpotClient api = HubSpotSourceIT.client(sim)) {
+            createCustomObject(sim, api, "machines", 12);
+            // every object implicitly (objects.include empty), narrowed to contacts and the custom objects
+            String prefix = "disc";
+            Map<String, String> cfg = config(sim, prefix, Map.of("objects.include", "", "objects.exclude",
+                    "companies,deals,tickets,line_items,products,calls,emails,meetings,notes,tasks,owners,pipelines",
+                    "hubspot.retry.budget.ms", "2000", "custom.objects.refresh.interval.ms", "1500"));
+
+            // the schemas API keeps failing: the connector stops with an actionable first line (it used to start
+            // without the custom objects and never read them)
+            String schemas = "GET /crm-object-schemas/v3/schemas";
+            sim.addFault(Fault.status(schemas, 503, 1.0));
+            cluster.configureConnector("hs-discovery", cfg);
+            String[] trace = {null};
+            cluster.awaitCondition("connector FAILED", Duration.ofSeconds(45), () -> {
+                var c = cluster.status("hs-discovery").connector();
+                trace[0] = c.trace();
+                return "FAILED".equals(c.state());
+            });
+            assertThat(trace[0].lines().findFirst().orElse("")).contains("custom objects cannot be discovered")
+                    .contains("hubspot.retry.budget.ms").contains("objects.exclude=custom");
+
+            // a short outage is retried with backoff within the retry budget
+            sim.clearFaults();
+            sim.addFault(Fault.status(schemas, 503, 1.0).times(2));
+            ConnectCluster.RestResponse restart = cluster.rest("POST", "connectors/hs-discovery/restart", null);
+            assertThat(restart.status()).as(restart.body()).isBetween(200, 204);
+            cluster.awaitRunning("hs-discovery", 1, Duration.ofSeconds(60));
+            assertThat(sim.faults().get(0).firedCount()).isEqualTo(2);
+            awaitExact(sim, prefix, Duration.ofSeconds(60), "contacts", "machines");
+
+            // a custom object created while the connector runs is read without a restart
+            createCustomObject(sim, api, "pumps", 5);
+            awaitExact(sim, prefix, Duration.ofSeconds(60), "contacts", "machines", "pumps");
+            assertThat(cluster.status("hs-discovery").tasks()).allSatisfy(t -> assertThat(t.state())
+                    .isEqualTo("RUNNING"));
+            assertThat(sim.contractViolations()).isEmpty();
+        }
+    }
+
+    /** A custom object (name, required name property, a number) with {@code n} records; returns its type id. */
+    static String createCustomObject(HubSpotSimulator sim, HubSpotClient api, String name, int n) throws Exception {
+        JsonNode schema = post(sim, "/crm-object-schemas/v3/schemas", "{\"name\":\"" + name + "\",\"labels\":"
+                + "{\"singular\":\"" + name + "\",\"plural\":\"" + name + "\"},\"primaryDisplayProperty\":"
+                + "\"" + name + "_name\",\"requiredProperties\":[\"" + name + "_name\"],\"associatedObjects\":"
+                + "[\"CONTACT\"],\"properties\":[{\"name\":\"" + name + "_name\",\"label\":\"Name\",\"type\":"
+                + "\"string\",\"fieldType\":\"text\"},{\"name\":\"rpm\",\"label\":\"RPM\",\"type\":\"number\","
+                + "\"fieldType\":\"number\"}]}");
+        String typeId = schema.path("objectTypeId").asText();
+        List<ObjectNode> inputs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ObjectNode in = TopicState.MAPPER.createObjectNode();
+            in.putObject("properties").put(name + "_name", name + "-" + i).put("rpm", Integer.toString(900 + i));
+            inputs.add(in);
+        }
+        api.batchCreate(typeId, inputs);
+        return typeId;
     }
 
     /** Waits until the committed view of each object topic equals the simulator; fails with the last difference. */
