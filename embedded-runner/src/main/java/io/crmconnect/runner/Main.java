@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * {@code crm-connect run pipeline.properties [--once]}: the command line. Parses arguments, points the log file at
@@ -91,7 +92,14 @@ public final class Main {
             }
             Pipeline pipeline = new Pipeline(config, props, new Pipeline.Options(once, defaultPluginPath(),
                     console));
-            Thread hook = new Thread(pipeline::stopAndWait, "crm-connect-shutdown");
+            // a signal: stop, commit what was written, and exit with the run's own status (not 128+signal)
+            Thread hook = new Thread(() -> {
+                pipeline.stopAndWait();
+                ExitCode code = pipeline.exitCode();
+                console.flush();
+                LogManager.shutdown();
+                Runtime.getRuntime().halt((code == null ? ExitCode.INTERRUPTED : code).status());
+            }, "crm-connect-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             ExitCode code = pipeline.run();
             try {

@@ -73,6 +73,7 @@ public final class Pipeline {
     private final Options options;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
+    private volatile ExitCode exitCode;
 
     public Pipeline(PipelineConfig config, Map<String, String> props, Options options) {
         this.config = config;
@@ -93,10 +94,22 @@ public final class Pipeline {
     public ExitCode run() {
         try (StateDirectory state = StateDirectory.lock(config.stateDir());
                 ConnectorConfigs configs = new ConnectorConfigs(props, config.getList(PipelineConfig.CONFIG_PROVIDERS))) {
-            return runLocked(configs);
+            exitCode = runLocked(configs);
+            return exitCode;
+        } catch (PipelineException e) {
+            exitCode = e.code();
+            throw e;
+        } catch (RuntimeException e) {
+            exitCode = ExitCode.INTERNAL;
+            throw e;
         } finally {
             finished.countDown();
         }
+    }
+
+    /** How the run ended; null while it runs (or if it ended before starting). */
+    public ExitCode exitCode() {
+        return exitCode;
     }
 
     private ExitCode runLocked(ConnectorConfigs configs) {
@@ -135,6 +148,7 @@ public final class Pipeline {
         PluginMetricsImpl sinkConnectorMetrics = new PluginMetricsImpl(connectMetrics.metrics(),
                 new LinkedHashMap<>(Map.of("connector", sinkName)));
         SinkDriver[] driverRef = new SinkDriver[1];
+        SinkConnectorContext sinkConnectorContext = new SinkConnectorContext(sinkConnectorMetrics);
         DeadLetterFile deadLetters = sinkFramework.enableErrantRecordReporter()
                 ? new DeadLetterFile(config.deadLetterFile(sinkFramework.dlqTopicName()), sinkName,
                         sinkFramework.errorToleranceType(), sinkFramework.enableErrorLog(),
@@ -152,7 +166,7 @@ public final class Pipeline {
         ProgressLine progress = new ProgressLine(name, metrics, options.console());
         try {
             inLoader(sinkConnector.getClass().getClassLoader(), () -> {
-                sinkConnector.initialize(new SinkConnectorContext(sinkConnectorMetrics));
+                sinkConnector.initialize(sinkConnectorContext);
                 sinkConnector.start(sinkConfig);
             });
             List<Map<String, String>> taskConfigs = callInLoader(sinkConnector.getClass().getClassLoader(),
@@ -197,7 +211,7 @@ public final class Pipeline {
             engine.start(sourceName);
             options.console().println("[" + name + "] running: " + sourceName + " -> " + sinkName
                     + (options.once() ? " (--once)" : "") + "; state in " + config.stateDir());
-            result = watch(engine, driver, handoff, sourceRuntime, metrics, progress);
+            result = watch(engine, driver, sinkConnectorContext, handoff, sourceRuntime, metrics, progress);
         } catch (PipelineException e) {
             result = e.code();
             options.console().println("[" + name + "] " + e.getMessage());
@@ -228,8 +242,8 @@ public final class Pipeline {
     }
 
     /** Watches until --once caught up, a signal, or a failure; returns what the exit status should say. */
-    private ExitCode watch(SourceEngine engine, SinkDriver driver, Handoff handoff, SourceRuntime source,
-            RunnerMetrics metrics, ProgressLine progress) {
+    private ExitCode watch(SourceEngine engine, SinkDriver driver, SinkConnectorContext sinkConnector,
+            Handoff handoff, SourceRuntime source, RunnerMetrics metrics, ProgressLine progress) {
         long progressEvery = config.getLong(PipelineConfig.PROGRESS_INTERVAL_MS);
         long onceIdle = config.getLong(PipelineConfig.ONCE_IDLE_MS);
         long nextProgress = System.currentTimeMillis() + (progressEvery > 0 ? progressEvery : Long.MAX_VALUE / 2);
@@ -238,6 +252,11 @@ public final class Pipeline {
             if (driver.failure() != null || driver.stopped()) {
                 Throwable f = driver.failure();
                 options.console().println("[" + config.name() + "] sink failed: " + firstLine(f));
+                return ExitCode.SINK_FAILED;
+            }
+            if (sinkConnector.raised() != null) {
+                options.console().println("[" + config.name() + "] sink connector failed: "
+                        + firstLine(sinkConnector.raised()));
                 return ExitCode.SINK_FAILED;
             }
             if (engine.finished()) {
@@ -432,9 +451,13 @@ public final class Pipeline {
         }
     }
 
-    /** The sink connector's context: task reconfiguration has nothing to act on in one process. */
+    /**
+     * The sink connector's context: task reconfiguration has nothing to act on in one process; an error the
+     * connector raises fails the run.
+     */
     private static final class SinkConnectorContext implements ConnectorContext {
         private final PluginMetricsImpl metrics;
+        private volatile Exception raised;
 
         SinkConnectorContext(PluginMetricsImpl metrics) {
             this.metrics = metrics;
@@ -448,6 +471,11 @@ public final class Pipeline {
         @Override
         public void raiseError(Exception e) {
             LOG.error("Sink connector raised an error: {}", e.getMessage(), e);
+            raised = e;
+        }
+
+        Exception raised() {
+            return raised;
         }
 
         @Override
