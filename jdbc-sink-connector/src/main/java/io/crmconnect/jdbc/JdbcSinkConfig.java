@@ -1,5 +1,6 @@
 package io.crmconnect.jdbc;
 
+import io.crmconnect.common.Redact;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -205,6 +206,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
                 "Total time one put() may spend retrying; keep it well below the consumer's "
                         + "max.poll.interval.ms (default 300000).",
                 GROUP_RETRIES, ++order, Width.SHORT, "Retry budget (ms)");
+        Redact.define(def, "Privacy", 1);
         return def;
     }
 

@@ -70,7 +70,8 @@ public class JdbcSinkTask extends SinkTask {
         config.checkCrossFieldRules(props);
         dialect = Dialect.forUrl(config.url());
         metrics.register(RuntimeSupport.pluginMetrics(context));
-        delivery = new SinkDelivery(new DeadLetterQueue(context, props, "JDBC sink", Redact.withSecret(null)));
+        delivery = new SinkDelivery(new DeadLetterQueue(context, props, "JDBC sink",
+                Redact.withSecret(config.getPassword(Redact.SECRET_CONFIG))));
         mapper = new RecordMapper(config);
         tables = new TableManager(dialect, config.autoCreate(), config.autoEvolve(), metrics);
         writer = new TableWriter(config, dialect, tables, metrics);
