@@ -1,9 +1,14 @@
 package io.crmconnect.simulator.hubspot;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
-/** Built-in CRM object types with a realistic subset of HubSpot's default properties. */
+/**
+ * Built-in CRM object types: contacts, companies and deals with HubSpot's default properties
+ * ({@link DefaultProperties}) plus the few newer ones the simulator also knows; the other types with a realistic subset.
+ */
 final class Catalog {
     private Catalog() { }
 
@@ -22,6 +27,11 @@ final class Catalog {
     static final String[][] COMPANY_TYPE = {{"Prospect", "PROSPECT"}, {"Partner", "PARTNER"}, {"Reseller", "RESELLER"},
         {"Vendor", "VENDOR"}, {"Other", "OTHER"}};
     static final String[][] DEAL_TYPE = {{"New Business", "newbusiness"}, {"Existing Business", "existingbusiness"}};
+    /** Deals' hs_priority (lower-case values, unlike tickets' and tasks'). */
+    static final String[][] DEAL_PRIORITY = {{"Low", "low"}, {"Medium", "medium"}, {"High", "high"}};
+    static final String[][] ANALYTICS_SOURCE = {{"Organic Search", "ORGANIC_SEARCH"}, {"Paid Search", "PAID_SEARCH"},
+        {"Email Marketing", "EMAIL_MARKETING"}, {"Social Media", "SOCIAL_MEDIA"}, {"Referrals", "REFERRALS"},
+        {"Other Campaigns", "OTHER_CAMPAIGNS"}, {"Direct Traffic", "DIRECT_TRAFFIC"}, {"Offline Sources", "OFFLINE"}};
     static final String[][] PRIORITY = {{"Low", "LOW"}, {"Medium", "MEDIUM"}, {"High", "HIGH"}, {"Urgent", "URGENT"}};
     static final String[][] TICKET_CATEGORY = {{"Product issue", "PRODUCT_ISSUE"}, {"Billing issue", "BILLING_ISSUE"},
         {"Feature request", "FEATURE_REQUEST"}, {"General inquiry", "GENERAL_INQUIRY"}};
@@ -102,7 +112,7 @@ final class Catalog {
         }
 
         Props systemId() {
-            return add("hs_object_id", "number", "number", "system", null, true, false, true);
+            return add("hs_object_id", "number", "number", "system", null, false, true, true);
         }
 
         Props mergedIds() {
@@ -131,7 +141,7 @@ final class Catalog {
                 .bool("hs_email_optout", "emailinformation").dt("hs_last_sales_activity_timestamp", "sales_properties")
                 .text("message", "contactinformation").str("hs_additional_emails", "contactinformation")
                 .calc("num_associated_deals", "number", "deal_information");
-        p.list.forEach(contacts::addProperty);
+        addProperties(contacts, p);
         out.add(contacts);
 
         ObjectType companies = new ObjectType("companies", "0-2", "company", "company", false, "createdate",
@@ -146,10 +156,10 @@ final class Catalog {
                 .str("country", "companyinformation").select("industry", "companyinformation", INDUSTRY)
                 .select("type", "companyinformation", COMPANY_TYPE).num("numberofemployees", "companyinformation")
                 .num("annualrevenue", "companyinformation").num("hubspot_owner_id", "companyinformation")
-                .select("lifecyclestage", "companyinformation", LIFECYCLE).date("founded_year_date", "companyinformation")
+                .select("lifecyclestage", "companyinformation", LIFECYCLE)
                 .bool("is_public", "companyinformation").text("description", "companyinformation")
                 .calc("num_associated_contacts", "number", "companyinformation");
-        p.list.forEach(companies::addProperty);
+        addProperties(companies, p);
         out.add(companies);
 
         ObjectType deals = new ObjectType("deals", "0-3", "deal", "deal", false, "createdate", "hs_lastmodifieddate",
@@ -160,12 +170,12 @@ final class Catalog {
                 .str("dealname", "dealinformation").num("amount", "dealinformation").dt("closedate", "dealinformation")
                 .select("pipeline", "dealinformation", new String[][] {})
                 .select("dealstage", "dealinformation", new String[][] {})
-                .select("dealtype", "dealinformation", DEAL_TYPE).select("hs_priority", "dealinformation", PRIORITY)
+                .select("dealtype", "dealinformation", DEAL_TYPE).select("hs_priority", "dealinformation", DEAL_PRIORITY)
                 .num("hubspot_owner_id", "dealinformation").text("description", "dealinformation")
                 .str("deal_currency_code", "dealinformation").bool("hs_is_closed", "dealinformation")
                 .calc("hs_deal_stage_probability", "number", "dealinformation")
                 .calc("num_associated_contacts", "number", "dealinformation");
-        p.list.forEach(deals::addProperty);
+        addProperties(deals, p);
         out.add(deals);
 
         ObjectType tickets = new ObjectType("tickets", "0-5", "ticket", "ticket", false, "createdate",
@@ -225,6 +235,28 @@ final class Catalog {
                 .text("hs_task_body", "task").select("hs_task_status", "task", TASK_STATUS)
                 .select("hs_task_priority", "task", PRIORITY), List.of("hs_task_subject")));
         return out;
+    }
+
+    /**
+     * HubSpot's default properties and groups of the type ({@link DefaultProperties}), in their order, then the
+     * simulator's own definitions of properties the defaults lack.
+     */
+    private static void addProperties(ObjectType t, Props own) {
+        DefaultProperties.ObjectDefaults defaults = DefaultProperties.of(t.name);
+        Set<String> seen = new HashSet<>();
+        if (defaults != null) {
+            defaults.groups().forEach(t::addGroup);
+            int order = 0;
+            for (DefaultProperties.Spec s : defaults.properties()) {
+                t.addProperty(s.toDef(order++, own.createdAt));
+                seen.add(s.name());
+            }
+        }
+        for (PropertyDef d : own.list) {
+            if (seen.add(d.name)) {
+                t.addProperty(d);
+            }
+        }
     }
 
     private static ObjectType engagement(String name, String id, String singular, long now, Props specific,

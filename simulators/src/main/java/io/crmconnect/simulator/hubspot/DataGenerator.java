@@ -2,8 +2,10 @@ package io.crmconnect.simulator.hubspot;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -113,7 +115,7 @@ final class DataGenerator {
         return s.length() >= width ? s : "0000000".substring(0, width - s.length()) + s;
     }
 
-    private final Map<String, GeneratedProps.Layout> wideLayouts = new java.util.HashMap<>();
+    private final Map<String, GeneratedProps.Layout> wideLayouts = new HashMap<>();
 
     /** The wide properties of a type (empty when none were added). */
     private GeneratedProps.Layout wideLayout(ObjectType type) {
@@ -161,7 +163,7 @@ final class DataGenerator {
         String email = local + "@" + domain;
         if (rnd.nextInt(20) == 0) { // case variant: stored mixed-case, unique case-insensitively
             email = Character.toUpperCase(local.charAt(0)) + local.substring(1) + "@"
-                    + domain.toUpperCase(java.util.Locale.ROOT);
+                    + domain.toUpperCase(Locale.ROOT);
         }
         p.put("email", email);
         p.put("firstname", first);
@@ -187,6 +189,15 @@ final class DataGenerator {
         }
         p.put("annualrevenue", Integer.toString(rnd.nextInt(5_000_000)));
         p.put("hs_email_optout", rnd.nextInt(10) == 0 ? "true" : "false");
+        // web analytics HubSpot sets itself (read-only through the API): most contacts have a few sessions
+        p.put("hs_email_domain", domain.toLowerCase(Locale.ROOT));
+        p.put("hs_analytics_source", pick(Catalog.ANALYTICS_SOURCE)[1]);
+        int visits = rnd.nextInt(4) == 0 ? 0 : 1 + rnd.nextInt(40);
+        p.put("hs_analytics_num_visits", Integer.toString(visits));
+        p.put("hs_analytics_num_page_views", Integer.toString(visits * (1 + rnd.nextInt(5))));
+        if (visits > 0) {
+            p.put("hs_analytics_first_timestamp", Json.iso(t - rnd.nextLong(200L * 86_400_000L)));
+        }
         if (!store.owners.isEmpty()) {
             p.put("hubspot_owner_id", Long.toString(ownerId()));
         }
@@ -195,7 +206,7 @@ final class DataGenerator {
 
     /** Lower case, only a-z and dots (the same as {@code replaceAll("[^a-z.]", "")}, without a regex per record). */
     static String emailLocal(String name) {
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        String lower = name.toLowerCase(Locale.ROOT);
         StringBuilder b = new StringBuilder(lower.length());
         for (int k = 0; k < lower.length(); k++) {
             char c = lower.charAt(k);
@@ -250,7 +261,7 @@ final class DataGenerator {
         p.put("dealstage", pl.stages.get(rnd.nextInt(pl.stages.size())).id);
         p.put("closedate", Json.iso(t + rnd.nextLong(180L * 86_400_000L)));
         p.put("dealtype", pick(Catalog.DEAL_TYPE)[1]);
-        p.put("hs_priority", pick(Catalog.PRIORITY)[1]);
+        p.put("hs_priority", pick(Catalog.DEAL_PRIORITY)[1]);
         p.put("deal_currency_code", rnd.nextInt(4) == 0 ? "EUR" : "USD");
         if (!store.owners.isEmpty()) {
             p.put("hubspot_owner_id", Long.toString(ownerId()));

@@ -81,13 +81,15 @@ final class ObjectType {
 
     private volatile List<String> uniqueCache;
 
+    /** Properties whose values identify one record: hasUniqueValue ones, and email for contacts. */
     List<String> uniqueProps() {
         List<String> u = uniqueCache;
         if (u == null) {
             synchronized (this) {
                 List<String> out = new ArrayList<>();
                 for (PropertyDef p : properties.values()) {
-                    if (p.hasUniqueValue && !p.archived) {
+                    // a contact's email is an identity property although not hasUniqueValue (HubSpot's contacts guide)
+                    if (!p.archived && (p.hasUniqueValue || name.equals("contacts") && p.name.equals("email"))) {
                         out.add(p.name);
                     }
                 }

@@ -124,7 +124,8 @@ final class PropertiesApi {
             throw new ApiException(409, "OBJECT_ALREADY_EXISTS", "Property named '" + name + "' already exists.");
         }
         boolean unique = b.path("hasUniqueValue").asBoolean(false);
-        if (unique && t.uniqueProps().size() >= 11) { // hs_object_id + 10 custom
+        long customUnique = t.properties(false).stream().filter(x -> x.hasUniqueValue && !x.hubspotDefined).count();
+        if (unique && customUnique >= 10) {
             throw ApiException.validation("An object can have at most 10 unique value properties");
         }
         List<String[]> opts = new ArrayList<>();

@@ -153,7 +153,9 @@ class ObjectsContractIT {
         SimClient.Res badOption = c.post("/crm/v3/objects/contacts", Map.of("properties", props("lifecyclestage",
                 "Customer")));
         assertThat(badOption.json().get("errors").get(0).get("code").asText()).isEqualTo("INVALID_OPTION");
-        SimClient.Res badDate = c.post("/crm/v3/objects/contacts", Map.of("properties", props("date_of_birth",
+        assertThat(c.post("/crm/v3/properties/contacts", Map.of("name", "contract_start", "label", "Contract start",
+                "type", "date", "fieldType", "date", "groupName", "contactinformation")).status()).isEqualTo(201);
+        SimClient.Res badDate = c.post("/crm/v3/objects/contacts", Map.of("properties", props("contract_start",
                 "2020-01-01T10:00:00Z")));
         assertThat(badDate.status()).as("date properties must be midnight UTC").isEqualTo(400);
 
@@ -333,17 +335,58 @@ class ObjectsContractIT {
     }
 
     @Test
+    void portalsCarryHubSpotsDefaultPropertiesWithTheirFlags() {
+        Map<String, Integer> least = Map.of("contacts", 190, "companies", 120, "deals", 150);
+        for (Map.Entry<String, Integer> e : least.entrySet()) {
+            JsonNode all = c.get("/crm/v3/properties/" + e.getKey()).json().get("results");
+            int readOnly = 0;
+            for (JsonNode p : all) {
+                readOnly += p.get("modificationMetadata").get("readOnlyValue").asBoolean() ? 1 : 0;
+            }
+            assertThat(all.size()).as(e.getKey()).isGreaterThanOrEqualTo(e.getValue());
+            assertThat(readOnly).as("read-only properties of " + e.getKey()).isGreaterThan(all.size() / 3);
+        }
+        Set<String> groups = new HashSet<>();
+        c.get("/crm/v3/properties/contacts/groups").json().get("results").forEach(g -> groups.add(g.get("name")
+                .asText()));
+        assertThat(groups).contains("contactinformation", "emailinformation", "analyticsinformation",
+                "conversioninformation");
+        JsonNode visits = c.get("/crm/v3/properties/contacts/hs_analytics_num_visits").json();
+        assertThat(visits.get("groupName").asText()).isEqualTo("analyticsinformation");
+        assertThat(visits.get("type").asText()).isEqualTo("number");
+        assertThat(visits.get("modificationMetadata").get("readOnlyValue").asBoolean()).isTrue();
+        JsonNode stage = c.get("/crm/v3/properties/deals/hs_v2_date_entered_current_stage").json();
+        assertThat(stage.get("calculated").asBoolean()).isTrue();
+        assertThat(stage.get("fieldType").asText()).isEqualTo("calculation_equation");
+
+        // generated contacts carry values of read-only analytics properties; writing one is refused
+        String id = sim.ids("contacts").get(12);
+        assertThat(sim.record("contacts", id)).containsKeys("hs_analytics_num_visits", "hs_analytics_source",
+                "hs_email_domain");
+        SimClient.Res ro = c.patch("/crm/v3/objects/contacts/" + id, Map.of("properties", Map.of(
+                "hs_analytics_num_visits", "7")));
+        assertThat(ro.status()).isEqualTo(400);
+        assertThat(ro.json().get("errors").get(0).get("code").asText()).isEqualTo("READ_ONLY_VALUE");
+        assertThat(c.patch("/crm/v3/objects/contacts/" + id, Map.of("properties", Map.of("salutation", "Dr.")))
+                .status()).as("a writable default property").isEqualTo(200);
+    }
+
+    @Test
     void propertiesApiCoversEveryTypeAndGroups() {
         SimClient.Res all = c.get("/crm/v3/properties/contacts");
         assertThat(all.status()).isEqualTo(200);
         Set<String> types = new HashSet<>();
         all.json().get("results").forEach(p -> types.add(p.get("type").asText()));
-        assertThat(types).contains("string", "number", "date", "datetime", "enumeration", "bool", "phone_number");
+        assertThat(types).contains("string", "number", "datetime", "enumeration", "bool", "phone_number");
         JsonNode email = c.get("/crm/v3/properties/contacts/email").json();
-        assertThat(email.get("hasUniqueValue").asBoolean()).isTrue();
-        JsonNode calc = c.get("/crm/v3/properties/contacts/num_associated_deals").json();
+        assertThat(email.get("hasUniqueValue").asBoolean()).as("unique by HubSpot's contact rules, not the flag")
+                .isFalse();
+        JsonNode calc = c.get("/crm/v3/properties/contacts/hs_object_id").json();
         assertThat(calc.get("calculated").asBoolean()).isTrue();
         assertThat(calc.get("modificationMetadata").get("readOnlyValue").asBoolean()).isTrue();
+        JsonNode count = c.get("/crm/v3/properties/contacts/num_associated_deals").json();
+        assertThat(count.get("calculated").asBoolean()).isFalse();
+        assertThat(count.get("modificationMetadata").get("readOnlyValue").asBoolean()).isTrue();
         assertThat(c.get("/crm/properties/2026-03/contacts/email").status()).isEqualTo(200);
 
         String[][] defs = {{"p_text", "string", "text"}, {"p_num", "number", "number"}, {"p_date", "date", "date"},

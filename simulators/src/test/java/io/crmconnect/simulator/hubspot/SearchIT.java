@@ -16,7 +16,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SearchIT {
     @RegisterExtension
     static final SimulatorExtension SIM = new SimulatorExtension(b -> b.seed(11).contacts(10_050).companies(20)
-            .rateLimits(false).propertyHistory(false));
+            .wideProperties(2).rateLimits(false).propertyHistory(false));
+    /** Typed custom properties with generated values (HubSpot's default contact properties have no date). */
+    static final String NUM = "wide_prop_001";
+    static final String DATE = "wide_prop_002";
     @SimulatorExtension.Inject
     static HubSpotSimulator sim;
     @SimulatorExtension.Inject
@@ -79,10 +82,10 @@ class SearchIT {
                 || "Tokyo".equals(r.get("city"))));
 
         JsonNode between = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(
-                between("annualrevenue", "1000000", "2000000"))), null, 1, null, List.of())).json();
-        assertThat(between.get("total").asLong()).isEqualTo(countWhere(r -> r.get("annualrevenue") != null
-                && new BigDecimal(r.get("annualrevenue")).compareTo(new BigDecimal(1_000_000)) >= 0
-                && new BigDecimal(r.get("annualrevenue")).compareTo(new BigDecimal(2_000_000)) <= 0));
+                between(NUM, "20000", "40000"))), null, 1, null, List.of())).json();
+        assertThat(between.get("total").asLong()).isEqualTo(countWhere(r -> r.get(NUM) != null
+                && new BigDecimal(r.get(NUM)).compareTo(new BigDecimal(20_000)) >= 0
+                && new BigDecimal(r.get(NUM)).compareTo(new BigDecimal(40_000)) <= 0));
 
         JsonNode has = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("mobilephone",
                 "HAS_PROPERTY", null))), null, 1, null, List.of())).json();
@@ -128,24 +131,25 @@ class SearchIT {
      */
     @Test
     void hashIndexedFiltersAgreeWithAFullScan() {
-        String idA = sim.ids("contacts").get(3);
-        String idB = sim.ids("contacts").get(4);
+        List<String> dated = sim.ids("contacts").stream().filter(id -> sim.record("contacts", id).get(DATE) != null)
+                .limit(2).toList();
+        String idA = dated.get(0);
+        String idB = dated.get(1);
         Map<String, String> a = sim.record("contacts", idA);
         Map<String, String> b = sim.record("contacts", idB);
-        long dobMillis = java.time.LocalDate.parse(b.get("date_of_birth")).toEpochDay() * 86_400_000L;
+        long dobMillis = java.time.LocalDate.parse(b.get(DATE)).toEpochDay() * 86_400_000L;
         List<List<List<Map<String, Object>>>> queries = List.of(
                 List.of(List.of(filter("firstname", "IN", List.of(a.get("firstname").toLowerCase(
                         java.util.Locale.ROOT), "nobody")), filter("lastname", "IN", List.of(a.get("lastname")
                         .toLowerCase(java.util.Locale.ROOT))))),
                 List.of(List.of(filter("firstname", "IN", List.of(a.get("firstname"))))), // not lower case: no hit
-                List.of(List.of(filter("date_of_birth", "IN", List.of(Long.toString(dobMillis),
-                        a.get("date_of_birth"))))),
-                List.of(List.of(filter("date_of_birth", "EQ", b.get("date_of_birth")))),
+                List.of(List.of(filter(DATE, "IN", List.of(Long.toString(dobMillis), a.get(DATE))))),
+                List.of(List.of(filter(DATE, "EQ", b.get(DATE)))),
                 List.of(List.of(filter("email", "EQ", a.get("email").toUpperCase(java.util.Locale.ROOT)))),
                 List.of(List.of(filter("city", "EQ", "BERLIN"), filter("state", "IN", List.of("berlin")))),
                 List.of(List.of(filter("lifecyclestage", "IN", List.of("lead", "customer")))),
                 List.of(List.of(filter("zip", "IN", List.of(a.get("zip"), b.get("zip")))),
-                        List.of(filter("lastname", "EQ", b.get("lastname")), filter("annualrevenue", "GT", "0"))));
+                        List.of(filter("lastname", "EQ", b.get("lastname")), filter(NUM, "GT", "0"))));
         List<Map<String, Object>> scanOnly = List.of(filter("hs_object_id", "NOT_HAS_PROPERTY", null));
         for (int round = 0; round < 2; round++) {
             for (List<List<Map<String, Object>>> q : queries) {
@@ -171,13 +175,12 @@ class SearchIT {
 
     @Test
     void sortsAndPagesWithIntegerAfter() {
-        Map<String, Object> b = body(List.of(List.of(filter("annualrevenue", "GT", "4000000"))),
-                List.of(Map.of("propertyName", "annualrevenue", "direction", "DESCENDING")), 200, null,
-                List.of("annualrevenue"));
+        Map<String, Object> b = body(List.of(List.of(filter(NUM, "GT", "80000"))),
+                List.of(Map.of("propertyName", NUM, "direction", "DESCENDING")), 200, null, List.of(NUM));
         JsonNode first = c.post("/crm/v3/objects/contacts/search", b).json();
         BigDecimal prev = null;
         for (JsonNode r : first.get("results")) {
-            BigDecimal v = new BigDecimal(r.get("properties").get("annualrevenue").asText());
+            BigDecimal v = new BigDecimal(r.get("properties").get(NUM).asText());
             if (prev != null) {
                 assertThat(v).isLessThanOrEqualTo(prev);
             }
@@ -220,8 +223,8 @@ class SearchIT {
         }
         assertThat(c.post("/crm/v3/objects/contacts/search", body(nineteen, null, 10, null, List.of())).status())
                 .as("> 18 filters in total").isEqualTo(400);
-        assertThat(c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("annualrevenue", "GT",
-                "lots"))), null, 10, null, List.of())).status()).isEqualTo(400);
+        assertThat(c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter(NUM, "GT", "lots"))),
+                null, 10, null, List.of())).status()).isEqualTo(400);
     }
 
     @Test
@@ -251,7 +254,8 @@ class SearchIT {
         assertThat(c.post("/crm/v3/objects/contacts/search", SimClient.write(b)).status()).as("query over the limit")
                 .isEqualTo(400);
         // characters, not bytes: 2,900 characters of which many need two UTF-8 bytes are served
-        Map<String, Object> wide = body(List.of(), null, 10, null, List.of());
+        Map<String, Object> wide = body(List.of(List.of(filter("email", "EQ", "nobody@example.com"))), null, 10,
+                null, List.of());
         wide.put("query", "é".repeat(2800));
         assertThat(SimClient.write(wide).length()).isLessThan(3000);
         assertThat(c.post("/crm/v3/objects/contacts/search", SimClient.write(wide)).status()).isEqualTo(200);
