@@ -1,6 +1,7 @@
 package io.crmconnect.jdbc;
 
 import io.crmconnect.common.Redact;
+import io.crmconnect.jdbc.dialect.Timeouts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,6 +31,8 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public static final String CONNECTION_USER = "connection.user";
     public static final String CONNECTION_PASSWORD = "connection.password";
     public static final String CONNECTION_TIMEOUT_MS = "connection.timeout.ms";
+    public static final String STATEMENT_TIMEOUT_MS = "statement.timeout.ms";
+    public static final String LOCK_TIMEOUT_MS = "lock.timeout.ms";
 
     // ---- Writes
     public static final String INSERT_MODE = "insert.mode";
@@ -102,8 +105,23 @@ public final class JdbcSinkConfig extends AbstractConfig {
         def.define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH, "Database password.",
                 GROUP_CONNECTION, ++order, Width.MEDIUM, "Password");
         def.define(CONNECTION_TIMEOUT_MS, Type.INT, 10_000, ConfigDef.Range.between(1_000, 120_000), Importance.LOW,
-                "Connect and socket-login timeout in milliseconds; also bounds the live check in validate().",
+                "Connect and login timeout in milliseconds; also bounds the live check in validate(). Must be "
+                        + "below retry.budget.ms; when not set, half of a retry.budget.ms below 20000 (at least 1000).",
                 GROUP_CONNECTION, ++order, Width.SHORT, "Connection timeout (ms)");
+        def.define(STATEMENT_TIMEOUT_MS, Type.INT, 30_000, ConfigDef.Range.between(1_000, 600_000), Importance.LOW,
+                "Longest a statement may run (DDL, the bulk load of a chunk, the merge): the server cancels it "
+                        + "(PostgreSQL statement_timeout, MariaDB max_statement_time) and the chunk is retried. The "
+                        + "driver's socket read timeout is this plus 1 to 5 s, so a server that stops answering is "
+                        + "noticed too. Together with that margin it must be below retry.budget.ms; when not set, half "
+                        + "of a retry.budget.ms below 60000 (at least 1000). Raise it with very large batch.size "
+                        + "values.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Statement timeout (ms)");
+        def.define(LOCK_TIMEOUT_MS, Type.INT, 10_000, ConfigDef.Range.between(100, 600_000), Importance.LOW,
+                "Longest a statement waits for a lock, e.g. an ALTER TABLE behind a long-running reader or a row "
+                        + "another writer holds (PostgreSQL lock_timeout; MariaDB lock_wait_timeout and "
+                        + "innodb_lock_wait_timeout, in whole seconds). Then the chunk is retried. At most "
+                        + "statement.timeout.ms; when not set, 10000 or the statement timeout if that is smaller.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Lock timeout (ms)");
 
         order = 0;
         def.define(INSERT_MODE, Type.STRING, "upsert", new EnumValidator(InsertMode.class), Importance.HIGH,
@@ -227,6 +245,35 @@ public final class JdbcSinkConfig extends AbstractConfig {
 
     public int connectionTimeoutMs() {
         return getInt(CONNECTION_TIMEOUT_MS);
+    }
+
+    /** Every wait on the database: connect, socket reads, statements, locks. */
+    public Timeouts timeouts() {
+        return timeouts(originalsStrings());
+    }
+
+    /**
+     * The waits as configured; a timeout left at its default is lowered to half of a small retry.budget.ms (never
+     * below 1 s), so a hang still leaves room for a retry. Timeouts set explicitly are checked by the cross-field
+     * rules instead.
+     */
+    static Timeouts timeouts(Map<String, String> props) {
+        long budget = longOr(props, RETRY_BUDGET_MS, 60_000L);
+        int cap = budget <= 0 ? Integer.MAX_VALUE : (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, budget / 2));
+        int connect = explicitOr(props, CONNECTION_TIMEOUT_MS, Math.min(10_000, cap));
+        int statement = explicitOr(props, STATEMENT_TIMEOUT_MS, Math.min(30_000, cap));
+        int lock = explicitOr(props, LOCK_TIMEOUT_MS, Math.min(10_000, statement));
+        return new Timeouts(connect, statement, lock);
+    }
+
+    private static int explicitOr(Map<String, String> props, String key, int dflt) {
+        String v = props.get(key);
+        return v == null || v.isBlank() ? dflt : Integer.parseInt(v.trim());
+    }
+
+    private static long longOr(Map<String, String> props, String key, long dflt) {
+        String v = props.get(key);
+        return v == null || v.isBlank() ? dflt : Long.parseLong(v.trim());
     }
 
     public InsertMode insertMode() {
@@ -370,6 +417,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
             errors.add(Map.entry("history.scd2.enabled needs pk.mode=record_key or record_value to know which "
                     + "rows are versions of the same object", List.of(HISTORY_SCD2_ENABLED, PK_MODE)));
         }
+        timeoutErrors(props, errors);
         String format = valueOr(props, TABLE_NAME_FORMAT, "${topic}");
         if (format.contains("${topic}")) {
             Map<String, String> topicOfTable = new HashMap<>();
@@ -388,6 +436,58 @@ public final class JdbcSinkConfig extends AbstractConfig {
                     + "insert.mode=upsert or update", List.of(HISTORY_SCD2_ENABLED, INSERT_MODE)));
         }
         return errors;
+    }
+
+    /**
+     * Every wait must fit the retry budget, so a hung database turns into retries and then a RetriableException, and
+     * the budget (plus one connect) must fit the consumer's max.poll.interval.ms, so the worker does not leave the
+     * group while put() waits.
+     */
+    private static void timeoutErrors(Map<String, String> props, List<Map.Entry<String, List<String>>> errors) {
+        Timeouts t;
+        Integer budget = intOrNull(props, RETRY_BUDGET_MS, 60_000);
+        Integer poll = intOrNull(props, "consumer.override.max.poll.interval.ms", 300_000);
+        try {
+            t = timeouts(props);
+        } catch (NumberFormatException e) {
+            return; // a malformed number is reported on its own key
+        }
+        if (budget == null || poll == null) {
+            return;
+        }
+        int connect = t.connectMs();
+        int statement = t.statementMs();
+        int lock = t.lockMs();
+        int socket = t.socketMs();
+        // defaults follow the budget; only waits the user chose are held against it (budget 0: no retries at all)
+        if (budget > 0 && props.containsKey(STATEMENT_TIMEOUT_MS) && socket >= budget) {
+            errors.add(Map.entry("statement.timeout.ms=" + statement + " plus its socket margin (" + socket
+                    + " ms) must be below retry.budget.ms=" + budget + ", so a stuck statement can still be retried",
+                    List.of(STATEMENT_TIMEOUT_MS, RETRY_BUDGET_MS)));
+        }
+        if (budget > 0 && props.containsKey(CONNECTION_TIMEOUT_MS) && connect >= budget) {
+            errors.add(Map.entry("connection.timeout.ms=" + connect + " must be below retry.budget.ms=" + budget,
+                    List.of(CONNECTION_TIMEOUT_MS, RETRY_BUDGET_MS)));
+        }
+        if (lock > statement) {
+            errors.add(Map.entry("lock.timeout.ms=" + lock + " must not exceed statement.timeout.ms=" + statement
+                    + " (a lock wait is part of its statement)", List.of(LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS)));
+        }
+        if ((long) budget + connect >= poll) {
+            errors.add(Map.entry("retry.budget.ms=" + budget + " plus connection.timeout.ms=" + connect + " must be "
+                    + "below the consumer's max.poll.interval.ms (" + poll + "; set "
+                    + "consumer.override.max.poll.interval.ms to change it), or the worker leaves the consumer group "
+                    + "while put() retries", List.of(RETRY_BUDGET_MS, CONNECTION_TIMEOUT_MS)));
+        }
+    }
+
+    private static Integer intOrNull(Map<String, String> props, String key, int dflt) {
+        String v = props.get(key);
+        try {
+            return v == null || v.isBlank() ? dflt : Integer.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Throws a ConfigException naming the keys when a cross-field rule is broken. */

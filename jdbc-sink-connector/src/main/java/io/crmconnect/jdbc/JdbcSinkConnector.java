@@ -164,8 +164,8 @@ public class JdbcSinkConnector extends SinkConnector {
 
     private static Map<String, String> check(Dialect dialect, JdbcSinkConfig config) {
         Map<String, String> problems = new HashMap<>();
-        try (Connection c = dialect.connect(config.url(), config.user(), config.password(),
-                config.connectionTimeoutMs()); Statement st = c.createStatement()) {
+        try (Connection c = dialect.connect(config.url(), config.user(), config.password(), config.timeouts());
+                Statement st = c.createStatement()) {
             boolean needsCreate = config.autoCreate() || config.autoEvolve();
             if (dialect.name().equals("postgresql")) {
                 try (ResultSet rs = st.executeQuery("SELECT has_schema_privilege(current_schema(), 'CREATE'), "

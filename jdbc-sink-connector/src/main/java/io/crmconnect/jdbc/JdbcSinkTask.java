@@ -55,6 +55,7 @@ public class JdbcSinkTask extends SinkTask {
     /** Committed offsets, and the records of a redelivered batch an earlier attempt already wrote or dead-lettered. */
     private SinkDelivery delivery;
     private final SinkMetrics metrics = new SinkMetrics();
+    private Watchdog watchdog;
     private long tombstonesSkipped;
     private long lastSummary = System.nanoTime();
     private long recordsSinceSummary;
@@ -75,6 +76,7 @@ public class JdbcSinkTask extends SinkTask {
         mapper = new RecordMapper(config);
         tables = new TableManager(dialect, config.autoCreate(), config.autoEvolve(), metrics);
         writer = new TableWriter(config, dialect, tables, metrics);
+        watchdog = new Watchdog(context.configs().getOrDefault("name", "task"));
         backoff = new Backoff(Duration.ofMillis(config.retryBackoffMs()),
                 Duration.ofMillis(Math.max(config.retryBackoffMs(), config.retryBackoffMaxMs())),
                 config.retryMaxAttempts(), Duration.ofMillis(config.retryBudgetMs()));
@@ -158,7 +160,17 @@ public class JdbcSinkTask extends SinkTask {
             List<MappedRecord> chunk = pending.peekFirst();
             String table = chunk.get(0).table();
             try {
-                writer.write(connection(), table, chunk);
+                Connection c = connection();
+                // whatever the driver's own timeouts miss (a bulk load blocked writing to a silent server)
+                long deadline = Math.max(config.timeouts().socketMs(), config.retryBudgetMs()
+                        - attempts.elapsedMillis());
+                Watchdog.Guard guard = watchdog.arm(c, deadline, "Writing " + chunk.size() + " records to table "
+                        + dialect.quote(table));
+                try {
+                    writer.write(c, table, chunk);
+                } finally {
+                    guard.close();
+                }
                 pending.pollFirst();
                 markHandled(chunk);
             } catch (SQLException e) {
@@ -261,8 +273,7 @@ public class JdbcSinkTask extends SinkTask {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            connection = dialect.connect(config.url(), config.user(), config.password(),
-                    config.connectionTimeoutMs());
+            connection = dialect.connect(config.url(), config.user(), config.password(), config.timeouts());
             LOG.debug("Connected to {}", dialect.name());
         }
         return connection;
@@ -310,6 +321,9 @@ public class JdbcSinkTask extends SinkTask {
     @Override
     public void stop() {
         closeConnection();
+        if (watchdog != null) {
+            watchdog.close();
+        }
         LOG.info("JDBC sink task stopped: {} rows upserted, {} deleted, {} history versions, {} to the DLQ",
                 metrics.rowsUpserted(), metrics.rowsDeleted(), metrics.historyVersions(), metrics.errantRecords());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmconnect.common.ConfigDocs;
+import io.crmconnect.jdbc.dialect.Timeouts;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,28 @@ class JdbcSinkConfigTest {
                 .anyMatch(m -> m.contains("topics 'crm.contacts' and 'crm_contacts' both map to table 'crm_contacts'"));
         props.put("table.name.format", "all_crm"); // one table for every topic, on purpose
         assertThat(JdbcSinkConfig.crossFieldErrors(props)).isEmpty();
+    }
+
+    @Test
+    void everyWaitMustFitTheRetryBudgetAndTheBudgetThePollInterval() {
+        Map<String, String> props = base();
+        props.put("statement.timeout.ms", "58000");
+        props.put("lock.timeout.ms", "59000");
+        props.put("connection.timeout.ms", "60000");
+        props.put("consumer.override.max.poll.interval.ms", "65000");
+        Map<String, List<String>> errors = errors(new JdbcSinkConnector().validate(props));
+        assertThat(errors.get("statement.timeout.ms")).anyMatch(m -> m.contains("(63000 ms) must be below "
+                + "retry.budget.ms=60000"));
+        assertThat(errors.get("connection.timeout.ms")).anyMatch(m -> m.contains("must be below retry.budget.ms"));
+        assertThat(errors.get("lock.timeout.ms")).anyMatch(m -> m.contains("must not exceed statement.timeout.ms"));
+        assertThat(errors.get("retry.budget.ms")).anyMatch(m -> m.contains("max.poll.interval.ms (65000"));
+        assertThat(JdbcSinkConfig.crossFieldErrors(base())).isEmpty(); // the defaults fit
+        assertThat(new JdbcSinkConfig(base()).timeouts().socketMs()).isEqualTo(35_000);
+        Map<String, String> smallBudget = base();
+        smallBudget.put("retry.budget.ms", "6000"); // timeouts left at their defaults follow the budget
+        assertThat(JdbcSinkConfig.crossFieldErrors(smallBudget)).isEmpty();
+        assertThat(new JdbcSinkConfig(smallBudget).timeouts()).isEqualTo(new Timeouts(3_000, 3_000, 3_000));
+        assertThat(new JdbcSinkConfig(smallBudget).timeouts().socketMs()).isEqualTo(4_500);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.crmconnect.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.crmconnect.jdbc.dialect.Identifiers;
 import io.crmconnect.jdbc.dialect.MariaDbDialect;
@@ -10,7 +11,12 @@ import io.crmconnect.testharness.MariaDbServer;
 import io.crmconnect.testharness.PostgresServer;
 import io.crmconnect.testharness.RecordingSinkTaskContext;
 import io.crmconnect.testharness.SqlServer;
+import io.crmconnect.testharness.TcpProxy;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -452,6 +458,86 @@ class JdbcSinkTaskIT {
         if (!pg) {
             assertThat(reasons.get(11L)).contains("field 'Email' and field 'email' both map to column",
                     "case-insensitive");
+        }
+    }
+
+    /** Short timeouts so a hung database turns into a RetriableException within seconds. */
+    private Map<String, String> shortWaits(Map<String, String> props) {
+        props.put("connection.timeout.ms", "1000");
+        props.put("statement.timeout.ms", "2000");
+        props.put("lock.timeout.ms", "1000");
+        props.put("retry.budget.ms", "5000");
+        return props;
+    }
+
+    /** put() fails with a RetriableException well within the retry budget plus one wait, never hanging. */
+    private static long retriableWithin(Duration limit, Running run, List<SinkRecord> batch) {
+        long started = System.nanoTime();
+        assertTimeoutPreemptively(Duration.ofSeconds(40), () -> assertThatThrownBy(() -> run.task().put(batch))
+                .isInstanceOf(RetriableException.class));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(millis).isLessThan(limit.toMillis());
+        return millis;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aDdlStuckBehindALongReaderIsRetriedWithinTheBudgetAndLandsOnceTheReaderEnds(
+            Supplier<SqlServer> serverSupplier) throws Exception {
+        SqlServer server = serverSupplier.get();
+        String db = server.createDatabase("jdbc_ddl_lock");
+        Running run = start(shortWaits(props(server, db)));
+        run.task().put(List.of(rec("locked", 0, null, 1L, null, map("v", "a"))));
+        List<SinkRecord> newField = List.of(rec("locked", 1, null, 2L, null, map("v", "b", "w", "new column")));
+        try (Connection reader = server.connect(db)) {
+            reader.setAutoCommit(false);
+            try (Statement st = reader.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM locked")) {
+                while (rs.next()) {
+                    rs.getString(1); // the open transaction keeps its lock on the table until it ends
+                }
+            }
+            retriableWithin(Duration.ofSeconds(12), run, newField);
+            reader.commit();
+        }
+        run.task().put(newField);
+        assertThat(server.query(db, "SELECT w FROM locked WHERE id = 2")).containsExactly(Map.of("w", "new column"));
+        assertThat((Double) run.context().metric("transient-retries-total")).isGreaterThanOrEqualTo(2.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aDatabaseThatStopsAnsweringFailsPutInBoundedTimeAndTheDataLandsAfterwards(
+            Supplier<SqlServer> serverSupplier) {
+        SqlServer server = serverSupplier.get();
+        String db = server.createDatabase("jdbc_black_hole");
+        try (TcpProxy proxy = TcpProxy.to(server.port())) {
+            Map<String, String> props = shortWaits(props(server, db));
+            props.put("connection.url", proxy.rewrite(server.jdbcUrl(db)));
+            Running run = start(props);
+            run.task().put(List.of(rec("silent", 0, null, 0L, null, map("v", "warm-up"))));
+
+            // a bulk load frozen mid-stream: the driver blocks writing, which only the watchdog bounds
+            List<SinkRecord> bulk = new ArrayList<>();
+            String filler = "x".repeat(600);
+            for (long i = 1; i <= 40_000; i++) {
+                bulk.add(rec("silent", i, null, i, null, map("v", filler + i)));
+            }
+            proxy.blackHoleAfter(256 * 1024);
+            retriableWithin(Duration.ofSeconds(12), run, bulk);
+            proxy.heal();
+            run.task().put(bulk);
+            assertThat(count(server, db, "silent")).isEqualTo(40_001);
+
+            // a server that stops answering between statements: socket and login timeouts
+            List<SinkRecord> small = new ArrayList<>();
+            for (long i = 40_001; i <= 40_010; i++) {
+                small.add(rec("silent", i, null, i, null, map("v", "after " + i)));
+            }
+            proxy.blackHole();
+            retriableWithin(Duration.ofSeconds(12), run, small);
+            proxy.heal();
+            run.task().put(small);
+            assertThat(count(server, db, "silent")).isEqualTo(40_011);
         }
     }
 

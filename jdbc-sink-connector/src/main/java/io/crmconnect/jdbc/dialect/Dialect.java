@@ -55,8 +55,12 @@ public abstract class Dialect {
 
     public abstract String name();
 
-    /** Opens a connection with the session settings the sink relies on (UTC, strict mode, auto-commit on). */
-    public abstract Connection connect(String url, String user, String password, int timeoutMs) throws SQLException;
+    /**
+     * Opens a connection with the session settings the sink relies on (UTC, strict mode, auto-commit on) and every
+     * wait bounded: connect and login, socket reads, statements and locks.
+     */
+    public abstract Connection connect(String url, String user, String password, Timeouts timeouts)
+            throws SQLException;
 
     protected static Properties credentials(String user, String password) {
         Properties props = new Properties();

@@ -43,10 +43,11 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    public Connection connect(String url, String user, String password, int timeoutMs) throws SQLException {
+    public Connection connect(String url, String user, String password, Timeouts timeouts) throws SQLException {
         Properties props = credentials(user, password);
         props.setProperty("allowLocalInfile", "true");
-        props.setProperty("connectTimeout", String.valueOf(timeoutMs));
+        props.setProperty("connectTimeout", String.valueOf(timeouts.connectMs()));
+        props.setProperty("socketTimeout", String.valueOf(timeouts.socketMs()));
         props.setProperty("tcpKeepAlive", "true");
         String effective = url.startsWith("jdbc:mysql:") ? url + (url.contains("?") ? "&" : "?")
                 + "permitMysqlScheme" : url;
@@ -56,7 +57,11 @@ public final class MariaDbDialect extends Dialect {
         }
         try (Statement st = connection.createStatement()) {
             st.execute("SET SESSION time_zone = '+00:00', "
-                    + "sql_mode = CONCAT_WS(',', @@sql_mode, 'STRICT_ALL_TABLES', 'NO_AUTO_VALUE_ON_ZERO')");
+                    + "sql_mode = CONCAT_WS(',', @@sql_mode, 'STRICT_ALL_TABLES', 'NO_AUTO_VALUE_ON_ZERO'), "
+                    // every statement (DDL and LOAD DATA included), metadata locks (DDL) and row locks
+                    + "max_statement_time = " + timeouts.statementMs() / 1000.0 + ", "
+                    + "lock_wait_timeout = " + Timeouts.seconds(timeouts.lockMs()) + ", "
+                    + "innodb_lock_wait_timeout = " + Timeouts.seconds(timeouts.lockMs()));
         }
         return connection;
     }

@@ -27,11 +27,12 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
-    public Connection connect(String url, String user, String password, int timeoutMs) throws SQLException {
+    public Connection connect(String url, String user, String password, Timeouts timeouts) throws SQLException {
         Properties props = credentials(user, password);
-        int seconds = Math.max(1, timeoutMs / 1000);
+        int seconds = Timeouts.seconds(timeouts.connectMs());
         props.setProperty("connectTimeout", String.valueOf(seconds));
         props.setProperty("loginTimeout", String.valueOf(seconds));
+        props.setProperty("socketTimeout", String.valueOf(Timeouts.seconds(timeouts.socketMs())));
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("ApplicationName", "crmconnect-jdbc-sink");
         Connection connection = new org.postgresql.Driver().connect(url, props);
@@ -40,6 +41,8 @@ public final class PostgresDialect extends Dialect {
         }
         try (Statement st = connection.createStatement()) {
             st.execute("SET TIME ZONE 'UTC'");
+            st.execute("SET statement_timeout = " + timeouts.statementMs());
+            st.execute("SET lock_timeout = " + timeouts.lockMs());
         }
         return connection;
     }
@@ -369,7 +372,8 @@ public final class PostgresDialect extends Dialect {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null) {
                 String state = s.getSQLState();
-                if (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+                // 57014: statement_timeout cancelled it (57P0x: server shutting down); 55P03: lock_timeout
+                if (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("57014")
                         || state.startsWith("57P") || state.equals("53300") || state.equals("55P03")
                         || state.equals("53000") || state.equals("58030")) {
                     return true;

@@ -167,6 +167,10 @@ class DialectSqlTest {
         assertThat(pg.isDataError(new SQLException("permission", "42501"))).isFalse();
         assertThat(pg.isTransient(new SQLException("permission", "42501"))).isFalse();
 
+        assertThat(pg.isTransient(new SQLException("canceling statement due to statement timeout", "57014")))
+                .isTrue();
+        assertThat(pg.isTransient(new SQLException("canceling statement due to lock timeout", "55P03"))).isTrue();
+        assertThat(maria.isTransient(new SQLException("max_statement_time exceeded", "70100", 1969))).isTrue();
         assertThat(maria.isTransient(new SQLException("deadlock", "40001", 1213))).isTrue();
         assertThat(maria.isTransient(new SQLException("lock wait", "HY000", 1205))).isTrue();
         assertThat(maria.isTransient(new SQLTransientConnectionException("lost", "08S01"))).isTrue();
