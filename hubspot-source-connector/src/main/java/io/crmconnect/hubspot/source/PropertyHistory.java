@@ -1,5 +1,6 @@
 package io.crmconnect.hubspot.source;
 
+import io.crmconnect.common.RecordShape;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.PropertyValue;
@@ -29,7 +30,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * resumes from its offset, so at most the overlap window is sent again (same keys).
  */
 final class PropertyHistory {
-    static final Schema SCHEMA = SchemaBuilder.struct().name("io.crmconnect.hubspot.PropertyHistory").version(1)
+    static final Schema SCHEMA = RecordShape.describeAll(SchemaBuilder.struct()
+            .name("io.crmconnect.hubspot.PropertyHistory").version(1)
             .field("objectId", Schema.STRING_SCHEMA)
             .field("property", Schema.STRING_SCHEMA)
             .field("value", Schema.OPTIONAL_STRING_SCHEMA)
@@ -37,7 +39,7 @@ final class PropertyHistory {
             .field("sourceType", Schema.OPTIONAL_STRING_SCHEMA)
             .field("sourceId", Schema.OPTIONAL_STRING_SCHEMA)
             .field("sourceLabel", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("updatedByUserId", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("updatedByUserId", Schema.OPTIONAL_INT64_SCHEMA), List.of("objectId"), null)
             .build();
 
     private final HubSpotClient client;

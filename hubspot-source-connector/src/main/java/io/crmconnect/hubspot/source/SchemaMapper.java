@@ -2,6 +2,7 @@ package io.crmconnect.hubspot.source;
 
 import static io.crmconnect.common.time.FastTime.digits;
 
+import io.crmconnect.common.RecordShape;
 import io.crmconnect.common.time.FastTime;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
@@ -101,6 +102,8 @@ public final class SchemaMapper {
             b.field(UPDATED_AT, OPTIONAL_TIMESTAMP);
             b.field(ARCHIVED, Schema.BOOLEAN_SCHEMA);
             b.field(ARCHIVED_AT, OPTIONAL_TIMESTAMP);
+            // sinks tell properties from metadata by these parameters (e.g. columns property_<name> vs created_at)
+            RecordShape.describe(b, List.of(ID, CREATED_AT, UPDATED_AT, ARCHIVED, ARCHIVED_AT), List.of(ID), ID);
             Schema schema = b.build();
             int n = properties.size();
             Field[] fields = new Field[n];

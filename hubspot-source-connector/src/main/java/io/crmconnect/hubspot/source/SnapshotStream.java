@@ -1,5 +1,6 @@
 package io.crmconnect.hubspot.source;
 
+import io.crmconnect.common.RecordShape;
 import io.crmconnect.hubspot.client.AssociationType;
 import io.crmconnect.hubspot.client.Associations;
 import io.crmconnect.hubspot.client.CrmObject;
@@ -131,12 +132,13 @@ abstract class SnapshotStream implements Stream {
     // ------------------------------------------------------------------------------------------ owners
 
     static final class Owners extends SnapshotStream {
-        static final Schema SCHEMA = SchemaBuilder.struct().name("io.crmconnect.hubspot.owner").version(1)
+        static final Schema SCHEMA = RecordShape.describeAll(SchemaBuilder.struct()
+                .name("io.crmconnect.hubspot.owner").version(1)
                 .field("id", Schema.STRING_SCHEMA).field("email", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("firstName", Schema.OPTIONAL_STRING_SCHEMA).field("lastName", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("userId", Schema.OPTIONAL_INT64_SCHEMA).field("archived", Schema.BOOLEAN_SCHEMA)
                 .field("createdAt", Timestamp.builder().optional().build())
-                .field("updatedAt", Timestamp.builder().optional().build()).build();
+                .field("updatedAt", Timestamp.builder().optional().build()), List.of("id"), "id").build();
         private String after;
         private boolean archivedPass;
 
@@ -176,13 +178,14 @@ abstract class SnapshotStream implements Stream {
                 .field("displayOrder", Schema.INT32_SCHEMA).field("archived", Schema.BOOLEAN_SCHEMA)
                 .field("metadata", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA).build())
                 .build();
-        static final Schema SCHEMA = SchemaBuilder.struct().name("io.crmconnect.hubspot.pipeline").version(1)
+        static final Schema SCHEMA = RecordShape.describeAll(SchemaBuilder.struct()
+                .name("io.crmconnect.hubspot.pipeline").version(1)
                 .field("id", Schema.STRING_SCHEMA).field("objectType", Schema.STRING_SCHEMA)
                 .field("label", Schema.OPTIONAL_STRING_SCHEMA).field("displayOrder", Schema.INT32_SCHEMA)
                 .field("archived", Schema.BOOLEAN_SCHEMA)
                 .field("createdAt", Timestamp.builder().optional().build())
                 .field("updatedAt", Timestamp.builder().optional().build())
-                .field("stages", SchemaBuilder.array(STAGE).build()).build();
+                .field("stages", SchemaBuilder.array(STAGE).build()), List.of(), null).build();
         private final List<String> types;
         private int index;
 
@@ -221,11 +224,12 @@ abstract class SnapshotStream implements Stream {
         static final Schema TYPE = SchemaBuilder.struct().name("io.crmconnect.hubspot.association_type")
                 .field("category", Schema.STRING_SCHEMA).field("typeId", Schema.INT32_SCHEMA)
                 .field("label", Schema.OPTIONAL_STRING_SCHEMA).build();
-        static final Schema SCHEMA = SchemaBuilder.struct().name("io.crmconnect.hubspot.association").version(1)
+        static final Schema SCHEMA = RecordShape.describeAll(SchemaBuilder.struct()
+                .name("io.crmconnect.hubspot.association").version(1)
                 .field("fromObjectType", Schema.STRING_SCHEMA).field("fromId", Schema.STRING_SCHEMA)
                 .field("toObjectType", Schema.STRING_SCHEMA).field("toId", Schema.STRING_SCHEMA)
                 .field("labels", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
-                .field("types", SchemaBuilder.array(TYPE).build()).build();
+                .field("types", SchemaBuilder.array(TYPE).build()), List.of("fromId", "toId"), null).build();
         private final String from;
         private final String to;
         private String after;

@@ -2,6 +2,7 @@ package io.crmconnect.hubspot.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crmconnect.common.RecordShape;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.PropertyDefinition;
 import java.math.BigDecimal;
@@ -56,6 +57,19 @@ class SchemaMapperTest {
         assertThat(v.get("createdAt")).isEqualTo(Date.from(Instant.parse("2024-01-02T03:04:05.006Z")));
         assertThat(v.get("archived")).isEqualTo(false);
         assertThat(v.get("id")).isEqualTo("101");
+    }
+
+    @Test
+    void theSchemaTellsSinksWhichFieldsAreMetadataAndThatTheIdIsAnInteger() {
+        SchemaMapper m = new SchemaMapper("deals", true, 4, true);
+        m.update(DEFS);
+        assertThat(RecordShape.fields(m.schema(), RecordShape.METADATA_FIELDS))
+                .containsExactly("id", "createdAt", "updatedAt", "archived", "archivedAt");
+        assertThat(RecordShape.fields(m.schema(), RecordShape.INTEGER_FIELDS)).containsExactly("id");
+        assertThat(RecordShape.keyField(m.schema())).isEqualTo("id");
+        assertThat(RecordShape.fields(SnapshotStream.AssociationPair.SCHEMA, RecordShape.METADATA_FIELDS))
+                .contains("fromId", "toId", "labels");
+        assertThat(RecordShape.fields(SnapshotStream.Owners.SCHEMA, RecordShape.INTEGER_FIELDS)).containsExactly("id");
     }
 
     @Test
