@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FieldMappingTest {
-    static final String SAMPLE = "src/main/connect-plugin/etc/crm-mapping.yaml";
+    static final String SAMPLE = "src/test/resources/nested-mapping.yaml";
 
     static final Schema PROPS = SchemaBuilder.struct().name("hubspot.contact.properties").optional()
             .field("email", Schema.OPTIONAL_STRING_SCHEMA)
