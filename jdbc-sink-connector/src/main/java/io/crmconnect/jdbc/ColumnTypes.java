@@ -14,6 +14,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Column kinds of Connect schemas and schemaless Java values, and the normalized Java form of a value (Long, Double,
@@ -94,7 +95,7 @@ public final class ColumnTypes {
             return null;
         }
         return switch (kind) {
-            case INT8, INT16, INT32, INT64 -> ((Number) raw).longValue();
+            case INT8, INT16, INT32, INT64 -> raw instanceof Number n ? n.longValue() : integerText(raw);
             case FLOAT32, FLOAT64 -> ((Number) raw).doubleValue();
             case DECIMAL -> raw instanceof BigInteger bi ? new BigDecimal(bi) : raw;
             case TIMESTAMP -> ((Date) raw).toInstant();
@@ -105,6 +106,15 @@ public final class ColumnTypes {
             case STRING -> raw instanceof String ? raw : raw.toString();
             default -> raw; // BOOLEAN, OTHER
         };
+    }
+
+    /** A text field the source declares as an integer id ({@code crmconnect.integer.fields}). */
+    private static long integerText(Object raw) {
+        try {
+            return Long.parseLong(raw.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new DataException("a field declared as an integer id holds text that is not an integer");
+        }
     }
 
     private static byte[] bytes(Object raw) {

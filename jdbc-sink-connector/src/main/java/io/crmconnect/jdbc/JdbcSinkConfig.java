@@ -1,12 +1,12 @@
 package io.crmconnect.jdbc;
 
+import io.crmconnect.common.EnumValidator;
 import io.crmconnect.common.Redact;
 import io.crmconnect.jdbc.dialect.Timeouts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -48,6 +48,8 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public static final String METADATA_COLUMN_PREFIX = "metadata.column.prefix";
     public static final String SCHEMALESS_MODE = "schemaless.mode";
     public static final String SCHEMALESS_JSON_COLUMN = "schemaless.json.column";
+    public static final String RECORD_SHAPE_ENABLED = "record.shape.enabled";
+    public static final String PROPERTY_COLUMN_PREFIX = "property.column.prefix";
 
     // ---- DDL
     public static final String AUTO_CREATE = "auto.create";
@@ -155,15 +157,19 @@ public final class JdbcSinkConfig extends AbstractConfig {
                         + "reserved words (e.g. 'Order') work as written.",
                 GROUP_MAPPING, ++order, Width.MEDIUM, "Table name format");
         def.define(COLUMN_PREFIX, Type.STRING, "", new IdentifierPartValidator(), Importance.LOW,
-                "Prefix for every column taken from the record value (e.g. 'property_' like Fivetran). Key columns "
-                        + "from the record key are not prefixed.",
+                "Prefix for every column taken from the value of records that do not describe their shape (see "
+                        + "record.shape.enabled). Key columns from the record key are not prefixed.",
                 GROUP_MAPPING, ++order, Width.SHORT, "Column prefix");
         def.define(METADATA_COLUMNS, Type.LIST, "synced_at", new MetadataColumnsValidator(), Importance.LOW,
-                "Metadata columns to write: synced_at (time of the write), kafka_topic, kafka_partition, "
-                        + "kafka_offset. Soft deletes add deleted and deleted_at by themselves.",
+                "Metadata columns to write: synced_at (time of the write, column <prefix>synced, like Fivetran's "
+                        + "_fivetran_synced), kafka_topic, kafka_partition, kafka_offset (columns <prefix>kafka_topic "
+                        + "...). delete.mode=soft adds <prefix>deleted and <prefix>deleted_at by itself.",
                 GROUP_MAPPING, ++order, Width.LONG, "Metadata columns", new MetadataColumnsValidator());
-        def.define(METADATA_COLUMN_PREFIX, Type.STRING, "_crm_", new IdentifierPartValidator(), Importance.LOW,
-                "Prefix of metadata column names, e.g. _crm_synced_at, _crm_deleted.",
+        def.define(METADATA_COLUMN_PREFIX, Type.STRING, "_crmconnect_", new IdentifierPartValidator(),
+                Importance.LOW,
+                "Prefix of the columns the sink adds itself: _crmconnect_synced, _crmconnect_deleted, "
+                        + "_crmconnect_deleted_at, _crmconnect_kafka_offset, and the bookkeeping columns of history "
+                        + "tables (_crmconnect_valid_from ...).",
                 GROUP_MAPPING, ++order, Width.SHORT, "Metadata column prefix");
         def.define(SCHEMALESS_MODE, Type.STRING, "infer", new EnumValidator(SchemalessMode.class), Importance.MEDIUM,
                 "Values without a schema (JSON maps). infer: one column per top-level field, types inferred "
@@ -174,6 +180,20 @@ public final class JdbcSinkConfig extends AbstractConfig {
         def.define(SCHEMALESS_JSON_COLUMN, Type.STRING, "payload", new IdentifierPartValidator(), Importance.LOW,
                 "Column that holds the whole value when schemaless.mode=json.",
                 GROUP_MAPPING, ++order, Width.SHORT, "Schemaless JSON column", new VisibleWhen(SCHEMALESS_MODE, "json"));
+        def.define(RECORD_SHAPE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                "Follow the layout a CRM source describes in its value schema (parameters crmconnect.metadata.fields, "
+                        + "crmconnect.integer.fields, crmconnect.key.field, set by the HubSpot source), as Fivetran "
+                        + "lays out HubSpot tables: record metadata fields become unprefixed snake_case columns "
+                        + "(createdAt -> created_at, archived), the other fields (CRM properties) get "
+                        + "property.column.prefix (property_email), text ids become BIGINT columns, and so does the "
+                        + "key column when the value's id field repeats the key (id BIGINT). Records without these "
+                        + "parameters are not affected. false: every value field gets column.prefix and keeps its name.",
+                GROUP_MAPPING, ++order, Width.SHORT, "Record shape");
+        def.define(PROPERTY_COLUMN_PREFIX, Type.STRING, "property_", new IdentifierPartValidator(), Importance.LOW,
+                "Prefix of the columns of CRM property fields of records that describe their shape (see "
+                        + "record.shape.enabled), e.g. property_email. column.prefix applies to other records.",
+                GROUP_MAPPING, ++order, Width.SHORT, "Property column prefix",
+                new VisibleWhen(RECORD_SHAPE_ENABLED, "true"));
 
         order = 0;
         def.define(AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -311,6 +331,14 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public Set<MetadataColumn> metadataColumns() {
         return trimmed(getList(METADATA_COLUMNS)).stream().map(v -> parse(MetadataColumn.class, v))
                 .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(MetadataColumn.class)));
+    }
+
+    public boolean recordShapeEnabled() {
+        return getBoolean(RECORD_SHAPE_ENABLED);
+    }
+
+    public String propertyColumnPrefix() {
+        return getString(PROPERTY_COLUMN_PREFIX);
     }
 
     public String schemalessJsonColumn() {
@@ -506,7 +534,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
     }
 
     private static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
+        return EnumValidator.configName(e);
     }
 
     static List<String> trimmed(List<String> values) {
@@ -520,7 +548,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String value) {
-        return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        return EnumValidator.parse(type, value);
     }
 
     static <E extends Enum<E>> E parseOrNull(Class<E> type, String value) {
@@ -537,37 +565,6 @@ public final class JdbcSinkConfig extends AbstractConfig {
     }
 
     // ---------------------------------------------------------------- validators and recommenders
-
-    /** Case-insensitive enum validator that also recommends the values. */
-    static final class EnumValidator implements ConfigDef.Validator, ConfigDef.Recommender {
-        private final List<String> values;
-
-        EnumValidator(Class<? extends Enum<?>> type) {
-            this.values = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-        }
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null || !values.contains(value.toString().trim().toLowerCase(Locale.ROOT))) {
-                throw new ConfigException(name, value, "must be one of " + values);
-            }
-        }
-
-        @Override
-        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-            return new ArrayList<>(values);
-        }
-
-        @Override
-        public boolean visible(String name, Map<String, Object> parsedConfig) {
-            return true;
-        }
-
-        @Override
-        public String toString() {
-            return String.join(", ", values) + " (case-insensitive)";
-        }
-    }
 
     static final class MetadataColumnsValidator implements ConfigDef.Validator, ConfigDef.Recommender {
         private final EnumValidator each = new EnumValidator(MetadataColumn.class);

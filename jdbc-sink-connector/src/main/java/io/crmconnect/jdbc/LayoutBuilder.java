@@ -21,6 +21,7 @@ final class LayoutBuilder {
     private final Map<String, String> origins = new HashMap<>();
     private final Map<String, String> bySameName = new HashMap<>();
     private final List<String> keyColumns = new ArrayList<>();
+    private final Map<String, String> fieldColumns = new HashMap<>();
 
     LayoutBuilder(Identifiers identifiers) {
         this.identifiers = identifiers;
@@ -33,9 +34,20 @@ final class LayoutBuilder {
         }
     }
 
-    /** Adds a column; {@code origin} names what it comes from (e.g. "field 'email'"). */
+    /** Adds a column; {@code origin} names what it comes from (e.g. "metadata column kafka_offset"). */
     void column(ColumnDef def, ColumnStep step, String origin) {
         add(def, step, origin);
+    }
+
+    /** Adds the column of a value field. */
+    void valueColumn(String field, ColumnDef def, ColumnStep step) {
+        add(def, step, "field '" + field + "'");
+        fieldColumns.putIfAbsent(field, def.name());
+    }
+
+    /** The column a value field landed in, or null. */
+    String columnOfField(String field) {
+        return fieldColumns.get(field);
     }
 
     private boolean add(ColumnDef def, ColumnStep step, String origin) {
@@ -82,6 +94,7 @@ final class LayoutBuilder {
     }
 
     RowPlan build() {
-        return new RowPlan(new RowLayout(keyColumns, defs), steps.values().toArray(new ColumnStep[0]), null);
+        return new RowPlan(new RowLayout(keyColumns, defs, fieldColumns), steps.values().toArray(new ColumnStep[0]),
+                null);
     }
 }

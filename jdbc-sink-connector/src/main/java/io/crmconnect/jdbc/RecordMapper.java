@@ -1,5 +1,6 @@
 package io.crmconnect.jdbc;
 
+import io.crmconnect.common.RecordShape;
 import io.crmconnect.jdbc.ColumnStep.Source;
 import io.crmconnect.jdbc.JdbcSinkConfig.DeleteMode;
 import io.crmconnect.jdbc.JdbcSinkConfig.MetadataColumn;
@@ -39,6 +40,8 @@ public final class RecordMapper {
     private final String metaPrefix;
     private final Set<MetadataColumn> metadata;
     private final boolean synced;
+    private final boolean recordShape;
+    private final String propertyPrefix;
     private final DeleteMode deleteMode;
     private final SchemalessMode schemalessMode;
     private final Identifiers identifiers;
@@ -65,6 +68,8 @@ public final class RecordMapper {
         this.metaPrefix = config.metadataPrefix();
         this.metadata = config.metadataColumns();
         this.synced = metadata.contains(MetadataColumn.SYNCED_AT);
+        this.recordShape = config.recordShapeEnabled();
+        this.propertyPrefix = config.propertyColumnPrefix();
         this.deleteMode = config.deleteMode();
         this.schemalessMode = config.schemalessMode();
         this.identifiers = Dialect.forUrl(config.url()).identifiers();
@@ -134,8 +139,8 @@ public final class RecordMapper {
 
     // ------------------------------------------------------------------ plans
 
-    /** A column with the step that reads it and what it is made from. */
-    private record Column(ColumnDef def, ColumnStep step, String origin) {
+    /** The column of a value field with the step that reads it. */
+    private record Column(String field, ColumnDef def, ColumnStep step) {
     }
 
     /** The cached plan of a Struct value's schema pair, or null when the key's layout depends on the record itself. */
@@ -195,7 +200,8 @@ public final class RecordMapper {
             valueColumns(b, record);
             if (pkMode == PkMode.RECORD_VALUE) {
                 for (String field : pkFields) {
-                    if (!b.promoteToKey(valueColumn(field), "primary key field '" + field + "' is null")) {
+                    String column = b.columnOfField(field);
+                    if (column == null || !b.promoteToKey(column, "primary key field '" + field + "' is null")) {
                         throw new BadRecordException("primary key field '" + field + "' is missing from the value");
                     }
                 }
@@ -221,7 +227,7 @@ public final class RecordMapper {
         }
         if (synced) {
             // written by the database (now()), not read from the record: reserved so no field can take the name
-            b.reserve(metaColumn("synced_at"), "metadata column synced_at");
+            b.reserve(metaColumn("synced"), "metadata column synced");
         }
         return b.build();
     }
@@ -257,6 +263,9 @@ public final class RecordMapper {
             Schema schema = record.keySchema();
             if (schema != null) {
                 ColumnTypes.Kind t = keyKind(name, ColumnTypes.of(schema));
+                if (t.kind() == ColumnKind.STRING && integerKey(record)) {
+                    t = new ColumnTypes.Kind(ColumnKind.INT64, -1, -1); // a HubSpot id: "123" -> 123
+                }
                 b.key(new ColumnDef(column(name, origin), t.kind(), t.precision(), t.scale(), true),
                         ColumnStep.wholeKey(name, t.kind()), origin);
             } else {
@@ -268,6 +277,15 @@ public final class RecordMapper {
         if (!b.hasKey()) {
             throw new BadRecordException("record key has none of the pk.fields " + pkFields);
         }
+    }
+
+    /** Whether the value schema says the record key is an integer written as text (the object id). */
+    private boolean integerKey(SinkRecord record) {
+        if (!recordShape || !(record.value() instanceof Struct value)) {
+            return false;
+        }
+        String keyField = RecordShape.keyField(value.schema());
+        return keyField != null && RecordShape.fields(value.schema(), RecordShape.INTEGER_FIELDS).contains(keyField);
     }
 
     private static ColumnTypes.Kind keyKind(String name, ColumnTypes.Kind kind) {
@@ -282,7 +300,7 @@ public final class RecordMapper {
         Schema schema = record.valueSchema();
         if (value instanceof Struct struct) {
             for (Column c : valueColumns.computeIfAbsent(struct.schema(), this::structColumns)) {
-                b.column(c.def(), c.step(), c.origin());
+                b.valueColumn(c.field(), c.def(), c.step());
             }
             return;
         }
@@ -296,17 +314,16 @@ public final class RecordMapper {
             ColumnTypes.Kind declared = entrySchema == null ? null : ColumnTypes.of(entrySchema);
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String field = String.valueOf(e.getKey());
-                String origin = "field '" + field + "'";
                 String column = valueColumn(field);
                 Object raw = e.getValue();
                 if (raw == null) { // no type to create the column by yet
-                    b.column(ColumnDef.of(column, null), ColumnStep.constant(null), origin);
+                    b.valueColumn(field, ColumnDef.of(column, null), ColumnStep.constant(null));
                     continue;
                 }
                 ColumnTypes.Kind t = declared != null ? declared
                         : new ColumnTypes.Kind(ColumnTypes.inferred(raw), -1, -1);
-                b.column(new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
-                        ColumnStep.constant(ColumnTypes.convert(t.kind(), raw)), origin);
+                b.valueColumn(field, new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
+                        ColumnStep.constant(ColumnTypes.convert(t.kind(), raw)));
             }
             return;
         }
@@ -314,19 +331,69 @@ public final class RecordMapper {
                 + (value == null ? "null" : value.getClass().getSimpleName()));
     }
 
+    /**
+     * The columns of a Struct schema's fields. With record.shape.enabled, fields the schema declares as record
+     * metadata ({@link RecordShape}) become unprefixed snake_case columns (createdAt -> created_at) and text fields it
+     * declares as integers become BIGINT columns, and its other fields (CRM properties) get property.column.prefix;
+     * fields of schemas that say nothing get column.prefix.
+     */
     private List<Column> structColumns(Schema schema) {
+        Set<String> metadataFields = recordShape ? Set.copyOf(RecordShape.fields(schema, RecordShape.METADATA_FIELDS))
+                : Set.of();
+        Set<String> integerFields = recordShape ? Set.copyOf(RecordShape.fields(schema, RecordShape.INTEGER_FIELDS))
+                : Set.of();
+        boolean shaped = !metadataFields.isEmpty();
         List<Column> out = new ArrayList<>();
         for (Field f : schema.fields()) {
             ColumnTypes.Kind t = ColumnTypes.of(f.schema());
-            out.add(new Column(new ColumnDef(valueColumn(f.name()), t.kind(), t.precision(), t.scale(), false),
-                    ColumnStep.valueField(f, t.kind()), "field '" + f.name() + "'"));
+            if (t.kind() == ColumnKind.STRING && integerFields.contains(f.name())) {
+                t = new ColumnTypes.Kind(ColumnKind.INT64, -1, -1);
+            }
+            String origin = "field '" + f.name() + "'";
+            String column;
+            if (metadataFields.contains(f.name())) {
+                column = column(snakeCase(f.name()), origin);
+            } else if (shaped) {
+                column = column(propertyPrefix + f.name(), origin);
+            } else {
+                column = valueColumn(f.name());
+            }
+            out.add(new Column(f.name(), new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
+                    ColumnStep.valueField(f, t.kind())));
         }
         return out;
     }
 
-    /** A value usable in a HashMap key (byte arrays compare by content). */
+    /** createdAt -> created_at, fromObjectType -> from_object_type, hs_object_id and HTTPCode -> http_code. */
+    static String snakeCase(String name) {
+        StringBuilder out = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isUpperCase(c)) {
+                boolean afterLower = i > 0 && (Character.isLowerCase(name.charAt(i - 1))
+                        || Character.isDigit(name.charAt(i - 1)));
+                boolean acronymEnd = i > 0 && Character.isUpperCase(name.charAt(i - 1)) && i + 1 < name.length()
+                        && Character.isLowerCase(name.charAt(i + 1));
+                if ((afterLower || acronymEnd) && out.length() > 0 && out.charAt(out.length() - 1) != '_') {
+                    out.append('_');
+                }
+                out.append(Character.toLowerCase(c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A value usable in a HashMap key: byte arrays compare by content, and an integer id compares equal to its text
+     * (a tombstone carries the key as text, the value's records as a number).
+     */
     static Object keyPart(Object value) {
-        return value instanceof byte[] b ? HexFormat.of().formatHex(b) : value;
+        if (value instanceof byte[] b) {
+            return HexFormat.of().formatHex(b);
+        }
+        return value instanceof Long || value instanceof Integer ? value.toString() : value;
     }
 
     /** One record as a row: its table, whether it deletes, its column layout and values (in layout order). */

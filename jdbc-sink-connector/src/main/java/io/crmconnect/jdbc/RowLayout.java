@@ -15,9 +15,11 @@ public final class RowLayout {
     private final Map<String, ColumnDef> defs;
     private final ColumnDef[] columns;
     private final Map<String, Integer> index;
+    private final Map<String, String> fieldColumns;
 
-    RowLayout(List<String> keyColumns, LinkedHashMap<String, ColumnDef> defs) {
+    RowLayout(List<String> keyColumns, LinkedHashMap<String, ColumnDef> defs, Map<String, String> fieldColumns) {
         this.keyColumns = List.copyOf(keyColumns);
+        this.fieldColumns = Map.copyOf(fieldColumns);
         this.defs = Collections.unmodifiableMap(defs);
         this.columns = defs.values().toArray(new ColumnDef[0]);
         this.index = new HashMap<>(columns.length * 2);
@@ -40,6 +42,11 @@ public final class RowLayout {
 
     public int size() {
         return columns.length;
+    }
+
+    /** The column a value field is written to (prefix, record-shape naming and shortening applied), or null. */
+    public String columnOfField(String field) {
+        return fieldColumns.get(field);
     }
 
     /** Position of a column, or -1. */

@@ -51,7 +51,7 @@ public final class TableWriter {
         this.scd2 = config.scd2Enabled();
         this.changelog = config.changelogEnabled();
         this.meta = config.metadataPrefix();
-        for (String m : List.of("synced_at", "kafka_topic", "kafka_partition", "kafka_offset", "deleted",
+        for (String m : List.of("synced", "kafka_topic", "kafka_partition", "kafka_offset", "deleted",
                 "deleted_at", "valid_from", "valid_to", "is_current", "row_hash", "op", "kafka_timestamp")) {
             metadataNames.add(meta + m);
         }
@@ -61,9 +61,14 @@ public final class TableWriter {
         return meta + name;
     }
 
-    /** The stored name of the column of a value field named in the config (as RecordMapper names it). */
-    private String valueColumn(String field) {
-        return dialect.identifiers().name(config.columnPrefix() + field);
+    /** The column of a value field named in the config, as the chunk's records lay it out (or null). */
+    private static String columnOfField(List<MappedRecord> chunk, String field) {
+        for (MappedRecord r : chunk) {
+            if (!r.delete()) {
+                return r.layout().columnOfField(field);
+            }
+        }
+        return null;
     }
 
     /** The history table's stored name: table name and suffix shortened as one name when too long. */
@@ -75,6 +80,17 @@ public final class TableWriter {
         return dialect.identifiers().name(table + config.changelogSuffix());
     }
 
+    private static void widen(Map<String, ColumnDef> union, ColumnDef d) {
+        ColumnDef have = union.get(d.name());
+        if (have == null) {
+            union.put(d.name(), d);
+        } else if (have.kind() != d.kind()) {
+            ColumnKind k = ColumnTypes.merge(have.kind(), d.kind());
+            union.put(d.name(), new ColumnDef(d.name(), k, Math.max(have.precision(), d.precision()),
+                    Math.max(have.scale(), d.scale()), have.key() || d.key()));
+        }
+    }
+
     /** What one chunk did. */
     public record Result(long upserted, long deleted, long versions) {
     }
@@ -84,42 +100,39 @@ public final class TableWriter {
         boolean history = scd2 || changelog;
         List<String> keyColumns = chunk.get(0).keyColumns();
 
-        // 1. the chunk's columns: union of every record's columns, kinds widened where records disagree
+        // 1. the chunk's columns: union of every record's columns, kinds widened where records disagree; a
+        // tombstone only adds key columns no value had (its key carries no schema hints such as an integer id)
         LinkedHashMap<String, ColumnDef> union = new LinkedHashMap<>();
-        RowLayout seen = null;
-        boolean seenDelete = false;
-        for (MappedRecord r : chunk) {
-            if (r.layout() == seen && r.delete() == seenDelete) {
-                continue; // schema-ful records share their layout: once per layout is enough
-            }
-            seen = r.layout();
-            seenDelete = r.delete();
-            for (ColumnDef d : r.defs().values()) {
-                if (r.delete() && !d.key()) {
-                    continue;
+        for (boolean deletes : new boolean[] {false, true}) {
+            RowLayout seen = null;
+            for (MappedRecord r : chunk) {
+                if (r.delete() != deletes || r.layout() == seen) {
+                    continue; // schema-ful records share their layout: once per layout is enough
                 }
-                ColumnDef have = union.get(d.name());
-                if (have == null) {
-                    union.put(d.name(), d);
-                } else if (have.kind() != d.kind()) {
-                    ColumnKind k = ColumnTypes.merge(have.kind(), d.kind());
-                    union.put(d.name(), new ColumnDef(d.name(), k, Math.max(have.precision(), d.precision()),
-                            Math.max(have.scale(), d.scale()), have.key() || d.key()));
+                seen = r.layout();
+                for (ColumnDef d : r.defs().values()) {
+                    if (deletes) {
+                        if (d.key()) {
+                            union.putIfAbsent(d.name(), d);
+                        }
+                        continue;
+                    }
+                    widen(union, d);
                 }
             }
         }
         Map<String, String> computed = new LinkedHashMap<>();
         List<ColumnDef> ddl = new ArrayList<>(union.values());
         if (config.metadataColumns().contains(MetadataColumn.SYNCED_AT)) {
-            computed.put(m("synced_at"), dialect.nowExpression());
-            ddl.add(ColumnDef.of(m("synced_at"), ColumnKind.TIMESTAMP));
+            computed.put(m("synced"), dialect.nowExpression());
+            ddl.add(ColumnDef.of(m("synced"), ColumnKind.TIMESTAMP));
         }
         if (deleteMode == DeleteMode.SOFT && !union.containsKey(m("deleted"))) {
             ddl.add(ColumnDef.of(m("deleted"), ColumnKind.BOOLEAN));
             ddl.add(ColumnDef.of(m("deleted_at"), ColumnKind.TIMESTAMP));
         }
         List<List<String>> indexes = new ArrayList<>();
-        String updatedAt = config.updatedAtField() == null ? null : valueColumn(config.updatedAtField());
+        String updatedAt = config.updatedAtField() == null ? null : columnOfField(chunk, config.updatedAtField());
         if (updatedAt != null && union.containsKey(updatedAt)) {
             indexes.add(List.of(updatedAt));
         }
@@ -176,7 +189,7 @@ public final class TableWriter {
                 stagedApply.add(apply[i]);
             }
         }
-        List<String> tracked = trackedColumns(sourceNames, keyColumns);
+        List<String> tracked = trackedColumns(chunk, sourceNames, keyColumns);
         List<Object[]> rows = new ArrayList<>(staged.size());
         long upserts = 0;
         RowLayout mappedLayout = null;
@@ -282,6 +295,31 @@ public final class TableWriter {
         }
     }
 
+    /**
+     * Fails the chunk with a data error (MariaDB's duplicate-key code, so the task isolates the record and sends it to
+     * the DLQ) when a staged row has no row under its own key after the merge: ON DUPLICATE KEY UPDATE met another
+     * row through a unique index other than the primary key and updated that row (another person's, found by email)
+     * instead of inserting this one. The transaction is rolled back, so the other row keeps its values.
+     */
+    private void checkNotMergedElsewhere(Statement st, String table, Stage stage, List<String> keys, String opU,
+            List<String> uniqueIndexes) throws SQLException {
+        String query = dialect.mergedElsewhereQuery(table, stage, keys, opU);
+        if (query == null) {
+            return;
+        }
+        long lost;
+        try (ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            lost = rs.getLong(1);
+        }
+        if (lost > 0) {
+            throw new SQLException("Duplicate entry: " + lost + " record(s) hold a value of a unique index of table "
+                    + dialect.quote(table) + " other than its primary key (" + String.join(", ", uniqueIndexes)
+                    + ") that another row already holds; " + dialect.name() + " would have updated that row instead "
+                    + "of writing the record under its own key", "23000", 1062);
+        }
+    }
+
     private static List<String> concat(List<String> a, String b) {
         List<String> out = new ArrayList<>(a);
         out.add(b);
@@ -305,7 +343,7 @@ public final class TableWriter {
         } else {
             out.add(new ColumnDef(m("op"), ColumnKind.STRING, -1, -1, true));
             out.add(ColumnDef.of(m("kafka_timestamp"), ColumnKind.TIMESTAMP));
-            out.add(ColumnDef.of(m("synced_at"), ColumnKind.TIMESTAMP));
+            out.add(ColumnDef.of(m("synced"), ColumnKind.TIMESTAMP));
         }
         out.add(new ColumnDef(m("kafka_topic"), ColumnKind.STRING, -1, -1, true));
         out.add(new ColumnDef(m("kafka_partition"), ColumnKind.INT32, -1, -1, true));
@@ -345,14 +383,14 @@ public final class TableWriter {
         return apply;
     }
 
-    private List<String> trackedColumns(List<String> sourceNames, List<String> keyColumns) {
+    private List<String> trackedColumns(List<MappedRecord> chunk, List<String> sourceNames, List<String> keyColumns) {
         List<String> configured = config.scd2TrackedFields();
         Set<String> out = new TreeSet<>();
         for (String c : sourceNames) {
             if (keyColumns.contains(c) || metadataNames.contains(c)) {
                 continue;
             }
-            if (configured.isEmpty() || configured.stream().anyMatch(f -> c.equals(valueColumn(f)))) {
+            if (configured.isEmpty() || configured.stream().anyMatch(f -> c.equals(columnOfField(chunk, f)))) {
                 out.add(c);
             }
         }
@@ -457,7 +495,7 @@ public final class TableWriter {
             select.add(dialect.stageRead("s", c, stage.kindOf(c)));
         }
         cols.addAll(List.of(m("op"), m("kafka_topic"), m("kafka_partition"), m("kafka_offset"), m("kafka_timestamp"),
-                m("synced_at")));
+                m("synced")));
         select.add("s." + dialect.quote(Dialect.OP));
         select.add("s." + dialect.quote(Dialect.SRC_TOPIC));
         select.add("s." + dialect.quote(Dialect.SRC_PARTITION));

@@ -176,7 +176,7 @@ class JdbcSinkTaskIT {
 
         assertThat(count(server, db, "Order")).isEqualTo(60);
         Map<String, Object> one = server.query(db, "SELECT " + q(server, "Email") + " AS e, " + q(server, "order")
-                + " AS o, amount AS a, " + q(server, "_crm_kafka_offset") + " AS k, " + q(server, "_crm_synced_at")
+                + " AS o, amount AS a, " + q(server, "_crmconnect_kafka_offset") + " AS k, " + q(server, "_crmconnect_synced")
                 + " AS s, phone AS p FROM " + q(server, "Order") + " WHERE " + q(server, "Id") + " = 1").get(0);
         assertThat(one.get("e")).isEqualTo("newest@example.com");
         assertThat(((Number) one.get("o")).intValue()).isEqualTo(10);
@@ -257,6 +257,54 @@ class JdbcSinkTaskIT {
                 .containsExactly("updated", "two");
     }
 
+    /** A HubSpot contact as the HubSpot source declares it (connect-common RecordShape parameters). */
+    private static final Schema CONTACT = io.crmconnect.common.RecordShape.describe(SchemaBuilder.struct()
+            .name("io.crmconnect.hubspot.contacts").version(1)
+            .field("id", Schema.STRING_SCHEMA)
+            .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("hubspot_owner_id", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("createdAt", Timestamp.builder().optional().build())
+            .field("updatedAt", Timestamp.builder().optional().build())
+            .field("archived", Schema.BOOLEAN_SCHEMA)
+            .field("archivedAt", Timestamp.builder().optional().build()),
+            List.of("id", "createdAt", "updatedAt", "archived", "archivedAt"), List.of("id"), "id").build();
+
+    private static SinkRecord contact(long offset, String id, String email) {
+        return rec("hubspot.contacts", offset, Schema.STRING_SCHEMA, id, CONTACT, new Struct(CONTACT).put("id", id)
+                .put("email", email).put("hubspot_owner_id", "77").put("createdAt", new Date(T0))
+                .put("updatedAt", new Date(T0 + offset)).put("archived", false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void hubSpotRecordsLandInTheFivetranLikeLayout(Supplier<SqlServer> serverSupplier) {
+        SqlServer server = serverSupplier.get();
+        String db = server.createDatabase("jdbc_layout");
+        Running run = start(props(server, db, "delete.mode", "soft"));
+        run.task().put(List.of(contact(0, "101", "a@example.com"), contact(1, "202", "b@example.com")));
+        // a deletion from the HubSpot source is a tombstone whose key is the id as text
+        run.task().put(List.of(rec("hubspot.contacts", 2, Schema.STRING_SCHEMA, "202", null, null)));
+
+        assertThat(columnType(server, db, "hubspot_contacts", "id")).isEqualTo("bigint");
+        assertThat(columnType(server, db, "hubspot_contacts", "created_at")).isIn("timestamp with time zone",
+                "datetime");
+        assertThat(columnType(server, db, "hubspot_contacts", "archived")).isIn("boolean", "tinyint");
+        assertThat(columnType(server, db, "hubspot_contacts", "property_email")).isNotNull();
+        assertThat(columnType(server, db, "hubspot_contacts", "property_hubspot_owner_id")).isNotNull();
+        assertThat(columnType(server, db, "hubspot_contacts", "_crmconnect_synced")).isNotNull();
+        assertThat(columnType(server, db, "hubspot_contacts", "createdAt")).isNull();
+        assertThat(columnType(server, db, "hubspot_contacts", "property_id")).isNull();
+        List<Map<String, Object>> rows = server.query(db, "SELECT id, property_email, created_at, "
+                + "_crmconnect_deleted, _crmconnect_synced FROM hubspot_contacts WHERE id > 100 ORDER BY id");
+        assertThat(rows).extracting(r -> ((Number) r.get("id")).longValue()).containsExactly(101L, 202L);
+        assertThat(rows.get(0).get("property_email")).isEqualTo("a@example.com");
+        assertThat(rows.get(0).get("created_at")).isNotNull();
+        assertThat(rows.get(0).get("_crmconnect_synced")).isNotNull();
+        assertThat(truthy(rows.get(0).get("_crmconnect_deleted"))).isFalse();
+        assertThat(truthy(rows.get(1).get("_crmconnect_deleted"))).isTrue();
+        assertThat(run.context().reported()).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void tombstonesDeleteHardOrSoft(Supplier<SqlServer> serverSupplier) {
@@ -276,16 +324,16 @@ class JdbcSinkTaskIT {
         soft.task().put(List.of(rec("leads", 0, null, "l1", null, map("s", "a")),
                 rec("leads", 1, null, "l2", null, map("s", "b"))));
         soft.task().put(List.of(rec("leads", 2, null, "l1", null, null)));
-        List<Map<String, Object>> rows = server.query(db, "SELECT id AS id, s AS s, " + q(server, "_crm_deleted")
-                + " AS d, " + q(server, "_crm_deleted_at") + " AS da FROM leads ORDER BY id");
+        List<Map<String, Object>> rows = server.query(db, "SELECT id AS id, s AS s, " + q(server, "_crmconnect_deleted")
+                + " AS d, " + q(server, "_crmconnect_deleted_at") + " AS da FROM leads ORDER BY id");
         assertThat(rows).hasSize(2);
         assertThat(truthy(rows.get(0).get("d"))).isTrue();
         assertThat(rows.get(0).get("da")).isNotNull();
         assertThat(rows.get(0).get("s")).isEqualTo("a");
         assertThat(truthy(rows.get(1).get("d"))).isFalse();
         soft.task().put(List.of(rec("leads", 3, null, "l1", null, map("s", "back"))));
-        Map<String, Object> back = server.query(db, "SELECT s AS s, " + q(server, "_crm_deleted") + " AS d, "
-                + q(server, "_crm_deleted_at") + " AS da FROM leads WHERE id = 'l1'").get(0);
+        Map<String, Object> back = server.query(db, "SELECT s AS s, " + q(server, "_crmconnect_deleted") + " AS d, "
+                + q(server, "_crmconnect_deleted_at") + " AS da FROM leads WHERE id = 'l1'").get(0);
         assertThat(back.get("s")).isEqualTo("back");
         assertThat(truthy(back.get("d"))).isFalse();
         assertThat(back.get("da")).isNull();
@@ -326,9 +374,9 @@ class JdbcSinkTaskIT {
                     assertThat(((Number) r.get("a")).longValue()).isEqualTo(12);
                 });
         List<Map<String, Object>> history = server.query(db, "SELECT id AS id, stage AS s, amount AS a, "
-                + q(server, "_crm_valid_from") + " AS vf, " + q(server, "_crm_valid_to") + " AS vt, "
-                + q(server, "_crm_is_current") + " AS cur, " + q(server, "_crm_deleted") + " AS del, "
-                + q(server, "_crm_kafka_offset") + " AS o FROM deals_history ORDER BY id, " + q(server, "_crm_kafka_offset"));
+                + q(server, "_crmconnect_valid_from") + " AS vf, " + q(server, "_crmconnect_valid_to") + " AS vt, "
+                + q(server, "_crmconnect_is_current") + " AS cur, " + q(server, "_crmconnect_deleted") + " AS del, "
+                + q(server, "_crmconnect_kafka_offset") + " AS o FROM deals_history ORDER BY id, " + q(server, "_crmconnect_kafka_offset"));
         assertThat(history).extracting(r -> r.get("id") + "@" + r.get("o"))
                 .containsExactly("A@0", "A@3", "A@5", "B@1", "B@4");
         assertThat(history).extracting(r -> truthy(r.get("cur"))).containsExactly(false, false, true, false, true);
@@ -337,7 +385,7 @@ class JdbcSinkTaskIT {
         assertThat(history.get(2).get("vt")).isNull();
         assertThat(history.get(3).get("vt")).isEqualTo(history.get(4).get("vf"));
         assertThat(count(server, db, "deals_changelog")).isEqualTo(6);
-        assertThat(server.query(db, "SELECT COUNT(*) AS n FROM deals_changelog WHERE " + q(server, "_crm_op") + " = 'd'")
+        assertThat(server.query(db, "SELECT COUNT(*) AS n FROM deals_changelog WHERE " + q(server, "_crmconnect_op") + " = 'd'")
                 .get(0).get("n").toString()).isEqualTo("1");
     }
 

@@ -35,6 +35,67 @@ class TypeMappingTest {
         return new RecordMapper(new JdbcSinkConfig(props));
     }
 
+    /** A HubSpot contact as the HubSpot source describes it (connect-common RecordShape parameters). */
+    private static Schema hubSpotContact() {
+        SchemaBuilder b = SchemaBuilder.struct().name("io.crmconnect.hubspot.contacts")
+                .field("id", Schema.STRING_SCHEMA)
+                .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("hs_object_id", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("createdAt", Timestamp.builder().optional().build())
+                .field("updatedAt", Timestamp.builder().optional().build())
+                .field("archived", Schema.BOOLEAN_SCHEMA)
+                .field("archivedAt", Timestamp.builder().optional().build());
+        return io.crmconnect.common.RecordShape.describe(b, List.of("id", "createdAt", "updatedAt", "archived",
+                "archivedAt"), List.of("id"), "id").build();
+    }
+
+    @Test
+    void recordsThatDescribeTheirShapeGetTheFivetranLikeLayout() {
+        Schema contact = hubSpotContact();
+        Struct value = new Struct(contact).put("id", "101").put("email", "a@example.com").put("hs_object_id", "101")
+                .put("createdAt", new Date(1_700_000_000_000L)).put("updatedAt", new Date(1_700_000_100_000L))
+                .put("archived", false);
+        MappedRecord r = mapper(Map.of()).map(new SinkRecord("hubspot.contacts", 0, Schema.STRING_SCHEMA, "101",
+                contact, value, 1));
+        assertThat(r.defs().keySet()).containsExactly("id", "property_email", "property_hs_object_id", "created_at",
+                "updated_at", "archived", "archived_at");
+        assertThat(r.defs().get("id").kind()).isEqualTo(ColumnKind.INT64);
+        assertThat(r.defs().get("id").key()).isTrue();
+        assertThat(r.values().get("id")).isEqualTo(101L);
+        assertThat(r.defs().get("created_at").kind()).isEqualTo(ColumnKind.TIMESTAMP);
+        assertThat(r.defs().get("property_hs_object_id").kind()).isEqualTo(ColumnKind.STRING); // a property: as sent
+        assertThat(r.table()).isEqualTo("hubspot_contacts");
+
+        // the tombstone of the same contact carries the key as text: it meets the row keyed by the number
+        MappedRecord gone = mapper(Map.of("delete.mode", "soft")).map(new SinkRecord("hubspot.contacts", 0,
+                Schema.STRING_SCHEMA, "101", null, null, 2));
+        assertThat(gone.key()).isEqualTo(r.key());
+
+        // the old layout on request; the prefix of properties is configurable
+        assertThat(mapper(Map.of("record.shape.enabled", "false", "column.prefix", "p_")).map(new SinkRecord("c", 0,
+                Schema.STRING_SCHEMA, "101", contact, value, 1)).defs().keySet()).containsExactly("id", "p_id", "p_email",
+                "p_hs_object_id", "p_createdAt", "p_updatedAt", "p_archived", "p_archivedAt");
+        assertThat(mapper(Map.of("property.column.prefix", "")).map(new SinkRecord("c", 0, Schema.STRING_SCHEMA,
+                "101", contact, value, 1)).defs()).containsKeys("email", "created_at");
+        assertThat(mapper(Map.of("record.shape.enabled", "false")).map(new SinkRecord("c", 0, Schema.STRING_SCHEMA,
+                "101", contact, value, 1)).defs().get("id").kind()).isEqualTo(ColumnKind.STRING);
+
+        // an id that is not a number is a bad record, not a crash
+        assertThatThrownBy(() -> mapper(Map.of()).map(new SinkRecord("c", 0, Schema.STRING_SCHEMA, "x1", contact,
+                new Struct(contact).put("id", "x1").put("archived", false), 1)))
+                .isInstanceOf(org.apache.kafka.connect.errors.DataException.class);
+    }
+
+    @Test
+    void snakeCaseOfMetadataNames() {
+        assertThat(RecordMapper.snakeCase("createdAt")).isEqualTo("created_at");
+        assertThat(RecordMapper.snakeCase("fromObjectType")).isEqualTo("from_object_type");
+        assertThat(RecordMapper.snakeCase("hs_object_id")).isEqualTo("hs_object_id");
+        assertThat(RecordMapper.snakeCase("HTTPCode")).isEqualTo("http_code");
+        assertThat(RecordMapper.snakeCase("userId2")).isEqualTo("user_id2");
+        assertThat(RecordMapper.snakeCase("archived")).isEqualTo("archived");
+    }
+
     @Test
     void logicalTypesMapToProperColumnsInBothDialects() {
         Schema decimal = Decimal.builder(2).parameter("connect.decimal.precision", "12").build();
@@ -113,7 +174,7 @@ class TypeMappingTest {
         assertThat(r.defs().get("property_nested").kind()).isEqualTo(ColumnKind.JSON);
         assertThat(r.values().get("property_nested")).isEqualTo(new JsonText("{\"a\":[1,2]}"));
         assertThat(r.defs().get("property_nothing").kind()).isNull();
-        assertThat(r.defs().get("_crm_synced_at")).isNull(); // computed by the database, not a value
+        assertThat(r.defs().get("_crmconnect_synced")).isNull(); // computed by the database, not a value
     }
 
     @Test
@@ -147,7 +208,7 @@ class TypeMappingTest {
         Struct key = new Struct(keySchema).put("tenant", "t1").put("id", 9L);
         MappedRecord r = mapper(Map.of()).map(new SinkRecord("x", 0, keySchema, key, null, Map.of("a", 1), 1));
         assertThat(r.keyColumns()).containsExactly("tenant", "id");
-        assertThat(r.key()).containsExactly("t1", 9L);
+        assertThat(r.key()).containsExactly("t1", "9"); // integers compare as text: a tombstone's text key meets them
 
         MappedRecord byValue = mapper(Map.of("pk.mode", "record_value", "pk.fields", "email", "delete.mode", "none"))
                 .map(new SinkRecord("x", 0, null, null, null, Map.of("email", "a@b", "n", 1), 1));
@@ -155,9 +216,9 @@ class TypeMappingTest {
 
         MappedRecord byKafka = mapper(Map.of("pk.mode", "kafka", "delete.mode", "none"))
                 .map(new SinkRecord("x.y", 3, null, null, null, Map.of("n", 1), 77));
-        assertThat(byKafka.keyColumns()).containsExactly("_crm_kafka_topic", "_crm_kafka_partition",
-                "_crm_kafka_offset");
-        assertThat(byKafka.key()).containsExactly("x.y", 3L, 77L);
+        assertThat(byKafka.keyColumns()).containsExactly("_crmconnect_kafka_topic", "_crmconnect_kafka_partition",
+                "_crmconnect_kafka_offset");
+        assertThat(byKafka.key()).containsExactly("x.y", "3", "77");
         assertThat(byKafka.table()).isEqualTo("x_y");
     }
 
@@ -193,13 +254,13 @@ class TypeMappingTest {
         assertThat(schemaless.values()).isEqualTo(schemaFul.values());
         assertThat(schemaless.defs()).isEqualTo(schemaFul.defs());
         assertThat(schemaFul.values().keySet()).containsExactly("id", "property_email", "property_n",
-                "_crm_kafka_topic", "_crm_kafka_offset", "_crm_deleted", "_crm_deleted_at");
-        assertThat(schemaFul.key()).containsExactly(5L);
+                "_crmconnect_kafka_topic", "_crmconnect_kafka_offset", "_crmconnect_deleted", "_crmconnect_deleted_at");
+        assertThat(schemaFul.key()).containsExactly("5");
         MappedRecord next = m.map(new SinkRecord("t", 1, keySchema, new Struct(keySchema).put("id", 6L), valueSchema,
                 new Struct(valueSchema).put("email", null).put("n", 4L), 41));
         assertThat(next.layout()).isSameAs(schemaFul.layout()); // one plan per schema pair
         assertThat(next.values().get("property_n")).isEqualTo(4L);
-        assertThat(next.values().get("_crm_kafka_offset")).isEqualTo(41L);
+        assertThat(next.values().get("_crmconnect_kafka_offset")).isEqualTo(41L);
     }
 
     @Test
@@ -234,9 +295,9 @@ class TypeMappingTest {
         assertThatThrownBy(() -> maria.map(record)).isInstanceOf(RecordMapper.BadRecordException.class)
                 .hasMessageContaining("field 'Email' and field 'email' both map to column");
         assertThatThrownBy(() -> mapper(Map.of()).map(new SinkRecord("x", 0, null, "k", null,
-                Map.of("_crm_synced_at", "x"), 1)))
-                .hasMessage("field '_crm_synced_at' and metadata column synced_at both map to column "
-                        + "'_crm_synced_at'");
+                Map.of("_crmconnect_synced", "x"), 1)))
+                .hasMessage("field '_crmconnect_synced' and metadata column synced both map to column "
+                        + "'_crmconnect_synced'");
         Schema keyed = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).field("n", Schema.INT64_SCHEMA).build();
         MappedRecord repeatsKey = mapper(Map.of()).map(new SinkRecord("x", 0, Schema.STRING_SCHEMA, "7", keyed,
                 new Struct(keyed).put("id", "7").put("n", 1L), 1));

@@ -106,7 +106,7 @@ class JdbcSinkClusterIT {
         for (SqlServer server : List.of(pg, maria)) {
             String db = server == pg ? pgDb : mariaDb;
             Map<String, Object> row = server.query(db, "SELECT property_dealname AS n, property_closedate AS c, "
-                    + "_crm_kafka_partition AS p FROM crm_deals WHERE deal_id = 'deal-0'").get(0);
+                    + "_crmconnect_kafka_partition AS p FROM crm_deals WHERE deal_id = 'deal-0'").get(0);
             assertThat(row.get("n")).isEqualTo("Deal 0 renamed");
             assertThat(row.get("c")).isNotNull();
             assertThat(((Number) row.get("p")).intValue()).isZero();
@@ -149,8 +149,8 @@ class JdbcSinkClusterIT {
         PostgresServer pg = PostgresServer.shared();
         String db = pg.createDatabase("it_jdbc_dlq");
         pg.update(db, "CREATE TABLE crm_tickets (deal_id TEXT PRIMARY KEY, property_dealname VARCHAR(12), "
-                + "property_amount BIGINT, property_closedate TIMESTAMPTZ, _crm_synced_at TIMESTAMPTZ, "
-                + "_crm_kafka_partition INTEGER, _crm_kafka_offset BIGINT)");
+                + "property_amount BIGINT, property_closedate TIMESTAMPTZ, _crmconnect_synced TIMESTAMPTZ, "
+                + "_crmconnect_kafka_partition INTEGER, _crmconnect_kafka_offset BIGINT)");
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             String name = i == 7 ? "a name far too long for twelve" : "t" + i;
