@@ -48,13 +48,21 @@ public final class TableManager {
         final String name;
         final LinkedHashMap<String, ColumnKind> columns;
         final List<String> primaryKey;
+        final List<String> otherUniqueIndexes;
         final int version;
 
-        TableState(String name, LinkedHashMap<String, ColumnKind> columns, List<String> primaryKey, int version) {
+        TableState(String name, LinkedHashMap<String, ColumnKind> columns, List<String> primaryKey,
+                List<String> otherUniqueIndexes, int version) {
             this.name = name;
             this.columns = columns;
             this.primaryKey = primaryKey;
+            this.otherUniqueIndexes = otherUniqueIndexes;
             this.version = version;
+        }
+
+        /** Unique indexes besides the primary key, where the dialect needs to know them (MariaDB), else empty. */
+        public List<String> otherUniqueIndexes() {
+            return otherUniqueIndexes;
         }
 
         public boolean exists() {
@@ -193,8 +201,20 @@ public final class TableManager {
                 }
             }
         }
-        LOG.debug("Table {} has columns {}", table, columns.keySet());
-        return new TableState(table, columns, pk, version);
+        List<String> unique = new ArrayList<>();
+        String uniqueQuery = dialect.otherUniqueIndexesQuery();
+        if (uniqueQuery != null && !columns.isEmpty()) {
+            try (PreparedStatement st = connection.prepareStatement(uniqueQuery)) {
+                st.setString(1, table);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        unique.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        LOG.debug("Table {} has columns {}, other unique indexes {}", table, columns.keySet(), unique);
+        return new TableState(table, columns, pk, List.copyOf(unique), version);
     }
 
     private void execute(Connection connection, String sql) throws SQLException {

@@ -265,6 +265,9 @@ public final class TableWriter {
                     case UPDATE -> dialect.updateFromStage(table, stage, keys, nonKey, computed, opU);
                 };
                 st.executeUpdate(sql);
+                if (insertMode != InsertMode.UPDATE && !state.otherUniqueIndexes().isEmpty()) {
+                    checkNotMergedElsewhere(st, table, stage, keys, opU, state.otherUniqueIndexes());
+                }
             }
             if (changelog) {
                 writeChangelog(st, changelogTable(table), stage, historyData);

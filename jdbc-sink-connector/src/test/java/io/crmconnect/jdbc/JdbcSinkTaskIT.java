@@ -305,6 +305,42 @@ class JdbcSinkTaskIT {
         assertThat(run.context().reported()).isEmpty();
     }
 
+    /**
+     * MariaDB's ON DUPLICATE KEY UPDATE fires on any unique index: an upsert whose email (UNIQUE, not the key) is
+     * another row's would overwrite that other person's row. Such records go to the DLQ; the other row is untouched.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aRecordWhoseUniqueColumnBelongsToAnotherRowIsRejectedNotMergedIntoIt(Supplier<SqlServer> serverSupplier) {
+        SqlServer server = serverSupplier.get();
+        String db = server.createDatabase("jdbc_unique");
+        for (String table : List.of("people", "people_ins")) {
+            server.update(db, "CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100) "
+                    + "NOT NULL, name VARCHAR(100), CONSTRAINT " + table + "_email_uq UNIQUE (email))");
+            server.update(db, "INSERT INTO " + table + " (id, email, name) VALUES (1, 'ann@example.com', 'Ann')");
+        }
+        Running run = start(props(server, db, "metadata.columns", ""));
+        run.task().put(List.of(
+                rec("people", 0, null, 2L, null, map("email", "ann@example.com", "name", "Bob")), // Ann's email
+                rec("people", 1, null, 1L, null, map("email", "ann@example.com", "name", "Ann B.")), // her own row
+                rec("people", 2, null, 3L, null, map("email", "cy@example.com", "name", "Cy")),
+                rec("people", 3, null, 4L, null, map("email", "cy@example.com", "name", "Di")))); // Cy's, same batch
+        List<Map<String, Object>> rows = server.query(db, "SELECT id, email, name FROM people ORDER BY id");
+        assertThat(rows).extracting(r -> ((Number) r.get("id")).longValue() + " " + r.get("email") + " "
+                + r.get("name")).containsExactly("1 ann@example.com Ann B.", "3 cy@example.com Cy");
+        Map<Long, String> reasons = new HashMap<>();
+        run.context().reported().forEach(r -> reasons.put(r.record().kafkaOffset(), r.error().getMessage()));
+        assertThat(reasons).containsOnlyKeys(0L, 3L);
+        assertThat(reasons.get(0L)).containsIgnoringCase("duplicate");
+
+        Running insert = start(props(server, db, "metadata.columns", "", "insert.mode", "insert"));
+        insert.task().put(List.of(rec("people_ins", 0, null, 2L, null, map("email", "ann@example.com",
+                "name", "Bob"))));
+        assertThat(server.query(db, "SELECT id, name FROM people_ins ORDER BY id")).extracting(r ->
+                ((Number) r.get("id")).longValue() + " " + r.get("name")).containsExactly("1 Ann");
+        assertThat(insert.context().reported()).hasSize(1);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void tombstonesDeleteHardOrSoft(Supplier<SqlServer> serverSupplier) {

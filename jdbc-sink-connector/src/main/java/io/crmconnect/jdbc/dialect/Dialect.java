@@ -98,6 +98,23 @@ public abstract class Dialect {
     /** Whether two column names differing only in case are different columns. */
     public abstract boolean caseSensitiveColumns();
 
+    /**
+     * Query: names of the unique indexes of a table other than its primary key, one parameter: table; null where the
+     * merge cannot meet them silently (PostgreSQL's ON CONFLICT names the key; another unique index raises 23505).
+     */
+    public String otherUniqueIndexesQuery() {
+        return null;
+    }
+
+    /**
+     * Query counting the staged rows ({@code where}) that have no row under their own key after the merge, or null
+     * where that cannot happen. On MariaDB, ON DUPLICATE KEY UPDATE fires on any unique index: a row whose unique
+     * non-key column holds another row's value updates that other row instead of being inserted.
+     */
+    public String mergedElsewhereQuery(String table, Stage stage, List<String> keyColumns, String where) {
+        return null;
+    }
+
     public abstract String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
             java.util.Set<String> indexedColumns);
 

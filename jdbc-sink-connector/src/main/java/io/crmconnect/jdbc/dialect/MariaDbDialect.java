@@ -150,6 +150,18 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
+    public String otherUniqueIndexesQuery() {
+        return "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                + "AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME";
+    }
+
+    @Override
+    public String mergedElsewhereQuery(String table, Stage stage, List<String> keyColumns, String where) {
+        return "SELECT COUNT(*) FROM " + quote(stage.name()) + " s WHERE " + where + " AND NOT EXISTS (SELECT 1 FROM "
+                + quote(table) + " t WHERE " + keyJoin("t", "s", stage, keyColumns) + ")";
+    }
+
+    @Override
     public String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
             Set<String> indexedColumns) {
         List<String> parts = new ArrayList<>();
@@ -334,8 +346,10 @@ public final class MariaDbDialect extends Dialect {
                     assignments.add(quote(c) + " = VALUES(" + quote(c) + ")");
                 }
             } else {
-                // "do nothing": set the key to the value it already has
-                assignments.add(quote(keyColumns.get(0)) + " = VALUES(" + quote(keyColumns.get(0)) + ")");
+                // "do nothing": the row keeps its key (VALUES(key) would re-key a row met through another unique
+                // index to the new record's key)
+                String key = quote(table) + "." + quote(keyColumns.get(0)); // the stage has the column too
+                assignments.add(key + " = " + key);
             }
             sql.append(" ON DUPLICATE KEY UPDATE ").append(String.join(", ", assignments));
         }

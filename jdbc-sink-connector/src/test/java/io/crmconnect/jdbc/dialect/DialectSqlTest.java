@@ -101,7 +101,7 @@ class DialectSqlTest {
                         + "`Email` = VALUES(`Email`), `total` = VALUES(`total`), `_crm_synced_at` = "
                         + "VALUES(`_crm_synced_at`)");
         assertThat(maria.insertFromStage("Order", stage, List.of("id"), List.of("Email"), Map.of(), false, null))
-                .endsWith("ON DUPLICATE KEY UPDATE `id` = VALUES(`id`)");
+                .endsWith("ON DUPLICATE KEY UPDATE `Order`.`id` = `Order`.`id`");
     }
 
     @Test
