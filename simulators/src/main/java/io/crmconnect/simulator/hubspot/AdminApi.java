@@ -117,6 +117,9 @@ final class AdminApi {
         if (b.has("tier")) {
             sim.setTier(Tier.valueOf(b.get("tier").asText().toUpperCase(Locale.ROOT)));
         }
+        if (b.has("limiter")) {
+            sim.setLimiterMode(LimiterMode.valueOf(b.get("limiter").asText().toUpperCase(Locale.ROOT)));
+        }
         if (b.has("indexLagMillis")) {
             sim.setIndexLag(Duration.ofMillis(b.get("indexLagMillis").asLong()));
         }

@@ -56,7 +56,7 @@ public final class HubSpotSimulator implements AutoCloseable {
         long t0 = System.nanoTime();
         this.config = b;
         this.auth = new Auth(clock);
-        this.limiter = new RateLimiter(clock, b.rateLimits, b.tier);
+        this.limiter = new RateLimiter(clock, b.rateLimits, b.tier, b.limiterMode);
         this.limitResponses = new RateLimitResponses(b.retryAfter);
         this.faults = new Faults(b.seed);
         b.faults.forEach(faults::add);
@@ -247,6 +247,7 @@ public final class HubSpotSimulator implements AutoCloseable {
         m.put("dailyUsed", limiter.dailyUsed());
         m.put("rateLimits", limiter.enabled);
         m.put("tier", limiter.tier.name());
+        m.put("limiter", limiter.mode.name());
         m.put("indexLagMillis", store.indexLagMillis);
         m.put("validateRequests", gateway.validateRequests);
         m.put("validateResponses", gateway.validateResponses);
@@ -275,6 +276,11 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     public void setTier(Tier t) {
         limiter.tier = t;
+    }
+
+    /** Rolling (HubSpot's policy) or clock-aligned fixed windows for the ten-second and search limits. */
+    public void setLimiterMode(LimiterMode mode) {
+        limiter.mode = mode;
     }
 
     public void setIndexLag(Duration lag) {

@@ -19,6 +19,7 @@ public final class HubSpotSimulatorBuilder {
     int wideProperties;
     boolean rateLimits = true;
     Tier tier = Tier.PROFESSIONAL;
+    LimiterMode limiterMode = LimiterMode.SLIDING;
     Duration indexLag = Duration.ZERO;
     boolean auth = true;
     final Map<String, Set<String>> tokens = new LinkedHashMap<>();
@@ -93,6 +94,12 @@ public final class HubSpotSimulatorBuilder {
 
     public HubSpotSimulatorBuilder tier(Tier tier) {
         this.tier = tier;
+        return this;
+    }
+
+    /** Rolling windows (default, HubSpot's documented policy) or clock-aligned fixed windows. */
+    public HubSpotSimulatorBuilder limiter(LimiterMode mode) {
+        this.limiterMode = mode;
         return this;
     }
 

@@ -33,6 +33,7 @@ public final class HubSpotSimulatorMain {
                 case "--wide-properties" -> { b.wideProperties(Integer.parseInt(v)); i++; }
                 case "--no-rate-limits" -> b.rateLimits(false);
                 case "--tier" -> { b.tier(Tier.valueOf(v.toUpperCase(java.util.Locale.ROOT))); i++; }
+                case "--limiter" -> { b.limiter(LimiterMode.valueOf(v.toUpperCase(java.util.Locale.ROOT))); i++; }
                 case "--index-lag-ms" -> { b.indexLag(Duration.ofMillis(Long.parseLong(v))); i++; }
                 case "--no-auth" -> b.auth(false);
                 case "--token" -> { b.privateAppToken(v); i++; }
@@ -76,7 +77,8 @@ public final class HubSpotSimulatorMain {
                 + " contacts/20)\n  [--port 8089] [--seed 42] [--contacts N] [--companies N]"
                 + " [--deals N] [--tickets N] [--products N] [--line_items N] [--calls N] [--emails N]"
                 + " [--meetings N] [--notes N] [--tasks N] [--owners N] [--wide-properties N] [--no-rate-limits]"
-                + " [--tier STARTER|PROFESSIONAL|ENTERPRISE|API_ADD_ON] [--index-lag-ms N] [--no-auth]"
+                + " [--tier STARTER|PROFESSIONAL|ENTERPRISE|API_ADD_ON]"
+                + " [--limiter sliding|fixed] [--index-lag-ms N] [--no-auth]"
                 + " [--token T] [--validate-requests] [--mutator OPS_PER_SECOND]";
     }
 }

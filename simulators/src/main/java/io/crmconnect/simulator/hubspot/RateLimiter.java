@@ -8,17 +8,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * HubSpot's limits: a rolling 10-second window per app, a daily budget per account (reset at midnight UTC of the
- * simulated clock), and a separate 5 requests/second search bucket per account.
+ * HubSpot's limits: a 10-second window per app (rolling, as HubSpot documents, or fixed: {@link LimiterMode}), a daily
+ * budget per account (reset at midnight UTC of the simulated clock), and a separate 5 requests/second search limit
+ * per account (same window kind, one second long).
  */
 final class RateLimiter {
     /** What the limiter decided for one request. */
     record Decision(boolean allowed, String policy, long retryAfterMillis, int max, int remaining, long daily,
             long dailyRemaining) { }
 
+    private static final long WINDOW_MS = 10_000;
+    private static final long SEARCH_WINDOW_MS = 1_000;
+
     private final SimClock clock;
     volatile boolean enabled;
     volatile Tier tier;
+    volatile LimiterMode mode;
     private final Map<String, ArrayDeque<Long>> windows = new ConcurrentHashMap<>();
     private final ArrayDeque<Long> searchWindow = new ArrayDeque<>();
     private final AtomicLong dailyUsed = new AtomicLong();
@@ -27,10 +32,28 @@ final class RateLimiter {
     final AtomicLong served429Search = new AtomicLong();
     final AtomicLong served429Daily = new AtomicLong();
 
-    RateLimiter(SimClock clock, boolean enabled, Tier tier) {
+    RateLimiter(SimClock clock, boolean enabled, Tier tier, LimiterMode mode) {
         this.clock = clock;
         this.enabled = enabled;
         this.tier = tier;
+        this.mode = mode;
+    }
+
+    /**
+     * Admits one request into a window of timestamps (oldest first) holding at most {@code max}; returns -1 when
+     * admitted, else the milliseconds until one is free. Sliding: entries leave {@code window} ms after they entered.
+     * Fixed: all entries leave at the end of the clock-aligned window they entered in.
+     */
+    private long admit(ArrayDeque<Long> w, int max, long window, long now) {
+        long expiry = mode == LimiterMode.FIXED ? Math.floorDiv(now, window) * window : now - window + 1;
+        while (!w.isEmpty() && w.peekFirst() < expiry) {
+            w.pollFirst();
+        }
+        if (w.size() >= max) {
+            return mode == LimiterMode.FIXED ? expiry + window - now : w.peekFirst() + window - now;
+        }
+        w.addLast(now);
+        return -1;
     }
 
     /** Search: 5 per rolling second per account; no daily/burst accounting. */
@@ -40,15 +63,12 @@ final class RateLimiter {
         }
         long now = clock.millis();
         synchronized (searchWindow) {
-            while (!searchWindow.isEmpty() && searchWindow.peekFirst() <= now - 1000) {
-                searchWindow.pollFirst();
-            }
-            if (searchWindow.size() >= Tier.SEARCH_PER_SECOND) {
+            long wait = admit(searchWindow, Tier.SEARCH_PER_SECOND, SEARCH_WINDOW_MS, now);
+            if (wait >= 0) {
                 served429.incrementAndGet();
                 served429Search.incrementAndGet();
-                return new Decision(false, "SECONDLY", 1000 - (now - searchWindow.peekFirst()), 0, 0, 0, 0);
+                return new Decision(false, "SECONDLY", wait, 0, 0, 0, 0);
             }
-            searchWindow.addLast(now);
         }
         return new Decision(true, null, 0, 0, 0, 0, 0);
     }
@@ -80,15 +100,12 @@ final class RateLimiter {
         if (!tenSecondlyExempt) {
             ArrayDeque<Long> w = windows.computeIfAbsent(p == null ? "anonymous" : p.appId(), k -> new ArrayDeque<>());
             synchronized (w) {
-                while (!w.isEmpty() && w.peekFirst() <= now - 10_000) {
-                    w.pollFirst();
-                }
-                if (w.size() >= max) {
+                long wait = admit(w, max, WINDOW_MS, now);
+                if (wait >= 0) {
                     served429.incrementAndGet();
-                    return new Decision(false, "TEN_SECONDLY_ROLLING", 10_000 - (now - w.peekFirst()), max, 0,
-                            t.daily, Math.max(0, t.daily - dailyUsed.get()));
+                    return new Decision(false, "TEN_SECONDLY_ROLLING", wait, max, 0, t.daily,
+                            Math.max(0, t.daily - dailyUsed.get()));
                 }
-                w.addLast(now);
                 remaining = max - w.size();
             }
         }

@@ -27,6 +27,7 @@ class RateLimitIT {
         sim.clock().advance(Duration.ofSeconds(11)); // empties every window
         sim.setTier(Tier.STARTER);
         sim.setRateLimits(true);
+        sim.setLimiterMode(LimiterMode.SLIDING);
     }
 
     @AfterEach
@@ -112,6 +113,37 @@ class RateLimitIT {
         assertThat(over.json().get("message").asText()).isEqualTo("You have reached your daily limit.");
         sim.clock().advance(Duration.ofDays(1));
         assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).as("resets at midnight").isEqualTo(200);
+    }
+
+    @Test
+    void fixedWindowsResetAtTheClockBoundaryWhereRollingOnesDoNot() {
+        for (LimiterMode mode : LimiterMode.values()) {
+            sim.setLimiterMode(mode);
+            long into = Math.floorMod(sim.clock().millis(), 10_000L);
+            sim.clock().advance(Duration.ofMillis(20_000 - into + 9_000)); // 9 s into a clock-aligned window
+            for (int i = 0; i < Tier.STARTER.burstPer10s; i++) {
+                assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).as(mode + " call " + i).isEqualTo(200);
+            }
+            SimClient.Res limited = c.get("/crm/v3/objects/contacts?limit=1");
+            assertThat(limited.status()).isEqualTo(429);
+            sim.clock().advance(Duration.ofMillis(1_000)); // the next clock-aligned window
+            int expected = mode == LimiterMode.FIXED ? 200 : 429;
+            assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).as(mode.name()).isEqualTo(expected);
+            // search: 5 per window of one second, of the same kind
+            sim.clock().advance(Duration.ofMillis(10_000 + 1_000 - Math.floorMod(sim.clock().millis(), 1_000L)
+                    + 900));
+            Map<String, Object> search = Map.of("filterGroups", List.of(), "sorts", List.of(), "limit", 1,
+                    "after", "0", "properties", List.of());
+            for (int i = 0; i < Tier.SEARCH_PER_SECOND; i++) {
+                assertThat(c.post("/crm/v3/objects/contacts/search", search).status()).isEqualTo(200);
+            }
+            assertThat(c.post("/crm/v3/objects/contacts/search", search).status()).isEqualTo(429);
+            sim.clock().advance(Duration.ofMillis(100));
+            assertThat(c.post("/crm/v3/objects/contacts/search", search).status()).as("search " + mode)
+                    .isEqualTo(mode == LimiterMode.FIXED ? 200 : 429);
+            sim.clock().advance(Duration.ofSeconds(11));
+        }
+        assertThat(c.get("/_sim/stats").json().get("limiter").asText()).isEqualTo("FIXED");
     }
 
     @Test
