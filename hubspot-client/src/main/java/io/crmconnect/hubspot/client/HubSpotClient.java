@@ -753,6 +753,8 @@ public final class HubSpotClient implements Closeable {
                 if (!idempotent && !notSent(e)) {
                     throw outcomeUnknown(what, lastProblem, 0, null, null, e);
                 }
+            } finally {
+                budget.callEnded(); // the rate budget counts this call for 10 s from now
             }
             retryHint = serverDelay;
             long d = attempts.nextDelayMillis(serverDelay);
