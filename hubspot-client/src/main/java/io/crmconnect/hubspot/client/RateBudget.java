@@ -39,8 +39,8 @@ import java.util.function.LongSupplier;
 public final class RateBudget {
     private static final long WINDOW_MS = 10_000;
     private static final long SEARCH_WINDOW_MS = 1_000;
-    /** Slack for timer granularity at the window's edge. */
-    private static final long EDGE_MS = 100;
+    /** Slack at the window's edge: millisecond clocks (the server counted the call before its answer arrived). */
+    private static final long EDGE_MS = 20;
     /** A call whose end was never reported counts as ended this long after it began. */
     static final long MAX_OPEN_MS = 60_000;
     /** Re-check interval while every counted request is still in flight (their ends free capacity). */
