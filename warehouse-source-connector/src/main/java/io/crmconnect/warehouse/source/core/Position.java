@@ -16,7 +16,8 @@ import org.apache.kafka.connect.errors.ConnectException;
  * {@code after} sent; without {@code to}, every change up to {@code from} is sent;</li>
  * <li>{@code {v:1, phase:"watermark", ts?, after?}} — every row up to (ts, after) in (watermark, key) order sent.</li>
  * </ul>
- * Points are ISO-8601 instants (nanoseconds kept); keys are lists of the key values as text.
+ * Points are ISO-8601 instants (nanoseconds kept); {@code after} is the key values as a JSON array of strings in one
+ * string field (e.g. {@code ["42"]}), because Connect offsets may hold only primitive values.
  */
 public record Position(Phase phase, Instant t0, Instant from, Instant to, Instant ts, List<String> after) {
     public static final int VERSION = 1;
@@ -45,7 +46,7 @@ public record Position(Phase phase, Instant t0, Instant from, Instant to, Instan
         put(m, "to", to);
         put(m, "ts", ts);
         if (after != null) {
-            m.put("after", after);
+            m.put("after", KeyText.format(after));
         }
         return m;
     }
@@ -88,8 +89,16 @@ public record Position(Phase phase, Instant t0, Instant from, Instant to, Instan
         if (a == null) {
             return null;
         }
+        if (a instanceof String s) {
+            try {
+                return KeyText.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw bad(table, "\"after\" must be a JSON array of the key values as strings, e.g. [\"42\"]: "
+                        + e.getMessage());
+            }
+        }
         if (!(a instanceof List<?> l)) {
-            throw bad(table, "\"after\" must be a list of key values as strings");
+            throw bad(table, "\"after\" must be a JSON array of the key values as strings, e.g. [\"42\"]");
         }
         List<String> out = new ArrayList<>();
         for (Object o : l) {
