@@ -169,6 +169,9 @@ class PersonalDataInErrorsIT {
         api("/crm/v3/properties/contacts", "{\"name\":\"plan\",\"label\":\"Plan\",\"type\":\"enumeration\","
                 + "\"fieldType\":\"select\",\"groupName\":\"contactinformation\",\"options\":["
                 + "{\"label\":\"Basic\",\"value\":\"basic\",\"displayOrder\":0,\"hidden\":false}]}");
+        // HubSpot's default date_of_birth is a text property: a date property of our own for the parser's message
+        api("/crm/v3/properties/contacts", "{\"name\":\"birth_date\",\"label\":\"Birth date\",\"type\":\"date\","
+                + "\"fieldType\":\"date\",\"groupName\":\"contactinformation\"}");
         String topic = "pii.contacts";
         cluster.createTopic(topic, 1);
         cluster.produce(List.of(
@@ -186,7 +189,7 @@ class PersonalDataInErrorsIT {
         c.put("hubspot.access.token", sim.token());
         c.put("object", "contacts");
         c.put("unique.property", "external_id");
-        c.put("field.mapping", "external_id:external_id,email:email,plan:plan,date_of_birth:date_of_birth,"
+        c.put("field.mapping", "external_id:external_id,email:email,plan:plan,date_of_birth:birth_date,"
                 + "firstname:firstname,phone:phone");
         c.put("enumeration.check", "false"); // let HubSpot judge the option: its 207 message is under test
         cluster.configureConnector("pii-hubspot", withDlq(c, "pii-hubspot.dlq"));
