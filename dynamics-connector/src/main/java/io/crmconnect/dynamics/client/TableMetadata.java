@@ -1,0 +1,72 @@
+package io.crmconnect.dynamics.client;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A table's metadata: names used in URLs and JSON, its columns, alternate keys and lookup relationships. */
+public record TableMetadata(String logicalName, String entitySetName, String primaryIdAttribute,
+        String primaryNameAttribute, boolean changeTrackingEnabled, List<ColumnMetadata> columns,
+        List<AlternateKey> keys, List<LookupRelation> relations) {
+
+    public ColumnMetadata column(String logicalName) {
+        for (ColumnMetadata c : columns) {
+            if (c.logicalName().equals(logicalName)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Columns the source reads, in metadata order. */
+    public List<ColumnMetadata> readableColumns() {
+        List<ColumnMetadata> out = new ArrayList<>();
+        for (ColumnMetadata c : columns) {
+            if (c.readable()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** The alternate key with exactly these columns (any order), or null. */
+    public AlternateKey keyWithColumns(List<String> cols) {
+        for (AlternateKey k : keys) {
+            if (k.columns().size() == cols.size() && k.columns().containsAll(cols)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    public AlternateKey key(String logicalName) {
+        for (AlternateKey k : keys) {
+            if (k.logicalName().equalsIgnoreCase(logicalName)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Navigation properties of a lookup column by target table. */
+    public Map<String, String> navigation(String lookupColumn) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (LookupRelation r : relations) {
+            if (r.lookupColumn().equals(lookupColumn)) {
+                out.put(r.targetTable(), r.navigationProperty());
+            }
+        }
+        return out;
+    }
+
+    /** The navigation property with this name, or null. */
+    public LookupRelation relationByNavigation(String navigationProperty) {
+        for (LookupRelation r : relations) {
+            if (r.navigationProperty().equals(navigationProperty)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}
