@@ -1,6 +1,7 @@
 package io.crmconnect.dynamics.source;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmconnect.common.RecordShape;
 import io.crmconnect.dynamics.client.ColumnMetadata;
 import io.crmconnect.dynamics.client.TableMetadata;
 import io.crmconnect.dynamics.source.columns.ColumnMapper;
@@ -59,6 +60,11 @@ final class RowSchema {
             for (ColumnMapper m : mappers.values()) {
                 m.define(b);
             }
+            // the field repeating the key, as the HubSpot source declares it. No metadata fields: a sink that knows
+            // RecordShape would then prefix every other column (property_firstname), while Dataverse users know
+            // their tables by the columns' logical names
+            String key = b.field(md.primaryIdAttribute()) == null ? null : md.primaryIdAttribute();
+            RecordShape.describe(b, List.of(), List.of(), key);
             Schema schema = b.build();
             List<String> select = new ArrayList<>();
             for (ColumnMapper m : mappers.values()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmconnect.common.RecordShape;
 import io.crmconnect.dynamics.client.ColumnMetadata;
 import io.crmconnect.dynamics.client.TableMetadata;
 import java.math.BigDecimal;
@@ -72,6 +73,10 @@ class RowSchemaTest {
         assertThat(v.get("versionnumber")).isEqualTo(991L);
         assertThat(v.schema().field("fullname_shadow")).isNull();
         assertThat(v.schema().field("entityimage")).isNull();
+        // the row id repeats the key; no metadata fields, so sinks keep the columns' logical names
+        assertThat(RecordShape.keyField(v.schema())).isEqualTo("contactid");
+        assertThat(RecordShape.fields(v.schema(), RecordShape.METADATA_FIELDS)).isEmpty();
+        assertThat(RecordShape.fields(v.schema(), RecordShape.INTEGER_FIELDS)).isEmpty();
     }
 
     @Test

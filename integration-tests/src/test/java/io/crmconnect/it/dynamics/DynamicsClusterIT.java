@@ -14,6 +14,8 @@ import io.crmconnect.testharness.SqlServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -315,6 +320,104 @@ class DynamicsClusterIT {
         Map<String, String> badTable = sink("x");
         badTable.put("table", "contacts");
         assertThat(errors(SINK, badTable)).containsOnlyKeys("table");
+    }
+
+    /**
+     * Every sample the built archive ships in etc/ runs as shipped, only the coordinates a user changes substituted
+     * (environment URL, tenant, app, secret, token endpoint); topics the samples create with three replicas are made
+     * first with one (this cluster has one broker). SampleConfigsIT lists these samples as covered here.
+     */
+    @Test
+    void shippedSamplesRunAsShipped() throws Exception {
+        Map<String, Map<String, String>> samples = shippedSamples();
+        assertThat(samples).containsOnlyKeys("dynamics-source.json", "dynamics-source-simulator.json",
+                "dynamics-sink-contacts.json");
+        for (String table : List.of("contact", "account", "lead", "opportunity")) {
+            cluster.createTopic("dynamics." + table, 1);
+        }
+        for (String file : List.of("dynamics-source.json", "dynamics-source-simulator.json")) {
+            Map<String, String> config = withCoordinates(samples.get(file));
+            String name = config.remove("name");
+            Map<String, Long> before = new HashMap<>();
+            for (String table : config.get("tables").split(",")) {
+                before.put(table, records("dynamics." + table));
+            }
+            assertThat(errors(config.get("connector.class"), config)).as(file).isEmpty();
+            cluster.configureConnector(name, config);
+            cluster.awaitCondition(file + ": every row of " + before.keySet() + " in its topic",
+                    Duration.ofSeconds(90), () -> before.entrySet().stream().allMatch(e ->
+                            records("dynamics." + e.getKey()) - e.getValue() >= sim.ids(e.getKey()).size()));
+            assertThat(cluster.status(name).tasks()).allMatch(t -> "RUNNING".equals(t.state()));
+            cluster.deleteConnector(name);
+        }
+
+        Map<String, String> sink = withCoordinates(samples.get("dynamics-sink-contacts.json"));
+        String name = sink.remove("name");
+        String topic = sink.get("topics");
+        cluster.createTopic(topic, 1);
+        cluster.createTopic(sink.get("errors.deadletterqueue.topic.name"), 1);
+        Map<String, Object> account = sim.rows("account").get(0);
+        List<ProducerRecord<byte[], byte[]>> users = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String email = "sample.user" + i + "@example.org";
+            users.add(new ProducerRecord<>(topic, bytes(email), bytes("{\"schema\":{\"type\":\"struct\","
+                    + "\"optional\":false,\"fields\":[" + Stream.of("email", "first_name", "last_name", "phone",
+                            "job_title", "gender", "company_number").map(f -> "{\"field\":\"" + f
+                            + "\",\"type\":\"string\",\"optional\":true}").collect(Collectors.joining(","))
+                    + "]},\"payload\":{\"email\":\"" + email + "\",\"first_name\":\"Sample" + i
+                    + "\",\"last_name\":\"User\",\"phone\":\"+1 212 555 010" + i + "\",\"job_title\":\"Analyst\","
+                    + "\"gender\":\"Female\",\"company_number\":\"" + account.get("accountnumber") + "\"}}")));
+        }
+        cluster.produce(users);
+        assertThat(errors(sink.get("connector.class"), sink)).isEmpty();
+        cluster.configureConnector(name, sink);
+        cluster.awaitCondition("the sample's five contacts in Dynamics 365", Duration.ofSeconds(90), () ->
+                sim.rows("contact").stream().filter(r -> String.valueOf(r.get("emailaddress1"))
+                        .startsWith("sample.user")).count() == 5);
+        Map<String, Object> created = sim.rows("contact").stream().filter(r -> "sample.user3@example.org".equals(
+                r.get("emailaddress1"))).findFirst().orElseThrow();
+        assertThat(created.get("_parentcustomerid_value")).isEqualTo(account.get("accountid"));
+        assertThat(created.get("gendercode")).isEqualTo(2);
+        assertThat(records(sink.get("errors.deadletterqueue.topic.name"))).isZero();
+        cluster.deleteConnector(name);
+    }
+
+    /** The connector configs in the built archive's etc/, by file name. */
+    private static Map<String, Map<String, String>> shippedSamples() throws IOException {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        try (Stream<Path> archives = Files.list(ConnectCluster.pluginPathFromBuild())) {
+            Path archive = archives.filter(p -> p.getFileName().toString().startsWith(
+                    "crmconnect-dynamics-connector-")).findFirst().orElseThrow();
+            try (Stream<Path> files = Files.list(archive.resolve("etc"))) {
+                for (Path f : files.toList()) {
+                    JsonNode n = JSON.readTree(f.toFile());
+                    Map<String, String> config = new LinkedHashMap<>();
+                    config.put("name", n.path("name").asText());
+                    n.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+                    out.put(f.getFileName().toString(), config);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> withCoordinates(Map<String, String> sample) {
+        Map<String, String> c = new LinkedHashMap<>(sample);
+        for (String key : List.of("dynamics.url", "dynamics.tenant.id", "dynamics.client.id",
+                "dynamics.client.secret", "dynamics.token.url")) {
+            c.put(key, connection(SOURCE).get(key));
+        }
+        return c;
+    }
+
+    /** Records (tombstones included) a read_committed consumer sees in a topic. */
+    private static long records(String topic) {
+        try {
+            return cluster.raw().kafka().consumeAll(30_000, Map.of("isolation.level", "read_committed"), Map.of(),
+                    topic).count();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read " + topic + ": " + e.getMessage(), e);
+        }
     }
 
     /** Validation errors by key, as PUT /connector-plugins/.../config/validate reports them. */

@@ -81,7 +81,10 @@ class SampleConfigsIT {
     /** Shipped files run by another test, and that test. */
     static final Map<String, String> COVERED_ELSEWHERE = Map.of(
             "embedded-runner/hubspot-to-postgres.properties", "embedded-runner HubSpotToPostgresRunnerIT",
-            "embedded-runner/hubspot-to-mariadb.properties", "embedded-runner HubSpotToMariaDbRunnerIT");
+            "embedded-runner/hubspot-to-mariadb.properties", "embedded-runner HubSpotToMariaDbRunnerIT",
+            "dynamics-connector/dynamics-source.json", "integration-tests DynamicsClusterIT (Dataverse simulator)",
+            "dynamics-connector/dynamics-source-simulator.json", "integration-tests DynamicsClusterIT",
+            "dynamics-connector/dynamics-sink-contacts.json", "integration-tests DynamicsClusterIT");
 
     static {
         SCENARIOS.put("hubspot-source-connector/quickstart-hubspot-source.json", SampleConfigsIT::source);
