@@ -4,12 +4,14 @@ import io.crmconnect.common.RuntimeSupport;
 import io.crmconnect.jdbc.RecordMapper.BadRecordException;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Where one column's value comes from in a record, and how it is normalized. A step of a schema-ful layout reads the
  * record (a field of the key or value Struct, the whole key, the Kafka coordinates); a step of a layout built for one
- * schemaless record carries the value it already read ({@link Source#CONSTANT}).
+ * schemaless record carries the value it already read ({@link Source#CONSTANT}); a header step reads a record header
+ * as text.
  *
  * @param source where the value is read
  * @param field the Struct field, for {@link Source#KEY_FIELD} and {@link Source#VALUE_FIELD}
@@ -20,7 +22,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 public record ColumnStep(Source source, Field field, ColumnKind kind, Object constant, String nullReason) {
 
     /** Where a column's value comes from. */
-    public enum Source { KEY_FIELD, KEY_WHOLE, VALUE_FIELD, TOPIC, PARTITION, OFFSET, CONSTANT }
+    public enum Source { KEY_FIELD, KEY_WHOLE, VALUE_FIELD, TOPIC, PARTITION, OFFSET, HEADER, CONSTANT }
 
     static ColumnStep keyField(Field field, ColumnKind kind) {
         return new ColumnStep(Source.KEY_FIELD, field, kind, null, keyNull(field.name()));
@@ -36,6 +38,11 @@ public record ColumnStep(Source source, Field field, ColumnKind kind, Object con
 
     static ColumnStep of(Source coordinate) {
         return new ColumnStep(coordinate, null, null, null, null);
+    }
+
+    /** The text of the record's last header named {@code name} (e.g. the HubSpot source's hubspot.portal). */
+    static ColumnStep header(String name) {
+        return new ColumnStep(Source.HEADER, null, null, name, null);
     }
 
     static ColumnStep constant(Object value) {
@@ -60,8 +67,14 @@ public record ColumnStep(Source source, Field field, ColumnKind kind, Object con
             case TOPIC -> RuntimeSupport.originalTopic(record);
             case PARTITION -> (long) RuntimeSupport.originalPartition(record);
             case OFFSET -> RuntimeSupport.originalOffset(record);
+            case HEADER -> headerText(record, (String) constant);
             case CONSTANT -> constant;
         };
+    }
+
+    private static String headerText(SinkRecord record, String name) {
+        Header h = record.headers() == null ? null : record.headers().lastWithName(name);
+        return h == null || h.value() == null ? null : h.value().toString();
     }
 
     /** Reads every step into a row; a null where a step requires a value rejects the record. */

@@ -50,11 +50,14 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public static final String SCHEMALESS_JSON_COLUMN = "schemaless.json.column";
     public static final String RECORD_SHAPE_ENABLED = "record.shape.enabled";
     public static final String PROPERTY_COLUMN_PREFIX = "property.column.prefix";
+    public static final String HEADER_COLUMNS = "header.columns";
 
     // ---- DDL
     public static final String AUTO_CREATE = "auto.create";
     public static final String AUTO_EVOLVE = "auto.evolve";
     public static final String UPDATED_AT_FIELD = "updated.at.field";
+    public static final String TABLE_INDEXES = "table.indexes";
+    public static final String SYNC_STATE_TABLE = "sync.state.table";
 
     // ---- History
     public static final String HISTORY_SCD2_ENABLED = "history.scd2.enabled";
@@ -195,6 +198,12 @@ public final class JdbcSinkConfig extends AbstractConfig {
                 GROUP_MAPPING, ++order, Width.SHORT, "Property column prefix",
                 new VisibleWhen(RECORD_SHAPE_ENABLED, "true"));
 
+        def.define(HEADER_COLUMNS, Type.LIST, "", new PairListValidator("header:column"), Importance.LOW,
+                "Record headers written to columns, as header:column pairs, e.g. hubspot.portal:portal_id (the "
+                        + "HubSpot source writes its hubspot.portal.id to the hubspot.portal header). The column holds "
+                        + "the header's text, NULL when a record has no such header.",
+                GROUP_MAPPING, ++order, Width.LONG, "Header columns");
+
         order = 0;
         def.define(AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Create missing tables with types from the record schema, the primary key, and an index on "
@@ -207,6 +216,23 @@ public final class JdbcSinkConfig extends AbstractConfig {
                 "Value field holding the object's last-modified time (e.g. 'updatedAt'). When set, auto.create "
                         + "adds an index on its column.",
                 GROUP_DDL, ++order, Width.MEDIUM, "Updated-at field");
+
+        def.define(TABLE_INDEXES, Type.LIST, "", new IndexListValidator(), Importance.MEDIUM,
+                "Indexes users query by, created on every table that has their columns (when the table is created, "
+                        + "or when the columns appear; CREATE INDEX IF NOT EXISTS once per task). Each entry names a "
+                        + "value field (hubspot_owner_id, createdAt: the column it lands in is used) or a column "
+                        + "(created_at); a+b is one index over both. E.g. hubspot_owner_id,createdAt,updatedAt,"
+                        + "fromId,toId for HubSpot objects and association tables.",
+                GROUP_DDL, ++order, Width.LONG, "Table indexes");
+
+        def.define(SYNC_STATE_TABLE, Type.STRING, "_crmconnect_sync_state", new IdentifierPartValidator(64),
+                Importance.LOW,
+                "Table (created when missing) with one row per table the connector writes: table_name, "
+                        + "last_synced_at (last committed write), rows_upserted and rows_deleted (since the row was "
+                        + "created), records_rejected (sent to the DLQ), status (ok, rejected_records), last_error "
+                        + "and last_error_at (the reason of the last rejection, names only, never values). Counts are "
+                        + "written in the transaction of the rows they count. Empty: no sync-state table.",
+                GROUP_DDL, ++order, Width.MEDIUM, "Sync-state table");
 
         order = 0;
         def.define(HISTORY_SCD2_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
@@ -343,6 +369,31 @@ public final class JdbcSinkConfig extends AbstractConfig {
 
     public String schemalessJsonColumn() {
         return getString(SCHEMALESS_JSON_COLUMN);
+    }
+
+    /** header.columns as header name -> column name, in order. */
+    public Map<String, String> headerColumns() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String pair : trimmed(getList(HEADER_COLUMNS))) {
+            int colon = pair.lastIndexOf(':');
+            out.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+        }
+        return out;
+    }
+
+    /** table.indexes: each index as its field or column names. */
+    public List<List<String>> tableIndexes() {
+        List<List<String>> out = new ArrayList<>();
+        for (String entry : trimmed(getList(TABLE_INDEXES))) {
+            out.add(trimmed(Arrays.asList(entry.split("\\+"))));
+        }
+        return out;
+    }
+
+    /** The sync-state table's name, or null when disabled. */
+    public String syncStateTable() {
+        String t = getString(SYNC_STATE_TABLE);
+        return t == null || t.isBlank() ? null : t.trim();
     }
 
     public boolean autoCreate() {
@@ -596,6 +647,54 @@ public final class JdbcSinkConfig extends AbstractConfig {
         }
     }
 
+    /** A list of name:name pairs. */
+    static final class PairListValidator implements ConfigDef.Validator {
+        private final String shape;
+
+        PairListValidator(String shape) {
+            this.shape = shape;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value instanceof List<?> list) {
+                for (Object v : list) {
+                    String pair = v == null ? "" : v.toString().trim();
+                    int colon = pair.lastIndexOf(':');
+                    if (!pair.isEmpty() && (colon <= 0 || colon == pair.length() - 1)) {
+                        throw new ConfigException(name, value, "each entry must be " + shape + ", got '" + pair + "'");
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "comma-separated " + shape + " pairs";
+        }
+    }
+
+    /** A list of indexes, each a field or column name or names joined by '+'. */
+    static final class IndexListValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value instanceof List<?> list) {
+                for (Object v : list) {
+                    String entry = v == null ? "" : v.toString().trim();
+                    if (entry.startsWith("+") || entry.endsWith("+") || entry.contains("++")) {
+                        throw new ConfigException(name, value, "each entry is a name or names joined by '+', got '"
+                                + entry + "'");
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "comma-separated names, a+b for an index over two columns";
+        }
+    }
+
     static final class JdbcUrlValidator implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
@@ -633,17 +732,27 @@ public final class JdbcSinkConfig extends AbstractConfig {
     }
 
     static final class IdentifierPartValidator implements ConfigDef.Validator {
+        private final int max;
+
+        IdentifierPartValidator() {
+            this(30);
+        }
+
+        IdentifierPartValidator(int max) {
+            this.max = max;
+        }
+
         @Override
         public void ensureValid(String name, Object value) {
             String v = value == null ? "" : value.toString();
-            if (v.length() > 30 || v.contains("\"") || v.contains("`") || v.contains("\u0000")) {
-                throw new ConfigException(name, v, "must be at most 30 characters without quotes");
+            if (v.length() > max || v.contains("\"") || v.contains("`") || v.contains("\u0000")) {
+                throw new ConfigException(name, v, "must be at most " + max + " characters without quotes");
             }
         }
 
         @Override
         public String toString() {
-            return "up to 30 characters, no quotes";
+            return "up to " + max + " characters, no quotes";
         }
     }
 

@@ -51,6 +51,7 @@ public class JdbcSinkTask extends SinkTask {
     private RecordMapper mapper;
     private TableManager tables;
     private TableWriter writer;
+    private SyncState syncState;
     private Backoff backoff;
     /** Committed offsets, and the records of a redelivered batch an earlier attempt already wrote or dead-lettered. */
     private SinkDelivery delivery;
@@ -75,7 +76,9 @@ public class JdbcSinkTask extends SinkTask {
                 Redact.withSecret(config.getPassword(Redact.SECRET_CONFIG))));
         mapper = new RecordMapper(config);
         tables = new TableManager(dialect, config.autoCreate(), config.autoEvolve(), metrics);
-        writer = new TableWriter(config, dialect, tables, metrics);
+        String stateTable = config.syncStateTable();
+        syncState = new SyncState(dialect, stateTable == null ? null : dialect.identifiers().name(stateTable));
+        writer = new TableWriter(config, dialect, tables, metrics, syncState);
         watchdog = new Watchdog(context.configs().getOrDefault("name", "task"));
         backoff = new Backoff(Duration.ofMillis(config.retryBackoffMs()),
                 Duration.ofMillis(Math.max(config.retryBackoffMs(), config.retryBackoffMaxMs())),
@@ -109,7 +112,7 @@ public class JdbcSinkTask extends SinkTask {
                 String table = config.tableFor(record.topic());
                 errant(record, DeadLetter.of(DeadLetter.CONVERSION_FAILED, dialect.name(),
                         "Record cannot become a row of table " + table)
-                        .withDetail(ErrorSanitizer.keeping(names(table, record, e)), e.getMessage()), e);
+                        .withDetail(ErrorSanitizer.keeping(names(table, record, e)), e.getMessage()), e, table);
                 continue;
             }
             if (mapped == null) {
@@ -197,7 +200,7 @@ public class JdbcSinkTask extends SinkTask {
                         errant(bad.record(), DeadLetter.of(DeadLetter.REJECTED, dialect.name(),
                                 "Cannot write to table " + dialect.quote(table) + " (" + dialect.name() + ")")
                                 .withDetail(sanitizer(chunk), firstLine(e))
-                                .withCode(e.getSQLState(), Math.max(0, e.getErrorCode())), e);
+                                .withCode(e.getSQLState(), Math.max(0, e.getErrorCode())), e, table);
                     } else {
                         int half = chunk.size() / 2;
                         pending.addFirst(new ArrayList<>(chunk.subList(half, chunk.size())));
@@ -221,10 +224,24 @@ public class JdbcSinkTask extends SinkTask {
     }
 
     private void errant(SinkRecord record, DeadLetter why, Throwable cause) {
+        errant(record, why, cause, null);
+    }
+
+    /** Reports a record to the DLQ and, when its table is known, counts it in the sync-state table. */
+    private void errant(SinkRecord record, DeadLetter why, Throwable cause, String table) {
         if (!delivery.deadLetter(record, why)) {
             return; // already in the DLQ: reported by an earlier attempt at this batch
         }
         metrics.errant();
+        if (table != null && syncState.enabled()) {
+            try {
+                Connection c = connection();
+                syncState.ensure(c);
+                syncState.rejected(c, table, why.reason() + ": " + why.message());
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Sync state of table {} not updated: {}", dialect.quote(table), e.getClass().getSimpleName());
+            }
+        }
         LOG.warn("Record {}-{}@{} not written: {} {}", RuntimeSupport.originalTopic(record),
                 RuntimeSupport.originalPartition(record), RuntimeSupport.originalOffset(record), why.reason(),
                 cause instanceof SQLException s ? "SQLState " + s.getSQLState() : cause.getClass().getSimpleName());
@@ -296,6 +313,7 @@ public class JdbcSinkTask extends SinkTask {
             }
             connection = null;
             tables.invalidate();
+            syncState.invalidate();
         }
     }
 

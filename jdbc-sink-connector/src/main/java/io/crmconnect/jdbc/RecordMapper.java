@@ -42,6 +42,7 @@ public final class RecordMapper {
     private final boolean synced;
     private final boolean recordShape;
     private final String propertyPrefix;
+    private final Map<String, String> headerColumns;
     private final DeleteMode deleteMode;
     private final SchemalessMode schemalessMode;
     private final Identifiers identifiers;
@@ -70,6 +71,7 @@ public final class RecordMapper {
         this.synced = metadata.contains(MetadataColumn.SYNCED_AT);
         this.recordShape = config.recordShapeEnabled();
         this.propertyPrefix = config.propertyColumnPrefix();
+        this.headerColumns = config.headerColumns();
         this.deleteMode = config.deleteMode();
         this.schemalessMode = config.schemalessMode();
         this.identifiers = Dialect.forUrl(config.url()).identifiers();
@@ -180,9 +182,9 @@ public final class RecordMapper {
 
     /**
      * The columns of the record's row, in order: key columns (record key or Kafka coordinates), value columns (a key
-     * column of the same name wins), value fields promoted to the key (pk.mode=record_value), metadata columns, soft
-     * delete columns. Steps read schema-ful parts from the record, so a plan built from one record serves every
-     * record of its schema pair; schemaless parts are read here, once.
+     * column of the same name wins), value fields promoted to the key (pk.mode=record_value), metadata columns, header
+     * columns (header.columns), soft delete columns. Steps read schema-ful parts from the record, so a plan built from
+     * one record serves every record of its schema pair; schemaless parts are read here, once.
      */
     private RowPlan buildPlan(SinkRecord record, boolean tombstone) {
         LayoutBuilder b = new LayoutBuilder(identifiers);
@@ -217,6 +219,11 @@ public final class RecordMapper {
             if (metadata.contains(MetadataColumn.KAFKA_OFFSET)) {
                 b.column(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET),
                         "metadata column kafka_offset");
+            }
+            for (Map.Entry<String, String> h : headerColumns.entrySet()) {
+                String origin = "header '" + h.getKey() + "'";
+                b.column(ColumnDef.of(column(h.getValue(), origin), ColumnKind.STRING), ColumnStep.header(h.getKey()),
+                        origin);
             }
             if (deleteMode == DeleteMode.SOFT) {
                 b.column(ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN), ColumnStep.constant(Boolean.FALSE),

@@ -30,6 +30,8 @@ public final class TableManager {
     private final boolean autoEvolve;
     private final SinkMetrics metrics;
     private final Map<String, TableState> tables = new HashMap<>();
+    /** Indexes asked for by this task (table and columns), so each is created at most once. */
+    private final Set<String> ensuredIndexes = new java.util.HashSet<>();
 
     public TableManager(Dialect dialect, boolean autoCreate, boolean autoEvolve, SinkMetrics metrics) {
         this.dialect = dialect;
@@ -41,6 +43,7 @@ public final class TableManager {
     /** Forget cached layouts (after a reconnect another task may have changed them). */
     public void invalidate() {
         tables.clear();
+        ensuredIndexes.clear();
     }
 
     /** Columns of an existing table (exact names and kinds, in table order) plus a version bumped by every DDL. */
@@ -103,7 +106,7 @@ public final class TableManager {
 
     /**
      * Makes sure {@code table} exists with at least {@code columns}. {@code keyColumns} become the primary key of a
-     * new table; {@code indexes} lists extra non-unique indexes (each a column list) for a new table.
+     * new table; {@code indexes} lists non-unique indexes (each a column list), created once the table has the columns.
      */
     public TableState ensure(Connection connection, String table, List<ColumnDef> columns, List<String> keyColumns,
             List<List<String>> indexes) throws SQLException {
@@ -120,12 +123,6 @@ public final class TableManager {
             indexes.forEach(indexed::addAll);
             List<ColumnDef> creatable = columns.stream().filter(c -> c.kind() != null).toList();
             execute(connection, dialect.createTable(table, creatable, keyColumns, indexed));
-            for (List<String> index : indexes) {
-                if (creatable.stream().map(ColumnDef::name).toList().containsAll(index)) {
-                    execute(connection, dialect.createIndex(table,
-                            dialect.indexName(table, String.join("_", index) + "_idx"), index, false));
-                }
-            }
             metrics.tableCreated();
             DDL_LOG.info("Created table {} with {} columns, primary key {}", dialect.quote(table), creatable.size(),
                     keyColumns);
@@ -164,8 +161,41 @@ public final class TableManager {
             metrics.tableAltered();
             state = load(connection, table, state.version + 1);
         }
+        ensureIndexes(connection, table, state, indexes);
         tables.put(table, state);
         return state;
+    }
+
+    /**
+     * Creates each wanted index whose columns the table has, once per task (CREATE INDEX IF NOT EXISTS, so an index
+     * made by another task or by hand is kept). An index the database refuses (e.g. MariaDB cannot index a LONGTEXT
+     * column created before the index was declared) is logged and not asked for again: rows still land without it.
+     */
+    private void ensureIndexes(Connection connection, String table, TableState state, List<List<String>> indexes)
+            throws SQLException {
+        for (List<String> wanted : indexes) {
+            List<String> columns = new ArrayList<>();
+            for (String c : wanted) {
+                String existing = existingName(state, c);
+                if (existing != null) {
+                    columns.add(existing);
+                }
+            }
+            if (columns.size() != wanted.size() || !ensuredIndexes.add(table + "\u0000" + columns)) {
+                continue;
+            }
+            String name = dialect.indexName(table, String.join("_", columns) + "_idx");
+            try {
+                execute(connection, dialect.createIndex(table, name, columns, false));
+            } catch (SQLException e) {
+                if (dialect.isTransient(e)) {
+                    ensuredIndexes.remove(table + "\u0000" + columns);
+                    throw e;
+                }
+                LOG.warn("Index {} on table {} {} not created: {} (SQLState {}); rows are written without it",
+                        dialect.quote(name), dialect.quote(table), columns, Dialect.describe(e), e.getSQLState());
+            }
+        }
     }
 
     /** SQL type to widen {@code have} to so it can hold {@code want} exactly, or null when it already can. */

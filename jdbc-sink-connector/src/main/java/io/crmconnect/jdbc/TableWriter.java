@@ -26,7 +26,8 @@ import java.util.TreeSet;
 
 /**
  * Writes one chunk of records for one table in one transaction: stage (COPY / LOAD DATA), then SCD2 history,
- * deletes, the merge into the current-state table and the change log, each one set-based statement.
+ * deletes, the merge into the current-state table and the change log, each one set-based statement, and the
+ * table's counts in the sync-state table.
  */
 public final class TableWriter {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableWriter.class);
@@ -41,7 +42,11 @@ public final class TableWriter {
     private final String meta;
     private final Set<String> metadataNames = new java.util.HashSet<>();
 
-    public TableWriter(JdbcSinkConfig config, Dialect dialect, TableManager tables, SinkMetrics metrics) {
+    private final SyncState syncState;
+
+    TableWriter(JdbcSinkConfig config, Dialect dialect, TableManager tables, SinkMetrics metrics,
+            SyncState syncState) {
+        this.syncState = syncState;
         this.config = config;
         this.dialect = dialect;
         this.tables = tables;
@@ -136,6 +141,19 @@ public final class TableWriter {
         if (updatedAt != null && union.containsKey(updatedAt)) {
             indexes.add(List.of(updatedAt));
         }
+        for (List<String> names : config.tableIndexes()) {
+            List<String> columns = new ArrayList<>();
+            for (String name : names) {
+                String field = columnOfField(chunk, name);
+                String column = field != null ? field : name;
+                if (union.containsKey(column)) {
+                    columns.add(column);
+                }
+            }
+            if (columns.size() == names.size() && !indexes.contains(columns)) {
+                indexes.add(columns);
+            }
+        }
 
         // 2. DDL (auto-commit): the table and, when enabled, its history and change-log tables
         TableManager.TableState state = tables.ensure(connection, table, ddl, keyColumns, indexes);
@@ -226,7 +244,9 @@ public final class TableWriter {
             rows.add(row);
         }
 
-        // 4. one transaction: stage, history, deletes, merge, change log
+        syncState.ensure(connection);
+
+        // 4. one transaction: stage, history, deletes, merge, change log, sync state
         long prepared = System.nanoTime();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
@@ -272,6 +292,7 @@ public final class TableWriter {
             if (changelog) {
                 writeChangelog(st, changelogTable(table), stage, historyData);
             }
+            syncState.written(connection, table, upserts, deleted);
             connection.commit();
             if (LOG.isDebugEnabled()) {
                 LOG.debug("[PERF] table {}: {} records, {} staged; map+DDL {} ms, stage {} ms, merge+commit {} ms",

@@ -341,6 +341,62 @@ class JdbcSinkTaskIT {
         assertThat(insert.context().reported()).hasSize(1);
     }
 
+    private static List<String> indexedColumns(SqlServer server, String db, String table) {
+        String sql = server instanceof PostgresServer
+                ? "SELECT a.attname AS c FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_attribute a "
+                        + "ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey) WHERE t.relname = ? AND NOT i.indisprimary"
+                : "SELECT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                        + "AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY'";
+        return server.query(db, sql, table).stream().map(r -> String.valueOf(r.get("c"))).sorted().toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void declaredIndexesHeaderColumnsAndTheSyncStateTable(Supplier<SqlServer> serverSupplier) {
+        SqlServer server = serverSupplier.get();
+        String db = server.createDatabase("jdbc_state");
+        Running run = start(props(server, db, "delete.mode", "soft", "table.indexes",
+                "hubspot_owner_id,createdAt,updated_at,fromId+toId", "header.columns", "hubspot.portal:portal_id"));
+        SinkRecord first = contact(0, "101", "a@example.com");
+        first.headers().addString("hubspot.portal", "4242");
+        run.task().put(List.of(first, contact(1, "202", "b@example.com"),
+                rec("hubspot.contacts", 2, Schema.STRING_SCHEMA, "x-not-a-number", CONTACT,
+                        new Struct(CONTACT).put("id", "x-not-a-number").put("archived", false))));
+        run.task().put(List.of(rec("hubspot.contacts", 3, Schema.STRING_SCHEMA, "202", null, null)));
+
+        assertThat(indexedColumns(server, db, "hubspot_contacts")).containsExactly("created_at",
+                "property_hubspot_owner_id", "updated_at");
+        assertThat(server.query(db, "SELECT id, portal_id FROM hubspot_contacts ORDER BY id"))
+                .extracting(r -> r.get("id") + "/" + r.get("portal_id")).containsExactly("101/4242", "202/null");
+        Map<String, Object> state = server.query(db, "SELECT table_name, last_synced_at, rows_upserted, "
+                + "rows_deleted, records_rejected, status, last_error, last_error_at FROM _crmconnect_sync_state")
+                .get(0);
+        assertThat(state.get("table_name")).isEqualTo("hubspot_contacts");
+        assertThat(((Number) state.get("rows_upserted")).longValue()).isEqualTo(2);
+        assertThat(((Number) state.get("rows_deleted")).longValue()).isEqualTo(1);
+        assertThat(((Number) state.get("records_rejected")).longValue()).isEqualTo(1);
+        assertThat(state.get("status")).isEqualTo("ok"); // a write after the rejection
+        assertThat(state.get("last_synced_at")).isNotNull();
+        assertThat(state.get("last_error_at")).isNotNull();
+        assertThat(String.valueOf(state.get("last_error"))).startsWith("CONVERSION_FAILED")
+                .doesNotContain("x-not-a-number");
+
+        // an association table: the two foreign ids in one index, created on a table that already exists
+        Schema assoc = io.crmconnect.common.RecordShape.describeAll(SchemaBuilder.struct()
+                .field("fromObjectType", Schema.STRING_SCHEMA).field("fromId", Schema.STRING_SCHEMA)
+                .field("toObjectType", Schema.STRING_SCHEMA).field("toId", Schema.STRING_SCHEMA)
+                .field("labels", SchemaBuilder.array(Schema.STRING_SCHEMA).build()), List.of("fromId", "toId"), null)
+                .build();
+        server.update(db, "CREATE TABLE assoc (id VARCHAR(100) NOT NULL PRIMARY KEY)");
+        run.task().put(List.of(rec("assoc", 0, Schema.STRING_SCHEMA, "101:9", assoc, new Struct(assoc)
+                .put("fromObjectType", "contacts").put("fromId", "101").put("toObjectType", "companies")
+                .put("toId", "9").put("labels", List.of("Primary")))));
+        assertThat(indexedColumns(server, db, "assoc")).containsExactly("from_id", "to_id");
+        assertThat(columnType(server, db, "assoc", "to_id")).isEqualTo("bigint");
+        assertThat(server.query(db, "SELECT status FROM _crmconnect_sync_state WHERE table_name = 'assoc'"))
+                .extracting(r -> r.get("status")).containsExactly("ok");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void tombstonesDeleteHardOrSoft(Supplier<SqlServer> serverSupplier) {

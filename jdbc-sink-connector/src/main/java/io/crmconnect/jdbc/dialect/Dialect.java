@@ -99,6 +99,35 @@ public abstract class Dialect {
     public abstract boolean caseSensitiveColumns();
 
     /**
+     * Statement adding a committed chunk to the sync-state table: parameters table name, rows upserted, rows deleted;
+     * sets the last sync time and status 'ok'.
+     */
+    public String syncStateWritten(String stateTable) {
+        String t = quote(stateTable);
+        return "INSERT INTO " + t + " (table_name, last_synced_at, rows_upserted, rows_deleted, records_rejected, "
+                + "status) VALUES (?, " + nowExpression() + ", ?, ?, 0, 'ok')" + onKeyConflict("table_name")
+                + "last_synced_at = " + incoming("last_synced_at") + ", rows_upserted = " + t + ".rows_upserted + "
+                + incoming("rows_upserted") + ", rows_deleted = " + t + ".rows_deleted + " + incoming("rows_deleted")
+                + ", status = 'ok'";
+    }
+
+    /** Statement counting a rejected record in the sync-state table: parameters table name, reason. */
+    public String syncStateRejected(String stateTable) {
+        String t = quote(stateTable);
+        return "INSERT INTO " + t + " (table_name, rows_upserted, rows_deleted, records_rejected, status, last_error, "
+                + "last_error_at) VALUES (?, 0, 0, 1, 'rejected_records', ?, " + nowExpression() + ")"
+                + onKeyConflict("table_name") + "records_rejected = " + t + ".records_rejected + 1, "
+                + "status = 'rejected_records', last_error = " + incoming("last_error") + ", last_error_at = "
+                + incoming("last_error_at");
+    }
+
+    /** The clause that turns an INSERT into an update of the row with the same key, up to its SET list. */
+    protected abstract String onKeyConflict(String keyColumn);
+
+    /** The value an INSERT tried to write to {@code column}, inside {@link #onKeyConflict}. */
+    protected abstract String incoming(String column);
+
+    /**
      * Query: names of the unique indexes of a table other than its primary key, one parameter: table; null where the
      * merge cannot meet them silently (PostgreSQL's ON CONFLICT names the key; another unique index raises 23505).
      */

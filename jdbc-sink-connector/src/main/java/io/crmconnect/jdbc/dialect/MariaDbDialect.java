@@ -453,4 +453,14 @@ public final class MariaDbDialect extends Dialect {
         String state = e.getSQLState();
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
+
+    @Override
+    protected String onKeyConflict(String keyColumn) {
+        return " ON DUPLICATE KEY UPDATE ";
+    }
+
+    @Override
+    protected String incoming(String column) {
+        return "VALUES(" + quote(column) + ")";
+    }
 }

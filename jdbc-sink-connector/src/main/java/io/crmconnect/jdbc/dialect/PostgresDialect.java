@@ -391,4 +391,14 @@ public final class PostgresDialect extends Dialect {
         }
         return state.startsWith("22") || state.startsWith("23") || state.equals("42804") || state.equals("54000");
     }
+
+    @Override
+    protected String onKeyConflict(String keyColumn) {
+        return " ON CONFLICT (" + quote(keyColumn) + ") DO UPDATE SET ";
+    }
+
+    @Override
+    protected String incoming(String column) {
+        return "EXCLUDED." + quote(column);
+    }
 }
