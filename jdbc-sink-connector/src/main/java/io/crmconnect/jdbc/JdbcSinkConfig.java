@@ -156,8 +156,11 @@ public final class JdbcSinkConfig extends AbstractConfig {
                 GROUP_MAPPING, ++order, Width.LONG, "Primary key fields");
         def.define(TABLE_NAME_FORMAT, Type.STRING, "${topic}", new TableFormatValidator(), Importance.MEDIUM,
                 "Table name for a topic; ${topic} is replaced by the topic name with every character other than "
-                        + "letters, digits and '_' turned into '_'. Names are always quoted, so mixed case and "
-                        + "reserved words (e.g. 'Order') work as written.",
+                        + "letters, digits and '_' turned into '_'. A '.' in the format separates the schema "
+                        + "(PostgreSQL) or database (MariaDB) from the table, e.g. hubspot.${topic}; it is created "
+                        + "when missing (with auto.create). Names are always quoted, so mixed case and reserved words "
+                        + "(e.g. 'Order') work as written. To drop a topic prefix (hubspot.contacts -> table "
+                        + "contacts), put Kafka's RegexRouter before the sink.",
                 GROUP_MAPPING, ++order, Width.MEDIUM, "Table name format");
         def.define(COLUMN_PREFIX, Type.STRING, "", new IdentifierPartValidator(), Importance.LOW,
                 "Prefix for every column taken from the value of records that do not describe their shape (see "
@@ -720,14 +723,19 @@ public final class JdbcSinkConfig extends AbstractConfig {
                 throw new ConfigException(name, v, "must not be empty");
             }
             String probe = tableName(v, "t");
-            if (probe.length() > 60 || probe.contains("\"") || probe.contains("`") || probe.contains("\u0000")) {
-                throw new ConfigException(name, v, "must give names up to 60 characters without quotes");
+            if (probe.contains("\"") || probe.contains("`") || probe.contains("\u0000")) {
+                throw new ConfigException(name, v, "must give names without quotes");
+            }
+            String[] parts = probe.split("\\.", -1);
+            if (parts.length > 2 || Arrays.stream(parts).anyMatch(p -> p.isEmpty() || p.length() > 60)) {
+                throw new ConfigException(name, v, "must give a table name or schema.table, each part 1 to 60 "
+                        + "characters (one '.' at most: the schema in PostgreSQL, the database in MariaDB)");
             }
         }
 
         @Override
         public String toString() {
-            return "a name containing ${topic}, e.g. crm_${topic}";
+            return "a name containing ${topic}, e.g. crm_${topic}, or schema.name, e.g. hubspot.${topic}";
         }
     }
 

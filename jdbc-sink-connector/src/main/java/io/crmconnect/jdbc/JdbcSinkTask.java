@@ -77,7 +77,7 @@ public class JdbcSinkTask extends SinkTask {
         mapper = new RecordMapper(config);
         tables = new TableManager(dialect, config.autoCreate(), config.autoEvolve(), metrics);
         String stateTable = config.syncStateTable();
-        syncState = new SyncState(dialect, stateTable == null ? null : dialect.identifiers().name(stateTable));
+        syncState = new SyncState(dialect, stateTable == null ? null : dialect.tableName(stateTable));
         writer = new TableWriter(config, dialect, tables, metrics, syncState);
         watchdog = new Watchdog(context.configs().getOrDefault("name", "task"));
         backoff = new Backoff(Duration.ofMillis(config.retryBackoffMs()),
@@ -168,7 +168,7 @@ public class JdbcSinkTask extends SinkTask {
                 long deadline = Math.max(config.timeouts().socketMs(), config.retryBudgetMs()
                         - attempts.elapsedMillis());
                 Watchdog.Guard guard = watchdog.arm(c, deadline, "Writing " + chunk.size() + " records to table "
-                        + dialect.quote(table));
+                        + dialect.quoteTable(table));
                 try {
                     writer.write(c, table, chunk);
                 } finally {
@@ -185,11 +185,11 @@ public class JdbcSinkTask extends SinkTask {
                         context.timeout(config.retryBackoffMaxMs());
                         throw new RetriableException("Database " + dialect.name() + " unavailable after "
                                 + attempts.failures() + " attempts in " + attempts.elapsedMillis() + " ms writing table "
-                                + dialect.quote(table) + ": " + describe(e, chunk) + "; Connect will redeliver",
+                                + dialect.quoteTable(table) + ": " + describe(e, chunk) + "; Connect will redeliver",
                                 sanitizer(chunk).scrub(e));
                     }
                     LOG.warn("Transient {} error writing table {} (attempt {}), retrying in {} ms: {}", dialect.name(),
-                            dialect.quote(table), attempts.failures(), delay, e.getSQLState());
+                            dialect.quoteTable(table), attempts.failures(), delay, e.getSQLState());
                     sleep(delay);
                     continue;
                 }
@@ -198,7 +198,7 @@ public class JdbcSinkTask extends SinkTask {
                     if (chunk.size() == 1) {
                         MappedRecord bad = chunk.get(0);
                         errant(bad.record(), DeadLetter.of(DeadLetter.REJECTED, dialect.name(),
-                                "Cannot write to table " + dialect.quote(table) + " (" + dialect.name() + ")")
+                                "Cannot write to table " + dialect.quoteTable(table) + " (" + dialect.name() + ")")
                                 .withDetail(sanitizer(chunk), firstLine(e))
                                 .withCode(e.getSQLState(), Math.max(0, e.getErrorCode())), e, table);
                     } else {
@@ -206,11 +206,11 @@ public class JdbcSinkTask extends SinkTask {
                         pending.addFirst(new ArrayList<>(chunk.subList(half, chunk.size())));
                         pending.addFirst(new ArrayList<>(chunk.subList(0, half)));
                         LOG.debug("Data error in a chunk of {} for table {} ({}); isolating the bad records",
-                                chunk.size(), dialect.quote(table), e.getSQLState());
+                                chunk.size(), dialect.quoteTable(table), e.getSQLState());
                     }
                     continue;
                 }
-                throw new ConnectException("JDBC sink cannot write table " + dialect.quote(table) + " on "
+                throw new ConnectException("JDBC sink cannot write table " + dialect.quoteTable(table) + " on "
                         + dialect.name() + ": " + describe(e, chunk), sanitizer(chunk).scrub(e));
             }
         }
@@ -239,7 +239,7 @@ public class JdbcSinkTask extends SinkTask {
                 syncState.ensure(c);
                 syncState.rejected(c, table, why.reason() + ": " + why.message());
             } catch (SQLException | RuntimeException e) {
-                LOG.debug("Sync state of table {} not updated: {}", dialect.quote(table), e.getClass().getSimpleName());
+                LOG.debug("Sync state of table {} not updated: {}", dialect.quoteTable(table), e.getClass().getSimpleName());
             }
         }
         LOG.warn("Record {}-{}@{} not written: {} {}", RuntimeSupport.originalTopic(record),

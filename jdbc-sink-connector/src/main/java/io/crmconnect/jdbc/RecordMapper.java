@@ -45,6 +45,7 @@ public final class RecordMapper {
     private final Map<String, String> headerColumns;
     private final DeleteMode deleteMode;
     private final SchemalessMode schemalessMode;
+    private final Dialect dialect;
     private final Identifiers identifiers;
     /** Stored table name per topic, or the reason the topic's records are refused. */
     private final Map<String, String> tables = new HashMap<>();
@@ -74,7 +75,8 @@ public final class RecordMapper {
         this.headerColumns = config.headerColumns();
         this.deleteMode = config.deleteMode();
         this.schemalessMode = config.schemalessMode();
-        this.identifiers = Dialect.forUrl(config.url()).identifiers();
+        this.dialect = Dialect.forUrl(config.url());
+        this.identifiers = dialect.identifiers();
         this.tablePerTopic = config.getString(JdbcSinkConfig.TABLE_NAME_FORMAT).contains("${topic}");
     }
 
@@ -109,7 +111,7 @@ public final class RecordMapper {
             throw new BadRecordException(refused, refusedTopicNames.get(topic));
         }
         String wanted = config.tableFor(topic);
-        table = identifiers.name(wanted);
+        table = dialect.tableName(wanted);
         String other = tablePerTopic ? tableTopics.putIfAbsent(table, topic) : null;
         if (other != null && !other.equals(topic)) {
             refused = "topics '" + other + "' and '" + topic + "' both map to table '" + table + "' through "

@@ -32,6 +32,8 @@ public final class TableManager {
     private final Map<String, TableState> tables = new HashMap<>();
     /** Indexes asked for by this task (table and columns), so each is created at most once. */
     private final Set<String> ensuredIndexes = new java.util.HashSet<>();
+    /** Schemas (MariaDB databases) this task made sure exist. */
+    private final Set<String> schemas = new java.util.HashSet<>();
 
     public TableManager(Dialect dialect, boolean autoCreate, boolean autoEvolve, SinkMetrics metrics) {
         this.dialect = dialect;
@@ -116,15 +118,19 @@ public final class TableManager {
         }
         if (!state.exists()) {
             if (!autoCreate) {
-                throw new ConnectException("Table " + dialect.quote(table) + " does not exist in the " + dialect.name()
+                throw new ConnectException("Table " + dialect.quoteTable(table) + " does not exist in the " + dialect.name()
                         + " database and auto.create=false: create it or set auto.create=true");
             }
             Set<String> indexed = new java.util.HashSet<>();
             indexes.forEach(indexed::addAll);
             List<ColumnDef> creatable = columns.stream().filter(c -> c.kind() != null).toList();
+            String schema = Dialect.schemaOf(table);
+            if (schema != null && schemas.add(schema)) {
+                execute(connection, dialect.createSchema(schema));
+            }
             execute(connection, dialect.createTable(table, creatable, keyColumns, indexed));
             metrics.tableCreated();
-            DDL_LOG.info("Created table {} with {} columns, primary key {}", dialect.quote(table), creatable.size(),
+            DDL_LOG.info("Created table {} with {} columns, primary key {}", dialect.quoteTable(table), creatable.size(),
                     keyColumns);
             state = load(connection, table, state.version + 1);
         }
@@ -138,12 +144,12 @@ public final class TableManager {
                     continue; // only nulls seen so far: nothing to type the column by
                 }
                 if (!autoEvolve) {
-                    throw new ConnectException("Table " + dialect.quote(table) + " has no column "
+                    throw new ConnectException("Table " + dialect.quoteTable(table) + " has no column "
                             + dialect.quote(c.name()) + " for a new field and auto.evolve=false: add the column or set "
                             + "auto.evolve=true");
                 }
                 execute(connection, dialect.addColumn(table, c, indexed.contains(c.name())));
-                DDL_LOG.info("Added column {}.{} {}", dialect.quote(table), dialect.quote(c.name()),
+                DDL_LOG.info("Added column {}.{} {}", dialect.quoteTable(table), dialect.quote(c.name()),
                         dialect.sqlType(c, indexed.contains(c.name())));
                 changed = true;
                 continue;
@@ -152,7 +158,7 @@ public final class TableManager {
             String widened = widening(have, c.kind());
             if (widened != null && autoEvolve && !state.primaryKey.contains(existing)) {
                 execute(connection, dialect.widenColumn(table, existing, widened));
-                DDL_LOG.info("Widened column {}.{} from {} to {}", dialect.quote(table), dialect.quote(existing),
+                DDL_LOG.info("Widened column {}.{} from {} to {}", dialect.quoteTable(table), dialect.quote(existing),
                         have, widened);
                 changed = true;
             }
@@ -193,7 +199,7 @@ public final class TableManager {
                     throw e;
                 }
                 LOG.warn("Index {} on table {} {} not created: {} (SQLState {}); rows are written without it",
-                        dialect.quote(name), dialect.quote(table), columns, Dialect.describe(e), e.getSQLState());
+                        dialect.quote(name), dialect.quoteTable(table), columns, Dialect.describe(e), e.getSQLState());
             }
         }
     }
@@ -220,7 +226,8 @@ public final class TableManager {
         LinkedHashMap<String, ColumnKind> columns = new LinkedHashMap<>();
         List<String> pk = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement(dialect.columnsQuery())) {
-            st.setString(1, table);
+            st.setString(1, Dialect.schemaOf(table));
+            st.setString(2, Dialect.nameOf(table));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);
@@ -235,7 +242,8 @@ public final class TableManager {
         String uniqueQuery = dialect.otherUniqueIndexesQuery();
         if (uniqueQuery != null && !columns.isEmpty()) {
             try (PreparedStatement st = connection.prepareStatement(uniqueQuery)) {
-                st.setString(1, table);
+                st.setString(1, Dialect.schemaOf(table));
+                st.setString(2, Dialect.nameOf(table));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         unique.add(rs.getString(1));

@@ -78,11 +78,11 @@ public final class TableWriter {
 
     /** The history table's stored name: table name and suffix shortened as one name when too long. */
     private String scd2Table(String table) {
-        return dialect.identifiers().name(table + config.scd2Suffix());
+        return dialect.sibling(table, config.scd2Suffix());
     }
 
     private String changelogTable(String table) {
-        return dialect.identifiers().name(table + config.changelogSuffix());
+        return dialect.sibling(table, config.changelogSuffix());
     }
 
     private static void widen(Map<String, ColumnDef> union, ColumnDef d) {
@@ -338,7 +338,7 @@ public final class TableWriter {
         }
         if (lost > 0) {
             throw new SQLException("Duplicate entry: " + lost + " record(s) hold a value of a unique index of table "
-                    + dialect.quote(table) + " other than its primary key (" + String.join(", ", uniqueIndexes)
+                    + dialect.quoteTable(table) + " other than its primary key (" + String.join(", ", uniqueIndexes)
                     + ") that another row already holds; " + dialect.name() + " would have updated that row instead "
                     + "of writing the record under its own key", "23000", 1062);
         }

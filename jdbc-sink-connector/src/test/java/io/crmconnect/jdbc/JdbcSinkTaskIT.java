@@ -399,6 +399,37 @@ class JdbcSinkTaskIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
+    void tablesGoToTheSchemaOrDatabaseNamedInTheTableNameFormatCreatedWhenMissing(Supplier<SqlServer> supplier) {
+        SqlServer server = supplier.get();
+        String db = server.createDatabase("jdbc_schema");
+        String schema = db + "_hubspot"; // a database of its own on MariaDB: unique on the shared server
+        Running run = start(props(server, db, "table.name.format", schema + ".${topic}", "delete.mode", "soft",
+                "history.scd2.enabled", "true", "table.indexes", "createdAt"));
+        // topic "contacts": what a RegexRouter (hubspot\.(.*) -> $1) before the sink makes of hubspot.contacts
+        SinkRecord a = contact(0, "101", "a@example.com");
+        SinkRecord b = contact(1, "202", "b@example.com");
+        run.task().put(List.of(a.newRecord("contacts", a.kafkaPartition(), a.keySchema(), a.key(), a.valueSchema(),
+                a.value(), a.timestamp()), b.newRecord("contacts", b.kafkaPartition(), b.keySchema(), b.key(),
+                b.valueSchema(), b.value(), b.timestamp())));
+        run.task().put(List.of(rec("contacts", 2, Schema.STRING_SCHEMA, "202", null, null)));
+
+        String q = server instanceof PostgresServer ? "\"" + schema + "\".\"contacts\"" : "`" + schema + "`.`contacts`";
+        assertThat(server.query(db, "SELECT id, " + q(server, "_crmconnect_deleted") + " AS d FROM " + q
+                + " ORDER BY id")).extracting(r -> r.get("id") + "/" + truthy(r.get("d"))).containsExactly(
+                        "101/false", "202/true");
+        assertThat(server.query(db, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ? "
+                + "ORDER BY table_name", schema)).extracting(r -> String.valueOf(r.get("t")))
+                .containsExactly("contacts", "contacts_history");
+        assertThat(server.query(db, "SELECT table_name, rows_upserted FROM _crmconnect_sync_state"))
+                .extracting(r -> r.get("table_name") + "=" + r.get("rows_upserted"))
+                .containsExactly(schema + ".contacts=2");
+        String own = server instanceof PostgresServer ? "current_schema()" : "DATABASE()";
+        assertThat(server.query(db, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = "
+                + own + " AND table_name = 'contacts'")).isEmpty(); // nothing in the connection's own schema
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
     void tombstonesDeleteHardOrSoft(Supplier<SqlServer> serverSupplier) {
         SqlServer server = serverSupplier.get();
         String db = server.createDatabase("jdbc_deletes");

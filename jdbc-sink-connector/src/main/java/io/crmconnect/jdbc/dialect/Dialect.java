@@ -75,6 +75,43 @@ public abstract class Dialect {
 
     public abstract String quote(String identifier);
 
+    /**
+     * A table name as SQL: {@code schema.table} (a schema in PostgreSQL, a database in MariaDB, from a dot in
+     * table.name.format) becomes two quoted parts, any other name one.
+     */
+    public String quoteTable(String table) {
+        int dot = table.indexOf('.');
+        return dot < 0 ? quote(table) : quote(table.substring(0, dot)) + "." + quote(table.substring(dot + 1));
+    }
+
+    /** The schema (database) part of a table name, or null for the connection's current one. */
+    public static String schemaOf(String table) {
+        int dot = table.indexOf('.');
+        return dot < 0 ? null : table.substring(0, dot);
+    }
+
+    /** The name part of a table name, without its schema. */
+    public static String nameOf(String table) {
+        return table.substring(table.indexOf('.') + 1);
+    }
+
+    /** A table beside {@code table} (same schema) named by its name plus {@code suffix}, shortened when too long. */
+    public String sibling(String table, String suffix) {
+        String schema = schemaOf(table);
+        String name = identifiers().name(nameOf(table) + suffix);
+        return schema == null ? name : schema + "." + name;
+    }
+
+    /** A stored table name for a wanted one, each part shortened (and checked) like other names. */
+    public String tableName(String wanted) {
+        String schema = schemaOf(wanted);
+        String name = identifiers().name(nameOf(wanted));
+        return schema == null ? name : identifiers().name(schema) + "." + name;
+    }
+
+    /** DDL creating a schema (PostgreSQL) or database (MariaDB) when missing. */
+    public abstract String createSchema(String schema);
+
     public String quoteAll(List<String> identifiers) {
         return identifiers.stream().map(this::quote).collect(Collectors.joining(", "));
     }
@@ -92,7 +129,10 @@ public abstract class Dialect {
 
     // ------------------------------------------------------------------ metadata and DDL
 
-    /** Query: (column_name, data_type, is_primary) of a table in the current schema; one parameter: table. */
+    /**
+     * Query: (column_name, data_type, is_primary) of a table; parameters: schema (null: the current one) and table
+     * name.
+     */
     public abstract String columnsQuery();
 
     /** Whether two column names differing only in case are different columns. */
@@ -103,7 +143,7 @@ public abstract class Dialect {
      * sets the last sync time and status 'ok'.
      */
     public String syncStateWritten(String stateTable) {
-        String t = quote(stateTable);
+        String t = quoteTable(stateTable);
         return "INSERT INTO " + t + " (table_name, last_synced_at, rows_upserted, rows_deleted, records_rejected, "
                 + "status) VALUES (?, " + nowExpression() + ", ?, ?, 0, 'ok')" + onKeyConflict("table_name")
                 + "last_synced_at = " + incoming("last_synced_at") + ", rows_upserted = " + t + ".rows_upserted + "
@@ -113,7 +153,7 @@ public abstract class Dialect {
 
     /** Statement counting a rejected record in the sync-state table: parameters table name, reason. */
     public String syncStateRejected(String stateTable) {
-        String t = quote(stateTable);
+        String t = quoteTable(stateTable);
         return "INSERT INTO " + t + " (table_name, rows_upserted, rows_deleted, records_rejected, status, last_error, "
                 + "last_error_at) VALUES (?, 0, 0, 1, 'rejected_records', ?, " + nowExpression() + ")"
                 + onKeyConflict("table_name") + "records_rejected = " + t + ".records_rejected + 1, "
@@ -128,7 +168,7 @@ public abstract class Dialect {
     protected abstract String incoming(String column);
 
     /**
-     * Query: names of the unique indexes of a table other than its primary key, one parameter: table; null where the
+     * Query: names of the unique indexes of a table other than its primary key, parameters as columnsQuery; null where the
      * merge cannot meet them silently (PostgreSQL's ON CONFLICT names the key; another unique index raises 23505).
      */
     public String otherUniqueIndexesQuery() {
@@ -155,7 +195,7 @@ public abstract class Dialect {
 
     /** Index names are limited like other names (63 bytes on PostgreSQL, 64 characters on MariaDB). */
     public String indexName(String table, String suffix) {
-        return identifiers().name(table + "_" + suffix);
+        return identifiers().name(nameOf(table) + "_" + suffix);
     }
 
     /** How wanted names become names this database keeps as written. */

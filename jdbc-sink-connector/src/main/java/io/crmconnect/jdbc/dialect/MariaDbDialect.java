@@ -141,7 +141,12 @@ public final class MariaDbDialect extends Dialect {
     @Override
     public String columnsQuery() {
         return "SELECT COLUMN_NAME, COLUMN_TYPE, COLUMN_KEY = 'PRI' FROM information_schema.COLUMNS "
-                + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+                + "WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+    }
+
+    @Override
+    public String createSchema(String schema) {
+        return "CREATE DATABASE IF NOT EXISTS " + quote(schema);
     }
 
     @Override
@@ -151,14 +156,14 @@ public final class MariaDbDialect extends Dialect {
 
     @Override
     public String otherUniqueIndexesQuery() {
-        return "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+        return "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) "
                 + "AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME";
     }
 
     @Override
     public String mergedElsewhereQuery(String table, Stage stage, List<String> keyColumns, String where) {
         return "SELECT COUNT(*) FROM " + quote(stage.name()) + " s WHERE " + where + " AND NOT EXISTS (SELECT 1 FROM "
-                + quote(table) + " t WHERE " + keyJoin("t", "s", stage, keyColumns) + ")";
+                + quoteTable(table) + " t WHERE " + keyJoin("t", "s", stage, keyColumns) + ")";
     }
 
     @Override
@@ -174,25 +179,25 @@ public final class MariaDbDialect extends Dialect {
             parts.add("PRIMARY KEY (" + quoteAll(keyColumns) + ")");
         }
         // Binary collation: keys differing only in case are different objects, as they are in Kafka.
-        return "CREATE TABLE IF NOT EXISTS " + quote(table) + " (" + String.join(", ", parts)
+        return "CREATE TABLE IF NOT EXISTS " + quoteTable(table) + " (" + String.join(", ", parts)
                 + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
     }
 
     @Override
     public String createIndex(String table, String indexName, List<String> columns, boolean unique) {
         return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + quote(indexName) + " ON "
-                + quote(table) + " (" + quoteAll(columns) + ")";
+                + quoteTable(table) + " (" + quoteAll(columns) + ")";
     }
 
     @Override
     public String addColumn(String table, ColumnDef column, boolean indexed) {
-        return "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS " + quote(column.name()) + " "
+        return "ALTER TABLE " + quoteTable(table) + " ADD COLUMN IF NOT EXISTS " + quote(column.name()) + " "
                 + sqlType(column, indexed) + " NULL";
     }
 
     @Override
     public String widenColumn(String table, String column, String sqlType) {
-        return "ALTER TABLE " + quote(table) + " MODIFY COLUMN " + quote(column) + " " + sqlType + " NULL";
+        return "ALTER TABLE " + quoteTable(table) + " MODIFY COLUMN " + quote(column) + " " + sqlType + " NULL";
     }
 
     // ------------------------------------------------------------------ stage
@@ -331,7 +336,7 @@ public final class MariaDbDialect extends Dialect {
         }
         cols.addAll(computed.keySet());
         select.addAll(computed.values());
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append(" (")
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quoteTable(table)).append(" (")
                 .append(quoteAll(cols)).append(") SELECT ").append(String.join(", ", select)).append(" FROM ")
                 .append(quote(stage.name())).append(" s");
         if (where != null) {
@@ -348,7 +353,7 @@ public final class MariaDbDialect extends Dialect {
             } else {
                 // "do nothing": the row keeps its key (VALUES(key) would re-key a row met through another unique
                 // index to the new record's key)
-                String key = quote(table) + "." + quote(keyColumns.get(0)); // the stage has the column too
+                String key = quoteTable(table) + "." + quote(keyColumns.get(0)); // the stage has the column too
                 assignments.add(key + " = " + key);
             }
             sql.append(" ON DUPLICATE KEY UPDATE ").append(String.join(", ", assignments));
@@ -364,21 +369,21 @@ public final class MariaDbDialect extends Dialect {
             assignments.add("t." + quote(c) + " = " + stageRead("s", c, stage.kindOf(c)));
         }
         computed.forEach((c, expr) -> assignments.add("t." + quote(c) + " = " + expr));
-        return "UPDATE " + quote(table) + " t JOIN " + quote(stage.name()) + " s ON "
+        return "UPDATE " + quoteTable(table) + " t JOIN " + quote(stage.name()) + " s ON "
                 + keyJoin("t", "s", stage, keyColumns) + " SET " + String.join(", ", assignments)
                 + (where == null ? "" : " WHERE " + where);
     }
 
     @Override
     public String deleteFromStage(String table, Stage stage, List<String> keyColumns, String where) {
-        return "DELETE t FROM " + quote(table) + " t JOIN " + quote(stage.name()) + " s ON "
+        return "DELETE t FROM " + quoteTable(table) + " t JOIN " + quote(stage.name()) + " s ON "
                 + keyJoin("t", "s", stage, keyColumns) + (where == null ? "" : " WHERE " + where);
     }
 
     @Override
     public String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo,
             String isCurrent) {
-        return "UPDATE " + quote(history) + " h JOIN (SELECT " + quoteAll(keyColumns) + ", MIN(" + quote(SRC_TS)
+        return "UPDATE " + quoteTable(history) + " h JOIN (SELECT " + quoteAll(keyColumns) + ", MIN(" + quote(SRC_TS)
                 + ") AS ts FROM " + quote(stage.name()) + " WHERE " + quote(VERSION) + " GROUP BY "
                 + quoteAll(keyColumns) + ") v ON " + keyJoin("h", "v", stage, keyColumns) + " SET h." + quote(validTo)
                 + " = v.ts, h." + quote(isCurrent) + " = FALSE WHERE h." + quote(isCurrent);
@@ -392,7 +397,7 @@ public final class MariaDbDialect extends Dialect {
             keys.add("CAST(h." + quote(k) + " AS CHAR)");
         }
         return "SELECT " + String.join(", ", keys) + ", h." + quote(hash) + ", h." + quote(topic) + ", h."
-                + quote(partition) + ", h." + quote(offset) + " FROM " + quote(history) + " h WHERE h."
+                + quote(partition) + ", h." + quote(offset) + " FROM " + quoteTable(history) + " h WHERE h."
                 + quote(isCurrent) + " AND EXISTS (SELECT 1 FROM " + quote(stage.name()) + " s WHERE "
                 + keyJoin("h", "s", stage, keyColumns) + ")";
     }
@@ -400,7 +405,7 @@ public final class MariaDbDialect extends Dialect {
     @Override
     public String insertIgnoring(String table, List<String> columns, String select, List<String> keyColumns) {
         String k = quote(keyColumns.get(0));
-        return "INSERT INTO " + quote(table) + " (" + quoteAll(columns) + ") " + select
+        return "INSERT INTO " + quoteTable(table) + " (" + quoteAll(columns) + ") " + select
                 + " ON DUPLICATE KEY UPDATE " + k + " = VALUES(" + k + ")";
     }
 

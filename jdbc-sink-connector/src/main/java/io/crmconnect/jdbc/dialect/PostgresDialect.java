@@ -111,8 +111,14 @@ public final class PostgresDialect extends Dialect {
                 + "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indisprimary "
                 + "AND i.indrelid = format('%I.%I', c.table_schema, c.table_name)::regclass "
                 + "AND a.attname = c.column_name) AS is_pk "
-                + "FROM information_schema.columns c WHERE c.table_schema = current_schema() AND c.table_name = ? "
+                + "FROM information_schema.columns c WHERE c.table_schema = COALESCE(?, current_schema()) "
+                + "AND c.table_name = ? "
                 + "ORDER BY c.ordinal_position";
+    }
+
+    @Override
+    public String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
     }
 
     @Override
@@ -123,7 +129,7 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
             Set<String> indexedColumns) {
-        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quote(table)).append(" (");
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quoteTable(table)).append(" (");
         List<String> parts = new ArrayList<>();
         for (ColumnDef c : columns) {
             boolean key = keyColumns.contains(c.name());
@@ -139,18 +145,18 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String createIndex(String table, String indexName, List<String> columns, boolean unique) {
         return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + quote(indexName) + " ON "
-                + quote(table) + " (" + quoteAll(columns) + ")";
+                + quoteTable(table) + " (" + quoteAll(columns) + ")";
     }
 
     @Override
     public String addColumn(String table, ColumnDef column, boolean indexed) {
-        return "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS " + quote(column.name()) + " "
+        return "ALTER TABLE " + quoteTable(table) + " ADD COLUMN IF NOT EXISTS " + quote(column.name()) + " "
                 + sqlType(column, indexed);
     }
 
     @Override
     public String widenColumn(String table, String column, String sqlType) {
-        return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " TYPE " + sqlType + " USING "
+        return "ALTER TABLE " + quoteTable(table) + " ALTER COLUMN " + quote(column) + " TYPE " + sqlType + " USING "
                 + quote(column) + "::" + sqlType;
     }
 
@@ -167,7 +173,7 @@ public final class PostgresDialect extends Dialect {
         for (String b : stage.bookkeeping()) {
             parts.add("NULL::" + sqlType(ColumnDef.of(b, bookkeepingKind(b)), false) + " AS " + quote(b));
         }
-        return sql.append(String.join(", ", parts)).append(" FROM ").append(quote(stage.target()))
+        return sql.append(String.join(", ", parts)).append(" FROM ").append(quoteTable(stage.target()))
                 .append(" t WITH NO DATA").toString();
     }
 
@@ -269,7 +275,7 @@ public final class PostgresDialect extends Dialect {
         }
         cols.addAll(computed.keySet());
         select.addAll(computed.values());
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append(" (")
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quoteTable(table)).append(" (")
                 .append(quoteAll(cols)).append(") SELECT ").append(String.join(", ", select)).append(" FROM ")
                 .append(quote(stage.name())).append(" s");
         if (where != null) {
@@ -301,14 +307,14 @@ public final class PostgresDialect extends Dialect {
             assignments.add(quote(c) + " = s." + quote(c));
         }
         computed.forEach((c, expr) -> assignments.add(quote(c) + " = " + expr));
-        return "UPDATE " + quote(table) + " AS t SET " + String.join(", ", assignments) + " FROM "
+        return "UPDATE " + quoteTable(table) + " AS t SET " + String.join(", ", assignments) + " FROM "
                 + quote(stage.name()) + " s WHERE " + keyJoin("t", "s", keyColumns) + (where == null ? "" : " AND "
                 + where);
     }
 
     @Override
     public String deleteFromStage(String table, Stage stage, List<String> keyColumns, String where) {
-        return "DELETE FROM " + quote(table) + " AS t USING " + quote(stage.name()) + " s WHERE "
+        return "DELETE FROM " + quoteTable(table) + " AS t USING " + quote(stage.name()) + " s WHERE "
                 + keyJoin("t", "s", keyColumns) + (where == null ? "" : " AND " + where);
     }
 
@@ -323,7 +329,7 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo,
             String isCurrent) {
-        return "UPDATE " + quote(history) + " AS h SET " + quote(validTo) + " = v.ts, " + quote(isCurrent)
+        return "UPDATE " + quoteTable(history) + " AS h SET " + quote(validTo) + " = v.ts, " + quote(isCurrent)
                 + " = false FROM (SELECT " + quoteAll(keyColumns) + ", MIN(" + quote(SRC_TS) + ") AS ts FROM "
                 + quote(stage.name()) + " WHERE " + quote(VERSION) + " GROUP BY " + quoteAll(keyColumns) + ") v WHERE "
                 + keyJoin("h", "v", keyColumns) + " AND h." + quote(isCurrent);
@@ -337,14 +343,14 @@ public final class PostgresDialect extends Dialect {
             keys.add("h." + quote(k) + "::text");
         }
         return "SELECT " + String.join(", ", keys) + ", h." + quote(hash) + ", h." + quote(topic) + ", h."
-                + quote(partition) + ", h." + quote(offset) + " FROM " + quote(history) + " h WHERE h."
+                + quote(partition) + ", h." + quote(offset) + " FROM " + quoteTable(history) + " h WHERE h."
                 + quote(isCurrent) + " AND EXISTS (SELECT 1 FROM " + quote(stage.name()) + " s WHERE "
                 + keyJoin("h", "s", keyColumns) + ")";
     }
 
     @Override
     public String insertIgnoring(String table, List<String> columns, String select, List<String> keyColumns) {
-        return "INSERT INTO " + quote(table) + " (" + quoteAll(columns) + ") " + select + " ON CONFLICT ("
+        return "INSERT INTO " + quoteTable(table) + " (" + quoteAll(columns) + ") " + select + " ON CONFLICT ("
                 + quoteAll(keyColumns) + ") DO NOTHING";
     }
 
