@@ -51,6 +51,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public static final String RECORD_SHAPE_ENABLED = "record.shape.enabled";
     public static final String PROPERTY_COLUMN_PREFIX = "property.column.prefix";
     public static final String HEADER_COLUMNS = "header.columns";
+    public static final String CHILD_TABLES = "child.tables";
 
     // ---- DDL
     public static final String AUTO_CREATE = "auto.create";
@@ -206,6 +207,16 @@ public final class JdbcSinkConfig extends AbstractConfig {
                         + "HubSpot source writes its hubspot.portal.id to the hubspot.portal header). The column holds "
                         + "the header's text, NULL when a record has no such header.",
                 GROUP_MAPPING, ++order, Width.LONG, "Header columns");
+
+        def.define(CHILD_TABLES, Type.LIST, "", new ChildTablesValidator(), Importance.LOW,
+                "Value fields holding arrays of structs written as rows of a table beside the parent's, named "
+                        + "<table>_<field> (a HubSpot pipeline's stages: child.tables=stages:pipeline_id gives "
+                        + "hubspot_pipelines_stages). Entries are field or field:parent_column; the child table has "
+                        + "the parent key (column parent_column, default parent_<key column>), then the element's "
+                        + "fields (snake_case with record.shape.enabled), keyed by the parent key and the element's id "
+                        + "(or a position column). A parent's rows are replaced in the parent's transaction; a hard "
+                        + "delete of the parent deletes them.",
+                GROUP_MAPPING, ++order, Width.LONG, "Child tables");
 
         order = 0;
         def.define(AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -380,6 +391,17 @@ public final class JdbcSinkConfig extends AbstractConfig {
         for (String pair : trimmed(getList(HEADER_COLUMNS))) {
             int colon = pair.lastIndexOf(':');
             out.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+        }
+        return out;
+    }
+
+    /** child.tables as value field -> parent-key column name (null: the default). */
+    public Map<String, String> childTables() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String entry : trimmed(getList(CHILD_TABLES))) {
+            int colon = entry.indexOf(':');
+            out.put(colon < 0 ? entry : entry.substring(0, colon).trim(),
+                    colon < 0 ? null : entry.substring(colon + 1).trim());
         }
         return out;
     }
@@ -674,6 +696,27 @@ public final class JdbcSinkConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "comma-separated " + shape + " pairs";
+        }
+    }
+
+    /** A list of field or field:column entries. */
+    static final class ChildTablesValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value instanceof List<?> list) {
+                for (Object v : list) {
+                    String entry = v == null ? "" : v.toString().trim();
+                    if (entry.startsWith(":") || entry.endsWith(":") || entry.indexOf(':') != entry.lastIndexOf(':')) {
+                        throw new ConfigException(name, value, "each entry is field or field:parent_column, got '"
+                                + entry + "'");
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "comma-separated field or field:parent_column entries";
         }
     }
 

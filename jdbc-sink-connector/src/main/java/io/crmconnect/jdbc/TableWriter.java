@@ -26,8 +26,8 @@ import java.util.TreeSet;
 
 /**
  * Writes one chunk of records for one table in one transaction: stage (COPY / LOAD DATA), then SCD2 history,
- * deletes, the merge into the current-state table and the change log, each one set-based statement, and the
- * table's counts in the sync-state table.
+ * deletes, the merge into the current-state table, the rows of child tables and the change log, each one set-based
+ * statement (child rows: batched), and the table's counts in the sync-state table.
  */
 public final class TableWriter {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableWriter.class);
@@ -43,10 +43,13 @@ public final class TableWriter {
     private final Set<String> metadataNames = new java.util.HashSet<>();
 
     private final SyncState syncState;
+    private final ChildTables children;
 
     TableWriter(JdbcSinkConfig config, Dialect dialect, TableManager tables, SinkMetrics metrics,
             SyncState syncState) {
         this.syncState = syncState;
+        this.children = new ChildTables(dialect, tables, config.childTables(), config.recordShapeEnabled(),
+                config.deleteMode() == DeleteMode.HARD);
         this.config = config;
         this.dialect = dialect;
         this.tables = tables;
@@ -245,6 +248,8 @@ public final class TableWriter {
         }
 
         syncState.ensure(connection);
+        List<ChildTables.Plan> childPlans = children.enabled() ? children.prepare(connection, table, chunk, apply)
+                : List.of();
 
         // 4. one transaction: stage, history, deletes, merge, change log, sync state
         long prepared = System.nanoTime();
@@ -289,6 +294,7 @@ public final class TableWriter {
                     checkNotMergedElsewhere(st, table, stage, keys, opU, state.otherUniqueIndexes());
                 }
             }
+            children.write(connection, childPlans);
             if (changelog) {
                 writeChangelog(st, changelogTable(table), stage, historyData);
             }

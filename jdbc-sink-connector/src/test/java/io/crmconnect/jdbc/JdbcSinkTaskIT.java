@@ -428,6 +428,53 @@ class JdbcSinkTaskIT {
                 + own + " AND table_name = 'contacts'")).isEmpty(); // nothing in the connection's own schema
     }
 
+    private static final Schema STAGE = SchemaBuilder.struct().name("io.crmconnect.hubspot.pipeline_stage")
+            .field("id", Schema.STRING_SCHEMA).field("label", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("displayOrder", Schema.INT32_SCHEMA).field("archived", Schema.BOOLEAN_SCHEMA)
+            .field("metadata", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA).build())
+            .build();
+    /** A HubSpot pipeline as the HubSpot source writes it (SnapshotStream.Pipelines). */
+    private static final Schema PIPELINE = io.crmconnect.common.RecordShape.describeAll(SchemaBuilder.struct()
+            .name("io.crmconnect.hubspot.pipeline").version(1)
+            .field("id", Schema.STRING_SCHEMA).field("objectType", Schema.STRING_SCHEMA)
+            .field("label", Schema.OPTIONAL_STRING_SCHEMA).field("displayOrder", Schema.INT32_SCHEMA)
+            .field("archived", Schema.BOOLEAN_SCHEMA)
+            .field("createdAt", Timestamp.builder().optional().build())
+            .field("updatedAt", Timestamp.builder().optional().build())
+            .field("stages", SchemaBuilder.array(STAGE).build()), List.of(), null).build();
+
+    private static SinkRecord pipeline(long offset, String id, String... stages) {
+        List<Struct> s = new ArrayList<>();
+        for (int i = 0; i < stages.length; i++) {
+            s.add(new Struct(STAGE).put("id", stages[i].split("=")[0]).put("label", stages[i].split("=")[1])
+                    .put("displayOrder", i).put("archived", false).put("metadata", Map.of("probability", "0." + i)));
+        }
+        return rec("hubspot.pipelines", offset, Schema.STRING_SCHEMA, "deals:" + id, PIPELINE, new Struct(PIPELINE)
+                .put("id", id).put("objectType", "deals").put("label", "Pipeline " + id).put("displayOrder", 0)
+                .put("archived", false).put("createdAt", new Date(T0)).put("updatedAt", new Date(T0))
+                .put("stages", s));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void pipelineStagesLandInAStageTableReplacedWithTheirPipeline(Supplier<SqlServer> serverSupplier) {
+        SqlServer server = serverSupplier.get();
+        String db = server.createDatabase("jdbc_stages");
+        Running run = start(props(server, db, "child.tables", "stages:pipeline_id"));
+        run.task().put(List.of(pipeline(0, "default", "s1=New", "s2=Won", "s3=Lost"), pipeline(1, "other", "o1=Open")));
+        run.task().put(List.of(pipeline(2, "default", "s1=New", "s3=Lost for good"),
+                rec("hubspot.pipelines", 3, Schema.STRING_SCHEMA, "deals:other", null, null)));
+
+        assertThat(server.query(db, "SELECT pipeline_id, id, label, display_order FROM hubspot_pipelines_stages "
+                + "ORDER BY pipeline_id, id")).extracting(r -> r.get("pipeline_id") + "/" + r.get("id") + "/"
+                + r.get("label") + "/" + r.get("display_order")).containsExactly("deals:default/s1/New/0",
+                        "deals:default/s3/Lost for good/1");
+        assertThat(columnType(server, db, "hubspot_pipelines_stages", "metadata")).isIn("jsonb", "longtext");
+        assertThat(server.query(db, "SELECT id, object_type FROM hubspot_pipelines")).extracting(r -> r.get("id")
+                + "/" + r.get("object_type")).containsExactly("deals:default/deals");
+        assertThat(run.context().reported()).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void tombstonesDeleteHardOrSoft(Supplier<SqlServer> serverSupplier) {

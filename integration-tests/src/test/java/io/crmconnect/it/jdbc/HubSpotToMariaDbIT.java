@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end on the built archives: HubSpot simulator -> HubSpot source -> Kafka -> JDBC sink -> MariaDB, in the
  * layout users of Fivetran's HubSpot schema know (id BIGINT, created_at, property_email, _crmconnect_synced,
- * _crmconnect_deleted), with declared indexes, the portal id column and the sync-state table; then an update and a
- * deletion in HubSpot reach the table.
+ * _crmconnect_deleted), with declared indexes, the portal id column, pipeline stages in a stage table and the sync-state
+ * table; then an update and a deletion in HubSpot reach the table.
  */
 class HubSpotToMariaDbIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -94,6 +94,7 @@ class HubSpotToMariaDbIT {
         sink.put("delete.mode", "soft");
         sink.put("table.indexes", "hubspot_owner_id,createdAt,updatedAt,fromId+toId");
         sink.put("header.columns", "hubspot.portal:portal_id");
+        sink.put("child.tables", "stages:pipeline_id");
         sink.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         sink.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         sink.put("value.converter.schemas.enable", "true");
@@ -143,6 +144,9 @@ class HubSpotToMariaDbIT {
         assertThat(maria.query(db, "SELECT DISTINCT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE "
                 + "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'hubspot_associations_contacts_companies' "
                 + "AND INDEX_NAME <> 'PRIMARY'")).extracting(r -> r.get("c")).contains("from_id", "to_id");
+        assertThat(maria.query(db, "SELECT p.id AS p, s.id AS s, s.label AS l FROM hubspot_pipelines p JOIN "
+                + "hubspot_pipelines_stages s ON s.pipeline_id = p.id")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.get("l")).isNotNull());
         assertThat(maria.query(db, "SELECT table_name, status FROM _crmconnect_sync_state"))
                 .extracting(r -> r.get("table_name") + "=" + r.get("status"))
                 .contains("hubspot_contacts=ok", "hubspot_companies=ok", "hubspot_owners=ok");

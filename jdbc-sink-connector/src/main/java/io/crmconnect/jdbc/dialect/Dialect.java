@@ -109,6 +109,9 @@ public abstract class Dialect {
         return schema == null ? name : identifiers().name(schema) + "." + name;
     }
 
+    /** A statement parameter bound as {@link #text} and converted to the column's type by the server. */
+    public abstract String valuePlaceholder(ColumnDef column);
+
     /** DDL creating a schema (PostgreSQL) or database (MariaDB) when missing. */
     public abstract String createSchema(String schema);
 

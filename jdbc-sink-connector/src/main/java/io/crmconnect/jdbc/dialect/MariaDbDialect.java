@@ -145,6 +145,11 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
+    public String valuePlaceholder(ColumnDef column) {
+        return column.kind() == ColumnKind.BYTES ? "UNHEX(?)" : "?"; // the server converts text in STRICT mode
+    }
+
+    @Override
     public String createSchema(String schema) {
         return "CREATE DATABASE IF NOT EXISTS " + quote(schema);
     }

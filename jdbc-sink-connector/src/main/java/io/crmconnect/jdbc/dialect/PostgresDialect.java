@@ -117,6 +117,11 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public String valuePlaceholder(ColumnDef column) {
+        return "CAST(? AS " + sqlType(column, column.key()) + ")";
+    }
+
+    @Override
     public String createSchema(String schema) {
         return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
     }
