@@ -31,6 +31,31 @@ class JdbcSinkConfigTest {
     }
 
     @Test
+    void layoutSettingsAreParsedAndMalformedOnesNamed() {
+        Map<String, String> p = base();
+        p.put("header.columns", "hubspot.portal:portal_id");
+        p.put("table.indexes", "hubspot_owner_id, fromId+toId");
+        p.put("child.tables", "stages:pipeline_id,rows");
+        p.put("table.name.format", "hubspot.${topic}");
+        JdbcSinkConfig c = new JdbcSinkConfig(p);
+        assertThat(c.headerColumns()).containsExactly(Map.entry("hubspot.portal", "portal_id"));
+        assertThat(c.tableIndexes()).containsExactly(List.of("hubspot_owner_id"), List.of("fromId", "toId"));
+        assertThat(c.childTables()).containsEntry("stages", "pipeline_id").containsEntry("rows", null);
+        assertThat(c.tableFor("crm.contacts")).isEqualTo("hubspot.crm_contacts");
+        assertThat(c.syncStateTable()).isEqualTo("_crmconnect_sync_state");
+        assertThat(c.metadataPrefix()).isEqualTo("_crmconnect_");
+        assertThat(c.propertyColumnPrefix()).isEqualTo("property_");
+        for (String[] bad : new String[][] {{"header.columns", "portal_id"}, {"table.indexes", "a+"},
+                {"child.tables", "stages:"}, {"table.name.format", "a.b.${topic}"}, {"table.name.format", ".${topic}"},
+                {"insert.mode", "merge"}}) {
+            Map<String, String> q = base();
+            q.put(bad[0], bad[1]);
+            assertThatThrownBy(() -> new JdbcSinkConfig(q)).as(bad[0] + "=" + bad[1])
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(bad[0]);
+        }
+    }
+
+    @Test
     void crossFieldErrorsLandOnEveryKeyInvolvedAndSkipTheLiveCheck() {
         Map<String, String> props = base();
         props.put("pk.mode", "none");
