@@ -18,7 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end on the built archives: HubSpot simulator -> HubSpot source -> Kafka -> JDBC sink -> MariaDB, in the
+ * End to end on the built archives: HubSpot simulator -> HubSpot source -> Kafka -> JDBC sink -> MariaDB, into a
+ * database of its own (table.name.format with a database, RegexRouter dropping the topic prefix), in the
  * layout users of Fivetran's HubSpot schema know (id BIGINT, created_at, property_email, _crmconnect_synced,
  * _crmconnect_deleted), with declared indexes, the portal id column, pipeline stages in a stage table and the sync-state
  * table; then an update and a deletion in HubSpot reach the table.
@@ -80,6 +81,7 @@ class HubSpotToMariaDbIT {
 
         MariaDbServer maria = MariaDbServer.shared();
         String db = maria.createDatabase("it_hs_maria");
+        String hs = db + "_hubspot"; // the database the tables go to, created by the sink
         cluster.createTopic("hubspot-mariadb-dlq", 1);
         Map<String, String> sink = new HashMap<>();
         sink.put("connector.class", "io.crmconnect.jdbc.JdbcSinkConnector");
@@ -91,6 +93,12 @@ class HubSpotToMariaDbIT {
         sink.put("connection.url", maria.jdbcUrl(db));
         sink.put("connection.user", maria.user());
         sink.put("connection.password", maria.password());
+        sink.put("table.name.format", hs + ".${topic}");
+        // the documented recipe: drop the topic prefix, so hubspot.contacts becomes <hs>.contacts
+        sink.put("transforms", "strip");
+        sink.put("transforms.strip.type", "org.apache.kafka.connect.transforms.RegexRouter");
+        sink.put("transforms.strip.regex", "hubspot\\.(.*)");
+        sink.put("transforms.strip.replacement", "$1");
         sink.put("delete.mode", "soft");
         sink.put("table.indexes", "hubspot_owner_id,createdAt,updatedAt,fromId+toId");
         sink.put("header.columns", "hubspot.portal:portal_id");
@@ -109,22 +117,22 @@ class HubSpotToMariaDbIT {
         int contacts = sim.ids("contacts").size();
         int companies = sim.ids("companies").size();
         cluster.awaitCondition("every contact and company in MariaDB", Duration.ofSeconds(120),
-                () -> count(maria, db, "SELECT COUNT(*) AS n FROM hubspot_contacts") == contacts
-                        && count(maria, db, "SELECT COUNT(*) AS n FROM hubspot_companies") == companies
-                        && count(maria, db, "SELECT COUNT(*) AS n FROM hubspot_owners") > 0
-                        && count(maria, db, "SELECT COUNT(*) AS n FROM hubspot_pipelines") > 0
-                        && count(maria, db, "SELECT COUNT(*) AS n FROM hubspot_associations_contacts_companies") > 0);
+                () -> count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".contacts") == contacts
+                        && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".companies") == companies
+                        && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".owners") > 0
+                        && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".pipelines") > 0
+                        && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".associations_contacts_companies") > 0);
 
         // the layout: typed id, metadata unprefixed, properties prefixed, sink columns named as documented
         Map<String, String> types = maria.query(db, "SELECT COLUMN_NAME AS c, DATA_TYPE AS t FROM "
-                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'hubspot_contacts'")
+                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + hs + "' AND TABLE_NAME = 'contacts'")
                 .stream().collect(Collectors.toMap(r -> String.valueOf(r.get("c")), r -> String.valueOf(r.get("t"))));
         assertThat(types).containsEntry("id", "bigint").containsEntry("created_at", "datetime")
                 .containsEntry("updated_at", "datetime").containsKeys("archived", "property_email",
                         "property_hubspot_owner_id", "_crmconnect_synced", "_crmconnect_deleted", "portal_id")
                 .doesNotContainKeys("property_id", "createdAt", "property_createdAt");
         for (Map<String, Object> row : maria.query(db, "SELECT id, property_email, created_at, portal_id, "
-                + "_crmconnect_synced FROM hubspot_contacts")) {
+                + "_crmconnect_synced FROM " + hs + ".contacts")) {
             Map<String, String> contact = sim.record("contacts", String.valueOf(row.get("id")));
             assertThat(contact).as("contact %s is a HubSpot contact", row.get("id")).isNotNull();
             assertThat(row.get("property_email")).isEqualTo(contact.get("email"));
@@ -133,23 +141,23 @@ class HubSpotToMariaDbIT {
             assertThat(String.valueOf(row.get("portal_id"))).isEqualTo(Long.toString(sim.portalId()));
         }
         Map<String, String> assocTypes = maria.query(db, "SELECT COLUMN_NAME AS c, DATA_TYPE AS t FROM "
-                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
-                + "AND TABLE_NAME = 'hubspot_associations_contacts_companies'").stream()
+                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + hs + "' "
+                + "AND TABLE_NAME = 'associations_contacts_companies'").stream()
                 .collect(Collectors.toMap(r -> String.valueOf(r.get("c")), r -> String.valueOf(r.get("t"))));
         assertThat(assocTypes).containsEntry("from_id", "bigint").containsEntry("to_id", "bigint")
                 .containsKeys("from_object_type", "to_object_type", "labels");
         assertThat(maria.query(db, "SELECT DISTINCT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE "
-                + "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'hubspot_contacts' AND INDEX_NAME <> 'PRIMARY'"))
+                + "TABLE_SCHEMA = '" + hs + "' AND TABLE_NAME = 'contacts' AND INDEX_NAME <> 'PRIMARY'"))
                 .extracting(r -> r.get("c")).contains("property_hubspot_owner_id", "created_at", "updated_at");
         assertThat(maria.query(db, "SELECT DISTINCT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE "
-                + "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'hubspot_associations_contacts_companies' "
+                + "TABLE_SCHEMA = '" + hs + "' AND TABLE_NAME = 'associations_contacts_companies' "
                 + "AND INDEX_NAME <> 'PRIMARY'")).extracting(r -> r.get("c")).contains("from_id", "to_id");
-        assertThat(maria.query(db, "SELECT p.id AS p, s.id AS s, s.label AS l FROM hubspot_pipelines p JOIN "
-                + "hubspot_pipelines_stages s ON s.pipeline_id = p.id")).isNotEmpty()
+        assertThat(maria.query(db, "SELECT p.id AS p, s.id AS s, s.label AS l FROM " + hs + ".pipelines p JOIN "
+                + hs + ".pipelines_stages s ON s.pipeline_id = p.id")).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.get("l")).isNotNull());
         assertThat(maria.query(db, "SELECT table_name, status FROM _crmconnect_sync_state"))
                 .extracting(r -> r.get("table_name") + "=" + r.get("status"))
-                .contains("hubspot_contacts=ok", "hubspot_companies=ok", "hubspot_owners=ok");
+                .contains(hs + ".contacts=ok", hs + ".companies=ok", hs + ".owners=ok");
 
         // changes in HubSpot reach the table: an update, and a deletion as a soft delete
         List<String> ids = sim.ids("contacts");
@@ -160,9 +168,9 @@ class HubSpotToMariaDbIT {
         api.batchUpdate("contacts", List.of(u));
         api.batchArchive("contacts", List.of(deleted));
         cluster.awaitCondition("the update and the deletion in MariaDB", Duration.ofSeconds(90),
-                () -> count(maria, db, "SELECT COUNT(*) AS n FROM hubspot_contacts WHERE id = " + changed
+                () -> count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".contacts WHERE id = " + changed
                         + " AND property_email = 'renamed-" + changed + "@example.com'") == 1
-                        && count(maria, db, "SELECT COUNT(*) AS n FROM hubspot_contacts WHERE id = " + deleted
+                        && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".contacts WHERE id = " + deleted
                         + " AND (_crmconnect_deleted = 1 OR archived = 1)") == 1);
         assertThat(cluster.consumeAll(Duration.ofSeconds(2), "hubspot-mariadb-dlq")).isEmpty();
         assertThat(sim.contractViolations()).isEmpty();
