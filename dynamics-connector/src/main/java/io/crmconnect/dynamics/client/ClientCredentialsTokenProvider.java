@@ -2,6 +2,9 @@ package io.crmconnect.dynamics.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmconnect.common.client.Failures;
+import io.crmconnect.common.client.RefreshingToken;
+import io.crmconnect.common.client.RetryAfter;
 import java.io.IOException;
 import java.util.function.LongSupplier;
 import okhttp3.FormBody;
@@ -15,26 +18,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * OAuth 2.0 client credentials against Microsoft Entra ID ({@code POST /{tenant}/oauth2/v2.0/token},
- * {@code scope={environment}/.default}). The token is cached and fetched again <b>before</b> it expires: Entra gives
- * tokens a random 60-90 minute life, and a token that expires in the middle of a long initial load or a throttled
- * retry must not fail the call. A 401 from Dataverse forces a new token.
+ * {@code scope={environment}/.default}). The token is kept in connect-common's {@link RefreshingToken}, which fetches
+ * it again <b>before</b> it expires: Entra gives tokens a random 60-90 minute life, and a token that expires in the
+ * middle of a long initial load or a throttled retry must not fail the call. A 401 from Dataverse forces a new token.
  */
 public final class ClientCredentialsTokenProvider implements TokenProvider {
     private static final Logger LOG = LoggerFactory.getLogger(ClientCredentialsTokenProvider.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Refresh this long before expiry at most (a quarter of the lifetime for short-lived tokens). */
-    private static final long MAX_REFRESH_AHEAD_MS = 5 * 60_000L;
 
     private final OkHttpClient http;
     private final HttpUrl tokenUrl;
     private final String clientId;
     private final String clientSecret;
     private final String scope;
-    private final LongSupplier clock;
-    private String accessToken;
-    private long refreshAtMillis;
-    private long expiresAtMillis;
-    private long fetched;
+    private final RefreshingToken token;
 
     public ClientCredentialsTokenProvider(OkHttpClient http, String tokenUrl, String clientId, String clientSecret,
             String scope) {
@@ -48,34 +45,31 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.scope = scope;
-        this.clock = clock;
+        this.token = new RefreshingToken(this::fetch, clock);
     }
 
     @Override
-    public synchronized String accessToken() {
-        if (accessToken == null || clock.getAsLong() >= refreshAtMillis) {
-            fetch();
-        }
-        return accessToken;
+    public String accessToken() {
+        return token.get();
     }
 
     @Override
-    public synchronized boolean invalidate() {
-        accessToken = null;
+    public boolean invalidate() {
+        token.invalidate();
         return true;
     }
 
     /** Tokens fetched so far (a metric and a test hook). */
-    public synchronized long tokensFetched() {
-        return fetched;
+    public long tokensFetched() {
+        return token.fetched();
     }
 
     /** When the current token expires (epoch ms), 0 before the first fetch. */
-    public synchronized long expiresAtMillis() {
-        return expiresAtMillis;
+    public long expiresAtMillis() {
+        return token.expiresAtMillis();
     }
 
-    private void fetch() {
+    private RefreshingToken.Issued fetch() {
         FormBody body = new FormBody.Builder().add("grant_type", "client_credentials").add("client_id", clientId)
                 .add("client_secret", clientSecret).add("scope", scope).build();
         Request req = new Request.Builder().url(tokenUrl).post(body).header("Accept", "application/json").build();
@@ -86,25 +80,21 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
                 DataverseErrors.Error err = DataverseErrors.parse(bytes);
                 String msg = "The token endpoint refused client credentials for client id " + clientId + " (HTTP "
                         + resp.code() + (err.code() == null ? "" : " " + err.code()) + "): " + err.message();
-                if (resp.code() >= 500 || resp.code() == 429) {
+                if (Failures.isTransientStatus(resp.code())) {
                     throw new DynamicsRetriableException(msg, resp.code(), err.code(), null,
-                            HttpCalls.retryAfterMillis(resp.header("Retry-After")), null);
+                            RetryAfter.millis(resp.header("Retry-After")), null);
                 }
                 throw new DynamicsApiException(msg, 401, err.code(), null);
             }
             JsonNode n = MAPPER.readTree(bytes);
-            String token = n.path("access_token").asText("");
-            if (token.isEmpty()) {
+            String access = n.path("access_token").asText("");
+            if (access.isEmpty()) {
                 throw new DynamicsRetriableException("The token endpoint answered without an access_token", resp.code(),
                         null, null, 0, null);
             }
-            long now = clock.getAsLong();
             long lifetime = Math.max(1, n.path("expires_in").asLong(3599)) * 1000L;
-            accessToken = token;
-            expiresAtMillis = now + lifetime;
-            refreshAtMillis = now + lifetime - Math.min(MAX_REFRESH_AHEAD_MS, lifetime / 4);
-            fetched++;
             LOG.debug("Fetched a Dataverse access token for client id {} valid for {} s", clientId, lifetime / 1000);
+            return new RefreshingToken.Issued(access, lifetime);
         } catch (IOException e) {
             throw new DynamicsRetriableException("The token endpoint could not be reached (" + e.getClass()
                     .getSimpleName() + ")", 0, null, null, 0, e);

@@ -15,7 +15,13 @@ public class DynamicsRetriableException extends DynamicsException {
         this.retryAfterMillis = retryAfterMillis;
     }
 
+    @Override
+    public boolean isRetriable() {
+        return true;
+    }
+
     /** How long the server asked us to wait (Retry-After), 0 when unknown. */
+    @Override
     public long retryAfterMillis() {
         return retryAfterMillis;
     }

@@ -2,6 +2,8 @@ package io.crmconnect.dynamics.client;
 
 import io.crmconnect.common.Backoff;
 import io.crmconnect.common.ErrorSanitizer;
+import io.crmconnect.common.client.Failures;
+import io.crmconnect.common.client.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Collection;
@@ -115,7 +117,7 @@ final class Transport {
                         continue;
                     }
                     if (code == 429) {
-                        serverDelay = HttpCalls.retryAfterMillis(resp.header("Retry-After"));
+                        serverDelay = RetryAfter.millis(resp.header("Retry-After"));
                         if (serverDelay <= 0) {
                             serverDelay = 1_000L * Math.min(30, attempts.failures() + 1);
                         }
@@ -126,16 +128,12 @@ final class Transport {
                                 lastRequestId);
                     }
                 }
-            } catch (InterruptedIOException e) {
-                if (Thread.currentThread().isInterrupted()) {
+            } catch (IOException e) {
+                if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
                     throw new DynamicsRetriableException("interrupted during " + what, 0, null, null, 0, e);
                 }
                 lastStatus = 0;
-                lastProblem = "timeout (" + e.getClass().getSimpleName() + ")";
-            } catch (IOException e) {
-                lastStatus = 0;
-                lastProblem = "I/O error " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + DataverseErrors.sanitize(e.getMessage()));
+                lastProblem = Failures.describe(e);
             } finally {
                 if (!released) {
                     budget.release((System.nanoTime() - started) / 1_000_000L);
@@ -154,10 +152,13 @@ final class Transport {
                 lastRequestId, retryHint, null);
     }
 
-    /** 5xx, and the SQL timeout / deadlock codes Dataverse answers to concurrent or oversized writes. */
+    /**
+     * connect-common's transient statuses (429, 408, 5xx but 501 / 505), and the SQL timeout / deadlock and service
+     * protection codes Dataverse answers to concurrent or oversized writes.
+     */
     static boolean isTransient(int status, String code) {
-        if (status >= 500) {
-            return status != 501;
+        if (Failures.isTransientStatus(status)) {
+            return true;
         }
         return DataverseErrors.SQL_TIMEOUT.equalsIgnoreCase(code) || DataverseErrors.SQL_ERROR.equalsIgnoreCase(code)
                 || DataverseErrors.REQUESTS_LIMIT.equalsIgnoreCase(code)

@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.common.Backoff;
 import io.crmconnect.common.ErrorSanitizer;
+import io.crmconnect.common.client.Failures;
+import io.crmconnect.common.client.RetryAfter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -769,11 +766,9 @@ public final class HubSpotClient implements Closeable {
                 lastCorrelation, retryHint, null);
     }
 
-    /** The request never reached HubSpot: no connection could be made. */
+    /** The request never reached HubSpot: no connection could be made (connect-common's classification). */
     private static boolean notSent(IOException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return e instanceof ConnectException || e instanceof UnknownHostException
-                || e instanceof NoRouteToHostException || e instanceof SocketTimeoutException && m.contains("connect");
+        return Failures.neverSent(e);
     }
 
     private static HubSpotOutcomeUnknownException outcomeUnknown(String what, String problem, int status,
@@ -807,22 +802,9 @@ public final class HubSpotClient implements Closeable {
         }
     }
 
-    /** Retry-After in seconds (HubSpot) or an HTTP date; 0 when absent or unreadable. */
+    /** Retry-After in seconds (HubSpot) or an HTTP date; 0 when absent or unreadable (connect-common's reading). */
     static long retryAfterMillis(String v) {
-        if (v == null || v.isBlank()) {
-            return 0;
-        }
-        try {
-            return Math.max(0, (long) (Double.parseDouble(v.trim()) * 1000));
-        } catch (NumberFormatException e) {
-            try {
-                return Math.max(0, java.time.ZonedDateTime.parse(v.trim(),
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli()
-                        - System.currentTimeMillis());
-            } catch (DateTimeParseException e2) {
-                return 0;
-            }
-        }
+        return RetryAfter.millis(v);
     }
 
     private static void sleep(long ms) {

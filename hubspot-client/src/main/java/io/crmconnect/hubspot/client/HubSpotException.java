@@ -1,34 +1,27 @@
 package io.crmconnect.hubspot.client;
 
+import io.crmconnect.common.client.CrmException;
+
 /**
- * Base of every error the client throws. Carries what HubSpot said (HTTP status, {@code category},
- * {@code subCategory}, {@code correlationId}) so callers can report it on a DLQ header or a task failure.
- * Messages never contain the access token.
+ * Base of every error the client throws: connect-common's {@link CrmException} (system {@code hubspot}) with what
+ * HubSpot said (HTTP status, {@code category} as the code, {@code subCategory}, {@code correlationId} as the request
+ * id) so callers can report it on a DLQ header or a task failure. Messages never contain the access token.
  */
-public class HubSpotException extends RuntimeException {
+public class HubSpotException extends CrmException {
     private static final long serialVersionUID = 1L;
-    private final int status;
-    private final String category;
+    /** The system name dead letters and the shared error type carry. */
+    public static final String SYSTEM = "hubspot";
     private final String subCategory;
-    private final String correlationId;
 
     public HubSpotException(String message, int status, String category, String subCategory, String correlationId,
             Throwable cause) {
-        super(message, cause);
-        this.status = status;
-        this.category = category;
+        super(message, SYSTEM, status, category, correlationId, cause);
         this.subCategory = subCategory;
-        this.correlationId = correlationId;
-    }
-
-    /** HTTP status, or 0 when no response was received (timeout, reset). */
-    public int status() {
-        return status;
     }
 
     /** HubSpot's error {@code category} (e.g. VALIDATION_ERROR, MISSING_SCOPES), or null. */
     public String category() {
-        return category;
+        return code();
     }
 
     public String subCategory() {
@@ -36,6 +29,6 @@ public class HubSpotException extends RuntimeException {
     }
 
     public String correlationId() {
-        return correlationId;
+        return requestId();
     }
 }

@@ -15,7 +15,13 @@ public class HubSpotRetriableException extends HubSpotException {
         this.retryAfterMillis = retryAfterMillis;
     }
 
+    @Override
+    public boolean isRetriable() {
+        return true;
+    }
+
     /** A hint how long to wait before trying again (0 when unknown). */
+    @Override
     public long retryAfterMillis() {
         return retryAfterMillis;
     }

@@ -2,6 +2,9 @@ package io.crmconnect.hubspot.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmconnect.common.client.Failures;
+import io.crmconnect.common.client.RefreshingToken;
+import io.crmconnect.common.client.RetryAfter;
 import java.io.IOException;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -11,9 +14,10 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * OAuth 2.0 refresh-token flow ({@code POST /oauth/v1/token}, grant_type=refresh_token). Access tokens are cached
- * until a minute before {@code expires_in}; a 401 forces a refresh. HubSpot may rotate the refresh token: the newest
- * one is kept in memory.
+ * OAuth 2.0 refresh-token flow ({@code POST /oauth/v1/token}, grant_type=refresh_token). The access token is kept in
+ * connect-common's {@link RefreshingToken}, which refreshes it before {@code expires_in} runs out (a quarter of its
+ * lifetime, at most five minutes ahead); a 401 forces a refresh. HubSpot may rotate the refresh token: the newest one
+ * is kept in memory.
  */
 public final class OAuthTokenProvider implements TokenProvider {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -22,8 +26,7 @@ public final class OAuthTokenProvider implements TokenProvider {
     private final String clientId;
     private final String clientSecret;
     private volatile String refreshToken;
-    private String accessToken;
-    private long expiresAtMillis;
+    private final RefreshingToken token = new RefreshingToken(this::refresh);
 
     public OAuthTokenProvider(OkHttpClient http, String baseUrl, String clientId, String clientSecret,
             String refreshToken) {
@@ -35,20 +38,17 @@ public final class OAuthTokenProvider implements TokenProvider {
     }
 
     @Override
-    public synchronized String accessToken() {
-        if (accessToken == null || System.currentTimeMillis() >= expiresAtMillis) {
-            refresh();
-        }
-        return accessToken;
+    public String accessToken() {
+        return token.get();
     }
 
     @Override
-    public synchronized boolean invalidate() {
-        accessToken = null;
+    public boolean invalidate() {
+        token.invalidate();
         return true;
     }
 
-    private void refresh() {
+    private RefreshingToken.Issued refresh() {
         FormBody body = new FormBody.Builder().add("grant_type", "refresh_token").add("client_id", clientId)
                 .add("client_secret", clientSecret).add("refresh_token", refreshToken).build();
         Request req = new Request.Builder().url(tokenUrl).post(body).build();
@@ -60,20 +60,19 @@ public final class OAuthTokenProvider implements TokenProvider {
                 String status = n.path("status").asText("");
                 String msg = "OAuth token refresh failed (HTTP " + resp.code() + " " + status + "): "
                         + n.path("message").asText("");
-                if (resp.code() >= 500 || resp.code() == 429) {
+                if (Failures.isTransientStatus(resp.code())) {
                     throw new HubSpotRetriableException(msg, resp.code(), status, n.path("correlationId").asText(null),
-                            0, null);
+                            RetryAfter.millis(resp.header("Retry-After")), null);
                 }
                 throw new HubSpotApiException(msg, 401, "INVALID_AUTHENTICATION", status,
                         n.path("correlationId").asText(null));
             }
-            accessToken = n.path("access_token").asText();
             String rotated = n.path("refresh_token").asText("");
             if (!rotated.isEmpty()) {
                 refreshToken = rotated;
             }
-            long expiresIn = n.path("expires_in").asLong(1800);
-            expiresAtMillis = System.currentTimeMillis() + Math.max(30, expiresIn - 60) * 1000L;
+            return new RefreshingToken.Issued(n.path("access_token").asText(),
+                    n.path("expires_in").asLong(1800) * 1000L);
         } catch (IOException e) {
             throw new HubSpotRetriableException("OAuth token refresh failed: " + e.getClass().getSimpleName(), 0,
                     null, null, 0, e);
