@@ -43,6 +43,8 @@ public final class SinkMetrics {
             gauge(m, "rows-deleted-total", "Rows deleted or soft-deleted by tombstones", rowsDeleted);
             gauge(m, "history-versions-total", "SCD2 history versions written", historyVersions);
             gauge(m, "errant-records-total", "Records sent to the dead-letter queue", errantRecords);
+            // the name every CRM Connect sink uses for this count (docs/guides/operations.md)
+            gauge(m, "dead-letters-total", "Records sent to the dead-letter queue", errantRecords);
             gauge(m, "tables-created-total", "Tables created by auto.create", tablesCreated);
             gauge(m, "tables-altered-total", "Tables altered by auto.evolve", tablesAltered);
             gauge(m, "transient-retries-total", "Batch retries after transient database errors", transientRetries);

@@ -81,6 +81,8 @@ public class HubSpotSinkTask extends SinkTask {
                         st.skipped::get);
                 gauge(pm, "records-archived", "Objects archived for tombstones", st.archived::get);
                 gauge(pm, "records-dead-lettered", "Records sent to the dead-letter topic", st.deadLettered::get);
+                // the name every CRM Connect sink uses for this count (docs/guides/operations.md)
+                gauge(pm, "dead-letters-total", "Records sent to the dead-letter topic", st.deadLettered::get);
                 gauge(pm, "associations-created", "Associations created", st.associations::get);
                 gauge(pm, "api-calls", "API calls sent (general budget)", client.budget()::calls);
                 gauge(pm, "api-search-calls", "Search calls sent", client.budget()::searchCalls);

@@ -78,6 +78,27 @@ final class SourceMetrics {
 
     void loadTotal(String object, long n) {
         counter(totals, object, "initial-load-total", "Records to read in the initial load (estimate)").set(n);
+        percentGauge(object);
+    }
+
+    private final Map<String, Boolean> percent = new ConcurrentHashMap<>();
+
+    /** initial-load-percent: done / total as 0-100 (100 once done reaches the estimate), for dashboards. */
+    private void percentGauge(String object) {
+        percent.computeIfAbsent(object, o -> {
+            plugin.ifPresent(pm -> {
+                try {
+                    gauge(pm, "initial-load-percent", "Initial load progress, 0-100", Map.of("object", o), () -> {
+                        long total = totals.get(o).get();
+                        AtomicLong done = loaded.get(o);
+                        return total <= 0 ? 100 : Math.min(100, (done == null ? 0 : done.get()) * 100 / total);
+                    });
+                } catch (RuntimeException e) {
+                    LOG.debug("metric initial-load-percent not registered: {}", e.toString());
+                }
+            });
+            return Boolean.TRUE;
+        });
     }
 
     void lag(String object, long millis) {

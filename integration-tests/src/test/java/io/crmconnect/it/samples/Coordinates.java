@@ -13,9 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Points a shipped sample at this test's simulator and databases by changing only what a user changes: the HubSpot
- * address and token, the database URL, user and password, and the files its {@code ${file:PATH:key}} references and
- * mapping files name. A referenced secrets file is written for real, so the worker's FileConfigProvider resolves it
+ * Points a shipped sample at this test's simulators and databases by changing only what a user changes: the HubSpot
+ * address and token, the Snowflake address and key, the database URL, user and password, and the files its
+ * {@code ${file:PATH:key}} references and mapping files name (plus the Snowflake driver's switches that keep it on
+ * loopback). A referenced secrets file is written for real, so the worker's FileConfigProvider resolves it
  * as on a user's worker; {@code ${env:NAME}} references get the value directly (a test JVM cannot set variables).
  */
 final class Coordinates {
@@ -25,11 +26,19 @@ final class Coordinates {
     private final Path secretsDir;
     private final String hubspotUrl;
     private final String hubspotToken;
+    private String snowflakeUrl;
+    private String snowflakePrivateKey;
 
     Coordinates(Path secretsDir, String hubspotUrl, String hubspotToken) {
         this.secretsDir = secretsDir;
         this.hubspotUrl = hubspotUrl;
         this.hubspotToken = hubspotToken;
+    }
+
+    /** The Snowflake fake a warehouse sample is pointed at next, and the PEM of the key its user signs in with. */
+    void snowflake(String url, String privateKeyPem) {
+        this.snowflakeUrl = url;
+        this.snowflakePrivateKey = privateKeyPem;
     }
 
     /** The keys to change for a sample; {@code database} is where its rows go (null for samples without one). */
@@ -42,6 +51,13 @@ final class Coordinates {
                 case "connection.url" -> changes.put(key, server.jdbcUrl(database));
                 case "connection.user" -> changes.put(key, server.user());
                 case "connection.password" -> changes.put(key, secret(value, server.password()));
+                case "snowflake.url" -> {
+                    changes.put(key, snowflakeUrl);
+                    // the driver reaches out to cloud metadata and OCSP hosts otherwise: loopback only here
+                    changes.put("snowflake.disable.platform.detection", "true");
+                    changes.put("snowflake.disable.ocsp.checks", "true");
+                }
+                case "snowflake.private.key" -> changes.put(key, secret(value, snowflakePrivateKey));
                 default -> {
                     if (MAPPING_FILE.matcher(key).matches()) {
                         // the file of that name the sample ships next to itself
@@ -69,7 +85,9 @@ final class Coordinates {
         }
         Path file = secretsDir.resolve(ref.group(1).replaceAll("[^A-Za-z0-9._-]", "_"));
         try {
-            Files.writeString(file, ref.group(2) + "=" + actual + "\n", StandardCharsets.UTF_8,
+            String escaped = actual.replace("\\", "\\\\").replace("\n", "\\n")
+                    .replace("\r", "\\r"); // a .properties value
+            Files.writeString(file, ref.group(2) + "=" + escaped + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

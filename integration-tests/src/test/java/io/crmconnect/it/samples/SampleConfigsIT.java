@@ -8,11 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
+import io.crmconnect.simulator.snowflake.SnowflakeFake;
+import io.crmconnect.simulator.warehouse.Column;
+import io.crmconnect.simulator.warehouse.Warehouse;
 import io.crmconnect.testharness.ConnectCluster;
 import io.crmconnect.testharness.MariaDbServer;
 import io.crmconnect.testharness.PostgresServer;
 import io.crmconnect.testharness.SqlServer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,21 +24,31 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.management.JMException;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -89,6 +103,7 @@ class SampleConfigsIT {
     static {
         SCENARIOS.put("hubspot-source-connector/quickstart-hubspot-source.json", SampleConfigsIT::source);
         SCENARIOS.put("hubspot-source-connector/hubspot-source.json", SampleConfigsIT::source);
+        SCENARIOS.put("warehouse-source-connector/snowflake-source.json", SampleConfigsIT::snowflakeSource);
         SCENARIOS.put("embedded-runner/hubspot-source.json", SampleConfigsIT::source);
         SCENARIOS.put("jdbc-sink-connector/quickstart-postgres-sink.json", s -> jdbcSink(s, postgres()));
         SCENARIOS.put("jdbc-sink-connector/jdbc-sink-postgres.json", s -> jdbcSink(s, postgres()));
@@ -101,6 +116,15 @@ class SampleConfigsIT {
         SCENARIOS.put("hubspot-sink-connector/hubspot-sink-roi.json", SampleConfigsIT::roi);
         SCENARIOS.put("hubspot-sink-connector/hubspot-sink-patients.json", SampleConfigsIT::patients);
     }
+
+    /** operations.md's plugin labels by connector class. */
+    static final Map<String, String> PLUGIN_LABELS = Map.of(
+            "io.crmconnect.hubspot.source.HubSpotSourceConnector", "HubSpot source",
+            "io.crmconnect.hubspot.sink.HubSpotSinkConnector", "HubSpot sink",
+            "io.crmconnect.jdbc.JdbcSinkConnector", "JDBC sink",
+            "io.crmconnect.warehouse.source.snowflake.SnowflakeSourceConnector", "Snowflake source");
+    /** Rows of operations.md's metrics table checked on a running connector so far. */
+    static final Set<String> CHECKED_METRICS = ConcurrentHashMap.newKeySet();
 
     @TempDir
     static Path secrets;
@@ -190,7 +214,7 @@ class SampleConfigsIT {
     @TestFactory
     Stream<DynamicTest> everySampleRunsAsShipped() {
         Map<String, Path> shipped = shipped();
-        return SCENARIOS.entrySet().stream().filter(e -> shipped.containsKey(e.getKey()))
+        Stream<DynamicTest> samples = SCENARIOS.entrySet().stream().filter(e -> shipped.containsKey(e.getKey()))
                 .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
                     Sample sample = Sample.load(e.getKey(), shipped.get(e.getKey()));
                     long t0 = System.nanoTime();
@@ -201,6 +225,12 @@ class SampleConfigsIT {
                     }
                     System.out.printf("sample %s ran in %d ms%n", sample.id(), (System.nanoTime() - t0) / 1_000_000);
                 }));
+        DynamicTest everyDocumentedMetricChecked = DynamicTest.dynamicTest("every MBean in operations.md was seen",
+                () -> assertThat(CHECKED_METRICS).as("operations.md rows checked on a running worker")
+                        .containsExactlyInAnyOrderElementsOf(DocumentedMBean.read(REPO.resolve(
+                                "docs/guides/operations.md")).stream().map(d -> d.plugin() + " " + d.mbean())
+                                .toList()));
+        return Stream.concat(samples, Stream.of(everyDocumentedMetricChecked));
     }
 
     // ---------------------------------------------------------------------------------------- scenarios
@@ -222,12 +252,61 @@ class SampleConfigsIT {
                             records(e.getValue()) - before.get(e.getValue()) >= sim.ids(e.getKey()).size());
                 });
         assertThat(sim.contractViolations()).as("requests follow HubSpot's OpenAPI contract").isEmpty();
+        assertDocumentedMetrics(s);
         // the next sample may share this connector name: stop, forget the offsets (KIP-875), delete
         assertThat(cluster.rest("PUT", "connectors/" + s.name() + "/stop", null).status()).isLessThan(300);
         cluster.awaitCondition(s.name() + " STOPPED", Duration.ofSeconds(30),
                 () -> "STOPPED".equals(cluster.status(s.name()).connector().state()));
         assertThat(cluster.rest("DELETE", "connectors/" + s.name() + "/offsets", null).status()).isLessThan(300);
         cluster.deleteConnector(s.name());
+    }
+
+    /**
+     * A Snowflake source sample against the Snowflake wire fake: its account, its key-pair user and its tables (keyed
+     * as the sample's "tables" says) with change tracking; every row of every table reaches its topic.
+     */
+    static void snowflakeSource(Sample s) {
+        Warehouse warehouse = new Warehouse();
+        KeyPair keys = rsaKeys();
+        try (SnowflakeFake fake = new SnowflakeFake(warehouse, s.get("snowflake.account"))
+                .keyPairUser(s.get("snowflake.user"), keys.getPublic())) {
+            Map<String, Integer> rowsPerTable = new LinkedHashMap<>();
+            for (String entry : s.get("tables").split(",")) {
+                String qualified = entry.substring(0, entry.indexOf(':'));
+                String table = qualified.substring(qualified.lastIndexOf('.') + 1);
+                String key = entry.substring(entry.indexOf(':') + 1);
+                warehouse.createTable(table, List.of(Column.number(key, 18, 0), Column.of("NAME", "TEXT")),
+                        List.of(key), Duration.ofDays(1), true);
+                for (long id = 1; id <= 7; id++) {
+                    warehouse.insert(table, new Object[] {id, table.toLowerCase() + "-" + id});
+                }
+                rowsPerTable.put(table, 7);
+            }
+            coordinates.snowflake("http://127.0.0.1:" + fake.port(), "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----");
+            cluster.configureConnector(s.name(), s.with(coordinates.changes(s, null, null)));
+            awaitTasksRunning(s.name());
+            cluster.awaitCondition(s.id() + ": every row of " + rowsPerTable.keySet(), Duration.ofSeconds(120), () -> {
+                failOnFailedTask(s.name());
+                return rowsPerTable.entrySet().stream().allMatch(e -> records(s.get("topic.format")
+                        .replace("${table}", e.getKey().toLowerCase(Locale.ROOT))) >= e.getValue());
+            });
+            assertDocumentedMetrics(s);
+            cluster.deleteConnector(s.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static KeyPair rsaKeys() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A JDBC sink sample writes one row per HubSpot record of each of its topics into a fresh database. */
@@ -240,6 +319,7 @@ class SampleConfigsIT {
             assertThat(count(server, database, table(server, database, topic)))
                     .as(s.id() + ": rows from " + topic).isEqualTo(sim.ids(object).size());
         }
+        assertDocumentedMetrics(s);
         cluster.deleteConnector(s.name());
     }
 
@@ -397,7 +477,58 @@ class SampleConfigsIT {
                         .headers() : "")).isZero();
     }
 
+    /**
+     * Every MBean docs/guides/operations.md lists for this sample's plugin (and for every connector / source / sink)
+     * exists on the running worker with every attribute the doc names.
+     */
+    static void assertDocumentedMetrics(Sample s) {
+        String type = s.get("connector.class").endsWith("SourceConnector") ? "every source" : "every sink";
+        String plugin = PLUGIN_LABELS.get(s.get("connector.class"));
+        assertThat(plugin).as("operations.md label of " + s.get("connector.class")).isNotNull();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (DocumentedMBean doc : DocumentedMBean.read(REPO.resolve("docs/guides/operations.md"))) {
+            if (!doc.plugin().equals("every connector") && !doc.plugin().equals(type) && !doc.plugin().equals(plugin)) {
+                continue;
+            }
+            String[] problem = {""};
+            try {
+                // gauges appear when their stream first reports: give a running task a moment
+                cluster.awaitCondition(s.id() + ": " + doc.mbean(), Duration.ofSeconds(30), () -> {
+                    problem[0] = missing(server, doc, s.name());
+                    return problem[0].isEmpty();
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(s.id() + ": " + problem[0] + " (documented in docs/guides/operations.md)", e);
+            }
+            CHECKED_METRICS.add(doc.plugin() + " " + doc.mbean());
+        }
+    }
+
+    /** What the running worker lacks of one documented row ("" when nothing). */
+    static String missing(MBeanServer server, DocumentedMBean doc, String connector) {
+        try {
+            ObjectName pattern = new ObjectName(doc.mbean().replace("<name>", connector).replaceAll("<[a-z]+>", "*"));
+            Set<ObjectName> names = server.queryNames(pattern, null);
+            if (names.isEmpty()) {
+                return "no MBean " + pattern;
+            }
+            for (ObjectName name : names) {
+                Set<String> attributes = new TreeSet<>();
+                for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
+                    attributes.add(a.getName());
+                }
+                if (!attributes.containsAll(doc.attributes())) {
+                    return name + " has " + attributes + ", not all of " + doc.attributes();
+                }
+            }
+            return "";
+        } catch (JMException e) {
+            return doc.mbean() + ": " + e;
+        }
+    }
+
     static void finishHubSpotSink(Sample s) {
+        assertDocumentedMetrics(s);
         assertThat(sim.contractViolations()).as("requests follow HubSpot's OpenAPI contract").isEmpty();
         cluster.deleteConnector(s.name());
     }
