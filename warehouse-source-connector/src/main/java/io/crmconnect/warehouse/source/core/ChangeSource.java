@@ -26,7 +26,8 @@ public interface ChangeSource extends AutoCloseable {
 
     /**
      * Rows whose (watermark, key) is after ({@code afterTs}, {@code afterKey}) and whose watermark is at or before
-     * {@code upTo}, ordered by watermark then key. {@code afterTs} null = from the start.
+     * {@code upTo}, ordered by watermark then key. {@code afterTs} null = from the start; a source that reads rows
+     * with an empty watermark returns them first, in key order after {@code afterKey}.
      */
     Page watermark(Instant afterTs, Object[] afterKey, Instant upTo, int limit);
 

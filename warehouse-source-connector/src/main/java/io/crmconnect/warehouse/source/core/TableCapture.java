@@ -239,10 +239,8 @@ public final class TableCapture {
         for (SourceRow r : page.rows()) {
             Object[] key = key(r.values());
             Object wm = r.values()[wmIdx];
-            if (wm == null) {
-                continue; // never matched by a watermark predicate; the source does not return such rows
-            }
-            Position p = Position.watermark(ValueText.instant(wm), text(key));
+            // rows with an empty watermark come first (in key order) where the source reads them at all
+            Position p = Position.watermark(wm == null ? null : ValueText.instant(wm), text(key));
             out.add(new Emit(key, r.values(), "upsert", p.toMap()));
             pos = p;
         }

@@ -3,6 +3,7 @@ package io.crmconnect.it.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.bigquery.BigQueryFake;
 import io.crmconnect.simulator.snowflake.SnowflakeFake;
 import io.crmconnect.simulator.warehouse.Column;
 import io.crmconnect.simulator.warehouse.Transaction;
@@ -22,27 +23,33 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The BUILT warehouse source plugin in a real Connect worker against the Snowflake wire fake of simulators (the
- * official snowflake-jdbc driver inside the plugin, key-pair sign-in, loopback only): the snapshot, then inserts,
- * updates, key changes, deletes and a late-committing transaction arrive, and a stop / changes / resume cycle and a
- * task restart converge to a topic equal to the table. The fake verifies the protocol and our logic, not
- * Snowflake's SQL engine.
+ * The BUILT warehouse source plugin in a real Connect worker (one cluster for the class) against the Snowflake wire
+ * fake and the BigQuery REST fake of simulators (the official snowflake-jdbc driver and google-cloud-bigquery client
+ * inside the plugin, loopback only): the snapshot, then inserts, updates, key changes, deletes and a late-committing
+ * transaction arrive, and a stop / changes / resume cycle and a task restart converge to a topic equal to the table.
+ * The fakes verify the protocol and our logic, not the warehouses' SQL engines.
  */
-class SnowflakeSourceClusterIT {
+class WarehouseSourceClusterIT {
     static final String CONNECTOR = "io.crmconnect.warehouse.source.snowflake.SnowflakeSourceConnector";
+    static final String BQ_CONNECTOR = "io.crmconnect.warehouse.source.bigquery.BigQuerySourceConnector";
     static ConnectCluster cluster;
     static Warehouse wh;
     static SnowflakeFake fake;
+    static BigQueryFake bq;
     static KeyPair keys;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = ConnectCluster.start("warehouse-snowflake");
+        cluster = ConnectCluster.start("warehouse-sources");
         wh = new Warehouse();
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         keys = g.generateKeyPair();
         fake = new SnowflakeFake(wh, "myorg-acct").keyPairUser("CONNECT_SVC", keys.getPublic());
+        bq = new BigQueryFake(wh, "acme-analytics").pageRows(40);
+        wh.createTable("crm.patients", List.of(Column.of("patient_id", "INT64"), Column.of("email", "STRING"),
+                Column.of("balance", "NUMERIC"), Column.repeated("tags", "STRING"), Column.of("updated_at",
+                        "TIMESTAMP")), List.of("patient_id"), Duration.ofDays(7), true);
         wh.createTable("USERS", List.of(Column.number("ID", 18, 0), Column.of("EMAIL", "TEXT"),
                 Column.number("SCORE", 10, 2), Column.of("UPDATED_AT", "TIMESTAMP_LTZ")), List.of("ID"),
                 Duration.ofDays(1), true);
@@ -55,6 +62,9 @@ class SnowflakeSourceClusterIT {
         }
         if (fake != null) {
             fake.close();
+        }
+        if (bq != null) {
+            bq.close();
         }
     }
 
@@ -83,6 +93,84 @@ class SnowflakeSourceClusterIT {
         c.put("value.converter.schemas.enable", "false");
         c.put("value.converter.decimal.format", "NUMERIC");
         return c;
+    }
+
+    static Map<String, String> bigQueryConfig() {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", BQ_CONNECTOR);
+        c.put("tasks.max", "1");
+        c.put("bigquery.project", "acme-analytics");
+        c.put("bigquery.root.url", bq.rootUrl());
+        c.put("bigquery.auth", "none");
+        c.put("tables", "crm.patients:patient_id");
+        c.put("topic.format", "bq.${table}");
+        c.put("snapshot.chunk.rows", "100");
+        c.put("poll.interval.ms", "300");
+        c.put("changes.lag.ms", "0");
+        c.put("changes.grid.ms", "200");
+        c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("key.converter.schemas.enable", "false");
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter.schemas.enable", "false");
+        c.put("value.converter.decimal.format", "NUMERIC");
+        return c;
+    }
+
+    static Map<String, String> expectedPatients() {
+        Map<String, String> out = new TreeMap<>();
+        for (Object[] r : wh.table("crm.patients").snapshot(wh.clock().now())) {
+            out.put("{\"patient_id\":" + r[0] + "}", r[1] + "|" + r[3]);
+        }
+        return out;
+    }
+
+    static Map<String, String> actualPatients() {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : CompactedTopic.read(cluster, "bq.patients").live().entrySet()) {
+            List<String> tags = new java.util.ArrayList<>();
+            e.getValue().get("tags").forEach(t -> tags.add(t.asText()));
+            out.put(e.getKey(), e.getValue().get("email").asText() + "|" + tags);
+        }
+        return out;
+    }
+
+    @Test
+    void bigQueryChangesAndAStopResumeConvergeToTheTable() {
+        Transaction tx = wh.begin();
+        for (long i = 1; i <= 250; i++) {
+            tx.insert("crm.patients", new Object[] {i, "patient" + i + "@example.com", new BigDecimal("10.5"),
+                List.of("t" + (i % 3)), wh.clock().now()});
+        }
+        tx.commit();
+        cluster.configureConnector("bq-patients", bigQueryConfig());
+        cluster.awaitRunning("bq-patients", 1, Duration.ofSeconds(60));
+        String[] last = {""};
+        java.util.function.Supplier<Boolean> equal = () -> {
+            Map<String, String> want = expectedPatients();
+            Map<String, String> got = actualPatients();
+            last[0] = want.size() + " rows, " + got.size() + " keys";
+            return want.equals(got);
+        };
+        cluster.awaitCondition("bq.patients equal to the table", Duration.ofSeconds(60), equal);
+        wh.begin().update("crm.patients", 1L, "email", "changed1@example.com").commit();
+        wh.begin().delete("crm.patients", 2L).commit();
+        wh.insert("crm.patients", new Object[] {1000L, "new@example.com", null, List.of(), wh.clock().now()});
+        cluster.awaitCondition("bq.patients changes", Duration.ofSeconds(60), equal);
+        cluster.rest("PUT", "connectors/bq-patients/stop", null);
+        cluster.awaitCondition("bq-patients stopped", Duration.ofSeconds(30),
+                () -> "STOPPED".equals(cluster.status("bq-patients").connector().state()));
+        wh.begin().update("crm.patients", 3L, "email", "while-stopped@example.com").commit();
+        wh.insert("crm.patients", new Object[] {1001L, "gone@example.com", null, List.of("x"), wh.clock().now()});
+        wh.begin().delete("crm.patients", 1001L).commit();
+        cluster.rest("PUT", "connectors/bq-patients/resume", null);
+        cluster.awaitRunning("bq-patients", 1, Duration.ofSeconds(60));
+        try {
+            cluster.awaitCondition("bq.patients after resume", Duration.ofSeconds(60), equal);
+        } catch (AssertionError e) {
+            throw new AssertionError("not converged: " + last[0], e);
+        }
+        assertThat(bq.calls()).containsKeys("jobs.insert", "tabledata.list", "tables.get", "jobs.query");
+        cluster.deleteConnector("bq-patients");
     }
 
     static Object[] row(long id, String email, String score) {
