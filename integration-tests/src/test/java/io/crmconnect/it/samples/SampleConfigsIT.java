@@ -98,7 +98,12 @@ class SampleConfigsIT {
             "embedded-runner/hubspot-to-mariadb.properties", "embedded-runner HubSpotToMariaDbRunnerIT",
             "dynamics-connector/dynamics-source.json", "integration-tests DynamicsClusterIT (Dataverse simulator)",
             "dynamics-connector/dynamics-source-simulator.json", "integration-tests DynamicsClusterIT",
-            "dynamics-connector/dynamics-sink-contacts.json", "integration-tests DynamicsClusterIT");
+            "dynamics-connector/dynamics-sink-contacts.json", "integration-tests DynamicsClusterIT",
+            "two-way-sync/two-way-sync-contacts.yaml", "integration-tests TwoWaySyncIT",
+            "two-way-sync/sync-hubspot-source.json", "integration-tests TwoWaySyncIT",
+            "two-way-sync/sync-dynamics-source.json", "integration-tests TwoWaySyncIT",
+            "two-way-sync/sync-hubspot-to-dynamics.json", "integration-tests TwoWaySyncIT",
+            "two-way-sync/sync-dynamics-to-hubspot.json", "integration-tests TwoWaySyncIT");
 
     static {
         SCENARIOS.put("hubspot-source-connector/quickstart-hubspot-source.json", SampleConfigsIT::source);

@@ -128,6 +128,8 @@ final class Schema {
         t.attr("crmc_lastsyncedon", "crmc_LastSyncedOn", AttrType.DATETIME, "Last Synced On")
                 .behavior(Attr.TZ_INDEPENDENT);
         t.attr("crmc_score", "crmc_Score", AttrType.DECIMAL, "Lead Score").precision(2);
+        // Holds the two-way sync's state (fingerprints of the last synced values), like a column users add for it.
+        t.attr("crmc_syncstate", "crmc_SyncState", AttrType.MEMO, "Sync State").max(4000);
         systemColumns(t, true, new String[] {"Active", "Inactive"},
                 new String[][] {{"1", "Active", "0"}, {"2", "Inactive", "1"}});
         t.key("crmc_email_key", "emailaddress1");

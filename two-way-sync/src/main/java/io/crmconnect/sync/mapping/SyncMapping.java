@@ -100,7 +100,7 @@ public final class SyncMapping {
             throw new MappingException(path + ": must be a map");
         }
         checkKeys(n, OBJECT_KEYS, path);
-        ObjectMapping.SideSpec hs = side(n.get("hubspot"), path + ".hubspot", "hs_object_id", "lastmodifieddate",
+        ObjectMapping.SideSpec hs = side(n.get("hubspot"), path + ".hubspot", "hs_object_id", "updatedAt",
                 "");
         ObjectMapping.SideSpec d = side(n.get("dynamics"), path + ".dynamics", null, "modifiedon", "modifiedby");
         JsonNode defaults = n.has("defaults") ? n.get("defaults") : YAML.createObjectNode();

@@ -30,7 +30,7 @@ class SyncMappingTest {
         ObjectMapping m = SyncMapping.parse(CONTACTS).object("");
         assertEquals("contacts", m.hubspot().object());
         assertEquals("hs_object_id", m.hubspot().idField());
-        assertEquals("lastmodifieddate", m.hubspot().modifiedField());
+        assertEquals("updatedAt", m.hubspot().modifiedField());
         assertEquals("modifiedon", m.dynamics().modifiedField());
         assertEquals("modifiedby", m.dynamics().modifiedByField());
         assertEquals(ConflictPolicy.sourceOfTruth(Side.HUBSPOT), m.field("email").conflict());

@@ -1,0 +1,282 @@
+package io.crmconnect.sync.connect;
+
+import io.crmconnect.common.PluginVersion;
+import io.crmconnect.dynamics.client.DynamicsException;
+import io.crmconnect.dynamics.client.DynamicsRetriableException;
+import io.crmconnect.dynamics.connection.DynamicsConnection;
+import io.crmconnect.hubspot.client.HubSpotClientFactory;
+import io.crmconnect.hubspot.client.HubSpotConnectionConfig;
+import io.crmconnect.hubspot.client.HubSpotException;
+import io.crmconnect.hubspot.client.HubSpotRetriableException;
+import io.crmconnect.sync.engine.Plan;
+import io.crmconnect.sync.engine.RecordView;
+import io.crmconnect.sync.engine.SyncPlanner;
+import io.crmconnect.sync.mapping.ConflictPolicy;
+import io.crmconnect.sync.mapping.FieldRule;
+import io.crmconnect.sync.mapping.ObjectMapping;
+import io.crmconnect.sync.mapping.Side;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.transforms.Transformation;
+
+/**
+ * Turns a change captured on one side into the record the other side's sink writes, or into nothing: the transform
+ * of a two-way sync pipeline. {@link ToDynamics} runs on the Dynamics 365 sink connector that consumes the HubSpot
+ * source's topic, {@link ToHubSpot} on the HubSpot sink connector that consumes the Dynamics 365 source's topic.
+ *
+ * <p>For each change it reads the changed record again and the linked record on the other side, both as they are
+ * now (by the stored link, else the link
+ * the other record carries, else the match key; several candidates go to the dead-letter topic, never guessed),
+ * plans with {@link SyncPlanner} and emits a schemaless record keyed by the other record's id (null for a create)
+ * holding only the fields to write, the link when it is missing, and the new sync state. Echoes and changes the
+ * rules do not let through are dropped. Deletes (tombstones) are not propagated.
+ */
+public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+    public static final String OVERVIEW_DOC = "One direction of a two-way HubSpot - Dynamics 365 sync: put "
+            + "TwoWaySync$ToDynamics on the Dynamics 365 sink that reads the HubSpot source's topic and "
+            + "TwoWaySync$ToHubSpot on the HubSpot sink that reads the Dynamics 365 source's topic, with the same "
+            + "mapping. For each change it reads the linked record on the other side, applies the mapping's "
+            + "direction, merge, conflict and value rules against the sync state both records carry, and emits only "
+            + "the fields to write (keyed by the other record's id), or nothing for an echo of its own write.";
+    static final String HEADER_PREFIX = "crmconnect.sync.";
+
+    private final Side from;
+    private ObjectMapping mapping;
+    private RecordViews views;
+    private TargetReader target;
+    /** Reads the changed record again as it is now: a change is only the trigger (it may be stale or replayed). */
+    private TargetReader source;
+    private final SyncCounters counters = new SyncCounters();
+    /** Null when no audit topic is configured. */
+    private AuditLog audit;
+
+    TwoWaySync(Side from) {
+        this.from = from;
+    }
+
+    /** HubSpot changes to Dynamics 365 rows: put it on the Dynamics 365 sink that reads the HubSpot topic. */
+    public static final class ToDynamics<R extends ConnectRecord<R>> extends TwoWaySync<R> {
+        public ToDynamics() {
+            super(Side.HUBSPOT);
+        }
+    }
+
+    /** Dynamics 365 changes to HubSpot records: put it on the HubSpot sink that reads the Dynamics 365 topic. */
+    public static final class ToHubSpot<R extends ConnectRecord<R>> extends TwoWaySync<R> {
+        public ToHubSpot() {
+            super(Side.DYNAMICS);
+        }
+    }
+
+    @Override
+    public ConfigDef config() {
+        // Both sides are read: the changed record as it is now, and the record it is linked to.
+        return HubSpotConnectionConfig.define(DynamicsConnection.define(TwoWaySyncConfig.defineMapping(
+                new ConfigDef())));
+    }
+
+    @Override
+    public void configure(Map<String, ?> props) {
+        TwoWaySyncConfig c = new TwoWaySyncConfig(config(), props);
+        mapping = c.object();
+        views = new RecordViews(mapping);
+        TargetReader hubspot = new HubSpotReader(new HubSpotClientFactory(new HubSpotConnectionConfig(c))
+                .taskClient(1), mapping);
+        TargetReader dynamics = new DynamicsReader(DynamicsConnection.of(c).client(1), mapping);
+        source = from == Side.HUBSPOT ? hubspot : dynamics;
+        target = from == Side.HUBSPOT ? dynamics : hubspot;
+        counters.start(mapping.name(), from);
+        audit = c.auditLog(mapping.name(), from);
+    }
+
+    @Override
+    public R apply(R record) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            return sync(record);
+        } catch (DataException e) {
+            if (audit != null) {
+                String m = e.getMessage() == null ? "" : e.getMessage();
+                String[] words = m.split(" ");
+                audit.rejected(String.valueOf(record.key()), words.length > 1 ? words[1] : "DATA_ERROR",
+                        System.currentTimeMillis());
+            }
+            throw e;
+        } catch (HubSpotRetriableException | DynamicsRetriableException e) {
+            throw new RetriableException("TwoWaySync: reading a linked record failed for now (" + e.getClass().getSimpleName() + ", status " + status(e) + ")");
+        } catch (HubSpotException | DynamicsException e) {
+            if (audit != null) {
+                audit.rejected(String.valueOf(record.key()), "READ_FAILED", System.currentTimeMillis());
+            }
+            throw new DataException("TwoWaySync: READ_FAILED reading a linked record failed (status " + status(e)
+                    + ")");
+        }
+    }
+
+    private R sync(R record) {
+        long started = System.currentTimeMillis();
+        RecordView change = views.fromRecord(from, record.key(), record.value());
+        // The planner works on the record as it is now: a change the source captured earlier, delivered late or
+        // replayed, would otherwise look like an edit back to old values and overwrite newer ones.
+        RecordView source = this.source.byId(change.id());
+        if (source == null) {
+            return null; // deleted since; deletes are not propagated
+        }
+        RecordView other = resolve(source);
+        Plan plan = SyncPlanner.plan(mapping, from, source, other, started);
+        if (other != null && needsFieldTimes(plan)) {
+            plan = SyncPlanner.plan(mapping, from, this.source.withFieldTimes(source), target.withFieldTimes(other),
+                    started);
+        }
+        counters.count(plan);
+        if (audit != null) {
+            long now = System.currentTimeMillis();
+            String syncUser = mapping.side(from).integrationUser();
+            // An echo last modified by the sync (or from a side that does not say who modified) confirms its write.
+            if (plan.outcome() == Plan.Outcome.ECHO && source.state().syncedAt() > 0
+                    && (syncUser.isEmpty() || source.modifiedBy().equalsIgnoreCase(syncUser))) {
+                audit.confirmed(source.id(), other == null ? null : other.id(), source.state().syncedAt(), now);
+            } else {
+                audit.decided(source.id(), other == null ? null : other.id(), plan, source.modifiedAt(), started,
+                        now);
+            }
+        }
+        if (!plan.isWrite()) {
+            return null;
+        }
+        Side to = from.other();
+        ObjectMapping.SideSpec spec = mapping.side(to);
+        Map<String, Object> value = new LinkedHashMap<>();
+        StringJoiner fields = new StringJoiner(",");
+        for (Map.Entry<String, String> w : plan.writes().entrySet()) {
+            FieldRule f = mapping.field(w.getKey());
+            value.put(f.on(to), Canonical.toSide(f, to, w.getValue()));
+            fields.add(f.name());
+        }
+        if (plan.writeLink() || to == Side.DYNAMICS) {
+            // Dynamics 365 rows are addressed by this alternate key when they have no id yet.
+            value.put(spec.linkField(), source.id());
+        }
+        if (other == null && to == Side.HUBSPOT) {
+            FieldRule key = matchField();
+            if (key != null) {
+                value.putIfAbsent(key.hubspot(), source.value(key.name()));
+            }
+        }
+        value.put(spec.stateField(), plan.newState().encode());
+        R out = record.newRecord(record.topic(), record.kafkaPartition(), Schema.OPTIONAL_STRING_SCHEMA,
+                other == null ? null : other.id(), null, value, record.timestamp());
+        Headers h = out.headers();
+        h.addString(HEADER_PREFIX + "direction", from == Side.HUBSPOT ? "hubspot_to_d365" : "d365_to_hubspot");
+        h.addString(HEADER_PREFIX + "object", mapping.name());
+        h.addString(HEADER_PREFIX + "source.id", source.id());
+        h.addString(HEADER_PREFIX + "operation", other == null ? "create" : "update");
+        h.addString(HEADER_PREFIX + "fields", fields.toString());
+        h.addLong(HEADER_PREFIX + "planned.at", started);
+        return out;
+    }
+
+    private boolean needsFieldTimes(Plan plan) {
+        for (Plan.FieldDecision d : plan.decisions()) {
+            if ((d.action() == Plan.Action.CONFLICT_LOST || d.action() == Plan.Action.CONFLICT_WON)
+                    && mapping.field(d.field()).conflict().kind() == ConflictPolicy.Kind.MOST_RECENT_WINS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The linked record on the other side, null when there is none (the sink creates it). */
+    private RecordView resolve(RecordView source) {
+        if (!source.linkedId().isEmpty()) {
+            RecordView t = target.byId(source.linkedId());
+            if (t != null) {
+                requireNotLinkedElsewhere(source, t);
+                return t;
+            }
+        }
+        List<RecordView> linked = target.byLink(source.id());
+        if (linked.size() > 1) {
+            throw ambiguous("link", linked);
+        }
+        if (linked.size() == 1) {
+            return linked.get(0);
+        }
+        FieldRule key = matchField();
+        String k = key == null ? null : source.value(key.name());
+        if (k == null) {
+            return null;
+        }
+        List<RecordView> candidates = target.byMatchKey(k);
+        if (candidates.size() > 1) {
+            throw ambiguous("match key " + mapping.side(from.other()).matchKey(), candidates);
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        requireNotLinkedElsewhere(source, candidates.get(0));
+        return candidates.get(0);
+    }
+
+    private void requireNotLinkedElsewhere(RecordView source, RecordView t) {
+        if (!t.linkedId().isEmpty() && !t.linkedId().equals(source.id())) {
+            throw new DataException("TwoWaySync: LINK_CONFLICT " + side(from.other()) + " record " + t.id()
+                    + " is linked to " + side(from) + " record " + t.linkedId() + ", not to " + source.id());
+        }
+    }
+
+    private DataException ambiguous(String by, List<RecordView> candidates) {
+        List<String> ids = new ArrayList<>();
+        candidates.stream().limit(10).forEach(c -> ids.add(c.id()));
+        return new DataException("TwoWaySync: AMBIGUOUS_MATCH " + candidates.size() + " " + side(from.other())
+                + " records share the " + by + " (" + String.join(", ", ids) + "); link one by hand, never guessed");
+    }
+
+    private FieldRule matchField() {
+        for (FieldRule f : mapping.fields()) {
+            if (f.hubspot().equals(mapping.hubspot().matchKey())) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static String side(Side s) {
+        return s == Side.HUBSPOT ? "HubSpot" : "Dynamics 365";
+    }
+
+    private static int status(RuntimeException e) {
+        return e instanceof HubSpotException h ? h.status() : e instanceof DynamicsException d ? d.status() : 0;
+    }
+
+    @Override
+    public String version() {
+        return PluginVersion.of(getClass());
+    }
+
+    @Override
+    public void close() {
+        counters.stop();
+        if (audit != null) {
+            audit.close();
+        }
+        if (target != null) {
+            target.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+    }
+}
