@@ -93,17 +93,17 @@ class SampleConfigsIT {
     static final Map<String, String> SUPPORT_FILES = Map.of(
             "smt-transforms/crm-mapping.yaml", "smt-transforms/postgres-contacts-with-transforms.properties");
     /** Shipped files run by another test, and that test. */
-    static final Map<String, String> COVERED_ELSEWHERE = Map.of(
-            "embedded-runner/hubspot-to-postgres.properties", "embedded-runner HubSpotToPostgresRunnerIT",
-            "embedded-runner/hubspot-to-mariadb.properties", "embedded-runner HubSpotToMariaDbRunnerIT",
-            "dynamics-connector/dynamics-source.json", "integration-tests DynamicsClusterIT (Dataverse simulator)",
-            "dynamics-connector/dynamics-source-simulator.json", "integration-tests DynamicsClusterIT",
-            "dynamics-connector/dynamics-sink-contacts.json", "integration-tests DynamicsClusterIT",
-            "two-way-sync/two-way-sync-contacts.yaml", "integration-tests TwoWaySyncIT",
-            "two-way-sync/sync-hubspot-source.json", "integration-tests TwoWaySyncIT",
-            "two-way-sync/sync-dynamics-source.json", "integration-tests TwoWaySyncIT",
-            "two-way-sync/sync-hubspot-to-dynamics.json", "integration-tests TwoWaySyncIT",
-            "two-way-sync/sync-dynamics-to-hubspot.json", "integration-tests TwoWaySyncIT");
+    static final Map<String, String> COVERED_ELSEWHERE = Map.ofEntries(
+            Map.entry("embedded-runner/hubspot-to-postgres.properties", "embedded-runner HubSpotToPostgresRunnerIT"),
+            Map.entry("embedded-runner/hubspot-to-mariadb.properties", "embedded-runner HubSpotToMariaDbRunnerIT"),
+            Map.entry("dynamics-connector/dynamics-source.json", "integration-tests DynamicsClusterIT (Dataverse simulator)"),
+            Map.entry("dynamics-connector/dynamics-source-simulator.json", "integration-tests DynamicsClusterIT"),
+            Map.entry("dynamics-connector/dynamics-sink-contacts.json", "integration-tests DynamicsClusterIT"),
+            Map.entry("two-way-sync/two-way-sync-contacts.yaml", "integration-tests TwoWaySyncIT"),
+            Map.entry("two-way-sync/sync-hubspot-source.json", "integration-tests TwoWaySyncIT"),
+            Map.entry("two-way-sync/sync-dynamics-source.json", "integration-tests TwoWaySyncIT"),
+            Map.entry("two-way-sync/sync-hubspot-to-dynamics.json", "integration-tests TwoWaySyncIT"),
+            Map.entry("two-way-sync/sync-dynamics-to-hubspot.json", "integration-tests TwoWaySyncIT"));
 
     static {
         SCENARIOS.put("hubspot-source-connector/quickstart-hubspot-source.json", SampleConfigsIT::source);
