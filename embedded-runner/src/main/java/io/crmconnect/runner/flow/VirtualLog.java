@@ -141,12 +141,6 @@ public final class VirtualLog {
         return p.at(offset);
     }
 
-    /** The first offset still retained (not yet confirmed) of this partition. */
-    public long retainedFrom(TopicPartition tp) {
-        Partition p = partitions.get(tp);
-        return p == null ? 0 : p.base;
-    }
-
     public Set<TopicPartition> partitions() {
         return partitions.keySet();
     }

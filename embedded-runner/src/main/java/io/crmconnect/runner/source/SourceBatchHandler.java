@@ -7,7 +7,6 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +21,6 @@ public final class SourceBatchHandler implements DebeziumEngine.ChangeConsumer<R
 
     private final TransformChain<SourceRecord> transforms;
     private final Handoff handoff;
-    private final AtomicLong dropped = new AtomicLong();
 
     public SourceBatchHandler(TransformChain<SourceRecord> transforms, Handoff handoff) {
         this.transforms = transforms;
@@ -40,7 +38,6 @@ public final class SourceBatchHandler implements DebeziumEngine.ChangeConsumer<R
         }
         if (!handoff.put(batch)) {
             // stopping: these records are not committed, the next run polls them again
-            dropped.addAndGet(batch.size());
             LOG.debug("Stopping: {} polled records left for the next run", batch.size());
         }
     }
@@ -48,10 +45,5 @@ public final class SourceBatchHandler implements DebeziumEngine.ChangeConsumer<R
     @Override
     public boolean supportsTombstoneEvents() {
         return true;
-    }
-
-    /** Records polled while stopping, left uncommitted for the next run. */
-    public long leftForNextRun() {
-        return dropped.get();
     }
 }

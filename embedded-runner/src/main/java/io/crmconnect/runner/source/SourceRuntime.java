@@ -58,10 +58,6 @@ public final class SourceRuntime {
         return id;
     }
 
-    String connectorName() {
-        return connectorName;
-    }
-
     /** The source connector config as the user wrote it (what a worker would pass to the connector). */
     Map<String, String> connectorConfig() {
         return connectorConfig;

@@ -785,9 +785,8 @@ public final class HubSpotClient implements Closeable {
     private void observeHeaders(Response resp) {
         String rem = resp.header("X-HubSpot-RateLimit-Remaining");
         String interval = resp.header("X-HubSpot-RateLimit-Interval-Milliseconds");
-        String daily = resp.header("X-HubSpot-RateLimit-Daily-Remaining");
-        if (rem != null || daily != null) {
-            budget.observe(parseInt(rem), parseInt(interval), parseInt(daily));
+        if (rem != null) {
+            budget.observe(parseInt(rem), parseInt(interval));
         }
     }
 

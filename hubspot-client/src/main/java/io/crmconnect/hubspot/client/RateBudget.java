@@ -57,16 +57,14 @@ public final class RateBudget {
     private long pausedUntil;
     private long dayEpoch = -1;
     private long dailyUsed;
-    private volatile int serverRemaining = -1;
-    private volatile long serverDailyRemaining = -1;
     /** The latest Remaining header: its value, and when the call that carried it began (its time is in general). */
     private long observedRemaining = -1;
+    private final AtomicLong waitedMillis = new AtomicLong();
     private long observedCallStart;
     private long observedInterval = WINDOW_MS;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong searchCalls = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
-    private final AtomicLong waitedMillis = new AtomicLong();
 
     /** One call let through: when it began, and which limit counts it. */
     private static final class Call {
@@ -257,7 +255,7 @@ public final class RateBudget {
                     return;
                 }
             }
-            waitedMillis.addAndGet(wait);
+            waitedMillis.addAndGet(Math.min(wait, 1_000));
             Thread.sleep(Math.min(wait, 1_000));
         }
     }
@@ -339,7 +337,7 @@ public final class RateBudget {
      * {@code -Interval-Milliseconds}, {@code -Daily-Remaining}); called on the thread that made the call, which
      * thereby ends.
      */
-    public void observe(int remaining, long intervalMillis, long dailyRemaining) {
+    public void observe(int remaining, long intervalMillis) {
         Call c = current.get();
         current.remove();
         synchronized (this) {
@@ -348,7 +346,6 @@ public final class RateBudget {
                 c.limit.end(c, now);
             }
             if (remaining >= 0) {
-                serverRemaining = remaining;
                 if (c != null && c.limit == general) {
                     observedRemaining = remaining;
                     general.observedAt = now;
@@ -356,9 +353,6 @@ public final class RateBudget {
                     observedCallStart = c.start;
                     observedInterval = intervalMillis > 0 ? intervalMillis : WINDOW_MS;
                 }
-            }
-            if (dailyRemaining >= 0) {
-                serverDailyRemaining = dailyRemaining;
             }
         }
     }
@@ -377,18 +371,9 @@ public final class RateBudget {
         return throttled.get();
     }
 
+    /** Time callers spent waiting for room in the budget (pacing and pauses after 429s), in milliseconds. */
     public long waitedMillis() {
         return waitedMillis.get();
-    }
-
-    /** Last {@code X-HubSpot-RateLimit-Remaining} seen, or -1. */
-    public int serverRemaining() {
-        return serverRemaining;
-    }
-
-    /** Last {@code X-HubSpot-RateLimit-Daily-Remaining} seen, or -1. */
-    public long serverDailyRemaining() {
-        return serverDailyRemaining;
     }
 
     /** Requests this task may still send today under its daily share. */
@@ -396,4 +381,5 @@ public final class RateBudget {
         rollDay(clock.getAsLong());
         return Math.max(0, dailyCapacity - dailyUsed);
     }
+
 }

@@ -17,7 +17,7 @@ class RateBudgetTest {
         assertThat(b.delayMillis()).isZero();
         b.acquire();
         now.addAndGet(answerAfterMillis);
-        b.observe(remaining, 10_000, -1);
+        b.observe(remaining, 10_000);
     }
 
     @Test

@@ -87,6 +87,8 @@ public class HubSpotSinkTask extends SinkTask {
                 gauge(pm, "api-calls", "API calls sent (general budget)", client.budget()::calls);
                 gauge(pm, "api-search-calls", "Search calls sent", client.budget()::searchCalls);
                 gauge(pm, "api-429-count", "429 answers received", client.budget()::throttled);
+                gauge(pm, "api-wait-ms", "Time spent waiting for the rate budget (pacing, Retry-After)",
+                        client.budget()::waitedMillis);
             } catch (RuntimeException e) {
                 LOG.info("Plugin metrics unavailable: {}", e.toString());
             }
@@ -156,16 +158,5 @@ public class HubSpotSinkTask extends SinkTask {
 
     SinkWriter writer() {
         return writer;
-    }
-
-    /** Counters of this task (created, updated, skipped, archived, dead-lettered, matches by tier). */
-    public String statsSummary() {
-        return writer == null ? "" : writer.stats.toString();
-    }
-
-    /** Requests this task sent and how many of them HubSpot throttled (429). */
-    public long[] requestCounts() {
-        return client == null ? new long[] {0, 0, 0} : new long[] {client.budget().calls(),
-            client.budget().searchCalls(), client.budget().throttled()};
     }
 }

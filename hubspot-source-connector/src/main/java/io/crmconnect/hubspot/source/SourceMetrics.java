@@ -35,6 +35,8 @@ final class SourceMetrics {
                 gauge(pm, "api-429-count", "429 answers received", Map.of(), budget::throttled);
                 gauge(pm, "api-daily-budget-remaining", "Requests left today under this task's daily share",
                         Map.of(), budget::dailyRemaining);
+                gauge(pm, "api-wait-ms", "Time spent waiting for the rate budget (pacing, Retry-After)", Map.of(),
+                        budget::waitedMillis);
             } catch (RuntimeException e) {
                 LOG.info("Plugin metrics unavailable: {}", e.toString());
             }

@@ -116,16 +116,6 @@ public final class FieldPath {
         return chain[chain.length - 1].schema();
     }
 
-    /** True when some struct on the way to the leaf (not the leaf itself) is optional. */
-    public static boolean crossesOptional(Field[] chain) {
-        for (int i = 0; i < chain.length - 1; i++) {
-            if (chain[i].schema().isOptional()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof FieldPath other && Arrays.equals(segments, other.segments);
