@@ -34,6 +34,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class PluginArchiveLayoutIT {
     private static final Path ARCHIVES = Path.of(System.getProperty("crmconnect.plugin.archives"));
+    private static final Path PLUGIN_PATH = Path.of(System.getProperty("crmconnect.plugin.path"));
     private static final Path REPO = Path.of(System.getProperty("crmconnect.repo.root"));
     private static final String VERSION = "0.1.0-SNAPSHOT";
 
@@ -64,6 +65,67 @@ class PluginArchiveLayoutIT {
         assertThat(archiveNames())
                 .as("integration-tests/pom.xml must depend on the plugin archive of every plugin module")
                 .containsExactlyInAnyOrderElementsOf(pluginModules);
+    }
+
+    /**
+     * A plugin class (one named in a META-INF/services file of any jar of any plugin) is in exactly one plugin of the
+     * plugin.path the archives unpack to: a worker that finds one class in two plugins has two plugins of one name and
+     * picks one of them.
+     */
+    @Test
+    void noPluginClassShipsInTwoArchives() throws IOException {
+        Map<String, Set<String>> pluginClassesByPlugin = new TreeMap<>();
+        Map<String, Set<String>> classesByPlugin = new TreeMap<>();
+        try (Stream<Path> plugins = Files.list(PLUGIN_PATH)) {
+            for (Path plugin : plugins.filter(Files::isDirectory).toList()) {
+                Set<String> pluginClasses = new TreeSet<>();
+                Set<String> classes = new TreeSet<>();
+                scanPlugin(plugin, pluginClasses, classes);
+                pluginClassesByPlugin.put(plugin.getFileName().toString(), pluginClasses);
+                classesByPlugin.put(plugin.getFileName().toString(), classes);
+            }
+        }
+        assertThat(pluginClassesByPlugin.keySet()).as("every archive is unpacked on the plugin.path")
+                .containsAll(archiveNames().stream().map(n -> n.replace(".zip", "")).toList());
+
+        Map<String, Set<String>> pluginsByPluginClass = new TreeMap<>();
+        pluginClassesByPlugin.values().stream().flatMap(Set::stream).distinct().forEach(pluginClass -> {
+            String entry = pluginClass.replace('.', '/') + ".class";
+            classesByPlugin.forEach((plugin, classes) -> {
+                if (classes.contains(entry)) {
+                    pluginsByPluginClass.computeIfAbsent(pluginClass, c -> new TreeSet<>()).add(plugin);
+                }
+            });
+        });
+        pluginsByPluginClass.values().removeIf(plugins -> plugins.size() < 2);
+        assertThat(pluginsByPluginClass).as("plugin classes shipped in more than one plugin (bundle a library jar, "
+                + "not another plugin's jar)").isEmpty();
+        assertThat(pluginClassesByPlugin).as("plugin classes found in every plugin").allSatisfy((plugin, classes) ->
+                assertThat(classes).as(plugin).isNotEmpty());
+    }
+
+    /** Collects the plugin classes named by service files and every class entry of every jar under a plugin. */
+    private static void scanPlugin(Path plugin, Set<String> pluginClasses, Set<String> classes) throws IOException {
+        List<Path> jars;
+        try (Stream<Path> files = Files.walk(plugin)) {
+            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList();
+        }
+        for (Path file : jars) {
+            try (JarFile jar = new JarFile(file.toFile())) {
+                for (JarEntry entry : jar.stream().toList()) {
+                    String name = entry.getName();
+                    if (name.endsWith(".class")) {
+                        classes.add(name);
+                    } else if (name.startsWith("META-INF/services/")
+                            && PLUGIN_INTERFACES.contains(name.substring("META-INF/services/".length()))) {
+                        try (InputStream in = jar.getInputStream(entry)) {
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(pluginClasses::add);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @TestFactory
