@@ -24,6 +24,7 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
     public record Reported(SinkRecord record, Throwable error) {
     }
 
+    private final Map<TopicPartition, Long> offsetsRequested = new HashMap<>();
     private final List<Reported> reported = new CopyOnWriteArrayList<>();
     private final Metrics metrics = new Metrics();
     private final PluginMetricsImpl pluginMetrics =
@@ -72,10 +73,17 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
 
     @Override
     public void offset(Map<TopicPartition, Long> offsets) {
+        offsetsRequested.putAll(offsets);
     }
 
     @Override
     public void offset(TopicPartition tp, long offset) {
+        offsetsRequested.put(tp, offset);
+    }
+
+    /** The offsets the task asked the worker to consume from again ({@code offset(...)}), latest per partition. */
+    public Map<TopicPartition, Long> offsetsRequested() {
+        return offsetsRequested;
     }
 
     @Override

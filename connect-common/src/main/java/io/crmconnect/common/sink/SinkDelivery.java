@@ -4,6 +4,7 @@ import io.crmconnect.common.RuntimeSupport;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -20,14 +21,19 @@ import org.apache.kafka.connect.sink.SinkRecord;
  *   transient failure neither writes nor dead-letters a record twice.</li>
  *   <li>{@link #completed} advances the committed offsets once a whole batch is handled; {@link #preCommit}
  *   returns them after the dead-letter writes have completed.</li>
+ *   <li>{@link #consumeAgain}: a record not written because its target changed since it was planned
+ *   ({@link ExpectedVersion}) is consumed again from its offset, which caps the committed offset until then.</li>
  * </ul>
- * {@code written} and {@code deadLetter} may be called from several threads; the rest from the task's thread.
+ * {@code written}, {@code deadLetter} and {@code consumeAgain} may be called from several threads; the rest from the
+ * task's thread.
  */
 public final class SinkDelivery {
     private final DeadLetterQueue dlq;
     private final HandledOffsets handled = new HandledOffsets();
     /** Next offset to commit per consumed topic-partition: everything below it is handled. */
     private final Map<TopicPartition, Long> committed = new HashMap<>();
+    /** Lowest offset per consumed topic-partition to consume again, until the task seeks there. */
+    private final Map<TopicPartition, Long> again = new ConcurrentHashMap<>();
 
     public SinkDelivery(DeadLetterQueue dlq) {
         this.dlq = dlq;
@@ -64,7 +70,30 @@ public final class SinkDelivery {
         return true;
     }
 
-    /** Every record of this batch is written or dead-lettered: its offsets may be committed. */
+    /**
+     * The record was not written because its target changed after it was planned: it is to be consumed again from
+     * its offset (the transforms that planned it then run again), and nothing from that offset on is committed.
+     */
+    public void consumeAgain(SinkRecord r) {
+        again.merge(RuntimeSupport.originalTopicPartition(r), RuntimeSupport.originalOffset(r), Math::min);
+    }
+
+    /**
+     * The offsets to seek to (for {@code SinkTaskContext.offset}) for the records handed to {@link #consumeAgain}
+     * since the last call; empty when none. Call it after {@link #completed}.
+     */
+    public Map<TopicPartition, Long> takeConsumeAgain() {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (TopicPartition tp : again.keySet()) {
+            out.put(tp, again.remove(tp));
+        }
+        return out;
+    }
+
+    /**
+     * Every record of this batch is written or dead-lettered, or to be consumed again: the offsets below the first
+     * record to consume again (all, when none) may be committed.
+     */
     public void completed(Collection<SinkRecord> batch) {
         Map<TopicPartition, Long> end = new HashMap<>();
         TopicPartition last = null;
@@ -76,7 +105,9 @@ public final class SinkDelivery {
             last = tp;
             end.merge(tp, RuntimeSupport.originalOffset(r) + 1, Math::max);
         }
-        end.forEach((tp, next) -> {
+        end.forEach((tp, batchEnd) -> {
+            Long from = again.get(tp);
+            long next = from == null ? batchEnd : Math.min(batchEnd, from);
             committed.merge(tp, next, Math::max);
             handled.pruneBelow(tp, next);
         });
@@ -98,6 +129,7 @@ public final class SinkDelivery {
     /** Forgets partitions this task no longer owns. */
     public void close(Collection<TopicPartition> partitions) {
         partitions.forEach(committed::remove);
+        partitions.forEach(again::remove);
         handled.forget(partitions);
     }
 

@@ -65,6 +65,38 @@ class SinkDeliveryTest {
     }
 
     @Test
+    void aRecordToConsumeAgainCapsTheCommitAndIsSoughtOnce() {
+        SinkDelivery d = new SinkDelivery(new DeadLetterQueue(new Reporter().context(), TOLERATE_WITH_DLQ, "test",
+                Redact.withSecret(null)));
+        List<SinkRecord> batch = List.of(record(20), record(21), record(22), record(23));
+        d.written(batch.get(0));
+        d.consumeAgain(batch.get(2));
+        d.consumeAgain(batch.get(1)); // the lowest offset wins, whatever the order the writer's threads report in
+        d.written(batch.get(3));
+        d.completed(batch);
+        Map<TopicPartition, OffsetAndMetadata> asked = Map.of(CONSUMED, new OffsetAndMetadata(24));
+        assertThat(d.preCommit(asked)).containsEntry(CONSUMED, new OffsetAndMetadata(21));
+        assertThat(d.takeConsumeAgain()).isEqualTo(Map.of(CONSUMED, 21L));
+        assertThat(d.takeConsumeAgain()).isEmpty();
+        // consumed again from 21: the record written after it is skipped, the two not written are not
+        assertThat(List.of(record(21), record(22), record(23))).extracting(d::isHandled)
+                .containsExactly(false, false, true);
+        d.written(record(21));
+        d.written(record(22));
+        d.completed(List.of(record(21), record(22), record(23)));
+        assertThat(d.preCommit(asked)).containsEntry(CONSUMED, new OffsetAndMetadata(24));
+        assertThat(d.takeConsumeAgain()).isEmpty();
+    }
+
+    @Test
+    void theExpectedVersionIsReadFromItsHeader() {
+        SinkRecord plain = record(1);
+        assertThat(ExpectedVersion.of(plain)).isNull();
+        plain.headers().addString(ExpectedVersion.HEADER, "W/\"42\"");
+        assertThat(ExpectedVersion.of(plain)).isEqualTo("W/\"42\"");
+    }
+
+    @Test
     void deadLettersCarryTheContractHeadersAtTheConsumedCoordinates() {
         Reporter rep = new Reporter();
         SinkDelivery d = new SinkDelivery(new DeadLetterQueue(rep.context(), TOLERATE_WITH_DLQ, "test", Redact.withSecret(null)));

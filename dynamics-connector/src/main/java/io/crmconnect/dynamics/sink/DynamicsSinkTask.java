@@ -128,6 +128,13 @@ public class DynamicsSinkTask extends SinkTask {
                             + ")" : "") + ": " + e.getMessage(), e);
         }
         delivery.completed(records);
+        Map<TopicPartition, Long> again = delivery.takeConsumeAgain();
+        if (!again.isEmpty() && context != null) {
+            // the transforms that planned these records plan them again against the rows as they are now
+            context.offset(again);
+            LOG.info("Dynamics 365 {}: rows changed since their records were planned (If-Match refused); consuming "
+                    + "again from {}", table, again);
+        }
         long now = System.currentTimeMillis();
         if (now - lastLog > 30_000) {
             lastLog = now;
@@ -162,6 +169,12 @@ public class DynamicsSinkTask extends SinkTask {
         public void deleted(SinkRow row) {
             delivery.written(row.record());
             metrics.deleted.incrementAndGet();
+        }
+
+        @Override
+        public void changedSincePlanned(SinkRecord record) {
+            delivery.consumeAgain(record);
+            metrics.changedSincePlanned.incrementAndGet();
         }
 
         @Override

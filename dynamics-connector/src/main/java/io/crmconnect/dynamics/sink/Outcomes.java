@@ -16,4 +16,7 @@ interface Outcomes {
     void deleted(SinkRow row);
 
     void failed(SinkRecord record, RecordFailure failure);
+
+    /** Not written: the row changed since the record was planned against it (412 on If-Match); consume it again. */
+    void changedSincePlanned(SinkRecord record);
 }

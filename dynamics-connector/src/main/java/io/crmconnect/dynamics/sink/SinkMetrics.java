@@ -24,6 +24,8 @@ final class SinkMetrics {
     final AtomicLong skipped = new AtomicLong();
     final AtomicLong deleted = new AtomicLong();
     final AtomicLong deadLettered = new AtomicLong();
+    /** Records with an expected row version the row had moved past (If-Match refused): consumed again. */
+    final AtomicLong changedSincePlanned = new AtomicLong();
 
     void register(Optional<PluginMetrics> plugin, ServiceProtectionBudget budget, WriteExecutor executor) {
         plugin.ifPresent(pm -> {
@@ -36,6 +38,8 @@ final class SinkMetrics {
                         skipped::get);
                 gauge(pm, "rows-deleted", "Rows deleted for tombstones", deleted::get);
                 gauge(pm, "records-dead-lettered", "Records sent to the dead-letter topic", deadLettered::get);
+                gauge(pm, "rows-changed-since-planned", "Records not written because the row changed after they "
+                        + "were planned (If-Match refused); consumed again", changedSincePlanned::get);
                 gauge(pm, "bulk-calls", "UpsertMultiple calls", executor.bulkCalls::get);
                 gauge(pm, "batch-calls", "$batch calls", executor.batchCalls::get);
                 gauge(pm, "api-calls", "Web API calls sent", budget::calls);
@@ -55,6 +59,7 @@ final class SinkMetrics {
     @Override
     public String toString() {
         return "created " + created + ", updated " + updated + ", upserted " + upserted + ", unchanged " + unchanged
-                + ", skipped " + skipped + ", deleted " + deleted + ", dead-lettered " + deadLettered;
+                + ", skipped " + skipped + ", deleted " + deleted + ", dead-lettered " + deadLettered
+                + ", changed since planned " + changedSincePlanned;
     }
 }

@@ -3,6 +3,7 @@ package io.crmconnect.dynamics.sink;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.common.Backoff;
+import io.crmconnect.common.sink.ExpectedVersion;
 import io.crmconnect.dynamics.client.BatchOperation;
 import io.crmconnect.dynamics.client.BatchResponse;
 import io.crmconnect.dynamics.client.DynamicsApiException;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * refused as a whole — through {@code $batch} with one change set per row, so exactly the rows Dataverse rejects
  * fail and the rest commit. Rows failing transiently inside a {@code $batch} are sent again within the retry budget.
  * Every call is idempotent (rows are addressed by id or alternate key), so nothing is created twice on a retry.
+ * A record carrying an {@link ExpectedVersion} updates its row only at that version ({@code If-Match: <etag>},
+ * always through {@code $batch}: UpsertMultiple takes no per-row condition); a 412 hands it back to be consumed again.
  */
 final class WriteExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(WriteExecutor.class);
@@ -66,7 +69,7 @@ final class WriteExecutor {
         List<WritePlan> upserts = new ArrayList<>();
         List<WritePlan> viaBatch = new ArrayList<>();
         for (WritePlan p : plans) {
-            if (p.action() == WritePlan.Action.DELETE || !bulk) {
+            if (p.action() == WritePlan.Action.DELETE || !bulk || expectedVersion(p) != null) {
                 viaBatch.add(p);
             } else {
                 upserts.add(p);
@@ -177,6 +180,8 @@ final class WriteExecutor {
                 } else if (a.transientFailure()) {
                     again.add(p);
                     lastProblem = "HTTP " + a.status() + (a.code() == null ? "" : " " + a.code()) + ": " + a.message();
+                } else if (a.status() == 412 && expectedVersion(p) != null) {
+                    out.changedSincePlanned(p.row().record());
                 } else if (p.action() == WritePlan.Action.DELETE && a.status() == 404) {
                     out.skipped(p.row().record(), WritePlan.Action.SKIP_GONE);
                 } else if (mode == WriteMode.CREATE_ONLY && a.status() == 412) {
@@ -212,10 +217,11 @@ final class WriteExecutor {
             return BatchOperation.delete(path);
         }
         path = id != null ? ODataLiterals.idSegment(target.entitySet(), id) : keyPath(p.row().identity());
+        String version = expectedVersion(p);
         Map<String, String> headers = switch (mode) {
             case CREATE_ONLY -> Map.of("If-None-Match", "*");
-            case UPDATE_ONLY -> Map.of("If-Match", "*");
-            default -> Map.of();
+            case UPDATE_ONLY -> Map.of("If-Match", version != null ? version : "*");
+            default -> version != null ? Map.of("If-Match", version) : Map.of();
         };
         ObjectNode body = p.body();
         if (id != null && p.existingId() == null && !p.row().identity().byId()) {
@@ -227,6 +233,12 @@ final class WriteExecutor {
             }
         }
         return BatchOperation.patch(path, body, headers);
+    }
+
+    /** The row version the record may only be written over; null for a create or an unconditional write. */
+    private static String expectedVersion(WritePlan p) {
+        return p.action() == WritePlan.Action.CREATE || p.action() == WritePlan.Action.DELETE ? null
+                : ExpectedVersion.of(p.row().record());
     }
 
     /**

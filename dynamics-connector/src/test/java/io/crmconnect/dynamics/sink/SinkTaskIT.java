@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmconnect.common.sink.DeadLetter;
 import io.crmconnect.common.sink.DeadLetterException;
+import io.crmconnect.common.sink.ExpectedVersion;
 import io.crmconnect.simulator.dynamics.DynamicsFault;
 import io.crmconnect.simulator.dynamics.DynamicsSimulator;
 import io.crmconnect.testharness.RecordingSinkTaskContext;
@@ -155,6 +156,45 @@ class SinkTaskIT {
         fresh.put(List.of(person("p4@example.com", "First4", "Last4", "Director", "Female", "1000.50", acct)));
         assertThat(fresh.metrics().updated.get()).isEqualTo(1);
         assertThat(contactByEmail("p4@example.com").get("jobtitle")).isEqualTo("Director");
+    }
+
+    /**
+     * A record planned against a row version (the two-way sync's) is written only over that version: a row edited
+     * meanwhile is left as it is (If-Match refused with 412), and the record is consumed again, not dead-lettered.
+     */
+    @Test
+    void aRecordWithAnExpectedVersionIsWrittenOnlyOverThatVersionElseConsumedAgain() {
+        RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(config(), true, TP);
+        DynamicsSinkTask t = start(config(), ctx);
+        t.put(List.of(person("cas@example.com", "Ada", "Lovelace", "Engineer", null, null, null)));
+        Map<String, Object> row = contactByEmail("cas@example.com");
+        String id = String.valueOf(row.get("contactid"));
+        String planned = String.valueOf(row.get("@odata.etag"));
+        sim.update("contact", id, Map.of("jobtitle", "Edited by a user"));
+
+        SinkRecord stale = person("cas@example.com", "Ada", "King", "Countess", null, null, null);
+        stale.headers().addString(ExpectedVersion.HEADER, planned);
+        SinkRecord after = person("after@example.com", "Alan", "Turing", "Engineer", null, null, null);
+        t.put(List.of(stale, after));
+        assertThat(contactByEmail("cas@example.com")).containsEntry("lastname", "Lovelace")
+                .containsEntry("jobtitle", "Edited by a user");
+        assertThat(contactByEmail("after@example.com")).isNotNull();
+        assertThat(ctx.reported()).isEmpty();
+        assertThat(t.metrics().changedSincePlanned.get()).isEqualTo(1);
+        assertThat(ctx.offsetsRequested()).isEqualTo(Map.of(TP, stale.kafkaOffset()));
+        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(0))).get(TP).offset()).isEqualTo(stale.kafkaOffset());
+
+        // consumed again and planned again against the row as it is now: written
+        SinkRecord replanned = new SinkRecord(TOPIC, 0, Schema.STRING_SCHEMA, stale.key(), PERSON, stale.value(),
+                stale.kafkaOffset());
+        replanned.headers().addString(ExpectedVersion.HEADER, String.valueOf(contactByEmail("cas@example.com")
+                .get("@odata.etag")));
+        t.put(List.of(replanned, after));
+        assertThat(contactByEmail("cas@example.com")).containsEntry("lastname", "King")
+                .containsEntry("jobtitle", "Countess");
+        assertThat(t.metrics().changedSincePlanned.get()).isEqualTo(1);
+        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(0))).get(TP).offset()).isEqualTo(after.kafkaOffset()
+                + 1);
     }
 
     @Test

@@ -60,7 +60,8 @@ public class HubSpotSinkTask extends SinkTask {
             throw new ConnectException("HubSpot object " + config.object() + " does not exist (object)");
         }
         PropertyCatalog catalog = PropertyCatalog.load(client, objectType);
-        writer = new SinkWriter(client, config, catalog, delivery::deadLetter, delivery::written);
+        writer = new SinkWriter(client, config, catalog, delivery::deadLetter, delivery::written,
+                delivery::consumeAgain);
         registerMetrics();
         LOG.info("HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}", config.object(),
                 objectType, config.writeMode(), config.tiers().size(),
@@ -83,6 +84,8 @@ public class HubSpotSinkTask extends SinkTask {
                 gauge(pm, "records-dead-lettered", "Records sent to the dead-letter topic", st.deadLettered::get);
                 // the name every CRM Connect sink uses for this count (docs/guides/operations.md)
                 gauge(pm, "dead-letters-total", "Records sent to the dead-letter topic", st.deadLettered::get);
+                gauge(pm, "records-changed-since-planned", "Records not written because their HubSpot record "
+                        + "changed after they were planned; consumed again", st.changedSincePlanned::get);
                 gauge(pm, "associations-created", "Associations created", st.associations::get);
                 gauge(pm, "api-calls", "API calls sent (general budget)", client.budget()::calls);
                 gauge(pm, "api-search-calls", "Search calls sent", client.budget()::searchCalls);
@@ -127,6 +130,13 @@ public class HubSpotSinkTask extends SinkTask {
                     ErrorSanitizer.DEFAULT.scrub(e));
         }
         delivery.completed(records);
+        Map<TopicPartition, Long> again = delivery.takeConsumeAgain();
+        if (!again.isEmpty() && context != null) {
+            // the transforms that planned these records plan them again against the records as they are now
+            context.offset(again);
+            LOG.info("HubSpot {}: records changed since they were planned; consuming again from {}", config.object(),
+                    again);
+        }
         long now = System.currentTimeMillis();
         if (now - lastLog > 30_000) {
             lastLog = now;

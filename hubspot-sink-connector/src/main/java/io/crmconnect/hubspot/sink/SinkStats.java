@@ -16,6 +16,8 @@ final class SinkStats {
     final AtomicLong searchMillis = new AtomicLong();
     /** Creates whose answer was lost and that were then found in HubSpot instead of being sent again. */
     final AtomicLong createsReadBack = new AtomicLong();
+    /** Records planned against an older version of their HubSpot record ({@code ExpectedVersion}): consumed again. */
+    final AtomicLong changedSincePlanned = new AtomicLong();
     final Map<String, AtomicLong> matchedBy = new ConcurrentHashMap<>();
 
     void matched(String key) {
@@ -26,6 +28,7 @@ final class SinkStats {
     public String toString() {
         return "created=" + created + " updated=" + updated + " skipped=" + skipped + " archived=" + archived
                 + " deadLettered=" + deadLettered + " associations=" + associations + " matchedBy=" + matchedBy
-                + " searches=" + searches + " searchMillis=" + searchMillis + " createsReadBack=" + createsReadBack;
+                + " searches=" + searches + " searchMillis=" + searchMillis + " createsReadBack=" + createsReadBack
+                + " changedSincePlanned=" + changedSincePlanned;
     }
 }

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.common.ErrorSanitizer;
 import io.crmconnect.common.sink.DeadLetter;
+import io.crmconnect.common.sink.ExpectedVersion;
+import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.HubSpotRetriableException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@link IdentityResolver} finds the HubSpot records, {@link FieldRules} decide what is written,
  * {@link BatchExecutor} writes, {@link AssociationWriter} links and {@link TombstoneArchiver} archives. Transient
  * HubSpot failures propagate as {@link HubSpotRetriableException} (the task hands the batch back); every write is
- * idempotent or read back before it is repeated, so a redelivery creates nothing twice.
+ * idempotent or read back before it is repeated, so a redelivery creates nothing twice. A record carrying an
+ * {@link ExpectedVersion} (the {@code updatedAt} of the HubSpot record it was planned against) updates that record
+ * only while the record, read again right before the update call, still has it; otherwise it is handed back to be
+ * consumed again. HubSpot has no conditional update, so an edit between that read and the update is still
+ * overwritten.
  */
 final class SinkWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
@@ -43,7 +50,10 @@ final class SinkWriter implements AutoCloseable {
     private final ErrorSanitizer sanitizer;
     private final Outcomes outcomes;
     private final Consumer<SinkRecord> handled;
+    private final Consumer<SinkRecord> consumeAgain;
     private final ParallelCalls calls;
+    private final HubSpotClient client;
+    private final int batchSize;
     private final RecordExtractor extractor;
     private final IdentityResolver identity;
     private final FieldRules rules;
@@ -55,15 +65,16 @@ final class SinkWriter implements AutoCloseable {
     private volatile boolean settled;
 
     SinkWriter(HubSpotClient client, HubSpotSinkConfig config, PropertyCatalog catalog, Outcomes.DeadLetters dlq) {
-        this(client, config, catalog, dlq, r -> { });
+        this(client, config, catalog, dlq, r -> { }, r -> { });
     }
 
     /**
      * @param dlq     receives dead-lettered records
      * @param handled told of each record whose work is complete (written, or nothing to write)
+     * @param consumeAgain told of each record not written because its HubSpot record changed since it was planned
      */
     SinkWriter(HubSpotClient client, HubSpotSinkConfig config, PropertyCatalog catalog, Outcomes.DeadLetters dlq,
-            Consumer<SinkRecord> handled) {
+            Consumer<SinkRecord> handled, Consumer<SinkRecord> consumeAgain) {
         this.objectType = catalog.objectType;
         this.contacts = catalog.isContacts();
         this.mode = config.writeMode();
@@ -73,7 +84,10 @@ final class SinkWriter implements AutoCloseable {
         this.sanitizer = ErrorSanitizer.keeping(catalog.props.keySet());
         this.outcomes = new Outcomes(stats, dlq);
         this.handled = handled;
+        this.consumeAgain = consumeAgain;
         this.calls = new ParallelCalls(config.getInt(HubSpotSinkConfig.IN_FLIGHT));
+        this.client = client;
+        this.batchSize = config.getInt(HubSpotSinkConfig.BATCH_SIZE);
         this.extractor = new RecordExtractor(config, catalog);
         this.rules = new FieldRules(config, catalog);
         List<MatchTier> tiers = IdentityResolver.tiers(config, catalog);
@@ -147,7 +161,7 @@ final class SinkWriter implements AutoCloseable {
             }
         }
         if (!live.isEmpty()) {
-            if (needCurrentRecord) {
+            if (needCurrentRecord || live.stream().anyMatch(it -> ExpectedVersion.of(it.record) != null)) {
                 resolveAndWrite(live);
             } else {
                 upsertByUniqueValue(live);
@@ -168,6 +182,9 @@ final class SinkWriter implements AutoCloseable {
                 continue;
             }
             if (it.existing != null) {
+                if (changedSincePlanned(it)) {
+                    continue;
+                }
                 if (mode == HubSpotSinkConfig.WriteMode.CREATE_ONLY || rules.skipped(it.existing)) {
                     outcomes.skip(it);
                     continue;
@@ -197,6 +214,25 @@ final class SinkWriter implements AutoCloseable {
         }
         writeCreates(creates);
         associations.write(round);
+    }
+
+    /**
+     * Whether the record was planned against an older version of the HubSpot record than the one just read: then it
+     * is not written but consumed again, so whatever planned it plans again against the record as it is now.
+     */
+    private boolean changedSincePlanned(PendingRecord it) {
+        return changedSincePlanned(it, it.existing.updatedAt());
+    }
+
+    private boolean changedSincePlanned(PendingRecord it, Instant now) {
+        String expected = ExpectedVersion.of(it.record);
+        if (expected == null || now != null && expected.equals(Long.toString(now.toEpochMilli()))) {
+            return false;
+        }
+        it.done = true;
+        stats.changedSincePlanned.incrementAndGet();
+        consumeAgain.accept(it.record);
+        return true;
     }
 
     /** No rule needs the current record and every record has a unique value: straight to batch upsert. */
@@ -230,7 +266,7 @@ final class SinkWriter implements AutoCloseable {
                 changed.add(it);
             }
         }
-        executor.run(new BatchExecutor.Call(BatchExecutor.Op.UPDATE, it -> {
+        BatchExecutor.Call update = new BatchExecutor.Call(BatchExecutor.Op.UPDATE, it -> {
             ObjectNode n = MAPPER.createObjectNode().put("id", it.existing.id());
             it.props.forEach(n.putObject("properties")::put);
             return n;
@@ -238,7 +274,20 @@ final class SinkWriter implements AutoCloseable {
             it.writtenId = o == null ? it.existing.id() : o.id();
             stats.updated.incrementAndGet();
             identity.written(it, it.writtenId);
-        }, o -> o.id(), it -> it.existing.id()), changed);
+        }, o -> o.id(), it -> it.existing.id());
+        List<PendingRecord> conditional = changed.stream().filter(it -> ExpectedVersion.of(it.record) != null)
+                .toList();
+        executor.run(update, changed.stream().filter(it -> ExpectedVersion.of(it.record) == null).toList());
+        // HubSpot has no conditional update: each chunk's versions are read again right before its update call
+        for (List<PendingRecord> chunk : ParallelCalls.chunks(conditional, batchSize)) {
+            Map<String, Instant> now = new HashMap<>();
+            for (CrmObject o : client.batchRead(objectType, chunk.stream().map(it -> it.existing.id()).toList(),
+                    List.of(), null, false).results()) {
+                now.put(o.id(), o.updatedAt());
+            }
+            executor.run(update, chunk.stream().filter(it -> !changedSincePlanned(it, now.get(it.existing.id())))
+                    .toList());
+        }
     }
 
     /**

@@ -3,6 +3,10 @@ package io.crmconnect.hubspot.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmconnect.common.sink.ExpectedVersion;
+import io.crmconnect.hubspot.client.CrmObject;
+import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.simulator.hubspot.Fault;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.simulator.hubspot.Tier;
@@ -95,6 +99,65 @@ class HubSpotSinkTaskIT {
             assertThat(dlqKeys(other)).containsExactly("u2");
             assertThat(sim.ids("contacts")).hasSize(149);
         }
+    }
+
+    /**
+     * A record planned against a version of its HubSpot record (the two-way sync's: its updatedAt) updates it only
+     * while the record read right before the write still has that version; otherwise it is consumed again, neither
+     * written nor dead-lettered.
+     */
+    @Test
+    void aRecordWithAnExpectedVersionIsWrittenOnlyOverThatVersionElseConsumedAgain() throws Exception {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(5).tier(Tier.PROFESSIONAL).start();
+                HubSpotClient client = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token())
+                        .build()) {
+            Map<String, String> cfg = upsertByExternalId(sim);
+            RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
+            HubSpotSinkTask task = start(ctx, cfg);
+            try {
+                task.put(List.of(user("v1", "first@example.com", 0)));
+                CrmObject planned = client.batchRead("contacts", List.of("v1"), List.of("email"), "external_id", false)
+                        .results().get(0);
+                Thread.sleep(5); // a later millisecond for the user's edit
+                ObjectNode edit = SimAdmin.MAPPER.createObjectNode().put("id", planned.id());
+                edit.putObject("properties").put("firstname", "Edited by a user");
+                client.batchUpdate("contacts", List.of(edit));
+
+                SinkRecord stale = user("v1", "second@example.com", 1);
+                stale.headers().addString(ExpectedVersion.HEADER, Long.toString(planned.updatedAt().toEpochMilli()));
+                SinkRecord after = user("v2", "other@example.com", 2);
+                task.put(List.of(stale, after));
+                assertThat(email(client, "v1")).isEqualTo("first@example.com");
+                assertThat(email(client, "v2")).isEqualTo("other@example.com");
+                assertThat(ctx.reported()).isEmpty();
+                assertThat(ctx.offsetsRequested()).isEqualTo(Map.of(USERS_0, 1L));
+                assertThat(task.preCommit(Map.of(USERS_0, new OffsetAndMetadata(0))).get(USERS_0).offset())
+                        .isEqualTo(1);
+
+                // consumed again and planned again against the record as it is now: written
+                CrmObject now = client.batchRead("contacts", List.of("v1"), List.of("email"), "external_id", false)
+                        .results().get(0);
+                SinkRecord replanned = user("v1", "second@example.com", 1);
+                replanned.headers().addString(ExpectedVersion.HEADER, Long.toString(now.updatedAt().toEpochMilli()));
+                task.put(List.of(replanned, after));
+                assertThat(email(client, "v1")).isEqualTo("second@example.com");
+                assertThat(task.preCommit(Map.of(USERS_0, new OffsetAndMetadata(0))).get(USERS_0).offset())
+                        .isEqualTo(3);
+                assertThat(task.writer().stats.changedSincePlanned.get()).isEqualTo(1);
+            } finally {
+                task.stop();
+            }
+        }
+    }
+
+    private static SinkRecord user(String externalId, String email, long offset) {
+        return new SinkRecord("users", 0, Schema.STRING_SCHEMA, externalId, USER, new Struct(USER)
+                .put("external_id", externalId).put("email", email), offset);
+    }
+
+    private static String email(HubSpotClient client, String externalId) {
+        return client.batchRead("contacts", List.of(externalId), List.of("email"), "external_id", false).results()
+                .get(0).property("email");
     }
 
     @Test

@@ -230,16 +230,16 @@ class TwoWaySyncIT {
         }
         // most_recent_wins: HubSpot's edit of the first name comes later than Dynamics 365's, by more than the
         // one-second precision of Dataverse's modifiedon (edits within one second tie, and the tie breaker wins).
-        // Not asserted per record: a Dynamics 365 change planned just before HubSpot's edit and written just after
-        // it overwrites it (the read-to-write window, README "Not done yet"); the sides must still agree.
+        // A Dynamics 365 change planned before HubSpot's edit and written after it would overwrite it: the sinks
+        // write only over the version the plan read (ExpectedVersion), so the later edit must win in every record.
         Thread.sleep(1_200);
         for (int i = 0; i < EDITED; i++) {
             String hsId = hsIds.get(i);
             api.batchUpdate("contacts", List.of(hsInput(hsId, Map.of("firstname", "BurstH" + i))));
             edits++;
             humanHubSpotCalls++;
-            // source_of_truth: the named side, whoever edited last.
-            oracle.put(hsId, Map.of("lastname", "BurstHl" + i, "city", "BurstDc" + i));
+            // source_of_truth: the named side, whoever edited last; most_recent_wins: the later edit.
+            oracle.put(hsId, Map.of("lastname", "BurstHl" + i, "city", "BurstDc" + i, "firstname", "BurstH" + i));
         }
 
         try {
@@ -251,6 +251,9 @@ class TwoWaySyncIT {
                         + oracle.get(hsId) + " hs.state=" + hs.record("contacts", hsId).get("crmconnect_sync_state")
                         + " d.state=" + d365.row("contact", dynamicsId(hsId)).get("crmc_syncstate"));
             }
+            System.out.printf("two-way sync: lost edits (oracle fields not reached): %d%n", hsIds.subList(0, EDITED)
+                    .stream().mapToLong(id -> oracle.get(id).entrySet().stream().filter(f -> !f.getValue()
+                            .equals(hubspotValues(id).get(f.getKey()))).count()).sum());
             throw e;
         }
         int laterWon = 0;
@@ -262,9 +265,8 @@ class TwoWaySyncIT {
                     assertThat(d.get(f[0])).as("record %s field %s", hsId, f[0]).isEqualTo(h.get(f[0]));
                 }
             }
-            assertThat(h).containsAllEntriesOf(oracle.get(hsId));
-            assertThat(h.get("firstname")).isIn("BurstH" + hsIds.indexOf(hsId), "BurstD" + hsIds.indexOf(hsId));
             laterWon += h.get("firstname").startsWith("BurstH") ? 1 : 0;
+            assertThat(h).containsAllEntriesOf(oracle.get(hsId));
             Map<String, String> oneWay = lastOneWay.getOrDefault(hsId, Map.of());
             if (oneWay.containsKey("jobtitle")) {
                 assertThat(h.get("jobtitle")).isEqualTo(oneWay.get("jobtitle"));
@@ -299,6 +301,10 @@ class TwoWaySyncIT {
             assertThat(event).doesNotContain("@example.com", "Impostor", "Burst", "Last", "First");
             var n = JSON.readTree(event);
             outcomes.merge(n.path("outcome").asText(), 1, Integer::sum);
+            if (n.path("outcome").asText().equals("target_changed")) {
+                // a write the sink refused because the other record changed: planned again, with its reason
+                assertThat(n.path("reason").asText()).contains("changed after the write was planned");
+            }
             if (n.has("error_code")) {
                 codes.add(n.get("error_code").asText());
             }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes one JSON event per sync decision to the audit topic: direction, object, both record ids, the outcome
  * ({@code write}, {@code echo} with the time since the write it confirms, {@code nothing}, {@code rejected} with
- * its error code), the fields written and the conflicts with their winner, and timings. Ids and field names only:
+ * its error code, {@code target_changed} when the sink refused a write because the other record changed after the
+ * plan, before the decision planned again), the fields written and the conflicts with their winner, and timings. Ids and field names only:
  * no values, so no personal data. Keyed by the source record id, so one record's events stay in order.
  */
 final class AuditLog implements AutoCloseable {
@@ -72,6 +73,12 @@ final class AuditLog implements AutoCloseable {
         ObjectNode e = base(sourceId, targetId, now).put("outcome", "echo").put("confirms_write_planned_at", writtenAt);
         e.put("write_to_echo_ms", Math.max(0, now - writtenAt));
         send(sourceId, e);
+    }
+
+    /** The sink refused the write planned for this change: the other record changed between the plan and the write. */
+    void targetChanged(String sourceId, String targetId, long now) {
+        send(sourceId, base(sourceId, targetId, now).put("outcome", "target_changed").put("reason",
+                "the other record changed after the write was planned (conditional write refused); planned again"));
     }
 
     void rejected(String sourceId, String code, long now) {

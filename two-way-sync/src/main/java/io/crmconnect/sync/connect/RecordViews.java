@@ -62,9 +62,10 @@ final class RecordViews {
                 times.put(f.name(), h.get(0).timestamp().toEpochMilli());
             }
         }
+        long updatedAt = o.updatedAt() == null ? 0L : o.updatedAt().toEpochMilli();
         return new RecordView(o.id(), orEmpty(o.property(s.linkField())), values,
-                SyncState.decode(o.property(s.stateField())),
-                o.updatedAt() == null ? 0L : o.updatedAt().toEpochMilli(), times, "");
+                SyncState.decode(o.property(s.stateField())), updatedAt, times, "",
+                o.updatedAt() == null ? "" : Long.toString(updatedAt));
     }
 
     /** A Dataverse row read through the Web API with annotations. */
@@ -91,7 +92,7 @@ final class RecordViews {
         String modifiedBy = row.path("_" + s.modifiedByField() + "_value").asText("");
         return new RecordView(row.path(s.idField()).asText(), row.path(s.linkField()).asText(""), values,
                 SyncState.decode(row.path(s.stateField()).asText(null)), millis(row.path(s.modifiedField()).asText(null)),
-                Map.of(), modifiedBy);
+                Map.of(), modifiedBy, row.path("@odata.etag").asText(""));
     }
 
     static boolean has(Object value, String field) {

@@ -15,6 +15,7 @@ final class SyncCounters {
     private final AtomicLong echoes = new AtomicLong();
     private final AtomicLong nothing = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
+    private final AtomicLong targetChanged = new AtomicLong();
     private String label = "";
     private volatile long lastLog;
 
@@ -42,12 +43,18 @@ final class SyncCounters {
         }
     }
 
+    /** A change the sink handed back: the other record changed between the plan and the write. */
+    void targetChanged() {
+        targetChanged.incrementAndGet();
+    }
+
     void stop() {
         log();
     }
 
     private void log() {
-        LOG.info("Two-way sync {}: {} writes, {} echoes dropped, {} changes with nothing to write, {} with conflicts",
-                label, writes.get(), echoes.get(), nothing.get(), conflicts.get());
+        LOG.info("Two-way sync {}: {} writes, {} echoes dropped, {} changes with nothing to write, {} with conflicts, "
+                + "{} planned again (the other record changed before the write)", label, writes.get(), echoes.get(),
+                nothing.get(), conflicts.get(), targetChanged.get());
     }
 }

@@ -1,6 +1,7 @@
 package io.crmconnect.sync.connect;
 
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.sink.ExpectedVersion;
 import io.crmconnect.dynamics.client.DynamicsException;
 import io.crmconnect.dynamics.client.DynamicsRetriableException;
 import io.crmconnect.dynamics.connection.DynamicsConnection;
@@ -27,6 +28,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.transforms.Transformation;
 
 /**
@@ -40,6 +42,11 @@ import org.apache.kafka.connect.transforms.Transformation;
  * plans with {@link SyncPlanner} and emits a schemaless record keyed by the other record's id (null for a create)
  * holding only the fields to write, the link when it is missing, and the new sync state. Echoes and changes the
  * rules do not let through are dropped. Deletes (tombstones) are not propagated.
+ *
+ * <p>An update carries the version of the other record it was planned against ({@link ExpectedVersion}): the sink
+ * writes it only over that version, else hands the change back to be consumed again, and this transform then plans
+ * it again against the record as it is now (audited as {@code target_changed}). So an edit made on the other side
+ * while the change waited for its write is never overwritten by a plan that did not see it.
  */
 public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
     public static final String OVERVIEW_DOC = "One direction of a two-way HubSpot - Dynamics 365 sync: put "
@@ -59,6 +66,13 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
     private final SyncCounters counters = new SyncCounters();
     /** Null when no audit topic is configured. */
     private AuditLog audit;
+    /** Consumed coordinates of the updates emitted lately: one seen again was handed back by the sink. */
+    private final Map<String, Boolean> emitted = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    };
 
     TwoWaySync(Side from) {
         this.from = from;
@@ -137,8 +151,16 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
         RecordView other = resolve(source);
         Plan plan = SyncPlanner.plan(mapping, from, source, other, started);
         if (other != null && needsFieldTimes(plan)) {
-            plan = SyncPlanner.plan(mapping, from, this.source.withFieldTimes(source), target.withFieldTimes(other),
-                    started);
+            other = target.withFieldTimes(other); // read again: its version is the one the write expects
+            plan = SyncPlanner.plan(mapping, from, this.source.withFieldTimes(source), other, started);
+        }
+        String consumedAt = consumedAt(record);
+        if (consumedAt != null && emitted.remove(consumedAt) != null) {
+            // the sink refused the update planned for this change: the other record changed before the write
+            counters.targetChanged();
+            if (audit != null) {
+                audit.targetChanged(source.id(), other == null ? null : other.id(), System.currentTimeMillis());
+            }
         }
         counters.count(plan);
         if (audit != null) {
@@ -185,7 +207,21 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
         h.addString(HEADER_PREFIX + "operation", other == null ? "create" : "update");
         h.addString(HEADER_PREFIX + "fields", fields.toString());
         h.addLong(HEADER_PREFIX + "planned.at", started);
+        if (other != null && !other.version().isEmpty()) {
+            h.addString(ExpectedVersion.HEADER, other.version());
+            if (consumedAt != null) {
+                emitted.put(consumedAt, Boolean.TRUE);
+            }
+        }
         return out;
+    }
+
+    /** Where the sink consumed the change (before any transform renamed it), or null outside a sink. */
+    private static String consumedAt(ConnectRecord<?> record) {
+        if (!(record instanceof SinkRecord r)) {
+            return null;
+        }
+        return r.originalTopic() + "/" + r.originalKafkaPartition() + "/" + r.originalKafkaOffset();
     }
 
     private boolean needsFieldTimes(Plan plan) {
