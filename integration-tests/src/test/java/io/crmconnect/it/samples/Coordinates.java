@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Points a shipped sample at this test's simulators and databases by changing only what a user changes: the HubSpot
- * address and token, the Snowflake address and key, the database URL, user and password, and the files its
+ * address and token, the Snowflake address and key, the BigQuery endpoint and service-account key, the database URL, user and password, and the files its
  * {@code ${file:PATH:key}} references and mapping files name (plus the Snowflake driver's switches that keep it on
  * loopback). A referenced secrets file is written for real, so the worker's FileConfigProvider resolves it
  * as on a user's worker; {@code ${env:NAME}} references get the value directly (a test JVM cannot set variables).
@@ -28,6 +28,8 @@ final class Coordinates {
     private final String hubspotToken;
     private String snowflakeUrl;
     private String snowflakePrivateKey;
+    private String bigQueryUrl;
+    private String bigQueryKey;
 
     Coordinates(Path secretsDir, String hubspotUrl, String hubspotToken) {
         this.secretsDir = secretsDir;
@@ -39,6 +41,12 @@ final class Coordinates {
     void snowflake(String url, String privateKeyPem) {
         this.snowflakeUrl = url;
         this.snowflakePrivateKey = privateKeyPem;
+    }
+
+    /** The BigQuery endpoint a warehouse sample is pointed at next, and the service-account key it signs in with. */
+    void bigQuery(String rootUrl, String serviceAccountKeyJson) {
+        this.bigQueryUrl = rootUrl;
+        this.bigQueryKey = serviceAccountKeyJson;
     }
 
     /** The keys to change for a sample; {@code database} is where its rows go (null for samples without one). */
@@ -58,6 +66,9 @@ final class Coordinates {
                     changes.put("snowflake.disable.ocsp.checks", "true");
                 }
                 case "snowflake.private.key" -> changes.put(key, secret(value, snowflakePrivateKey));
+                // the client's default is https://bigquery.googleapis.com: the fake instead
+                case "bigquery.project" -> changes.put("bigquery.root.url", bigQueryUrl);
+                case "bigquery.credentials.json" -> changes.put(key, secret(value, bigQueryKey));
                 default -> {
                     if (MAPPING_FILE.matcher(key).matches()) {
                         // the file of that name the sample ships next to itself

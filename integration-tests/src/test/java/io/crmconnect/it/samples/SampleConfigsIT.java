@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.simulator.bigquery.BigQueryFake;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.simulator.snowflake.SnowflakeFake;
 import io.crmconnect.simulator.warehouse.Column;
@@ -109,6 +110,7 @@ class SampleConfigsIT {
         SCENARIOS.put("hubspot-source-connector/quickstart-hubspot-source.json", SampleConfigsIT::source);
         SCENARIOS.put("hubspot-source-connector/hubspot-source.json", SampleConfigsIT::source);
         SCENARIOS.put("warehouse-source-connector/snowflake-source.json", SampleConfigsIT::snowflakeSource);
+        SCENARIOS.put("warehouse-source-connector/bigquery-source.json", SampleConfigsIT::bigQuerySource);
         SCENARIOS.put("embedded-runner/hubspot-source.json", SampleConfigsIT::source);
         SCENARIOS.put("jdbc-sink-connector/quickstart-postgres-sink.json", s -> jdbcSink(s, postgres()));
         SCENARIOS.put("jdbc-sink-connector/jdbc-sink-postgres.json", s -> jdbcSink(s, postgres()));
@@ -127,7 +129,8 @@ class SampleConfigsIT {
             "io.crmconnect.hubspot.source.HubSpotSourceConnector", "HubSpot source",
             "io.crmconnect.hubspot.sink.HubSpotSinkConnector", "HubSpot sink",
             "io.crmconnect.jdbc.JdbcSinkConnector", "JDBC sink",
-            "io.crmconnect.warehouse.source.snowflake.SnowflakeSourceConnector", "Snowflake source");
+            "io.crmconnect.warehouse.source.snowflake.SnowflakeSourceConnector", "Snowflake source",
+            "io.crmconnect.warehouse.source.bigquery.BigQuerySourceConnector", "BigQuery source");
     /** Rows of operations.md's metrics table checked on a running connector so far. */
     static final Set<String> CHECKED_METRICS = ConcurrentHashMap.newKeySet();
 
@@ -302,6 +305,59 @@ class SampleConfigsIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A BigQuery source sample against the BigQuery REST fake, signed in with a service-account key through the
+     * fake's token endpoint: its project and its tables (keyed and watermarked as the sample's "tables" says, without
+     * change history) holding rows older than the sample's watermark delay and one with an empty watermark; every
+     * row of every table reaches its topic.
+     */
+    static void bigQuerySource(Sample s) {
+        Warehouse warehouse = new Warehouse();
+        try (BigQueryFake fake = new BigQueryFake(warehouse, s.get("bigquery.project")).requireToken(true)) {
+            Instant settled = warehouse.clock().now().minus(Duration.ofHours(1));
+            Map<String, Integer> rowsPerTable = new LinkedHashMap<>();
+            for (String entry : s.get("tables").split(",")) {
+                String table = entry.substring(0, entry.indexOf(':'));
+                String key = entry.substring(entry.indexOf(':') + 1, entry.indexOf('@'));
+                String watermark = entry.substring(entry.indexOf('@') + 1);
+                warehouse.createTable(table, List.of(Column.of(key, "INT64"), Column.of("name", "STRING"),
+                        Column.of(watermark, "TIMESTAMP")), List.of(key), Duration.ofDays(7), false);
+                for (long id = 1; id <= 7; id++) {
+                    warehouse.insert(table, new Object[] {id, "row-" + id, id == 7 ? null : settled.plusSeconds(id)});
+                }
+                rowsPerTable.put(table.substring(table.lastIndexOf('.') + 1), 7);
+            }
+            coordinates.bigQuery(fake.rootUrl(), serviceAccountKey(s.get("bigquery.project"), fake.tokenUri()));
+            cluster.configureConnector(s.name(), s.with(coordinates.changes(s, null, null)));
+            awaitTasksRunning(s.name());
+            cluster.awaitCondition(s.id() + ": every row of " + rowsPerTable.keySet(), Duration.ofSeconds(120), () -> {
+                failOnFailedTask(s.name());
+                return rowsPerTable.entrySet().stream().allMatch(e -> records(s.get("topic.format")
+                        .replace("${table}", e.getKey())) >= e.getValue());
+            });
+            assertThat(fake.tokensIssued()).as("signed in with the service-account key").isPositive();
+            assertDocumentedMetrics(s);
+            cluster.deleteConnector(s.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A service-account key file whose token_uri is the fake's token endpoint. */
+    static String serviceAccountKey(String project, String tokenUri) {
+        ObjectNode key = JSON.createObjectNode();
+        key.put("type", "service_account");
+        key.put("project_id", project);
+        key.put("private_key_id", "sample-key");
+        key.put("private_key", "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(rsaKeys().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        key.put("client_email", "crm-connect@" + project + ".iam.gserviceaccount.com");
+        key.put("client_id", "1");
+        key.put("token_uri", tokenUri);
+        return key.toString();
     }
 
     static KeyPair rsaKeys() {

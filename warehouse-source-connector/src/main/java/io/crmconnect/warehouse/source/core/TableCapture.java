@@ -34,6 +34,10 @@ public final class TableCapture {
     private long nextDue;
     private Instant replayUntil;
     private boolean restored;
+    /** Server time at which this task chose the snapshot point it has not read yet (null once read or restored). */
+    private Instant freshPointChosenAt;
+    /** A snapshot point chosen from now on must be after this (set when a fresh point preceded the table). */
+    private Instant pointAfter;
 
     public TableCapture(TableSpec spec, ChangeSource source, CaptureSettings settings, CaptureMetrics metrics) {
         this.spec = spec;
@@ -118,6 +122,10 @@ public final class TableCapture {
     }
 
     private List<Emit> onError(WarehouseError e, long nowMillis) {
+        if (e.kind() == WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE && freshPointChosenAt != null
+                && pos.phase() == Position.Phase.SNAPSHOT && pos.after() == null) {
+            return freshPointUnavailable(e, nowMillis);
+        }
         if (e.kind() == WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE && pos != null
                 && pos.phase() != Position.Phase.WATERMARK) {
             Instant point = pos.phase() == Position.Phase.SNAPSHOT ? pos.t0() : pos.from();
@@ -143,13 +151,45 @@ public final class TableCapture {
         throw e;
     }
 
+    /**
+     * The snapshot point this task just chose lies outside time travel. A table created less than changes.lag.ms
+     * before the point was chosen has no version there yet: the point moves to after the moment the table was seen
+     * (it answered the column query before), once. A point after that moment that still has no time travel means
+     * the table keeps none, and waiting would not help.
+     */
+    private List<Emit> freshPointUnavailable(WarehouseError e, long nowMillis) {
+        Instant t0 = pos.t0();
+        if (pointAfter == null) {
+            pointAfter = freshPointChosenAt;
+            LOG.info("Table {}: no time travel at {} (the table is newer than changes.lag.ms?); the snapshot point "
+                    + "moves to after {}", spec.name(), t0, pointAfter);
+            pos = null;
+            freshPointChosenAt = null;
+            nextDue = nowMillis + settings.changesLag().toMillis() + 1;
+            return List.of();
+        }
+        throw new ConnectException("Table " + spec.name() + ": time travel is not available at " + t0 + ", after "
+                + "the table was first read at " + pointAfter + ", so no consistent snapshot can be taken: the table "
+                + "keeps no time travel. Give it a retention (Snowflake: ALTER TABLE " + spec.name() + " SET "
+                + "DATA_RETENTION_TIME_IN_DAYS = 1; BigQuery: max_time_travel_hours of at least 48 on the dataset), or "
+                + "use mode watermark (" + e.getMessage() + ")", e);
+    }
+
     private List<Emit> snapshotStep(long nowMillis) {
         if (pos == null) {
-            pos = Position.snapshot(source.serverNow().minus(settings.changesLag()), null);
+            Instant now = source.serverNow();
+            Instant t0 = now.minus(settings.changesLag());
+            if (pointAfter != null && !t0.isAfter(pointAfter)) {
+                nextDue = nowMillis + Duration.between(t0, pointAfter).toMillis() + 1;
+                return List.of();
+            }
+            pos = Position.snapshot(t0, null);
+            freshPointChosenAt = now;
             LOG.info("Table {}: snapshot as of {}", spec.name(), pos.t0());
         }
         Instant t0 = pos.t0();
         Page page = source.snapshot(t0, keyOf(pos.after()), settings.chunkRows());
+        freshPointChosenAt = null;
         metrics.scanned(spec.name(), page.rows().size(), page.bytesScanned());
         List<Emit> out = new ArrayList<>(page.rows().size());
         for (SourceRow r : page.rows()) {

@@ -232,6 +232,53 @@ class TableCaptureTest {
     }
 
     /**
+     * A table created less than changes.lag.ms before the connector starts has no version at now - lag: the first
+     * run must wait for a later point instead of failing as if its position had left time travel.
+     */
+    @Test
+    void aTableNewerThanTheChangesLagIsSnapshotAtALaterPoint() {
+        Warehouse wh = new Warehouse();
+        wh.clock().freeze();
+        wh.createTable("USERS", USERS, List.of("ID"), Duration.ofDays(1), true);
+        wh.insert("USERS", new Object[] {1L, "a@x.io", Instant.EPOCH});
+        Duration lag = Duration.ofSeconds(5);
+        TableCapture c = new TableCapture(new TableSpec("USERS", List.of("ID"), null),
+                new ModelChangeSource(wh, "USERS", null), new CaptureSettings(CaptureMode.CHANGES, 10, lag,
+                        Duration.ZERO, Duration.ZERO, RetentionAction.FAIL),
+                new CaptureMetrics(java.util.Optional.empty()));
+        assertThat(c.step(0)).isEmpty();
+        assertThat(c.nextDue()).isGreaterThan(lag.toMillis());
+        wh.clock().advance(Duration.ofSeconds(2));
+        assertThat(c.step(c.nextDue())).as("still inside the lag: no point yet").isEmpty();
+        wh.clock().advance(lag);
+        wh.insert("USERS", new Object[] {2L, "b@x.io", Instant.EPOCH});
+        Replica r = new Replica();
+        r.drain(c);
+        wh.clock().advance(lag.plusSeconds(1));
+        r.drain(c);
+        assertEqual(r, wh);
+    }
+
+    /** Retention 0: no point after the table was first read has time travel either, so it fails and says why. */
+    @Test
+    void aTableWithoutTimeTravelFailsWithAnActionableFirstLine() {
+        Warehouse wh = new Warehouse();
+        wh.clock().freeze();
+        wh.createTable("USERS", USERS, List.of("ID"), Duration.ZERO, true);
+        wh.insert("USERS", new Object[] {1L, "a@x.io", Instant.EPOCH});
+        wh.clock().advance(Duration.ofSeconds(30));
+        TableCapture c = new TableCapture(new TableSpec("USERS", List.of("ID"), null),
+                new ModelChangeSource(wh, "USERS", null), new CaptureSettings(CaptureMode.CHANGES, 10,
+                        Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, RetentionAction.RESNAPSHOT),
+                new CaptureMetrics(java.util.Optional.empty()));
+        assertThat(c.step(0)).isEmpty();
+        wh.clock().advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> c.step(c.nextDue())).isInstanceOf(ConnectException.class)
+                .hasMessageStartingWith("Table USERS: time travel is not available at")
+                .hasMessageContaining("DATA_RETENTION_TIME_IN_DAYS");
+    }
+
+    /**
      * Random histories (late commits in any order, equal timestamps, updates, deletes, key changes) with the
      * capture restarted from a random committed offset now and then: the replica always ends equal to the table.
      */
