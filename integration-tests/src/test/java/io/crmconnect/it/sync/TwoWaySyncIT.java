@@ -148,6 +148,7 @@ class TwoWaySyncIT {
         hsSource.put("poll.interval.ms", "500");
         hsSource.put("search.index.lag.overlap.ms", "2000");
         hsSource.put("properties.refresh.interval.ms", "3000");
+        hsSource.put("deletes.interval.ms", "1000");
         Map<String, String> dSource = sample(etc, "sync-dynamics-source.json", secrets, mappingFile);
         dSource.put("poll.interval.ms", "500");
         Map<String, String> toD = sample(etc, "sync-hubspot-to-dynamics.json", secrets, mappingFile);
@@ -155,6 +156,10 @@ class TwoWaySyncIT {
         // One record per write call, so the simulators' request logs count the sync's writes.
         toD.put("batch.size", "1");
         toH.put("batch.size", "1");
+        // HubSpot has no conditional update: the HubSpot sink reads the versions right before each update call, and
+        // an edit between the two is overwritten. With the sample's 0.3 budget share, a busy sink waits for its
+        // budget between them (one paced interval, ~175 ms); with the whole budget the window is one round trip.
+        toH.put("hubspot.burst.budget.share", "1.0");
 
         cluster.createTopic("sync.audit", 1);
         cluster.configureConnector("sync-hs-source", hsSource);
@@ -282,6 +287,17 @@ class TwoWaySyncIT {
         Thread.sleep(5_000);
         assertThat(syncWrites()).as("writes while nobody edits").isEqualTo(quiet);
 
+        // Deletions travel both ways (the mapping says deletes: both): a contact archived in HubSpot loses its row,
+        // a row deleted in Dynamics 365 loses its contact; nothing else is deleted.
+        String deletedInHubSpot = hsIds.get(2);
+        String itsRow = dynamicsId(deletedInHubSpot);
+        String rowDeletedInDynamics = dynamicsId(hsIds.get(3));
+        api.batchArchive("contacts", List.of(deletedInHubSpot));
+        d365.delete("contact", rowDeletedInDynamics);
+        cluster.awaitCondition("deletions reach the other side", Duration.ofSeconds(60), () ->
+                d365.row("contact", itsRow) == null && hs.record("contacts", hsIds.get(3)) == null);
+        assertThat(d365.ids("contact")).hasSize(CONTACTS - 2);
+        assertThat(hs.ids("contacts")).as("the impostor stays").hasSize(CONTACTS + 1 - 2);
         // Every change the sync refused is in the dead-letter topic, with a reason and no personal data.
         List<DeadLetter> dlq = new ArrayList<>(cluster.readDeadLetters("sync.dynamics-to-hubspot.dlq", 1,
                 Duration.ofSeconds(30)));
@@ -311,7 +327,7 @@ class TwoWaySyncIT {
         }
         System.out.println("two-way sync audit outcomes: " + outcomes);
         assertThat(outcomes.getOrDefault("write", 0)).isGreaterThanOrEqualTo((int) writes);
-        assertThat(outcomes).containsKeys("echo", "rejected");
+        assertThat(outcomes).containsKeys("echo", "rejected", "delete");
         assertThat(codes).contains("LINK_CONFLICT", "UNMAPPED_VALUE");
         assertThat(cluster.status("sync-to-hubspot").tasks()).allMatch(t -> "RUNNING".equals(t.state()));
         assertThat(cluster.status("sync-to-d365").tasks()).allMatch(t -> "RUNNING".equals(t.state()));

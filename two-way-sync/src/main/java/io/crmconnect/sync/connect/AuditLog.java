@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes one JSON event per sync decision to the audit topic: direction, object, both record ids, the outcome
  * ({@code write}, {@code echo} with the time since the write it confirms, {@code nothing}, {@code rejected} with
- * its error code, {@code target_changed} when the sink refused a write because the other record changed after the
+ * its error code, {@code delete} passing a deletion on, {@code target_changed} when the sink refused a write because the other record changed after the
  * plan, before the decision planned again), the fields written and the conflicts with their winner, and timings. Ids and field names only:
  * no values, so no personal data. Keyed by the source record id, so one record's events stay in order.
  */
@@ -79,6 +79,13 @@ final class AuditLog implements AutoCloseable {
     void targetChanged(String sourceId, String targetId, long now) {
         send(sourceId, base(sourceId, targetId, now).put("outcome", "target_changed").put("reason",
                 "the other record changed after the write was planned (conditional write refused); planned again"));
+    }
+
+    /** A record deleted on the source side: {@code targetId} is the linked record deleted with it (null: none). */
+    void deletion(String sourceId, String targetId, long startedAt, long now) {
+        ObjectNode e = base(sourceId, targetId, now).put("outcome", targetId == null ? "nothing" : "delete");
+        e.put("decision_ms", now - startedAt);
+        send(sourceId, e);
     }
 
     void rejected(String sourceId, String code, long now) {

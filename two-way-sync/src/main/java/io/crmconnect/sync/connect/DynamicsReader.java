@@ -71,6 +71,11 @@ final class DynamicsReader implements TargetReader {
     }
 
     @Override
+    public List<String> idsLinkedTo(String otherSideId) {
+        return byLink(otherSideId).stream().map(RecordView::id).toList();
+    }
+
+    @Override
     public List<RecordView> byMatchKey(String canonicalKey) {
         return query(m.dynamics().matchKey() + " eq " + ODataLiterals.string(canonicalKey));
     }

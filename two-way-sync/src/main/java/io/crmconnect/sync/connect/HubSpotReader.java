@@ -3,6 +3,7 @@ package io.crmconnect.sync.connect;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.PropertyValue;
+import io.crmconnect.hubspot.client.SearchRequest;
 import io.crmconnect.sync.engine.RecordView;
 import io.crmconnect.sync.mapping.FieldRule;
 import io.crmconnect.sync.mapping.ObjectMapping;
@@ -44,6 +45,17 @@ final class HubSpotReader implements TargetReader {
     public List<RecordView> byLink(String otherSideId) {
         // Only HubSpot search could find it, and its index lags: identity falls back to the match key.
         return List.of();
+    }
+
+    @Override
+    public List<String> idsLinkedTo(String otherSideId) {
+        List<String> ids = new ArrayList<>();
+        for (CrmObject o : client.search(m.hubspot().object(), SearchRequest.of(List.of(SearchRequest.Filter.of(
+                m.hubspot().linkField(), "EQ", otherSideId)), null, true, List.of(m.hubspot().linkField()), 10, null))
+                .results()) {
+            ids.add(o.id());
+        }
+        return ids;
     }
 
     @Override

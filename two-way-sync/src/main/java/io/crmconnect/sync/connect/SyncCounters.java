@@ -16,6 +16,7 @@ final class SyncCounters {
     private final AtomicLong nothing = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong targetChanged = new AtomicLong();
+    private final AtomicLong deleted = new AtomicLong();
     private String label = "";
     private volatile long lastLog;
 
@@ -48,13 +49,18 @@ final class SyncCounters {
         targetChanged.incrementAndGet();
     }
 
+    /** A deletion passed on to the linked record. */
+    void deleted() {
+        deleted.incrementAndGet();
+    }
+
     void stop() {
         log();
     }
 
     private void log() {
         LOG.info("Two-way sync {}: {} writes, {} echoes dropped, {} changes with nothing to write, {} with conflicts, "
-                + "{} planned again (the other record changed before the write)", label, writes.get(), echoes.get(),
-                nothing.get(), conflicts.get(), targetChanged.get());
+                + "{} planned again (the other record changed before the write), {} deletions passed on", label,
+                writes.get(), echoes.get(), nothing.get(), conflicts.get(), targetChanged.get(), deleted.get());
     }
 }

@@ -11,6 +11,12 @@ interface TargetReader extends AutoCloseable {
     /** The records whose link field holds {@code otherSideId}; empty when the side cannot look it up exactly. */
     List<RecordView> byLink(String otherSideId);
 
+    /**
+     * Ids of the records whose link field holds {@code otherSideId}, for deleting what was linked to a deleted
+     * record (links written long before a deletion, so HubSpot's search index has them).
+     */
+    List<String> idsLinkedTo(String otherSideId);
+
     /** The records whose match key equals {@code canonicalKey} (already normalized). */
     List<RecordView> byMatchKey(String canonicalKey);
 

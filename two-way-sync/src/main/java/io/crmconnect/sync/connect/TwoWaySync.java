@@ -41,7 +41,8 @@ import org.apache.kafka.connect.transforms.Transformation;
  * the other record carries, else the match key; several candidates go to the dead-letter topic, never guessed),
  * plans with {@link SyncPlanner} and emits a schemaless record keyed by the other record's id (null for a create)
  * holding only the fields to write, the link when it is missing, and the new sync state. Echoes and changes the
- * rules do not let through are dropped. Deletes (tombstones) are not propagated.
+ * rules do not let through are dropped. A deletion (tombstone) travels where the mapping's {@code deletes} direction
+ * allows: as a tombstone for the record linked to the deleted one.
  *
  * <p>An update carries the version of the other record it was planned against ({@link ExpectedVersion}): the sink
  * writes it only over that version, else hands the change back to be consumed again, and this transform then plans
@@ -115,11 +116,11 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
 
     @Override
     public R apply(R record) {
-        if (record.value() == null) {
-            return null;
+        if (record.value() == null && (record.key() == null || !mapping.deletes().allows(from))) {
+            return null; // a deletion that stays on its side
         }
         try {
-            return sync(record);
+            return record.value() == null ? deleteLinked(record) : sync(record);
         } catch (DataException e) {
             if (audit != null) {
                 String m = e.getMessage() == null ? "" : e.getMessage();
@@ -146,7 +147,7 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
         // replayed, would otherwise look like an edit back to old values and overwrite newer ones.
         RecordView source = this.source.byId(change.id());
         if (source == null) {
-            return null; // deleted since; deletes are not propagated
+            return null; // deleted since: its tombstone follows
         }
         RecordView other = resolve(source);
         Plan plan = SyncPlanner.plan(mapping, from, source, other, started);
@@ -222,6 +223,41 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
             return null;
         }
         return r.originalTopic() + "/" + r.originalKafkaPartition() + "/" + r.originalKafkaOffset();
+    }
+
+    /**
+     * A record deleted on this side: a tombstone for the record linked to it, once this side confirms the deletion
+     * (a tombstone replayed after the record came back deletes nothing). None when nothing is linked to it any more,
+     * which is also how the sync's own deletion coming back ends.
+     */
+    private R deleteLinked(R record) {
+        long started = System.currentTimeMillis();
+        String id = String.valueOf(record.key());
+        if (this.source.byId(id) != null) {
+            return null;
+        }
+        List<String> linked = target.idsLinkedTo(id);
+        if (linked.size() > 1) {
+            throw new DataException("TwoWaySync: AMBIGUOUS_MATCH " + linked.size() + " " + side(from.other())
+                    + " records are linked to deleted " + side(from) + " record " + id + " (" + String.join(", ",
+                            linked.subList(0, Math.min(10, linked.size()))) + "); none deleted, never guessed");
+        }
+        String other = linked.isEmpty() ? null : linked.get(0);
+        if (audit != null) {
+            audit.deletion(id, other, started, System.currentTimeMillis());
+        }
+        if (other == null) {
+            return null;
+        }
+        counters.deleted();
+        R out = record.newRecord(record.topic(), record.kafkaPartition(), Schema.OPTIONAL_STRING_SCHEMA, other, null,
+                null, record.timestamp());
+        Headers h = out.headers();
+        h.addString(HEADER_PREFIX + "direction", from == Side.HUBSPOT ? "hubspot_to_d365" : "d365_to_hubspot");
+        h.addString(HEADER_PREFIX + "object", mapping.name());
+        h.addString(HEADER_PREFIX + "source.id", id);
+        h.addString(HEADER_PREFIX + "operation", "delete");
+        return out;
     }
 
     private boolean needsFieldTimes(Plan plan) {

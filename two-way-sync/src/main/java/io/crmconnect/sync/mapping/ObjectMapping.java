@@ -5,9 +5,16 @@ import java.util.List;
 /**
  * How one kind of record is linked and synced: where each side keeps the other's id (the link) and the sync state
  * (fingerprints of the values last in sync), the match key used to link records the first time, the integration
- * users whose writes are the sync's own, and the field rules.
+ * users whose writes are the sync's own, the field rules, and which way deletions travel ({@code deletes}: a record
+ * deleted on a side the direction allows is deleted on the other side too; {@link Direction#NONE} by default).
  */
-public record ObjectMapping(String name, SideSpec hubspot, SideSpec dynamics, List<FieldRule> fields) {
+public record ObjectMapping(String name, SideSpec hubspot, SideSpec dynamics, List<FieldRule> fields,
+        Direction deletes) {
+
+    /** Deletions stay on their side. */
+    public ObjectMapping(String name, SideSpec hubspot, SideSpec dynamics, List<FieldRule> fields) {
+        this(name, hubspot, dynamics, fields, Direction.NONE);
+    }
 
     /**
      * One side's view of the object. {@code object} is the HubSpot object or Dynamics 365 table; {@code idField}

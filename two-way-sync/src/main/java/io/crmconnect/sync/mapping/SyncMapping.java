@@ -28,6 +28,7 @@ import java.util.TreeSet;
  *     dynamics: { object: contact, id: contactid, link: crmc_hubspotid, state: crmc_syncstate,
  *                 match_key: emailaddress1, integration_user: 5d0c... }
  *     defaults: { direction: both, merge: overwrite, conflict: most_recent_wins, tie_breaker: hubspot }
+ *     deletes: both          # none (default), both, hubspot_to_d365, d365_to_hubspot
  *     fields:
  *       email:     { hubspot: email, dynamics: emailaddress1, conflict: source_of_truth:hubspot }
  *       jobtitle:  { hubspot: jobtitle, dynamics: jobtitle, direction: d365_to_hubspot }
@@ -36,7 +37,7 @@ import java.util.TreeSet;
  */
 public final class SyncMapping {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> OBJECT_KEYS = Set.of("hubspot", "dynamics", "defaults", "fields");
+    private static final Set<String> OBJECT_KEYS = Set.of("hubspot", "dynamics", "defaults", "fields", "deletes");
     private static final Set<String> SIDE_KEYS = Set.of("object", "id", "link", "state", "match_key", "modified",
             "modified_by", "integration_user");
     private static final Set<String> RULE_KEYS = Set.of("direction", "merge", "conflict", "tie_breaker");
@@ -158,7 +159,16 @@ public final class SyncMapping {
             }
             fields.add(new FieldRule(e.getKey(), hp, dc, r.direction, r.merge, r.conflict, values));
         }
-        return new ObjectMapping(name, hs, d, List.copyOf(fields));
+        Direction deletes = Direction.NONE;
+        if (n.has("deletes")) {
+            try {
+                deletes = Direction.parse(n.get("deletes").asText());
+            } catch (IllegalArgumentException ex) {
+                throw new MappingException(path + ".deletes: '" + n.get("deletes").asText() + "' is not none, both, "
+                        + "hubspot_to_d365 or d365_to_hubspot");
+            }
+        }
+        return new ObjectMapping(name, hs, d, List.copyOf(fields), deletes);
     }
 
     private record Rules(Direction direction, MergePolicy merge, ConflictPolicy conflict) {

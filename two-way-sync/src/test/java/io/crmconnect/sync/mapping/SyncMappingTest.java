@@ -40,6 +40,18 @@ class SyncMappingTest {
         assertEquals(MergePolicy.OVERWRITE, m.field("firstname").merge());
         assertEquals(Direction.NONE, m.field("notes").direction());
         assertEquals("telephone1", m.field("phone").on(Side.DYNAMICS));
+        assertEquals(Direction.NONE, m.deletes(), "deletions stay on their side unless the mapping says so");
+    }
+
+    @Test
+    void deletesTravelTheWayTheMappingSays() {
+        String yaml = CONTACTS.replace("    fields:\n", "    deletes: hubspot_to_d365\n    fields:\n");
+        ObjectMapping m = SyncMapping.parse(yaml).object("contact");
+        assertEquals(Direction.HUBSPOT_TO_D365, m.deletes());
+        assertTrue(m.deletes().allows(Side.HUBSPOT));
+        assertEquals(false, m.deletes().allows(Side.DYNAMICS));
+        assertMessage("objects.contact.deletes: 'always' is not none, both, hubspot_to_d365 or d365_to_hubspot",
+                CONTACTS.replace("    fields:\n", "    deletes: always\n    fields:\n"));
     }
 
     @Test
