@@ -16,6 +16,8 @@ configs the plugins ship. Needs JDK 17+ and Maven 3.8.7+. Ctrl-C stops everythin
                             hubspot-to-postgres  HubSpot contacts, companies, deals -> Kafka -> PostgreSQL
                             hubspot-to-mariadb   the same into MariaDB
                             topic-to-hubspot     warehouse users in a Kafka topic -> HubSpot contacts (reverse ETL)
+                            hubspot-dynamics     HubSpot <-> Dynamics 365 two-way contact sync (both simulators;
+                                                 --contacts defaults to 100 here)
   --contacts N            contacts the simulator is seeded with (default 2000)
   --skip-build            use the plugins built last time (no mvn package)
   --headless              plain log lines instead of a live display (automatic when stdout is not a terminal)
@@ -23,6 +25,7 @@ configs the plugins ship. Needs JDK 17+ and Maven 3.8.7+. Ctrl-C stops everythin
   --timeout-seconds S     with --until-rows: give up after S seconds (default 600)
   --kafka-port P          default 9092          --controller-port P   default 9093
   --connect-port P        default 8083          --simulator-port P    default 8089
+  --dynamics-port P       default 8090 (the Dynamics 365 simulator, hubspot-dynamics)
   --postgres-port P       default 15432         --mariadb-port P      default 13306
   -h, --help              this help
 

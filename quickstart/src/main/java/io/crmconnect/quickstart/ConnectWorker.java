@@ -52,6 +52,9 @@ final class ConnectWorker implements AutoCloseable {
                     "status.storage.replication.factor=1",
                     "offset.flush.interval.ms=5000",
                     "topic.creation.enable=true",
+                    // the samples read secrets with ${file:<path>:<key>}, as a production worker should
+                    "config.providers=file",
+                    "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
                     ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,7 +11,9 @@ final class Options {
         /** HubSpot (simulator, or the real one with HUBSPOT_TOKEN) → Kafka → MariaDB. */
         HUBSPOT_TO_MARIADB,
         /** Rows in a Kafka topic → HubSpot (simulator) through the HubSpot sink. */
-        TOPIC_TO_HUBSPOT
+        TOPIC_TO_HUBSPOT,
+        /** HubSpot ↔ Dynamics 365 (both simulators) two-way sync of contacts. */
+        HUBSPOT_DYNAMICS
     }
 
     Path repo = Path.of(".").toAbsolutePath().normalize();
@@ -25,7 +27,9 @@ final class Options {
     int postgresPort = 15432;
     int mariadbPort = 13306;
     int simulatorPort = 8089;
+    int dynamicsPort = 8090;
     int contacts = 2_000;
+    boolean contactsGiven;
     String hubspotToken = System.getenv("HUBSPOT_TOKEN");
 
     static Options parse(String[] args) {
@@ -44,7 +48,11 @@ final class Options {
                 case "--postgres-port" -> options.postgresPort = Integer.parseInt(value(args, ++i, arg));
                 case "--mariadb-port" -> options.mariadbPort = Integer.parseInt(value(args, ++i, arg));
                 case "--simulator-port" -> options.simulatorPort = Integer.parseInt(value(args, ++i, arg));
-                case "--contacts" -> options.contacts = Integer.parseInt(value(args, ++i, arg));
+                case "--dynamics-port" -> options.dynamicsPort = Integer.parseInt(value(args, ++i, arg));
+                case "--contacts" -> {
+                    options.contacts = Integer.parseInt(value(args, ++i, arg));
+                    options.contactsGiven = true;
+                }
                 default -> throw new QuickstartException("Unknown option " + arg + ". " + usage());
             }
         }
@@ -56,7 +64,7 @@ final class Options {
             return Scenario.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new QuickstartException("Unknown scenario '" + name + "': use hubspot-to-postgres, "
-                    + "hubspot-to-mariadb or topic-to-hubspot");
+                    + "hubspot-to-mariadb, topic-to-hubspot or hubspot-dynamics");
         }
     }
 

@@ -113,8 +113,12 @@ public final class Quickstart {
         if (options.scenario == Options.Scenario.HUBSPOT_TO_MARIADB) {
             Ports.requireFree(options.mariadbPort, "MariaDB", "--mariadb-port");
         }
-        if (options.scenario == Options.Scenario.TOPIC_TO_HUBSPOT || options.hubspotToken == null) {
+        if (options.scenario == Options.Scenario.TOPIC_TO_HUBSPOT
+                || options.scenario == Options.Scenario.HUBSPOT_DYNAMICS || options.hubspotToken == null) {
             Ports.requireFree(options.simulatorPort, "HubSpot simulator", "--simulator-port");
+        }
+        if (options.scenario == Options.Scenario.HUBSPOT_DYNAMICS) {
+            Ports.requireFree(options.dynamicsPort, "Dynamics 365 simulator", "--dynamics-port");
         }
         try {
             if (Files.exists(runDir)) {

@@ -1,10 +1,15 @@
 package io.crmconnect.quickstart;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmconnect.simulator.dynamics.DynamicsSimulator;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +44,7 @@ abstract class Scenario {
             case HUBSPOT_TO_POSTGRES -> new HubSpotToDatabase(options, runDir, Database.POSTGRES);
             case HUBSPOT_TO_MARIADB -> new HubSpotToDatabase(options, runDir, Database.MARIADB);
             case TOPIC_TO_HUBSPOT -> new TopicToHubSpot(options, runDir);
+            case HUBSPOT_DYNAMICS -> new HubSpotDynamics(options, runDir);
         };
     }
 
@@ -293,6 +299,158 @@ abstract class Scenario {
             printSimulatorAddress(out);
             out.println("  Simulator counts http://127.0.0.1:" + options.simulatorPort + "/_sim/counts");
             out.println("  Dead letters     topic " + TOPIC + ".dlq");
+        }
+    }
+
+    /**
+     * HubSpot ↔ Dynamics 365 two-way sync of contacts (both simulators), from the four connector samples and the
+     * mapping the two-way-sync archive ships: the HubSpot contacts are linked to Dynamics 365 rows the sync creates;
+     * then edits on either side travel to the other.
+     */
+    static final class HubSpotDynamics extends Scenario {
+        static final String DYNAMICS_MAIN = "io.crmconnect.simulator.dynamics.DynamicsSimulatorMain";
+        static final String DEFAULT_DYNAMICS_URL = "http://127.0.0.1:8090";
+        static final String SECRETS = "/etc/kafka-connect/secrets.properties";
+        static final String MAPPING = "/etc/kafka-connect/two-way-sync-contacts.yaml";
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private final int contacts;
+
+        HubSpotDynamics(Options options, Path runDir) {
+            super(options, runDir);
+            // every contact costs requests within both CRMs' limits: a small default shows the sync in seconds
+            this.contacts = options.contactsGiven ? options.contacts : 100;
+        }
+
+        @Override
+        Database database() {
+            return Database.NONE;
+        }
+
+        @Override
+        List<Path> connectorExamples() {
+            return List.of(example("two-way-sync", "sync-hubspot-source.json"),
+                    example("two-way-sync", "sync-dynamics-source.json"),
+                    example("two-way-sync", "sync-hubspot-to-dynamics.json"),
+                    example("two-way-sync", "sync-dynamics-to-hubspot.json"));
+        }
+
+        @Override
+        void startSystems(Quickstart quickstart) {
+            startSimulator(quickstart, 0);
+            quickstart.say("Starting the Dynamics 365 simulator on 127.0.0.1:" + options.dynamicsPort);
+            ChildJvm dynamics = quickstart.track(ChildJvm.start("dynamics-simulator", DYNAMICS_MAIN,
+                    List.of("-Xmx512m"), List.of("--port", String.valueOf(options.dynamicsPort), "--seed", "42",
+                            "--contacts", "0", "--accounts", "0", "--leads", "0", "--opportunities", "0",
+                            "--projects", "0"),
+                    runDir.resolve("logs/dynamics-simulator.log")));
+            Ports.awaitListening(options.dynamicsPort, "Dynamics 365 simulator", Duration.ofSeconds(60), dynamics);
+            try {
+                // the properties the mapping names, then the contacts to link
+                for (String[] p : new String[][] {{"d365_contactid", "Dynamics 365 contact id"},
+                    {"crmconnect_sync_state", "Sync state"}, {"crm_contact_method", "Contact method"}}) {
+                    simulatorPost("/crm/v3/properties/contacts", JSON.createObjectNode().put("name", p[0])
+                            .put("label", p[1]).put("type", "string").put("fieldType", "text")
+                            .put("groupName", "contactinformation"));
+                }
+                String[] countries = {"US", "DE", "FR"};
+                for (int i = 0; i < contacts; i += 100) {
+                    var body = JSON.createObjectNode();
+                    var inputs = body.putArray("inputs");
+                    for (int j = i; j < Math.min(contacts, i + 100); j++) {
+                        inputs.addObject().putObject("properties").put("email", "person" + j + "@example.com")
+                                .put("firstname", "First" + j).put("lastname", "Last" + j).put("city", "City" + j)
+                                .put("country", countries[j % 3]).put("crm_contact_method", "email");
+                    }
+                    simulatorPost("/crm/v3/objects/contacts/batch/create", body);
+                }
+                writeSecretsAndMapping();
+            } catch (Exception e) {
+                throw new QuickstartException("Could not prepare the simulators: " + e.getMessage(), e);
+            }
+            quickstart.say("Created " + contacts + " HubSpot contacts to link to Dynamics 365");
+        }
+
+        /** The samples' secrets file, and the mapping with the Dynamics 365 application user's id (WhoAmI). */
+        private void writeSecretsAndMapping() throws Exception {
+            String dynamics = "http://127.0.0.1:" + options.dynamicsPort;
+            String secret = DynamicsSimulator.DEFAULT_CLIENT_SECRET;
+            String form = "grant_type=client_credentials&client_id="
+                    + DynamicsSimulator.DEFAULT_CLIENT_ID + "&client_secret="
+                    + URLEncoder.encode(secret, StandardCharsets.UTF_8) + "&scope="
+                    + URLEncoder.encode(dynamics + "/.default", StandardCharsets.UTF_8);
+            String token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(dynamics + "/"
+                    + DynamicsSimulator.DEFAULT_TENANT_ID + "/oauth2/v2.0/token"))
+                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString())
+                    .body()).path("access_token").asText();
+            String userId = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(dynamics
+                    + "/api/data/v9.2/WhoAmI")).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer "
+                    + token).GET().build(), HttpResponse.BodyHandlers.ofString()).body()).path("UserId").asText();
+            Files.writeString(runDir.resolve("secrets.properties"), "hubspot.access.token=" + SIMULATOR_TOKEN
+                    + "\ndynamics.client.secret=" + secret + "\n");
+            Files.writeString(runDir.resolve("two-way-sync-contacts.yaml"), Files.readString(
+                    example("two-way-sync", "two-way-sync-contacts.yaml"))
+                    .replace("00000000-0000-0000-0000-000000000000", userId));
+        }
+
+        private void simulatorPost(String path, JsonNode body) throws Exception {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + options.simulatorPort + path)).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + SIMULATOR_TOKEN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new QuickstartException("HubSpot simulator answered " + r.statusCode() + " to POST " + path);
+            }
+        }
+
+        @Override
+        Map<String, String> placeholders(LocalDatabase database) {
+            Map<String, String> replacements = super.placeholders(database);
+            replacements.put(DEFAULT_DYNAMICS_URL, "http://127.0.0.1:" + options.dynamicsPort);
+            replacements.put("127.0.0.1:9092", "127.0.0.1:" + options.kafkaPort);
+            replacements.put(SECRETS, runDir.resolve("secrets.properties").toString());
+            replacements.put(MAPPING, runDir.resolve("two-way-sync-contacts.yaml").toString());
+            return replacements;
+        }
+
+        /** Contacts linked: Dynamics 365 rows the sync created for the HubSpot contacts. */
+        @Override
+        long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + options.dynamicsPort + "/_sim/counts")).timeout(Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return JSON.readTree(r.body()).path("contact").asLong(0);
+            } catch (Exception e) {
+                return 0;
+            }
+        }
+
+        @Override
+        long expected() {
+            return contacts;
+        }
+
+        @Override
+        String progressLabel() {
+            return "HubSpot contacts linked to Dynamics 365 rows";
+        }
+
+        @Override
+        boolean isPipelineTopic(String topic) {
+            return topic.startsWith("sync.");
+        }
+
+        @Override
+        void whereToLook(PrintStream out, LocalDatabase database) {
+            printSimulatorAddress(out);
+            out.println("  Dynamics 365     http://127.0.0.1:" + options.dynamicsPort + "/_sim/state/contact");
+            out.println("  Audit            topic sync.audit (one JSON event per sync decision, no personal data)");
+            out.println("  Try it           edit a contact on either side; its linked record follows, e.g.");
+            out.println("    curl -X PATCH -H 'Authorization: Bearer " + SIMULATOR_TOKEN + "' -H 'Content-Type: "
+                    + "application/json' -d '{\"properties\":{\"firstname\":\"Edited\"}}' "
+                    + "http://127.0.0.1:" + options.simulatorPort + "/crm/v3/objects/contacts/<id>");
         }
     }
 }

@@ -24,7 +24,7 @@ class QuickstartIT {
 
     /** Every port option set to a free ephemeral port; {@link #released} checks them afterwards. */
     private static final List<String> PORT_FLAGS = List.of("--kafka-port", "--controller-port", "--connect-port",
-            "--simulator-port", "--postgres-port", "--mariadb-port");
+            "--simulator-port", "--postgres-port", "--mariadb-port", "--dynamics-port");
 
     private static List<String> freePorts() throws IOException {
         List<String> args = new ArrayList<>();
@@ -98,6 +98,21 @@ class QuickstartIT {
         assertReleased(ports);
     }
 
+    @Test
+    void linksHubSpotContactsToDynamicsRowsWithTheTwoWaySync() throws Exception {
+        List<String> ports = freePorts();
+        Result result = run(args(ports, "--scenario", "hubspot-dynamics", "--contacts", "20", "--until-rows", "20",
+                "--timeout-seconds", "240"), Map.of(), 360);
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("Starting the Dynamics 365 simulator",
+                "Created 20 HubSpot contacts to link to Dynamics 365", "Registered connector sync-hubspot-source",
+                "Registered connector sync-dynamics-source", "Registered connector sync-hubspot-to-dynamics",
+                "Registered connector sync-dynamics-to-hubspot", "20 rows arrived; stopping as asked",
+                "Everything stopped.");
+        assertReleased(ports);
+    }
+
     /** The worker's plugin.path (written by the last run) names the built directory of every plugin module. */
     private static void assertEveryPluginOnThePluginPath() throws IOException {
         java.util.Properties worker = new java.util.Properties();
@@ -123,7 +138,7 @@ class QuickstartIT {
         Result result = run(List.of("--help"), Map.of("PATH", bin.toString()), 30);
         assertThat(result.exit()).as(result.output()).isZero();
         assertThat(result.output()).startsWith("Usage: quickstart/run.sh")
-                .contains("--scenario", "hubspot-to-postgres", "hubspot-to-mariadb", "topic-to-hubspot",
+                .contains("--scenario", "hubspot-to-postgres", "hubspot-to-mariadb", "topic-to-hubspot", "hubspot-dynamics",
                         "--mariadb-port", "--skip-build")
                 .doesNotContain("\u001b", "Building", "Java is not installed");
     }
