@@ -55,6 +55,27 @@ public final class HubSpotClient implements Closeable {
     private final Backoff backoff;
     private final int maxUrlChars;
 
+    /** A view of {@code other} with its own retry policy: same connections, credentials and budget. */
+    private HubSpotClient(HubSpotClient other, Backoff backoff) {
+        this.base = other.base;
+        this.http = other.http;
+        this.ownsHttp = false;
+        this.tokens = other.tokens;
+        this.budget = other.budget;
+        this.backoff = backoff;
+        this.maxUrlChars = other.maxUrlChars;
+    }
+
+    /**
+     * This client with another retry policy, sharing its connections, credentials and rate budget (closing the view
+     * releases nothing; close this client). A caller that must not block long in one call (a thread serving several
+     * streams) uses a short budget: a transient failure that outlives it, or a 429 whose Retry-After is longer,
+     * surfaces at once as {@link HubSpotRetriableException} with the server's delay as its hint.
+     */
+    public HubSpotClient withBackoff(Backoff backoff) {
+        return new HubSpotClient(this, Objects.requireNonNull(backoff));
+    }
+
     private HubSpotClient(Builder b) {
         this.base = HttpUrl.get(b.baseUrl);
         this.ownsHttp = b.http == null;
@@ -674,6 +695,9 @@ public final class HubSpotClient implements Closeable {
             try (Response resp = http.newCall(req).execute()) {
                 int code = resp.code();
                 observeHeaders(resp);
+                if (code != 429 && !search) {
+                    budget.accepted();
+                }
                 ResponseBody body = resp.body();
                 byte[] bytes = body == null ? new byte[0] : body.bytes(); // throws on truncated bodies
                 if (code >= 200 && code < 300) {

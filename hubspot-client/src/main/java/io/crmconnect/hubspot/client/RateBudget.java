@@ -28,7 +28,11 @@ import java.util.function.LongSupplier;
  *   <li><b>Search</b>: a separate budget of {@code 5 × share} requests per second (HubSpot's per-account search limit)
  *   with the same accounting, so waiting for search never holds back list, batch or association calls;
  *   {@link #searchDelayMillis()} lets a caller work on something else instead of waiting.</li>
- *   <li><b>429s</b>: {@link #pause(long)} stops all general calls of the task for the server's delay.</li>
+ *   <li><b>429s</b>: the refused call itself waits the server's delay (its caller's business); {@link #pause(long)}
+ *   holds the task's other general calls for 1 s after an isolated refusal, doubling with each further refusal in a
+ *   row up to the server's delay, until a call is accepted ({@link #accepted()}). A window that is really full
+ *   refuses every call and reaches the full hold within a few calls; a refusal among accepted calls (another app's
+ *   burst, a server hiccup) does not stall the whole task for the full Retry-After.</li>
  * </ul>
  *
  * <p>A call ends, for this accounting, when its thread reports the answer's rate-limit headers ({@link #observe}),
@@ -45,6 +49,8 @@ public final class RateBudget {
     static final long MAX_OPEN_MS = 60_000;
     /** Re-check interval while every counted request is still in flight (their ends free capacity). */
     private static final long IN_FLIGHT_POLL_MS = 20;
+    /** The hold of other calls after an isolated 429; doubled for each further 429 in a row. */
+    static final long FIRST_HOLD_MS = 1_000;
 
     private final int burstCapacity;
     private final int searchCapacity;
@@ -55,6 +61,8 @@ public final class RateBudget {
     private final LongSupplier clock;
     private final ThreadLocal<Call> current = new ThreadLocal<>();
     private long pausedUntil;
+    /** 429s on general calls since the last accepted one. */
+    private int refusedInARow;
     private long dayEpoch = -1;
     private long dailyUsed;
     /** The latest Remaining header: its value, and when the call that carried it began (its time is in general). */
@@ -321,10 +329,20 @@ public final class RateBudget {
         }
     }
 
-    /** Holds every general call for {@code millis} (after a 429 on the ten-secondly or daily policy). */
+    /**
+     * A general call was refused with a 429 whose server delay is {@code millis}: holds every general call for
+     * {@code min(millis, 1 s × 2^(refusals in a row - 1))}. The refused call's own wait is its caller's.
+     */
     public synchronized void pause(long millis) {
         throttled.incrementAndGet();
-        pausedUntil = Math.max(pausedUntil, clock.getAsLong() + millis);
+        refusedInARow++;
+        long hold = Math.min(millis, FIRST_HOLD_MS << Math.min(refusedInARow - 1, 20));
+        pausedUntil = Math.max(pausedUntil, clock.getAsLong() + hold);
+    }
+
+    /** A general call was answered with something other than a 429: the next refusal counts as isolated again. */
+    public synchronized void accepted() {
+        refusedInARow = 0;
     }
 
     /** Counts a 429 that only concerned search (its own budget already waits). */

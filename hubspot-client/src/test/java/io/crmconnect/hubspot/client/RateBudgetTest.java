@@ -68,4 +68,24 @@ class RateBudgetTest {
         now.addAndGet(10_001);
         assertThat(half.delayMillis()).as("the answer is a window old").isZero();
     }
+
+    @Test
+    void anIsolated429HoldsOtherCallsBrieflyAndRefusalsInARowHoldThemForTheServersDelay() {
+        RateBudget b = budget(1_000, 1.0);
+        b.pause(10_000); // an isolated refusal with Retry-After 10 s
+        assertThat(b.delayMillis()).as("others held 1 s, not the refused call's 10 s").isEqualTo(1_000);
+        now.addAndGet(1_000);
+        assertThat(b.delayMillis()).isZero();
+        b.accepted();
+        b.pause(10_000); // isolated again: an accepted call came in between
+        assertThat(b.delayMillis()).isEqualTo(1_000);
+        // a window that is really full refuses every call: 1, 2, 4, 8, then the server's 10 s
+        long[] holds = {2_000, 4_000, 8_000, 10_000, 10_000};
+        for (long hold : holds) {
+            now.addAndGet(b.delayMillis());
+            b.pause(10_000);
+            assertThat(b.delayMillis()).isEqualTo(hold);
+        }
+        assertThat(b.throttled()).isEqualTo(7);
+    }
 }

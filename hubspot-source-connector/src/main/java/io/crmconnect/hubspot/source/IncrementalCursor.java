@@ -20,6 +20,11 @@ import java.util.Map;
  * {@code now - overlap} so records that reach the search index late (index lag) are still seen; records already sent
  * with the same last-modified value are not sent again while the task runs.
  *
+ * <p>A pass ends with the watermark at the highest last-modified below which the walk saw every record: a page read at
+ * time t covers, contiguously with the pages before it, every record modified up to {@code min(last on page,
+ * t - overlap)}. A pass that took minutes (throttling) thus leaves the next one to re-read only the last overlap, not
+ * everything since the pass began, and the offsets inside a pass advance the same way.
+ *
  * <p>Offset: {@code {v:1, phase:"inc", since:<ms>, afterId?:<id>}} — {@code since} is a watermark below which every
  * record has been sent; {@code afterId} resumes a drill inside millisecond {@code since}.
  */
@@ -31,6 +36,9 @@ final class IncrementalCursor {
     private Long drillMs;
     private long drillAfterId;
     private long cycleSafe;
+    private long overlap;
+    /** Every record modified at or before this was seen by this pass or sent before it (contiguously from since). */
+    private long covered;
     private long maxSeen = Long.MIN_VALUE;
     private boolean cycleActive;
     private final Map<String, long[]> sent = new HashMap<>();
@@ -60,7 +68,9 @@ final class IncrementalCursor {
     /** Starts a pass at server time {@code now}; everything modified at or before now - overlap is indexed by now. */
     void startCycle(long now, long overlapMillis) {
         cycleSafe = now - overlapMillis;
+        overlap = overlapMillis;
         lo = drillMs != null ? drillMs : since;
+        covered = since - 1;
         maxSeen = Long.MIN_VALUE;
         cycleActive = true;
     }
@@ -116,6 +126,11 @@ final class IncrementalCursor {
         sent.put(o.id(), new long[] {lastModified(o), o.properties().hashCode()});
     }
 
+    /** How far the walk has certainly seen: the watermark, or further inside a pass (for the lag metric). */
+    long progress() {
+        return Math.max(since, covered);
+    }
+
     /** The offset to store with a record of this page. */
     Map<String, Object> offsetFor(CrmObject o) {
         long lm = lastModified(o);
@@ -126,21 +141,31 @@ final class IncrementalCursor {
             off.put("since", drillMs);
             off.put("afterId", Long.parseLong(o.id()));
         } else {
-            off.put("since", Math.max(since, Math.min(lm, cycleSafe)));
+            off.put("since", Math.max(since, Math.min(lm, Math.max(cycleSafe, covered + 1))));
         }
         return off;
     }
 
-    /**
-     * Advances the walk past a page of results (as returned for {@link #nextRequest}). Returns true when the pass is
-     * complete.
-     */
+    /** {@link #onPage(List, int, long)} for a page requested when the pass began. */
     boolean onPage(List<CrmObject> page, int pageSize) {
+        return onPage(page, pageSize, cycleSafe + overlap);
+    }
+
+    /**
+     * Advances the walk past a page of results (as returned for {@link #nextRequest}), requested at (or after) server
+     * time {@code requestedAt}. Returns true when the pass is complete.
+     */
+    boolean onPage(List<CrmObject> page, int pageSize, long requestedAt) {
         for (CrmObject o : page) {
             maxSeen = Math.max(maxSeen, lastModified(o));
         }
+        // indexed by the time of the request: every record modified at or before it
+        long indexed = requestedAt - overlap;
         if (drillMs != null) {
             if (page.size() < pageSize) {
+                if (covered >= drillMs - 1 && drillMs <= indexed) {
+                    covered = drillMs;
+                }
                 lo = drillMs + 1;
                 drillMs = null;
                 return false; // the pass goes on from drillMs + 1
@@ -148,10 +173,17 @@ final class IncrementalCursor {
             drillAfterId = Long.parseLong(page.get(page.size() - 1).id());
             return false;
         }
+        boolean contiguous = covered >= lo - 1;
         if (page.size() < pageSize) {
+            if (contiguous) {
+                covered = Math.max(covered, indexed);
+            }
             return finishCycle();
         }
         long last = lastModified(page.get(page.size() - 1));
+        if (contiguous) {
+            covered = Math.max(covered, Math.min(last - 1, indexed));
+        }
         if (last > lo) {
             lo = last;
         } else {
@@ -163,7 +195,7 @@ final class IncrementalCursor {
 
     private boolean finishCycle() {
         cycleActive = false;
-        since = Math.max(since, cycleSafe);
+        since = Math.max(since, Math.max(cycleSafe, covered));
         // forget versions below the watermark: they will not be read again
         sent.values().removeIf(v -> v[0] < since);
         return true;

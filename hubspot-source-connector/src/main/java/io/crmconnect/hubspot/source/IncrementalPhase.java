@@ -54,6 +54,7 @@ final class IncrementalPhase implements ObjectPhase {
     void begin(long since, Long afterId, long firstPass) {
         cursor = new IncrementalCursor(lastModifiedProperty, since, afterId);
         nextPass = firstPass;
+        metrics.incremental(name, () -> cursor.progress());
     }
 
     /** The watermark below which every change was sent. */
@@ -112,9 +113,8 @@ final class IncrementalPhase implements ObjectPhase {
             cursor.markSent(o);
             records.upsert(out, o, "upsert", off, null);
         }
-        if (cursor.onPage(found, pageSize)) {
+        if (cursor.onPage(found, pageSize, now)) {
             nextPass = now + pollInterval;
-            metrics.lag(name, Math.max(0, now - cursor.since()));
         }
         return out;
     }

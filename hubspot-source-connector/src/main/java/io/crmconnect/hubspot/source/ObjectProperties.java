@@ -1,6 +1,7 @@
 package io.crmconnect.hubspot.source;
 
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotRetriableException;
 import io.crmconnect.hubspot.client.PropertyDefinition;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ObjectProperties {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectProperties.class);
+    /** A failed refresh is tried again this much later (the known definitions serve meanwhile). */
+    private static final long RETRY_REFRESH_MS = 10_000;
     private final HubSpotSourceConfig config;
     private final HubSpotClient client;
     private final String objectType;
@@ -41,8 +44,20 @@ final class ObjectProperties {
         if (mapper.schema() != null && now < nextRefresh) {
             return;
         }
+        List<PropertyDefinition> found;
+        try {
+            found = client.properties(objectType);
+        } catch (HubSpotRetriableException e) {
+            if (mapper.schema() == null) {
+                throw e; // nothing to read records with yet
+            }
+            // the known definitions serve until a later refresh succeeds
+            LOG.debug("HubSpot {}: property refresh deferred: {}", name, e.getMessage());
+            nextRefresh = now + Math.max(e.retryAfterMillis(), RETRY_REFRESH_MS);
+            return;
+        }
         List<PropertyDefinition> defs = new ArrayList<>();
-        for (PropertyDefinition d : client.properties(objectType)) {
+        for (PropertyDefinition d : found) {
             if (!config.propertyExcluded(name, d.name())) {
                 defs.add(d);
             }

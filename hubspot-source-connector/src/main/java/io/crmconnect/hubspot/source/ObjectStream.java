@@ -1,6 +1,8 @@
 package io.crmconnect.hubspot.source;
 
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotRetriableException;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +12,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One CRM object type: restores its phases from the committed offsets and decides which one steps next. First the
- * initial load ({@link LoadPhase}); then, each when due and a running pass first, the delete scan
- * ({@link DeleteScan}), reconciliation ({@link Reconciliation}) and the incremental search walk
- * ({@link IncrementalPhase}). They share one emitter ({@link ObjectRecords}), the topic's id set ({@link TopicIds},
+ * initial load ({@link LoadPhase}); then the delete scan ({@link DeleteScan}), reconciliation
+ * ({@link Reconciliation}) and the incremental search walk ({@link IncrementalPhase}) take turns, one step each among
+ * those with a pass running or due, so a pass slowed by throttling never starves the others (with a fixed order, a
+ * delete scan due every few seconds that meets 429s kept the incremental walk from ever running). A phase whose step
+ * failed transiently waits the server's delay (or a backoff) before its next step, resuming on the page that failed;
+ * the other phases go on meanwhile. They share one emitter ({@link ObjectRecords}), the topic's id set ({@link TopicIds},
  * checkpointed after the steps that change it) and the property definitions ({@link ObjectProperties}).
  *
  * <p>Offsets: partition {@code {stream:<object>}} — load {@code {v:2, phase:"load", loadStart, segs | after}}
@@ -23,9 +28,11 @@ import org.slf4j.LoggerFactory;
 final class ObjectStream implements Stream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectStream.class);
     static final int LIST_PAGE = 100;
+    private static final long MAX_DEFER_MS = 30_000;
 
     private final HubSpotSourceConfig config;
     private final HubSpotClient client;
+    private final HubSpotClient readerClient;
     private final String objectType;
     private final String name;
     private final String lastModifiedProperty;
@@ -40,11 +47,27 @@ final class ObjectStream implements Stream {
     private final Reconciliation reconciliation;
     /** Null once the load is done (or when the offsets say it was). */
     private LoadPhase load;
+    /** The phase stepped last: the next turn goes to the one after it. */
+    private ObjectPhase last;
+    /** Phases waiting after a transient failure: epoch ms of their next step, and failures in a row. */
+    private final Map<ObjectPhase, long[]> deferred = new IdentityHashMap<>();
+    /** The first property read failed transiently: nothing steps before this. */
+    private long refreshRetryAt;
 
     ObjectStream(HubSpotSourceConfig config, HubSpotClient client, String objectType, String name,
             SourceMetrics metrics) {
+        this(config, client, client, objectType, name, metrics);
+    }
+
+    /**
+     * @param client       the calls of the task's thread (short retries: a failure defers one phase, not the task)
+     * @param readerClient the initial load's reader threads (the configured retries: they wait on their own)
+     */
+    ObjectStream(HubSpotSourceConfig config, HubSpotClient client, HubSpotClient readerClient, String objectType,
+            String name, SourceMetrics metrics) {
         this.config = config;
         this.client = client;
+        this.readerClient = readerClient;
         this.objectType = objectType;
         this.name = name;
         this.metrics = metrics;
@@ -93,7 +116,7 @@ final class ObjectStream implements Stream {
             boolean resume = off != null && "load".equals(off.get("phase"));
             loadStart = resume ? ((Number) off.get("loadStart")).longValue() : now;
             LOG.info(resume ? "HubSpot {}: resuming the initial load" : "HubSpot {}: starting the initial load", name);
-            load = new LoadPhase(client, objectType, name, lastModifiedProperty, properties, records, history,
+            load = new LoadPhase(readerClient, objectType, name, lastModifiedProperty, properties, records, history,
                     metrics, resume ? off : null, loadStart, overlap);
             records.resumeAt(load.offsetNow());
         }
@@ -112,23 +135,36 @@ final class ObjectStream implements Stream {
         return load != null ? List.of(load) : List.of(deletes, reconciliation, incremental);
     }
 
-    /** The phase the next step would run at {@code now}, or null when none is running or due. */
+    /**
+     * The phase the next step would run at {@code now}: the first after the one stepped last with a pass running or
+     * due and not waiting after a failure; null when none.
+     */
     private ObjectPhase next(long now) {
-        for (ObjectPhase p : phases()) {
-            if (p.running() || now >= p.nextDue()) {
+        List<ObjectPhase> ps = phases();
+        int start = last == null ? 0 : (ps.indexOf(last) + 1) % ps.size();
+        for (int i = 0; i < ps.size(); i++) {
+            ObjectPhase p = ps.get((start + i) % ps.size());
+            if (dueAt(p) <= now) {
                 return p;
             }
         }
         return null;
     }
 
+    /** When the phase may step next. */
+    private long dueAt(ObjectPhase p) {
+        long[] d = deferred.get(p);
+        long due = p.running() ? 0 : p.nextDue();
+        return d == null ? due : Math.max(due, d[0]);
+    }
+
     @Override
     public long nextDue() {
         long due = Long.MAX_VALUE;
         for (ObjectPhase p : phases()) {
-            due = Math.min(due, p.running() ? 0 : p.nextDue());
+            due = Math.min(due, dueAt(p));
         }
-        return due;
+        return Math.max(due, refreshRetryAt);
     }
 
     @Override
@@ -139,12 +175,30 @@ final class ObjectStream implements Stream {
 
     @Override
     public List<SourceRecord> step(long now) {
-        properties.refresh(now);
+        if (now < refreshRetryAt) {
+            return List.of();
+        }
+        try {
+            properties.refresh(now);
+        } catch (HubSpotRetriableException e) {
+            refreshRetryAt = now + Math.max(e.retryAfterMillis(), 1_000);
+            throw e;
+        }
         ObjectPhase phase = next(now);
         if (phase == null) {
             return List.of();
         }
-        List<SourceRecord> out = phase.step(now);
+        last = phase;
+        List<SourceRecord> out;
+        try {
+            out = phase.step(now);
+        } catch (HubSpotRetriableException e) {
+            if (phase != load) { // the load's readers wait themselves; the other readers' pages are ready meanwhile
+                defer(phase, now, e.retryAfterMillis());
+            }
+            throw e;
+        }
+        deferred.remove(phase);
         if (phase == load && !load.running()) {
             finishLoad();
         }
@@ -153,6 +207,14 @@ final class ObjectStream implements Stream {
             ids.maybeCheckpoint(out, now, records.checkpointCarrier(out));
         }
         return out;
+    }
+
+    /** The phase waits the server's delay, at least 1 s doubled with each failure in a row (at most 30 s). */
+    private void defer(ObjectPhase phase, long now, long serverDelay) {
+        long[] d = deferred.computeIfAbsent(phase, p -> new long[2]);
+        d[1]++;
+        long backoff = Math.min(MAX_DEFER_MS, 1_000L << Math.min(d[1] - 1, 5));
+        d[0] = now + Math.max(serverDelay, backoff);
     }
 
     /** Load → incremental, from the load's start minus the overlap; the id set is saved or completed. */

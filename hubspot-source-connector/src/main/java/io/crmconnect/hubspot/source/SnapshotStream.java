@@ -5,6 +5,7 @@ import io.crmconnect.hubspot.client.AssociationType;
 import io.crmconnect.hubspot.client.Associations;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.hubspot.client.HubSpotRetriableException;
 import io.crmconnect.hubspot.client.Owner;
 import io.crmconnect.hubspot.client.Page;
 import io.crmconnect.hubspot.client.Pipeline;
@@ -24,7 +25,9 @@ import org.apache.kafka.connect.source.SourceRecord;
 /**
  * Small reference data read as periodic snapshots: owners, pipelines (with stages) and labelled associations. Each
  * pass is paged (one call per step); only new or changed entries are sent, and entries that disappeared become
- * tombstones. After a restart the first pass sends everything again (idempotent on a compacted topic).
+ * tombstones. After a restart the first pass sends everything again (idempotent on a compacted topic). A page that
+ * fails transiently is read again after the server's delay (or a backoff), the pass going on from that page; a page
+ * only counts as read once all of its calls succeeded, so a failure never turns its entries into tombstones.
  */
 abstract class SnapshotStream implements Stream {
     protected final HubSpotSourceConfig config;
@@ -39,6 +42,9 @@ abstract class SnapshotStream implements Stream {
     private Map<String, Integer> current;
     private boolean running;
     private long nextRun;
+    /** After a transient failure: epoch ms of the next attempt, and failures in a row. */
+    private long retryAt;
+    private int failures;
 
     SnapshotStream(HubSpotSourceConfig config, HubSpotClient client, String name, SourceMetrics metrics) {
         this.config = config;
@@ -78,7 +84,7 @@ abstract class SnapshotStream implements Stream {
 
     @Override
     public long nextDue() {
-        return running ? 0 : nextRun;
+        return Math.max(running ? 0 : nextRun, retryAt);
     }
 
     @Override
@@ -94,7 +100,16 @@ abstract class SnapshotStream implements Stream {
             startPass();
         }
         List<Entry> entries = new ArrayList<>();
-        boolean done = readPage(entries);
+        boolean done;
+        try {
+            done = readPage(entries);
+        } catch (HubSpotRetriableException e) {
+            failures++;
+            retryAt = now + Math.max(e.retryAfterMillis(), Math.min(30_000, 1_000L << Math.min(failures - 1, 5)));
+            throw e;
+        }
+        failures = 0;
+        retryAt = 0;
         List<SourceRecord> out = new ArrayList<>();
         Map<String, Object> off = Map.of("v", 1, "pass", now);
         for (Entry e : entries) {
@@ -201,8 +216,10 @@ abstract class SnapshotStream implements Stream {
 
         @Override
         boolean readPage(List<Entry> out) {
-            String type = types.get(index++);
-            for (Pipeline p : client.pipelines(type)) {
+            String type = types.get(index);
+            List<Pipeline> pipelines = client.pipelines(type);
+            index++;
+            for (Pipeline p : pipelines) {
                 List<Struct> stages = new ArrayList<>();
                 for (Pipeline.Stage s : p.stages()) {
                     stages.add(new Struct(STAGE).put("id", s.id()).put("label", s.label())
@@ -248,7 +265,6 @@ abstract class SnapshotStream implements Stream {
         @Override
         boolean readPage(List<Entry> out) {
             Page<CrmObject> ids = client.list(from, List.of("hs_object_id"), null, after, 100, false);
-            after = ids.after();
             if (!ids.results().isEmpty()) {
                 List<String> fromIds = ids.results().stream().map(CrmObject::id).toList();
                 for (Associations a : client.associations(from, to, fromIds)) {
@@ -271,6 +287,7 @@ abstract class SnapshotStream implements Stream {
                     }
                 }
             }
+            after = ids.after(); // only now: a failed associations read re-reads this page
             return after == null;
         }
     }

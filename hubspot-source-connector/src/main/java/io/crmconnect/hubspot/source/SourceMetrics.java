@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -21,7 +22,8 @@ final class SourceMetrics {
     private final Map<String, AtomicLong> records = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> loaded = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> watermarks = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> lagRegistered = new ConcurrentHashMap<>();
     private final Optional<PluginMetrics> plugin;
     private final RateBudget budget;
 
@@ -44,7 +46,7 @@ final class SourceMetrics {
     }
 
     private static void gauge(PluginMetrics pm, String name, String doc, Map<String, String> tags,
-            java.util.function.LongSupplier value) {
+            LongSupplier value) {
         MetricName mn = pm.metricName(name, doc, new LinkedHashMap<>(tags));
         pm.addMetric(mn, (Gauge<Long>) (cfg, now) -> value.getAsLong());
     }
@@ -103,8 +105,29 @@ final class SourceMetrics {
         });
     }
 
-    void lag(String object, long millis) {
-        counter(lag, object, "lag-ms", "How far behind HubSpot the incremental watermark is").set(millis);
+    /**
+     * The object reads incremental changes, seen up to {@code watermark} (epoch ms): {@code lag-ms} is how far that is
+     * behind now, read live, so a pass slowed by throttling shows a growing lag rather than the last pass's.
+     */
+    void incremental(String object, LongSupplier watermark) {
+        watermarks.put(object, watermark);
+        lagRegistered.computeIfAbsent(object, o -> {
+            plugin.ifPresent(pm -> {
+                try {
+                    gauge(pm, "lag-ms", "How far behind HubSpot the incremental watermark is", Map.of("object", o),
+                            () -> lag(o));
+                } catch (RuntimeException e) {
+                    LOG.debug("metric lag-ms not registered: {}", e.toString());
+                }
+            });
+            return Boolean.TRUE;
+        });
+    }
+
+    /** Milliseconds the object's incremental watermark is behind now; -1 before it reads incremental changes. */
+    long lag(String object) {
+        LongSupplier w = watermarks.get(object);
+        return w == null ? -1 : Math.max(0, System.currentTimeMillis() - w.getAsLong());
     }
 
     long records(String object) {

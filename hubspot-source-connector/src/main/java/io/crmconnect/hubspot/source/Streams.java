@@ -9,9 +9,14 @@ final class Streams {
     private Streams() {
     }
 
-    static Stream open(StreamId id, HubSpotSourceConfig config, HubSpotClient client, SourceMetrics metrics) {
+    /**
+     * @param client       the task thread's calls
+     * @param readerClient the initial load's reader threads
+     */
+    static Stream open(StreamId id, HubSpotSourceConfig config, HubSpotClient client, HubSpotClient readerClient,
+            SourceMetrics metrics) {
         if (id instanceof StreamId.CrmType t) {
-            return new ObjectStream(config, client, t.objectType(), t.name(), metrics);
+            return new ObjectStream(config, client, readerClient, t.objectType(), t.name(), metrics);
         }
         if (id instanceof StreamId.Owners) {
             return new SnapshotStream.Owners(config, client, metrics);
