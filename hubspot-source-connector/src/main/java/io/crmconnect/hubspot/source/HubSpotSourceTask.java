@@ -107,7 +107,6 @@ public class HubSpotSourceTask extends SourceTask {
         }
         try {
             List<SourceRecord> out = chosen.step(now);
-            failureLog.remove(chosen.name());
             return out.isEmpty() ? null : out;
         } catch (HubSpotRetriableException e) {
             logTransient(chosen.name(), e, now);
@@ -121,13 +120,14 @@ public class HubSpotSourceTask extends SourceTask {
 
     /** One WARN line per stream and minute at most, with how many failures it stands for; DEBUG otherwise. */
     private void logTransient(String stream, HubSpotRetriableException e, long now) {
-        long[] l = failureLog.computeIfAbsent(stream, s -> new long[] {Long.MIN_VALUE, 0});
+        long[] l = failureLog.computeIfAbsent(stream, s -> new long[2]); // {last WARN at, failures since}
         l[1]++;
         if (now - l[0] >= FAILURE_LOG_INTERVAL_MS) {
-            LOG.warn("HubSpot {}: transient failure ({} since the last success), the failed page is read again in {} "
-                    + "ms or later; other work goes on: {}", stream, l[1], Math.max(1_000, e.retryAfterMillis()),
+            LOG.warn("HubSpot {}: transient failure ({} in the last minute at most), the failed page is read again in "
+                    + "{} ms or later; other work goes on: {}", stream, l[1], Math.max(1_000, e.retryAfterMillis()),
                     e.getMessage());
             l[0] = now;
+            l[1] = 0;
         } else {
             LOG.debug("HubSpot {}: transient failure {}: {}", stream, l[1], e.getMessage());
         }

@@ -39,6 +39,8 @@ final class LoadPhase implements ObjectPhase {
     private boolean done;
     private long loaded;
     private long total = -1;
+    /** A reader's failure met after pages were handed over in the same step: thrown at the next step. */
+    private RuntimeException pendingError;
 
     /**
      * @param offset    the committed load offset (v1 or v2) to resume from, or null for a fresh load
@@ -104,6 +106,11 @@ final class LoadPhase implements ObjectPhase {
             metrics.loadTotal(name, total);
             load.start();
         }
+        if (pendingError != null) {
+            RuntimeException e = pendingError;
+            pendingError = null;
+            throw e;
+        }
         List<SourceRecord> out = new ArrayList<>();
         boolean last = load.finished();
         for (int n = 0; n < PAGES_PER_STEP && !last; n++) {
@@ -112,6 +119,13 @@ final class LoadPhase implements ObjectPhase {
                 b = load.next(n == 0 ? WAIT_MS : 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                if (out.isEmpty()) {
+                    throw e;
+                }
+                // the pages handed over are already past the load's position: they must reach Connect
+                pendingError = e;
                 break;
             }
             if (b == null) {
