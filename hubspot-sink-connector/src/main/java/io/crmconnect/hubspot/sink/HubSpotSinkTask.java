@@ -1,5 +1,6 @@
 package io.crmconnect.hubspot.sink;
 
+import io.crmconnect.common.Backoff;
 import io.crmconnect.common.ErrorSanitizer;
 import io.crmconnect.common.PluginVersion;
 import io.crmconnect.common.Redact;
@@ -10,6 +11,7 @@ import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.HubSpotClientFactory;
 import io.crmconnect.hubspot.client.HubSpotException;
 import io.crmconnect.hubspot.client.HubSpotRetriableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,10 +25,23 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes records to HubSpot; see {@link SinkWriter}. */
+/**
+ * Writes records to HubSpot; see {@link SinkWriter}.
+ *
+ * <p>Connect calls {@link #stop()} (and hands partitions over in a rebalance) only once {@link #put} has returned, so
+ * a put() that sleeps through a long retry budget holds a delete, a restart or a rebalance until it returns (the
+ * worker gives up waiting after 5 s and leaves the thread writing). So put()'s calls retry for at most
+ * {@value #PUT_CALL_RETRY_MS} ms each; a failure that outlasts that hands the batch back with
+ * {@code RetriableException} and the wait goes to Connect ({@code context.timeout}: the redelivery waits in the
+ * consumer's poll, which a stop wakes at once), growing from 1 s (or the server's delay) to 60 s while failures
+ * last.
+ */
 public class HubSpotSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotSinkTask.class);
     static final String TASK_COUNT = "task.count";
+    /** Retry budget of one call inside put(); longer waits happen between redeliveries. */
+    static final long PUT_CALL_RETRY_MS = 3_000;
+    private static final long MAX_REDELIVERY_WAIT_MS = 60_000;
 
     private HubSpotSinkConfig config;
     private HubSpotClient client;
@@ -35,6 +50,8 @@ public class HubSpotSinkTask extends SinkTask {
     private SinkDelivery delivery;
     private long lastLog;
     private long retryBudgetMs;
+    /** put() calls in a row that ended in a transient failure. */
+    private int failedPuts;
 
     @Override
     public String version() {
@@ -60,7 +77,9 @@ public class HubSpotSinkTask extends SinkTask {
             throw new ConnectException("HubSpot object " + config.object() + " does not exist (object)");
         }
         PropertyCatalog catalog = PropertyCatalog.load(client, objectType);
-        writer = new SinkWriter(client, config, catalog, delivery::deadLetter, delivery::written,
+        HubSpotClient putClient = client.withBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 50,
+                Duration.ofMillis(Math.min(retryBudgetMs, PUT_CALL_RETRY_MS))));
+        writer = new SinkWriter(putClient, config, catalog, delivery::deadLetter, delivery::written,
                 delivery::consumeAgain);
         registerMetrics();
         LOG.info("HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}", config.object(),
@@ -118,7 +137,9 @@ public class HubSpotSinkTask extends SinkTask {
         try {
             writer.write(todo);
         } catch (HubSpotRetriableException e) {
-            long wait = Math.max(1_000, Math.min(60_000, e.retryAfterMillis()));
+            failedPuts++;
+            long wait = Math.min(MAX_REDELIVERY_WAIT_MS, Math.max(e.retryAfterMillis(),
+                    1_000L << Math.min(failedPuts - 1, 6)));
             if (context != null) {
                 context.timeout(wait);
             }
@@ -129,6 +150,7 @@ public class HubSpotSinkTask extends SinkTask {
             throw new ConnectException("HubSpot refused a call that is not about one record: " + e.getMessage(),
                     ErrorSanitizer.DEFAULT.scrub(e));
         }
+        failedPuts = 0;
         delivery.completed(records);
         Map<TopicPartition, Long> again = delivery.takeConsumeAgain();
         if (!again.isEmpty() && context != null) {

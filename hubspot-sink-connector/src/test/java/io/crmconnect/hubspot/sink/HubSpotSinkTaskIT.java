@@ -102,6 +102,39 @@ class HubSpotSinkTaskIT {
     }
 
     /**
+     * Connect stops a sink task (delete, restart, rebalance) only after put() returned: with HubSpot failing, put()
+     * hands the batch back within seconds (not after the 60 s retry budget) and the wait between redeliveries goes to
+     * Connect, growing while the failures last. Before the fix put() retried for 60 s, so a stop waited that long.
+     */
+    @Test
+    void aPutMeetingAnOutageReturnsWithinSecondsAndLeavesTheWaitToConnect() {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(4).tier(Tier.PROFESSIONAL).start()) {
+            Map<String, String> cfg = upsertByExternalId(sim); // the default retry budget: 60 s
+            RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(Map.of(), true, USERS_0);
+            HubSpotSinkTask task = start(ctx, cfg);
+            try {
+                List<SinkRecord> batch = List.of(new SinkRecord("users", 0, Schema.STRING_SCHEMA, "u1", USER,
+                        new Struct(USER).put("external_id", "x1").put("email", "u1@example.com"), 0));
+                sim.addFault(Fault.status("*", 503, 1.0));
+                long[] waits = new long[3];
+                for (int i = 0; i < waits.length; i++) {
+                    long start = System.nanoTime();
+                    assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
+                    long took = (System.nanoTime() - start) / 1_000_000;
+                    assertThat(took).as("ms in put() %d", i + 1).isLessThan(HubSpotSinkTask.PUT_CALL_RETRY_MS + 2_000);
+                    waits[i] = ctx.timeoutMs();
+                }
+                assertThat(waits).as("redelivery waits asked of Connect").containsExactly(1_000, 2_000, 4_000);
+                sim.clearFaults();
+                task.put(batch);
+                assertThat(sim.ids("contacts")).hasSize(1);
+            } finally {
+                task.stop();
+            }
+        }
+    }
+
+    /**
      * A record planned against a version of its HubSpot record (the two-way sync's: its updatedAt) updates it only
      * while the record read right before the write still has that version; otherwise it is consumed again, neither
      * written nor dead-lettered.
