@@ -59,9 +59,43 @@ class SinkDeliveryTest {
         // replayed later (below the committed offset): skipped
         assertThat(d.isHandled(record(5))).isTrue();
         assertThat(d.isHandled(record(13))).isFalse();
-        // a revoked partition is forgotten
+        // a revoked partition is forgotten: a task that gets it back follows the group's committed offset
         d.close(List.of(CONSUMED));
-        assertThat(d.preCommit(asked)).isEmpty();
+        assertThat(d.isHandled(record(5))).isFalse();
+    }
+
+    /**
+     * Records the worker dead-lettered (converter, transforms) or filtered never reach put(): the worker's offsets
+     * are committed for them once the batch it did deliver is handled, or when it delivered nothing at all.
+     */
+    @Test
+    void offsetsOfRecordsTheWorkerDeadLetteredOrFilteredAreCommitted() {
+        Reporter rep = new Reporter();
+        SinkDelivery d = new SinkDelivery(new DeadLetterQueue(rep.context(), TOLERATE_WITH_DLQ, "test",
+                Redact.withSecret(null)));
+        TopicPartition other = new TopicPartition("accounts", 1);
+        // every record of both partitions rejected by a transform: put() got an empty batch
+        assertThat(d.preCommit(Map.of(CONSUMED, new OffsetAndMetadata(363), other, new OffsetAndMetadata(9))))
+                .containsEntry(CONSUMED, new OffsetAndMetadata(363)).containsEntry(other, new OffsetAndMetadata(9));
+        assertThat(d.isHandled(record(362))).isTrue();
+        // records 363-364 delivered and handled, 365-369 dropped by the worker after them
+        List<SinkRecord> batch = List.of(record(363), record(364));
+        batch.forEach(d::isHandled);
+        d.written(batch.get(0));
+        d.deadLetter(batch.get(1), DeadLetter.of(DeadLetter.MISSING_KEY, "postgresql", "no key"));
+        d.completed(batch);
+        assertThat(d.preCommit(Map.of(CONSUMED, new OffsetAndMetadata(370))))
+                .containsExactly(Map.entry(CONSUMED, new OffsetAndMetadata(370)));
+        // the next batch fails transiently: the worker does not advance its offset, and the task keeps its own
+        List<SinkRecord> failed = List.of(record(370), record(371));
+        failed.forEach(d::isHandled);
+        d.written(failed.get(0));
+        assertThat(d.preCommit(Map.of(CONSUMED, new OffsetAndMetadata(372))))
+                .containsExactly(Map.entry(CONSUMED, new OffsetAndMetadata(370)));
+        d.written(failed.get(1));
+        d.completed(failed);
+        assertThat(d.preCommit(Map.of(CONSUMED, new OffsetAndMetadata(372))))
+                .containsExactly(Map.entry(CONSUMED, new OffsetAndMetadata(372)));
     }
 
     @Test
@@ -78,6 +112,8 @@ class SinkDeliveryTest {
         assertThat(d.preCommit(asked)).containsEntry(CONSUMED, new OffsetAndMetadata(21));
         assertThat(d.takeConsumeAgain()).isEqualTo(Map.of(CONSUMED, 21L));
         assertThat(d.takeConsumeAgain()).isEmpty();
+        // a commit before the worker rewound (its offset still 24) stays below the records to consume again
+        assertThat(d.preCommit(asked)).containsEntry(CONSUMED, new OffsetAndMetadata(21));
         // consumed again from 21: the record written after it is skipped, the two not written are not
         assertThat(List.of(record(21), record(22), record(23))).extracting(d::isHandled)
                 .containsExactly(false, false, true);

@@ -13,7 +13,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,5 +182,69 @@ class JdbcSinkClusterIT {
         cluster.awaitCondition("28 tickets written", Duration.ofSeconds(60),
                 () -> count(pg, db, "SELECT COUNT(*) AS n FROM crm_tickets") == 28);
         cluster.deleteConnector("tickets");
+    }
+
+    /**
+     * Offsets advance for records that were dead-lettered, not only for written ones: here every record of one topic
+     * is rejected by a transform (the worker dead-letters it, the task never sees it) and every record of the other
+     * by the sink (a null key). Before the fix the committed offsets stayed where they were, so a restart
+     * re-delivered and re-dead-lettered everything and the consumer lag never dropped.
+     */
+    @Test
+    void offsetsAreCommittedWhenEveryRecordIsDeadLettered() throws Exception {
+        String byTransform = "crm.rejected.by.transform";
+        String bySink = "crm.rejected.by.sink";
+        String dlq = "crm.rejected.dlq";
+        cluster.createTopic(byTransform, 2);
+        cluster.createTopic(bySink, 1);
+        cluster.createTopic(dlq, 1);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            records.add(record(byTransform, i % 2, "deal-" + i, deal("Deal " + i, i)));
+        }
+        for (int i = 0; i < 15; i++) {
+            records.add(record(bySink, 0, null, deal("Keyless " + i, i)));
+        }
+        cluster.produce(records);
+        PostgresServer pg = PostgresServer.shared();
+        Map<String, String> config = config(pg, pg.createDatabase("it_jdbc_all_dead"), byTransform + "," + bySink);
+        config.put("tasks.max", "1");
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", dlq);
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        // ValueToKey fails on a field the records do not have: the worker dead-letters each record of that topic
+        config.put("transforms", "key");
+        config.put("transforms.key.type", "org.apache.kafka.connect.transforms.ValueToKey");
+        config.put("transforms.key.fields", "no_such_field");
+        config.put("transforms.key.predicate", "fromTransformTopic");
+        config.put("predicates", "fromTransformTopic");
+        config.put("predicates.fromTransformTopic.type",
+                "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+        config.put("predicates.fromTransformTopic.pattern", byTransform.replace(".", "\\."));
+        cluster.configureConnector("all-dead", config);
+
+        assertThat(cluster.readDeadLetters(dlq, 55, Duration.ofSeconds(90))).hasSize(55);
+        Map<TopicPartition, Long> expected = Map.of(new TopicPartition(byTransform, 0), 20L,
+                new TopicPartition(byTransform, 1), 20L, new TopicPartition(bySink, 0), 15L);
+        try (Admin admin = cluster.raw().kafka().createAdminClient()) {
+            cluster.awaitCondition("the offsets of all 55 dead-lettered records committed", Duration.ofSeconds(30),
+                    () -> expected.equals(committed(admin, "connect-all-dead")));
+        }
+        cluster.deleteConnector("all-dead");
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, String group) {
+        try {
+            Map<TopicPartition, Long> out = new HashMap<>();
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            offsets.forEach((tp, o) -> out.put(tp, o == null ? -1 : o.offset()));
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            return Map.of();
+        }
     }
 }
