@@ -97,6 +97,9 @@ class SampleConfigsIT {
     static final Map<String, String> COVERED_ELSEWHERE = Map.ofEntries(
             Map.entry("embedded-runner/hubspot-to-postgres.properties", "embedded-runner HubSpotToPostgresRunnerIT"),
             Map.entry("embedded-runner/hubspot-to-mariadb.properties", "embedded-runner HubSpotToMariaDbRunnerIT"),
+            Map.entry("embedded-runner/bigquery-to-hubspot.properties", "embedded-runner BigQueryToHubSpotRunnerIT"),
+            Map.entry("embedded-runner/bigquery-source.json", "embedded-runner BigQueryToHubSpotRunnerIT (runner)"),
+            Map.entry("embedded-runner/hubspot-patients-sink.json", "embedded-runner BigQueryToHubSpotRunnerIT (runner)"),
             Map.entry("dynamics-connector/dynamics-source.json", "integration-tests DynamicsClusterIT (Dataverse simulator)"),
             Map.entry("dynamics-connector/dynamics-source-simulator.json", "integration-tests DynamicsClusterIT"),
             Map.entry("dynamics-connector/dynamics-sink-contacts.json", "integration-tests DynamicsClusterIT"),
