@@ -266,8 +266,7 @@ public final class TwoWaySyncBenchmark {
 
     /**
      * Waits until the transforms stop deciding: the audit topic (one event per decision) grows by nothing over three
-     * checks 5 s apart. (The sinks' committed offsets are no measure: the offsets of changes a transform drops, the
-     * echoes, are not committed until a later record of the partition is written.)
+     * checks 5 s apart: the echoes of the sinks' writes keep arriving from the sources for a while.
      */
     private static void awaitQuiet() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
