@@ -24,10 +24,6 @@ public final class Backoff {
         this.budgetMillis = budget.toMillis();
     }
 
-    public int maxAttempts() {
-        return maxAttempts;
-    }
-
     public Duration budget() {
         return Duration.ofMillis(budgetMillis);
     }

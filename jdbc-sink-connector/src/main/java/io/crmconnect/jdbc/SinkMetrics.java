@@ -114,14 +114,6 @@ public final class SinkMetrics {
         return errantRecords.get();
     }
 
-    public long tablesCreated() {
-        return tablesCreated.get();
-    }
-
-    public long tablesAltered() {
-        return tablesAltered.get();
-    }
-
     public long transientRetries() {
         return transientRetries.get();
     }

@@ -82,9 +82,6 @@ public final class TableManager {
             return columns;
         }
 
-        public List<String> primaryKey() {
-            return primaryKey;
-        }
     }
 
     private String norm(String column) {

@@ -137,11 +137,6 @@ public final class ConnectCluster implements AutoCloseable {
         awaitLeaders(topic, partitions);
     }
 
-    public void createCompactedTopic(String topic, int partitions) {
-        connect.kafka().createTopic(topic, partitions, 1, Map.of("cleanup.policy", "compact"));
-        awaitLeaders(topic, partitions);
-    }
-
     private void awaitLeaders(String topic, int partitions) {
         awaitCondition("leaders for " + partitions + " partition(s) of " + topic, Duration.ofSeconds(30), () ->
                 connect.kafka().describeTopics(topic).get(topic)

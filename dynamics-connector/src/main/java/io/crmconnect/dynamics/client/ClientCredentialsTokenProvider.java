@@ -59,11 +59,6 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
         return true;
     }
 
-    /** Tokens fetched so far (a metric and a test hook). */
-    public long tokensFetched() {
-        return token.fetched();
-    }
-
     /** When the current token expires (epoch ms), 0 before the first fetch. */
     public long expiresAtMillis() {
         return token.expiresAtMillis();

@@ -24,10 +24,6 @@ public class DynamicsApiException extends DynamicsException {
         return status() == 404;
     }
 
-    public boolean isPreconditionFailed() {
-        return status() == 412;
-    }
-
     /** The delta token is too old (change-tracking data purged): the table must be read again in full. */
     public boolean isExpiredVersionStamp() {
         return DataverseErrors.EXPIRED_VERSION_STAMP.equalsIgnoreCase(code())

@@ -165,11 +165,6 @@ public final class DynamicsClient implements Closeable {
         return tokens;
     }
 
-    /** {@code https://org.crm.dynamics.com/api/data/v9.2/}. */
-    public String apiRoot() {
-        return apiRoot.toString();
-    }
-
     // ------------------------------------------------------------------------------------------------ metadata
 
     /** {@code GET WhoAmI}: the application user's id (also brings the first {@code x-ms-dop-hint}). */
@@ -390,11 +385,6 @@ public final class DynamicsClient implements Closeable {
      */
     public void upsertMultiple(String entitySet, String logicalName, List<ObjectNode> targets) {
         bulk(entitySet, logicalName, "UpsertMultiple", targets);
-    }
-
-    /** {@code POST <set>/Microsoft.Dynamics.CRM.UpdateMultiple}: updates every target by its primary id. */
-    public void updateMultiple(String entitySet, String logicalName, List<ObjectNode> targets) {
-        bulk(entitySet, logicalName, "UpdateMultiple", targets);
     }
 
     private void bulk(String entitySet, String logicalName, String message, List<ObjectNode> targets) {

@@ -19,17 +19,6 @@ public record TableMetadata(String logicalName, String entitySetName, String pri
         return null;
     }
 
-    /** Columns the source reads, in metadata order. */
-    public List<ColumnMetadata> readableColumns() {
-        List<ColumnMetadata> out = new ArrayList<>();
-        for (ColumnMetadata c : columns) {
-            if (c.readable()) {
-                out.add(c);
-            }
-        }
-        return out;
-    }
-
     /** The alternate key with exactly these columns (any order), or null. */
     public AlternateKey keyWithColumns(List<String> cols) {
         for (AlternateKey k : keys) {
@@ -47,17 +36,6 @@ public record TableMetadata(String logicalName, String entitySetName, String pri
             }
         }
         return null;
-    }
-
-    /** Navigation properties of a lookup column by target table. */
-    public Map<String, String> navigation(String lookupColumn) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (LookupRelation r : relations) {
-            if (r.lookupColumn().equals(lookupColumn)) {
-                out.put(r.targetTable(), r.navigationProperty());
-            }
-        }
-        return out;
     }
 
     /** The navigation property with this name, or null. */

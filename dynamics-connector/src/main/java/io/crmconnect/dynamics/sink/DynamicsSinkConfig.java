@@ -2,7 +2,7 @@ package io.crmconnect.dynamics.sink;
 
 import io.crmconnect.common.Redact;
 import io.crmconnect.dynamics.connection.DynamicsConnection;
-import io.crmconnect.dynamics.connection.EnumValidator;
+import io.crmconnect.common.EnumValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

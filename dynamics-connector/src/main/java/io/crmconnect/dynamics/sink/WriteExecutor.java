@@ -60,10 +60,6 @@ final class WriteExecutor {
         this.bulk = api == WriteApi.AUTO && mode == WriteMode.UPSERT && bulkSupported;
     }
 
-    boolean usesBulk() {
-        return bulk;
-    }
-
     /** Writes the segment's plans (no two address the same row) and reports each outcome. */
     void write(List<WritePlan> plans, Outcomes out) {
         List<WritePlan> upserts = new ArrayList<>();

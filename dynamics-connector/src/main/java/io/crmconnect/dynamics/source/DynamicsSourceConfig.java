@@ -1,7 +1,7 @@
 package io.crmconnect.dynamics.source;
 
 import io.crmconnect.dynamics.connection.DynamicsConnection;
-import io.crmconnect.dynamics.connection.EnumValidator;
+import io.crmconnect.common.EnumValidator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;

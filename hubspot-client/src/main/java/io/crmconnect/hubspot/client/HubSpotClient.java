@@ -549,19 +549,6 @@ public final class HubSpotClient implements Closeable {
     public record AssociationInput(String fromId, String toId, List<AssociationType> types) {
     }
 
-    /** {@code POST /crm/v4/associations/{from}/{to}/batch/archive}: removes every association between the pairs. */
-    public void archiveAssociations(String fromType, String toType, List<String[]> fromToPairs) {
-        ObjectNode body = MAPPER.createObjectNode();
-        ArrayNode arr = body.putArray("inputs");
-        for (String[] p : fromToPairs) {
-            ObjectNode n = arr.addObject();
-            n.putObject("from").put("id", p[0]);
-            n.putArray("to").addObject().put("id", p[1]);
-        }
-        send(new Request.Builder().url(url("crm/v4/associations/" + fromType + "/" + toType + "/batch/archive")
-                .build()).post(json(body)), false, "archive associations " + fromType + "->" + toType);
-    }
-
     /** {@code POST /crm/v4/associations/{from}/{to}/labels}: creates a USER_DEFINED label; returns its type id. */
     public int createAssociationLabel(String fromType, String toType, String label, String name) {
         ObjectNode body = MAPPER.createObjectNode().put("label", label).put("name", name);

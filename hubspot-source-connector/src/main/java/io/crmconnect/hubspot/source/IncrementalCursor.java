@@ -201,10 +201,6 @@ final class IncrementalCursor {
         return true;
     }
 
-    int rememberedCount() {
-        return sent.size();
-    }
-
     static Map<String, Object> offset(long since) {
         Map<String, Object> off = new LinkedHashMap<>();
         off.put("v", VERSION);

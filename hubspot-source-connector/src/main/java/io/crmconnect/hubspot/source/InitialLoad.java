@@ -547,7 +547,4 @@ final class InitialLoad {
         }
     }
 
-    static ConnectException invalid(String stream, String why) {
-        return new ConnectException("Offset for " + stream + ": " + why);
-    }
 }

@@ -148,10 +148,6 @@ public final class BigQueryFake implements AutoCloseable {
         return rowsServed.get();
     }
 
-    public long pagesServed() {
-        return pages.get();
-    }
-
     public int tokensIssued() {
         return tokens.size();
     }

@@ -1150,10 +1150,6 @@ public final class DynamicsSimulator implements AutoCloseable {
         api.tokenRetentionMillis = d.toMillis();
     }
 
-    public void setTokenLifetime(Duration d) {
-        auth.lifetimeSeconds = d.toSeconds();
-    }
-
     public void startMutator(double opsPerSecond) {
         mutator.start(opsPerSecond);
     }

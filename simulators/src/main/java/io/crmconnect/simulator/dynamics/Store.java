@@ -368,13 +368,6 @@ final class Store {
         }
     }
 
-    /** Drops deletion records older than the change-tracking retention. */
-    void purgeTombstones(long olderThanMillis) {
-        for (Table tab : tables.values()) {
-            tab.tombstones.removeIf(t -> t.at() < olderThanMillis);
-        }
-    }
-
     /** Live row counts per table. */
     Map<String, Integer> counts() {
         Map<String, Integer> out = new LinkedHashMap<>();

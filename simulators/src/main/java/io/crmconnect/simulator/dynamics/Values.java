@@ -311,7 +311,4 @@ final class Values {
         return s != null && s.length() == 36 && GUID.matcher(s).matches();
     }
 
-    static String guid(String s) {
-        return UUID.fromString(s).toString();
-    }
 }

@@ -42,12 +42,4 @@ final class PropertyDef {
         return "enumeration".equals(type) && "checkbox".equals(fieldType);
     }
 
-    boolean hasOption(String value) {
-        for (String[] o : options) {
-            if (o[1].equals(value)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

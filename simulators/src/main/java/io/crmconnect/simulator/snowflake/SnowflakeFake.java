@@ -100,10 +100,6 @@ public final class SnowflakeFake implements AutoCloseable {
         return "jdbc:snowflake://127.0.0.1:" + port();
     }
 
-    public long logins() {
-        return logins.get();
-    }
-
     public long failedLogins() {
         return failedLogins.get();
     }

@@ -66,11 +66,6 @@ public final class OpenApiContract {
         return STRICT;
     }
 
-    /** A lenient contract that also drops violations whose message key starts with one of the given prefixes. */
-    public static OpenApiContract hubspotIgnoring(String... keyPrefixes) {
-        return new OpenApiContract(Set.of(keyPrefixes), false);
-    }
-
     /** Which spec file documents this path (after mapping aliases), if any. */
     public static Optional<String> specFor(String path) {
         String p = documentedPath(path);

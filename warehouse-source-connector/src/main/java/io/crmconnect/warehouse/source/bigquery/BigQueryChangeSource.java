@@ -346,7 +346,4 @@ final class BigQueryChangeSource implements ChangeSource {
         // the client holds no connection of its own to release
     }
 
-    TableId tableId() {
-        return tableId;
-    }
 }
