@@ -4,14 +4,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.config.ConfigDef;
+import java.util.regex.Pattern;
 
 /**
  * Renders a plugin's ConfigDef as Markdown, grouped as in the ConfigDef, so the published reference is generated
  * from the same definitions that validate a config and cannot drift from the code.
  */
 public final class ConfigDocs {
-    private static final java.util.regex.Pattern OBJECT_TO_STRING =
-            java.util.regex.Pattern.compile("[\\w.$/]+@[0-9a-f]+");
+    private static final Pattern OBJECT_TO_STRING =
+            Pattern.compile("[\\w.$/]+@[0-9a-f]+");
     private ConfigDocs() {
     }
 

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 class RedactTest {
 
@@ -51,6 +52,6 @@ class RedactTest {
         ConfigDef.ConfigKey key = def.configKeys().get(Redact.SECRET_CONFIG);
         assertThat(key.type).isEqualTo(ConfigDef.Type.PASSWORD);
         assertThat(key.defaultValue).isNull();
-        assertThat(def.parse(java.util.Map.of())).containsEntry(Redact.SECRET_CONFIG, null);
+        assertThat(def.parse(Map.of())).containsEntry(Redact.SECRET_CONFIG, null);
     }
 }

@@ -17,6 +17,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Every setting of the JDBC sink, declared once: docs, groups, validators and recommenders. */
 public final class JdbcSinkConfig extends AbstractConfig {
@@ -370,7 +373,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
 
     public Set<MetadataColumn> metadataColumns() {
         return trimmed(getList(METADATA_COLUMNS)).stream().map(v -> parse(MetadataColumn.class, v))
-                .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(MetadataColumn.class)));
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(MetadataColumn.class)));
     }
 
     public boolean recordShapeEnabled() {
@@ -387,7 +390,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
 
     /** header.columns as header name -> column name, in order. */
     public Map<String, String> headerColumns() {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (String pair : trimmed(getList(HEADER_COLUMNS))) {
             int colon = pair.lastIndexOf(':');
             out.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
@@ -397,7 +400,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
 
     /** child.tables as value field -> parent-key column name (null: the default). */
     public Map<String, String> childTables() {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (String entry : trimmed(getList(CHILD_TABLES))) {
             int colon = entry.indexOf(':');
             out.put(colon < 0 ? entry : entry.substring(0, colon).trim(),
@@ -472,7 +475,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
 
     /** The table for a topic: the format with ${topic} replaced by the sanitized topic name. */
     /** Table names per topic: computed once (a regex per record showed up in profiles). */
-    private final Map<String, String> tables = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> tables = new ConcurrentHashMap<>();
 
     public String tableFor(String topic) {
         String table = tables.get(topic);

@@ -23,6 +23,8 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
 
 /** Thin connector: checks the config (including a bounded live check in validate()) and hands it to N tasks. */
 public class JdbcSinkConnector extends SinkConnector {
@@ -119,7 +121,7 @@ public class JdbcSinkConnector extends SinkConnector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             problems.put(JdbcSinkConfig.CONNECTION_URL, "Validation was interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             problems.put(JdbcSinkConfig.CONNECTION_URL, "Connection check failed: " + e.getCause());
         } finally {
             executor.shutdownNow();
@@ -154,7 +156,7 @@ public class JdbcSinkConnector extends SinkConnector {
             boolean scope = g.contains(" ON *.* ") || g.contains(" ON `" + database.replace("`", "``") + "`.* ");
             String privileges = g.startsWith("GRANT ") && g.contains(" ON ") ? g.substring(6, g.indexOf(" ON ")) : "";
             boolean create = privileges.contains("ALL PRIVILEGES")
-                    || java.util.Arrays.stream(privileges.split(",")).map(String::trim).anyMatch("CREATE"::equals);
+                    || Arrays.stream(privileges.split(",")).map(String::trim).anyMatch("CREATE"::equals);
             if (scope && create) {
                 return true;
             }

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Keeps the sync-state table (sync.state.table): one row per table the sink writes, with the time of the last
@@ -56,7 +57,7 @@ final class SyncState {
                 ColumnDef.of(LAST_ERROR, ColumnKind.STRING),
                 ColumnDef.of(LAST_ERROR_AT, ColumnKind.TIMESTAMP));
         try (Statement st = connection.createStatement()) {
-            st.execute(dialect.createTable(name, columns, List.of(TABLE), java.util.Set.of(STATUS)));
+            st.execute(dialect.createTable(name, columns, List.of(TABLE), Set.of(STATUS)));
         }
         created = true;
     }

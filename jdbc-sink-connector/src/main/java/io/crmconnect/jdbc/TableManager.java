@@ -16,6 +16,7 @@ import java.util.Set;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.HashSet;
 
 /**
  * Knows the columns of every table the task writes, creates missing tables, adds missing columns and widens integer
@@ -31,9 +32,9 @@ public final class TableManager {
     private final SinkMetrics metrics;
     private final Map<String, TableState> tables = new HashMap<>();
     /** Indexes asked for by this task (table and columns), so each is created at most once. */
-    private final Set<String> ensuredIndexes = new java.util.HashSet<>();
+    private final Set<String> ensuredIndexes = new HashSet<>();
     /** Schemas (MariaDB databases) this task made sure exist. */
-    private final Set<String> schemas = new java.util.HashSet<>();
+    private final Set<String> schemas = new HashSet<>();
 
     public TableManager(Dialect dialect, boolean autoCreate, boolean autoEvolve, SinkMetrics metrics) {
         this.dialect = dialect;
@@ -118,7 +119,7 @@ public final class TableManager {
                 throw new ConnectException("Table " + dialect.quoteTable(table) + " does not exist in the " + dialect.name()
                         + " database and auto.create=false: create it or set auto.create=true");
             }
-            Set<String> indexed = new java.util.HashSet<>();
+            Set<String> indexed = new HashSet<>();
             indexes.forEach(indexed::addAll);
             List<ColumnDef> creatable = columns.stream().filter(c -> c.kind() != null).toList();
             String schema = Dialect.schemaOf(table);
@@ -132,7 +133,7 @@ public final class TableManager {
             state = load(connection, table, state.version + 1);
         }
         boolean changed = false;
-        Set<String> indexed = new java.util.HashSet<>();
+        Set<String> indexed = new HashSet<>();
         indexes.forEach(indexed::addAll);
         for (ColumnDef c : columns) {
             String existing = existingName(state, c.name());

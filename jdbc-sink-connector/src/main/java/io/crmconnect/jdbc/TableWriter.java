@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Arrays;
+import java.util.HashSet;
 
 /**
  * Writes one chunk of records for one table in one transaction: stage (COPY / LOAD DATA), then SCD2 history,
@@ -40,7 +42,7 @@ public final class TableWriter {
     private final boolean scd2;
     private final boolean changelog;
     private final String meta;
-    private final Set<String> metadataNames = new java.util.HashSet<>();
+    private final Set<String> metadataNames = new HashSet<>();
 
     private final SyncState syncState;
     private final ChildTables children;
@@ -388,7 +390,7 @@ public final class TableWriter {
     boolean[] winners(List<MappedRecord> chunk, boolean keyless) {
         boolean[] apply = new boolean[chunk.size()];
         if (keyless) {
-            java.util.Arrays.fill(apply, true);
+            Arrays.fill(apply, true);
             return apply;
         }
         Map<List<Object>, int[]> perKey = new HashMap<>(chunk.size() * 2);

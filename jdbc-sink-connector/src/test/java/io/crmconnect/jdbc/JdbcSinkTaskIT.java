@@ -40,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.util.Locale;
 
 /**
  * The task against real PostgreSQL and MariaDB servers (test-harness), driven through a recording SinkTaskContext.
@@ -116,7 +117,7 @@ class JdbcSinkTaskIT {
         String schema = server instanceof PostgresServer ? "current_schema()" : "DATABASE()";
         List<Map<String, Object>> rows = server.query(db, "SELECT data_type AS t FROM information_schema.columns "
                 + "WHERE table_schema = " + schema + " AND table_name = ? AND column_name = ?", table, column);
-        return rows.isEmpty() ? null : rows.get(0).get("t").toString().toLowerCase(java.util.Locale.ROOT);
+        return rows.isEmpty() ? null : rows.get(0).get("t").toString().toLowerCase(Locale.ROOT);
     }
 
     private static boolean truthy(Object v) {

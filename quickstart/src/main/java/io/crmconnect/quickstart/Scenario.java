@@ -16,6 +16,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * What runs on top of Kafka + Connect + PostgreSQL. Connector configs are the example files each plugin ships in its
@@ -58,11 +63,11 @@ abstract class Scenario {
      * worker loads them all, so any sample config can be POSTed to its REST API while the quickstart runs.
      */
     List<String> pluginModules() {
-        try (java.util.stream.Stream<Path> modules = Files.list(options.repo)) {
+        try (Stream<Path> modules = Files.list(options.repo)) {
             return modules.filter(m -> Files.exists(m.resolve("src/main/connect-plugin/manifest.json")))
                     .map(m -> m.getFileName().toString()).sorted().toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -259,7 +264,7 @@ abstract class Scenario {
         private List<String> existingEmails(int count) {
             try {
                 String body = simulatorGet("/crm/v3/objects/contacts?limit=" + Math.min(100, count) + "&properties=email");
-                List<String> emails = new java.util.ArrayList<>();
+                List<String> emails = new ArrayList<>();
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("results")
                         .forEach(r -> emails.add(r.path("properties").path("email").asText()));
                 return emails.stream().filter(e -> !e.isBlank()).toList();
@@ -273,7 +278,7 @@ abstract class Scenario {
         long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin) {
             try {
                 return admin.listConsumerGroupOffsets("connect-" + SINK).partitionsToOffsetAndMetadata().get()
-                        .values().stream().filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+                        .values().stream().filter(Objects::nonNull).mapToLong(o -> o.offset()).sum();
             } catch (Exception e) {
                 return 0;
             }

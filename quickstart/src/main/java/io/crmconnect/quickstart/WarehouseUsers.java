@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.util.Locale;
 
 /**
  * Rows as a warehouse export (e.g. a Snowflake users table through a source connector) would put them in Kafka:
@@ -40,7 +41,7 @@ final class WarehouseUsers {
                 String first = FIRST[random.nextInt(FIRST.length)];
                 String last = LAST[random.nextInt(LAST.length)];
                 String email = i < existingEmails.size() ? existingEmails.get(i)
-                        : (first + "." + last + "." + i + "@warehouse.example").toLowerCase(java.util.Locale.ROOT);
+                        : (first + "." + last + "." + i + "@warehouse.example").toLowerCase(Locale.ROOT);
                 ObjectNode payload = JSON.createObjectNode()
                         .put("email", email)
                         .put("first_name", first)

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import java.util.Properties;
 
 /**
  * Drives quickstart/run.sh exactly as a newcomer would, headless: the pipeline must bring HubSpot (simulator) rows
@@ -115,7 +116,7 @@ class QuickstartIT {
 
     /** The worker's plugin.path (written by the last run) names the built directory of every plugin module. */
     private static void assertEveryPluginOnThePluginPath() throws IOException {
-        java.util.Properties worker = new java.util.Properties();
+        Properties worker = new Properties();
         try (var in = Files.newBufferedReader(RUN_DIR.resolve("connect/connect-distributed.properties"))) {
             worker.load(in);
         }

@@ -24,6 +24,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
+import java.util.Date;
 
 /**
  * Replaces personal data in chosen top-level fields with a keyed HMAC-SHA-256 (stable, joinable, not reversible
@@ -129,7 +130,7 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
             ByteBuffer dup = bb.duplicate();
             bytes = new byte[dup.remaining()];
             dup.get(bytes);
-        } else if (value instanceof java.util.Date d) {
+        } else if (value instanceof Date d) {
             text = DateTimeFormatter.ISO_INSTANT.format(d.toInstant());
         } else if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
             text = value.toString();

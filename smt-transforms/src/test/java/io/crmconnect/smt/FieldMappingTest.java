@@ -22,6 +22,7 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.LocalDate;
 
 class FieldMappingTest {
     static final String SAMPLE = "src/test/resources/nested-mapping.yaml";
@@ -81,7 +82,7 @@ class FieldMappingTest {
         assertThat(v.getString("full_name")).isEqualTo("Ana López");
         assertThat(s.field("birth_date").schema().name()).isEqualTo(Date.LOGICAL_NAME);
         assertThat(v.get("birth_date")).isEqualTo(Date.toLogical(Date.SCHEMA,
-                (int) java.time.LocalDate.of(1990, 3, 5).toEpochDay()));
+                (int) LocalDate.of(1990, 3, 5).toEpochDay()));
         assertThat(s.field("created_at").schema().name()).isEqualTo(Timestamp.LOGICAL_NAME);
         assertThat(((java.util.Date) v.get("created_at")).toInstant()).isEqualTo(Instant.parse(
                 "2024-03-10T06:30:00.123Z"));

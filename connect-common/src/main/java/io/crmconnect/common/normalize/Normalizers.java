@@ -17,6 +17,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.text.ParsePosition;
+import java.time.Month;
+import java.time.Year;
+import java.time.format.DateTimeFormatterBuilder;
+import java.util.Arrays;
+import java.util.Date;
 
 /**
  * The normalization rules behind match keys. Public and dependency-free so that every component that matches
@@ -327,7 +333,7 @@ public final class Normalizers {
             List<DateTimeFormatter> list = new ArrayList<>();
             for (String p : patterns) {
                 String strict = p.replace("yyyy", "uuuu");
-                list.add(new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive()
+                list.add(new DateTimeFormatterBuilder().parseCaseInsensitive()
                         .appendPattern(strict).toFormatter(Locale.ENGLISH).withResolverStyle(ResolverStyle.STRICT));
             }
             this.formatters = Collections.unmodifiableList(list);
@@ -362,7 +368,7 @@ public final class Normalizers {
                 }
                 DateTimeFormatter f = formatters.get(i);
                 // parseUnresolved never throws: formats that do not fit are skipped without an exception
-                java.text.ParsePosition pos = new java.text.ParsePosition(0);
+                ParsePosition pos = new ParsePosition(0);
                 if (f.parseUnresolved(t, pos) == null || pos.getErrorIndex() >= 0 || pos.getIndex() != t.length()) {
                     continue;
                 }
@@ -477,7 +483,7 @@ public final class Normalizers {
                 }
             }
             if (pos != n || y < 0 || m < 1 || m > 12 || d < 1
-                    || d > java.time.Month.of(m).length(java.time.Year.isLeap(y))) {
+                    || d > Month.of(m).length(Year.isLeap(y))) {
                 return null;
             }
             return LocalDate.of(y, m, d);
@@ -505,7 +511,7 @@ public final class Normalizers {
             }
         } else if (value instanceof LocalDate d) {
             date = d;
-        } else if (value instanceof java.util.Date d) {
+        } else if (value instanceof Date d) {
             long day = Math.floorDiv(d.getTime(), 86_400_000L);
             if (day >= -719_528 && day <= 2_932_896) { // years 0000-9999
                 return io.crmconnect.common.time.FastTime.isoDate(day);
@@ -600,7 +606,7 @@ public final class Normalizers {
                         tokenStart = len;
                     }
                     if (len + 2 >= out.length) {
-                        out = java.util.Arrays.copyOf(out, out.length * 2);
+                        out = Arrays.copyOf(out, out.length * 2);
                     }
                     out[len++] = c >= 0x80 ? Character.toLowerCase(c) : c;
                 } else if (c == '.' || c == '\'' || c == '\u2019') {

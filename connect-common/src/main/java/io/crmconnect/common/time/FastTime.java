@@ -5,6 +5,10 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.Month;
+import java.time.Year;
+import java.time.format.DateTimeFormatter;
 
 /**
  * Allocation-light parsing of the ISO-8601 shapes that CRM and warehouse data actually use
@@ -32,7 +36,7 @@ public final class FastTime {
         int mo = digits(s, 5, 2);
         int d = digits(s, 8, 2);
         if (y < 0 || mo < 1 || mo > 12 || d < 1 || s.charAt(4) != '-' || s.charAt(7) != '-'
-                || d > java.time.Month.of(mo).length(java.time.Year.isLeap(y))) {
+                || d > Month.of(mo).length(Year.isLeap(y))) {
             return null;
         }
         if (n == 10) {
@@ -114,7 +118,7 @@ public final class FastTime {
         total += d - 1;
         if (m > 2) {
             total--;
-            if (!java.time.Year.isLeap(y)) {
+            if (!Year.isLeap(y)) {
                 total--;
             }
         }
@@ -169,7 +173,7 @@ public final class FastTime {
     public static String isoInstant(long millis) {
         long days = Math.floorDiv(millis, 86_400_000L);
         if (days < MIN_DAY || days > MAX_DAY) {
-            return java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.ofEpochMilli(millis));
+            return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(millis));
         }
         int msOfDay = (int) (millis - days * 86_400_000L);
         int ms = msOfDay % 1000;

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.SplittableRandom;
 
 class NormalizersTest {
 
@@ -39,7 +42,7 @@ class NormalizersTest {
                 "5 March 1990", "1990-03-05T00:00:00Z")) {
             assertThat(Normalizers.dateOfBirth(text, d)).as(text).isEqualTo("1990-03-05");
         }
-        assertThat(Normalizers.dateOfBirth(new java.util.Date(0), d)).isEqualTo("1970-01-01");
+        assertThat(Normalizers.dateOfBirth(new Date(0), d)).isEqualTo("1970-01-01");
         assertThat(Normalizers.dateOfBirth(LocalDate.of(2000, 2, 29), d)).isEqualTo("2000-02-29");
         assertThat(Normalizers.dateOfBirth(" ", d)).isNull();
         assertThatThrownBy(() -> Normalizers.dateOfBirth("02/30/1990", d))
@@ -83,7 +86,7 @@ class NormalizersTest {
         // forms, other scripts, typographic apostrophes) goes through Normalizer as before. Both must agree.
         String alphabet = "abcXYZ09 -.,'`\t" + "\u00e9\u00c9\u00df\u00f8\u00d8\u00e6\u00b4\u00a0\u00ff\u0141\u0142\u017b\u0153"
                 + "\u0301\u2019\uff2a\u0416\u540d\u01c5\u0085\u1e9e";
-        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        SplittableRandom random = new SplittableRandom(5);
         for (int i = 0; i < 50_000; i++) {
             String[] parts = new String[1 + random.nextInt(3)];
             for (int p = 0; p < parts.length; p++) {
@@ -98,7 +101,7 @@ class NormalizersTest {
                 }
                 parts[p] = b.toString();
             }
-            assertThat(Normalizers.personName(parts)).as(java.util.Arrays.toString(parts))
+            assertThat(Normalizers.personName(parts)).as(Arrays.toString(parts))
                     .isEqualTo(Normalizers.personNameSlow(parts));
             if (parts[0] != null) {
                 assertThat(Normalizers.personName(parts[0])).as(parts[0])

@@ -23,6 +23,7 @@ import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
 
 class SinkDeliveryTest {
     private static final TopicPartition CONSUMED = new TopicPartition("users", 0);
@@ -173,7 +174,7 @@ class SinkDeliveryTest {
                 () -> d.preCommit(Map.of(CONSUMED, new OffsetAndMetadata(2))));
         assertThat(commit).isNotDone();
         rep.next.completeExceptionally(new IllegalStateException("broker down"));
-        assertThat(commit).failsWithin(java.time.Duration.ofSeconds(5)).withThrowableThat()
+        assertThat(commit).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
                 .havingRootCause().withMessage("broker down");
     }
 

@@ -17,6 +17,7 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.ZoneOffset;
 
 /**
  * One table: its metadata and value schema, the ids of its rows in the topic, and the phase it is in. With change
@@ -306,7 +307,7 @@ final class TableStream {
         if (m == null || m.isNull()) {
             return Long.MIN_VALUE;
         }
-        Long ms = FastTime.isoEpochMillis(m.asText(), java.time.ZoneOffset.UTC);
+        Long ms = FastTime.isoEpochMillis(m.asText(), ZoneOffset.UTC);
         return ms == null ? Long.MIN_VALUE : ms;
     }
 

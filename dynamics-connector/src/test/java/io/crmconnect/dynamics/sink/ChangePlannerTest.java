@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import java.util.List;
 
 class ChangePlannerTest {
     private static final String ACCOUNT_ID = "11111111-1111-1111-1111-111111111111";
@@ -21,10 +22,10 @@ class ChangePlannerTest {
 
     private static TargetTable target(Set<String> protectedCols, Set<String> fill) throws Exception {
         Constructor<TargetTable> c = TargetTable.class.getDeclaredConstructor(
-                io.crmconnect.dynamics.client.TableMetadata.class, java.util.List.class, String.class, Set.class,
+                io.crmconnect.dynamics.client.TableMetadata.class, List.class, String.class, Set.class,
                 Set.class);
         c.setAccessible(true);
-        return c.newInstance(Fixtures.contact(), java.util.List.of("emailaddress1"), "email_key", protectedCols, fill);
+        return c.newInstance(Fixtures.contact(), List.of("emailaddress1"), "email_key", protectedCols, fill);
     }
 
     private static SinkRow row(Map<String, Object> cols, Object company) {

@@ -30,6 +30,8 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 
 /**
  * Typed client for the HubSpot CRM APIs (objects v3, search, batch, properties, schemas, associations v4, pipelines,
@@ -705,7 +707,7 @@ public final class HubSpotClient implements Closeable {
                         continue;
                     }
                 }
-                String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                String text = new String(bytes, StandardCharsets.UTF_8);
                 JsonNode err = parseQuietly(text);
                 lastCategory = err.path("category").asText(err.path("errorType").asText(null));
                 lastCorrelation = err.path("correlationId").asText(resp.header("X-HubSpot-Correlation-Id"));
@@ -927,7 +929,7 @@ public final class HubSpotClient implements Closeable {
         try {
             return Instant.parse(t);
         } catch (DateTimeParseException e) {
-            return java.time.OffsetDateTime.parse(t).toInstant();
+            return OffsetDateTime.parse(t).toInstant();
         }
     }
 

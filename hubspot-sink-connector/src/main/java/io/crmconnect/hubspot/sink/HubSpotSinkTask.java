@@ -24,6 +24,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.LinkedHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Writes records to HubSpot; see {@link SinkWriter}.
@@ -118,8 +120,8 @@ public class HubSpotSinkTask extends SinkTask {
     }
 
     private static void gauge(org.apache.kafka.common.metrics.PluginMetrics pm, String name, String doc,
-            java.util.function.LongSupplier value) {
-        org.apache.kafka.common.MetricName mn = pm.metricName(name, doc, new java.util.LinkedHashMap<>());
+            LongSupplier value) {
+        org.apache.kafka.common.MetricName mn = pm.metricName(name, doc, new LinkedHashMap<>());
         pm.addMetric(mn, (org.apache.kafka.common.metrics.Gauge<Long>) (cfg, now) -> value.getAsLong());
     }
 

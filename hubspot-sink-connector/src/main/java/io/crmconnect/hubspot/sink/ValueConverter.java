@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.kafka.connect.data.Schema;
+import java.util.Date;
 
 /**
  * Converts record values to HubSpot's string formats: date = midnight UTC epoch millis, datetime = epoch millis,
@@ -75,7 +76,7 @@ final class ValueConverter {
         if (v instanceof LocalDate d) {
             return d;
         }
-        if (v instanceof java.util.Date d) {
+        if (v instanceof Date d) {
             boolean dateOnly = schema != null && org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(schema.name());
             return dateOnly ? LocalDate.ofEpochDay(Math.floorDiv(d.getTime(), 86_400_000L))
                     : Instant.ofEpochMilli(d.getTime()).atZone(zone).toLocalDate();
@@ -121,7 +122,7 @@ final class ValueConverter {
     }
 
     Instant toInstant(Object v) {
-        if (v instanceof java.util.Date d) {
+        if (v instanceof Date d) {
             return d.toInstant();
         }
         if (v instanceof Instant i) {
@@ -248,7 +249,7 @@ final class ValueConverter {
             c.forEach(x -> parts.add(String.valueOf(x)));
             return String.join(";", parts);
         }
-        if (v instanceof java.util.Date d) {
+        if (v instanceof Date d) {
             return d.toInstant().toString();
         }
         if (v instanceof BigDecimal b) {

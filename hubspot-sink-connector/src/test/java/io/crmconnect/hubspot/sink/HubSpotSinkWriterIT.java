@@ -21,6 +21,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.time.Instant;
+import java.util.Date;
 
 /** The writer against the real simulator (OpenAPI request validation on): matching, rules, DLQ, idempotence. */
 class HubSpotSinkWriterIT {
@@ -312,7 +314,7 @@ class HubSpotSinkWriterIT {
         c.put("skip.if", "processing_status=Processed&processing_datetime=*");
         c.put("associations", "patient_email>contacts.email/Patient");
         // 2024-03-11T03:30Z is still March 10 in New York
-        java.util.Date late = java.util.Date.from(java.time.Instant.parse("2024-03-11T03:30:00Z"));
+        Date late = Date.from(Instant.parse("2024-03-11T03:30:00Z"));
         List<SinkRecord> batch = new ArrayList<>();
         for (String id : List.of("R1", "R2", "R3", "R4")) {
             batch.add(new SinkRecord("roi", 0, Schema.STRING_SCHEMA, id, ROI, new Struct(ROI).put("roi_id", id)
@@ -331,7 +333,7 @@ class HubSpotSinkWriterIT {
         assertThat(r1.property("request_date")).isEqualTo("2024-03-10");
         // 09:15 in New York in July is 13:15 UTC
         assertThat(HubSpotClient.parseInstant(r1.property("received_at")))
-                .isEqualTo(java.time.Instant.parse("2024-07-01T13:15:00Z"));
+                .isEqualTo(Instant.parse("2024-07-01T13:15:00Z"));
         assertThat(r1.property("reviewer_notes")).isNull();
         assertThat(byRoi.get("R2").property("status")).isEqualTo("closed"); // Processed: skipped
         assertThat(byRoi.get("R2").property("reviewer_notes")).isEqualTo("checked by staff");

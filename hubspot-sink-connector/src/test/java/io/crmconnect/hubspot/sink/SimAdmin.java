@@ -9,13 +9,14 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import java.time.Duration;
 
 /** Portal set-up through HubSpot's own API on the simulator (properties, custom object schemas). */
 final class SimAdmin {
     static final ObjectMapper MAPPER = new ObjectMapper();
     // Set-up calls are not under test: generous timeouts so a loaded CI machine does not fail them.
     private static final OkHttpClient HTTP = new OkHttpClient.Builder()
-            .readTimeout(java.time.Duration.ofSeconds(60)).callTimeout(java.time.Duration.ofSeconds(90)).build();
+            .readTimeout(Duration.ofSeconds(60)).callTimeout(Duration.ofSeconds(90)).build();
 
     private SimAdmin() {
     }

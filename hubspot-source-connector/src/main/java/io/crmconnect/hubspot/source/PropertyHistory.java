@@ -13,6 +13,8 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.source.SourceRecord;
+import java.util.Comparator;
+import java.util.HashMap;
 
 /**
  * Property history of one object: one record per property change, read through {@code propertiesWithHistory} (batch
@@ -69,7 +71,7 @@ final class PropertyHistory {
 
     /** Reads the history of these records' properties (50 records per call): id -> property -> values. */
     Map<String, Map<String, List<PropertyValue>>> read(List<Want> wants, List<String> properties) {
-        Map<String, Map<String, List<PropertyValue>>> out = new java.util.HashMap<>();
+        Map<String, Map<String, List<PropertyValue>>> out = new HashMap<>();
         if (properties.isEmpty() || wants.isEmpty()) {
             return out;
         }
@@ -106,7 +108,7 @@ final class PropertyHistory {
                 metrics.history(name);
             }
         }
-        out.sort(java.util.Comparator.comparingLong(r -> ((Date) ((Struct) r.value()).get("timestamp")).getTime()));
+        out.sort(Comparator.comparingLong(r -> ((Date) ((Struct) r.value()).get("timestamp")).getTime()));
         return out;
     }
 

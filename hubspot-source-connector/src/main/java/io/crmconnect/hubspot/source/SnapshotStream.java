@@ -21,6 +21,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.source.SourceRecord;
+import java.time.Instant;
 
 /**
  * Small reference data read as periodic snapshots: owners, pipelines (with stages) and labelled associations. Each
@@ -140,7 +141,7 @@ abstract class SnapshotStream implements Stream {
         return out;
     }
 
-    static Date date(java.time.Instant i) {
+    static Date date(Instant i) {
         return i == null ? null : Date.from(i);
     }
 

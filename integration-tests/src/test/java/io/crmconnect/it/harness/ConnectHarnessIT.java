@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Proves the harness end to end with Kafka's own FileStream connectors, loaded from a plugin directory (not the test
@@ -98,8 +100,8 @@ class ConnectHarnessIT {
     private static List<String> readLines(Path path) {
         try {
             return Files.readAllLines(path);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

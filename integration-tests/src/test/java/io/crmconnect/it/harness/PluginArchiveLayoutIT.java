@@ -26,6 +26,7 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import java.util.Collections;
 
 /**
  * Opens every built Confluent Hub archive and checks what a user's worker needs: the documented layout, no jars the
@@ -215,7 +216,7 @@ class PluginArchiveLayoutIT {
                 declared.put(iface, names);
                 found.put(iface, new TreeSet<>());
             }
-            for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+            for (JarEntry entry : Collections.list(jar.entries())) {
                 String name = entry.getName();
                 if (!name.endsWith(".class") || name.contains("module-info")) {
                     continue;

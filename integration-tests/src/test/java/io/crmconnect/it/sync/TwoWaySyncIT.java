@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
+import java.util.TreeMap;
 
 /**
  * The two-way sync in a real Connect worker on the BUILT archives (HubSpot source and sink, Dynamics 365 source and
@@ -251,8 +253,8 @@ class TwoWaySyncIT {
             awaitConvergence(hsIds, oracle);
         } catch (AssertionError e) {
             for (String hsId : hsIds.subList(0, EDITED)) {
-                System.out.println("diverged? " + hsId + " hubspot=" + new java.util.TreeMap<>(hubspotValues(hsId))
-                        + " dynamics=" + new java.util.TreeMap<>(dynamicsValues(dynamicsId(hsId))) + " oracle="
+                System.out.println("diverged? " + hsId + " hubspot=" + new TreeMap<>(hubspotValues(hsId))
+                        + " dynamics=" + new TreeMap<>(dynamicsValues(dynamicsId(hsId))) + " oracle="
                         + oracle.get(hsId) + " hs.state=" + hs.record("contacts", hsId).get("crmconnect_sync_state")
                         + " d.state=" + d365.row("contact", dynamicsId(hsId)).get("crmc_syncstate"));
             }
@@ -313,7 +315,7 @@ class TwoWaySyncIT {
         Map<String, Integer> outcomes = new HashMap<>();
         Set<String> codes = new HashSet<>();
         for (var r : cluster.consumeAll(Duration.ofSeconds(20), "sync.audit")) {
-            String event = new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
+            String event = new String(r.value(), StandardCharsets.UTF_8);
             assertThat(event).doesNotContain("@example.com", "Impostor", "Burst", "Last", "First");
             var n = JSON.readTree(event);
             outcomes.merge(n.path("outcome").asText(), 1, Integer::sum);

@@ -21,6 +21,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.function.Supplier;
 
 /**
  * The BUILT warehouse source plugin in a real Connect worker (one cluster for the class) against the Snowflake wire
@@ -127,7 +129,7 @@ class WarehouseSourceClusterIT {
     static Map<String, String> actualPatients() {
         Map<String, String> out = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : CompactedTopic.read(cluster, "bq.patients").live().entrySet()) {
-            List<String> tags = new java.util.ArrayList<>();
+            List<String> tags = new ArrayList<>();
             e.getValue().get("tags").forEach(t -> tags.add(t.asText()));
             out.put(e.getKey(), e.getValue().get("email").asText() + "|" + tags);
         }
@@ -145,7 +147,7 @@ class WarehouseSourceClusterIT {
         cluster.configureConnector("bq-patients", bigQueryConfig());
         cluster.awaitRunning("bq-patients", 1, Duration.ofSeconds(60));
         String[] last = {""};
-        java.util.function.Supplier<Boolean> equal = () -> {
+        Supplier<Boolean> equal = () -> {
             Map<String, String> want = expectedPatients();
             Map<String, String> got = actualPatients();
             last[0] = want.size() + " rows, " + got.size() + " keys";

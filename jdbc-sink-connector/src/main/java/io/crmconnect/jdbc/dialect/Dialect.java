@@ -18,6 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import java.io.IOException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.ArrayList;
+import java.util.Set;
 
 /**
  * What differs between databases: connecting, identifier quoting, SQL types, DDL, the bulk stage and the merge
@@ -188,7 +193,7 @@ public abstract class Dialect {
     }
 
     public abstract String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
-            java.util.Set<String> indexedColumns);
+            Set<String> indexedColumns);
 
     public abstract String createIndex(String table, String indexName, List<String> columns, boolean unique);
 
@@ -340,8 +345,8 @@ public abstract class Dialect {
 
     protected static boolean causedByIo(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException || t instanceof java.sql.SQLTransientException
-                    || t instanceof java.sql.SQLRecoverableException) {
+            if (t instanceof IOException || t instanceof SQLTransientException
+                    || t instanceof SQLRecoverableException) {
                 return true;
             }
             if (t.getCause() == t) {
@@ -360,7 +365,7 @@ public abstract class Dialect {
     public record Stage(String name, String target, List<String> columns, List<ColumnKind> kinds,
             List<String> bookkeeping) {
         public List<String> allColumns() {
-            List<String> all = new java.util.ArrayList<>(columns);
+            List<String> all = new ArrayList<>(columns);
             all.addAll(bookkeeping);
             return all;
         }

@@ -15,6 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.math.BigDecimal;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
 
 /**
  * MariaDB (and MySQL through the MariaDB driver): a text-typed temporary stage filled with LOAD DATA LOCAL INFILE
@@ -276,7 +280,7 @@ public final class MariaDbDialect extends Dialect {
                 out.text(s, (char) 0, true);
             } else if (v instanceof Long l) {
                 out.digits(l);
-            } else if (v instanceof java.math.BigDecimal d) {
+            } else if (v instanceof BigDecimal d) {
                 out.decimal(d);
             } else if (!(v instanceof Instant t && t.getNano() % 1_000_000 == 0 && out.instant(t, ' ', "", true))) {
                 out.text(text(v), (char) 0, true);
@@ -436,9 +440,9 @@ public final class MariaDbDialect extends Dialect {
     @Override
     public boolean isTransient(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException
-                    || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.sql.SQLTransactionRollbackException) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLTransactionRollbackException) {
                 return true;
             }
             if (t instanceof SQLException s) {

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.postgresql.PGConnection;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Locale;
 
 /**
  * PostgreSQL: typed temporary stage (ON COMMIT DELETE ROWS) filled with COPY FROM STDIN (CSV), then one
@@ -81,7 +84,7 @@ public final class PostgresDialect extends Dialect {
 
     @Override
     public ColumnKind kindOf(String dataType) {
-        String t = dataType.toLowerCase(java.util.Locale.ROOT);
+        String t = dataType.toLowerCase(Locale.ROOT);
         return switch (t) {
             case "boolean" -> ColumnKind.BOOLEAN;
             case "smallint" -> ColumnKind.INT16;
@@ -210,7 +213,7 @@ public final class PostgresDialect extends Dialect {
             return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                     binary ? copyBinarySql(stage) : copySql(stage),
                     binary ? PgBinary.stream(kinds, rows) : new RowStream(rows, this::encodeCsv), COPY_CHUNK);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SQLException("COPY stream failed: " + e.getMessage(), "08006", e);
         }
     }
@@ -244,7 +247,7 @@ public final class PostgresDialect extends Dialect {
                 out.put('"').text(s, '"', false).put('"');
             } else if (v instanceof Long l) {
                 out.digits(l);
-            } else if (v instanceof java.math.BigDecimal d) {
+            } else if (v instanceof BigDecimal d) {
                 out.decimal(d);
             } else if (!(v instanceof Instant t && out.instant(t, 'T', "Z", false))) {
                 out.put('"').text(text(v), '"', false).put('"');

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * The stage rows as a byte stream, encoded lazily while the driver reads (COPY FROM STDIN, LOAD DATA LOCAL): no text of
@@ -70,12 +71,12 @@ public final class RowStream extends InputStream {
         }
 
         public byte[] toByteArray() {
-            return java.util.Arrays.copyOf(bytes, length);
+            return Arrays.copyOf(bytes, length);
         }
 
         private void ensure(int extra) {
             if (length + extra > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + extra));
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + extra));
             }
         }
 

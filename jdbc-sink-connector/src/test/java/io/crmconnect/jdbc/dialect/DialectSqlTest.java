@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 
 /** Golden SQL strings for both dialects: quoting, DDL, stage, merges. */
 class DialectSqlTest {
@@ -189,7 +191,7 @@ class DialectSqlTest {
     }
 
     private static String utf8(RowStream.Bytes bytes) {
-        return new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
     }
 
     /** The fast byte encoders write the same text as {@link Dialect#text} for every kind (the slow, obvious form). */
@@ -225,18 +227,18 @@ class DialectSqlTest {
 
     /** What String.getBytes(UTF_8) makes of a string (a lone surrogate becomes '?'). */
     private static String sameAsGetBytes(String s) {
-        return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 
     @Test
     void rowStreamHandsOutEveryRowAcrossBufferRefills() throws Exception {
-        List<Object[]> rows = new java.util.ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         StringBuilder expected = new StringBuilder();
         for (long i = 0; i < 20_000; i++) {
             rows.add(new Object[] {i, "row " + i});
             expected.append(i).append(",\"row ").append(i).append("\"\n");
         }
         byte[] all = new RowStream(rows, pg::encodeCsv).readAllBytes();
-        assertThat(new String(all, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+        assertThat(new String(all, StandardCharsets.UTF_8)).isEqualTo(expected.toString());
     }
 }

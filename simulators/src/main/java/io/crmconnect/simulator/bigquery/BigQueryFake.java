@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import java.util.Arrays;
 
 /**
  * A BigQuery REST endpoint (v2) on 127.0.0.1 that the official client (com.google.cloud:google-cloud-bigquery)
@@ -393,7 +394,7 @@ public final class BigQueryFake implements AutoCloseable {
                 cols.add(Column.of("_CHANGE_TIMESTAMP", "TIMESTAMP"));
                 source = new ArrayList<>();
                 for (ChangeEvent e : t.changeEvents(from, to, q.source() == BigQuerySql.Source.APPENDS)) {
-                    Object[] row = java.util.Arrays.copyOf(e.row(), e.row().length + 2);
+                    Object[] row = Arrays.copyOf(e.row(), e.row().length + 2);
                     row[row.length - 2] = e.type();
                     row[row.length - 1] = e.commitTime();
                     source.add(row);

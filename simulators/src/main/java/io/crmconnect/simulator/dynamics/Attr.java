@@ -3,6 +3,7 @@ package io.crmconnect.simulator.dynamics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.nio.charset.StandardCharsets;
 
 /** One column of a table: its metadata and where its value sits in a {@link Row}. */
 final class Attr {
@@ -45,7 +46,7 @@ final class Attr {
         this.displayName = displayName;
         this.jsonName = type.isLookup() ? "_" + logicalName + "_value" : logicalName;
         this.metadataId = UUID.nameUUIDFromBytes(("attr:" + table + "." + logicalName).getBytes(
-                java.nio.charset.StandardCharsets.UTF_8));
+                StandardCharsets.UTF_8));
         this.custom = logicalName.startsWith(Schema.PREFIX);
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 
 /**
  * The Microsoft Entra ID client-credentials token endpoint ({@code POST /{tenant}/oauth2/v2.0/token} with
@@ -97,7 +98,7 @@ final class Auth {
 
     /** The token endpoint: form-encoded client credentials in, Entra's JSON (or its error JSON) out. */
     Http.Resp token(Http.Req req, boolean v2) {
-        Map<String, java.util.List<String>> form = Http.parseQuery(new String(req.body, StandardCharsets.UTF_8));
+        Map<String, List<String>> form = Http.parseQuery(new String(req.body, StandardCharsets.UTF_8));
         String grant = first(form, "grant_type");
         String clientId = first(form, "client_id");
         String secret = first(form, "client_secret");
@@ -185,8 +186,8 @@ final class Auth {
         return r;
     }
 
-    private static String first(Map<String, java.util.List<String>> m, String k) {
-        java.util.List<String> v = m.get(k);
+    private static String first(Map<String, List<String>> m, String k) {
+        List<String> v = m.get(k);
         return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
     }
 

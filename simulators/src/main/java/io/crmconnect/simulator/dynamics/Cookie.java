@@ -3,6 +3,7 @@ package io.crmconnect.simulator.dynamics;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code $skiptoken} paging cookie, in Dataverse's format: {@code <cookie pagenumber="2"
@@ -101,7 +102,7 @@ final class Cookie {
     /** Percent-encoding with lower-case hex, as the paging cookie and delta token are written. */
     static String lowerEncode(String s) {
         StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
             if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-_.".indexOf(c) >= 0) {
                 sb.append((char) c);

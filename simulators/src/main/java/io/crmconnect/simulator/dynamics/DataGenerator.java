@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.text.Normalizer;
 
 /**
  * Deterministic seeded rows: the same seed and counts give the same ids and values (timestamps are relative to
@@ -136,7 +137,7 @@ final class DataGenerator {
     }
 
     private String ascii(String s) {
-        return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD).replaceAll("[^A-Za-z0-9]", "")
+        return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("[^A-Za-z0-9]", "")
                 .toLowerCase(Locale.ROOT);
     }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.math.BigDecimal;
 
 /**
  * A local Dynamics 365 / Dataverse Web API v9.2: a real HTTP server on 127.0.0.1 with an Entra ID-style token
@@ -317,7 +318,7 @@ public final class DynamicsSimulator implements AutoCloseable {
             v.put(cur.byLogical.get("currencyname"), currencies[i][0]);
             v.put(cur.byLogical.get("isocurrencycode"), currencies[i][1]);
             v.put(cur.byLogical.get("currencysymbol"), currencies[i][2]);
-            v.put(cur.byLogical.get("exchangerate"), new java.math.BigDecimal(currencies[i][3]));
+            v.put(cur.byLogical.get("exchangerate"), new BigDecimal(currencies[i][3]));
             Row row = s.insert(cur, UUID.nameUUIDFromBytes(("currency:" + currencies[i][1]).getBytes(
                     StandardCharsets.UTF_8)).toString(), v, humans[0], created);
             if (i == 0) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.LinkedHashMap;
 
 /**
  * Metadata: {@code EntityDefinitions} (with {@code Attributes}, {@code Keys}, casts to attribute metadata types and
@@ -180,7 +181,7 @@ final class Metadata {
 
     /** $expand=Attributes($select=a,b),Keys -> name -> inner $select ("" for all). */
     private static Map<String, String> expands(String s) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (String item : list(s)) {
             int p = item.indexOf('(');
             String name = p < 0 ? item : item.substring(0, p);

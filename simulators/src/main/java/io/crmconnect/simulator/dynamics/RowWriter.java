@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.Arrays;
 
 /**
  * Writes rows as Dataverse does: {@code @odata.etag} first, then the columns (nulls included), lookups as
@@ -68,7 +69,7 @@ final class RowWriter {
                 writeObject(g, t, row, sel, ann);
                 if (cacheable) {
                     g.flush();
-                    byte[] b = java.util.Arrays.copyOfRange(out.array(), start, out.length());
+                    byte[] b = Arrays.copyOfRange(out.array(), start, out.length());
                     row.cachedFor = sel.key;
                     row.cachedJson = b;
                 }

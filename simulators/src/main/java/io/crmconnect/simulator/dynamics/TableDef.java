@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Locale;
 
 /** A table's metadata (EntityMetadata): columns, alternate keys, names used in URLs and JSON. */
 final class TableDef {
@@ -69,7 +70,7 @@ final class TableDef {
     }
 
     void key(String schemaName, String... attributes) {
-        keys.add(new Key(schemaName.toLowerCase(java.util.Locale.ROOT), schemaName, List.of(attributes),
+        keys.add(new Key(schemaName.toLowerCase(Locale.ROOT), schemaName, List.of(attributes),
                 UUID.nameUUIDFromBytes(("key:" + logicalName + "." + schemaName).getBytes(StandardCharsets.UTF_8))));
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.math.BigDecimal;
 
 /** Entity-set and record operations of the Web API: queries, change tracking, writes, upserts, bulk messages. */
 final class WebApi {
@@ -508,7 +509,7 @@ final class WebApi {
                     return Long.parseLong(s);
                 case DECIMAL:
                 case MONEY:
-                    return new java.math.BigDecimal(s);
+                    return new BigDecimal(s);
                 case DATETIME:
                     return Values.parseDate(t, a, s);
                 case LOOKUP:

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.Arrays;
 
 /**
  * The properties of a generated record: the explicit values (name, email, address...) plus the generated
@@ -35,7 +36,7 @@ final class GeneratedProps extends AbstractMap<String, String> {
         for (int i = 0; i < WORDS_JSON.length; i++) {
             // opening quote, the word and the space: the hex part follows
             byte[] q = RecordWriter.quoted(DataGenerator.WORDS[i]);
-            WORDS_JSON[i] = java.util.Arrays.copyOf(q, q.length);
+            WORDS_JSON[i] = Arrays.copyOf(q, q.length);
             WORDS_JSON[i][q.length - 1] = ' ';
         }
     }
@@ -70,7 +71,7 @@ final class GeneratedProps extends AbstractMap<String, String> {
                     default -> 's';
                 };
                 options[i] = d.options.stream().map(o -> o[1]).toArray(String[]::new);
-                optionsJson[i] = java.util.Arrays.stream(options[i]).map(RecordWriter::quoted).toArray(byte[][]::new);
+                optionsJson[i] = Arrays.stream(options[i]).map(RecordWriter::quoted).toArray(byte[][]::new);
                 noValue[i] = kinds[i] == 'e' && options[i].length == 0;
                 slots.put(d.name, i);
             }

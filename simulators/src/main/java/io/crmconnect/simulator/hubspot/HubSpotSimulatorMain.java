@@ -2,6 +2,9 @@ package io.crmconnect.simulator.hubspot;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Standalone simulator: {@code java -jar simulators/target/hubspot-simulator.jar --port 8089 --seed 42 --contacts 1000}.
@@ -12,7 +15,7 @@ public final class HubSpotSimulatorMain {
 
     public static void main(String[] args) throws InterruptedException {
         HubSpotSimulatorBuilder b = HubSpotSimulator.builder().port(8089);
-        java.util.Set<String> given = new java.util.HashSet<>();
+        Set<String> given = new HashSet<>();
         int contacts = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -32,8 +35,8 @@ public final class HubSpotSimulatorMain {
                 case "--owners" -> { b.owners(Integer.parseInt(v)); i++; }
                 case "--wide-properties" -> { b.wideProperties(Integer.parseInt(v)); i++; }
                 case "--no-rate-limits" -> b.rateLimits(false);
-                case "--tier" -> { b.tier(Tier.valueOf(v.toUpperCase(java.util.Locale.ROOT))); i++; }
-                case "--limiter" -> { b.limiter(LimiterMode.valueOf(v.toUpperCase(java.util.Locale.ROOT))); i++; }
+                case "--tier" -> { b.tier(Tier.valueOf(v.toUpperCase(Locale.ROOT))); i++; }
+                case "--limiter" -> { b.limiter(LimiterMode.valueOf(v.toUpperCase(Locale.ROOT))); i++; }
                 case "--index-lag-ms" -> { b.indexLag(Duration.ofMillis(Long.parseLong(v))); i++; }
                 case "--no-auth" -> b.auth(false);
                 case "--token" -> { b.privateAppToken(v); i++; }

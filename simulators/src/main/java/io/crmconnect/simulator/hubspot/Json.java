@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.LocalDate;
 
 /** JSON helpers shared by the simulator. */
 final class Json {
@@ -39,7 +40,7 @@ final class Json {
         int ms = (int) Math.floorMod(millis, 1000L);
         long days = Math.floorDiv(secs, 86_400L);
         int sod = (int) Math.floorMod(secs, 86_400L);
-        java.time.LocalDate d = java.time.LocalDate.ofEpochDay(days);
+        LocalDate d = LocalDate.ofEpochDay(days);
         int y = d.getYear();
         if (y < 0 || y > 9999) {
             return false;

@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.LinkedHashMap;
 
 /**
  * Applies creates, updates, deletes, merges and association changes at a set rate, in bursts that share one
@@ -146,7 +147,7 @@ final class Mutator {
     }
 
     Map<String, Object> stats() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("running", running());
         m.put("opsPerSecond", opsPerSecond);
         m.put("creates", creates.get());

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
+import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Records of one object type. Reads are lock-free over immutable snapshots; writes synchronize on the table.
@@ -39,7 +41,7 @@ final class ObjectTable {
     }
 
     static String norm(String prop, String value) {
-        return value == null ? null : value.trim().toLowerCase(java.util.Locale.ROOT);
+        return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
     }
 
     Long findByUnique(String prop, String value) {
@@ -330,7 +332,7 @@ final class ObjectTable {
 
     private static long parseIsoOr(String iso, long dflt) {
         try {
-            return java.time.Instant.parse(iso).toEpochMilli();
+            return Instant.parse(iso).toEpochMilli();
         } catch (RuntimeException e) {
             return dflt;
         }

@@ -20,12 +20,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /** All simulated CRM state: object types and records, associations, pipelines, owners. */
 final class Store {
-    private static final java.util.regex.Pattern EMAIL =
-            java.util.regex.Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("-?\\d+");
+    private static final Pattern EMAIL =
+            Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern DIGITS = Pattern.compile("-?\\d+");
     final SimClock clock;
     volatile long indexLagMillis;
     final AtomicLong idSeq = new AtomicLong(100_000_001L);

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Arrays;
 
 /** Runs a parsed statement against the warehouse model and returns typed columns and Java values. */
 final class QueryExecutor {
@@ -69,7 +70,7 @@ final class QueryExecutor {
             rows = new ArrayList<>();
             int[] keyIdx = keyIdx(t);
             for (RowChange c : t.changes(at, end, appendOnly)) {
-                Object[] r = java.util.Arrays.copyOf(c.row(), c.row().length + 3);
+                Object[] r = Arrays.copyOf(c.row(), c.row().length + 3);
                 r[r.length - 3] = c.action();
                 r[r.length - 2] = c.isUpdate();
                 r[r.length - 1] = Key.ofRow(c.row(), keyIdx).toString();

@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
+import java.io.BufferedOutputStream;
+import java.net.URLDecoder;
 
 /**
  * A Snowflake endpoint on 127.0.0.1 that the official JDBC driver (net.snowflake:snowflake-jdbc) connects to
@@ -153,7 +155,7 @@ public final class SnowflakeFake implements AutoCloseable {
         for (String kv : q.split("&")) {
             int eq = kv.indexOf('=');
             if (eq > 0 && kv.substring(0, eq).equals(name)) {
-                return java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                return URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }
         return null;
@@ -351,7 +353,7 @@ public final class SnowflakeFake implements AutoCloseable {
     private static OutputStream start(HttpExchange ex) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(200, 0);
-        return new java.io.BufferedOutputStream(ex.getResponseBody(), 1 << 16);
+        return new BufferedOutputStream(ex.getResponseBody(), 1 << 16);
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {

@@ -1,6 +1,8 @@
 package io.crmconnect.simulator.warehouse;
 
 import java.util.Arrays;
+import java.math.BigDecimal;
+import java.util.Objects;
 
 /** A business key: the values of a table's key columns, ordered column by column, nulls first. */
 public final class Key implements Comparable<Key> {
@@ -45,7 +47,7 @@ public final class Key implements Comparable<Key> {
             return a == null ? (b == null ? 0 : -1) : 1;
         }
         if (a instanceof Number x && b instanceof Number y && a.getClass() != b.getClass()) {
-            return new java.math.BigDecimal(x.toString()).compareTo(new java.math.BigDecimal(y.toString()));
+            return new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString()));
         }
         return ((Comparable) a).compareTo(b);
     }
@@ -59,8 +61,8 @@ public final class Key implements Comparable<Key> {
     public int hashCode() {
         int h = 1;
         for (Object v : values) {
-            h = 31 * h + (v instanceof Number n ? new java.math.BigDecimal(n.toString()).stripTrailingZeros()
-                    .hashCode() : java.util.Objects.hashCode(v));
+            h = 31 * h + (v instanceof Number n ? new BigDecimal(n.toString()).stripTrailingZeros()
+                    .hashCode() : Objects.hashCode(v));
         }
         return h;
     }

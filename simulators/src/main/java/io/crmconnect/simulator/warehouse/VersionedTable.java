@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.LinkedHashSet;
 
 /**
  * A table whose every committed version stays readable for its retention period: time travel ({@link #snapshot}),
@@ -311,7 +312,7 @@ public final class VersionedTable {
     }
 
     private List<Long> touchedBetween(Instant from, Instant to) {
-        java.util.LinkedHashSet<Long> ids = new java.util.LinkedHashSet<>();
+        LinkedHashSet<Long> ids = new LinkedHashSet<>();
         for (int i = versionAt(from); i < log.size() && !log.get(i).time().isAfter(to); i++) {
             for (long id : log.get(i).rowIds()) {
                 ids.add(id);

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.HashMap;
 
 /**
  * Token endpoint (Entra ID client credentials), bearer checks, WhoAmI, the service document, CSDL $metadata and
@@ -128,7 +129,7 @@ class AuthMetadataIT {
         List<String> keys = new ArrayList<>();
         contact.get("Keys").forEach(k -> keys.add(k.get("KeyAttributes").toString()));
         assertThat(keys).contains("[\"emailaddress1\"]", "[\"firstname\",\"emailaddress1\"]");
-        Map<String, String> types = new java.util.HashMap<>();
+        Map<String, String> types = new HashMap<>();
         contact.get("Attributes").forEach(a -> types.put(a.get("LogicalName").asText(), a.get("AttributeType").asText()));
         assertThat(types).containsEntry("parentcustomerid", "Customer").containsEntry("creditlimit", "Money")
                 .containsEntry("birthdate", "DateTime").containsEntry("crmc_interests", "Virtual")

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /**
  * Reads: $select, $filter, $orderby, $top, $count, $expand, server-driven paging with $skiptoken cookies,
@@ -93,7 +94,7 @@ class QueryIT {
 
     @Test
     void filterOperatorsMatchTheStoredRows() {
-        List<java.util.Map<String, Object>> stored = sim.rows("contact");
+        List<Map<String, Object>> stored = sim.rows("contact");
         String someLast = (String) stored.get(3).get("lastname");
         long eq = stored.stream().filter(r -> someLast.equalsIgnoreCase((String) r.get("lastname"))).count();
         assertThat(all("contacts?$select=lastname&$filter=lastname eq '" + someLast.replace("'", "''") + "'"))

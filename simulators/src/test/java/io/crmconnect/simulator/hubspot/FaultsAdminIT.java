@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import java.util.SplittableRandom;
 
 /** Fault injection at runtime, the admin API, the mutator and request validation for other modules' tests. */
 class FaultsAdminIT {
@@ -185,7 +186,7 @@ class FaultsAdminIT {
     void exponentialLatencyHasALongTail() {
         Fault f = Fault.latency("GET /crm/v3/owners", 0, 100).exponential();
         long over = 0;
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < 10_000; i++) {
             if (f.drawLatencyMillis(r.nextDouble()) > 200) {
                 over++;

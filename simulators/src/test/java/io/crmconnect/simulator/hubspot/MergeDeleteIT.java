@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import java.util.HashMap;
 
 /** Merges, the 90-day recycle bin, GDPR deletes and association edits that leave last-modified alone. */
 class MergeDeleteIT {
@@ -137,7 +138,7 @@ class MergeDeleteIT {
     @Test
     void burstsShareOneMillisecond() {
         // the generator writes bursts of records with identical last-modified timestamps (cursor edge cases)
-        java.util.Map<String, Integer> perTimestamp = new java.util.HashMap<>();
+        Map<String, Integer> perTimestamp = new HashMap<>();
         for (String id : sim.ids("contacts")) {
             perTimestamp.merge(sim.record("contacts", id).get("lastmodifieddate"), 1, Integer::sum);
         }

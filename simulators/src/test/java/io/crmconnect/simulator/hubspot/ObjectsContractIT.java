@@ -11,6 +11,15 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 
 /** CRM object endpoints over real HTTP; every response is checked against HubSpot's OpenAPI specs. */
 class ObjectsContractIT {
@@ -26,7 +35,7 @@ class ObjectsContractIT {
     static SimClient c;
 
     static Map<String, Object> props(Object... kv) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
         }
@@ -93,8 +102,8 @@ class ObjectsContractIT {
         assertThat(byId.status()).isEqualTo(200);
         assertThat(byId.json().get("properties").get("city").asText()).isEqualTo(sim.record("contacts", id)
                 .get("city"));
-        SimClient.Res byEmail = c.get("/crm/v3/objects/contacts/" + java.net.URLEncoder.encode(
-                email.toUpperCase(java.util.Locale.ROOT), java.nio.charset.StandardCharsets.UTF_8)
+        SimClient.Res byEmail = c.get("/crm/v3/objects/contacts/" + URLEncoder.encode(
+                email.toUpperCase(Locale.ROOT), StandardCharsets.UTF_8)
                 + "?idProperty=email");
         assertThat(byEmail.json().get("id").asText()).isEqualTo(id);
         SimClient.Res missing = c.get("/crm/v3/objects/contacts/999");
@@ -165,7 +174,7 @@ class ObjectsContractIT {
 
         String existing = sim.record("contacts", sim.ids("contacts").get(0)).get("email");
         SimClient.Res dup = c.post("/crm/v3/objects/contacts", Map.of("properties", props("email",
-                existing.toUpperCase(java.util.Locale.ROOT))));
+                existing.toUpperCase(Locale.ROOT))));
         assertThat(dup.status()).isEqualTo(409);
         assertThat(dup.json().get("category").asText()).isEqualTo("CONFLICT");
         assertThat(dup.json().get("message").asText()).isEqualTo("Contact already exists. Existing ID: "
@@ -248,10 +257,10 @@ class ObjectsContractIT {
                 Map.of("id", "brand.new@example.com", "idProperty", "email", "properties", props("firstname",
                         "Brand")))));
         assertThat(upsert.status()).isEqualTo(200);
-        Map<String, Boolean> isNew = new java.util.HashMap<>();
+        Map<String, Boolean> isNew = new HashMap<>();
         upsert.json().get("results").forEach(r -> isNew.put(r.get("properties").get("email").asText().toLowerCase(
-                java.util.Locale.ROOT), r.get("new").asBoolean()));
-        assertThat(isNew).containsEntry(taken.toLowerCase(java.util.Locale.ROOT), false)
+                Locale.ROOT), r.get("new").asBoolean()));
+        assertThat(isNew).containsEntry(taken.toLowerCase(Locale.ROOT), false)
                 .containsEntry("brand.new@example.com", true);
         assertThat(sim.record("contacts", sim.ids("contacts").get(1)).get("jobtitle")).isEqualTo("Upserted");
         SimClient.Res upsertById = c.post("/crm/v3/objects/contacts/batch/upsert", Map.of("inputs", List.of(
@@ -308,13 +317,13 @@ class ObjectsContractIT {
 
     @Test
     void oauthAccessTokensExpireAfter1800Seconds() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(sim.baseUrl() + "/oauth/v1/token"))
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create(sim.baseUrl() + "/oauth/v1/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                .POST(HttpRequest.BodyPublishers.ofString(
                         "grant_type=refresh_token&client_id=client-1&client_secret=secret-1&refresh_token=na1-refresh-1"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode tok = SimClient.MAPPER.readTree(r.body());
         assertThat(tok.get("expires_in").asInt()).isEqualTo(1800);
@@ -325,11 +334,11 @@ class ObjectsContractIT {
         SimClient.Res expired = oauth.get("/crm/v3/objects/contacts?limit=1");
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.json().get("message").asText()).contains("expired");
-        java.net.http.HttpResponse<String> bad = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(sim.baseUrl() + "/oauth/v1/token"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(
+                URI.create(sim.baseUrl() + "/oauth/v1/token"))
+                .POST(HttpRequest.BodyPublishers.ofString(
                         "grant_type=refresh_token&client_id=client-1&client_secret=nope&refresh_token=na1-refresh-1"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(400);
         c.violations().addAll(oauth.violations());
     }

@@ -11,6 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.function.Predicate;
 
 /** Search semantics: operators, sorting, paging, the 10,000-result cap, indexing lag, archived records. */
 class SearchIT {
@@ -31,7 +35,7 @@ class SearchIT {
     }
 
     static Map<String, Object> filter(String prop, String op, Object value) {
-        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        Map<String, Object> f = new LinkedHashMap<>();
         f.put("propertyName", prop);
         f.put("operator", op);
         if (value instanceof List<?> l) {
@@ -54,7 +58,7 @@ class SearchIT {
         for (List<Map<String, Object>> g : groups) {
             fgs.add(Map.of("filters", g));
         }
-        Map<String, Object> b = new java.util.LinkedHashMap<>();
+        Map<String, Object> b = new LinkedHashMap<>();
         b.put("filterGroups", fgs);
         b.put("sorts", sorts == null ? List.of() : sorts);
         b.put("limit", limit);
@@ -63,7 +67,7 @@ class SearchIT {
         return b;
     }
 
-    long countWhere(java.util.function.Predicate<Map<String, String>> p) {
+    long countWhere(Predicate<Map<String, String>> p) {
         return sim.ids("contacts").stream().map(id -> sim.record("contacts", id)).filter(p).count();
     }
 
@@ -72,7 +76,7 @@ class SearchIT {
         String id = sim.ids("contacts").get(17);
         Map<String, String> rec = sim.record("contacts", id);
         JsonNode eq = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("email", "EQ",
-                rec.get("email").toUpperCase(java.util.Locale.ROOT)))), null, 10, null, List.of("email"))).json();
+                rec.get("email").toUpperCase(Locale.ROOT)))), null, 10, null, List.of("email"))).json();
         assertThat(eq.get("total").asInt()).isEqualTo(1);
         assertThat(eq.get("results").get(0).get("id").asText()).isEqualTo(id);
 
@@ -95,11 +99,11 @@ class SearchIT {
         assertThat(has.get("total").asLong() + hasNot.get("total").asLong()).isEqualTo(sim.ids("contacts").size());
 
         String domain = rec.get("email").substring(rec.get("email").indexOf('@') + 1).split("\\.")[0]
-                .toLowerCase(java.util.Locale.ROOT);
+                .toLowerCase(Locale.ROOT);
         JsonNode token = c.post("/crm/v3/objects/contacts/search", body(List.of(List.of(filter("email",
                 "CONTAINS_TOKEN", "*@" + domain + "*"))), null, 1, null, List.of())).json();
         assertThat(token.get("total").asLong()).isEqualTo(countWhere(r -> r.get("email").toLowerCase(
-                java.util.Locale.ROOT).contains("@" + domain)));
+                Locale.ROOT).contains("@" + domain)));
 
         // OR across groups, AND inside a group; enumeration EQ is case-sensitive
         JsonNode or = c.post("/crm/v3/objects/contacts/search", body(List.of(
@@ -137,15 +141,15 @@ class SearchIT {
         String idB = dated.get(1);
         Map<String, String> a = sim.record("contacts", idA);
         Map<String, String> b = sim.record("contacts", idB);
-        long dobMillis = java.time.LocalDate.parse(b.get(DATE)).toEpochDay() * 86_400_000L;
+        long dobMillis = LocalDate.parse(b.get(DATE)).toEpochDay() * 86_400_000L;
         List<List<List<Map<String, Object>>>> queries = List.of(
                 List.of(List.of(filter("firstname", "IN", List.of(a.get("firstname").toLowerCase(
-                        java.util.Locale.ROOT), "nobody")), filter("lastname", "IN", List.of(a.get("lastname")
-                        .toLowerCase(java.util.Locale.ROOT))))),
+                        Locale.ROOT), "nobody")), filter("lastname", "IN", List.of(a.get("lastname")
+                        .toLowerCase(Locale.ROOT))))),
                 List.of(List.of(filter("firstname", "IN", List.of(a.get("firstname"))))), // not lower case: no hit
                 List.of(List.of(filter(DATE, "IN", List.of(Long.toString(dobMillis), a.get(DATE))))),
                 List.of(List.of(filter(DATE, "EQ", b.get(DATE)))),
-                List.of(List.of(filter("email", "EQ", a.get("email").toUpperCase(java.util.Locale.ROOT)))),
+                List.of(List.of(filter("email", "EQ", a.get("email").toUpperCase(Locale.ROOT)))),
                 List.of(List.of(filter("city", "EQ", "BERLIN"), filter("state", "IN", List.of("berlin")))),
                 List.of(List.of(filter("lifecyclestage", "IN", List.of("lead", "customer")))),
                 List.of(List.of(filter("zip", "IN", List.of(a.get("zip"), b.get("zip")))),

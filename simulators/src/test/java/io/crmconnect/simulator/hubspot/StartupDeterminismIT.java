@@ -6,6 +6,11 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Fast start-up, loopback only, seeded determinism. */
 class StartupDeterminismIT {
@@ -36,8 +41,8 @@ class StartupDeterminismIT {
                         .start()) {
             assertThat(a.ids("contacts")).isEqualTo(b.ids("contacts"));
             for (String id : a.ids("contacts")) {
-                Map<String, String> pa = new java.util.TreeMap<>(a.record("contacts", id));
-                Map<String, String> pb = new java.util.TreeMap<>(b.record("contacts", id));
+                Map<String, String> pa = new TreeMap<>(a.record("contacts", id));
+                Map<String, String> pb = new TreeMap<>(b.record("contacts", id));
                 // timestamps are relative to start-up (the README's determinism promise excludes them)
                 for (String p : List.of("createdate", "lastmodifieddate", "hs_analytics_first_timestamp")) {
                     pa.remove(p);
@@ -56,14 +61,14 @@ class StartupDeterminismIT {
     void generatedDataLooksReal() {
         try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(1).contacts(600).companies(60).wideProperties(50)
                 .start()) {
-            java.util.Set<String> lower = new java.util.HashSet<>();
+            Set<String> lower = new HashSet<>();
             int mixedCase = 0;
-            java.util.Map<String, Integer> persons = new java.util.HashMap<>();
+            Map<String, Integer> persons = new HashMap<>();
             for (String id : sim.ids("contacts")) {
                 Map<String, String> p = sim.record("contacts", id);
                 assertThat(p.get("email")).contains("@");
-                assertThat(lower.add(p.get("email").toLowerCase(java.util.Locale.ROOT))).isTrue();
-                if (!p.get("email").equals(p.get("email").toLowerCase(java.util.Locale.ROOT))) {
+                assertThat(lower.add(p.get("email").toLowerCase(Locale.ROOT))).isTrue();
+                if (!p.get("email").equals(p.get("email").toLowerCase(Locale.ROOT))) {
                     mixedCase++;
                 }
                 persons.merge(p.get("firstname") + "|" + p.get("lastname") + "|" + p.get("phone"), 1, Integer::sum);

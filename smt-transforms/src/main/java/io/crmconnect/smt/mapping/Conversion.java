@@ -27,6 +27,7 @@ import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Timestamp;
+import java.text.ParsePosition;
 
 /**
  * A type conversion compiled from a field's {@code type}, {@code format}, {@code timezone}, {@code output} options:
@@ -600,7 +601,7 @@ public abstract class Conversion {
                     case PATTERNS -> {
                         for (DateTimeFormatter f : parsers) {
                             if (parsers.length > 1) {
-                                java.text.ParsePosition pos = new java.text.ParsePosition(0);
+                                ParsePosition pos = new ParsePosition(0);
                                 if (f.parseUnresolved(t, pos) == null || pos.getErrorIndex() >= 0
                                         || pos.getIndex() != t.length()) {
                                     continue;

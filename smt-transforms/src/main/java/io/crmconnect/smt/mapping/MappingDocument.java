@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
+import java.util.TreeSet;
 
 /**
  * A mapping file (YAML or JSON) or inline mapping, parsed and checked once at configure time.
@@ -336,7 +337,7 @@ public final class MappingDocument {
             String k = it.next();
             if (!allowed.contains(k)) {
                 throw error(source, loc.isEmpty() ? k : loc + "." + k, "unknown key '" + k + "'; allowed: "
-                        + new java.util.TreeSet<>(allowed));
+                        + new TreeSet<>(allowed));
             }
         }
     }

@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.transforms.predicates.Predicate;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Base of the predicates that look at one field (dotted path) of the record key or value, with or without a
@@ -61,7 +62,7 @@ public abstract class FieldPredicate<R extends ConnectRecord<R>> implements Pred
             return s;
         }
         if (value instanceof byte[] b) {
-            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(b, StandardCharsets.UTF_8);
         }
         return value.toString();
     }

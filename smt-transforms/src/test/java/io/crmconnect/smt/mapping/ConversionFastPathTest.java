@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import java.math.BigInteger;
 
 /** The hand-written decimal parser must give exactly what {@code new BigDecimal(String)} gives, or step aside. */
 class ConversionFastPathTest {
@@ -21,7 +22,7 @@ class ConversionFastPathTest {
         SplittableRandom random = new SplittableRandom(9);
         for (int i = 0; i < 100_000; i++) {
             long unscaled = random.nextLong(-999_999_999_999_999_999L, 999_999_999_999_999_999L);
-            String t = new BigDecimal(java.math.BigInteger.valueOf(unscaled), random.nextInt(12)).toPlainString();
+            String t = new BigDecimal(BigInteger.valueOf(unscaled), random.nextInt(12)).toPlainString();
             assertThat(Conversion.simpleDecimal(t)).as(t).isEqualTo(new BigDecimal(t));
         }
     }

@@ -10,6 +10,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 
 class PredicatesTest {
     static final Schema INNER = SchemaBuilder.struct().optional().field("stage", Schema.OPTIONAL_STRING_SCHEMA)
@@ -83,7 +84,7 @@ class PredicatesTest {
         assertThat(p.test(r)).isFalse();
         r.headers().addString("source", "hubspot");
         assertThat(p.test(r)).isTrue();
-        r.headers().addBytes("source", "hubspot".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        r.headers().addBytes("source", "hubspot".getBytes(StandardCharsets.UTF_8));
         assertThat(p.test(r)).isTrue();
         assertThat(p.version()).isNotBlank();
     }

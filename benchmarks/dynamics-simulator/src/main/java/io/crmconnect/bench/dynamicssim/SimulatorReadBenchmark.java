@@ -21,6 +21,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import java.time.Duration;
 
 /**
  * How many rows per second the Dynamics simulator serves to a paging reader: GET /api/data/v9.2/contacts with a
@@ -73,7 +74,7 @@ public final class SimulatorReadBenchmark {
         }
         long t0 = System.nanoTime();
         try (DynamicsSimulator sim = DynamicsSimulator.builder().seed(42).contacts(contacts).accounts(contacts / 10)
-                .tokenLifetime(java.time.Duration.ofHours(24)).requestLogSize(1000).start()) {
+                .tokenLifetime(Duration.ofHours(24)).requestLogSize(1000).start()) {
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                     ManagementFactory.getOperatingSystemMXBean();
             System.out.printf(Locale.ROOT, "simulator %s started in %d ms with %d contacts; %d client threads; %d "

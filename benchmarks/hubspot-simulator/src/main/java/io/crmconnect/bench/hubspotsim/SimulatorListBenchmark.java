@@ -20,6 +20,12 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * How many list requests per second the HubSpot simulator serves: GET /crm/v3/objects/contacts?limit=100 with 20
@@ -66,7 +72,7 @@ public final class SimulatorListBenchmark {
             System.out.printf(Locale.ROOT, "simulator %s started in %d ms with %d contacts; %d client threads; "
                     + "%d cores; load average %.1f%n", sim.baseUrl(), sim.startupMillis(), contacts, threads,
                     Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             Dispatcher d = new Dispatcher();
             d.setMaxRequestsPerHost(threads * 2);
             OkHttpClient http = new OkHttpClient.Builder().dispatcher(d)
@@ -75,15 +81,15 @@ public final class SimulatorListBenchmark {
             checkShape(sim, http);
             run(sim, http, threads, warmup);
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                    ManagementFactory.getOperatingSystemMXBean();
             List<Double> results = new ArrayList<>();
             long errorsTotal = 0;
             for (int round = 1; round <= rounds; round++) {
                 long cpu0 = os.getProcessCpuTime();
-                java.util.Map<String, Long> threads0 = cpuByThreadGroup();
+                Map<String, Long> threads0 = cpuByThreadGroup();
                 long[] r = run(sim, http, threads, seconds);
                 long cpuNanos = os.getProcessCpuTime() - cpu0;
-                java.util.Map<String, Long> threads1 = cpuByThreadGroup();
+                Map<String, Long> threads1 = cpuByThreadGroup();
                 long serverNanos = threads1.getOrDefault("server", 0L) - threads0.getOrDefault("server", 0L);
                 long clientNanos = r[4] + threads1.getOrDefault("client", 0L) - threads0.getOrDefault("client", 0L);
                 double rps = r[0] / (double) seconds;
@@ -96,7 +102,7 @@ public final class SimulatorListBenchmark {
                 errorsTotal += r[3];
             }
             List<Double> sorted = new ArrayList<>(results);
-            java.util.Collections.sort(sorted);
+            Collections.sort(sorted);
             double median = sorted.get(sorted.size() / 2);
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
@@ -111,10 +117,10 @@ public final class SimulatorListBenchmark {
     }
 
     /** CPU nanoseconds of live threads: simulator HTTP threads ("server") and benchmark client threads. */
-    static java.util.Map<String, Long> cpuByThreadGroup() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        java.util.Map<String, Long> out = new java.util.HashMap<>();
-        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+    static Map<String, Long> cpuByThreadGroup() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        for (ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (ti == null) {
                 continue;
             }
@@ -190,7 +196,7 @@ public final class SimulatorListBenchmark {
         AtomicLong bytes = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicLong clientCpu = new AtomicLong();
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         CountDownLatch done = new CountDownLatch(threads);
         List<Thread> ts = new ArrayList<>();

@@ -30,6 +30,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
+import java.util.Collections;
 
 /**
  * The HubSpot sink task (the same class a Connect worker runs) against the HubSpot simulator with professional
@@ -236,7 +237,7 @@ public final class HubSpotSinkBenchmark {
             int n = 10_000;
             List<SinkRecord> records = new ArrayList<>(n);
             int[] expected = new int[4];
-            java.util.Collections.shuffle(portal, rnd);
+            Collections.shuffle(portal, rnd);
             for (int i = 0; i < n; i++) {
                 @SuppressWarnings("unchecked")
                 Map<String, String> p = (Map<String, String>) portal.get(i).get("properties");

@@ -28,6 +28,7 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
+import java.util.Date;
 
 /**
  * Runs one HubSpot source task (the connector's real code) in this JVM (-Xmx256m), polling as a Connect worker
@@ -151,7 +152,7 @@ public final class TaskRunner {
             long now = System.currentTimeMillis();
             for (SourceRecord r : rs) {
                 if (r.value() instanceof Struct s && "upsert".equals(header(r))) {
-                    java.util.Date lm = (java.util.Date) s.get("lastmodifieddate");
+                    Date lm = (Date) s.get("lastmodifieddate");
                     if (lm != null) {
                         latencies.add(now - lm.getTime());
                     }

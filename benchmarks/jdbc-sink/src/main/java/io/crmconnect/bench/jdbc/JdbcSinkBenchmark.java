@@ -31,6 +31,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * End to end: N keyed records (20 value fields: 7 strings, 4 bigints, 4 decimals, 4 timestamps, a sequence number)
@@ -210,7 +213,7 @@ public final class JdbcSinkBenchmark {
         }
         for (int f = 1; f <= 4; f++) {
             BigDecimal d = BigDecimal.valueOf(i * 1000L + f * 7L, 4);
-            p.append("\"d").append(f).append("\":\"").append(java.util.Base64.getEncoder().encodeToString(
+            p.append("\"d").append(f).append("\":\"").append(Base64.getEncoder().encodeToString(
                     d.unscaledValue().toByteArray())).append("\",");
         }
         for (int f = 1; f <= 4; f++) {
@@ -341,14 +344,14 @@ public final class JdbcSinkBenchmark {
         // the last record of each partition: when both are in the table, everything before them is
         long[] lastSeq = new long[PARTITIONS];
         long[] lastKey = new long[PARTITIONS];
-        java.util.Arrays.fill(lastSeq, -1);
+        Arrays.fill(lastSeq, -1);
         for (long i = records - 1; i >= 0; i--) {
             int p = (int) (keyOf(i, records) % PARTITIONS);
             if (lastSeq[p] < 0) {
                 lastSeq[p] = i;
                 lastKey[p] = keyOf(i, records);
             }
-            if (java.util.Arrays.stream(lastSeq).allMatch(s -> s >= 0)) {
+            if (Arrays.stream(lastSeq).allMatch(s -> s >= 0)) {
                 break;
             }
         }
@@ -440,7 +443,7 @@ public final class JdbcSinkBenchmark {
 
         static Worker start(Options o, String bootstrap, String name, String xmx) throws Exception {
             int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
             Properties p = new Properties();

@@ -30,6 +30,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
+import java.util.Collection;
 
 /**
  * N rows x 20 columns (default 1,000,000) through each warehouse source task against its fake in this JVM; every
@@ -202,7 +203,7 @@ public final class WarehouseSourceBenchmark {
 
                     @Override
                     public <T> Map<Map<String, T>, Map<String, Object>> offsets(
-                            java.util.Collection<Map<String, T>> partitions) {
+                            Collection<Map<String, T>> partitions) {
                         return Map.of();
                     }
                 };

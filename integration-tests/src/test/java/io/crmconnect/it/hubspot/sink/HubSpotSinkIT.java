@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.time.Instant;
 
 /**
  * The BUILT HubSpot sink plugin in a real Connect worker against the HubSpot simulator (real HTTP, OpenAPI request
@@ -278,7 +279,7 @@ class HubSpotSinkIT {
         String r2 = client.batchCreate(roiType, List.of(done)).results().get(0).id();
 
         cluster.createTopic("clinic.roi", 1);
-        long lateEvening = java.time.Instant.parse("2024-03-11T03:30:00Z").toEpochMilli(); // March 10 in New York
+        long lateEvening = Instant.parse("2024-03-11T03:30:00Z").toEpochMilli(); // March 10 in New York
         for (String id : List.of("R1", "R2", "R3")) {
             cluster.produce("clinic.roi", id, json(m("roi_id", id, "patient_email", "PAT@example.com",
                     "requested_at", lateEvening, "status", "R3".equals(id) ? "archived" : "open",

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
 
 /**
  * Features of the BUILT HubSpot source plugin beyond the torture/restart/fault runs of {@link HubSpotSourceIT}, in a
@@ -314,7 +315,7 @@ class HubSpotSourceFeaturesIT {
                     assertThat(key).isEqualTo(id + ":email:" + v.path("timestamp").asLong());
                     keys.add(key);
                     out.add(v.path("value").asText());
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             }

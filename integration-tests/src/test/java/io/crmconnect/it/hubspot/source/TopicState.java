@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import java.math.BigDecimal;
+import java.util.Objects;
 
 /** The compacted view of a topic (last value per key, tombstones remove) and its comparison with the simulator. */
 final class TopicState {
@@ -98,7 +100,7 @@ final class TopicState {
                 JsonNode g = got.get(prop);
                 String gs = g == null || g.isNull() ? null : g.isNumber() ? trimNumber(g.asText()) : g.asText();
                 String ws = w == null ? null : isNumeric(w) ? trimNumber(w) : w;
-                if (!java.util.Objects.equals(ws, gs)) {
+                if (!Objects.equals(ws, gs)) {
                     stale.add(e.getKey() + "(" + prop + " " + gs + " != " + ws + ")");
                 }
             }
@@ -127,7 +129,7 @@ final class TopicState {
 
     private static String trimNumber(String s) {
         try {
-            return new java.math.BigDecimal(s).stripTrailingZeros().toPlainString();
+            return new BigDecimal(s).stripTrailingZeros().toPlainString();
         } catch (NumberFormatException e) {
             return s;
         }

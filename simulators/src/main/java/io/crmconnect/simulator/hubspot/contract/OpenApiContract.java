@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Locale;
 
 /**
  * Checks HTTP interactions against HubSpot's official OpenAPI 3 specifications (bundled unchanged under
@@ -171,7 +172,7 @@ public final class OpenApiContract {
         }
         String path = documentedPath(rawPath);
         OpenApiInteractionValidator v = validator(spec.get());
-        Request.Method m = Request.Method.valueOf(method.toUpperCase(java.util.Locale.ROOT));
+        Request.Method m = Request.Method.valueOf(method.toUpperCase(Locale.ROOT));
         List<Violation> out = new ArrayList<>();
         if (checkRequest) {
             SimpleRequest.Builder rb = new SimpleRequest.Builder(m, path);

@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Builds the official BigQuery client from the connector's settings: explicit project (no default-project lookup),
@@ -51,7 +52,7 @@ final class BigQueryClients {
         } catch (IOException | RuntimeException e) {
             // the key's content must not reach the message: name the setting and the kind of failure only
             throw new WarehouseError(WarehouseError.Kind.PERMANENT, "BigQuery credentials (" + c.auth().name()
-                    .toLowerCase(java.util.Locale.ROOT) + ") could not be loaded: " + e.getClass().getSimpleName()
+                    .toLowerCase(Locale.ROOT) + ") could not be loaded: " + e.getClass().getSimpleName()
                     + (c.auth() == BigQuerySourceConfig.Auth.SERVICE_ACCOUNT_JSON
                             ? "; " + BigQuerySourceConfig.CREDENTIALS_JSON + " must hold a service-account key file"
                             : ""), null);

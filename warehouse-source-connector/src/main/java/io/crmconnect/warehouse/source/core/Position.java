@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
+import java.util.Locale;
 
 /**
  * Where a table's capture stands, as stored in Connect's source offsets (version 1):
@@ -40,7 +41,7 @@ public record Position(Phase phase, Instant t0, Instant from, Instant to, Instan
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", VERSION);
-        m.put("phase", phase.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("phase", phase.name().toLowerCase(Locale.ROOT));
         put(m, "t0", t0);
         put(m, "from", from);
         put(m, "to", to);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
 
 /**
  * The change-capture state machine of one table: a snapshot as of t0 read in key chunks, then change intervals
@@ -302,7 +303,7 @@ public final class TableCapture {
         Object[] prev = null;
         for (SourceRow r : rows) {
             Object[] k = key(r.values());
-            if (prev == null || !java.util.Arrays.equals(prev, k)) {
+            if (prev == null || !Arrays.equals(prev, k)) {
                 groups.add(new ArrayList<>(2));
                 prev = k;
             }

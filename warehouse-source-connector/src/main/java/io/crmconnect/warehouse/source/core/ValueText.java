@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.time.ZoneOffset;
 
 /** Key and watermark values as text in offsets, and back: exact for every key-able type. */
 public final class ValueText {
@@ -51,13 +52,13 @@ public final class ValueText {
             return i;
         }
         if (v instanceof LocalDateTime l) {
-            return l.toInstant(java.time.ZoneOffset.UTC);
+            return l.toInstant(ZoneOffset.UTC);
         }
         if (v instanceof OffsetDateTime o) {
             return o.toInstant();
         }
         if (v instanceof LocalDate d) {
-            return d.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            return d.atStartOfDay(ZoneOffset.UTC).toInstant();
         }
         throw new IllegalArgumentException("not a timestamp: " + (v == null ? "null" : v.getClass().getSimpleName()));
     }

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.sql.Date;
+import java.sql.Time;
 
 /**
  * One Snowflake table through JDBC: {@code AT(TIMESTAMP => t)} snapshots, {@code CHANGES(INFORMATION => ...)
@@ -250,11 +252,11 @@ final class SnowflakeChangeSource implements ChangeSource {
             case DOUBLE -> rs.getDouble(i);
             case BOOLEAN -> rs.getBoolean(i);
             case DATE -> {
-                java.sql.Date d = rs.getDate(i);
+                Date d = rs.getDate(i);
                 yield d == null ? null : d.toLocalDate();
             }
             case TIME -> {
-                java.sql.Time t = rs.getTime(i);
+                Time t = rs.getTime(i);
                 yield t == null ? null : t.toLocalTime();
             }
             case TIMESTAMP_NTZ -> {

@@ -25,6 +25,8 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 
 /** Snowflake tables → Kafka. Tables are spread over {@code tasks.max} tasks; each table is one offset partition. */
 public class SnowflakeSourceConnector extends SourceConnector {
@@ -103,7 +105,7 @@ public class SnowflakeSourceConnector extends SourceConnector {
         try {
             Future<?> f = ex.submit(() -> liveChecks(config, byName));
             f.get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             byName.get(SnowflakeSourceConfig.URL).addErrorMessage("Snowflake did not answer within 30 s");
         } catch (Exception e) {
             byName.get(SnowflakeSourceConfig.URL).addErrorMessage("Snowflake check failed: " + e.getMessage());
@@ -133,14 +135,14 @@ public class SnowflakeSourceConnector extends SourceConnector {
                 try (ResultSet rs = st.executeQuery("SELECT * FROM " + t.name() + " LIMIT 0")) {
                     List<String> names = new ArrayList<>();
                     for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        names.add(rs.getMetaData().getColumnName(i).toUpperCase(java.util.Locale.ROOT));
+                        names.add(rs.getMetaData().getColumnName(i).toUpperCase(Locale.ROOT));
                     }
                     List<String> needed = new ArrayList<>(t.keyColumns());
                     if (t.watermarkColumn() != null) {
                         needed.add(t.watermarkColumn());
                     }
                     for (String k : needed) {
-                        if (!names.contains(k.toUpperCase(java.util.Locale.ROOT))) {
+                        if (!names.contains(k.toUpperCase(Locale.ROOT))) {
                             byName.get(CaptureConfig.TABLES).addErrorMessage("Table " + t.name() + " has no column "
                                     + k + " (columns: " + names + ")");
                         }

@@ -35,6 +35,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The official BigQuery client (google-cloud-bigquery) against the BigQuery REST fake on loopback: jobs.insert,
@@ -191,7 +192,7 @@ class BigQueryFakeIT {
             assertThat(new BigQueryChangeSource(TableSpec.parse("t", "crm.patients:patient_id"),
                     () -> BigQueryClients.open(config), "acme-analytics", 0).serverNow())
                     .isCloseTo(wh.clock().now(), org.assertj.core.api.Assertions.within(5,
-                            java.time.temporal.ChronoUnit.SECONDS));
+                            ChronoUnit.SECONDS));
             assertThat(fake.tokensIssued()).isGreaterThan(before);
             BigQuerySourceConfig none = new BigQuerySourceConfig(props());
             assertThatThrownBy(() -> new BigQueryChangeSource(TableSpec.parse("t", "crm.patients:patient_id"),

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
+import java.util.Optional;
 
 /**
  * The capture core against the commit-versioned model, through the scenarios in which timestamp-polling sources
@@ -37,7 +38,7 @@ class TableCaptureTest {
     static TableCapture capture(Warehouse wh, CaptureMode mode, int chunk, Duration wmDelay, RetentionAction ra) {
         CaptureSettings s = new CaptureSettings(mode, chunk, LAG, wmDelay, Duration.ZERO, ra);
         return new TableCapture(new TableSpec("USERS", List.of("ID"), "UPDATED_AT"),
-                new ModelChangeSource(wh, "USERS", "UPDATED_AT"), s, new CaptureMetrics(java.util.Optional.empty()));
+                new ModelChangeSource(wh, "USERS", "UPDATED_AT"), s, new CaptureMetrics(Optional.empty()));
     }
 
     static TableCapture capture(Warehouse wh, CaptureMode mode, int chunk) {
@@ -137,7 +138,7 @@ class TableCaptureTest {
         ModelChangeSource src = new ModelChangeSource(wh, "USERS", "UPDATED_AT");
         TableCapture c = new TableCapture(new TableSpec("USERS", List.of("ID"), null), src,
                 new CaptureSettings(CaptureMode.CHANGES, 2, LAG, Duration.ZERO, Duration.ZERO, RetentionAction.FAIL),
-                new CaptureMetrics(java.util.Optional.empty()));
+                new CaptureMetrics(Optional.empty()));
         Replica r = new Replica();
         r.drain(c);
         Transaction tx = wh.begin();
@@ -245,7 +246,7 @@ class TableCaptureTest {
         TableCapture c = new TableCapture(new TableSpec("USERS", List.of("ID"), null),
                 new ModelChangeSource(wh, "USERS", null), new CaptureSettings(CaptureMode.CHANGES, 10, lag,
                         Duration.ZERO, Duration.ZERO, RetentionAction.FAIL),
-                new CaptureMetrics(java.util.Optional.empty()));
+                new CaptureMetrics(Optional.empty()));
         assertThat(c.step(0)).isEmpty();
         assertThat(c.nextDue()).isGreaterThan(lag.toMillis());
         wh.clock().advance(Duration.ofSeconds(2));
@@ -270,7 +271,7 @@ class TableCaptureTest {
         TableCapture c = new TableCapture(new TableSpec("USERS", List.of("ID"), null),
                 new ModelChangeSource(wh, "USERS", null), new CaptureSettings(CaptureMode.CHANGES, 10,
                         Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, RetentionAction.RESNAPSHOT),
-                new CaptureMetrics(java.util.Optional.empty()));
+                new CaptureMetrics(Optional.empty()));
         assertThat(c.step(0)).isEmpty();
         wh.clock().advance(Duration.ofSeconds(2));
         assertThatThrownBy(() -> c.step(c.nextDue())).isInstanceOf(ConnectException.class)

@@ -36,6 +36,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 
 /**
  * The official Snowflake JDBC driver against the Snowflake fake on loopback: key-pair and password sign-in, the
@@ -95,7 +97,7 @@ class SnowflakeFakeIT {
     void keyPairAndLegacyPasswordSignInAndAWrongKeyIsRefused() throws Exception {
         try (Connection c = SnowflakeSession.open(new SnowflakeSourceConfig(props()))) {
             assertThat(new SnowflakeChangeSource(TableSpec.parse("t", "USERS:ID"), () -> c).serverNow())
-                    .isCloseTo(wh.clock().now(), org.assertj.core.api.Assertions.within(5, java.time.temporal.ChronoUnit.SECONDS));
+                    .isCloseTo(wh.clock().now(), org.assertj.core.api.Assertions.within(5, ChronoUnit.SECONDS));
         }
         try (Connection c = SnowflakeSession.open(new SnowflakeSourceConfig(props(SnowflakeSourceConfig.AUTH,
                 "password", SnowflakeSourceConfig.USER, "legacy", SnowflakeSourceConfig.PASSWORD, "s3cret")))) {
@@ -141,9 +143,9 @@ class SnowflakeFakeIT {
             assertThat(v.get("email")).isEqualTo("u1@x.io");
             assertThat(v.get("score")).isEqualTo(new BigDecimal("12.50"));
             assertThat(v.get("active")).isEqualTo(true);
-            assertThat(((java.util.Date) v.get("born")).toInstant()).isEqualTo(Instant.parse("1990-02-03T00:00:00Z"));
-            assertThat(((java.util.Date) v.get("seen_ntz")).toInstant()).isEqualTo(Instant.parse("2026-08-01T10:00:00.123Z"));
-            assertThat(((java.util.Date) v.get("updated_at")).getTime()).isEqualTo(base.toEpochMilli());
+            assertThat(((Date) v.get("born")).toInstant()).isEqualTo(Instant.parse("1990-02-03T00:00:00Z"));
+            assertThat(((Date) v.get("seen_ntz")).toInstant()).isEqualTo(Instant.parse("2026-08-01T10:00:00.123Z"));
+            assertThat(((Date) v.get("updated_at")).getTime()).isEqualTo(base.toEpochMilli());
             assertThat(v.get("seen_tz")).isEqualTo("2026-08-01T14:00Z");
             assertThat(v.get("attrs")).isEqualTo("{\"tier\":\"gold\"}");
             assertThat(((Struct) r.key()).get("id")).isEqualTo(1L);
