@@ -12,10 +12,10 @@ final class Chaos {
     static final String JDBC_SINK = "io.crmconnect.jdbc.JdbcSinkConnector";
     /** Long enough for any convergence on a loaded 2-core machine; waits end as soon as the condition holds. */
     static final Duration CONVERGE = Duration.ofMinutes(5);
+
     static final Duration MOVE = Duration.ofMinutes(3);
 
-    private Chaos() {
-    }
+    private Chaos() {}
 
     /** True under {@code mvn -Pchaos}: the 100,000-record and 60-second scenarios. */
     static boolean full() {

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 final class ChaosCluster {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosCluster.class);
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static ChaosCluster shared;
 
     private final Path runDir;
@@ -76,8 +77,11 @@ final class ChaosCluster {
         long started = System.nanoTime();
         Path runDir;
         try {
-            runDir = Path.of("target", "chaos-run",
-                    LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
+            runDir = Path.of(
+                            "target",
+                            "chaos-run",
+                            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
+                    .toAbsolutePath();
             Files.createDirectories(runDir.resolve("logs"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -87,13 +91,16 @@ final class ChaosCluster {
         ChaosCluster cluster = new ChaosCluster(runDir, broker);
         Path pluginPath = ConnectCluster.pluginPathFromBuild();
         for (int i = 1; i <= workerCount; i++) {
-            cluster.workers.add(ConnectWorkerProcess.create(runDir, "worker-" + i, broker.bootstrapServers(),
-                    pluginPath));
+            cluster.workers.add(
+                    ConnectWorkerProcess.create(runDir, "worker-" + i, broker.bootstrapServers(), pluginPath));
         }
         cluster.workers.forEach(ConnectWorkerProcess::start);
         cluster.workers.forEach(w -> cluster.awaitHealthy(w, Duration.ofSeconds(300)));
-        LOG.info("chaos cluster up in {} ms: broker {}, workers {}, logs in {}", (System.nanoTime() - started) / 1_000_000,
-                broker.bootstrapServers(), cluster.workers.stream().map(ConnectWorkerProcess::restUrl).toList(),
+        LOG.info(
+                "chaos cluster up in {} ms: broker {}, workers {}, logs in {}",
+                (System.nanoTime() - started) / 1_000_000,
+                broker.bootstrapServers(),
+                cluster.workers.stream().map(ConnectWorkerProcess::restUrl).toList(),
                 runDir.resolve("logs"));
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "chaos-cluster-stop"));
         return cluster;
@@ -161,8 +168,7 @@ final class ChaosCluster {
 
     // ---- REST ---------------------------------------------------------------------------------------------------
 
-    record Response(int status, String body) {
-    }
+    record Response(int status, String body) {}
 
     /** One call to the first live worker that answers; null if none answered. */
     Response rest(String method, String path, String body) {
@@ -171,10 +177,16 @@ final class ChaosCluster {
                 continue;
             }
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(w.restUrl() + path))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(w.restUrl() + path))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .method(
+                                        method,
+                                        body == null
+                                                ? HttpRequest.BodyPublishers.noBody()
+                                                : HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 return new Response(r.statusCode(), r.body());
             } catch (IOException e) {
@@ -238,14 +250,17 @@ final class ChaosCluster {
                     return false;
                 }
                 last[0] = s.toString();
-                Set<String> live = workers.stream().filter(ConnectWorkerProcess::isAlive)
-                        .map(ConnectWorkerProcess::workerId).collect(Collectors.toSet());
+                Set<String> live = workers.stream()
+                        .filter(ConnectWorkerProcess::isAlive)
+                        .map(ConnectWorkerProcess::workerId)
+                        .collect(Collectors.toSet());
                 if (!"RUNNING".equals(s.path("connector").path("state").asText())
                         || s.path("tasks").size() != tasks) {
                     return false;
                 }
                 for (JsonNode t : s.path("tasks")) {
-                    if (!"RUNNING".equals(t.path("state").asText()) || !live.contains(t.path("worker_id").asText())) {
+                    if (!"RUNNING".equals(t.path("state").asText())
+                            || !live.contains(t.path("worker_id").asText())) {
                         return false;
                     }
                 }
@@ -262,8 +277,11 @@ final class ChaosCluster {
                 throw new IllegalStateException(worker.name() + " exited; see " + worker.log());
             }
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(worker.restUrl() + "health"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(worker.restUrl() + "health"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 return r.statusCode() == 200;
             } catch (IOException e) {
                 return false;
@@ -278,15 +296,20 @@ final class ChaosCluster {
 
     synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 120_000));
+            admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrapServers(),
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    120_000));
         }
         return admin;
     }
 
     void createTopic(String topic, int partitions) {
         try {
-            admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(120, TimeUnit.SECONDS);
+            admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get(120, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("could not create " + topic, e);
@@ -330,8 +353,8 @@ final class ChaosCluster {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(60))
@@ -356,9 +379,12 @@ final class ChaosCluster {
     long committed(String group, String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin().listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
-                    .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset()).sum();
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic))
+                    .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset())
+                    .sum();
         } catch (Exception e) {
             return -1;
         }
@@ -367,10 +393,23 @@ final class ChaosCluster {
     /** Sum of the end offsets of a topic's partitions. */
     long endOffset(String topic) {
         try {
-            List<TopicPartition> tps = admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            return admin().listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-                    .all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
+            List<TopicPartition> tps = admin()
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            return admin()
+                    .listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .values()
+                    .stream()
+                    .mapToLong(i -> i.offset())
+                    .sum();
         } catch (Exception e) {
             return -1;
         }

@@ -28,36 +28,40 @@ final class ConnectWorkerProcess {
         int port = Ports.free();
         Path properties = runDir.resolve(name + ".properties");
         try {
-            Files.writeString(properties, String.join("\n",
-                    "bootstrap.servers=" + bootstrapServers,
-                    "group.id=chaos-connect",
-                    "listeners=http://127.0.0.1:" + port,
-                    "rest.advertised.host.name=127.0.0.1",
-                    "rest.advertised.port=" + port,
-                    "plugin.path=" + pluginPath,
-                    "plugin.discovery=service_load",
-                    "key.converter=org.apache.kafka.connect.storage.StringConverter",
-                    "value.converter=org.apache.kafka.connect.json.JsonConverter",
-                    "value.converter.schemas.enable=true",
-                    "config.storage.topic=chaos-connect-configs",
-                    "offset.storage.topic=chaos-connect-offsets",
-                    "status.storage.topic=chaos-connect-status",
-                    "config.storage.replication.factor=1",
-                    "offset.storage.replication.factor=1",
-                    "offset.storage.partitions=5",
-                    "status.storage.replication.factor=1",
-                    "status.storage.partitions=1",
-                    "offset.flush.interval.ms=2000",
-                    "topic.creation.enable=true",
-                    "connector.client.config.override.policy=All",
-                    // a dead worker is noticed in ~10 s and its tasks reassigned 10 s later (defaults: 10 s, 5 min)
-                    "session.timeout.ms=10000",
-                    "heartbeat.interval.ms=2000",
-                    "scheduled.rebalance.max.delay.ms=10000",
-                    // a dead sink task's consumer leaves its group in 10 s rather than 45 s
-                    "consumer.session.timeout.ms=10000",
-                    "consumer.heartbeat.interval.ms=2000",
-                    ""));
+            Files.writeString(
+                    properties,
+                    String.join(
+                            "\n",
+                            "bootstrap.servers=" + bootstrapServers,
+                            "group.id=chaos-connect",
+                            "listeners=http://127.0.0.1:" + port,
+                            "rest.advertised.host.name=127.0.0.1",
+                            "rest.advertised.port=" + port,
+                            "plugin.path=" + pluginPath,
+                            "plugin.discovery=service_load",
+                            "key.converter=org.apache.kafka.connect.storage.StringConverter",
+                            "value.converter=org.apache.kafka.connect.json.JsonConverter",
+                            "value.converter.schemas.enable=true",
+                            "config.storage.topic=chaos-connect-configs",
+                            "offset.storage.topic=chaos-connect-offsets",
+                            "status.storage.topic=chaos-connect-status",
+                            "config.storage.replication.factor=1",
+                            "offset.storage.replication.factor=1",
+                            "offset.storage.partitions=5",
+                            "status.storage.replication.factor=1",
+                            "status.storage.partitions=1",
+                            "offset.flush.interval.ms=2000",
+                            "topic.creation.enable=true",
+                            "connector.client.config.override.policy=All",
+                            // a dead worker is noticed in ~10 s and its tasks reassigned 10 s later (defaults: 10 s, 5
+                            // min)
+                            "session.timeout.ms=10000",
+                            "heartbeat.interval.ms=2000",
+                            "scheduled.rebalance.max.delay.ms=10000",
+                            // a dead sink task's consumer leaves its group in 10 s rather than 45 s
+                            "consumer.session.timeout.ms=10000",
+                            "consumer.heartbeat.interval.ms=2000",
+                            ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,8 +73,12 @@ final class ConnectWorkerProcess {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = JvmProcess.start(name, "org.apache.kafka.connect.cli.ConnectDistributed",
-                List.of("-Xmx768m", "-Xms128m"), List.of(properties.toString()), log);
+        process = JvmProcess.start(
+                name,
+                "org.apache.kafka.connect.cli.ConnectDistributed",
+                List.of("-Xmx768m", "-Xms128m"),
+                List.of(properties.toString()),
+                log);
     }
 
     /** kill -9 of the worker process. */

@@ -22,8 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * simulator's live records. Each returns "" when equal, else a short account of missing, extra and stale records.
  */
 final class CrmState {
-    private CrmState() {
-    }
+    private CrmState() {}
 
     /** The compacted view of a topic: last value per key, a tombstone removes the key. */
     static Map<String, JsonNode> compacted(ChaosCluster cluster, String topic) {
@@ -45,8 +44,7 @@ final class CrmState {
     }
 
     /** A topic written by the HubSpot source against the simulator: same ids, updatedAt and properties. */
-    static String topicDiff(ChaosCluster cluster, String topic, HubSpotSimulator sim, String type,
-            List<String> props) {
+    static String topicDiff(ChaosCluster cluster, String topic, HubSpotSimulator sim, String type, List<String> props) {
         Map<String, JsonNode> live = compacted(cluster, topic);
         Map<String, Map<String, String>> got = new HashMap<>();
         Map<String, Long> gotUpdated = new HashMap<>();
@@ -63,8 +61,8 @@ final class CrmState {
     }
 
     /** A table written by the JDBC sink ({@code id}, {@code property_<name>} columns) against the simulator. */
-    static String tableDiff(SqlServer db, String database, String table, HubSpotSimulator sim, String type,
-            List<String> props) {
+    static String tableDiff(
+            SqlServer db, String database, String table, HubSpotSimulator sim, String type, List<String> props) {
         Map<String, Map<String, String>> got = new HashMap<>();
         for (Map<String, Object> row : db.query(database, "SELECT * FROM " + table)) {
             Map<String, String> p = new HashMap<>();
@@ -77,8 +75,12 @@ final class CrmState {
         return diff(sim, type, props, got, null);
     }
 
-    private static String diff(HubSpotSimulator sim, String type, List<String> props,
-            Map<String, Map<String, String>> got, Map<String, Long> gotUpdated) {
+    private static String diff(
+            HubSpotSimulator sim,
+            String type,
+            List<String> props,
+            Map<String, Map<String, String>> got,
+            Map<String, Long> gotUpdated) {
         TreeSet<String> missing = new TreeSet<>();
         TreeSet<String> stale = new TreeSet<>();
         Map<String, Map<String, Object>> expected = new HashMap<>();
@@ -92,7 +94,8 @@ final class CrmState {
                 continue;
             }
             if (gotUpdated != null) {
-                long want = Instant.parse((String) e.getValue().get("updatedAt")).toEpochMilli();
+                long want =
+                        Instant.parse((String) e.getValue().get("updatedAt")).toEpochMilli();
                 if (gotUpdated.get(e.getKey()) != want) {
                     stale.add(e.getKey() + "(updatedAt)");
                     continue;

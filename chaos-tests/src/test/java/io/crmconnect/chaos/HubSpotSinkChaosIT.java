@@ -89,7 +89,9 @@ class HubSpotSinkChaosIT {
 
     static void awaitCommittedToTheEnd(String connector, String topic) {
         long end = cluster.endOffset(topic);
-        ChaosCluster.awaitCondition(connector + " committed all " + end + " records of " + topic, Chaos.CONVERGE,
+        ChaosCluster.awaitCondition(
+                connector + " committed all " + end + " records of " + topic,
+                Chaos.CONVERGE,
                 () -> cluster.committed("connect-" + connector, topic) >= end);
     }
 
@@ -97,7 +99,10 @@ class HubSpotSinkChaosIT {
     void workerKilledDuringPutWithLostCreateAnswersCreatesEachCompanyOnce() {
         int n = Chaos.full() ? 20_000 : 3_000;
         try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(41).start();
-                HubSpotClient api = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token()).build()) {
+                HubSpotClient api = HubSpotClient.builder()
+                        .baseUrl(sim.baseUrl())
+                        .accessToken(sim.token())
+                        .build()) {
             // a plain, non-unique reference: creates go through batch/create, which HubSpot does not deduplicate
             api.createProperty("companies", "ext_ref", "External reference", "string", "text", "companyinformation");
             String topic = "hs-sink-companies";
@@ -115,8 +120,18 @@ class HubSpotSinkChaosIT {
                 } else {
                     valid.put(key, city);
                 }
-                records.add(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json(Map.of(
-                        "ext_ref", key, "name", "Company " + i, "city", city, "type", bad ? "SPACESHIP" : "PROSPECT"))));
+                records.add(new ProducerRecord<>(
+                        topic,
+                        key.getBytes(StandardCharsets.UTF_8),
+                        json(Map.of(
+                                "ext_ref",
+                                key,
+                                "name",
+                                "Company " + i,
+                                "city",
+                                city,
+                                "type",
+                                bad ? "SPACESHIP" : "PROSPECT"))));
             }
             cluster.produce(records);
 
@@ -125,11 +140,24 @@ class HubSpotSinkChaosIT {
             sim.addFault(Fault.of("*", Fault.Kind.CONNECTION_RESET, 0.02));
             sim.addFault(Fault.of("*", Fault.Kind.RATE_LIMIT_429, 0.05));
             String name = "chaos-hs-sink-kill";
-            cluster.putConnector(name, sinkConfig(sim, topic, dlq, Map.of("object", "companies",
-                    "match.tiers", "ext_ref", "field.mapping", "ext_ref:ext_ref,name:name,city:city,type:type")));
+            cluster.putConnector(
+                    name,
+                    sinkConfig(
+                            sim,
+                            topic,
+                            dlq,
+                            Map.of(
+                                    "object",
+                                    "companies",
+                                    "match.tiers",
+                                    "ext_ref",
+                                    "field.mapping",
+                                    "ext_ref:ext_ref,name:name,city:city,type:type")));
             cluster.awaitRunning(name, 1, Chaos.MOVE);
 
-            ChaosCluster.awaitCondition("part of the topic written to HubSpot", Chaos.CONVERGE,
+            ChaosCluster.awaitCondition(
+                    "part of the topic written to HubSpot",
+                    Chaos.CONVERGE,
                     () -> sim.ids("companies").size() >= n / 5);
             ConnectWorkerProcess victim = cluster.workerOf(name, 0).orElseThrow();
             cluster.kill(victim);
@@ -169,9 +197,16 @@ class HubSpotSinkChaosIT {
             Set<String> validDead = new TreeSet<>(dead.keySet());
             validDead.retainAll(valid.keySet());
             assertThat(byRef.size() + validDead.size()).isEqualTo(valid.size());
-            System.out.printf("chaos hs-sink kill: %d valid, %d written, %d valid in DLQ %s, %d rejects, faults fired %s%n",
-                    valid.size(), byRef.size(), validDead.size(), validDead.stream().limit(5).toList(),
-                    invalid.size(), sim.faults().stream().map(f -> f.toString() + "=" + f.firedCount()).toList());
+            System.out.printf(
+                    "chaos hs-sink kill: %d valid, %d written, %d valid in DLQ %s, %d rejects, faults fired %s%n",
+                    valid.size(),
+                    byRef.size(),
+                    validDead.size(),
+                    validDead.stream().limit(5).toList(),
+                    invalid.size(),
+                    sim.faults().stream()
+                            .map(f -> f.toString() + "=" + f.firedCount())
+                            .toList());
             cluster.deleteConnector(name);
         }
     }
@@ -195,8 +230,10 @@ class HubSpotSinkChaosIT {
                 } else {
                     valid.put(email, "Title " + (i % 17));
                 }
-                records.add(new ProducerRecord<>(topic, email.getBytes(StandardCharsets.UTF_8), json(Map.of(
-                        "email", email, "firstname", "First" + i, "jobtitle", "Title " + (i % 17)))));
+                records.add(new ProducerRecord<>(
+                        topic,
+                        email.getBytes(StandardCharsets.UTF_8),
+                        json(Map.of("email", email, "firstname", "First" + i, "jobtitle", "Title " + (i % 17)))));
                 if (records.size() == 10_000) {
                     cluster.produce(records);
                     records.clear();
@@ -208,12 +245,28 @@ class HubSpotSinkChaosIT {
             sim.addFault(Fault.of("*", Fault.Kind.CONNECTION_RESET, 0.03));
             sim.addFault(Fault.statusAfterCommit("POST */batch/upsert", 503, 0.03));
             String name = "chaos-hs-sink-storm";
-            cluster.putConnector(name, sinkConfig(sim, topic, dlq, Map.of("object", "contacts", "tasks.max", "2",
-                    "unique.property", "email", "field.mapping", "email:email,firstname:firstname,jobtitle:jobtitle")));
+            cluster.putConnector(
+                    name,
+                    sinkConfig(
+                            sim,
+                            topic,
+                            dlq,
+                            Map.of(
+                                    "object",
+                                    "contacts",
+                                    "tasks.max",
+                                    "2",
+                                    "unique.property",
+                                    "email",
+                                    "field.mapping",
+                                    "email:email,firstname:firstname,jobtitle:jobtitle")));
             cluster.awaitRunning(name, 2, Chaos.MOVE);
 
-            // a storm: 40 calls in a row refused with 429 (clients back off for seconds between attempts), in the middle of the run
-            ChaosCluster.awaitCondition("a third of the topic written", Chaos.CONVERGE,
+            // a storm: 40 calls in a row refused with 429 (clients back off for seconds between attempts), in the
+            // middle of the run
+            ChaosCluster.awaitCondition(
+                    "a third of the topic written",
+                    Chaos.CONVERGE,
                     () -> sim.ids("contacts").size() >= n / 3);
             Fault storm = Fault.of("*", Fault.Kind.RATE_LIMIT_429, 1.0).times(40);
             sim.addFault(storm);
@@ -246,9 +299,15 @@ class HubSpotSinkChaosIT {
                 }
             });
             assertThat(wrongTitle).as("HubSpot values equal the topic's").isEmpty();
-            System.out.printf("chaos hs-sink storm: %d valid written once, %d rejects in the DLQ, 429s served %d, "
-                    + "faults fired %s%n", byEmail.size(), dead.size(), sim.rateLimited429Count(),
-                    sim.faults().stream().map(f -> f.toString() + "=" + f.firedCount()).toList());
+            System.out.printf(
+                    "chaos hs-sink storm: %d valid written once, %d rejects in the DLQ, 429s served %d, "
+                            + "faults fired %s%n",
+                    byEmail.size(),
+                    dead.size(),
+                    sim.rateLimited429Count(),
+                    sim.faults().stream()
+                            .map(f -> f.toString() + "=" + f.firedCount())
+                            .toList());
             cluster.deleteConnector(name);
         }
     }

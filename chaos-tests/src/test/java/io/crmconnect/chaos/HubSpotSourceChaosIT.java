@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.crmconnect.simulator.hubspot.Fault;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -34,8 +33,10 @@ class HubSpotSourceChaosIT {
     }
 
     static void awaitTopicsEqual(HubSpotSimulator sim, String prefix) {
-        CrmState.awaitEqual(prefix + " topics equal to HubSpot", Chaos.CONVERGE, () ->
-                CrmState.topicDiff(cluster, prefix + ".contacts", sim, "contacts", CONTACT_PROPS)
+        CrmState.awaitEqual(
+                prefix + " topics equal to HubSpot",
+                Chaos.CONVERGE,
+                () -> CrmState.topicDiff(cluster, prefix + ".contacts", sim, "contacts", CONTACT_PROPS)
                         + CrmState.topicDiff(cluster, prefix + ".companies", sim, "companies", COMPANY_PROPS)
                         + CrmState.topicDiff(cluster, prefix + ".deals", sim, "deals", DEAL_PROPS));
     }
@@ -45,14 +46,21 @@ class HubSpotSourceChaosIT {
     void workerKilledDuringTheInitialLoadAndDuringIncrementalLosesNothing() {
         int contacts = Chaos.full() ? 20_000 : 4_000;
         // slow list pages, so that the kill lands in the middle of the initial load
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(31).contacts(contacts).companies(200).deals(200)
-                .fault(Fault.latency("GET /crm/v3/objects/*", 100, 200)).start()) {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                .seed(31)
+                .contacts(contacts)
+                .companies(200)
+                .deals(200)
+                .fault(Fault.latency("GET /crm/v3/objects/*", 100, 200))
+                .start()) {
             String name = "chaos-source-kill";
             cluster.putConnector(name, Chaos.source(sim, "kill", "contacts,companies,deals"));
             cluster.awaitRunning(name, 1, Chaos.MOVE);
 
             // 1. kill -9 of the worker running the task, mid initial load
-            ChaosCluster.awaitCondition("part of the initial load in Kafka", Chaos.CONVERGE,
+            ChaosCluster.awaitCondition(
+                    "part of the initial load in Kafka",
+                    Chaos.CONVERGE,
                     () -> cluster.endOffset("kill.contacts") >= contacts / 10);
             ConnectWorkerProcess victim = cluster.workerOf(name, 0).orElseThrow();
             cluster.kill(victim);
@@ -66,7 +74,9 @@ class HubSpotSourceChaosIT {
             // 2. kill -9 of the worker running the task, mid incremental sync under churn
             sim.startMutator(40);
             long before = ((Number) sim.mutatorStats().get("updates")).longValue();
-            ChaosCluster.awaitCondition("churn under way", Chaos.CONVERGE,
+            ChaosCluster.awaitCondition(
+                    "churn under way",
+                    Chaos.CONVERGE,
                     () -> ((Number) sim.mutatorStats().get("updates")).longValue() >= before + 50);
             victim = cluster.workerOf(name, 0).orElseThrow();
             cluster.kill(victim);
@@ -81,7 +91,11 @@ class HubSpotSourceChaosIT {
 
     @Test
     void brokerKilledAndRestartedUnderChurnLosesNothing() {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(32).contacts(1_500).companies(150).deals(150)
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                .seed(32)
+                .contacts(1_500)
+                .companies(150)
+                .deals(150)
                 .start()) {
             String name = "chaos-source-broker";
             cluster.putConnector(name, Chaos.source(sim, "broker", "contacts,companies,deals"));
@@ -90,12 +104,16 @@ class HubSpotSourceChaosIT {
 
             sim.startMutator(40);
             long before = ((Number) sim.mutatorStats().get("updates")).longValue();
-            ChaosCluster.awaitCondition("churn under way", Chaos.CONVERGE,
+            ChaosCluster.awaitCondition(
+                    "churn under way",
+                    Chaos.CONVERGE,
                     () -> ((Number) sim.mutatorStats().get("updates")).longValue() >= before + 30);
             cluster.killBroker();
             // HubSpot keeps changing while Kafka is down
             long down = ((Number) sim.mutatorStats().get("updates")).longValue();
-            ChaosCluster.awaitCondition("churn while the broker is down", Chaos.CONVERGE,
+            ChaosCluster.awaitCondition(
+                    "churn while the broker is down",
+                    Chaos.CONVERGE,
                     () -> ((Number) sim.mutatorStats().get("updates")).longValue() >= down + 200);
             cluster.startBroker();
             sim.stopMutator();
@@ -109,16 +127,24 @@ class HubSpotSourceChaosIT {
     @Tag("chaos-long")
     void stormsAndResetsOverTheInitialLoadAndIncrementalLoseNothing() {
         int contacts = Chaos.full() ? 100_000 : 5_000;
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(33).contacts(contacts).companies(contacts / 20)
-                .deals(contacts / 20).fault(Fault.of("*", Fault.Kind.RATE_LIMIT_429, 0.10))
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                .seed(33)
+                .contacts(contacts)
+                .companies(contacts / 20)
+                .deals(contacts / 20)
+                .fault(Fault.of("*", Fault.Kind.RATE_LIMIT_429, 0.10))
                 .fault(Fault.of("*", Fault.Kind.CONNECTION_RESET, 0.03))
-                .fault(Fault.of("*", Fault.Kind.TRUNCATED_BODY, 0.02)).start()) {
+                .fault(Fault.of("*", Fault.Kind.TRUNCATED_BODY, 0.02))
+                .start()) {
             String name = "chaos-source-storm";
             cluster.putConnector(name, Chaos.source(sim, "storm", "contacts,companies,deals"));
             cluster.awaitRunning(name, 1, Chaos.MOVE);
-            ChaosCluster.awaitCondition("a third of the initial load in Kafka", Chaos.CONVERGE,
+            ChaosCluster.awaitCondition(
+                    "a third of the initial load in Kafka",
+                    Chaos.CONVERGE,
                     () -> cluster.endOffset("storm.contacts") >= contacts / 3);
-            // a storm: 40 calls in a row refused with 429 (clients back off for seconds between attempts), then churn on top of the random faults
+            // a storm: 40 calls in a row refused with 429 (clients back off for seconds between attempts), then churn
+            // on top of the random faults
             Fault storm = Fault.of("*", Fault.Kind.RATE_LIMIT_429, 1.0).times(40);
             sim.addFault(storm);
             sim.startMutator(40);
@@ -126,8 +152,11 @@ class HubSpotSourceChaosIT {
             sim.stopMutator();
             awaitTopicsEqual(sim, "storm");
             cluster.awaitRunning(name, 1, Chaos.MOVE);
-            System.out.printf("chaos source storm: %d contacts, 429s served %d, faults fired %s%n", contacts,
-                    sim.rateLimited429Count(), sim.faults().stream().map(f -> f + "=" + f.firedCount()).toList());
+            System.out.printf(
+                    "chaos source storm: %d contacts, 429s served %d, faults fired %s%n",
+                    contacts,
+                    sim.rateLimited429Count(),
+                    sim.faults().stream().map(f -> f + "=" + f.firedCount()).toList());
             cluster.deleteConnector(name);
         }
     }

@@ -54,8 +54,13 @@ class JdbcSinkChaosIT {
         mariaDatabase = mariadb.createDatabase("chaos");
         pgProxy = TcpProxy.to(postgres.port());
         // slow list pages: the initial load trickles in, so the sinks are busy writing when the kill lands
-        sim = HubSpotSimulator.builder().seed(51).contacts(Chaos.full() ? 20_000 : 3_000).companies(100).deals(100)
-                .fault(Fault.latency("GET /crm/v3/objects/*", 150, 250)).start();
+        sim = HubSpotSimulator.builder()
+                .seed(51)
+                .contacts(Chaos.full() ? 20_000 : 3_000)
+                .companies(100)
+                .deals(100)
+                .fault(Fault.latency("GET /crm/v3/objects/*", 150, 250))
+                .start();
     }
 
     @AfterAll
@@ -103,7 +108,10 @@ class JdbcSinkChaosIT {
 
     static long rows(SqlServer db, String database) {
         try {
-            return ((Number) db.query(database, "SELECT COUNT(*) AS n FROM " + TABLE).get(0).get("n")).longValue();
+            return ((Number) db.query(database, "SELECT COUNT(*) AS n FROM " + TABLE)
+                            .get(0)
+                            .get("n"))
+                    .longValue();
         } catch (RuntimeException e) {
             return 0; // not created yet, or the server is down
         }
@@ -111,14 +119,20 @@ class JdbcSinkChaosIT {
 
     /** Both tables equal to HubSpot row by row, no dead letters, every task RUNNING on a live worker. */
     static void awaitConverged() {
-        CrmState.awaitEqual("PostgreSQL and MariaDB tables equal to HubSpot", Chaos.CONVERGE, () ->
-                CrmState.tableDiff(postgres, pgDatabase, TABLE, sim, "contacts", PROPS)
+        CrmState.awaitEqual(
+                "PostgreSQL and MariaDB tables equal to HubSpot",
+                Chaos.CONVERGE,
+                () -> CrmState.tableDiff(postgres, pgDatabase, TABLE, sim, "contacts", PROPS)
                         + CrmState.tableDiff(mariadb, mariaDatabase, TABLE, sim, "contacts", PROPS));
         cluster.awaitRunning(SOURCE, 1, Chaos.MOVE);
         cluster.awaitRunning(PG_SINK, 1, Chaos.MOVE);
         cluster.awaitRunning(MARIA_SINK, 1, Chaos.MOVE);
-        assertThat(cluster.endOffset(PG_SINK + ".dlq")).as("PostgreSQL dead letters").isLessThanOrEqualTo(0);
-        assertThat(cluster.endOffset(MARIA_SINK + ".dlq")).as("MariaDB dead letters").isLessThanOrEqualTo(0);
+        assertThat(cluster.endOffset(PG_SINK + ".dlq"))
+                .as("PostgreSQL dead letters")
+                .isLessThanOrEqualTo(0);
+        assertThat(cluster.endOffset(MARIA_SINK + ".dlq"))
+                .as("MariaDB dead letters")
+                .isLessThanOrEqualTo(0);
     }
 
     /** Churn in HubSpot for the duration of an outage, so the sinks have changes to catch up on afterwards. */
@@ -138,12 +152,13 @@ class JdbcSinkChaosIT {
         cluster.putConnector(PG_SINK, sink(postgres, pgProxy.rewrite(postgres.jdbcUrl(pgDatabase)), PG_SINK + ".dlq"));
         cluster.putConnector(MARIA_SINK, sink(mariadb, mariadb.jdbcUrl(mariaDatabase), MARIA_SINK + ".dlq"));
         cluster.awaitRunning(PG_SINK, 1, Chaos.MOVE);
-        ChaosCluster.awaitCondition("the PostgreSQL sink writing", Chaos.CONVERGE,
-                () -> rows(postgres, pgDatabase) > 0);
+        ChaosCluster.awaitCondition(
+                "the PostgreSQL sink writing", Chaos.CONVERGE, () -> rows(postgres, pgDatabase) > 0);
         ConnectWorkerProcess victim = cluster.workerOf(PG_SINK, 0).orElseThrow();
         cluster.kill(victim);
         long atKill = rows(postgres, pgDatabase);
-        assertThat(atKill).as("killed while the sink was still writing the initial load")
+        assertThat(atKill)
+                .as("killed while the sink was still writing the initial load")
                 .isLessThan(sim.ids("contacts").size());
         cluster.awaitRunning(PG_SINK, 1, Chaos.MOVE); // moved to the surviving worker
         cluster.restart(victim);

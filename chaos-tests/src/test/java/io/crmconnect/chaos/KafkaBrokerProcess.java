@@ -30,31 +30,36 @@ final class KafkaBrokerProcess {
         Path properties = dir.resolve("server.properties");
         try {
             Files.createDirectories(dir.resolve("data"));
-            Files.writeString(properties, String.join("\n",
-                    "process.roles=broker,controller",
-                    "node.id=1",
-                    "controller.quorum.voters=1@127.0.0.1:" + broker.controllerPort,
-                    "listeners=PLAINTEXT://127.0.0.1:" + broker.port + ",CONTROLLER://127.0.0.1:"
-                            + broker.controllerPort,
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + broker.port,
-                    "controller.listener.names=CONTROLLER",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                    "log.dirs=" + dir.resolve("data"),
-                    "num.partitions=1",
-                    "offsets.topic.replication.factor=1",
-                    "offsets.topic.num.partitions=5",
-                    "transaction.state.log.replication.factor=1",
-                    "transaction.state.log.min.isr=1",
-                    "share.coordinator.state.topic.replication.factor=1",
-                    "share.coordinator.state.topic.min.isr=1",
-                    "min.insync.replicas=1",
-                    "group.initial.rebalance.delay.ms=0",
-                    "auto.create.topics.enable=false",
-                    ""));
+            Files.writeString(
+                    properties,
+                    String.join(
+                            "\n",
+                            "process.roles=broker,controller",
+                            "node.id=1",
+                            "controller.quorum.voters=1@127.0.0.1:" + broker.controllerPort,
+                            "listeners=PLAINTEXT://127.0.0.1:" + broker.port + ",CONTROLLER://127.0.0.1:"
+                                    + broker.controllerPort,
+                            "advertised.listeners=PLAINTEXT://127.0.0.1:" + broker.port,
+                            "controller.listener.names=CONTROLLER",
+                            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                            "log.dirs=" + dir.resolve("data"),
+                            "num.partitions=1",
+                            "offsets.topic.replication.factor=1",
+                            "offsets.topic.num.partitions=5",
+                            "transaction.state.log.replication.factor=1",
+                            "transaction.state.log.min.isr=1",
+                            "share.coordinator.state.topic.replication.factor=1",
+                            "share.coordinator.state.topic.min.isr=1",
+                            "min.insync.replicas=1",
+                            "group.initial.rebalance.delay.ms=0",
+                            "auto.create.topics.enable=false",
+                            ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        JvmProcess.run("kafka-storage format", "kafka.tools.StorageTool",
+        JvmProcess.run(
+                "kafka-storage format",
+                "kafka.tools.StorageTool",
                 List.of("format", "-t", Uuid.randomUuid().toString(), "-c", properties.toString()),
                 runDir.resolve("logs/kafka-format.log"));
         return broker;
@@ -65,8 +70,12 @@ final class KafkaBrokerProcess {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = JvmProcess.start("kafka", "kafka.Kafka", List.of("-Xmx512m", "-Xms128m"),
-                List.of(dir.resolve("server.properties").toString()), dir.getParent().resolve("logs/kafka.log"));
+        process = JvmProcess.start(
+                "kafka",
+                "kafka.Kafka",
+                List.of("-Xmx512m", "-Xms128m"),
+                List.of(dir.resolve("server.properties").toString()),
+                dir.getParent().resolve("logs/kafka.log"));
         Ports.awaitListening(port, "Kafka broker", Duration.ofSeconds(180), process);
     }
 

@@ -10,8 +10,7 @@ import java.time.Duration;
 
 /** Ephemeral loopback ports for child processes, and waiting until one listens. */
 final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A port the OS hands out as ephemeral and that is free right now (a child process binds it next). */
     static int free() {

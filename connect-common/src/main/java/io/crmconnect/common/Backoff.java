@@ -15,8 +15,8 @@ public final class Backoff {
 
     public Backoff(Duration initial, Duration max, int maxAttempts, Duration budget) {
         if (initial.isNegative() || max.compareTo(initial) < 0 || maxAttempts < 1 || budget.isNegative()) {
-            throw new IllegalArgumentException("invalid backoff: initial=" + initial + " max=" + max
-                    + " maxAttempts=" + maxAttempts + " budget=" + budget);
+            throw new IllegalArgumentException("invalid backoff: initial=" + initial + " max=" + max + " maxAttempts="
+                    + maxAttempts + " budget=" + budget);
         }
         this.initialMillis = initial.toMillis();
         this.maxMillis = max.toMillis();
@@ -38,7 +38,9 @@ public final class Backoff {
     /** A jittered delay in [ceiling/2, ceiling], so concurrent tasks do not retry in lock step. */
     public long delayMillis(int attempt) {
         long ceiling = ceilingMillis(attempt);
-        return ceiling <= 1 ? ceiling : ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        return ceiling <= 1
+                ? ceiling
+                : ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
     }
 
     /** Starts a retry sequence measured from now. */

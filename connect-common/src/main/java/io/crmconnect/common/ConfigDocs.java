@@ -3,18 +3,17 @@ package io.crmconnect.common;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.kafka.common.config.ConfigDef;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Renders a plugin's ConfigDef as Markdown, grouped as in the ConfigDef, so the published reference is generated
  * from the same definitions that validate a config and cannot drift from the code.
  */
 public final class ConfigDocs {
-    private static final Pattern OBJECT_TO_STRING =
-            Pattern.compile("[\\w.$/]+@[0-9a-f]+");
-    private ConfigDocs() {
-    }
+    private static final Pattern OBJECT_TO_STRING = Pattern.compile("[\\w.$/]+@[0-9a-f]+");
+
+    private ConfigDocs() {}
 
     public static String markdown(String title, String overview, ConfigDef def) {
         StringBuilder out = new StringBuilder();
@@ -33,7 +32,9 @@ public final class ConfigDocs {
             if (key.documentation != null) {
                 out.append(key.documentation.strip()).append("\n\n");
             }
-            out.append("- Type: ").append(key.type.name().toLowerCase(Locale.ROOT)).append('\n');
+            out.append("- Type: ")
+                    .append(key.type.name().toLowerCase(Locale.ROOT))
+                    .append('\n');
             out.append("- Default: ").append(defaultText(key)).append('\n');
             if (key.validator != null) {
                 String valid = key.validator.toString();
@@ -44,7 +45,9 @@ public final class ConfigDocs {
                 }
                 out.append("- Valid values: ").append(valid).append('\n');
             }
-            out.append("- Importance: ").append(key.importance.name().toLowerCase(Locale.ROOT)).append("\n\n");
+            out.append("- Importance: ")
+                    .append(key.importance.name().toLowerCase(Locale.ROOT))
+                    .append("\n\n");
         }
         return out.toString();
     }
@@ -53,9 +56,10 @@ public final class ConfigDocs {
     static List<ConfigDef.ConfigKey> ordered(ConfigDef def) {
         List<String> groups = def.groups();
         // internal keys (defineInternal) are what a connector hands its tasks, not settings for users
-        return def.configKeys().values().stream().filter(k -> !k.internalConfig)
-                .sorted(Comparator.<ConfigDef.ConfigKey>comparingInt(k -> k.group == null ? Integer.MAX_VALUE
-                                : groups.indexOf(k.group))
+        return def.configKeys().values().stream()
+                .filter(k -> !k.internalConfig)
+                .sorted(Comparator.<ConfigDef.ConfigKey>comparingInt(
+                                k -> k.group == null ? Integer.MAX_VALUE : groups.indexOf(k.group))
                         .thenComparingInt(k -> k.orderInGroup)
                         .thenComparing(k -> k.name))
                 .toList();

@@ -17,7 +17,9 @@ public final class EnumValidator implements ConfigDef.Validator, ConfigDef.Recom
     private final List<String> values;
 
     public EnumValidator(Class<? extends Enum<?>> type) {
-        this.values = Arrays.stream(type.getEnumConstants()).map(EnumValidator::configName).toList();
+        this.values = Arrays.stream(type.getEnumConstants())
+                .map(EnumValidator::configName)
+                .toList();
     }
 
     /** The config spelling of a constant: its name in lower case. */

@@ -34,6 +34,7 @@ public final class ErrorSanitizer {
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
     /** PostgreSQL's detail lines: {@code Key (email)=(a@b.com)}, {@code Failing row contains (1, x, y)}. */
     private static final Pattern PAREN_VALUES = Pattern.compile("(=|contains )\\(([^()]*(?:\\([^()]*\\)[^()]*)*)\\)");
+
     private static final Set<String> SAFE_WORDS = Set.of("primary");
 
     private final Set<String> safeNames;
@@ -44,8 +45,10 @@ public final class ErrorSanitizer {
 
     /** A sanitizer that leaves these names readable when they appear quoted (compared case-insensitively). */
     public static ErrorSanitizer keeping(Collection<String> names) {
-        return new ErrorSanitizer(names.stream().filter(n -> n != null && !n.isBlank())
-                .map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()));
+        return new ErrorSanitizer(names.stream()
+                .filter(n -> n != null && !n.isBlank())
+                .map(n -> n.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet()));
     }
 
     /** {@link #DEFAULT}'s {@link #message(String)}. */
@@ -74,8 +77,8 @@ public final class ErrorSanitizer {
             return null;
         }
         SanitizedException cause = scrub(t.getCause() == t ? null : t.getCause());
-        SanitizedException copy = new SanitizedException(t.getClass().getName()
-                + (t.getMessage() == null ? "" : ": " + message(t.getMessage())), cause);
+        SanitizedException copy = new SanitizedException(
+                t.getClass().getName() + (t.getMessage() == null ? "" : ": " + message(t.getMessage())), cause);
         copy.setStackTrace(t.getStackTrace());
         return copy;
     }
@@ -98,7 +101,9 @@ public final class ErrorSanitizer {
                 int end = closing(s, i + 1, c);
                 if (end > 0) {
                     String inner = s.substring(i + 1, end);
-                    out.append(c).append(keep(inner, s, end) ? inner : LITERAL_MASK).append(c);
+                    out.append(c)
+                            .append(keep(inner, s, end) ? inner : LITERAL_MASK)
+                            .append(c);
                     i = end + 1;
                     continue;
                 }
@@ -119,8 +124,8 @@ public final class ErrorSanitizer {
             char c = s.charAt(j);
             if (c == '\\' && quote == '"') {
                 j++;
-            } else if (c == quote && (quote == '"' || j + 1 >= s.length()
-                    || !Character.isLetterOrDigit(s.charAt(j + 1)))) {
+            } else if (c == quote
+                    && (quote == '"' || j + 1 >= s.length() || !Character.isLetterOrDigit(s.charAt(j + 1)))) {
                 return j;
             }
         }
@@ -132,7 +137,9 @@ public final class ErrorSanitizer {
             return true;
         }
         String lower = inner.toLowerCase(Locale.ROOT);
-        if (safeNames.contains(lower) || SAFE_WORDS.contains(lower) || CODE.matcher(inner).matches()) {
+        if (safeNames.contains(lower)
+                || SAFE_WORDS.contains(lower)
+                || CODE.matcher(inner).matches()) {
             return true;
         }
         int k = end + 1;
@@ -184,8 +191,10 @@ public final class ErrorSanitizer {
                     digits++;
                     lastDigit = j;
                     j++;
-                } else if (separator(d) && j + 1 < n && (Character.isDigit(s.charAt(j + 1))
-                        || separator(s.charAt(j + 1)) && j + 2 < n && Character.isDigit(s.charAt(j + 2)))) {
+                } else if (separator(d)
+                        && j + 1 < n
+                        && (Character.isDigit(s.charAt(j + 1))
+                                || separator(s.charAt(j + 1)) && j + 2 < n && Character.isDigit(s.charAt(j + 2)))) {
                     j++;
                 } else {
                     break;

@@ -5,8 +5,7 @@ public final class PluginVersion {
     /** Reported when a class runs from a build directory instead of a jar (e.g. in an IDE). */
     public static final String UNKNOWN = "0.0.0-unknown";
 
-    private PluginVersion() {
-    }
+    private PluginVersion() {}
 
     public static String of(Class<?> pluginClass) {
         Package pkg = pluginClass.getPackage();

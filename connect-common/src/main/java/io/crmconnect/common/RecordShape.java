@@ -21,15 +21,14 @@ public final class RecordShape {
     /** The value field that holds the same value as the record key (the object id). */
     public static final String KEY_FIELD = "crmconnect.key.field";
 
-    private RecordShape() {
-    }
+    private RecordShape() {}
 
     /**
      * Describes a struct schema being built: {@code metadataFields}, the {@code integerFields} among them and the
      * {@code keyField} (null when the key is not a field's value).
      */
-    public static SchemaBuilder describe(SchemaBuilder b, List<String> metadataFields, List<String> integerFields,
-            String keyField) {
+    public static SchemaBuilder describe(
+            SchemaBuilder b, List<String> metadataFields, List<String> integerFields, String keyField) {
         if (!metadataFields.isEmpty()) {
             b.parameter(METADATA_FIELDS, String.join(",", metadataFields));
         }
@@ -51,8 +50,12 @@ public final class RecordShape {
     public static List<String> fields(Schema schema, String parameter) {
         Map<String, String> p = schema == null ? null : schema.parameters();
         String v = p == null ? null : p.get(parameter);
-        return v == null || v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).toList();
+        return v == null || v.isBlank()
+                ? List.of()
+                : Arrays.stream(v.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
     }
 
     /** The value field that repeats the record key, or null. */

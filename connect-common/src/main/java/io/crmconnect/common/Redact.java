@@ -23,11 +23,13 @@ import org.apache.kafka.common.config.types.Password;
 public final class Redact {
     /** The config key of the secret, defined by each plugin's config class. */
     public static final String SECRET_CONFIG = "pii.fingerprint.secret";
-    static final String SECRET_DOC = "Secret key of the fingerprints (HMAC-SHA256) that stand in for personal values in "
-            + "logs (pii:xxxxxxxx). Set the same value on every connector of a deployment so fingerprints of one "
-            + "value agree across connectors and restarts; anyone holding it can test guessed values against a "
-            + "fingerprint, so keep it secret. Unset: a random secret per worker process (fingerprints correlate "
-            + "only within one process run).";
+
+    static final String SECRET_DOC =
+            "Secret key of the fingerprints (HMAC-SHA256) that stand in for personal values in "
+                    + "logs (pii:xxxxxxxx). Set the same value on every connector of a deployment so fingerprints of one "
+                    + "value agree across connectors and restarts; anyone holding it can test guessed values against a "
+                    + "fingerprint, so keep it secret. Unset: a random secret per worker process (fingerprints correlate "
+                    + "only within one process run).";
 
     private static final Redact PROCESS = new Redact(randomSecret());
 
@@ -41,8 +43,16 @@ public final class Redact {
 
     /** Adds {@value #SECRET_CONFIG} (PASSWORD, optional) to a plugin's ConfigDef. */
     public static ConfigDef define(ConfigDef def, String group, int orderInGroup) {
-        return def.define(SECRET_CONFIG, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.LOW, SECRET_DOC, group,
-                orderInGroup, ConfigDef.Width.LONG, "PII fingerprint secret");
+        return def.define(
+                SECRET_CONFIG,
+                ConfigDef.Type.PASSWORD,
+                null,
+                ConfigDef.Importance.LOW,
+                SECRET_DOC,
+                group,
+                orderInGroup,
+                ConfigDef.Width.LONG,
+                "PII fingerprint secret");
     }
 
     /** Fingerprints under this secret; the process-wide random secret when it is null or empty. */

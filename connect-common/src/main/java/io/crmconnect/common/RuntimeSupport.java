@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class RuntimeSupport {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeSupport.class);
 
-    private RuntimeSupport() {
-    }
+    private RuntimeSupport() {}
 
     /** The DLQ reporter; empty when the worker predates 2.6 or the connector has no errors.tolerance/DLQ set. */
     public static Optional<ErrantRecordReporter> errantRecordReporter(SinkTaskContext context) {

@@ -8,7 +8,10 @@ import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class EnumValidatorTest {
-    enum Mode { RECORD_KEY, NONE }
+    enum Mode {
+        RECORD_KEY,
+        NONE
+    }
 
     @Test
     void acceptsLowerCaseNamesInAnyCaseAndParsesThem() {
@@ -24,8 +27,10 @@ class EnumValidatorTest {
     @Test
     void namesTheKeyAndTheValidValuesOnAnUnknownValue() {
         EnumValidator v = new EnumValidator(Mode.class);
-        assertThatThrownBy(() -> v.ensureValid("pk.mode", "record-key")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("pk.mode").hasMessageContaining("[record_key, none]");
+        assertThatThrownBy(() -> v.ensureValid("pk.mode", "record-key"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("pk.mode")
+                .hasMessageContaining("[record_key, none]");
         assertThatThrownBy(() -> v.ensureValid("pk.mode", null)).isInstanceOf(ConfigException.class);
     }
 }

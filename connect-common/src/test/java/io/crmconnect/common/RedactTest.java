@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.Test;
-import java.util.Map;
 
 class RedactTest {
 
@@ -16,7 +16,11 @@ class RedactTest {
     void neverContainsTheValueAndIsStable() {
         String email = "Jane.Doe@example.com";
         String redacted = Redact.pii(email);
-        assertThat(redacted).startsWith("pii:").hasSize(12).doesNotContainIgnoringCase("jane").doesNotContain("example");
+        assertThat(redacted)
+                .startsWith("pii:")
+                .hasSize(12)
+                .doesNotContainIgnoringCase("jane")
+                .doesNotContain("example");
         assertThat(Redact.pii(email)).isEqualTo(redacted);
         assertThat(Redact.pii("jane.doe@example.com")).isNotEqualTo(redacted);
         assertThat(Redact.pii(null)).isEqualTo("pii:null");

@@ -32,8 +32,8 @@ public final class ConnectorConfigs implements AutoCloseable {
             String prefix = PipelineConfig.CONFIG_PROVIDERS + "." + name + ".";
             String className = pipelineProps.get(prefix + "class");
             if (className == null) {
-                throw new PipelineException(ExitCode.CONFIG, "Config provider '" + name + "' has no " + prefix
-                        + "class");
+                throw new PipelineException(
+                        ExitCode.CONFIG, "Config provider '" + name + "' has no " + prefix + "class");
             }
             try {
                 ConfigProvider provider = Utils.newInstance(className, ConfigProvider.class);
@@ -46,8 +46,10 @@ public final class ConnectorConfigs implements AutoCloseable {
                 provider.configure(params);
                 providers.put(name, provider);
             } catch (ClassNotFoundException | RuntimeException e) {
-                throw new PipelineException(ExitCode.CONFIG, "Config provider '" + name + "' (" + className
-                        + ") cannot be created: " + e.getMessage(), e);
+                throw new PipelineException(
+                        ExitCode.CONFIG,
+                        "Config provider '" + name + "' (" + className + ") cannot be created: " + e.getMessage(),
+                        e);
             }
         }
     }
@@ -57,8 +59,12 @@ public final class ConnectorConfigs implements AutoCloseable {
      * config-provider references resolved. The name comes from the file's "name", the inline "name" key, or the
      * given default.
      */
-    public Map<String, String> load(PipelineConfig pipeline, Map<String, String> pipelineProps, String fileKey,
-            String prefix, String defaultName) {
+    public Map<String, String> load(
+            PipelineConfig pipeline,
+            Map<String, String> pipelineProps,
+            String fileKey,
+            String prefix,
+            String defaultName) {
         Map<String, String> config = new LinkedHashMap<>();
         String file = pipelineProps.getOrDefault(fileKey, "");
         if (!file.isBlank()) {
@@ -70,8 +76,10 @@ public final class ConnectorConfigs implements AutoCloseable {
             }
         });
         if (config.isEmpty()) {
-            throw new PipelineException(ExitCode.CONFIG, "The pipeline names no " + fileKey + " connector: set '"
-                    + fileKey + "' to its config file or add '" + prefix + "connector.class' and its keys");
+            throw new PipelineException(
+                    ExitCode.CONFIG,
+                    "The pipeline names no " + fileKey + " connector: set '" + fileKey + "' to its config file or add '"
+                            + prefix + "connector.class' and its keys");
         }
         config.putIfAbsent("name", defaultName);
         return resolveProviders(config);
@@ -81,7 +89,8 @@ public final class ConnectorConfigs implements AutoCloseable {
         if (providers.isEmpty()) {
             return config;
         }
-        Map<String, String> resolved = new LinkedHashMap<>(new ConfigTransformer(providers).transform(config).data());
+        Map<String, String> resolved = new LinkedHashMap<>(
+                new ConfigTransformer(providers).transform(config).data());
         return resolved;
     }
 
@@ -94,7 +103,9 @@ public final class ConnectorConfigs implements AutoCloseable {
                     p.load(r);
                 }
                 Map<String, String> out = new LinkedHashMap<>();
-                p.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, p.getProperty(k).trim()));
+                p.stringPropertyNames().stream()
+                        .sorted()
+                        .forEach(k -> out.put(k, p.getProperty(k).trim()));
                 return out;
             }
             JsonNode root = JSON.readTree(file.toFile());
@@ -106,12 +117,16 @@ public final class ConnectorConfigs implements AutoCloseable {
             if (root.has("config") && root.hasNonNull("name")) {
                 out.put("name", root.get("name").asText());
             }
-            config.fields().forEachRemaining(e -> out.put(e.getKey(),
-                    e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+            config.fields()
+                    .forEachRemaining(e -> out.put(
+                            e.getKey(),
+                            e.getValue().isValueNode()
+                                    ? e.getValue().asText()
+                                    : e.getValue().toString()));
             return out;
         } catch (IOException e) {
-            throw new PipelineException(ExitCode.CONFIG, "Cannot read the connector config " + file + ": "
-                    + e.getMessage(), e);
+            throw new PipelineException(
+                    ExitCode.CONFIG, "Cannot read the connector config " + file + ": " + e.getMessage(), e);
         }
     }
 

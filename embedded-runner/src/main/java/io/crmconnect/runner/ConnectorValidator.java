@@ -37,12 +37,17 @@ final class ConnectorValidator {
         try {
             type = plugins.connectorClass(className);
         } catch (ConnectException e) {
-            throw new PipelineException(ExitCode.CONFIG, "The " + role + " connector class " + className
-                    + " is not installed on the plugin path (installed: " + installed() + ")", e);
+            throw new PipelineException(
+                    ExitCode.CONFIG,
+                    "The " + role + " connector class " + className
+                            + " is not installed on the plugin path (installed: " + installed() + ")",
+                    e);
         }
         if (!kind.isAssignableFrom(type)) {
-            throw new PipelineException(ExitCode.CONFIG, "The " + role + " connector " + className + " is not a "
-                    + (kind == SinkConnector.class ? "sink" : "source") + " connector");
+            throw new PipelineException(
+                    ExitCode.CONFIG,
+                    "The " + role + " connector " + className + " is not a "
+                            + (kind == SinkConnector.class ? "sink" : "source") + " connector");
         }
         List<String> errors = new ArrayList<>();
         try {
@@ -71,19 +76,28 @@ final class ConnectorValidator {
             Thread.currentThread().setContextClassLoader(previous);
         }
         if (!errors.isEmpty()) {
-            throw new PipelineException(ExitCode.CONFIG, "The " + role + " connector config (" + className
-                    + ") is invalid and contains the following " + errors.size() + " error(s):\n  "
-                    + String.join("\n  ", errors));
+            throw new PipelineException(
+                    ExitCode.CONFIG,
+                    "The " + role + " connector config (" + className
+                            + ") is invalid and contains the following " + errors.size() + " error(s):\n  "
+                            + String.join("\n  ", errors));
         }
     }
 
     private String installed() {
-        return plugins.connectors().stream().map(d -> d.className()).distinct().sorted()
+        return plugins.connectors().stream()
+                .map(d -> d.className())
+                .distinct()
+                .sorted()
                 .collect(Collectors.joining(", "));
     }
 
     static List<String> list(String value) {
-        return value == null ? List.of() : Arrays.stream(value.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).toList();
+        return value == null
+                ? List.of()
+                : Arrays.stream(value.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
     }
 }

@@ -24,7 +24,8 @@ public final class Main {
     static final String HOME_PROPERTY = "crmconnect.runner.home";
     static final String LOG_FILE_PROPERTY = "crmconnect.runner.log.file";
 
-    private static final String USAGE = String.join("\n",
+    private static final String USAGE = String.join(
+            "\n",
             "Usage: crm-connect run <pipeline.properties> [--once] [--plugin-path DIR[,DIR...]]",
             "       crm-connect offsets <pipeline.properties>",
             "",
@@ -37,8 +38,7 @@ public final class Main {
             "             5 source failed, 6 sink failed, 7 offsets unreadable/unwritable, 8 --once interrupted,",
             "             1 unexpected error (see the log in the state directory)");
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out));
@@ -81,8 +81,9 @@ public final class Main {
         }
         // before the first logger: the log file lives in the pipeline's state directory
         if (System.getProperty(LOG_FILE_PROPERTY) == null) {
-            System.setProperty(LOG_FILE_PROPERTY, stateDirBeforeLogging(file, props).resolve("runner.log")
-                    .toString());
+            System.setProperty(
+                    LOG_FILE_PROPERTY,
+                    stateDirBeforeLogging(file, props).resolve("runner.log").toString());
         }
         try {
             PipelineConfig config = new PipelineConfig(file, props);
@@ -90,16 +91,17 @@ public final class Main {
                 console.println(OffsetFile.describe(config.offsetsFile()));
                 return ExitCode.OK.status();
             }
-            Pipeline pipeline = new Pipeline(config, props, new Pipeline.Options(once, defaultPluginPath(),
-                    console));
+            Pipeline pipeline = new Pipeline(config, props, new Pipeline.Options(once, defaultPluginPath(), console));
             // a signal: stop, commit what was written, and exit with the run's own status (not 128+signal)
-            Thread hook = new Thread(() -> {
-                pipeline.stopAndWait();
-                ExitCode code = pipeline.exitCode();
-                console.flush();
-                LogManager.shutdown();
-                Runtime.getRuntime().halt((code == null ? ExitCode.INTERRUPTED : code).status());
-            }, "crm-connect-shutdown");
+            Thread hook = new Thread(
+                    () -> {
+                        pipeline.stopAndWait();
+                        ExitCode code = pipeline.exitCode();
+                        console.flush();
+                        LogManager.shutdown();
+                        Runtime.getRuntime().halt((code == null ? ExitCode.INTERRUPTED : code).status());
+                    },
+                    "crm-connect-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             ExitCode code = pipeline.run();
             try {
@@ -133,7 +135,9 @@ public final class Main {
             p.load(r);
         }
         Map<String, String> out = new LinkedHashMap<>();
-        p.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, p.getProperty(k).trim()));
+        p.stringPropertyNames().stream()
+                .sorted()
+                .forEach(k -> out.put(k, p.getProperty(k).trim()));
         return out;
     }
 
@@ -156,10 +160,17 @@ public final class Main {
         String home = System.getProperty(HOME_PROPERTY);
         if (home == null) {
             try {
-                Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path jar = Path.of(Main.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI());
                 Path dir = jar.getParent();
-                home = dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("lib")
-                        ? dir.getParent().toString() : String.valueOf(dir);
+                home = dir != null
+                                && dir.getFileName() != null
+                                && dir.getFileName().toString().equals("lib")
+                        ? dir.getParent().toString()
+                        : String.valueOf(dir);
             } catch (URISyntaxException | RuntimeException e) {
                 home = ".";
             }

@@ -35,7 +35,6 @@ import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.connector.ConnectorContext;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.runtime.ConnectMetrics;
@@ -65,8 +64,7 @@ public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     /** How the pipeline was started. */
-    public record Options(boolean once, List<String> defaultPluginPath, PrintStream console) {
-    }
+    public record Options(boolean once, List<String> defaultPluginPath, PrintStream console) {}
 
     private final PipelineConfig config;
     private final Map<String, String> props;
@@ -93,7 +91,8 @@ public final class Pipeline {
 
     public ExitCode run() {
         try (StateDirectory state = StateDirectory.lock(config.stateDir());
-                ConnectorConfigs configs = new ConnectorConfigs(props, config.getList(PipelineConfig.CONFIG_PROVIDERS))) {
+                ConnectorConfigs configs =
+                        new ConnectorConfigs(props, config.getList(PipelineConfig.CONFIG_PROVIDERS))) {
             exitCode = runLocked(configs);
             return exitCode;
         } catch (PipelineException e) {
@@ -114,18 +113,22 @@ public final class Pipeline {
 
     private ExitCode runLocked(ConnectorConfigs configs) {
         String name = config.name();
-        Map<String, String> sourceConfig = configs.load(config, props, PipelineConfig.SOURCE,
-                PipelineConfig.SOURCE_PREFIX, name + "-source");
-        Map<String, String> sinkConfig = configs.load(config, props, PipelineConfig.SINK, PipelineConfig.SINK_PREFIX,
-                name + "-sink");
+        Map<String, String> sourceConfig =
+                configs.load(config, props, PipelineConfig.SOURCE, PipelineConfig.SOURCE_PREFIX, name + "-source");
+        Map<String, String> sinkConfig =
+                configs.load(config, props, PipelineConfig.SINK, PipelineConfig.SINK_PREFIX, name + "-sink");
         List<String> pluginPath = config.pluginPath(options.defaultPluginPath());
         Map<String, String> pluginProps = new HashMap<>();
         pluginProps.put(WorkerConfig.PLUGIN_PATH_CONFIG, String.join(",", pluginPath));
         pluginProps.put(WorkerConfig.PLUGIN_DISCOVERY_CONFIG, config.pluginDiscovery());
         long t0 = System.nanoTime();
         Plugins plugins = new Plugins(pluginProps);
-        LOG.info("Plugins loaded from {} in {} ms: {} connectors, {} transformations", pluginPath,
-                (System.nanoTime() - t0) / 1_000_000, plugins.connectors().size(), plugins.transformations().size());
+        LOG.info(
+                "Plugins loaded from {} in {} ms: {} connectors, {} transformations",
+                pluginPath,
+                (System.nanoTime() - t0) / 1_000_000,
+                plugins.connectors().size(),
+                plugins.transformations().size());
 
         String sourceName = sourceConfig.get(ConnectorConfig.NAME_CONFIG);
         String sinkName = sinkConfig.get(ConnectorConfig.NAME_CONFIG);
@@ -137,28 +140,36 @@ public final class Pipeline {
         SourceConnectorConfig sourceFramework = new SourceConnectorConfig(plugins, sourceConfig, false);
         SinkConnectorConfig sinkFramework = new SinkConnectorConfig(plugins, sinkConfig);
 
-        ConnectMetrics connectMetrics = new ConnectMetrics("embedded-runner-" + name, workerConfig(), Time.SYSTEM,
-                "embedded-runner");
+        ConnectMetrics connectMetrics =
+                new ConnectMetrics("embedded-runner-" + name, workerConfig(), Time.SYSTEM, "embedded-runner");
         RunnerMetrics metrics = new RunnerMetrics(connectMetrics.metrics(), name, sourceName, sinkName);
         Handoff handoff = new Handoff(config.getInt(PipelineConfig.BUFFER_MAX_RECORDS));
         metrics.uncommitted(handoff::uncommitted);
 
-        SinkConnector sinkConnector = (SinkConnector) plugins.newConnector(sinkConfig.get(
-                ConnectorConfig.CONNECTOR_CLASS_CONFIG));
-        PluginMetricsImpl sinkConnectorMetrics = new PluginMetricsImpl(connectMetrics.metrics(),
-                new LinkedHashMap<>(Map.of("connector", sinkName)));
+        SinkConnector sinkConnector =
+                (SinkConnector) plugins.newConnector(sinkConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG));
+        PluginMetricsImpl sinkConnectorMetrics =
+                new PluginMetricsImpl(connectMetrics.metrics(), new LinkedHashMap<>(Map.of("connector", sinkName)));
         SinkDriver[] driverRef = new SinkDriver[1];
         SinkConnectorContext sinkConnectorContext = new SinkConnectorContext(sinkConnectorMetrics);
         DeadLetterFile deadLetters = sinkFramework.enableErrantRecordReporter()
-                ? new DeadLetterFile(config.deadLetterFile(sinkFramework.dlqTopicName()), sinkName,
-                        sinkFramework.errorToleranceType(), sinkFramework.enableErrorLog(),
+                ? new DeadLetterFile(
+                        config.deadLetterFile(sinkFramework.dlqTopicName()),
+                        sinkName,
+                        sinkFramework.errorToleranceType(),
+                        sinkFramework.enableErrorLog(),
                         (topic, partition, offset) -> driverRef[0].find(topic, partition, offset))
                 : null;
         if (deadLetters != null) {
             metrics.deadLetters(deadLetters::written);
         }
-        SourceRuntime sourceRuntime = new SourceRuntime(sourceName,
-                sourceConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG), sourceConfig, plugins, metrics).register();
+        SourceRuntime sourceRuntime = new SourceRuntime(
+                        sourceName,
+                        sourceConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG),
+                        sourceConfig,
+                        plugins,
+                        metrics)
+                .register();
         SourceEngine engine = null;
         Thread sinkThread = null;
         SinkDriver driver = null;
@@ -169,29 +180,43 @@ public final class Pipeline {
                 sinkConnector.initialize(sinkConnectorContext);
                 sinkConnector.start(sinkConfig);
             });
-            List<Map<String, String>> taskConfigs = callInLoader(sinkConnector.getClass().getClassLoader(),
-                    () -> sinkConnector.taskConfigs(1));
+            List<Map<String, String>> taskConfigs =
+                    callInLoader(sinkConnector.getClass().getClassLoader(), () -> sinkConnector.taskConfigs(1));
             if (taskConfigs.isEmpty()) {
-                throw new PipelineException(ExitCode.SINK_FAILED, "The sink connector " + sinkName
-                        + " returned no task config");
+                throw new PipelineException(
+                        ExitCode.SINK_FAILED, "The sink connector " + sinkName + " returned no task config");
             }
             if (sinkFramework.tasksMax() > 1) {
-                LOG.info("The runner runs one sink task (tasks.max={} applies on a Connect cluster)",
+                LOG.info(
+                        "The runner runs one sink task (tasks.max={} applies on a Connect cluster)",
                         sinkFramework.tasksMax());
             }
             Map<String, String> taskConfig = taskConfigs.get(0);
-            SinkTask task = (SinkTask) plugins.newTask(callInLoader(sinkConnector.getClass().getClassLoader(),
-                    sinkConnector::taskClass));
+            SinkTask task = (SinkTask)
+                    plugins.newTask(callInLoader(sinkConnector.getClass().getClassLoader(), sinkConnector::taskClass));
             ConnectorTaskId sinkTaskId = new ConnectorTaskId(sinkName, 0);
-            List<TransformationStage<SinkRecord>> sinkStages = new ArrayList<>(pipelineStages(plugins,
-                    sinkConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG), sinkTaskId, connectMetrics));
+            List<TransformationStage<SinkRecord>> sinkStages = new ArrayList<>(pipelineStages(
+                    plugins, sinkConfig.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG), sinkTaskId, connectMetrics));
             sinkStages.addAll(sinkFramework.<SinkRecord>transformationStages(plugins, sinkTaskId, connectMetrics));
-            RunnerSinkTaskContext sinkContext = new RunnerSinkTaskContext(taskConfig, deadLetters,
-                    new PluginMetricsImpl(connectMetrics.metrics(),
-                            new LinkedHashMap<>(Map.of("connector", sinkName, "task", "0"))));
-            driver = new SinkDriver(sinkName, task, taskConfig, task.getClass().getClassLoader(), sinkContext,
-                    sinkStages, sinkFramework.errorToleranceType(), handoff, subscription(sinkConfig), deadLetters,
-                    metrics, new SinkDriver.Settings(maxPollRecords(sinkConfig),
+            RunnerSinkTaskContext sinkContext = new RunnerSinkTaskContext(
+                    taskConfig,
+                    deadLetters,
+                    new PluginMetricsImpl(
+                            connectMetrics.metrics(), new LinkedHashMap<>(Map.of("connector", sinkName, "task", "0"))));
+            driver = new SinkDriver(
+                    sinkName,
+                    task,
+                    taskConfig,
+                    task.getClass().getClassLoader(),
+                    sinkContext,
+                    sinkStages,
+                    sinkFramework.errorToleranceType(),
+                    handoff,
+                    subscription(sinkConfig),
+                    deadLetters,
+                    metrics,
+                    new SinkDriver.Settings(
+                            maxPollRecords(sinkConfig),
                             config.getLong(PipelineConfig.FLUSH_INTERVAL_MS),
                             Math.max(1, config.getInt(PipelineConfig.BUFFER_MAX_RECORDS) / 2),
                             config.getLong(PipelineConfig.SHUTDOWN_TIMEOUT_MS)),
@@ -201,16 +226,22 @@ public final class Pipeline {
             sinkThread.start();
 
             ConnectorTaskId sourceTaskId = new ConnectorTaskId(sourceName, 0);
-            TransformChain<SourceRecord> sourceChain = new TransformChain<>("source connector " + sourceName,
+            TransformChain<SourceRecord> sourceChain = new TransformChain<>(
+                    "source connector " + sourceName,
                     sourceFramework.<SourceRecord>transformationStages(plugins, sourceTaskId, connectMetrics),
                     sourceFramework.errorToleranceType(),
-                    (record, type, error) -> LOG.warn("Transform {} of source connector {} failed; record skipped "
-                            + "(errors.tolerance=all): {}", type.getName(), sourceName, error.getMessage()));
-            engine = new SourceEngine(engineProps(sourceConfig, sourceRuntime),
-                    new SourceBatchHandler(sourceChain, handoff));
+                    (record, type, error) -> LOG.warn(
+                            "Transform {} of source connector {} failed; record skipped "
+                                    + "(errors.tolerance=all): {}",
+                            type.getName(),
+                            sourceName,
+                            error.getMessage()));
+            engine = new SourceEngine(
+                    engineProps(sourceConfig, sourceRuntime), new SourceBatchHandler(sourceChain, handoff));
             engine.start(sourceName);
-            options.console().println("[" + name + "] running: " + sourceName + " -> " + sinkName
-                    + (options.once() ? " (--once)" : "") + "; state in " + config.stateDir());
+            options.console()
+                    .println("[" + name + "] running: " + sourceName + " -> " + sinkName
+                            + (options.once() ? " (--once)" : "") + "; state in " + config.stateDir());
             result = watch(engine, driver, sinkConnectorContext, handoff, sourceRuntime, metrics, progress);
         } catch (PipelineException e) {
             result = e.code();
@@ -236,14 +267,21 @@ public final class Pipeline {
         if (result == ExitCode.OK && afterStop != null) {
             result = afterStop;
         }
-        progress.print(result == ExitCode.OK ? "stopped" : "stopped (" + result.name().toLowerCase() + ")");
+        progress.print(
+                result == ExitCode.OK ? "stopped" : "stopped (" + result.name().toLowerCase() + ")");
         connectMetrics.stop();
         return result;
     }
 
     /** Watches until --once caught up, a signal, or a failure; returns what the exit status should say. */
-    private ExitCode watch(SourceEngine engine, SinkDriver driver, SinkConnectorContext sinkConnector,
-            Handoff handoff, SourceRuntime source, RunnerMetrics metrics, ProgressLine progress) {
+    private ExitCode watch(
+            SourceEngine engine,
+            SinkDriver driver,
+            SinkConnectorContext sinkConnector,
+            Handoff handoff,
+            SourceRuntime source,
+            RunnerMetrics metrics,
+            ProgressLine progress) {
         long progressEvery = config.getLong(PipelineConfig.PROGRESS_INTERVAL_MS);
         long onceIdle = config.getLong(PipelineConfig.ONCE_IDLE_MS);
         long nextProgress = System.currentTimeMillis() + (progressEvery > 0 ? progressEvery : Long.MAX_VALUE / 2);
@@ -255,8 +293,8 @@ public final class Pipeline {
                 return ExitCode.SINK_FAILED;
             }
             if (sinkConnector.raised() != null) {
-                options.console().println("[" + config.name() + "] sink connector failed: "
-                        + firstLine(sinkConnector.raised()));
+                options.console()
+                        .println("[" + config.name() + "] sink connector failed: " + firstLine(sinkConnector.raised()));
                 return ExitCode.SINK_FAILED;
             }
             if (engine.finished()) {
@@ -277,7 +315,9 @@ public final class Pipeline {
             if (stopRequested) {
                 return options.once() ? ExitCode.INTERRUPTED : ExitCode.OK;
             }
-            if (options.once() && source.idleMillis() >= onceIdle && handoff.uncommitted() == 0
+            if (options.once()
+                    && source.idleMillis() >= onceIdle
+                    && handoff.uncommitted() == 0
                     && !metrics.initialLoadRunning()) {
                 LOG.info("Caught up: no source record for {} ms and everything committed", source.idleMillis());
                 return ExitCode.OK;
@@ -360,7 +400,8 @@ public final class Pipeline {
             return "stopped";
         }
         Throwable root = t;
-        while (root.getCause() != null && (root.getMessage() == null || root.getMessage().startsWith("Exiting"))) {
+        while (root.getCause() != null
+                && (root.getMessage() == null || root.getMessage().startsWith("Exiting"))) {
             root = root.getCause();
         }
         String m = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
@@ -375,7 +416,9 @@ public final class Pipeline {
         p.setProperty(IsolatedSourceConnector.RUNTIME_ID, runtime.id());
         p.setProperty("tasks.max", sourceConfig.getOrDefault(ConnectorConfig.TASKS_MAX_CONFIG, "1"));
         p.setProperty("offset.storage", OffsetFile.class.getName());
-        p.setProperty(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG, config.offsetsFile().toString());
+        p.setProperty(
+                StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG,
+                config.offsetsFile().toString());
         p.setProperty("offset.flush.timeout.ms", "30000");
         // a RetriableException from poll() is retried without limit, as a worker does
         p.setProperty("errors.max.retries", "-1");
@@ -388,17 +431,21 @@ public final class Pipeline {
         p.put(WorkerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         p.put(WorkerConfig.KEY_CONVERTER_CLASS_CONFIG, JsonConverter.class.getName());
         p.put(WorkerConfig.VALUE_CONVERTER_CLASS_CONFIG, JsonConverter.class.getName());
-        p.put(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG, config.offsetsFile().toString());
+        p.put(
+                StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG,
+                config.offsetsFile().toString());
         return new StandaloneConfig(p);
     }
 
     /** The pipeline file's own transform chain: it runs on the sink side, before the sink config's chain. */
-    private List<TransformationStage<SinkRecord>> pipelineStages(Plugins plugins, String sinkClass,
-            ConnectorTaskId taskId, ConnectMetrics connectMetrics) {
+    private List<TransformationStage<SinkRecord>> pipelineStages(
+            Plugins plugins, String sinkClass, ConnectorTaskId taskId, ConnectMetrics connectMetrics) {
         Map<String, String> chain = new HashMap<>();
         props.forEach((k, v) -> {
-            if (k.equals(ConnectorConfig.TRANSFORMS_CONFIG) || k.startsWith(ConnectorConfig.TRANSFORMS_CONFIG + ".")
-                    || k.equals(ConnectorConfig.PREDICATES_CONFIG) || k.startsWith(ConnectorConfig.PREDICATES_PREFIX)) {
+            if (k.equals(ConnectorConfig.TRANSFORMS_CONFIG)
+                    || k.startsWith(ConnectorConfig.TRANSFORMS_CONFIG + ".")
+                    || k.equals(ConnectorConfig.PREDICATES_CONFIG)
+                    || k.startsWith(ConnectorConfig.PREDICATES_PREFIX)) {
                 chain.put(k, v);
             }
         });
@@ -410,8 +457,8 @@ public final class Pipeline {
         try {
             return new ConnectorConfig(plugins, chain).transformationStages(plugins, taskId, connectMetrics);
         } catch (ConfigException e) {
-            throw new PipelineException(ExitCode.CONFIG, "The pipeline's transform chain is invalid: "
-                    + e.getMessage(), e);
+            throw new PipelineException(
+                    ExitCode.CONFIG, "The pipeline's transform chain is invalid: " + e.getMessage(), e);
         }
     }
 
@@ -420,7 +467,8 @@ public final class Pipeline {
             Set<String> topics = Set.copyOf(ConnectorValidator.list(sinkConfig.get(SinkConnectorConfig.TOPICS_CONFIG)));
             return topics::contains;
         }
-        Pattern regex = Pattern.compile(sinkConfig.get(SinkConnectorConfig.TOPICS_REGEX_CONFIG).trim());
+        Pattern regex = Pattern.compile(
+                sinkConfig.get(SinkConnectorConfig.TOPICS_REGEX_CONFIG).trim());
         return t -> regex.matcher(t).matches();
     }
 

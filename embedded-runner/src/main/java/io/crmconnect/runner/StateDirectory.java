@@ -33,13 +33,14 @@ final class StateDirectory implements AutoCloseable {
             }
             if (l == null) {
                 ch.close();
-                throw new PipelineException(ExitCode.ALREADY_RUNNING, "Another run of this pipeline holds " + dir
-                        + "; not starting a second one");
+                throw new PipelineException(
+                        ExitCode.ALREADY_RUNNING,
+                        "Another run of this pipeline holds " + dir + "; not starting a second one");
             }
             return new StateDirectory(ch, l);
         } catch (IOException e) {
-            throw new PipelineException(ExitCode.CONFIG, "Cannot use the state directory " + dir + ": "
-                    + e.getMessage(), e);
+            throw new PipelineException(
+                    ExitCode.CONFIG, "Cannot use the state directory " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -25,10 +25,15 @@ final class ChildTables {
     private final TableManager tables;
     /** Value field -> name of the parent-key column in the child table (null: parent_ + key column). */
     private final Map<String, String> fields;
+
     private final boolean snakeCase;
     private final boolean deleteWithParent;
 
-    ChildTables(Dialect dialect, TableManager tables, Map<String, String> fields, boolean snakeCase,
+    ChildTables(
+            Dialect dialect,
+            TableManager tables,
+            Map<String, String> fields,
+            boolean snakeCase,
             boolean deleteWithParent) {
         this.dialect = dialect;
         this.tables = tables;
@@ -42,9 +47,13 @@ final class ChildTables {
     }
 
     /** The rows of one child table for one chunk, with the parents whose rows they replace. */
-    record Plan(String table, List<ColumnDef> columns, List<String> key, int parentColumns, List<Object[]> parents,
-            List<Object[]> rows) {
-    }
+    record Plan(
+            String table,
+            List<ColumnDef> columns,
+            List<String> key,
+            int parentColumns,
+            List<Object[]> parents,
+            List<Object[]> rows) {}
 
     /**
      * Plans the child rows of the chunk's records that change the parent table ({@code apply}); creates or evolves
@@ -67,7 +76,12 @@ final class ChildTables {
         return plans;
     }
 
-    private Plan plan(String table, List<MappedRecord> chunk, boolean[] apply, List<String> parentKey, String field,
+    private Plan plan(
+            String table,
+            List<MappedRecord> chunk,
+            boolean[] apply,
+            List<String> parentKey,
+            String field,
             String parentColumn) {
         LinkedHashMap<String, ColumnDef> columns = new LinkedHashMap<>();
         List<String> key = new ArrayList<>();
@@ -99,8 +113,8 @@ final class ChildTables {
             if (element == null) {
                 element = array.valueSchema();
                 for (int k = 0; k < parentKey.size(); k++) {
-                    String name = parentColumn != null && parentKey.size() == 1 ? parentColumn
-                            : "parent_" + parentKey.get(k);
+                    String name =
+                            parentColumn != null && parentKey.size() == 1 ? parentColumn : "parent_" + parentKey.get(k);
                     ColumnDef d = r.defs().get(parentKey.get(k));
                     columns.put(name, new ColumnDef(name, d.kind(), d.precision(), d.scale(), true));
                     key.add(name);
@@ -138,8 +152,13 @@ final class ChildTables {
         if (parents.isEmpty() || columns.isEmpty()) {
             return null;
         }
-        return new Plan(dialect.sibling(table, "_" + column(field)), List.copyOf(columns.values()), key,
-                key.size() - 1, parents, rows);
+        return new Plan(
+                dialect.sibling(table, "_" + column(field)),
+                List.copyOf(columns.values()),
+                key,
+                key.size() - 1,
+                parents,
+                rows);
     }
 
     private String column(String field) {
@@ -152,10 +171,11 @@ final class ChildTables {
             List<String> parentCols = p.key().subList(0, p.parentColumns());
             List<String> where = new ArrayList<>();
             for (String c : parentCols) {
-                where.add(dialect.quote(c) + " = " + dialect.valuePlaceholder(p.columns().get(where.size())));
+                where.add(dialect.quote(c) + " = "
+                        + dialect.valuePlaceholder(p.columns().get(where.size())));
             }
-            try (PreparedStatement st = connection.prepareStatement("DELETE FROM " + dialect.quoteTable(p.table())
-                    + " WHERE " + String.join(" AND ", where))) {
+            try (PreparedStatement st = connection.prepareStatement(
+                    "DELETE FROM " + dialect.quoteTable(p.table()) + " WHERE " + String.join(" AND ", where))) {
                 for (Object[] parent : p.parents()) {
                     for (int i = 0; i < parent.length; i++) {
                         bind(st, i + 1, parent[i]);

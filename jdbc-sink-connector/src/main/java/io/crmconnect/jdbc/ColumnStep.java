@@ -22,7 +22,16 @@ import org.apache.kafka.connect.sink.SinkRecord;
 public record ColumnStep(Source source, Field field, ColumnKind kind, Object constant, String nullReason) {
 
     /** Where a column's value comes from. */
-    public enum Source { KEY_FIELD, KEY_WHOLE, VALUE_FIELD, TOPIC, PARTITION, OFFSET, HEADER, CONSTANT }
+    public enum Source {
+        KEY_FIELD,
+        KEY_WHOLE,
+        VALUE_FIELD,
+        TOPIC,
+        PARTITION,
+        OFFSET,
+        HEADER,
+        CONSTANT
+    }
 
     static ColumnStep keyField(Field field, ColumnKind kind) {
         return new ColumnStep(Source.KEY_FIELD, field, kind, null, keyNull(field.name()));

@@ -21,12 +21,10 @@ import org.apache.kafka.connect.errors.DataException;
  * BigDecimal, Boolean, String, byte[], LocalDate, LocalTime, Instant, JsonText) that the stage encoders expect.
  */
 public final class ColumnTypes {
-    private ColumnTypes() {
-    }
+    private ColumnTypes() {}
 
     /** A column kind with its decimal precision and scale (-1 when unknown). */
-    public record Kind(ColumnKind kind, int precision, int scale) {
-    }
+    public record Kind(ColumnKind kind, int precision, int scale) {}
 
     /** The kind of a column holding values of a Connect schema. */
     public static Kind of(Schema schema) {

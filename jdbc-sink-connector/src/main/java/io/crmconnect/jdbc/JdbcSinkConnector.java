@@ -7,9 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,8 +25,6 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
 
 /** Thin connector: checks the config (including a bounded live check in validate()) and hands it to N tasks. */
 public class JdbcSinkConnector extends SinkConnector {
@@ -116,8 +116,10 @@ public class JdbcSinkConnector extends SinkConnector {
             Future<Map<String, String>> future = executor.submit(() -> check(dialect, config));
             problems.putAll(future.get(config.connectionTimeoutMs() + 5_000L, TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
-            problems.put(JdbcSinkConfig.CONNECTION_URL, "No answer from the " + dialect.name() + " server within "
-                    + (config.connectionTimeoutMs() + 5_000) + " ms");
+            problems.put(
+                    JdbcSinkConfig.CONNECTION_URL,
+                    "No answer from the " + dialect.name() + " server within " + (config.connectionTimeoutMs() + 5_000)
+                            + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             problems.put(JdbcSinkConfig.CONNECTION_URL, "Validation was interrupted");
@@ -174,46 +176,59 @@ public class JdbcSinkConnector extends SinkConnector {
                         + "has_database_privilege(current_database(), 'TEMPORARY'), current_schema(), current_user")) {
                     rs.next();
                     if (rs.getString(3) == null) {
-                        problems.put(JdbcSinkConfig.CONNECTION_URL, "No current schema: the search_path names no "
-                                + "existing schema");
+                        problems.put(
+                                JdbcSinkConfig.CONNECTION_URL,
+                                "No current schema: the search_path names no " + "existing schema");
                     } else if (needsCreate && !rs.getBoolean(1)) {
-                        problems.put(JdbcSinkConfig.CONNECTION_USER, "User " + rs.getString(4) + " may not CREATE in "
-                                + "schema " + rs.getString(3) + ", which auto.create/auto.evolve need: grant CREATE or "
-                                + "set both to false");
+                        problems.put(
+                                JdbcSinkConfig.CONNECTION_USER,
+                                "User " + rs.getString(4) + " may not CREATE in "
+                                        + "schema " + rs.getString(3)
+                                        + ", which auto.create/auto.evolve need: grant CREATE or "
+                                        + "set both to false");
                     } else if (!rs.getBoolean(2)) {
-                        problems.put(JdbcSinkConfig.CONNECTION_USER, "User " + rs.getString(4) + " may not create "
-                                + "temporary tables (the bulk stage): GRANT TEMPORARY ON DATABASE");
+                        problems.put(
+                                JdbcSinkConfig.CONNECTION_USER,
+                                "User " + rs.getString(4) + " may not create "
+                                        + "temporary tables (the bulk stage): GRANT TEMPORARY ON DATABASE");
                     }
                 }
             } else {
                 try (ResultSet rs = st.executeQuery("SELECT DATABASE(), @@local_infile")) {
                     rs.next();
                     if (rs.getString(1) == null) {
-                        problems.put(JdbcSinkConfig.CONNECTION_URL, "The URL names no database: use "
-                                + "jdbc:mariadb://host:3306/<database>");
+                        problems.put(
+                                JdbcSinkConfig.CONNECTION_URL,
+                                "The URL names no database: use " + "jdbc:mariadb://host:3306/<database>");
                         return problems;
                     }
                     if (!rs.getBoolean(2)) {
-                        problems.put(JdbcSinkConfig.CONNECTION_URL, "The server has local_infile=OFF; the bulk path "
-                                + "streams LOAD DATA LOCAL INFILE: SET GLOBAL local_infile=1");
+                        problems.put(
+                                JdbcSinkConfig.CONNECTION_URL,
+                                "The server has local_infile=OFF; the bulk path "
+                                        + "streams LOAD DATA LOCAL INFILE: SET GLOBAL local_infile=1");
                     }
                 }
                 try {
                     st.execute("CREATE TEMPORARY TABLE crm_validate_probe (a INT)");
                     st.execute("DROP TEMPORARY TABLE crm_validate_probe");
                 } catch (SQLException e) {
-                    problems.put(JdbcSinkConfig.CONNECTION_USER, "User may not create temporary tables (the bulk "
-                            + "stage): " + Dialect.describe(e));
+                    problems.put(
+                            JdbcSinkConfig.CONNECTION_USER,
+                            "User may not create temporary tables (the bulk " + "stage): " + Dialect.describe(e));
                 }
                 if (needsCreate && !mayCreate(st)) {
-                    problems.put(JdbcSinkConfig.CONNECTION_USER, "User may not CREATE tables in this database, "
-                            + "which auto.create/auto.evolve need: GRANT CREATE, ALTER, INDEX or set both to false");
+                    problems.put(
+                            JdbcSinkConfig.CONNECTION_USER,
+                            "User may not CREATE tables in this database, "
+                                    + "which auto.create/auto.evolve need: GRANT CREATE, ALTER, INDEX or set both to false");
                 }
             }
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             boolean auth = state.startsWith("28") || e.getErrorCode() == 1045 || e.getErrorCode() == 1044;
-            problems.put(auth ? JdbcSinkConfig.CONNECTION_USER : JdbcSinkConfig.CONNECTION_URL,
+            problems.put(
+                    auth ? JdbcSinkConfig.CONNECTION_USER : JdbcSinkConfig.CONNECTION_URL,
                     (auth ? "Login refused: " : "Cannot connect to " + Dialect.redactUrl(config.url()) + ": ")
                             + Dialect.describe(e));
         }

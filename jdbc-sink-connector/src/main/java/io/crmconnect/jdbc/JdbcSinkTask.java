@@ -25,10 +25,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -55,6 +55,7 @@ public class JdbcSinkTask extends SinkTask {
     private Backoff backoff;
     /** Committed offsets, and the records of a redelivered batch an earlier attempt already wrote or dead-lettered. */
     private SinkDelivery delivery;
+
     private final SinkMetrics metrics = new SinkMetrics();
     private Watchdog watchdog;
     private long tombstonesSkipped;
@@ -72,20 +73,28 @@ public class JdbcSinkTask extends SinkTask {
         config.checkCrossFieldRules(props);
         dialect = Dialect.forUrl(config.url());
         metrics.register(RuntimeSupport.pluginMetrics(context));
-        delivery = new SinkDelivery(new DeadLetterQueue(context, props, "JDBC sink",
-                Redact.withSecret(config.getPassword(Redact.SECRET_CONFIG))));
+        delivery = new SinkDelivery(new DeadLetterQueue(
+                context, props, "JDBC sink", Redact.withSecret(config.getPassword(Redact.SECRET_CONFIG))));
         mapper = new RecordMapper(config);
         tables = new TableManager(dialect, config.autoCreate(), config.autoEvolve(), metrics);
         String stateTable = config.syncStateTable();
         syncState = new SyncState(dialect, stateTable == null ? null : dialect.tableName(stateTable));
         writer = new TableWriter(config, dialect, tables, metrics, syncState);
         watchdog = new Watchdog(context.configs().getOrDefault("name", "task"));
-        backoff = new Backoff(Duration.ofMillis(config.retryBackoffMs()),
+        backoff = new Backoff(
+                Duration.ofMillis(config.retryBackoffMs()),
                 Duration.ofMillis(Math.max(config.retryBackoffMs(), config.retryBackoffMaxMs())),
-                config.retryMaxAttempts(), Duration.ofMillis(config.retryBudgetMs()));
-        LOG.info("JDBC sink task started: {} at {}, insert.mode={}, pk.mode={}, delete.mode={}, batch.size={}, "
-                        + "DLQ {}", dialect.name(), Dialect.redactUrl(config.url()), config.insertMode(),
-                config.pkMode(), config.deleteMode(), config.batchSize(),
+                config.retryMaxAttempts(),
+                Duration.ofMillis(config.retryBudgetMs()));
+        LOG.info(
+                "JDBC sink task started: {} at {}, insert.mode={}, pk.mode={}, delete.mode={}, batch.size={}, "
+                        + "DLQ {}",
+                dialect.name(),
+                Dialect.redactUrl(config.url()),
+                config.insertMode(),
+                config.pkMode(),
+                config.deleteMode(),
+                config.batchSize(),
                 delivery.deadLetters().hasReporter() ? "on" : "off");
     }
 
@@ -110,9 +119,15 @@ public class JdbcSinkTask extends SinkTask {
                 mapped = mapper.map(record);
             } catch (BadRecordException | DataException | ClassCastException e) {
                 String table = config.tableFor(record.topic());
-                errant(record, DeadLetter.of(DeadLetter.CONVERSION_FAILED, dialect.name(),
-                        "Record cannot become a row of table " + table)
-                        .withDetail(ErrorSanitizer.keeping(names(table, record, e)), e.getMessage()), e, table);
+                errant(
+                        record,
+                        DeadLetter.of(
+                                        DeadLetter.CONVERSION_FAILED,
+                                        dialect.name(),
+                                        "Record cannot become a row of table " + table)
+                                .withDetail(ErrorSanitizer.keeping(names(table, record, e)), e.getMessage()),
+                        e,
+                        table);
                 continue;
             }
             if (mapped == null) {
@@ -128,7 +143,8 @@ public class JdbcSinkTask extends SinkTask {
         for (List<MappedRecord> tableRecords : byTable.values()) {
             List<MappedRecord> chunk = new ArrayList<>();
             for (MappedRecord r : tableRecords) {
-                boolean keyChanged = !chunk.isEmpty() && chunk.get(0).keyColumns() != r.keyColumns()
+                boolean keyChanged = !chunk.isEmpty()
+                        && chunk.get(0).keyColumns() != r.keyColumns()
                         && !chunk.get(0).keyColumns().equals(r.keyColumns());
                 if (chunk.size() >= batchSize || keyChanged) {
                     pending.addLast(chunk);
@@ -146,14 +162,22 @@ public class JdbcSinkTask extends SinkTask {
         metrics.batchWritten(millis);
         recordsSinceSummary += records.size();
         if (System.nanoTime() - lastSummary > 60_000_000_000L) {
-            LOG.info("JDBC sink progress: {} records in the last minute; totals: {} rows upserted, {} deleted, {} "
-                            + "history versions, {} to the DLQ, {} tombstones skipped", recordsSinceSummary,
-                    metrics.rowsUpserted(), metrics.rowsDeleted(), metrics.historyVersions(),
-                    metrics.errantRecords(), tombstonesSkipped);
+            LOG.info(
+                    "JDBC sink progress: {} records in the last minute; totals: {} rows upserted, {} deleted, {} "
+                            + "history versions, {} to the DLQ, {} tombstones skipped",
+                    recordsSinceSummary,
+                    metrics.rowsUpserted(),
+                    metrics.rowsDeleted(),
+                    metrics.historyVersions(),
+                    metrics.errantRecords(),
+                    tombstonesSkipped);
             lastSummary = System.nanoTime();
             recordsSinceSummary = 0;
         }
-        LOG.debug("[PERF] put() handled {} records in {} ms (mapping {} ms)", records.size(), millis,
+        LOG.debug(
+                "[PERF] put() handled {} records in {} ms (mapping {} ms)",
+                records.size(),
+                millis,
                 (mapped - started) / 1_000_000);
     }
 
@@ -165,10 +189,10 @@ public class JdbcSinkTask extends SinkTask {
             try {
                 Connection c = connection();
                 // whatever the driver's own timeouts miss (a bulk load blocked writing to a silent server)
-                long deadline = Math.max(config.timeouts().socketMs(), config.retryBudgetMs()
-                        - attempts.elapsedMillis());
-                Watchdog.Guard guard = watchdog.arm(c, deadline, "Writing " + chunk.size() + " records to table "
-                        + dialect.quoteTable(table));
+                long deadline =
+                        Math.max(config.timeouts().socketMs(), config.retryBudgetMs() - attempts.elapsedMillis());
+                Watchdog.Guard guard = watchdog.arm(
+                        c, deadline, "Writing " + chunk.size() + " records to table " + dialect.quoteTable(table));
                 try {
                     writer.write(c, table, chunk);
                 } finally {
@@ -183,13 +207,21 @@ public class JdbcSinkTask extends SinkTask {
                     long delay = attempts.nextDelayMillis();
                     if (delay < 0) {
                         context.timeout(config.retryBackoffMaxMs());
-                        throw new RetriableException("Database " + dialect.name() + " unavailable after "
-                                + attempts.failures() + " attempts in " + attempts.elapsedMillis() + " ms writing table "
-                                + dialect.quoteTable(table) + ": " + describe(e, chunk) + "; Connect will redeliver",
+                        throw new RetriableException(
+                                "Database " + dialect.name() + " unavailable after "
+                                        + attempts.failures() + " attempts in " + attempts.elapsedMillis()
+                                        + " ms writing table "
+                                        + dialect.quoteTable(table) + ": " + describe(e, chunk)
+                                        + "; Connect will redeliver",
                                 sanitizer(chunk).scrub(e));
                     }
-                    LOG.warn("Transient {} error writing table {} (attempt {}), retrying in {} ms: {}", dialect.name(),
-                            dialect.quoteTable(table), attempts.failures(), delay, e.getSQLState());
+                    LOG.warn(
+                            "Transient {} error writing table {} (attempt {}), retrying in {} ms: {}",
+                            dialect.name(),
+                            dialect.quoteTable(table),
+                            attempts.failures(),
+                            delay,
+                            e.getSQLState());
                     sleep(delay);
                     continue;
                 }
@@ -197,21 +229,33 @@ public class JdbcSinkTask extends SinkTask {
                     pending.pollFirst();
                     if (chunk.size() == 1) {
                         MappedRecord bad = chunk.get(0);
-                        errant(bad.record(), DeadLetter.of(DeadLetter.REJECTED, dialect.name(),
-                                "Cannot write to table " + dialect.quoteTable(table) + " (" + dialect.name() + ")")
-                                .withDetail(sanitizer(chunk), firstLine(e))
-                                .withCode(e.getSQLState(), Math.max(0, e.getErrorCode())), e, table);
+                        errant(
+                                bad.record(),
+                                DeadLetter.of(
+                                                DeadLetter.REJECTED,
+                                                dialect.name(),
+                                                "Cannot write to table " + dialect.quoteTable(table) + " ("
+                                                        + dialect.name() + ")")
+                                        .withDetail(sanitizer(chunk), firstLine(e))
+                                        .withCode(e.getSQLState(), Math.max(0, e.getErrorCode())),
+                                e,
+                                table);
                     } else {
                         int half = chunk.size() / 2;
                         pending.addFirst(new ArrayList<>(chunk.subList(half, chunk.size())));
                         pending.addFirst(new ArrayList<>(chunk.subList(0, half)));
-                        LOG.debug("Data error in a chunk of {} for table {} ({}); isolating the bad records",
-                                chunk.size(), dialect.quoteTable(table), e.getSQLState());
+                        LOG.debug(
+                                "Data error in a chunk of {} for table {} ({}); isolating the bad records",
+                                chunk.size(),
+                                dialect.quoteTable(table),
+                                e.getSQLState());
                     }
                     continue;
                 }
-                throw new ConnectException("JDBC sink cannot write table " + dialect.quoteTable(table) + " on "
-                        + dialect.name() + ": " + describe(e, chunk), sanitizer(chunk).scrub(e));
+                throw new ConnectException(
+                        "JDBC sink cannot write table " + dialect.quoteTable(table) + " on " + dialect.name() + ": "
+                                + describe(e, chunk),
+                        sanitizer(chunk).scrub(e));
             }
         }
     }
@@ -239,12 +283,21 @@ public class JdbcSinkTask extends SinkTask {
                 syncState.ensure(c);
                 syncState.rejected(c, table, why.reason() + ": " + why.message());
             } catch (SQLException | RuntimeException e) {
-                LOG.debug("Sync state of table {} not updated: {}", dialect.quoteTable(table), e.getClass().getSimpleName());
+                LOG.debug(
+                        "Sync state of table {} not updated: {}",
+                        dialect.quoteTable(table),
+                        e.getClass().getSimpleName());
             }
         }
-        LOG.warn("Record {}-{}@{} not written: {} {}", RuntimeSupport.originalTopic(record),
-                RuntimeSupport.originalPartition(record), RuntimeSupport.originalOffset(record), why.reason(),
-                cause instanceof SQLException s ? "SQLState " + s.getSQLState() : cause.getClass().getSimpleName());
+        LOG.warn(
+                "Record {}-{}@{} not written: {} {}",
+                RuntimeSupport.originalTopic(record),
+                RuntimeSupport.originalPartition(record),
+                RuntimeSupport.originalOffset(record),
+                why.reason(),
+                cause instanceof SQLException s
+                        ? "SQLState " + s.getSQLState()
+                        : cause.getClass().getSimpleName());
     }
 
     /** Table and column names stay readable in sanitized driver messages; values do not. */
@@ -284,8 +337,8 @@ public class JdbcSinkTask extends SinkTask {
 
     /** {@link Dialect#describe} with the driver's text sanitized (it may quote the values of a row). */
     private String describe(SQLException e, List<MappedRecord> chunk) {
-        return sanitizer(chunk).message(firstLine(e)) + " (SQLState " + e.getSQLState() + ", code "
-                + e.getErrorCode() + ")";
+        return sanitizer(chunk).message(firstLine(e)) + " (SQLState " + e.getSQLState() + ", code " + e.getErrorCode()
+                + ")";
     }
 
     private Connection connection() throws SQLException {
@@ -342,7 +395,11 @@ public class JdbcSinkTask extends SinkTask {
         if (watchdog != null) {
             watchdog.close();
         }
-        LOG.info("JDBC sink task stopped: {} rows upserted, {} deleted, {} history versions, {} to the DLQ",
-                metrics.rowsUpserted(), metrics.rowsDeleted(), metrics.historyVersions(), metrics.errantRecords());
+        LOG.info(
+                "JDBC sink task stopped: {} rows upserted, {} deleted, {} history versions, {} to the DLQ",
+                metrics.rowsUpserted(),
+                metrics.rowsDeleted(),
+                metrics.historyVersions(),
+                metrics.errantRecords());
     }
 }

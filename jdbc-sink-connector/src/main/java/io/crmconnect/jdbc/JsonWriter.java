@@ -13,8 +13,7 @@ import org.apache.kafka.connect.data.Struct;
 
 /** Renders Connect values (Struct, Map, List, primitives, logical types) as compact JSON for JSON columns. */
 public final class JsonWriter {
-    private JsonWriter() {
-    }
+    private JsonWriter() {}
 
     public static String write(Object value) {
         StringBuilder out = new StringBuilder(64);
@@ -62,8 +61,11 @@ public final class JsonWriter {
                 append(out, v);
             }
             out.append(']');
-        } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long
-                || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Boolean
+                || value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte) {
             out.append(value);
         } else if (value instanceof Double d) {
             if (d.isNaN() || d.isInfinite()) {

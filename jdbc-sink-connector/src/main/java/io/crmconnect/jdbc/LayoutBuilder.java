@@ -58,10 +58,16 @@ final class LayoutBuilder {
             if (existing.equals(def.name()) && have != null && have.key()) {
                 return false; // the key column already carries it
             }
-            throw new BadRecordException(origins.get(existing) + " and " + origin + " both map to column '"
-                    + def.name() + "'" + (existing.equals(def.name()) ? "" : identifiers.caseSensitive()
-                    ? " (as '" + existing + "')" : " (as '" + existing + "'; column names are case-insensitive here)"),
-                    def.name(), existing);
+            throw new BadRecordException(
+                    origins.get(existing) + " and " + origin + " both map to column '"
+                            + def.name() + "'"
+                            + (existing.equals(def.name())
+                                    ? ""
+                                    : identifiers.caseSensitive()
+                                            ? " (as '" + existing + "')"
+                                            : " (as '" + existing + "'; column names are case-insensitive here)"),
+                    def.name(),
+                    existing);
         }
         bySameName.put(same, def.name());
         defs.put(def.name(), def);
@@ -94,7 +100,7 @@ final class LayoutBuilder {
     }
 
     RowPlan build() {
-        return new RowPlan(new RowLayout(keyColumns, defs, fieldColumns), steps.values().toArray(new ColumnStep[0]),
-                null);
+        return new RowPlan(
+                new RowLayout(keyColumns, defs, fieldColumns), steps.values().toArray(new ColumnStep[0]), null);
     }
 }

@@ -49,15 +49,18 @@ public final class RecordMapper {
     private final Identifiers identifiers;
     /** Stored table name per topic, or the reason the topic's records are refused. */
     private final Map<String, String> tables = new HashMap<>();
+
     private final Map<String, String> refusedTopics = new HashMap<>();
     private final Map<String, String[]> refusedTopicNames = new HashMap<>();
     /** Which topic each stored table name was first seen for (only when the format contains ${topic}). */
     private final Map<String, String> tableTopics = new HashMap<>();
+
     private final boolean tablePerTopic;
     /** Plans of schema-ful records by value schema, then key schema (identity: Connect reuses Schema instances). */
     private final Map<Schema, Map<Schema, RowPlan>> plans = new IdentityHashMap<>();
     /** The value columns of each value schema, for plans built per record. */
     private final Map<Schema, List<Column>> valueColumns = new IdentityHashMap<>();
+
     private Schema lastKeySchema;
     private Schema lastValueSchema;
     private RowPlan lastPlan;
@@ -144,8 +147,7 @@ public final class RecordMapper {
     // ------------------------------------------------------------------ plans
 
     /** The column of a value field with the step that reads it. */
-    private record Column(String field, ColumnDef def, ColumnStep step) {
-    }
+    private record Column(String field, ColumnDef def, ColumnStep step) {}
 
     /** The cached plan of a Struct value's schema pair, or null when the key's layout depends on the record itself. */
     private RowPlan schemaPlan(SinkRecord record, Struct value) {
@@ -156,7 +158,9 @@ public final class RecordMapper {
                 keySchema = k.schema();
             } else {
                 keySchema = record.keySchema();
-                if (keySchema == null || keySchema.type() == Schema.Type.STRUCT || keySchema.type() == Schema.Type.MAP
+                if (keySchema == null
+                        || keySchema.type() == Schema.Type.STRUCT
+                        || keySchema.type() == Schema.Type.MAP
                         || keySchema.type() == Schema.Type.ARRAY) {
                     return null; // schemaless, or a schema that does not match the key: decided per record
                 }
@@ -193,11 +197,17 @@ public final class RecordMapper {
         if (pkMode == PkMode.RECORD_KEY) {
             keyColumns(b, record);
         } else if (pkMode == PkMode.KAFKA) {
-            b.key(ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), ColumnStep.of(Source.TOPIC),
+            b.key(
+                    ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING),
+                    ColumnStep.of(Source.TOPIC),
                     "the Kafka topic");
-            b.key(ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32), ColumnStep.of(Source.PARTITION),
+            b.key(
+                    ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32),
+                    ColumnStep.of(Source.PARTITION),
                     "the Kafka partition");
-            b.key(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET),
+            b.key(
+                    ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64),
+                    ColumnStep.of(Source.OFFSET),
                     "the Kafka offset");
         }
         if (!tombstone) {
@@ -211,26 +221,38 @@ public final class RecordMapper {
                 }
             }
             if (metadata.contains(MetadataColumn.KAFKA_TOPIC)) {
-                b.column(ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING), ColumnStep.of(Source.TOPIC),
+                b.column(
+                        ColumnDef.of(metaColumn("kafka_topic"), ColumnKind.STRING),
+                        ColumnStep.of(Source.TOPIC),
                         "metadata column kafka_topic");
             }
             if (metadata.contains(MetadataColumn.KAFKA_PARTITION)) {
-                b.column(ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32),
-                        ColumnStep.of(Source.PARTITION), "metadata column kafka_partition");
+                b.column(
+                        ColumnDef.of(metaColumn("kafka_partition"), ColumnKind.INT32),
+                        ColumnStep.of(Source.PARTITION),
+                        "metadata column kafka_partition");
             }
             if (metadata.contains(MetadataColumn.KAFKA_OFFSET)) {
-                b.column(ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64), ColumnStep.of(Source.OFFSET),
+                b.column(
+                        ColumnDef.of(metaColumn("kafka_offset"), ColumnKind.INT64),
+                        ColumnStep.of(Source.OFFSET),
                         "metadata column kafka_offset");
             }
             for (Map.Entry<String, String> h : headerColumns.entrySet()) {
                 String origin = "header '" + h.getKey() + "'";
-                b.column(ColumnDef.of(column(h.getValue(), origin), ColumnKind.STRING), ColumnStep.header(h.getKey()),
+                b.column(
+                        ColumnDef.of(column(h.getValue(), origin), ColumnKind.STRING),
+                        ColumnStep.header(h.getKey()),
                         origin);
             }
             if (deleteMode == DeleteMode.SOFT) {
-                b.column(ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN), ColumnStep.constant(Boolean.FALSE),
+                b.column(
+                        ColumnDef.of(metaColumn("deleted"), ColumnKind.BOOLEAN),
+                        ColumnStep.constant(Boolean.FALSE),
                         "soft-delete column deleted");
-                b.column(ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP), ColumnStep.constant(null),
+                b.column(
+                        ColumnDef.of(metaColumn("deleted_at"), ColumnKind.TIMESTAMP),
+                        ColumnStep.constant(null),
                         "soft-delete column deleted_at");
             }
         }
@@ -248,8 +270,10 @@ public final class RecordMapper {
                 if (pkFields.isEmpty() || pkFields.contains(field.name())) {
                     ColumnTypes.Kind t = keyKind(field.name(), ColumnTypes.of(field.schema()));
                     String origin = "key field '" + field.name() + "'";
-                    b.key(new ColumnDef(column(field.name(), origin), t.kind(), t.precision(), t.scale(), true),
-                            ColumnStep.keyField(field, t.kind()), origin);
+                    b.key(
+                            new ColumnDef(column(field.name(), origin), t.kind(), t.precision(), t.scale(), true),
+                            ColumnStep.keyField(field, t.kind()),
+                            origin);
                 }
             }
         } else if (key instanceof Map<?, ?> map) {
@@ -262,8 +286,10 @@ public final class RecordMapper {
                     ColumnKind kind = keyKind(name, new ColumnTypes.Kind(ColumnTypes.inferred(e.getValue()), -1, -1))
                             .kind();
                     String origin = "key field '" + name + "'";
-                    b.key(ColumnDef.of(column(name, origin), kind),
-                            ColumnStep.constant(ColumnTypes.convert(kind, e.getValue())), origin);
+                    b.key(
+                            ColumnDef.of(column(name, origin), kind),
+                            ColumnStep.constant(ColumnTypes.convert(kind, e.getValue())),
+                            origin);
                 }
             }
         } else {
@@ -275,11 +301,16 @@ public final class RecordMapper {
                 if (t.kind() == ColumnKind.STRING && integerKey(record)) {
                     t = new ColumnTypes.Kind(ColumnKind.INT64, -1, -1); // a HubSpot id: "123" -> 123
                 }
-                b.key(new ColumnDef(column(name, origin), t.kind(), t.precision(), t.scale(), true),
-                        ColumnStep.wholeKey(name, t.kind()), origin);
+                b.key(
+                        new ColumnDef(column(name, origin), t.kind(), t.precision(), t.scale(), true),
+                        ColumnStep.wholeKey(name, t.kind()),
+                        origin);
             } else {
-                ColumnKind kind = keyKind(name, new ColumnTypes.Kind(ColumnTypes.inferred(key), -1, -1)).kind();
-                b.key(ColumnDef.of(column(name, origin), kind), ColumnStep.constant(ColumnTypes.convert(kind, key)),
+                ColumnKind kind = keyKind(name, new ColumnTypes.Kind(ColumnTypes.inferred(key), -1, -1))
+                        .kind();
+                b.key(
+                        ColumnDef.of(column(name, origin), kind),
+                        ColumnStep.constant(ColumnTypes.convert(kind, key)),
                         origin);
             }
         }
@@ -294,7 +325,9 @@ public final class RecordMapper {
             return false;
         }
         String keyField = RecordShape.keyField(value.schema());
-        return keyField != null && RecordShape.fields(value.schema(), RecordShape.INTEGER_FIELDS).contains(keyField);
+        return keyField != null
+                && RecordShape.fields(value.schema(), RecordShape.INTEGER_FIELDS)
+                        .contains(keyField);
     }
 
     private static ColumnTypes.Kind keyKind(String name, ColumnTypes.Kind kind) {
@@ -314,8 +347,10 @@ public final class RecordMapper {
             return;
         }
         if (schema == null && schemalessMode == SchemalessMode.JSON) {
-            b.column(ColumnDef.of(column(config.schemalessJsonColumn(), "schemaless.json.column"), ColumnKind.JSON),
-                    ColumnStep.constant(ColumnTypes.convert(ColumnKind.JSON, value)), "schemaless.json.column");
+            b.column(
+                    ColumnDef.of(column(config.schemalessJsonColumn(), "schemaless.json.column"), ColumnKind.JSON),
+                    ColumnStep.constant(ColumnTypes.convert(ColumnKind.JSON, value)),
+                    "schemaless.json.column");
             return;
         }
         if (value instanceof Map<?, ?> map) {
@@ -329,9 +364,11 @@ public final class RecordMapper {
                     b.valueColumn(field, ColumnDef.of(column, null), ColumnStep.constant(null));
                     continue;
                 }
-                ColumnTypes.Kind t = declared != null ? declared
-                        : new ColumnTypes.Kind(ColumnTypes.inferred(raw), -1, -1);
-                b.valueColumn(field, new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
+                ColumnTypes.Kind t =
+                        declared != null ? declared : new ColumnTypes.Kind(ColumnTypes.inferred(raw), -1, -1);
+                b.valueColumn(
+                        field,
+                        new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
                         ColumnStep.constant(ColumnTypes.convert(t.kind(), raw)));
             }
             return;
@@ -347,10 +384,10 @@ public final class RecordMapper {
      * fields of schemas that say nothing get column.prefix.
      */
     private List<Column> structColumns(Schema schema) {
-        Set<String> metadataFields = recordShape ? Set.copyOf(RecordShape.fields(schema, RecordShape.METADATA_FIELDS))
-                : Set.of();
-        Set<String> integerFields = recordShape ? Set.copyOf(RecordShape.fields(schema, RecordShape.INTEGER_FIELDS))
-                : Set.of();
+        Set<String> metadataFields =
+                recordShape ? Set.copyOf(RecordShape.fields(schema, RecordShape.METADATA_FIELDS)) : Set.of();
+        Set<String> integerFields =
+                recordShape ? Set.copyOf(RecordShape.fields(schema, RecordShape.INTEGER_FIELDS)) : Set.of();
         boolean shaped = !metadataFields.isEmpty();
         List<Column> out = new ArrayList<>();
         for (Field f : schema.fields()) {
@@ -367,7 +404,9 @@ public final class RecordMapper {
             } else {
                 column = valueColumn(f.name());
             }
-            out.add(new Column(f.name(), new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
+            out.add(new Column(
+                    f.name(),
+                    new ColumnDef(column, t.kind(), t.precision(), t.scale(), false),
                     ColumnStep.valueField(f, t.kind())));
         }
         return out;
@@ -379,9 +418,11 @@ public final class RecordMapper {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (Character.isUpperCase(c)) {
-                boolean afterLower = i > 0 && (Character.isLowerCase(name.charAt(i - 1))
-                        || Character.isDigit(name.charAt(i - 1)));
-                boolean acronymEnd = i > 0 && Character.isUpperCase(name.charAt(i - 1)) && i + 1 < name.length()
+                boolean afterLower =
+                        i > 0 && (Character.isLowerCase(name.charAt(i - 1)) || Character.isDigit(name.charAt(i - 1)));
+                boolean acronymEnd = i > 0
+                        && Character.isUpperCase(name.charAt(i - 1))
+                        && i + 1 < name.length()
                         && Character.isLowerCase(name.charAt(i + 1));
                 if ((afterLower || acronymEnd) && out.length() > 0 && out.charAt(out.length() - 1) != '_') {
                     out.append('_');

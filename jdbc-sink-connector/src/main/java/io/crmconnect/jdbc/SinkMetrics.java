@@ -29,8 +29,7 @@ public final class SinkMetrics {
     private final AtomicLong transientRetries = new AtomicLong();
     private Sensor batchTime;
 
-    public SinkMetrics() {
-    }
+    public SinkMetrics() {}
 
     /** Registers the metrics; safe to call with an empty Optional (older worker). */
     public void register(Optional<PluginMetrics> pluginMetrics) {
@@ -49,10 +48,18 @@ public final class SinkMetrics {
             gauge(m, "tables-altered-total", "Tables altered by auto.evolve", tablesAltered);
             gauge(m, "transient-retries-total", "Batch retries after transient database errors", transientRetries);
             batchTime = m.addSensor("batch-write-time");
-            batchTime.add(m.metricName("batch-write-time-avg-ms", "Average time to stage and merge one batch",
-                    new LinkedHashMap<>()), new Avg());
-            batchTime.add(m.metricName("batch-write-time-max-ms", "Longest time to stage and merge one batch",
-                    new LinkedHashMap<>()), new Max());
+            batchTime.add(
+                    m.metricName(
+                            "batch-write-time-avg-ms",
+                            "Average time to stage and merge one batch",
+                            new LinkedHashMap<>()),
+                    new Avg());
+            batchTime.add(
+                    m.metricName(
+                            "batch-write-time-max-ms",
+                            "Longest time to stage and merge one batch",
+                            new LinkedHashMap<>()),
+                    new Max());
         } catch (RuntimeException e) {
             LOG.warn("Could not register JDBC sink metrics: {}", e.toString());
         }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,6 @@ import java.util.Set;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.HashSet;
 
 /**
  * Knows the columns of every table the task writes, creates missing tables, adds missing columns and widens integer
@@ -57,8 +57,12 @@ public final class TableManager {
         final List<String> otherUniqueIndexes;
         final int version;
 
-        TableState(String name, LinkedHashMap<String, ColumnKind> columns, List<String> primaryKey,
-                List<String> otherUniqueIndexes, int version) {
+        TableState(
+                String name,
+                LinkedHashMap<String, ColumnKind> columns,
+                List<String> primaryKey,
+                List<String> otherUniqueIndexes,
+                int version) {
             this.name = name;
             this.columns = columns;
             this.primaryKey = primaryKey;
@@ -82,7 +86,6 @@ public final class TableManager {
         public Map<String, ColumnKind> columns() {
             return columns;
         }
-
     }
 
     private String norm(String column) {
@@ -108,27 +111,36 @@ public final class TableManager {
      * Makes sure {@code table} exists with at least {@code columns}. {@code keyColumns} become the primary key of a
      * new table; {@code indexes} lists non-unique indexes (each a column list), created once the table has the columns.
      */
-    public TableState ensure(Connection connection, String table, List<ColumnDef> columns, List<String> keyColumns,
-            List<List<String>> indexes) throws SQLException {
+    public TableState ensure(
+            Connection connection,
+            String table,
+            List<ColumnDef> columns,
+            List<String> keyColumns,
+            List<List<String>> indexes)
+            throws SQLException {
         TableState state = tables.get(table);
         if (state == null) {
             state = load(connection, table, 0);
         }
         if (!state.exists()) {
             if (!autoCreate) {
-                throw new ConnectException("Table " + dialect.quoteTable(table) + " does not exist in the " + dialect.name()
-                        + " database and auto.create=false: create it or set auto.create=true");
+                throw new ConnectException("Table " + dialect.quoteTable(table) + " does not exist in the "
+                        + dialect.name() + " database and auto.create=false: create it or set auto.create=true");
             }
             Set<String> indexed = new HashSet<>();
             indexes.forEach(indexed::addAll);
-            List<ColumnDef> creatable = columns.stream().filter(c -> c.kind() != null).toList();
+            List<ColumnDef> creatable =
+                    columns.stream().filter(c -> c.kind() != null).toList();
             String schema = Dialect.schemaOf(table);
             if (schema != null && schemas.add(schema)) {
                 execute(connection, dialect.createSchema(schema));
             }
             execute(connection, dialect.createTable(table, creatable, keyColumns, indexed));
             metrics.tableCreated();
-            DDL_LOG.info("Created table {} with {} columns, primary key {}", dialect.quoteTable(table), creatable.size(),
+            DDL_LOG.info(
+                    "Created table {} with {} columns, primary key {}",
+                    dialect.quoteTable(table),
+                    creatable.size(),
                     keyColumns);
             state = load(connection, table, state.version + 1);
         }
@@ -147,7 +159,10 @@ public final class TableManager {
                             + "auto.evolve=true");
                 }
                 execute(connection, dialect.addColumn(table, c, indexed.contains(c.name())));
-                DDL_LOG.info("Added column {}.{} {}", dialect.quoteTable(table), dialect.quote(c.name()),
+                DDL_LOG.info(
+                        "Added column {}.{} {}",
+                        dialect.quoteTable(table),
+                        dialect.quote(c.name()),
                         dialect.sqlType(c, indexed.contains(c.name())));
                 changed = true;
                 continue;
@@ -156,8 +171,12 @@ public final class TableManager {
             String widened = widening(have, c.kind());
             if (widened != null && autoEvolve && !state.primaryKey.contains(existing)) {
                 execute(connection, dialect.widenColumn(table, existing, widened));
-                DDL_LOG.info("Widened column {}.{} from {} to {}", dialect.quoteTable(table), dialect.quote(existing),
-                        have, widened);
+                DDL_LOG.info(
+                        "Widened column {}.{} from {} to {}",
+                        dialect.quoteTable(table),
+                        dialect.quote(existing),
+                        have,
+                        widened);
                 changed = true;
             }
         }
@@ -196,8 +215,13 @@ public final class TableManager {
                     ensuredIndexes.remove(table + "\u0000" + columns);
                     throw e;
                 }
-                LOG.warn("Index {} on table {} {} not created: {} (SQLState {}); rows are written without it",
-                        dialect.quote(name), dialect.quoteTable(table), columns, Dialect.describe(e), e.getSQLState());
+                LOG.warn(
+                        "Index {} on table {} {} not created: {} (SQLState {}); rows are written without it",
+                        dialect.quote(name),
+                        dialect.quoteTable(table),
+                        columns,
+                        Dialect.describe(e),
+                        e.getSQLState());
             }
         }
     }
@@ -207,8 +231,8 @@ public final class TableManager {
         if (have == null || want == null || have == want) {
             return null;
         }
-        if (have.isInteger() && (want == ColumnKind.FLOAT32 || want == ColumnKind.FLOAT64
-                || want == ColumnKind.DECIMAL)) {
+        if (have.isInteger()
+                && (want == ColumnKind.FLOAT32 || want == ColumnKind.FLOAT64 || want == ColumnKind.DECIMAL)) {
             return dialect.widestNumericType();
         }
         if (have.isInteger() && want.isInteger() && want.ordinal() > have.ordinal()) {

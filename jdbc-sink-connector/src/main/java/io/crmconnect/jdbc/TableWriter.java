@@ -16,15 +16,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Arrays;
-import java.util.HashSet;
 
 /**
  * Writes one chunk of records for one table in one transaction: stage (COPY / LOAD DATA), then SCD2 history,
@@ -47,10 +47,13 @@ public final class TableWriter {
     private final SyncState syncState;
     private final ChildTables children;
 
-    TableWriter(JdbcSinkConfig config, Dialect dialect, TableManager tables, SinkMetrics metrics,
-            SyncState syncState) {
+    TableWriter(JdbcSinkConfig config, Dialect dialect, TableManager tables, SinkMetrics metrics, SyncState syncState) {
         this.syncState = syncState;
-        this.children = new ChildTables(dialect, tables, config.childTables(), config.recordShapeEnabled(),
+        this.children = new ChildTables(
+                dialect,
+                tables,
+                config.childTables(),
+                config.recordShapeEnabled(),
                 config.deleteMode() == DeleteMode.HARD);
         this.config = config;
         this.dialect = dialect;
@@ -61,8 +64,19 @@ public final class TableWriter {
         this.scd2 = config.scd2Enabled();
         this.changelog = config.changelogEnabled();
         this.meta = config.metadataPrefix();
-        for (String m : List.of("synced", "kafka_topic", "kafka_partition", "kafka_offset", "deleted",
-                "deleted_at", "valid_from", "valid_to", "is_current", "row_hash", "op", "kafka_timestamp")) {
+        for (String m : List.of(
+                "synced",
+                "kafka_topic",
+                "kafka_partition",
+                "kafka_offset",
+                "deleted",
+                "deleted_at",
+                "valid_from",
+                "valid_to",
+                "is_current",
+                "row_hash",
+                "op",
+                "kafka_timestamp")) {
             metadataNames.add(meta + m);
         }
     }
@@ -96,14 +110,19 @@ public final class TableWriter {
             union.put(d.name(), d);
         } else if (have.kind() != d.kind()) {
             ColumnKind k = ColumnTypes.merge(have.kind(), d.kind());
-            union.put(d.name(), new ColumnDef(d.name(), k, Math.max(have.precision(), d.precision()),
-                    Math.max(have.scale(), d.scale()), have.key() || d.key()));
+            union.put(
+                    d.name(),
+                    new ColumnDef(
+                            d.name(),
+                            k,
+                            Math.max(have.precision(), d.precision()),
+                            Math.max(have.scale(), d.scale()),
+                            have.key() || d.key()));
         }
     }
 
     /** What one chunk did. */
-    public record Result(long upserted, long deleted, long versions) {
-    }
+    public record Result(long upserted, long deleted, long versions) {}
 
     public Result write(Connection connection, String table, List<MappedRecord> chunk) throws SQLException {
         long started = System.nanoTime();
@@ -185,22 +204,42 @@ public final class TableWriter {
             }
         }
         if (scd2) {
-            tables.ensure(connection, scd2Table(table), historyDdl(union, historyData, true),
+            tables.ensure(
+                    connection,
+                    scd2Table(table),
+                    historyDdl(union, historyData, true),
                     List.of(m("kafka_topic"), m("kafka_partition"), m("kafka_offset")),
                     List.of(concat(keys, m("is_current"))));
         }
         if (changelog) {
-            tables.ensure(connection, changelogTable(table), historyDdl(union, historyData, false),
-                    List.of(m("kafka_topic"), m("kafka_partition"), m("kafka_offset")), List.of());
+            tables.ensure(
+                    connection,
+                    changelogTable(table),
+                    historyDdl(union, historyData, false),
+                    List.of(m("kafka_topic"), m("kafka_partition"), m("kafka_offset")),
+                    List.of());
         }
 
         List<String> bookkeeping = new ArrayList<>(List.of(Dialect.OP));
         if (history) {
-            bookkeeping.addAll(List.of(Dialect.SEQ, Dialect.SRC_TOPIC, Dialect.SRC_PARTITION, Dialect.SRC_OFFSET,
-                    Dialect.SRC_TS, Dialect.HASH, Dialect.APPLY, Dialect.VERSION));
+            bookkeeping.addAll(List.of(
+                    Dialect.SEQ,
+                    Dialect.SRC_TOPIC,
+                    Dialect.SRC_PARTITION,
+                    Dialect.SRC_OFFSET,
+                    Dialect.SRC_TS,
+                    Dialect.HASH,
+                    Dialect.APPLY,
+                    Dialect.VERSION));
         }
-        Stage stage = new Stage("crm_stage_" + Dialect.shortHash(table + "|" + stageColumns + "|" + stageKinds + "|"
-                + state.version() + "|" + bookkeeping), table, stageColumns, stageKinds, bookkeeping);
+        Stage stage = new Stage(
+                "crm_stage_"
+                        + Dialect.shortHash(table + "|" + stageColumns + "|" + stageKinds + "|" + state.version() + "|"
+                                + bookkeeping),
+                table,
+                stageColumns,
+                stageKinds,
+                bookkeeping);
 
         // 3. which records change the current-state table (in-batch de-duplication by key)
         boolean[] apply = winners(chunk, keyColumns.isEmpty());
@@ -238,7 +277,9 @@ public final class TableWriter {
                 row[b + 2] = coords.topic();
                 row[b + 3] = (long) coords.partition();
                 row[b + 4] = coords.offset();
-                row[b + 5] = r.record().timestamp() == null ? Instant.now() : Instant.ofEpochMilli(r.record().timestamp());
+                row[b + 5] = r.record().timestamp() == null
+                        ? Instant.now()
+                        : Instant.ofEpochMilli(r.record().timestamp());
                 row[b + 6] = r.delete() ? "deleted" : hash(r, tracked);
                 row[b + 7] = stagedApply.get(i);
                 row[b + 8] = Boolean.FALSE;
@@ -250,8 +291,8 @@ public final class TableWriter {
         }
 
         syncState.ensure(connection);
-        List<ChildTables.Plan> childPlans = children.enabled() ? children.prepare(connection, table, chunk, apply)
-                : List.of();
+        List<ChildTables.Plan> childPlans =
+                children.enabled() ? children.prepare(connection, table, chunk, apply) : List.of();
 
         // 4. one transaction: stage, history, deletes, merge, change log, sync state
         long prepared = System.nanoTime();
@@ -265,8 +306,10 @@ public final class TableWriter {
             if (scd2) {
                 versions = writeHistory(st, scd2Table(table), stage, keys, historyData, staged, tracked);
             }
-            String opU = "s." + dialect.quote(Dialect.OP) + " = 'u'" + (history ? " AND s." + dialect.quote(Dialect.APPLY) : "");
-            String opD = "s." + dialect.quote(Dialect.OP) + " = 'd'" + (history ? " AND s." + dialect.quote(Dialect.APPLY) : "");
+            String opU = "s." + dialect.quote(Dialect.OP) + " = 'u'"
+                    + (history ? " AND s." + dialect.quote(Dialect.APPLY) : "");
+            String opD = "s." + dialect.quote(Dialect.OP) + " = 'd'"
+                    + (history ? " AND s." + dialect.quote(Dialect.APPLY) : "");
             long deleted = 0;
             if (staged.stream().anyMatch(MappedRecord::delete)) {
                 if (deleteMode == DeleteMode.HARD) {
@@ -292,7 +335,8 @@ public final class TableWriter {
                     case UPDATE -> dialect.updateFromStage(table, stage, keys, nonKey, computed, opU);
                 };
                 st.executeUpdate(sql);
-                if (insertMode != InsertMode.UPDATE && !state.otherUniqueIndexes().isEmpty()) {
+                if (insertMode != InsertMode.UPDATE
+                        && !state.otherUniqueIndexes().isEmpty()) {
                     checkNotMergedElsewhere(st, table, stage, keys, opU, state.otherUniqueIndexes());
                 }
             }
@@ -303,9 +347,14 @@ public final class TableWriter {
             syncState.written(connection, table, upserts, deleted);
             connection.commit();
             if (LOG.isDebugEnabled()) {
-                LOG.debug("[PERF] table {}: {} records, {} staged; map+DDL {} ms, stage {} ms, merge+commit {} ms",
-                        table, chunk.size(), rows.size(), (prepared - started) / 1_000_000,
-                        (loaded - prepared) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
+                LOG.debug(
+                        "[PERF] table {}: {} records, {} staged; map+DDL {} ms, stage {} ms, merge+commit {} ms",
+                        table,
+                        chunk.size(),
+                        rows.size(),
+                        (prepared - started) / 1_000_000,
+                        (loaded - prepared) / 1_000_000,
+                        (System.nanoTime() - loaded) / 1_000_000);
             }
             metrics.upserted(upserts);
             metrics.deleted(deleted);
@@ -333,8 +382,9 @@ public final class TableWriter {
      * row through a unique index other than the primary key and updated that row (another person's, found by email)
      * instead of inserting this one. The transaction is rolled back, so the other row keeps its values.
      */
-    private void checkNotMergedElsewhere(Statement st, String table, Stage stage, List<String> keys, String opU,
-            List<String> uniqueIndexes) throws SQLException {
+    private void checkNotMergedElsewhere(
+            Statement st, String table, Stage stage, List<String> keys, String opU, List<String> uniqueIndexes)
+            throws SQLException {
         String query = dialect.mergedElsewhereQuery(table, stage, keys, opU);
         if (query == null) {
             return;
@@ -345,10 +395,15 @@ public final class TableWriter {
             lost = rs.getLong(1);
         }
         if (lost > 0) {
-            throw new SQLException("Duplicate entry: " + lost + " record(s) hold a value of a unique index of table "
-                    + dialect.quoteTable(table) + " other than its primary key (" + String.join(", ", uniqueIndexes)
-                    + ") that another row already holds; " + dialect.name() + " would have updated that row instead "
-                    + "of writing the record under its own key", "23000", 1062);
+            throw new SQLException(
+                    "Duplicate entry: " + lost + " record(s) hold a value of a unique index of table "
+                            + dialect.quoteTable(table) + " other than its primary key ("
+                            + String.join(", ", uniqueIndexes)
+                            + ") that another row already holds; " + dialect.name()
+                            + " would have updated that row instead "
+                            + "of writing the record under its own key",
+                    "23000",
+                    1062);
         }
     }
 
@@ -438,7 +493,8 @@ public final class TableWriter {
             }
         }
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] d =
+                    MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -446,14 +502,27 @@ public final class TableWriter {
     }
 
     /** Current version of one key in the history table. */
-    private record Current(String hash, String topic, int partition, long offset) {
-    }
+    private record Current(String hash, String topic, int partition, long offset) {}
 
-    private long writeHistory(Statement st, String history, Stage stage, List<String> keys,
-            List<String> historyData, List<MappedRecord> staged, List<String> tracked) throws SQLException {
+    private long writeHistory(
+            Statement st,
+            String history,
+            Stage stage,
+            List<String> keys,
+            List<String> historyData,
+            List<MappedRecord> staged,
+            List<String> tracked)
+            throws SQLException {
         Map<String, Current> current = new HashMap<>();
-        String query = dialect.currentHistory(history, stage, keys, m("is_current"), m("row_hash"), m("kafka_topic"),
-                m("kafka_partition"), m("kafka_offset"));
+        String query = dialect.currentHistory(
+                history,
+                stage,
+                keys,
+                m("is_current"),
+                m("row_hash"),
+                m("kafka_topic"),
+                m("kafka_partition"),
+                m("kafka_offset"));
         try (ResultSet rs = st.executeQuery(query)) {
             while (rs.next()) {
                 StringBuilder key = new StringBuilder();
@@ -461,8 +530,9 @@ public final class TableWriter {
                     key.append(rs.getString(i)).append('\u0001');
                 }
                 int n = keys.size();
-                current.put(key.toString(), new Current(rs.getString(n + 1), rs.getString(n + 2), rs.getInt(n + 3),
-                        rs.getLong(n + 4)));
+                current.put(
+                        key.toString(),
+                        new Current(rs.getString(n + 1), rs.getString(n + 2), rs.getInt(n + 3), rs.getLong(n + 4)));
             }
         }
         List<Long> versions = new ArrayList<>();
@@ -474,7 +544,9 @@ public final class TableWriter {
             }
             SinkRecordCoordinates coords = SinkRecordCoordinates.of(r.record());
             Current cur = current.get(key.toString());
-            if (cur != null && cur.topic().equals(coords.topic()) && cur.partition() == coords.partition()
+            if (cur != null
+                    && cur.topic().equals(coords.topic())
+                    && cur.partition() == coords.partition()
                     && coords.offset() <= cur.offset()) {
                 continue; // already applied: a replay
             }
@@ -492,18 +564,28 @@ public final class TableWriter {
             return 0;
         }
         for (int from = 0; from < versions.size(); from += 5000) {
-            st.executeUpdate(dialect.markVersions(stage, versions.subList(from, Math.min(versions.size(), from + 5000))));
+            st.executeUpdate(
+                    dialect.markVersions(stage, versions.subList(from, Math.min(versions.size(), from + 5000))));
         }
         st.executeUpdate(dialect.closeHistory(history, stage, keys, m("valid_to"), m("is_current")));
-        String partition = "PARTITION BY " + String.join(", ", keys.stream().map(k -> "s." + dialect.quote(k)).toList())
-                + " ORDER BY s." + dialect.quote(Dialect.SEQ);
+        String partition = "PARTITION BY "
+                + String.join(
+                        ", ", keys.stream().map(k -> "s." + dialect.quote(k)).toList()) + " ORDER BY s."
+                + dialect.quote(Dialect.SEQ);
         List<String> cols = new ArrayList<>(historyData);
         List<String> select = new ArrayList<>();
         for (String c : historyData) {
             select.add(dialect.stageRead("s", c, stage.kindOf(c)));
         }
-        cols.addAll(List.of(m("valid_from"), m("valid_to"), m("is_current"), m("deleted"), m("row_hash"),
-                m("kafka_topic"), m("kafka_partition"), m("kafka_offset")));
+        cols.addAll(List.of(
+                m("valid_from"),
+                m("valid_to"),
+                m("is_current"),
+                m("deleted"),
+                m("row_hash"),
+                m("kafka_topic"),
+                m("kafka_partition"),
+                m("kafka_offset")));
         select.add("s." + dialect.quote(Dialect.SRC_TS));
         select.add("LEAD(s." + dialect.quote(Dialect.SRC_TS) + ") OVER (" + partition + ")");
         select.add("(LEAD(s." + dialect.quote(Dialect.SEQ) + ") OVER (" + partition + ")) IS NULL");
@@ -512,8 +594,11 @@ public final class TableWriter {
         select.add("s." + dialect.quote(Dialect.SRC_TOPIC));
         select.add("s." + dialect.quote(Dialect.SRC_PARTITION));
         select.add("s." + dialect.quote(Dialect.SRC_OFFSET));
-        String sql = dialect.insertIgnoring(history, cols, "SELECT " + String.join(", ", select) + " FROM "
-                + dialect.quote(stage.name()) + " s WHERE s." + dialect.quote(Dialect.VERSION),
+        String sql = dialect.insertIgnoring(
+                history,
+                cols,
+                "SELECT " + String.join(", ", select) + " FROM " + dialect.quote(stage.name()) + " s WHERE s."
+                        + dialect.quote(Dialect.VERSION),
                 List.of(m("kafka_topic"), m("kafka_partition"), m("kafka_offset")));
         st.executeUpdate(sql);
         return versions.size();
@@ -526,23 +611,27 @@ public final class TableWriter {
         for (String c : historyData) {
             select.add(dialect.stageRead("s", c, stage.kindOf(c)));
         }
-        cols.addAll(List.of(m("op"), m("kafka_topic"), m("kafka_partition"), m("kafka_offset"), m("kafka_timestamp"),
-                m("synced")));
+        cols.addAll(List.of(
+                m("op"), m("kafka_topic"), m("kafka_partition"), m("kafka_offset"), m("kafka_timestamp"), m("synced")));
         select.add("s." + dialect.quote(Dialect.OP));
         select.add("s." + dialect.quote(Dialect.SRC_TOPIC));
         select.add("s." + dialect.quote(Dialect.SRC_PARTITION));
         select.add("s." + dialect.quote(Dialect.SRC_OFFSET));
         select.add("s." + dialect.quote(Dialect.SRC_TS));
         select.add(dialect.nowExpression());
-        st.executeUpdate(dialect.insertIgnoring(changelogTable, cols, "SELECT " + String.join(", ", select) + " FROM "
-                + dialect.quote(stage.name()) + " s", List.of(m("kafka_topic"), m("kafka_partition"),
-                m("kafka_offset"))));
+        st.executeUpdate(dialect.insertIgnoring(
+                changelogTable,
+                cols,
+                "SELECT " + String.join(", ", select) + " FROM " + dialect.quote(stage.name()) + " s",
+                List.of(m("kafka_topic"), m("kafka_partition"), m("kafka_offset"))));
     }
 
     /** The Kafka coordinates a record was consumed at, before any SMT renamed its topic. */
     public record SinkRecordCoordinates(String topic, int partition, long offset) {
         static SinkRecordCoordinates of(org.apache.kafka.connect.sink.SinkRecord r) {
-            return new SinkRecordCoordinates(RuntimeSupport.originalTopic(r), RuntimeSupport.originalPartition(r),
+            return new SinkRecordCoordinates(
+                    RuntimeSupport.originalTopic(r),
+                    RuntimeSupport.originalPartition(r),
                     RuntimeSupport.originalOffset(r));
         }
     }

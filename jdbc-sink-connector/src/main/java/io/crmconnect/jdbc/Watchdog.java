@@ -44,14 +44,17 @@ final class Watchdog implements AutoCloseable {
 
     /** Aborts {@code connection} if the guard is still armed after {@code millis}. */
     Guard arm(Connection connection, long millis, String what) {
-        ScheduledFuture<?> future = timer.schedule(() -> {
-            LOG.warn("{} did not finish within {} ms; aborting the database connection", what, millis);
-            try {
-                connection.abort(Runnable::run);
-            } catch (SQLException | RuntimeException e) {
-                LOG.debug("Aborting the connection failed: {}", e.toString());
-            }
-        }, millis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> future = timer.schedule(
+                () -> {
+                    LOG.warn("{} did not finish within {} ms; aborting the database connection", what, millis);
+                    try {
+                        connection.abort(Runnable::run);
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.debug("Aborting the connection failed: {}", e.toString());
+                    }
+                },
+                millis,
+                TimeUnit.MILLISECONDS);
         return new Guard(future);
     }
 

@@ -26,7 +26,8 @@ class JdbcSinkConfigTest {
     }
 
     private static Map<String, List<String>> errors(Config config) {
-        return config.configValues().stream().filter(v -> !v.errorMessages().isEmpty())
+        return config.configValues().stream()
+                .filter(v -> !v.errorMessages().isEmpty())
                 .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
     }
 
@@ -45,13 +46,20 @@ class JdbcSinkConfigTest {
         assertThat(c.syncStateTable()).isEqualTo("_crmconnect_sync_state");
         assertThat(c.metadataPrefix()).isEqualTo("_crmconnect_");
         assertThat(c.propertyColumnPrefix()).isEqualTo("property_");
-        for (String[] bad : new String[][] {{"header.columns", "portal_id"}, {"table.indexes", "a+"},
-                {"child.tables", "stages:"}, {"table.name.format", "a.b.${topic}"}, {"table.name.format", ".${topic}"},
-                {"insert.mode", "merge"}}) {
+        for (String[] bad : new String[][] {
+            {"header.columns", "portal_id"},
+            {"table.indexes", "a+"},
+            {"child.tables", "stages:"},
+            {"table.name.format", "a.b.${topic}"},
+            {"table.name.format", ".${topic}"},
+            {"insert.mode", "merge"}
+        }) {
             Map<String, String> q = base();
             q.put(bad[0], bad[1]);
-            assertThatThrownBy(() -> new JdbcSinkConfig(q)).as(bad[0] + "=" + bad[1])
-                    .isInstanceOf(ConfigException.class).hasMessageContaining(bad[0]);
+            assertThatThrownBy(() -> new JdbcSinkConfig(q))
+                    .as(bad[0] + "=" + bad[1])
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(bad[0]);
         }
     }
 
@@ -99,8 +107,8 @@ class JdbcSinkConfigTest {
         props.put("connection.timeout.ms", "60000");
         props.put("consumer.override.max.poll.interval.ms", "65000");
         Map<String, List<String>> errors = errors(new JdbcSinkConnector().validate(props));
-        assertThat(errors.get("statement.timeout.ms")).anyMatch(m -> m.contains("(63000 ms) must be below "
-                + "retry.budget.ms=60000"));
+        assertThat(errors.get("statement.timeout.ms"))
+                .anyMatch(m -> m.contains("(63000 ms) must be below " + "retry.budget.ms=60000"));
         assertThat(errors.get("connection.timeout.ms")).anyMatch(m -> m.contains("must be below retry.budget.ms"));
         assertThat(errors.get("lock.timeout.ms")).anyMatch(m -> m.contains("must not exceed statement.timeout.ms"));
         assertThat(errors.get("retry.budget.ms")).anyMatch(m -> m.contains("max.poll.interval.ms (65000"));
@@ -140,7 +148,8 @@ class JdbcSinkConfigTest {
         assertThat(config.insertMode()).isEqualTo(JdbcSinkConfig.InsertMode.UPSERT);
         assertThat(config.pkMode()).isEqualTo(JdbcSinkConfig.PkMode.RECORD_KEY);
         props.put("pk.mode", "kafka");
-        assertThatThrownBy(() -> new JdbcSinkConnector().start(props)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> new JdbcSinkConnector().start(props))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("delete.mode, pk.mode");
     }
 
@@ -163,15 +172,22 @@ class JdbcSinkConfigTest {
     @Test
     void mariaDbGrantsAreReadForCreateRights() {
         assertThat(JdbcSinkConnector.grantsAllowCreate(
-                List.of("GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"), "crm")).isTrue();
+                        List.of("GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"), "crm"))
+                .isTrue();
         assertThat(JdbcSinkConnector.grantsAllowCreate(
-                List.of("GRANT USAGE ON *.* TO `w`@`%`", "GRANT SELECT, INSERT, CREATE, ALTER ON `crm`.* TO `w`@`%`"),
-                "crm")).isTrue();
+                        List.of(
+                                "GRANT USAGE ON *.* TO `w`@`%`",
+                                "GRANT SELECT, INSERT, CREATE, ALTER ON `crm`.* TO `w`@`%`"),
+                        "crm"))
+                .isTrue();
         assertThat(JdbcSinkConnector.grantsAllowCreate(
-                List.of("GRANT USAGE ON *.* TO `w`@`%`", "GRANT SELECT, INSERT, CREATE TEMPORARY TABLES ON `crm`.* TO "
-                        + "`w`@`%`"), "crm")).isFalse();
-        assertThat(JdbcSinkConnector.grantsAllowCreate(
-                List.of("GRANT ALL PRIVILEGES ON `other`.* TO `w`@`%`"), "crm")).isFalse();
+                        List.of(
+                                "GRANT USAGE ON *.* TO `w`@`%`",
+                                "GRANT SELECT, INSERT, CREATE TEMPORARY TABLES ON `crm`.* TO " + "`w`@`%`"),
+                        "crm"))
+                .isFalse();
+        assertThat(JdbcSinkConnector.grantsAllowCreate(List.of("GRANT ALL PRIVILEGES ON `other`.* TO `w`@`%`"), "crm"))
+                .isFalse();
     }
 
     @Test

@@ -37,7 +37,8 @@ class TypeMappingTest {
 
     /** A HubSpot contact as the HubSpot source describes it (connect-common RecordShape parameters). */
     private static Schema hubSpotContact() {
-        SchemaBuilder b = SchemaBuilder.struct().name("io.crmconnect.hubspot.contacts")
+        SchemaBuilder b = SchemaBuilder.struct()
+                .name("io.crmconnect.hubspot.contacts")
                 .field("id", Schema.STRING_SCHEMA)
                 .field("email", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("hs_object_id", Schema.OPTIONAL_STRING_SCHEMA)
@@ -45,20 +46,32 @@ class TypeMappingTest {
                 .field("updatedAt", Timestamp.builder().optional().build())
                 .field("archived", Schema.BOOLEAN_SCHEMA)
                 .field("archivedAt", Timestamp.builder().optional().build());
-        return io.crmconnect.common.RecordShape.describe(b, List.of("id", "createdAt", "updatedAt", "archived",
-                "archivedAt"), List.of("id"), "id").build();
+        return io.crmconnect.common.RecordShape.describe(
+                        b, List.of("id", "createdAt", "updatedAt", "archived", "archivedAt"), List.of("id"), "id")
+                .build();
     }
 
     @Test
     void recordsThatDescribeTheirShapeGetTheFivetranLikeLayout() {
         Schema contact = hubSpotContact();
-        Struct value = new Struct(contact).put("id", "101").put("email", "a@example.com").put("hs_object_id", "101")
-                .put("createdAt", new Date(1_700_000_000_000L)).put("updatedAt", new Date(1_700_000_100_000L))
+        Struct value = new Struct(contact)
+                .put("id", "101")
+                .put("email", "a@example.com")
+                .put("hs_object_id", "101")
+                .put("createdAt", new Date(1_700_000_000_000L))
+                .put("updatedAt", new Date(1_700_000_100_000L))
                 .put("archived", false);
-        MappedRecord r = mapper(Map.of()).map(new SinkRecord("hubspot.contacts", 0, Schema.STRING_SCHEMA, "101",
-                contact, value, 1));
-        assertThat(r.defs().keySet()).containsExactly("id", "property_email", "property_hs_object_id", "created_at",
-                "updated_at", "archived", "archived_at");
+        MappedRecord r = mapper(Map.of())
+                .map(new SinkRecord("hubspot.contacts", 0, Schema.STRING_SCHEMA, "101", contact, value, 1));
+        assertThat(r.defs().keySet())
+                .containsExactly(
+                        "id",
+                        "property_email",
+                        "property_hs_object_id",
+                        "created_at",
+                        "updated_at",
+                        "archived",
+                        "archived_at");
         assertThat(r.defs().get("id").kind()).isEqualTo(ColumnKind.INT64);
         assertThat(r.defs().get("id").key()).isTrue();
         assertThat(r.values().get("id")).isEqualTo(101L);
@@ -67,22 +80,45 @@ class TypeMappingTest {
         assertThat(r.table()).isEqualTo("hubspot_contacts");
 
         // the tombstone of the same contact carries the key as text: it meets the row keyed by the number
-        MappedRecord gone = mapper(Map.of("delete.mode", "soft")).map(new SinkRecord("hubspot.contacts", 0,
-                Schema.STRING_SCHEMA, "101", null, null, 2));
+        MappedRecord gone = mapper(Map.of("delete.mode", "soft"))
+                .map(new SinkRecord("hubspot.contacts", 0, Schema.STRING_SCHEMA, "101", null, null, 2));
         assertThat(gone.key()).isEqualTo(r.key());
 
         // the old layout on request; the prefix of properties is configurable
-        assertThat(mapper(Map.of("record.shape.enabled", "false", "column.prefix", "p_")).map(new SinkRecord("c", 0,
-                Schema.STRING_SCHEMA, "101", contact, value, 1)).defs().keySet()).containsExactly("id", "p_id", "p_email",
-                "p_hs_object_id", "p_createdAt", "p_updatedAt", "p_archived", "p_archivedAt");
-        assertThat(mapper(Map.of("property.column.prefix", "")).map(new SinkRecord("c", 0, Schema.STRING_SCHEMA,
-                "101", contact, value, 1)).defs()).containsKeys("email", "created_at");
-        assertThat(mapper(Map.of("record.shape.enabled", "false")).map(new SinkRecord("c", 0, Schema.STRING_SCHEMA,
-                "101", contact, value, 1)).defs().get("id").kind()).isEqualTo(ColumnKind.STRING);
+        assertThat(mapper(Map.of("record.shape.enabled", "false", "column.prefix", "p_"))
+                        .map(new SinkRecord("c", 0, Schema.STRING_SCHEMA, "101", contact, value, 1))
+                        .defs()
+                        .keySet())
+                .containsExactly(
+                        "id",
+                        "p_id",
+                        "p_email",
+                        "p_hs_object_id",
+                        "p_createdAt",
+                        "p_updatedAt",
+                        "p_archived",
+                        "p_archivedAt");
+        assertThat(mapper(Map.of("property.column.prefix", ""))
+                        .map(new SinkRecord("c", 0, Schema.STRING_SCHEMA, "101", contact, value, 1))
+                        .defs())
+                .containsKeys("email", "created_at");
+        assertThat(mapper(Map.of("record.shape.enabled", "false"))
+                        .map(new SinkRecord("c", 0, Schema.STRING_SCHEMA, "101", contact, value, 1))
+                        .defs()
+                        .get("id")
+                        .kind())
+                .isEqualTo(ColumnKind.STRING);
 
         // an id that is not a number is a bad record, not a crash
-        assertThatThrownBy(() -> mapper(Map.of()).map(new SinkRecord("c", 0, Schema.STRING_SCHEMA, "x1", contact,
-                new Struct(contact).put("id", "x1").put("archived", false), 1)))
+        assertThatThrownBy(() -> mapper(Map.of())
+                        .map(new SinkRecord(
+                                "c",
+                                0,
+                                Schema.STRING_SCHEMA,
+                                "x1",
+                                contact,
+                                new Struct(contact).put("id", "x1").put("archived", false),
+                                1)))
                 .isInstanceOf(org.apache.kafka.connect.errors.DataException.class);
     }
 
@@ -98,16 +134,24 @@ class TypeMappingTest {
 
     @Test
     void logicalTypesMapToProperColumnsInBothDialects() {
-        Schema decimal = Decimal.builder(2).parameter("connect.decimal.precision", "12").build();
-        Schema value = SchemaBuilder.struct().name("Deal")
+        Schema decimal =
+                Decimal.builder(2).parameter("connect.decimal.precision", "12").build();
+        Schema value = SchemaBuilder.struct()
+                .name("Deal")
                 .field("amount", decimal)
                 .field("closeDate", org.apache.kafka.connect.data.Date.SCHEMA)
                 .field("meetingTime", Time.SCHEMA)
                 .field("updatedAt", Timestamp.SCHEMA)
                 .field("won", Schema.BOOLEAN_SCHEMA)
                 .field("blob", Schema.OPTIONAL_BYTES_SCHEMA)
-                .field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build())
-                .field("props", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).optional().build())
+                .field(
+                        "tags",
+                        SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build())
+                .field(
+                        "props",
+                        SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA)
+                                .optional()
+                                .build())
                 .field("count", Schema.INT32_SCHEMA)
                 .field("score", Schema.FLOAT32_SCHEMA)
                 .build();
@@ -203,7 +247,9 @@ class TypeMappingTest {
 
     @Test
     void keysFromStructsValuesAndKafkaCoordinates() {
-        Schema keySchema = SchemaBuilder.struct().field("tenant", Schema.STRING_SCHEMA).field("id", Schema.INT64_SCHEMA)
+        Schema keySchema = SchemaBuilder.struct()
+                .field("tenant", Schema.STRING_SCHEMA)
+                .field("id", Schema.INT64_SCHEMA)
                 .build();
         Struct key = new Struct(keySchema).put("tenant", "t1").put("id", 9L);
         MappedRecord r = mapper(Map.of()).map(new SinkRecord("x", 0, keySchema, key, null, Map.of("a", 1), 1));
@@ -216,8 +262,8 @@ class TypeMappingTest {
 
         MappedRecord byKafka = mapper(Map.of("pk.mode", "kafka", "delete.mode", "none"))
                 .map(new SinkRecord("x.y", 3, null, null, null, Map.of("n", 1), 77));
-        assertThat(byKafka.keyColumns()).containsExactly("_crmconnect_kafka_topic", "_crmconnect_kafka_partition",
-                "_crmconnect_kafka_offset");
+        assertThat(byKafka.keyColumns())
+                .containsExactly("_crmconnect_kafka_topic", "_crmconnect_kafka_partition", "_crmconnect_kafka_offset");
         assertThat(byKafka.key()).containsExactly("x.y", "3", "77");
         assertThat(byKafka.table()).isEqualTo("x_y");
     }
@@ -226,7 +272,8 @@ class TypeMappingTest {
     void badRecordsAreRejectedWithAReason() {
         RecordMapper m = mapper(Map.of());
         assertThatThrownBy(() -> m.map(new SinkRecord("x", 0, null, null, null, Map.of("a", 1), 1)))
-                .isInstanceOf(RecordMapper.BadRecordException.class).hasMessageContaining("record key is null");
+                .isInstanceOf(RecordMapper.BadRecordException.class)
+                .hasMessageContaining("record key is null");
         assertThatThrownBy(() -> m.map(new SinkRecord("x", 0, null, "k", null, "just a string", 1)))
                 .hasMessageContaining("value must be a Struct or a JSON object");
         RecordMapper byValue = mapper(Map.of("pk.mode", "record_value", "pk.fields", "email", "delete.mode", "none"));
@@ -238,26 +285,53 @@ class TypeMappingTest {
 
     @Test
     void schemaFulAndSchemalessRecordsOfTheSameFieldsGetTheSameColumns() {
-        Map<String, String> cfg = Map.of("metadata.columns", "synced_at,kafka_topic,kafka_offset", "delete.mode",
-                "soft", "column.prefix", "property_");
-        Schema keySchema = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
-        Schema valueSchema = SchemaBuilder.struct().field("email", Schema.OPTIONAL_STRING_SCHEMA)
-                .field("n", Schema.INT64_SCHEMA).build();
+        Map<String, String> cfg = Map.of(
+                "metadata.columns",
+                "synced_at,kafka_topic,kafka_offset",
+                "delete.mode",
+                "soft",
+                "column.prefix",
+                "property_");
+        Schema keySchema =
+                SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+        Schema valueSchema = SchemaBuilder.struct()
+                .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("n", Schema.INT64_SCHEMA)
+                .build();
         Struct key = new Struct(keySchema).put("id", 5L);
         RecordMapper m = mapper(cfg);
-        MappedRecord schemaFul = m.map(new SinkRecord("t", 1, keySchema, key, valueSchema,
-                new Struct(valueSchema).put("email", "a@example.com").put("n", 3L), 40));
+        MappedRecord schemaFul = m.map(new SinkRecord(
+                "t",
+                1,
+                keySchema,
+                key,
+                valueSchema,
+                new Struct(valueSchema).put("email", "a@example.com").put("n", 3L),
+                40));
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("email", "a@example.com");
         value.put("n", 3L);
         MappedRecord schemaless = m.map(new SinkRecord("t", 1, keySchema, key, null, value, 40));
         assertThat(schemaless.values()).isEqualTo(schemaFul.values());
         assertThat(schemaless.defs()).isEqualTo(schemaFul.defs());
-        assertThat(schemaFul.values().keySet()).containsExactly("id", "property_email", "property_n",
-                "_crmconnect_kafka_topic", "_crmconnect_kafka_offset", "_crmconnect_deleted", "_crmconnect_deleted_at");
+        assertThat(schemaFul.values().keySet())
+                .containsExactly(
+                        "id",
+                        "property_email",
+                        "property_n",
+                        "_crmconnect_kafka_topic",
+                        "_crmconnect_kafka_offset",
+                        "_crmconnect_deleted",
+                        "_crmconnect_deleted_at");
         assertThat(schemaFul.key()).containsExactly("5");
-        MappedRecord next = m.map(new SinkRecord("t", 1, keySchema, new Struct(keySchema).put("id", 6L), valueSchema,
-                new Struct(valueSchema).put("email", null).put("n", 4L), 41));
+        MappedRecord next = m.map(new SinkRecord(
+                "t",
+                1,
+                keySchema,
+                new Struct(keySchema).put("id", 6L),
+                valueSchema,
+                new Struct(valueSchema).put("email", null).put("n", 4L),
+                41));
         assertThat(next.layout()).isSameAs(schemaFul.layout()); // one plan per schema pair
         assertThat(next.values().get("property_n")).isEqualTo(4L);
         assertThat(next.values().get("_crmconnect_kafka_offset")).isEqualTo(41L);
@@ -265,23 +339,35 @@ class TypeMappingTest {
 
     @Test
     void aSchemaPairThatCannotBecomeRowsRejectsEveryRecordWithTheSameReason() {
-        Schema keySchema = SchemaBuilder.struct().field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+        Schema keySchema = SchemaBuilder.struct()
+                .field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
                 .build();
-        Schema valueSchema = SchemaBuilder.struct().field("n", Schema.INT64_SCHEMA).build();
+        Schema valueSchema =
+                SchemaBuilder.struct().field("n", Schema.INT64_SCHEMA).build();
         RecordMapper m = mapper(Map.of());
         for (int i = 0; i < 2; i++) {
-            SinkRecord r = new SinkRecord("t", 0, keySchema, new Struct(keySchema).put("tags", List.of("a")),
-                    valueSchema, new Struct(valueSchema).put("n", 1L), i);
-            assertThatThrownBy(() -> m.map(r)).isInstanceOf(RecordMapper.BadRecordException.class)
+            SinkRecord r = new SinkRecord(
+                    "t",
+                    0,
+                    keySchema,
+                    new Struct(keySchema).put("tags", List.of("a")),
+                    valueSchema,
+                    new Struct(valueSchema).put("n", 1L),
+                    i);
+            assertThatThrownBy(() -> m.map(r))
+                    .isInstanceOf(RecordMapper.BadRecordException.class)
                     .hasMessage("primary key field 'tags' is a nested object or array");
         }
         RecordMapper byValue = mapper(Map.of("pk.mode", "record_value", "pk.fields", "email", "delete.mode", "none"));
-        assertThatThrownBy(() -> byValue.map(new SinkRecord("t", 0, null, null, valueSchema,
-                new Struct(valueSchema).put("n", 1L), 0)))
+        assertThatThrownBy(() -> byValue.map(
+                        new SinkRecord("t", 0, null, null, valueSchema, new Struct(valueSchema).put("n", 1L), 0)))
                 .hasMessage("primary key field 'email' is missing from the value");
-        Schema withEmail = SchemaBuilder.struct().field("email", Schema.OPTIONAL_STRING_SCHEMA).build();
-        assertThatThrownBy(() -> byValue.map(new SinkRecord("t", 0, null, null, withEmail,
-                new Struct(withEmail).put("email", null), 0))).hasMessage("primary key field 'email' is null");
+        Schema withEmail = SchemaBuilder.struct()
+                .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        assertThatThrownBy(() -> byValue.map(
+                        new SinkRecord("t", 0, null, null, withEmail, new Struct(withEmail).put("email", null), 0)))
+                .hasMessage("primary key field 'email' is null");
     }
 
     @Test
@@ -292,15 +378,26 @@ class TypeMappingTest {
         SinkRecord record = new SinkRecord("x", 0, null, "k", null, both, 1);
         assertThat(mapper(Map.of()).map(record).defs()).containsKeys("Email", "email"); // PostgreSQL: two columns
         RecordMapper maria = mapper(Map.of("connection.url", "jdbc:mariadb://127.0.0.1:1/x"));
-        assertThatThrownBy(() -> maria.map(record)).isInstanceOf(RecordMapper.BadRecordException.class)
+        assertThatThrownBy(() -> maria.map(record))
+                .isInstanceOf(RecordMapper.BadRecordException.class)
                 .hasMessageContaining("field 'Email' and field 'email' both map to column");
-        assertThatThrownBy(() -> mapper(Map.of()).map(new SinkRecord("x", 0, null, "k", null,
-                Map.of("_crmconnect_synced", "x"), 1)))
+        assertThatThrownBy(() -> mapper(Map.of())
+                        .map(new SinkRecord("x", 0, null, "k", null, Map.of("_crmconnect_synced", "x"), 1)))
                 .hasMessage("field '_crmconnect_synced' and metadata column synced both map to column "
                         + "'_crmconnect_synced'");
-        Schema keyed = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).field("n", Schema.INT64_SCHEMA).build();
-        MappedRecord repeatsKey = mapper(Map.of()).map(new SinkRecord("x", 0, Schema.STRING_SCHEMA, "7", keyed,
-                new Struct(keyed).put("id", "7").put("n", 1L), 1));
+        Schema keyed = SchemaBuilder.struct()
+                .field("id", Schema.STRING_SCHEMA)
+                .field("n", Schema.INT64_SCHEMA)
+                .build();
+        MappedRecord repeatsKey = mapper(Map.of())
+                .map(new SinkRecord(
+                        "x",
+                        0,
+                        Schema.STRING_SCHEMA,
+                        "7",
+                        keyed,
+                        new Struct(keyed).put("id", "7").put("n", 1L),
+                        1));
         assertThat(repeatsKey.defs().keySet()).containsExactly("id", "n"); // the key column carries the value's id
     }
 
@@ -316,7 +413,10 @@ class TypeMappingTest {
 
     @Test
     void tombstonesDeleteOrAreSkipped() {
-        assertThat(mapper(Map.of()).map(new SinkRecord("x", 0, null, "k", null, null, 1)).delete()).isTrue();
+        assertThat(mapper(Map.of())
+                        .map(new SinkRecord("x", 0, null, "k", null, null, 1))
+                        .delete())
+                .isTrue();
         assertThat(mapper(Map.of("delete.mode", "none")).map(new SinkRecord("x", 0, null, "k", null, null, 1)))
                 .isNull();
     }

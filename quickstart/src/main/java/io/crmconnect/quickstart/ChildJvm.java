@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** A Java main class run in its own JVM process, with its output in a log file, stopped gracefully then forcibly. */
 final class ChildJvm implements AutoCloseable {
@@ -51,10 +51,12 @@ final class ChildJvm implements AutoCloseable {
     static void runToCompletion(String name, String mainClass, List<String> args, Path log, Duration timeout) {
         try (ChildJvm tool = start(name, mainClass, List.of("-Xmx256m"), args, log)) {
             if (!tool.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s; see " + log);
+                throw new IllegalStateException(
+                        name + " did not finish within " + timeout.toSeconds() + " s; see " + log);
             }
             if (tool.process.exitValue() != 0) {
-                throw new IllegalStateException(name + " failed with exit code " + tool.process.exitValue() + "; see " + log);
+                throw new IllegalStateException(
+                        name + " failed with exit code " + tool.process.exitValue() + "; see " + log);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

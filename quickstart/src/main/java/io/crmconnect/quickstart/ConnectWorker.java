@@ -13,13 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** A distributed-mode Connect worker in its own JVM with our built plugins on plugin.path, driven through REST. */
 final class ConnectWorker implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final int port;
     private final ChildJvm process;
@@ -33,35 +34,45 @@ final class ConnectWorker implements AutoCloseable {
         Path properties = runDir.resolve("connect/connect-distributed.properties");
         try {
             Files.createDirectories(properties.getParent());
-            Files.writeString(properties, String.join("\n",
-                    "bootstrap.servers=" + bootstrapServers,
-                    "group.id=crmconnect-quickstart",
-                    "listeners=http://127.0.0.1:" + port,
-                    "rest.advertised.host.name=127.0.0.1",
-                    "rest.advertised.port=" + port,
-                    "plugin.path=" + pluginDirectories.stream().map(Path::toString).collect(Collectors.joining(",")),
-                    "plugin.discovery=service_load",
-                    "key.converter=org.apache.kafka.connect.json.JsonConverter",
-                    "value.converter=org.apache.kafka.connect.json.JsonConverter",
-                    "key.converter.schemas.enable=true",
-                    "value.converter.schemas.enable=true",
-                    "config.storage.topic=quickstart-connect-configs",
-                    "offset.storage.topic=quickstart-connect-offsets",
-                    "status.storage.topic=quickstart-connect-status",
-                    "config.storage.replication.factor=1",
-                    "offset.storage.replication.factor=1",
-                    "status.storage.replication.factor=1",
-                    "offset.flush.interval.ms=5000",
-                    "topic.creation.enable=true",
-                    // the samples read secrets with ${file:<path>:<key>}, as a production worker should
-                    "config.providers=file",
-                    "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
-                    ""));
+            Files.writeString(
+                    properties,
+                    String.join(
+                            "\n",
+                            "bootstrap.servers=" + bootstrapServers,
+                            "group.id=crmconnect-quickstart",
+                            "listeners=http://127.0.0.1:" + port,
+                            "rest.advertised.host.name=127.0.0.1",
+                            "rest.advertised.port=" + port,
+                            "plugin.path="
+                                    + pluginDirectories.stream()
+                                            .map(Path::toString)
+                                            .collect(Collectors.joining(",")),
+                            "plugin.discovery=service_load",
+                            "key.converter=org.apache.kafka.connect.json.JsonConverter",
+                            "value.converter=org.apache.kafka.connect.json.JsonConverter",
+                            "key.converter.schemas.enable=true",
+                            "value.converter.schemas.enable=true",
+                            "config.storage.topic=quickstart-connect-configs",
+                            "offset.storage.topic=quickstart-connect-offsets",
+                            "status.storage.topic=quickstart-connect-status",
+                            "config.storage.replication.factor=1",
+                            "offset.storage.replication.factor=1",
+                            "status.storage.replication.factor=1",
+                            "offset.flush.interval.ms=5000",
+                            "topic.creation.enable=true",
+                            // the samples read secrets with ${file:<path>:<key>}, as a production worker should
+                            "config.providers=file",
+                            "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
+                            ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ChildJvm process = ChildJvm.start("connect", "org.apache.kafka.connect.cli.ConnectDistributed",
-                List.of("-Xmx1g", "-Xms256m"), List.of(properties.toString()), runDir.resolve("logs/connect.log"));
+        ChildJvm process = ChildJvm.start(
+                "connect",
+                "org.apache.kafka.connect.cli.ConnectDistributed",
+                List.of("-Xmx1g", "-Xms256m"),
+                List.of(properties.toString()),
+                runDir.resolve("logs/connect.log"));
         Ports.awaitListening(port, "Connect worker", Duration.ofSeconds(90), process);
         ConnectWorker worker = new ConnectWorker(port, process);
         worker.awaitReady(Duration.ofSeconds(90));
@@ -91,8 +102,8 @@ final class ConnectWorker implements AutoCloseable {
                 throw new QuickstartException("Connect worker exited during start-up; see " + process.log());
             }
             if (System.nanoTime() > deadline) {
-                throw new QuickstartException("Connect worker not ready within " + timeout.toSeconds() + " s; see "
-                        + process.log());
+                throw new QuickstartException(
+                        "Connect worker not ready within " + timeout.toSeconds() + " s; see " + process.log());
             }
             Ports.sleep(300);
         }
@@ -113,8 +124,8 @@ final class ConnectWorker implements AutoCloseable {
             ObjectNode config = (ObjectNode) example.path("config");
             HttpResponse<String> response = send("PUT", "/connectors/" + name + "/config", config.toString());
             if (response.statusCode() >= 300) {
-                throw new QuickstartException("Connect rejected " + exampleFile.getFileName() + " (" + response.statusCode()
-                        + "): " + response.body());
+                throw new QuickstartException("Connect rejected " + exampleFile.getFileName() + " ("
+                        + response.statusCode() + "): " + response.body());
             }
             return name;
         } catch (IOException e) {
@@ -132,7 +143,8 @@ final class ConnectWorker implements AutoCloseable {
             JsonNode status = JSON.readTree(response.body());
             for (JsonNode task : status.path("tasks")) {
                 if ("FAILED".equals(task.path("state").asText())) {
-                    return "FAILED: " + task.path("trace").asText().lines().findFirst().orElse("");
+                    return "FAILED: "
+                            + task.path("trace").asText().lines().findFirst().orElse("");
                 }
             }
             if (status.path("tasks").isEmpty()) {
@@ -152,7 +164,9 @@ final class ConnectWorker implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(restUrl() + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

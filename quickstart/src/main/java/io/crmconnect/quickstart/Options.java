@@ -37,7 +37,9 @@ final class Options {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
-                case "--repo" -> options.repo = Path.of(value(args, ++i, arg)).toAbsolutePath().normalize();
+                case "--repo" ->
+                    options.repo =
+                            Path.of(value(args, ++i, arg)).toAbsolutePath().normalize();
                 case "--scenario" -> options.scenario = scenario(value(args, ++i, arg));
                 case "--headless" -> options.headless = true;
                 case "--until-rows" -> options.untilRows = Long.parseLong(value(args, ++i, arg));

@@ -9,8 +9,7 @@ import java.time.Duration;
 
 /** Loopback port checks: refuse to start on a busy port with a clear message, wait for a service to listen. */
 final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {

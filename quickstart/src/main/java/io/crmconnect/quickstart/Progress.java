@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -13,7 +14,6 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import java.util.TreeMap;
 
 /** Live view: connector states, records per topic, rows per table and a progress bar for the initial load. */
 final class Progress implements AutoCloseable {
@@ -28,13 +28,23 @@ final class Progress implements AutoCloseable {
     private final Scenario scenario;
     private int linesDrawn;
 
-    Progress(PrintStream out, boolean headless, String bootstrapServers, ConnectWorker connect, List<String> connectors,
-             LocalDatabase database, Scenario scenario) {
+    Progress(
+            PrintStream out,
+            boolean headless,
+            String bootstrapServers,
+            ConnectWorker connect,
+            List<String> connectors,
+            LocalDatabase database,
+            Scenario scenario) {
         this.out = out;
         this.headless = headless;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000));
         this.connect = connect;
         this.connectors = connectors;
         this.database = database;
@@ -59,7 +69,8 @@ final class Progress implements AutoCloseable {
             long expected = scenario.expected();
             if (!firstRowsReported && arrived > 0) {
                 firstRowsReported = true;
-                out.printf("[quickstart] first rows arrived %.1f s after start%n", (System.nanoTime() - startNanos) / 1e9);
+                out.printf(
+                        "[quickstart] first rows arrived %.1f s after start%n", (System.nanoTime() - startNanos) / 1e9);
             }
             draw(states, topicCounts, rows, arrived, expected);
             for (Map.Entry<String, String> state : states.entrySet()) {
@@ -69,28 +80,41 @@ final class Progress implements AutoCloseable {
                 }
             }
             if (untilRows > 0 && arrived >= untilRows) {
-                out.println("[quickstart] " + arrived + " rows arrived; stopping as asked (--until-rows " + untilRows + ")");
+                out.println("[quickstart] " + arrived + " rows arrived; stopping as asked (--until-rows " + untilRows
+                        + ")");
                 return 0;
             }
             if (untilRows > 0 && System.nanoTime() > deadline) {
-                out.println("[quickstart] only " + arrived + " of " + untilRows + " rows after " + timeout.toSeconds() + " s");
+                out.println("[quickstart] only " + arrived + " of " + untilRows + " rows after " + timeout.toSeconds()
+                        + " s");
                 return 2;
             }
             Ports.sleep(2_000);
         }
     }
 
-    private void draw(Map<String, String> states, Map<String, Long> topicCounts, Map<String, Long> rows,
-                      long arrived, long expected) {
+    private void draw(
+            Map<String, String> states,
+            Map<String, Long> topicCounts,
+            Map<String, Long> rows,
+            long arrived,
+            long expected) {
         StringBuilder frame = new StringBuilder();
         states.forEach((name, state) -> frame.append(String.format("  connector %-28s %s%n", name, state)));
-        topicCounts.forEach((topic, count) -> frame.append(String.format("  topic     %-28s %,d records%n", topic, count)));
+        topicCounts.forEach(
+                (topic, count) -> frame.append(String.format("  topic     %-28s %,d records%n", topic, count)));
         rows.forEach((table, count) -> frame.append(String.format("  table     %-28s %,d rows%n", table, count)));
         if (expected > 0) {
             double share = Math.min(1.0, arrived / (double) expected);
             int filled = (int) Math.round(share * BAR_WIDTH);
-            frame.append(String.format("  %s [%s%s] %3.0f%% (%,d / %,d)%n", scenario.progressLabel(),
-                    "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), share * 100, arrived, expected));
+            frame.append(String.format(
+                    "  %s [%s%s] %3.0f%% (%,d / %,d)%n",
+                    scenario.progressLabel(),
+                    "#".repeat(filled),
+                    ".".repeat(BAR_WIDTH - filled),
+                    share * 100,
+                    arrived,
+                    expected));
         }
         if (headless) {
             out.print(frame.toString().lines().map(l -> "[progress]" + l).collect(Collectors.joining("\n", "", "\n")));
@@ -109,15 +133,21 @@ final class Progress implements AutoCloseable {
         Map<String, Long> counts = new TreeMap<>();
         try {
             Set<String> topics = admin.listTopics().names().get().stream()
-                    .filter(scenario::isPipelineTopic).collect(Collectors.toSet());
+                    .filter(scenario::isPipelineTopic)
+                    .collect(Collectors.toSet());
             if (topics.isEmpty()) {
                 return counts;
             }
-            Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames().get();
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(topics).allTopicNames().get();
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            descriptions.values().forEach(d -> d.partitions().forEach(
-                    p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(request).all().get();
+            descriptions
+                    .values()
+                    .forEach(d -> d.partitions()
+                            .forEach(p ->
+                                    request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(request).all().get();
             ends.forEach((tp, info) -> counts.merge(tp.topic(), info.offset(), Long::sum));
         } catch (Exception e) {
             // topics are being created; next refresh

@@ -10,10 +10,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
@@ -53,12 +53,12 @@ public final class Quickstart {
             CompletableFuture<LocalDatabase> databaseStart = CompletableFuture.completedFuture(null);
             if (scenario.database() == Scenario.Database.POSTGRES) {
                 say("Starting PostgreSQL on 127.0.0.1:" + options.postgresPort);
-                databaseStart = CompletableFuture.supplyAsync(
-                        () -> track(LocalPostgres.start(runDir, options.postgresPort)));
+                databaseStart =
+                        CompletableFuture.supplyAsync(() -> track(LocalPostgres.start(runDir, options.postgresPort)));
             } else if (scenario.database() == Scenario.Database.MARIADB) {
                 say("Starting MariaDB on 127.0.0.1:" + options.mariadbPort);
-                databaseStart = CompletableFuture.supplyAsync(
-                        () -> track(LocalMariaDb.start(runDir, options.mariadbPort)));
+                databaseStart =
+                        CompletableFuture.supplyAsync(() -> track(LocalMariaDb.start(runDir, options.mariadbPort)));
             }
             CompletableFuture<Void> systemsStart = CompletableFuture.runAsync(() -> scenario.startSystems(this));
             say("Starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort);
@@ -67,8 +67,8 @@ public final class Quickstart {
             join(systemsStart);
             say("Starting Kafka Connect on 127.0.0.1:" + options.connectPort + " with plugins from "
                     + scenario.pluginDirectories());
-            ConnectWorker connect = track(ConnectWorker.start(runDir, kafka.bootstrapServers(), options.connectPort,
-                    scenario.pluginDirectories()));
+            ConnectWorker connect = track(ConnectWorker.start(
+                    runDir, kafka.bootstrapServers(), options.connectPort, scenario.pluginDirectories()));
             writePidFile(kafka, connect);
             Map<String, String> placeholders = scenario.placeholders(database);
             List<String> connectors = new ArrayList<>();
@@ -79,8 +79,8 @@ public final class Quickstart {
             }
             scenario.afterConnectorsRegistered(this, kafka.bootstrapServers());
             say(String.format("Pipeline up in %.1f s", (System.nanoTime() - t0) / 1e9));
-            Progress progress = new Progress(OUT, options.headless, kafka.bootstrapServers(), connect, connectors,
-                    database, scenario);
+            Progress progress = new Progress(
+                    OUT, options.headless, kafka.bootstrapServers(), connect, connectors, database, scenario);
             try {
                 printWhereToLook(scenario, database);
                 return progress.run(options.untilRows, Duration.ofSeconds(options.timeoutSeconds), t0);
@@ -114,7 +114,8 @@ public final class Quickstart {
             Ports.requireFree(options.mariadbPort, "MariaDB", "--mariadb-port");
         }
         if (options.scenario == Options.Scenario.TOPIC_TO_HUBSPOT
-                || options.scenario == Options.Scenario.HUBSPOT_DYNAMICS || options.hubspotToken == null) {
+                || options.scenario == Options.Scenario.HUBSPOT_DYNAMICS
+                || options.hubspotToken == null) {
             Ports.requireFree(options.simulatorPort, "HubSpot simulator", "--simulator-port");
         }
         if (options.scenario == Options.Scenario.HUBSPOT_DYNAMICS) {
@@ -123,7 +124,8 @@ public final class Quickstart {
         try {
             if (Files.exists(runDir)) {
                 try (Stream<Path> files = Files.walk(runDir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
             Files.createDirectories(runDir.resolve("logs"));
@@ -166,8 +168,10 @@ public final class Quickstart {
     /** PIDs of the child processes, so scripts and the CI test can check nothing is left behind. */
     private void writePidFile(KafkaBroker kafka, ConnectWorker connect) {
         try {
-            Files.writeString(runDir.resolve("pids"), kafka.process().pid() + "\n" + connect.process().pid() + "\n"
-                    + ProcessHandle.current().pid() + "\n");
+            Files.writeString(
+                    runDir.resolve("pids"),
+                    kafka.process().pid() + "\n" + connect.process().pid() + "\n"
+                            + ProcessHandle.current().pid() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

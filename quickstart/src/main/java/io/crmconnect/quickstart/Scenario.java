@@ -3,7 +3,9 @@ package io.crmconnect.quickstart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmconnect.simulator.dynamics.DynamicsSimulator;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,12 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -34,7 +34,8 @@ abstract class Scenario {
     static final String DEFAULT_MARIADB_ADDRESS = "127.0.0.1:13306";
     static final String SIMULATOR_TOKEN = "pat-quickstart-token";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     protected final Options options;
     protected final Path runDir;
@@ -55,7 +56,9 @@ abstract class Scenario {
 
     /** The database a scenario writes to, if any. */
     enum Database {
-        NONE, POSTGRES, MARIADB
+        NONE,
+        POSTGRES,
+        MARIADB
     }
 
     /**
@@ -65,7 +68,9 @@ abstract class Scenario {
     List<String> pluginModules() {
         try (Stream<Path> modules = Files.list(options.repo)) {
             return modules.filter(m -> Files.exists(m.resolve("src/main/connect-plugin/manifest.json")))
-                    .map(m -> m.getFileName().toString()).sorted().toList();
+                    .map(m -> m.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,8 +89,7 @@ abstract class Scenario {
     }
 
     /** Called once the connectors are registered, e.g. to produce the rows a sink will write. */
-    void afterConnectorsRegistered(Quickstart quickstart, String bootstrapServers) {
-    }
+    void afterConnectorsRegistered(Quickstart quickstart, String bootstrapServers) {}
 
     abstract long expected();
 
@@ -96,14 +100,17 @@ abstract class Scenario {
     abstract void whereToLook(PrintStream out, LocalDatabase database);
 
     List<Path> pluginDirectories() {
-        return pluginModules().stream().map(module -> {
-            Path dir = options.repo.resolve(module).resolve("target/plugin-path");
-            if (!Files.isDirectory(dir)) {
-                throw new QuickstartException("Plugin " + module + " is not built (" + dir + " is missing): run "
-                        + "quickstart/run.sh without --skip-build, or mvn -B package -DskipTests");
-            }
-            return dir;
-        }).toList();
+        return pluginModules().stream()
+                .map(module -> {
+                    Path dir = options.repo.resolve(module).resolve("target/plugin-path");
+                    if (!Files.isDirectory(dir)) {
+                        throw new QuickstartException(
+                                "Plugin " + module + " is not built (" + dir + " is missing): run "
+                                        + "quickstart/run.sh without --skip-build, or mvn -B package -DskipTests");
+                    }
+                    return dir;
+                })
+                .toList();
     }
 
     /** Literal replacements applied to the example files. */
@@ -119,20 +126,33 @@ abstract class Scenario {
     }
 
     protected void startSimulator(Quickstart quickstart, int contacts) {
-        quickstart.say("Starting the HubSpot simulator on 127.0.0.1:" + options.simulatorPort + " with "
-                + contacts + " contacts");
-        ChildJvm simulator = quickstart.track(ChildJvm.start("hubspot-simulator", SIMULATOR_MAIN,
+        quickstart.say("Starting the HubSpot simulator on 127.0.0.1:" + options.simulatorPort + " with " + contacts
+                + " contacts");
+        ChildJvm simulator = quickstart.track(ChildJvm.start(
+                "hubspot-simulator",
+                SIMULATOR_MAIN,
                 List.of("-Xmx512m"),
-                List.of("--port", String.valueOf(options.simulatorPort), "--seed", "42",
-                        "--contacts", String.valueOf(contacts), "--token", SIMULATOR_TOKEN),
+                List.of(
+                        "--port",
+                        String.valueOf(options.simulatorPort),
+                        "--seed",
+                        "42",
+                        "--contacts",
+                        String.valueOf(contacts),
+                        "--token",
+                        SIMULATOR_TOKEN),
                 runDir.resolve("logs/simulator.log")));
         Ports.awaitListening(options.simulatorPort, "HubSpot simulator", Duration.ofSeconds(60), simulator);
     }
 
     /** GET on the simulator's HubSpot API with the quickstart token. */
     protected String simulatorGet(String pathAndQuery) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.simulatorPort + pathAndQuery))
-                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + SIMULATOR_TOKEN).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + options.simulatorPort + pathAndQuery))
+                .timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Bearer " + SIMULATOR_TOKEN)
+                .GET()
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
@@ -142,7 +162,10 @@ abstract class Scenario {
     }
 
     protected Path example(String module, String file) {
-        Path path = options.repo.resolve(module).resolve("src/main/connect-plugin/etc").resolve(file);
+        Path path = options.repo
+                .resolve(module)
+                .resolve("src/main/connect-plugin/etc")
+                .resolve(file);
         if (!Files.exists(path)) {
             throw new QuickstartException("Example connector config " + path + " is missing");
         }
@@ -167,9 +190,13 @@ abstract class Scenario {
 
         @Override
         List<Path> connectorExamples() {
-            return List.of(example("hubspot-source-connector", "quickstart-hubspot-source.json"),
-                    example("jdbc-sink-connector", database == Database.MARIADB ? "quickstart-mariadb-sink.json"
-                            : "quickstart-postgres-sink.json"));
+            return List.of(
+                    example("hubspot-source-connector", "quickstart-hubspot-source.json"),
+                    example(
+                            "jdbc-sink-connector",
+                            database == Database.MARIADB
+                                    ? "quickstart-mariadb-sink.json"
+                                    : "quickstart-postgres-sink.json"));
         }
 
         @Override
@@ -263,10 +290,14 @@ abstract class Scenario {
 
         private List<String> existingEmails(int count) {
             try {
-                String body = simulatorGet("/crm/v3/objects/contacts?limit=" + Math.min(100, count) + "&properties=email");
+                String body =
+                        simulatorGet("/crm/v3/objects/contacts?limit=" + Math.min(100, count) + "&properties=email");
                 List<String> emails = new ArrayList<>();
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("results")
-                        .forEach(r -> emails.add(r.path("properties").path("email").asText()));
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(body)
+                        .path("results")
+                        .forEach(r ->
+                                emails.add(r.path("properties").path("email").asText()));
                 return emails.stream().filter(e -> !e.isBlank()).toList();
             } catch (Exception e) {
                 throw new QuickstartException("Could not read contacts from the simulator: " + e.getMessage(), e);
@@ -277,8 +308,15 @@ abstract class Scenario {
         @Override
         long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin) {
             try {
-                return admin.listConsumerGroupOffsets("connect-" + SINK).partitionsToOffsetAndMetadata().get()
-                        .values().stream().filter(Objects::nonNull).mapToLong(o -> o.offset()).sum();
+                return admin
+                        .listConsumerGroupOffsets("connect-" + SINK)
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .values()
+                        .stream()
+                        .filter(Objects::nonNull)
+                        .mapToLong(o -> o.offset())
+                        .sum();
             } catch (Exception e) {
                 return 0;
             }
@@ -333,7 +371,8 @@ abstract class Scenario {
 
         @Override
         List<Path> connectorExamples() {
-            return List.of(example("two-way-sync", "sync-hubspot-source.json"),
+            return List.of(
+                    example("two-way-sync", "sync-hubspot-source.json"),
                     example("two-way-sync", "sync-dynamics-source.json"),
                     example("two-way-sync", "sync-hubspot-to-dynamics.json"),
                     example("two-way-sync", "sync-dynamics-to-hubspot.json"));
@@ -343,28 +382,56 @@ abstract class Scenario {
         void startSystems(Quickstart quickstart) {
             startSimulator(quickstart, 0);
             quickstart.say("Starting the Dynamics 365 simulator on 127.0.0.1:" + options.dynamicsPort);
-            ChildJvm dynamics = quickstart.track(ChildJvm.start("dynamics-simulator", DYNAMICS_MAIN,
-                    List.of("-Xmx512m"), List.of("--port", String.valueOf(options.dynamicsPort), "--seed", "42",
-                            "--contacts", "0", "--accounts", "0", "--leads", "0", "--opportunities", "0",
-                            "--projects", "0"),
+            ChildJvm dynamics = quickstart.track(ChildJvm.start(
+                    "dynamics-simulator",
+                    DYNAMICS_MAIN,
+                    List.of("-Xmx512m"),
+                    List.of(
+                            "--port",
+                            String.valueOf(options.dynamicsPort),
+                            "--seed",
+                            "42",
+                            "--contacts",
+                            "0",
+                            "--accounts",
+                            "0",
+                            "--leads",
+                            "0",
+                            "--opportunities",
+                            "0",
+                            "--projects",
+                            "0"),
                     runDir.resolve("logs/dynamics-simulator.log")));
             Ports.awaitListening(options.dynamicsPort, "Dynamics 365 simulator", Duration.ofSeconds(60), dynamics);
             try {
                 // the properties the mapping names, then the contacts to link
-                for (String[] p : new String[][] {{"d365_contactid", "Dynamics 365 contact id"},
-                    {"crmconnect_sync_state", "Sync state"}, {"crm_contact_method", "Contact method"}}) {
-                    simulatorPost("/crm/v3/properties/contacts", JSON.createObjectNode().put("name", p[0])
-                            .put("label", p[1]).put("type", "string").put("fieldType", "text")
-                            .put("groupName", "contactinformation"));
+                for (String[] p : new String[][] {
+                    {"d365_contactid", "Dynamics 365 contact id"},
+                    {"crmconnect_sync_state", "Sync state"},
+                    {"crm_contact_method", "Contact method"}
+                }) {
+                    simulatorPost(
+                            "/crm/v3/properties/contacts",
+                            JSON.createObjectNode()
+                                    .put("name", p[0])
+                                    .put("label", p[1])
+                                    .put("type", "string")
+                                    .put("fieldType", "text")
+                                    .put("groupName", "contactinformation"));
                 }
                 String[] countries = {"US", "DE", "FR"};
                 for (int i = 0; i < contacts; i += 100) {
                     var body = JSON.createObjectNode();
                     var inputs = body.putArray("inputs");
                     for (int j = i; j < Math.min(contacts, i + 100); j++) {
-                        inputs.addObject().putObject("properties").put("email", "person" + j + "@example.com")
-                                .put("firstname", "First" + j).put("lastname", "Last" + j).put("city", "City" + j)
-                                .put("country", countries[j % 3]).put("crm_contact_method", "email");
+                        inputs.addObject()
+                                .putObject("properties")
+                                .put("email", "person" + j + "@example.com")
+                                .put("firstname", "First" + j)
+                                .put("lastname", "Last" + j)
+                                .put("city", "City" + j)
+                                .put("country", countries[j % 3])
+                                .put("crm_contact_method", "email");
                     }
                     simulatorPost("/crm/v3/objects/contacts/batch/create", body);
                 }
@@ -383,26 +450,44 @@ abstract class Scenario {
                     + DynamicsSimulator.DEFAULT_CLIENT_ID + "&client_secret="
                     + URLEncoder.encode(secret, StandardCharsets.UTF_8) + "&scope="
                     + URLEncoder.encode(dynamics + "/.default", StandardCharsets.UTF_8);
-            String token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(dynamics + "/"
-                    + DynamicsSimulator.DEFAULT_TENANT_ID + "/oauth2/v2.0/token"))
-                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString())
-                    .body()).path("access_token").asText();
-            String userId = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(dynamics
-                    + "/api/data/v9.2/WhoAmI")).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer "
-                    + token).GET().build(), HttpResponse.BodyHandlers.ofString()).body()).path("UserId").asText();
-            Files.writeString(runDir.resolve("secrets.properties"), "hubspot.access.token=" + SIMULATOR_TOKEN
-                    + "\ndynamics.client.secret=" + secret + "\n");
-            Files.writeString(runDir.resolve("two-way-sync-contacts.yaml"), Files.readString(
-                    example("two-way-sync", "two-way-sync-contacts.yaml"))
-                    .replace("00000000-0000-0000-0000-000000000000", userId));
+            String token = JSON.readTree(HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(dynamics + "/"
+                                                    + DynamicsSimulator.DEFAULT_TENANT_ID + "/oauth2/v2.0/token"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .header("Content-Type", "application/x-www-form-urlencoded")
+                                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .path("access_token")
+                    .asText();
+            String userId = JSON.readTree(HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(dynamics + "/api/data/v9.2/WhoAmI"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .header("Authorization", "Bearer " + token)
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .path("UserId")
+                    .asText();
+            Files.writeString(
+                    runDir.resolve("secrets.properties"),
+                    "hubspot.access.token=" + SIMULATOR_TOKEN + "\ndynamics.client.secret=" + secret + "\n");
+            Files.writeString(
+                    runDir.resolve("two-way-sync-contacts.yaml"),
+                    Files.readString(example("two-way-sync", "two-way-sync-contacts.yaml"))
+                            .replace("00000000-0000-0000-0000-000000000000", userId));
         }
 
         private void simulatorPost(String path, JsonNode body) throws Exception {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + options.simulatorPort + path)).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + SIMULATOR_TOKEN).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.simulatorPort + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + SIMULATOR_TOKEN)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new QuickstartException("HubSpot simulator answered " + r.statusCode() + " to POST " + path);
@@ -415,7 +500,8 @@ abstract class Scenario {
             replacements.put(DEFAULT_DYNAMICS_URL, "http://127.0.0.1:" + options.dynamicsPort);
             replacements.put("127.0.0.1:9092", "127.0.0.1:" + options.kafkaPort);
             replacements.put(SECRETS, runDir.resolve("secrets.properties").toString());
-            replacements.put(MAPPING, runDir.resolve("two-way-sync-contacts.yaml").toString());
+            replacements.put(
+                    MAPPING, runDir.resolve("two-way-sync-contacts.yaml").toString());
             return replacements;
         }
 
@@ -423,8 +509,11 @@ abstract class Scenario {
         @Override
         long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin) {
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + options.dynamicsPort + "/_sim/counts")).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.dynamicsPort + "/_sim/counts"))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 return JSON.readTree(r.body()).path("contact").asLong(0);
             } catch (Exception e) {

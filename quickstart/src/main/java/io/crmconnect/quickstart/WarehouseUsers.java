@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import java.util.Locale;
 
 /**
  * Rows as a warehouse export (e.g. a Snowflake users table through a source connector) would put them in Kafka:
@@ -19,28 +19,66 @@ import java.util.Locale;
  */
 final class WarehouseUsers {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] FIRST = {"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken",
-        "Margaret", "Niklaus", "Radia", "Tim", "Sophie", "Linus", "Hedy", "John"};
-    private static final String[] LAST = {"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen",
-        "Thompson", "Hamilton", "Wirth", "Perlman", "Berners-Lee", "Wilson", "Torvalds", "Lamarr", "Backus"};
-    private static final String[] TITLES = {"Data Engineer", "Head of Growth", "CFO", "Analyst", "VP Sales",
-        "Support Lead"};
+    private static final String[] FIRST = {
+        "Ada",
+        "Grace",
+        "Alan",
+        "Edsger",
+        "Barbara",
+        "Donald",
+        "Frances",
+        "Ken",
+        "Margaret",
+        "Niklaus",
+        "Radia",
+        "Tim",
+        "Sophie",
+        "Linus",
+        "Hedy",
+        "John"
+    };
+    private static final String[] LAST = {
+        "Lovelace",
+        "Hopper",
+        "Turing",
+        "Dijkstra",
+        "Liskov",
+        "Knuth",
+        "Allen",
+        "Thompson",
+        "Hamilton",
+        "Wirth",
+        "Perlman",
+        "Berners-Lee",
+        "Wilson",
+        "Torvalds",
+        "Lamarr",
+        "Backus"
+    };
+    private static final String[] TITLES = {
+        "Data Engineer", "Head of Growth", "CFO", "Analyst", "VP Sales", "Support Lead"
+    };
 
-    private WarehouseUsers() {
-    }
+    private WarehouseUsers() {}
 
     static void produce(String bootstrapServers, String topic, int rows, List<String> existingEmails) {
         Random random = new Random(7);
         ObjectNode schema = schema();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             for (int i = 0; i < rows; i++) {
                 String first = FIRST[random.nextInt(FIRST.length)];
                 String last = LAST[random.nextInt(LAST.length)];
-                String email = i < existingEmails.size() ? existingEmails.get(i)
+                String email = i < existingEmails.size()
+                        ? existingEmails.get(i)
                         : (first + "." + last + "." + i + "@warehouse.example").toLowerCase(Locale.ROOT);
                 ObjectNode payload = JSON.createObjectNode()
                         .put("email", email)
@@ -53,7 +91,9 @@ final class WarehouseUsers {
                 ObjectNode envelope = JSON.createObjectNode();
                 envelope.set("schema", schema);
                 envelope.set("payload", payload);
-                producer.send(new ProducerRecord<>(topic, email.getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(
+                        topic,
+                        email.getBytes(StandardCharsets.UTF_8),
                         envelope.toString().getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
@@ -61,12 +101,15 @@ final class WarehouseUsers {
     }
 
     private static ObjectNode schema() {
-        ObjectNode schema = JSON.createObjectNode().put("type", "struct").put("name", "warehouse.users").put("optional", false);
+        ObjectNode schema = JSON.createObjectNode()
+                .put("type", "struct")
+                .put("name", "warehouse.users")
+                .put("optional", false);
         ArrayNode fields = schema.putArray("fields");
-        for (String field : List.of("email", "first_name", "last_name", "phone", "company", "job_title", "hubspot_id")) {
+        for (String field :
+                List.of("email", "first_name", "last_name", "phone", "company", "job_title", "hubspot_id")) {
             fields.addObject().put("field", field).put("type", "string").put("optional", !"email".equals(field));
         }
         return schema;
     }
-
 }

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import java.util.Properties;
 
 /**
  * Drives quickstart/run.sh exactly as a newcomer would, headless: the pipeline must bring HubSpot (simulator) rows
@@ -24,8 +24,14 @@ class QuickstartIT {
     private static final Path RUN_DIR = REPO.resolve("quickstart/target/run");
 
     /** Every port option set to a free ephemeral port; {@link #released} checks them afterwards. */
-    private static final List<String> PORT_FLAGS = List.of("--kafka-port", "--controller-port", "--connect-port",
-            "--simulator-port", "--postgres-port", "--mariadb-port", "--dynamics-port");
+    private static final List<String> PORT_FLAGS = List.of(
+            "--kafka-port",
+            "--controller-port",
+            "--connect-port",
+            "--simulator-port",
+            "--postgres-port",
+            "--mariadb-port",
+            "--dynamics-port");
 
     private static List<String> freePorts() throws IOException {
         List<String> args = new ArrayList<>();
@@ -40,8 +46,9 @@ class QuickstartIT {
 
     private static void assertReleased(List<String> ports) {
         for (int i = 1; i < ports.size(); i += 2) {
-            assertThat(Ports.isFree(Integer.parseInt(ports.get(i)))).as(ports.get(i - 1) + " " + ports.get(i)
-                    + " released").isTrue();
+            assertThat(Ports.isFree(Integer.parseInt(ports.get(i))))
+                    .as(ports.get(i - 1) + " " + ports.get(i) + " released")
+                    .isTrue();
         }
     }
 
@@ -55,19 +62,26 @@ class QuickstartIT {
     @Test
     void bringsHubSpotContactsIntoPostgresAndStopsEverything() throws Exception {
         List<String> ports = freePorts();
-        Result result = run(args(ports, "--contacts", "600", "--until-rows", "300", "--timeout-seconds", "300"),
-                Map.of(), 420);
+        Result result =
+                run(args(ports, "--contacts", "600", "--until-rows", "300", "--timeout-seconds", "300"), Map.of(), 420);
 
         assertThat(result.exit()).as(result.output()).isZero();
-        assertThat(result.output()).contains("Registered connector quickstart-hubspot-source",
-                "Registered connector quickstart-postgres-sink", "rows arrived; stopping as asked", "Everything stopped.");
+        assertThat(result.output())
+                .contains(
+                        "Registered connector quickstart-hubspot-source",
+                        "Registered connector quickstart-postgres-sink",
+                        "rows arrived; stopping as asked",
+                        "Everything stopped.");
         assertThat(result.output()).as("not a terminal: no escape sequences").doesNotContain("\u001b");
 
-        List<Long> pids = Files.readAllLines(RUN_DIR.resolve("pids")).stream().map(Long::parseLong).toList();
+        List<Long> pids = Files.readAllLines(RUN_DIR.resolve("pids")).stream()
+                .map(Long::parseLong)
+                .toList();
         assertThat(pids).hasSize(3);
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                    .as("process " + pid + " is gone").isFalse();
+                    .as("process " + pid + " is gone")
+                    .isFalse();
         }
         assertReleased(ports);
         assertEveryPluginOnThePluginPath();
@@ -76,41 +90,86 @@ class QuickstartIT {
     @Test
     void bringsHubSpotContactsIntoMariaDb() throws Exception {
         List<String> ports = freePorts();
-        Result result = run(args(ports, "--scenario", "hubspot-to-mariadb", "--contacts", "300", "--until-rows", "150",
-                "--timeout-seconds", "300"), Map.of(), 420);
+        Result result = run(
+                args(
+                        ports,
+                        "--scenario",
+                        "hubspot-to-mariadb",
+                        "--contacts",
+                        "300",
+                        "--until-rows",
+                        "150",
+                        "--timeout-seconds",
+                        "300"),
+                Map.of(),
+                420);
 
         assertThat(result.exit()).as(result.output()).isZero();
-        assertThat(result.output()).contains("Starting MariaDB", "Registered connector quickstart-hubspot-source",
-                "Registered connector quickstart-mariadb-sink", "rows arrived; stopping as asked",
-                "Everything stopped.");
+        assertThat(result.output())
+                .contains(
+                        "Starting MariaDB",
+                        "Registered connector quickstart-hubspot-source",
+                        "Registered connector quickstart-mariadb-sink",
+                        "rows arrived; stopping as asked",
+                        "Everything stopped.");
         assertReleased(ports);
     }
 
     @Test
     void pushesWarehouseRowsFromATopicIntoHubSpot() throws Exception {
         List<String> ports = freePorts();
-        Result result = run(args(ports, "--scenario", "topic-to-hubspot", "--contacts", "300", "--until-rows", "300",
-                "--timeout-seconds", "300"), Map.of(), 420);
+        Result result = run(
+                args(
+                        ports,
+                        "--scenario",
+                        "topic-to-hubspot",
+                        "--contacts",
+                        "300",
+                        "--until-rows",
+                        "300",
+                        "--timeout-seconds",
+                        "300"),
+                Map.of(),
+                420);
 
         assertThat(result.exit()).as(result.output()).isZero();
-        assertThat(result.output()).contains("Registered connector quickstart-hubspot-sink",
-                "Producing 300 warehouse users to topic warehouse.users", "300 rows arrived; stopping as asked",
-                "Everything stopped.");
+        assertThat(result.output())
+                .contains(
+                        "Registered connector quickstart-hubspot-sink",
+                        "Producing 300 warehouse users to topic warehouse.users",
+                        "300 rows arrived; stopping as asked",
+                        "Everything stopped.");
         assertReleased(ports);
     }
 
     @Test
     void linksHubSpotContactsToDynamicsRowsWithTheTwoWaySync() throws Exception {
         List<String> ports = freePorts();
-        Result result = run(args(ports, "--scenario", "hubspot-dynamics", "--contacts", "20", "--until-rows", "20",
-                "--timeout-seconds", "240"), Map.of(), 360);
+        Result result = run(
+                args(
+                        ports,
+                        "--scenario",
+                        "hubspot-dynamics",
+                        "--contacts",
+                        "20",
+                        "--until-rows",
+                        "20",
+                        "--timeout-seconds",
+                        "240"),
+                Map.of(),
+                360);
 
         assertThat(result.exit()).as(result.output()).isZero();
-        assertThat(result.output()).contains("Starting the Dynamics 365 simulator",
-                "Created 20 HubSpot contacts to link to Dynamics 365", "Registered connector sync-hubspot-source",
-                "Registered connector sync-dynamics-source", "Registered connector sync-hubspot-to-dynamics",
-                "Registered connector sync-dynamics-to-hubspot", "20 rows arrived; stopping as asked",
-                "Everything stopped.");
+        assertThat(result.output())
+                .contains(
+                        "Starting the Dynamics 365 simulator",
+                        "Created 20 HubSpot contacts to link to Dynamics 365",
+                        "Registered connector sync-hubspot-source",
+                        "Registered connector sync-dynamics-source",
+                        "Registered connector sync-hubspot-to-dynamics",
+                        "Registered connector sync-dynamics-to-hubspot",
+                        "20 rows arrived; stopping as asked",
+                        "Everything stopped.");
         assertReleased(ports);
     }
 
@@ -124,7 +183,9 @@ class QuickstartIT {
         try (var modules = Files.list(REPO)) {
             for (Path module : modules.filter(m -> Files.exists(m.resolve("src/main/connect-plugin/manifest.json")))
                     .toList()) {
-                assertThat(pluginPath).as("plugin.path").contains(module.resolve("target/plugin-path").toString());
+                assertThat(pluginPath)
+                        .as("plugin.path")
+                        .contains(module.resolve("target/plugin-path").toString());
             }
         }
         assertThat(pluginPath).hasSizeGreaterThanOrEqualTo(4);
@@ -138,9 +199,16 @@ class QuickstartIT {
         Files.createSymbolicLink(bin.resolve("cat"), Path.of("/bin/cat"));
         Result result = run(List.of("--help"), Map.of("PATH", bin.toString()), 30);
         assertThat(result.exit()).as(result.output()).isZero();
-        assertThat(result.output()).startsWith("Usage: quickstart/run.sh")
-                .contains("--scenario", "hubspot-to-postgres", "hubspot-to-mariadb", "topic-to-hubspot", "hubspot-dynamics",
-                        "--mariadb-port", "--skip-build")
+        assertThat(result.output())
+                .startsWith("Usage: quickstart/run.sh")
+                .contains(
+                        "--scenario",
+                        "hubspot-to-postgres",
+                        "hubspot-to-mariadb",
+                        "topic-to-hubspot",
+                        "hubspot-dynamics",
+                        "--mariadb-port",
+                        "--skip-build")
                 .doesNotContain("\u001b", "Building", "Java is not installed");
     }
 
@@ -152,8 +220,10 @@ class QuickstartIT {
             args.addAll(List.of("--connect-port", String.valueOf(busy.getLocalPort()))); // the last one counts
             Result result = run(args, Map.of(), 60);
             assertThat(result.exit()).isEqualTo(1);
-            assertThat(result.output()).contains("Port " + busy.getLocalPort() + " (Kafka Connect REST) is already in use",
-                    "--connect-port");
+            assertThat(result.output())
+                    .contains(
+                            "Port " + busy.getLocalPort() + " (Kafka Connect REST) is already in use",
+                            "--connect-port");
         }
     }
 
@@ -167,8 +237,7 @@ class QuickstartIT {
         assertThat(result.output()).contains("Java is not installed");
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private static Result run(List<String> args, Map<String, String> env, int timeoutSeconds)
             throws IOException, InterruptedException {
@@ -177,7 +246,9 @@ class QuickstartIT {
         command.add(REPO.resolve("quickstart/run.sh").toString());
         command.addAll(args);
         Path output = Files.createTempFile("quickstart-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(REPO.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().putAll(env);
         builder.environment().remove("HUBSPOT_TOKEN");
@@ -185,7 +256,8 @@ class QuickstartIT {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError("quickstart did not finish in " + timeoutSeconds + " s:\n" + Files.readString(output));
+            throw new AssertionError(
+                    "quickstart did not finish in " + timeoutSeconds + " s:\n" + Files.readString(output));
         }
         return new Result(process.exitValue(), Files.readString(output));
     }

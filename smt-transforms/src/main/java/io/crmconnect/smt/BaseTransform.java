@@ -29,10 +29,24 @@ public abstract class BaseTransform<R extends ConnectRecord<R>> implements Trans
 
     protected R newRecord(R record, Schema schema, Object value) {
         return onKey
-                ? record.newRecord(record.topic(), record.kafkaPartition(), schema, value, record.valueSchema(),
-                        record.value(), record.timestamp(), record.headers())
-                : record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), schema,
-                        value, record.timestamp(), record.headers());
+                ? record.newRecord(
+                        record.topic(),
+                        record.kafkaPartition(),
+                        schema,
+                        value,
+                        record.valueSchema(),
+                        record.value(),
+                        record.timestamp(),
+                        record.headers())
+                : record.newRecord(
+                        record.topic(),
+                        record.kafkaPartition(),
+                        record.keySchema(),
+                        record.key(),
+                        schema,
+                        value,
+                        record.timestamp(),
+                        record.headers());
     }
 
     /** "record value" or "record key", for messages. */
@@ -49,6 +63,5 @@ public abstract class BaseTransform<R extends ConnectRecord<R>> implements Trans
     public abstract ConfigDef config();
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -40,17 +40,39 @@ public abstract class FieldDirection<R extends ConnectRecord<R>> extends BaseTra
     public static final String UNLISTED_CONFIG = "unlisted";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(MAPPING_CONFIG, ConfigDef.Type.STRING, "", MappingValidator.inline(), ConfigDef.Importance.HIGH,
+            .define(
+                    MAPPING_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "",
+                    MappingValidator.inline(),
+                    ConfigDef.Importance.HIGH,
                     "The mapping inline, as JSON (or YAML). Set this or " + MAPPING_FILE_CONFIG + ".")
-            .define(MAPPING_FILE_CONFIG, ConfigDef.Type.STRING, "", MappingValidator.file(), ConfigDef.Importance.HIGH,
+            .define(
+                    MAPPING_FILE_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "",
+                    MappingValidator.file(),
+                    ConfigDef.Importance.HIGH,
                     "Path of a mapping file (.yaml, .yml or .json). Set this or " + MAPPING_CONFIG + ".")
-            .define(MAPPING_OBJECT_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+            .define(
+                    MAPPING_OBJECT_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "",
+                    ConfigDef.Importance.MEDIUM,
                     "Which object's rules to apply; may be empty when the mapping describes a single object.")
-            .define(DIRECTION_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                    ConfigDef.CaseInsensitiveValidString.in("a_to_b", "b_to_a"), ConfigDef.Importance.HIGH,
+            .define(
+                    DIRECTION_CONFIG,
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    ConfigDef.CaseInsensitiveValidString.in("a_to_b", "b_to_a"),
+                    ConfigDef.Importance.HIGH,
                     "The direction this connector carries.")
-            .define(UNLISTED_CONFIG, ConfigDef.Type.STRING, "drop",
-                    ConfigDef.CaseInsensitiveValidString.in("drop", "keep"), ConfigDef.Importance.MEDIUM,
+            .define(
+                    UNLISTED_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "drop",
+                    ConfigDef.CaseInsensitiveValidString.in("drop", "keep"),
+                    ConfigDef.Importance.MEDIUM,
                     "What to do with fields that have no rule.");
 
     private static final String NAME = "FieldDirection";
@@ -67,12 +89,17 @@ public abstract class FieldDirection<R extends ConnectRecord<R>> extends BaseTra
     @Override
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
-        MappingDocument doc = MappingDocument.load(MAPPING_CONFIG, config.getString(MAPPING_CONFIG),
-                MAPPING_FILE_CONFIG, config.getString(MAPPING_FILE_CONFIG));
+        MappingDocument doc = MappingDocument.load(
+                MAPPING_CONFIG,
+                config.getString(MAPPING_CONFIG),
+                MAPPING_FILE_CONFIG,
+                config.getString(MAPPING_FILE_CONFIG));
         ObjectSpec object = doc.object(MAPPING_OBJECT_CONFIG, config.getString(MAPPING_OBJECT_CONFIG));
         if (object.rules().isEmpty()) {
-            throw new ConfigException(MAPPING_OBJECT_CONFIG, object.name(), "the mapping " + doc.source()
-                    + " has no 'rules' for this object");
+            throw new ConfigException(
+                    MAPPING_OBJECT_CONFIG,
+                    object.name(),
+                    "the mapping " + doc.source() + " has no 'rules' for this object");
         }
         rules = object.rules();
         direction = Direction.parse(DIRECTION_CONFIG, config.getString(DIRECTION_CONFIG));
@@ -105,8 +132,8 @@ public abstract class FieldDirection<R extends ConnectRecord<R>> extends BaseTra
             return newRecord(record, null, out);
         }
         if (!(value instanceof Struct struct)) {
-            throw new DataException(NAME + ": the " + part() + " is a " + value.getClass().getSimpleName()
-                    + " with a " + schema.type() + " schema; expected a Struct");
+            throw new DataException(NAME + ": the " + part() + " is a "
+                    + value.getClass().getSimpleName() + " with a " + schema.type() + " schema; expected a Struct");
         }
         Bound b = bound.get(schema, Bound::new);
         Struct out = new Struct(b.output);
@@ -131,8 +158,8 @@ public abstract class FieldDirection<R extends ConnectRecord<R>> extends BaseTra
 
         Bound(Schema input) {
             if (input.type() != Schema.Type.STRUCT) {
-                throw new DataException(NAME + ": the " + part() + " schema is " + input.type()
-                        + ", expected a STRUCT");
+                throw new DataException(
+                        NAME + ": the " + part() + " schema is " + input.type() + ", expected a STRUCT");
             }
             SchemaBuilder builder = Schemas.structLike(input);
             List<Field> kept = new ArrayList<>();

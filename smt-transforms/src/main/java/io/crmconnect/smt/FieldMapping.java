@@ -2,8 +2,8 @@ package io.crmconnect.smt;
 
 import io.crmconnect.smt.mapping.Direction;
 import io.crmconnect.smt.mapping.MappingDocument;
-import io.crmconnect.smt.mapping.MappingValidator;
 import io.crmconnect.smt.mapping.MappingPlan;
+import io.crmconnect.smt.mapping.MappingValidator;
 import io.crmconnect.smt.mapping.ObjectSpec;
 import io.crmconnect.smt.util.SchemaCache;
 import java.util.Map;
@@ -36,16 +36,34 @@ public abstract class FieldMapping<R extends ConnectRecord<R>> extends BaseTrans
     public static final String MAPPING_DIRECTION_CONFIG = "mapping.direction";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(MAPPING_CONFIG, ConfigDef.Type.STRING, "", MappingValidator.inline(), ConfigDef.Importance.HIGH,
+            .define(
+                    MAPPING_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "",
+                    MappingValidator.inline(),
+                    ConfigDef.Importance.HIGH,
                     "The mapping inline, as JSON (or YAML). Set this or " + MAPPING_FILE_CONFIG + ".")
-            .define(MAPPING_FILE_CONFIG, ConfigDef.Type.STRING, "", MappingValidator.file(), ConfigDef.Importance.HIGH,
+            .define(
+                    MAPPING_FILE_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "",
+                    MappingValidator.file(),
+                    ConfigDef.Importance.HIGH,
                     "Path of a mapping file (.yaml, .yml or .json) readable by every worker. Set this or "
                             + MAPPING_CONFIG + ".")
-            .define(MAPPING_OBJECT_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+            .define(
+                    MAPPING_OBJECT_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "",
+                    ConfigDef.Importance.MEDIUM,
                     "Which object of the mapping to apply (a key under 'objects'). May be empty when the mapping "
                             + "describes a single object.")
-            .define(MAPPING_DIRECTION_CONFIG, ConfigDef.Type.STRING, "a_to_b",
-                    ConfigDef.CaseInsensitiveValidString.in("a_to_b", "b_to_a"), ConfigDef.Importance.MEDIUM,
+            .define(
+                    MAPPING_DIRECTION_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "a_to_b",
+                    ConfigDef.CaseInsensitiveValidString.in("a_to_b", "b_to_a"),
+                    ConfigDef.Importance.MEDIUM,
                     "Which direction of the object's mapping to apply.");
 
     private static final String NAME = "FieldMapping";
@@ -60,15 +78,22 @@ public abstract class FieldMapping<R extends ConnectRecord<R>> extends BaseTrans
     @Override
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
-        MappingDocument doc = MappingDocument.load(MAPPING_CONFIG, config.getString(MAPPING_CONFIG),
-                MAPPING_FILE_CONFIG, config.getString(MAPPING_FILE_CONFIG));
+        MappingDocument doc = MappingDocument.load(
+                MAPPING_CONFIG,
+                config.getString(MAPPING_CONFIG),
+                MAPPING_FILE_CONFIG,
+                config.getString(MAPPING_FILE_CONFIG));
         ObjectSpec object = doc.object(MAPPING_OBJECT_CONFIG, config.getString(MAPPING_OBJECT_CONFIG));
         Direction direction = Direction.parse(MAPPING_DIRECTION_CONFIG, config.getString(MAPPING_DIRECTION_CONFIG));
         ObjectSpec.DirectionSpec spec = object.directions().get(direction);
         if (spec == null) {
-            throw new ConfigException(MAPPING_DIRECTION_CONFIG, direction.configName(), "the mapping "
-                    + doc.source() + (object.name().isEmpty() ? "" : " object '" + object.name() + "'")
-                    + " has no " + direction.configName() + " mapping (it has " + object.directions().keySet() + ")");
+            throw new ConfigException(
+                    MAPPING_DIRECTION_CONFIG,
+                    direction.configName(),
+                    "the mapping "
+                            + doc.source() + (object.name().isEmpty() ? "" : " object '" + object.name() + "'")
+                            + " has no " + direction.configName() + " mapping (it has "
+                            + object.directions().keySet() + ")");
         }
         plan = MappingPlan.compile(NAME, spec);
     }
@@ -82,14 +107,14 @@ public abstract class FieldMapping<R extends ConnectRecord<R>> extends BaseTrans
         Schema schema = operatingSchema(record);
         if (schema == null) {
             if (!(value instanceof Map<?, ?> map)) {
-                throw new DataException(NAME + ": the schemaless " + part() + " is a " + value.getClass()
-                        .getSimpleName() + "; expected a Map (JSON object)");
+                throw new DataException(NAME + ": the schemaless " + part() + " is a "
+                        + value.getClass().getSimpleName() + "; expected a Map (JSON object)");
             }
             return newRecord(record, null, plan.applySchemaless(map));
         }
         if (!(value instanceof Struct struct)) {
-            throw new DataException(NAME + ": the " + part() + " is a " + value.getClass().getSimpleName()
-                    + " with a " + schema.type() + " schema; expected a Struct");
+            throw new DataException(NAME + ": the " + part() + " is a "
+                    + value.getClass().getSimpleName() + " with a " + schema.type() + " schema; expected a Struct");
         }
         MappingPlan.Bound b = bound.get(schema, plan::bind);
         return newRecord(record, b.schema(), b.apply(struct));

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,6 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
-import java.util.Date;
 
 /**
  * Replaces personal data in chosen top-level fields with a keyed HMAC-SHA-256 (stable, joinable, not reversible
@@ -48,22 +48,58 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
     public static final String IGNORE_MISSING_CONFIG = "ignore.missing";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(FIELDS_CONFIG, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+            .define(
+                    FIELDS_CONFIG,
+                    ConfigDef.Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    ConfigDef.Importance.HIGH,
                     "Top-level fields to hash or mask.")
-            .define(MODE_CONFIG, ConfigDef.Type.STRING, "hmac", ConfigDef.CaseInsensitiveValidString.in("hmac", "mask"),
-                    ConfigDef.Importance.HIGH, "hmac: keyed HMAC-SHA-256; mask: replace characters with mask.char.")
-            .define(SECRET_CONFIG, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.HIGH,
+            .define(
+                    MODE_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "hmac",
+                    ConfigDef.CaseInsensitiveValidString.in("hmac", "mask"),
+                    ConfigDef.Importance.HIGH,
+                    "hmac: keyed HMAC-SHA-256; mask: replace characters with mask.char.")
+            .define(
+                    SECRET_CONFIG,
+                    ConfigDef.Type.PASSWORD,
+                    null,
+                    ConfigDef.Importance.HIGH,
                     "The HMAC key (mode=hmac). At least 16 bytes; use a config provider to keep it out of the "
                             + "connector config. Changing it changes every hash.")
-            .define(ENCODING_CONFIG, ConfigDef.Type.STRING, "hex", ConfigDef.CaseInsensitiveValidString.in("hex",
-                    "base64"), ConfigDef.Importance.LOW, "Text encoding of the 32-byte HMAC.")
-            .define(MASK_CHAR_CONFIG, ConfigDef.Type.STRING, "*", ConfigDef.Importance.LOW,
+            .define(
+                    ENCODING_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "hex",
+                    ConfigDef.CaseInsensitiveValidString.in("hex", "base64"),
+                    ConfigDef.Importance.LOW,
+                    "Text encoding of the 32-byte HMAC.")
+            .define(
+                    MASK_CHAR_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "*",
+                    ConfigDef.Importance.LOW,
                     "The masking character (mode=mask).")
-            .define(KEEP_FIRST_CONFIG, ConfigDef.Type.INT, 0, ConfigDef.Range.atLeast(0), ConfigDef.Importance.LOW,
+            .define(
+                    KEEP_FIRST_CONFIG,
+                    ConfigDef.Type.INT,
+                    0,
+                    ConfigDef.Range.atLeast(0),
+                    ConfigDef.Importance.LOW,
                     "Leading characters left in clear (mode=mask).")
-            .define(KEEP_LAST_CONFIG, ConfigDef.Type.INT, 0, ConfigDef.Range.atLeast(0), ConfigDef.Importance.LOW,
+            .define(
+                    KEEP_LAST_CONFIG,
+                    ConfigDef.Type.INT,
+                    0,
+                    ConfigDef.Range.atLeast(0),
+                    ConfigDef.Importance.LOW,
                     "Trailing characters left in clear (mode=mask), e.g. 4 for the end of a phone number.")
-            .define(IGNORE_MISSING_CONFIG, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.MEDIUM,
+            .define(
+                    IGNORE_MISSING_CONFIG,
+                    ConfigDef.Type.BOOLEAN,
+                    false,
+                    ConfigDef.Importance.MEDIUM,
                     "By default a record whose schema lacks a listed field fails, so a renamed column cannot "
                             + "leak personal data unnoticed. Set true to skip absent fields.");
 
@@ -92,18 +128,22 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
         }
         for (String f : list) {
             if (f.contains(".")) {
-                throw new ConfigException(FIELDS_CONFIG, list, "'" + f + "': only top-level fields are supported; "
-                        + "flatten nested fields first (e.g. with FieldMapping)");
+                throw new ConfigException(
+                        FIELDS_CONFIG,
+                        list,
+                        "'" + f + "': only top-level fields are supported; "
+                                + "flatten nested fields first (e.g. with FieldMapping)");
             }
         }
         fields = Set.copyOf(list);
         ignoreMissing = config.getBoolean(IGNORE_MISSING_CONFIG);
         if (config.getString(MODE_CONFIG).equalsIgnoreCase("hmac")) {
             Password secret = config.getPassword(SECRET_CONFIG);
-            if (secret == null || secret.value() == null
+            if (secret == null
+                    || secret.value() == null
                     || secret.value().getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-                throw new ConfigException(SECRET_CONFIG + " must be set to at least " + MIN_SECRET_BYTES
-                        + " bytes when mode=hmac");
+                throw new ConfigException(
+                        SECRET_CONFIG + " must be set to at least " + MIN_SECRET_BYTES + " bytes when mode=hmac");
             }
             hmac = new Hmac256(secret.value().getBytes(StandardCharsets.UTF_8));
             base64 = config.getString(ENCODING_CONFIG).equalsIgnoreCase("base64");
@@ -135,8 +175,11 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
         } else if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
             text = value.toString();
         } else {
-            throw Errors.field(NAME, field, "is a " + value.getClass().getSimpleName()
-                    + "; only text, numbers, booleans, dates and bytes can be protected");
+            throw Errors.field(
+                    NAME,
+                    field,
+                    "is a " + value.getClass().getSimpleName()
+                            + "; only text, numbers, booleans, dates and bytes can be protected");
         }
         if (text != null && text.isEmpty()) {
             return text;
@@ -190,8 +233,8 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
             return newRecord(record, null, out);
         }
         if (!(value instanceof Struct struct)) {
-            throw new DataException(NAME + ": the " + part() + " is a " + value.getClass().getSimpleName()
-                    + " with a " + schema.type() + " schema; expected a Struct");
+            throw new DataException(NAME + ": the " + part() + " is a "
+                    + value.getClass().getSimpleName() + " with a " + schema.type() + " schema; expected a Struct");
         }
         Bound b = bound.get(schema, Bound::new);
         Struct out = new Struct(b.output);
@@ -227,8 +270,8 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
 
         Bound(Schema input) {
             if (input.type() != Schema.Type.STRUCT) {
-                throw new DataException(NAME + ": the " + part() + " schema is " + input.type()
-                        + ", expected a STRUCT");
+                throw new DataException(
+                        NAME + ": the " + part() + " schema is " + input.type() + ", expected a STRUCT");
             }
             Set<String> seen = new HashSet<>();
             boolean changed = false;
@@ -237,16 +280,24 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
                 if (fields.contains(f.name())) {
                     seen.add(f.name());
                     Schema s = f.schema();
-                    if (s.type() == Schema.Type.STRUCT || s.type() == Schema.Type.ARRAY
+                    if (s.type() == Schema.Type.STRUCT
+                            || s.type() == Schema.Type.ARRAY
                             || s.type() == Schema.Type.MAP) {
-                        throw Errors.field(NAME, f.name(), "is a " + s.type() + "; only text, numbers, booleans, "
-                                + "dates and bytes can be protected");
+                        throw Errors.field(
+                                NAME,
+                                f.name(),
+                                "is a " + s.type() + "; only text, numbers, booleans, "
+                                        + "dates and bytes can be protected");
                     }
                     boolean plainString = s.type() == Schema.Type.STRING && s.name() == null;
                     if (!plainString) {
                         changed = true;
                     }
-                    builder.field(f.name(), plainString ? s : Schemas.optional(SchemaBuilder.string().build()));
+                    builder.field(
+                            f.name(),
+                            plainString
+                                    ? s
+                                    : Schemas.optional(SchemaBuilder.string().build()));
                 } else {
                     builder.field(f.name(), f.schema());
                 }
@@ -254,9 +305,12 @@ public abstract class HashPii<R extends ConnectRecord<R>> extends BaseTransform<
             if (!ignoreMissing && seen.size() != fields.size()) {
                 Set<String> missing = new HashSet<>(fields);
                 missing.removeAll(seen);
-                throw Errors.field(NAME, missing.iterator().next(), "is not in the record schema" + (input.name()
-                        == null ? "" : " '" + input.name() + "'") + "; set " + IGNORE_MISSING_CONFIG
-                        + "=true to skip absent fields");
+                throw Errors.field(
+                        NAME,
+                        missing.iterator().next(),
+                        "is not in the record schema" + (input.name() == null ? "" : " '" + input.name() + "'")
+                                + "; set " + IGNORE_MISSING_CONFIG
+                                + "=true to skip absent fields");
             }
             output = changed ? builder.build() : input;
             in = input.fields().toArray(new Field[0]);

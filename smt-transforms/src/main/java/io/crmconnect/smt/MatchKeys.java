@@ -45,7 +45,10 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
     public static final String KEY_PREFIX = "key.";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(KEYS_CONFIG, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+            .define(
+                    KEYS_CONFIG,
+                    ConfigDef.Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString() {
                         @Override
                         public void ensureValid(String name, Object value) {
@@ -58,26 +61,51 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
                         public String toString() {
                             return "non-empty list of key names";
                         }
-                    }, ConfigDef.Importance.HIGH,
+                    },
+                    ConfigDef.Importance.HIGH,
                     "Names of the keys to compute, in order; each name is also the output field or header name. "
                             + "For each name N set key.N.type (email, name, date, address, postal_code, phone, "
                             + "composite), key.N.fields (source field paths; for composite the names of other keys) "
                             + "and optionally key.N.formats (date patterns tried in order).")
-            .define(TARGET_CONFIG, ConfigDef.Type.STRING, "field",
-                    ConfigDef.CaseInsensitiveValidString.in("field", "header"), ConfigDef.Importance.MEDIUM,
+            .define(
+                    TARGET_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "field",
+                    ConfigDef.CaseInsensitiveValidString.in("field", "header"),
+                    ConfigDef.Importance.MEDIUM,
                     "Write keys as fields of the record (optional strings) or as headers.")
-            .define(HEADER_PREFIX_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW,
+            .define(
+                    HEADER_PREFIX_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "",
+                    ConfigDef.Importance.LOW,
                     "Prefix of header names when target=header.")
-            .define(SEPARATOR_CONFIG, ConfigDef.Type.STRING, "|", ConfigDef.Importance.LOW,
+            .define(
+                    SEPARATOR_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "|",
+                    ConfigDef.Importance.LOW,
                     "Separator between the components of a composite key.")
-            .define(ON_INVALID_CONFIG, ConfigDef.Type.STRING, "fail",
-                    ConfigDef.CaseInsensitiveValidString.in("fail", "null"), ConfigDef.Importance.MEDIUM,
+            .define(
+                    ON_INVALID_CONFIG,
+                    ConfigDef.Type.STRING,
+                    "fail",
+                    ConfigDef.CaseInsensitiveValidString.in("fail", "null"),
+                    ConfigDef.Importance.MEDIUM,
                     "When a source value cannot be normalized (e.g. a date matching no format): fail the record "
                             + "(errors.tolerance and the DLQ apply) or write a null key.");
 
     private static final String NAME = "MatchKeys";
 
-    enum Type { EMAIL, NAME, DATE, ADDRESS, POSTAL_CODE, PHONE, COMPOSITE }
+    enum Type {
+        EMAIL,
+        NAME,
+        DATE,
+        ADDRESS,
+        POSTAL_CODE,
+        PHONE,
+        COMPOSITE
+    }
 
     /** One compiled key. */
     static final class KeySpec {
@@ -88,7 +116,12 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
         final Normalizers.DateFormats formats;
         final String header;
 
-        KeySpec(String name, Type type, FieldPath[] sources, int[] components, Normalizers.DateFormats formats,
+        KeySpec(
+                String name,
+                Type type,
+                FieldPath[] sources,
+                int[] components,
+                Normalizers.DateFormats formats,
                 String header) {
             this.name = name;
             this.type = type;
@@ -132,25 +165,34 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
             String formatsKey = KEY_PREFIX + name + ".formats";
             Object typeValue = originals.get(typeKey);
             if (typeValue == null) {
-                throw new ConfigException(typeKey, null, "missing: set the type of key '" + name
-                        + "' (email, name, date, address, postal_code, phone, composite)");
+                throw new ConfigException(
+                        typeKey,
+                        null,
+                        "missing: set the type of key '" + name
+                                + "' (email, name, date, address, postal_code, phone, composite)");
             }
             Type type;
             try {
                 type = Type.valueOf(typeValue.toString().trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(typeKey, typeValue, "must be one of email, name, date, address, "
-                        + "postal_code, phone, composite");
+                throw new ConfigException(
+                        typeKey,
+                        typeValue,
+                        "must be one of email, name, date, address, " + "postal_code, phone, composite");
             }
             List<String> fields = list(originals.get(fieldsKey));
             if (fields.isEmpty()) {
-                throw new ConfigException(fieldsKey, originals.get(fieldsKey), "list the source "
-                        + (type == Type.COMPOSITE ? "keys" : "fields") + " of key '" + name + "'");
+                throw new ConfigException(
+                        fieldsKey,
+                        originals.get(fieldsKey),
+                        "list the source " + (type == Type.COMPOSITE ? "keys" : "fields") + " of key '" + name + "'");
             }
             if ((type == Type.EMAIL || type == Type.DATE || type == Type.POSTAL_CODE || type == Type.PHONE)
                     && fields.size() != 1) {
-                throw new ConfigException(fieldsKey, originals.get(fieldsKey), "a " + type.name()
-                        .toLowerCase(Locale.ROOT) + " key reads exactly one field");
+                throw new ConfigException(
+                        fieldsKey,
+                        originals.get(fieldsKey),
+                        "a " + type.name().toLowerCase(Locale.ROOT) + " key reads exactly one field");
             }
             FieldPath[] sources = null;
             int[] components = null;
@@ -159,8 +201,11 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
                 for (int c = 0; c < components.length; c++) {
                     Integer idx = index.get(fields.get(c));
                     if (idx == null || idx >= i) {
-                        throw new ConfigException(fieldsKey, originals.get(fieldsKey), "component '" + fields.get(c)
-                                + "' must be a key listed before '" + name + "' in " + KEYS_CONFIG);
+                        throw new ConfigException(
+                                fieldsKey,
+                                originals.get(fieldsKey),
+                                "component '" + fields.get(c) + "' must be a key listed before '" + name + "' in "
+                                        + KEYS_CONFIG);
                     }
                     components[c] = idx;
                 }
@@ -178,11 +223,12 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
             List<String> patterns = list(originals.get(formatsKey));
             if (type == Type.DATE) {
                 try {
-                    formats = patterns.isEmpty() ? Normalizers.DateFormats.DEFAULT
+                    formats = patterns.isEmpty()
+                            ? Normalizers.DateFormats.DEFAULT
                             : new Normalizers.DateFormats(patterns);
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigException(formatsKey, originals.get(formatsKey), "not a date pattern: "
-                            + e.getMessage());
+                    throw new ConfigException(
+                            formatsKey, originals.get(formatsKey), "not a date pattern: " + e.getMessage());
                 }
             } else if (!patterns.isEmpty()) {
                 throw new ConfigException(formatsKey, originals.get(formatsKey), "only date keys take formats");
@@ -230,11 +276,14 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
                     case PHONE -> Normalizers.phone(text(source.read(root, k, 0)));
                     case POSTAL_CODE -> Normalizers.postalCode(text(source.read(root, k, 0)));
                     case DATE -> Normalizers.dateOfBirth(source.read(root, k, 0), spec.formats);
-                    case NAME -> spec.sources.length == 1 ? Normalizers.personName(text(source.read(root, k, 0)))
-                            : Normalizers.personName(texts(root, source, k));
-                    case ADDRESS -> spec.sources.length == 1
-                            ? Normalizers.postalAddress(text(source.read(root, k, 0)))
-                            : Normalizers.postalAddress(texts(root, source, k));
+                    case NAME ->
+                        spec.sources.length == 1
+                                ? Normalizers.personName(text(source.read(root, k, 0)))
+                                : Normalizers.personName(texts(root, source, k));
+                    case ADDRESS ->
+                        spec.sources.length == 1
+                                ? Normalizers.postalAddress(text(source.read(root, k, 0)))
+                                : Normalizers.postalAddress(texts(root, source, k));
                     case COMPOSITE -> {
                         String[] parts = new String[spec.components.length];
                         for (int c = 0; c < parts.length; c++) {
@@ -245,8 +294,8 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
                 };
             } catch (IllegalArgumentException e) {
                 if (failOnInvalid) {
-                    throw Errors.field(NAME, spec.sources[0].path(), "cannot build key '" + spec.name + "': "
-                            + e.getMessage());
+                    throw Errors.field(
+                            NAME, spec.sources[0].path(), "cannot build key '" + spec.name + "': " + e.getMessage());
                 }
                 out[k] = null;
             }
@@ -298,8 +347,8 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
             return newRecord(record, null, out);
         }
         if (!(value instanceof Struct struct)) {
-            throw new DataException(NAME + ": the " + part() + " is a " + value.getClass().getSimpleName()
-                    + " with a " + schema.type() + " schema; expected a Struct");
+            throw new DataException(NAME + ": the " + part() + " is a "
+                    + value.getClass().getSimpleName() + " with a " + schema.type() + " schema; expected a Struct");
         }
         Bound b = bound.get(schema, this::bind);
         computed = compute(struct, b);
@@ -347,8 +396,15 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
                 headers.addString(keys[k].header, computed[k]);
             }
         }
-        return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                record.valueSchema(), record.value(), record.timestamp(), headers);
+        return record.newRecord(
+                record.topic(),
+                record.kafkaPartition(),
+                record.keySchema(),
+                record.key(),
+                record.valueSchema(),
+                record.value(),
+                record.timestamp(),
+                headers);
     }
 
     /** Source chains and output layout for one input schema. */
@@ -362,8 +418,8 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
 
         Bound(Schema input) {
             if (input.type() != Schema.Type.STRUCT) {
-                throw new DataException(NAME + ": the " + part() + " schema is " + input.type()
-                        + ", expected a STRUCT");
+                throw new DataException(
+                        NAME + ": the " + part() + " schema is " + input.type() + ", expected a STRUCT");
             }
             chains = new Field[keys.length][][];
             for (int k = 0; k < keys.length; k++) {
@@ -375,8 +431,8 @@ public abstract class MatchKeys<R extends ConnectRecord<R>> extends BaseTransfor
                 for (int p = 0; p < spec.sources.length; p++) {
                     Field[] chain = spec.sources[p].bind(input);
                     if (chain == null) {
-                        throw Errors.field(NAME, spec.sources[p].path(), "is not in the record schema (key '"
-                                + spec.name + "')");
+                        throw Errors.field(
+                                NAME, spec.sources[p].path(), "is not in the record schema (key '" + spec.name + "')");
                     }
                     chains[k][p] = chain;
                 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmconnect.smt.util.Hmac256;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.SplittableRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.common.config.ConfigException;
@@ -17,14 +19,16 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
-import java.util.Base64;
-import java.util.SplittableRandom;
 
 class HashPiiTest {
     static final String SECRET = "0123456789abcdef-secret";
-    static final Schema S = SchemaBuilder.struct().name("contact").field("id", Schema.INT64_SCHEMA)
-            .field("email", Schema.OPTIONAL_STRING_SCHEMA).field("phone", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("ssn_last4", Schema.OPTIONAL_INT32_SCHEMA).build();
+    static final Schema S = SchemaBuilder.struct()
+            .name("contact")
+            .field("id", Schema.INT64_SCHEMA)
+            .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("phone", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("ssn_last4", Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
 
     static String reference(String secret, String value) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -78,8 +82,16 @@ class HashPiiTest {
             assertThat(h.macHex(v)).as("ascii length %d", len).isEqualTo(reference(SECRET, v));
             ascii.append((char) (' ' + len % 95));
         }
-        for (String v : new String[] {"\u00e9", "ana.l\u00f3pez@example.com", "\u0141ukasz", "\u540d\u524d", "a\u007f",
-                "\u0080", "x".repeat(255) + "\u00e9", "\ud83d\ude00"}) {
+        for (String v : new String[] {
+            "\u00e9",
+            "ana.l\u00f3pez@example.com",
+            "\u0141ukasz",
+            "\u540d\u524d",
+            "a\u007f",
+            "\u0080",
+            "x".repeat(255) + "\u00e9",
+            "\ud83d\ude00"
+        }) {
             assertThat(h.macHex(v)).as(v).isEqualTo(reference(SECRET, v));
         }
         // the reused buffers do not leak between calls
@@ -89,11 +101,16 @@ class HashPiiTest {
     @Test
     void hashesStructFieldsAndConvertsNonStringsToText() throws Exception {
         HashPii.Value<SinkRecord> t = hmac("email,ssn_last4");
-        Struct in = new Struct(S).put("id", 1L).put("email", "ana@example.com").put("phone", "555")
+        Struct in = new Struct(S)
+                .put("id", 1L)
+                .put("email", "ana@example.com")
+                .put("phone", "555")
                 .put("ssn_last4", 1234);
         SinkRecord out = t.apply(Records.value(S, in));
         Struct v = (Struct) out.value();
-        assertThat(v.getString("email")).isEqualTo(reference(SECRET, "ana@example.com")).hasSize(64);
+        assertThat(v.getString("email"))
+                .isEqualTo(reference(SECRET, "ana@example.com"))
+                .hasSize(64);
         assertThat(v.getString("ssn_last4")).isEqualTo(reference(SECRET, "1234"));
         assertThat(out.valueSchema().field("ssn_last4").schema().type()).isEqualTo(Schema.Type.STRING);
         assertThat(v.getString("phone")).isEqualTo("555");
@@ -114,15 +131,18 @@ class HashPiiTest {
         value.put("email", "ana@example.com");
         value.put("name", "Ana");
         @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) t.apply(Records.schemaless(value)).value();
-        assertThat(out.get("email")).isEqualTo(Base64.getEncoder().encodeToString(
-                HexFormat.of().parseHex(reference(SECRET, "ana@example.com"))));
+        Map<String, Object> out =
+                (Map<String, Object>) t.apply(Records.schemaless(value)).value();
+        assertThat(out.get("email"))
+                .isEqualTo(Base64.getEncoder()
+                        .encodeToString(HexFormat.of().parseHex(reference(SECRET, "ana@example.com"))));
         assertThat(out).containsEntry("name", "Ana");
         assertThat(value).containsEntry("email", "ana@example.com"); // input untouched
         SinkRecord tomb = Records.tombstone(S);
         assertThat(t.apply(tomb)).isSameAs(tomb);
         @SuppressWarnings("unchecked")
-        Map<String, Object> noEmail = (Map<String, Object>) t.apply(Records.schemaless(Map.of("name", "A"))).value();
+        Map<String, Object> noEmail = (Map<String, Object>)
+                t.apply(Records.schemaless(Map.of("name", "A"))).value();
         assertThat(noEmail).containsOnlyKeys("name");
     }
 
@@ -140,27 +160,36 @@ class HashPiiTest {
     void missingFieldsAndBadValuesFailNamingTheField() {
         HashPii.Value<SinkRecord> t = hmac("email,ssn");
         Struct in = new Struct(S).put("id", 1L).put("email", "a@b.c");
-        assertThatThrownBy(() -> t.apply(Records.value(S, in))).isInstanceOf(DataException.class)
-                .hasMessageContaining("HashPii").hasMessageContaining("field 'ssn'")
+        assertThatThrownBy(() -> t.apply(Records.value(S, in)))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("HashPii")
+                .hasMessageContaining("field 'ssn'")
                 .hasMessageContaining("ignore.missing");
         HashPii.Value<SinkRecord> lenient = new HashPii.Value<>();
         lenient.configure(Map.of("fields", "email,ssn", "hmac.secret", SECRET, "ignore.missing", "true"));
-        assertThat(((Struct) lenient.apply(Records.value(S, in)).value()).getString("email")).hasSize(64);
+        assertThat(((Struct) lenient.apply(Records.value(S, in)).value()).getString("email"))
+                .hasSize(64);
         HashPii.Value<SinkRecord> nested = hmac("address");
         Map<String, Object> value = Map.of("address", Map.of("street", "x"));
-        assertThatThrownBy(() -> nested.apply(Records.schemaless(value))).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> nested.apply(Records.schemaless(value)))
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("field 'address'");
     }
 
     @Test
     void secretIsRequiredLongEnoughAndHidden() {
         assertThatThrownBy(() -> new HashPii.Value<SinkRecord>().configure(Map.of("fields", "email")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("hmac.secret");
-        assertThatThrownBy(() -> new HashPii.Value<SinkRecord>().configure(Map.of("fields", "email",
-                "hmac.secret", "short"))).isInstanceOf(ConfigException.class).hasMessageNotContaining("short'");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hmac.secret");
+        assertThatThrownBy(() ->
+                        new HashPii.Value<SinkRecord>().configure(Map.of("fields", "email", "hmac.secret", "short")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageNotContaining("short'");
         assertThat(HashPii.CONFIG_DEF.configKeys().get("hmac.secret").type)
                 .isEqualTo(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD);
-        assertThatThrownBy(() -> new HashPii.Value<SinkRecord>().configure(Map.of("fields", "a.b",
-                "hmac.secret", SECRET))).isInstanceOf(ConfigException.class).hasMessageContaining("top-level");
+        assertThatThrownBy(
+                        () -> new HashPii.Value<SinkRecord>().configure(Map.of("fields", "a.b", "hmac.secret", SECRET)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("top-level");
     }
 }

@@ -14,13 +14,20 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
 class MatchKeysTest {
-    static final Schema ADDRESS = SchemaBuilder.struct().optional()
-            .field("street", Schema.OPTIONAL_STRING_SCHEMA).field("city", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("zip", Schema.OPTIONAL_STRING_SCHEMA).build();
-    static final Schema PERSON = SchemaBuilder.struct().name("person")
-            .field("email", Schema.OPTIONAL_STRING_SCHEMA).field("first", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("last", Schema.OPTIONAL_STRING_SCHEMA).field("dob", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("address", ADDRESS).build();
+    static final Schema ADDRESS = SchemaBuilder.struct()
+            .optional()
+            .field("street", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("city", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("zip", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    static final Schema PERSON = SchemaBuilder.struct()
+            .name("person")
+            .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("first", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("last", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("dob", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("address", ADDRESS)
+            .build();
 
     static Map<String, String> config() {
         Map<String, String> c = new HashMap<>();
@@ -41,9 +48,17 @@ class MatchKeysTest {
     }
 
     static Struct person(String dob) {
-        return new Struct(PERSON).put("email", " Ana@Example.COM").put("first", "Ána ").put("last", "López-Díaz")
-                .put("dob", dob).put("address", new Struct(ADDRESS).put("street", "12 West Oak Avenue, Suite 5")
-                        .put("city", "Springfield").put("zip", "62704-1234"));
+        return new Struct(PERSON)
+                .put("email", " Ana@Example.COM")
+                .put("first", "Ána ")
+                .put("last", "López-Díaz")
+                .put("dob", dob)
+                .put(
+                        "address",
+                        new Struct(ADDRESS)
+                                .put("street", "12 West Oak Avenue, Suite 5")
+                                .put("city", "Springfield")
+                                .put("zip", "62704-1234"));
     }
 
     @Test
@@ -100,8 +115,11 @@ class MatchKeysTest {
         MatchKeys.Value<SinkRecord> fields = new MatchKeys.Value<>();
         fields.configure(config());
         @SuppressWarnings("unchecked")
-        Map<String, Object> mv = (Map<String, Object>) fields.apply(Records.schemaless(value)).value();
-        assertThat(mv).containsEntry("name_key", "zoe saldana").containsEntry("zip_key", "10001")
+        Map<String, Object> mv =
+                (Map<String, Object>) fields.apply(Records.schemaless(value)).value();
+        assertThat(mv)
+                .containsEntry("name_key", "zoe saldana")
+                .containsEntry("zip_key", "10001")
                 .containsEntry("email", "X@Y.Z");
     }
 
@@ -110,14 +128,17 @@ class MatchKeysTest {
         MatchKeys.Value<SinkRecord> t = new MatchKeys.Value<>();
         t.configure(config());
         assertThatThrownBy(() -> t.apply(Records.value(PERSON, person("13/45/1985"))))
-                .isInstanceOf(DataException.class).hasMessageContaining("MatchKeys")
-                .hasMessageContaining("field 'dob'").hasMessageContaining("dob_key")
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("MatchKeys")
+                .hasMessageContaining("field 'dob'")
+                .hasMessageContaining("dob_key")
                 .hasMessageNotContaining("13/45/1985");
         Map<String, String> c = config();
         c.put("on.invalid", "null");
         MatchKeys.Value<SinkRecord> lenient = new MatchKeys.Value<>();
         lenient.configure(c);
-        Struct v = (Struct) lenient.apply(Records.value(PERSON, person("13/45/1985"))).value();
+        Struct v = (Struct)
+                lenient.apply(Records.value(PERSON, person("13/45/1985"))).value();
         assertThat(v.getString("dob_key")).isNull();
         assertThat(v.getString("person_key")).isNull();
     }
@@ -126,21 +147,26 @@ class MatchKeysTest {
     void missingSourceFieldAndBadConfig() {
         MatchKeys.Value<SinkRecord> t = new MatchKeys.Value<>();
         t.configure(config());
-        Schema other = SchemaBuilder.struct().field("email", Schema.STRING_SCHEMA).build();
+        Schema other =
+                SchemaBuilder.struct().field("email", Schema.STRING_SCHEMA).build();
         assertThatThrownBy(() -> t.apply(Records.value(other, new Struct(other).put("email", "a@b"))))
-                .isInstanceOf(DataException.class).hasMessageContaining("field 'first'");
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("field 'first'");
         Map<String, String> c = config();
         c.remove("key.dob_key.type");
         assertThatThrownBy(() -> new MatchKeys.Value<SinkRecord>().configure(c))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("key.dob_key.type");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key.dob_key.type");
         Map<String, String> c2 = config();
         c2.put("key.person_key.fields", "name_key,nope");
         assertThatThrownBy(() -> new MatchKeys.Value<SinkRecord>().configure(c2))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("nope");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nope");
         Map<String, String> c3 = config();
         c3.put("key.email_key.type", "fingerprint");
         assertThatThrownBy(() -> new MatchKeys.Value<SinkRecord>().configure(c3))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("key.email_key.type");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key.email_key.type");
     }
 
     @Test
@@ -151,6 +177,7 @@ class MatchKeysTest {
         SinkRecord out = t.apply(Records.key(key, new Struct(key).put("email", "A@B.C")));
         assertThat(((Struct) out.key()).getString("e")).isEqualTo("a@b.c");
         assertThatThrownBy(() -> t.apply(Records.key(Schema.STRING_SCHEMA, "A@B.C")))
-                .isInstanceOf(DataException.class).hasMessageContaining("record key");
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("record key");
     }
 }

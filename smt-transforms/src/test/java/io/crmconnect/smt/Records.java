@@ -6,8 +6,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 /** Test helpers to build records. */
 final class Records {
-    private Records() {
-    }
+    private Records() {}
 
     static SinkRecord value(Schema schema, Object value) {
         return new SinkRecord("topic", 0, Schema.STRING_SCHEMA, "k1", schema, value, 42L);

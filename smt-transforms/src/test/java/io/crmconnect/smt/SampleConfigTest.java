@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class SampleConfigTest {
     static final String SHIPPED_MAPPING = "src/main/connect-plugin/etc/crm-mapping.yaml";
-    static final Schema CONTACT = SchemaBuilder.struct().name("hubspot.contacts")
+    static final Schema CONTACT = SchemaBuilder.struct()
+            .name("hubspot.contacts")
             .field("id", Schema.STRING_SCHEMA)
             .field("email", Schema.OPTIONAL_STRING_SCHEMA)
             .field("firstname", Schema.OPTIONAL_STRING_SCHEMA)
@@ -47,24 +48,35 @@ class SampleConfigTest {
 
     static Struct contact(String id, String email, String dob) {
         Date created = Date.from(Instant.parse("2024-03-10T06:30:00.123Z"));
-        return new Struct(CONTACT).put("id", id).put("email", email).put("firstname", "Ana").put("lastname", "López")
-                .put("phone", "+1 (212) 555-0100").put("date_of_birth", dob).put("createdate", created)
-                .put("annualrevenue", new BigDecimal("1234.567")).put("hs_email_optout", true)
-                .put("createdAt", created).put("updatedAt", created).put("archived", false);
+        return new Struct(CONTACT)
+                .put("id", id)
+                .put("email", email)
+                .put("firstname", "Ana")
+                .put("lastname", "López")
+                .put("phone", "+1 (212) 555-0100")
+                .put("date_of_birth", dob)
+                .put("createdate", created)
+                .put("annualrevenue", new BigDecimal("1234.567"))
+                .put("hs_email_optout", true)
+                .put("createdAt", created)
+                .put("updatedAt", created)
+                .put("archived", false);
     }
 
     @Test
     void sampleChainConfiguresAndTransformsAContact() throws Exception {
         Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of(
-                "src/main/connect-plugin/etc/postgres-contacts-with-transforms.properties"))) {
+        try (Reader in = Files.newBufferedReader(
+                Path.of("src/main/connect-plugin/etc/postgres-contacts-with-transforms.properties"))) {
             props.load(in);
         }
         Map<String, Predicate<SinkRecord>> predicates = new HashMap<>();
         for (String alias : props.getProperty("predicates").split(",")) {
             @SuppressWarnings("unchecked")
-            Predicate<SinkRecord> p = (Predicate<SinkRecord>) Class.forName(props.getProperty("predicates." + alias
-                    + ".type")).getDeclaredConstructor().newInstance();
+            Predicate<SinkRecord> p =
+                    (Predicate<SinkRecord>) Class.forName(props.getProperty("predicates." + alias + ".type"))
+                            .getDeclaredConstructor()
+                            .newInstance();
             p.configure(sub(props, "predicates." + alias + "."));
             predicates.put(alias, p);
         }
@@ -76,8 +88,8 @@ class SampleConfigTest {
                 continue; // Kafka's Filter: checked below through its predicate
             }
             @SuppressWarnings("unchecked")
-            Transformation<SinkRecord> t = (Transformation<SinkRecord>) Class.forName(type).getDeclaredConstructor()
-                    .newInstance();
+            Transformation<SinkRecord> t = (Transformation<SinkRecord>)
+                    Class.forName(type).getDeclaredConstructor().newInstance();
             Map<String, String> config = sub(props, "transforms." + alias + ".");
             config.computeIfPresent("mapping.file", (k, v) -> SHIPPED_MAPPING);
             config.computeIfPresent("hmac.secret", (k, v) -> "a-test-secret-of-enough-length");
@@ -98,7 +110,8 @@ class SampleConfigTest {
         assertThat(v.getString("name_key")).isEqualTo("ana lopez");
         assertThat(v.getString("dob_key")).isEqualTo("1990-03-05");
         assertThat(v.getString("full_name")).isEqualTo("Ana López");
-        assertThat(v.getInt64("updated_at_ms")).isEqualTo(Instant.parse("2024-03-10T06:30:00.123Z").toEpochMilli());
+        assertThat(v.getInt64("updated_at_ms"))
+                .isEqualTo(Instant.parse("2024-03-10T06:30:00.123Z").toEpochMilli());
         assertThat(v.get("annual_revenue")).isEqualTo(new BigDecimal("1234.57"));
         assertThat(v.schema().field("lead_score")).isNull();
         v.validate();

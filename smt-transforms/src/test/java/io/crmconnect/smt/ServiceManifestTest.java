@@ -23,7 +23,9 @@ class ServiceManifestTest {
             for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
                 String name = CLASSES.relativize(p).toString().replace('/', '.').replaceAll("\\.class$", "");
                 Class<?> c = Class.forName(name, false, ServiceManifestTest.class.getClassLoader());
-                if (type.isAssignableFrom(c) && !c.isInterface() && !Modifier.isAbstract(c.getModifiers())
+                if (type.isAssignableFrom(c)
+                        && !c.isInterface()
+                        && !Modifier.isAbstract(c.getModifiers())
                         && Modifier.isPublic(c.getModifiers())) {
                     found.add(name);
                 }
@@ -44,19 +46,28 @@ class ServiceManifestTest {
 
     @Test
     void servicesListEveryTransformAndPredicate() throws Exception {
-        assertThat(listed(Transformation.class)).isEqualTo(concrete(Transformation.class)).hasSize(8);
+        assertThat(listed(Transformation.class))
+                .isEqualTo(concrete(Transformation.class))
+                .hasSize(8);
         assertThat(listed(Predicate.class)).isEqualTo(concrete(Predicate.class)).hasSize(7);
     }
 
     @Test
     void everyPluginHasAPublicNoArgConstructorAndADocumentedConfigDef() throws Exception {
         for (String name : listed(Transformation.class)) {
-            Transformation<?> t = (Transformation<?>) Class.forName(name).getDeclaredConstructor().newInstance();
+            Transformation<?> t = (Transformation<?>)
+                    Class.forName(name).getDeclaredConstructor().newInstance();
             checkDocumented(name, t.config());
-            assertThat(Class.forName(name).getSuperclass().getField("OVERVIEW_DOC").get(null)).as(name).isNotNull();
+            assertThat(Class.forName(name)
+                            .getSuperclass()
+                            .getField("OVERVIEW_DOC")
+                            .get(null))
+                    .as(name)
+                    .isNotNull();
         }
         for (String name : listed(Predicate.class)) {
-            Predicate<?> p = (Predicate<?>) Class.forName(name).getDeclaredConstructor().newInstance();
+            Predicate<?> p =
+                    (Predicate<?>) Class.forName(name).getDeclaredConstructor().newInstance();
             checkDocumented(name, p.config());
         }
     }
@@ -64,11 +75,14 @@ class ServiceManifestTest {
     /** Every key documented; validators render readably in generated docs (no lambda or Object.toString). */
     static void checkDocumented(String plugin, org.apache.kafka.common.config.ConfigDef def) {
         assertThat(def.names()).as(plugin).isNotEmpty();
-        for (org.apache.kafka.common.config.ConfigDef.ConfigKey key : def.configKeys().values()) {
+        for (org.apache.kafka.common.config.ConfigDef.ConfigKey key :
+                def.configKeys().values()) {
             assertThat(key.documentation).as(plugin + " " + key.name).isNotBlank();
             if (key.validator != null) {
-                assertThat(key.validator.toString()).as(plugin + " " + key.name)
-                        .doesNotContain("$$Lambda").doesNotContainPattern("@[0-9a-f]{4,}$");
+                assertThat(key.validator.toString())
+                        .as(plugin + " " + key.name)
+                        .doesNotContain("$$Lambda")
+                        .doesNotContainPattern("@[0-9a-f]{4,}$");
             }
         }
     }

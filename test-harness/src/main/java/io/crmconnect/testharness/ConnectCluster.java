@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +33,6 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.Future;
 
 /**
  * A real Kafka broker (KRaft) and a real distributed Connect worker in the test JVM. The worker's plugin.path is the
@@ -45,7 +45,8 @@ import java.util.concurrent.Future;
 public final class ConnectCluster implements AutoCloseable {
     public static final String PLUGIN_PATH_PROPERTY = "crmconnect.plugin.path";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectCluster.class);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final EmbeddedConnectCluster connect;
     private final Path pluginPath;
@@ -93,7 +94,10 @@ public final class ConnectCluster implements AutoCloseable {
         connect.start();
         ConnectCluster cluster = new ConnectCluster(connect, pluginPath);
         cluster.awaitCondition("a healthy Connect worker", Duration.ofSeconds(60), connect::anyWorkersHealthy);
-        LOG.info("Connect cluster '{}' up in {} ms; plugin.path={}", name, (System.nanoTime() - started) / 1_000_000,
+        LOG.info(
+                "Connect cluster '{}' up in {} ms; plugin.path={}",
+                name,
+                (System.nanoTime() - started) / 1_000_000,
                 pluginPath);
         return cluster;
     }
@@ -139,10 +143,16 @@ public final class ConnectCluster implements AutoCloseable {
     }
 
     private void awaitLeaders(String topic, int partitions) {
-        awaitCondition("leaders for " + partitions + " partition(s) of " + topic, Duration.ofSeconds(30), () ->
-                connect.kafka().describeTopics(topic).get(topic)
+        awaitCondition(
+                "leaders for " + partitions + " partition(s) of " + topic,
+                Duration.ofSeconds(30),
+                () -> connect.kafka()
+                        .describeTopics(topic)
+                        .get(topic)
                         .map(d -> d.partitions().size() == partitions
-                                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))
+                                && d.partitions().stream()
+                                        .allMatch(p -> p.leader() != null
+                                                && !p.leader().isEmpty()))
                         .orElse(false));
     }
 
@@ -203,13 +213,16 @@ public final class ConnectCluster implements AutoCloseable {
 
     /** Reads at least {@code n} dead letters with their headers decoded. */
     public List<DeadLetter> readDeadLetters(String topic, int n, Duration timeout) {
-        return consume(n, timeout, topic).stream().map(ConnectCluster::toDeadLetter).toList();
+        return consume(n, timeout, topic).stream()
+                .map(ConnectCluster::toDeadLetter)
+                .toList();
     }
 
     private static DeadLetter toDeadLetter(ConsumerRecord<byte[], byte[]> record) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : record.headers()) {
-            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+            headers.put(
+                    header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
         }
         return new DeadLetter(record, headers);
     }
@@ -243,9 +256,13 @@ public final class ConnectCluster implements AutoCloseable {
     public void awaitRunning(String name, int tasks, Duration timeout) {
         awaitCondition("connector " + name + " RUNNING with " + tasks + " task(s)", timeout, () -> {
             ConnectorStateInfo info = statusOrNull(name);
-            return info != null && AbstractStatus.State.RUNNING.name().equals(info.connector().state())
+            return info != null
+                    && AbstractStatus.State.RUNNING
+                            .name()
+                            .equals(info.connector().state())
                     && info.tasks().size() == tasks
-                    && info.tasks().stream().allMatch(t -> AbstractStatus.State.RUNNING.name().equals(t.state()));
+                    && info.tasks().stream()
+                            .allMatch(t -> AbstractStatus.State.RUNNING.name().equals(t.state()));
         });
     }
 
@@ -257,8 +274,11 @@ public final class ConnectCluster implements AutoCloseable {
             if (info == null) {
                 return false;
             }
-            return info.tasks().stream().filter(t -> AbstractStatus.State.FAILED.name().equals(t.state()))
-                    .peek(t -> trace[0] = t.trace()).findFirst().isPresent();
+            return info.tasks().stream()
+                    .filter(t -> AbstractStatus.State.FAILED.name().equals(t.state()))
+                    .peek(t -> trace[0] = t.trace())
+                    .findFirst()
+                    .isPresent();
         });
         return trace[0];
     }
@@ -295,7 +315,8 @@ public final class ConnectCluster implements AutoCloseable {
         RestResponse response = rest("GET", "connector-plugins?connectorsOnly=false", null);
         try {
             List<String> classes = new ArrayList<>();
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(response.body())
                     .forEach(node -> classes.add(node.get("class").asText()));
             return classes;
         } catch (IOException e) {
@@ -304,16 +325,18 @@ public final class ConnectCluster implements AutoCloseable {
     }
 
     /** A status code and body from the worker's REST API. */
-    public record RestResponse(int status, String body) {
-    }
+    public record RestResponse(int status, String body) {}
 
     /** Calls the worker's REST API, e.g. {@code rest("PUT", "connectors/x/stop", null)}; JSON body or null. */
     public RestResponse rest(String method, String path, String jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(restUrl() + path))
                 .timeout(Duration.ofSeconds(90))
                 .header("Content-Type", "application/json")
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+                .method(
+                        method,
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody));
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new RestResponse(response.statusCode(), response.body());
@@ -362,7 +385,10 @@ public final class ConnectCluster implements AutoCloseable {
     /** Lists the plugin directories under the plugin.path (for diagnostics). */
     public List<String> pluginDirectories() {
         try (Stream<Path> dirs = Files.list(pluginPath)) {
-            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            return dirs.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

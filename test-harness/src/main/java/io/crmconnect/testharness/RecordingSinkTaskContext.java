@@ -21,8 +21,7 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
  */
 public final class RecordingSinkTaskContext implements SinkTaskContext {
     /** One record the task handed to the ErrantRecordReporter, with the error it gave. */
-    public record Reported(SinkRecord record, Throwable error) {
-    }
+    public record Reported(SinkRecord record, Throwable error) {}
 
     private final Map<TopicPartition, Long> offsetsRequested = new HashMap<>();
     private final List<Reported> reported = new CopyOnWriteArrayList<>();
@@ -33,7 +32,7 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
     private final boolean withReporter;
     private final Set<TopicPartition> assignment;
     private volatile long timeoutMs = -1;
-    private volatile Consumer<Reported> onReport = r -> { };
+    private volatile Consumer<Reported> onReport = r -> {};
 
     /**
      * @param withReporter false mimics a worker without a DLQ (errantRecordReporter() returns null)
@@ -97,16 +96,13 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
     }
 
     @Override
-    public void pause(TopicPartition... partitions) {
-    }
+    public void pause(TopicPartition... partitions) {}
 
     @Override
-    public void resume(TopicPartition... partitions) {
-    }
+    public void resume(TopicPartition... partitions) {}
 
     @Override
-    public void requestCommit() {
-    }
+    public void requestCommit() {}
 
     @Override
     public ErrantRecordReporter errantRecordReporter() {

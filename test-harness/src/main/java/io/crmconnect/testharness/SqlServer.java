@@ -9,9 +9,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Locale;
 
 /** A real SQL server process on loopback, started once per JVM and shared by every test in it. */
 public abstract class SqlServer {
@@ -41,8 +41,10 @@ public abstract class SqlServer {
 
     /** Creates a fresh, empty database and returns its name ({@code prefix_<n>_<pid>}, lower case). */
     public String createDatabase(String prefix) {
-        String name = (prefix + "_" + DATABASE_SEQUENCE.incrementAndGet() + "_" + ProcessHandle.current().pid())
-                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        String name = (prefix + "_" + DATABASE_SEQUENCE.incrementAndGet() + "_"
+                        + ProcessHandle.current().pid())
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]", "_");
         try {
             executeAsAdmin("CREATE DATABASE " + name);
         } catch (SQLException e) {
@@ -58,8 +60,8 @@ public abstract class SqlServer {
     /** Runs a query and returns every row as column label → value, in column order. */
     public List<Map<String, Object>> query(String database, String sql, Object... params) {
         try (Connection connection = connect(database);
-             PreparedStatement statement = prepare(connection, sql, params);
-             ResultSet rows = statement.executeQuery()) {
+                PreparedStatement statement = prepare(connection, sql, params);
+                ResultSet rows = statement.executeQuery()) {
             ResultSetMetaData meta = rows.getMetaData();
             List<Map<String, Object>> result = new ArrayList<>();
             while (rows.next()) {
@@ -78,7 +80,7 @@ public abstract class SqlServer {
     /** Runs a statement and returns the update count. */
     public int update(String database, String sql, Object... params) {
         try (Connection connection = connect(database);
-             PreparedStatement statement = prepare(connection, sql, params)) {
+                PreparedStatement statement = prepare(connection, sql, params)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(kind() + " statement failed: " + sql + ": " + e.getMessage(), e);

@@ -102,31 +102,34 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, int born, boolean upstream) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                int n;
-                while ((n = in.read(buffer)) >= 0 && epoch == born) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                    if (upstream && allowance.addAndGet(-n) <= 0 && !blackHoled) {
-                        blackHole();
+        Thread t = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16 * 1024];
+                    try {
+                        InputStream in = from.getInputStream();
+                        OutputStream out = to.getOutputStream();
+                        int n;
+                        while ((n = in.read(buffer)) >= 0 && epoch == born) {
+                            out.write(buffer, 0, n);
+                            out.flush();
+                            if (upstream && allowance.addAndGet(-n) <= 0 && !blackHoled) {
+                                blackHole();
+                            }
+                        }
+                        if (epoch != born) {
+                            closed.await(); // black-holed: nothing more is read, written or closed until the proxy
+                            // closes
+                            return;
+                        }
+                        to.shutdownOutput(); // the peer closed its side: pass the FIN on
+                    } catch (IOException e) {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                }
-                if (epoch != born) {
-                    closed.await(); // black-holed: nothing more is read, written or closed until the proxy closes
-                    return;
-                }
-                to.shutdownOutput(); // the peer closed its side: pass the FIN on
-            } catch (IOException e) {
-                closeQuietly(from);
-                closeQuietly(to);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tcp-proxy-" + (upstream ? "up" : "down") + "-" + port());
+                },
+                "tcp-proxy-" + (upstream ? "up" : "down") + "-" + port());
         t.setDaemon(true);
         t.start();
     }

@@ -21,7 +21,8 @@ class SqlServersIT {
     void writesAndReadsARowInAFreshDatabase(SqlServer server) {
         String db = server.createDatabase("harness");
         server.update(db, "CREATE TABLE people (id INT PRIMARY KEY, name VARCHAR(50))");
-        assertThat(server.update(db, "INSERT INTO people VALUES (?, ?)", 7, "Ada")).isEqualTo(1);
+        assertThat(server.update(db, "INSERT INTO people VALUES (?, ?)", 7, "Ada"))
+                .isEqualTo(1);
 
         List<Map<String, Object>> rows = server.query(db, "SELECT id, name FROM people");
 

@@ -15,8 +15,7 @@ import java.util.Locale;
  * daily limit, Dataverse's SQL timeout codes) are added by each client on top of these rules.
  */
 public final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     /**
      * An HTTP status that is worth retrying: 429 (rate limited), 408 (request timeout) and 5xx other than 501 / 505
@@ -46,7 +45,7 @@ public final class Failures {
         if (e instanceof InterruptedIOException) {
             return "timeout (" + e.getClass().getSimpleName() + ")";
         }
-        return "I/O error " + e.getClass().getSimpleName() + (e.getMessage() == null ? ""
-                : ": " + ErrorSanitizer.sanitize(e.getMessage()));
+        return "I/O error " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + ErrorSanitizer.sanitize(e.getMessage()));
     }
 }

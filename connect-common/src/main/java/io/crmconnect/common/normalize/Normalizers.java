@@ -2,27 +2,26 @@ package io.crmconnect.common.normalize;
 
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.text.ParsePosition;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.Month;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Year;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.text.ParsePosition;
-import java.time.Month;
-import java.time.Year;
-import java.time.format.DateTimeFormatterBuilder;
-import java.util.Arrays;
-import java.util.Date;
 
 /**
  * The normalization rules behind match keys. Public and dependency-free so that every component that matches
@@ -32,8 +31,7 @@ import java.util.Date;
  * never built from an empty component. They never log.
  */
 public final class Normalizers {
-    private Normalizers() {
-    }
+    private Normalizers() {}
 
     // ------------------------------------------------------------------ email
 
@@ -235,11 +233,25 @@ public final class Normalizers {
     // ------------------------------------------------------------------ diacritics
 
     private static final Map<Character, String> SPECIAL_LETTERS = Map.ofEntries(
-            Map.entry('ß', "ss"), Map.entry('ẞ', "SS"), Map.entry('æ', "ae"), Map.entry('Æ', "AE"),
-            Map.entry('ø', "o"), Map.entry('Ø', "O"), Map.entry('œ', "oe"), Map.entry('Œ', "OE"),
-            Map.entry('ł', "l"), Map.entry('Ł', "L"), Map.entry('đ', "d"), Map.entry('Đ', "D"),
-            Map.entry('ð', "d"), Map.entry('Ð', "D"), Map.entry('þ', "th"), Map.entry('Þ', "TH"),
-            Map.entry('ı', "i"), Map.entry('ħ', "h"), Map.entry('Ħ', "H"));
+            Map.entry('ß', "ss"),
+            Map.entry('ẞ', "SS"),
+            Map.entry('æ', "ae"),
+            Map.entry('Æ', "AE"),
+            Map.entry('ø', "o"),
+            Map.entry('Ø', "O"),
+            Map.entry('œ', "oe"),
+            Map.entry('Œ', "OE"),
+            Map.entry('ł', "l"),
+            Map.entry('Ł', "L"),
+            Map.entry('đ', "d"),
+            Map.entry('Đ', "D"),
+            Map.entry('ð', "d"),
+            Map.entry('Ð', "D"),
+            Map.entry('þ', "th"),
+            Map.entry('Þ', "TH"),
+            Map.entry('ı', "i"),
+            Map.entry('ħ', "h"),
+            Map.entry('Ħ', "H"));
 
     /**
      * Removes diacritics: canonical decomposition with combining marks dropped, plus letters that do not decompose
@@ -296,7 +308,8 @@ public final class Normalizers {
                 continue;
             }
             int type = Character.getType(c);
-            if (type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+            if (type == Character.NON_SPACING_MARK
+                    || type == Character.COMBINING_SPACING_MARK
                     || type == Character.ENCLOSING_MARK) {
                 continue;
             }
@@ -316,8 +329,16 @@ public final class Normalizers {
 
     /** Formats tried by {@link DateFormats#DEFAULT}, in order: ISO first, then US month-first, then day-first. */
     public static final List<String> DEFAULT_DATE_PATTERNS = List.of(
-            "yyyy-MM-dd", "M/d/yyyy", "M-d-yyyy", "d.M.yyyy", "yyyy/M/d", "yyyyMMdd", "MMM d yyyy", "d MMM yyyy",
-            "MMMM d yyyy", "d MMMM yyyy");
+            "yyyy-MM-dd",
+            "M/d/yyyy",
+            "M-d-yyyy",
+            "d.M.yyyy",
+            "yyyy/M/d",
+            "yyyyMMdd",
+            "MMM d yyyy",
+            "d MMM yyyy",
+            "MMMM d yyyy",
+            "d MMMM yyyy");
 
     /** An ordered, precompiled list of date patterns (strict: 02/30/1990 is rejected, not rolled over). */
     public static final class DateFormats {
@@ -333,8 +354,11 @@ public final class Normalizers {
             List<DateTimeFormatter> list = new ArrayList<>();
             for (String p : patterns) {
                 String strict = p.replace("yyyy", "uuuu");
-                list.add(new DateTimeFormatterBuilder().parseCaseInsensitive()
-                        .appendPattern(strict).toFormatter(Locale.ENGLISH).withResolverStyle(ResolverStyle.STRICT));
+                list.add(new DateTimeFormatterBuilder()
+                        .parseCaseInsensitive()
+                        .appendPattern(strict)
+                        .toFormatter(Locale.ENGLISH)
+                        .withResolverStyle(ResolverStyle.STRICT));
             }
             this.formatters = Collections.unmodifiableList(list);
             this.patterns = List.copyOf(patterns);
@@ -482,8 +506,7 @@ public final class Normalizers {
                     }
                 }
             }
-            if (pos != n || y < 0 || m < 1 || m > 12 || d < 1
-                    || d > Month.of(m).length(Year.isLeap(y))) {
+            if (pos != n || y < 0 || m < 1 || m > 12 || d < 1 || d > Month.of(m).length(Year.isLeap(y))) {
                 return null;
             }
             return LocalDate.of(y, m, d);
@@ -520,7 +543,8 @@ public final class Normalizers {
         } else if (value instanceof Integer days) {
             date = LocalDate.ofEpochDay(days);
         } else {
-            throw new IllegalArgumentException("a date of birth cannot be a " + value.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "a date of birth cannot be a " + value.getClass().getSimpleName());
         }
         try {
             ChronoField.YEAR.checkValidValue(date.getYear());
@@ -537,24 +561,79 @@ public final class Normalizers {
     static {
         String[][] pairs = {
             // street suffixes (USPS Publication 28, the common ones)
-            {"street", "st"}, {"str", "st"}, {"avenue", "ave"}, {"av", "ave"}, {"aven", "ave"}, {"avn", "ave"},
-            {"boulevard", "blvd"}, {"boul", "blvd"}, {"road", "rd"}, {"drive", "dr"}, {"drv", "dr"},
-            {"lane", "ln"}, {"court", "ct"}, {"place", "pl"}, {"square", "sq"}, {"terrace", "ter"},
-            {"parkway", "pkwy"}, {"pky", "pkwy"}, {"highway", "hwy"}, {"circle", "cir"}, {"circ", "cir"},
-            {"expressway", "expy"}, {"freeway", "fwy"}, {"trail", "trl"}, {"route", "rte"}, {"center", "ctr"},
-            {"centre", "ctr"}, {"plaza", "plz"}, {"heights", "hts"}, {"point", "pt"}, {"ridge", "rdg"},
-            {"crossing", "xing"}, {"alley", "aly"}, {"junction", "jct"}, {"turnpike", "tpke"}, {"crescent", "cres"},
-            {"grove", "grv"}, {"mount", "mt"}, {"mountain", "mtn"}, {"fort", "ft"}, {"saint", "st"},
-            {"causeway", "cswy"}, {"creek", "crk"}, {"estates", "ests"}, {"gardens", "gdns"}, {"harbor", "hbr"},
-            {"island", "is"}, {"lake", "lk"}, {"meadows", "mdws"}, 
-            {"station", "sta"}, {"valley", "vly"}, {"view", "vw"}, {"village", "vlg"},
+            {"street", "st"},
+            {"str", "st"},
+            {"avenue", "ave"},
+            {"av", "ave"},
+            {"aven", "ave"},
+            {"avn", "ave"},
+            {"boulevard", "blvd"},
+            {"boul", "blvd"},
+            {"road", "rd"},
+            {"drive", "dr"},
+            {"drv", "dr"},
+            {"lane", "ln"},
+            {"court", "ct"},
+            {"place", "pl"},
+            {"square", "sq"},
+            {"terrace", "ter"},
+            {"parkway", "pkwy"},
+            {"pky", "pkwy"},
+            {"highway", "hwy"},
+            {"circle", "cir"},
+            {"circ", "cir"},
+            {"expressway", "expy"},
+            {"freeway", "fwy"},
+            {"trail", "trl"},
+            {"route", "rte"},
+            {"center", "ctr"},
+            {"centre", "ctr"},
+            {"plaza", "plz"},
+            {"heights", "hts"},
+            {"point", "pt"},
+            {"ridge", "rdg"},
+            {"crossing", "xing"},
+            {"alley", "aly"},
+            {"junction", "jct"},
+            {"turnpike", "tpke"},
+            {"crescent", "cres"},
+            {"grove", "grv"},
+            {"mount", "mt"},
+            {"mountain", "mtn"},
+            {"fort", "ft"},
+            {"saint", "st"},
+            {"causeway", "cswy"},
+            {"creek", "crk"},
+            {"estates", "ests"},
+            {"gardens", "gdns"},
+            {"harbor", "hbr"},
+            {"island", "is"},
+            {"lake", "lk"},
+            {"meadows", "mdws"},
+            {"station", "sta"},
+            {"valley", "vly"},
+            {"view", "vw"},
+            {"village", "vlg"},
             // directionals
-            {"north", "n"}, {"south", "s"}, {"east", "e"}, {"west", "w"}, {"northeast", "ne"},
-            {"northwest", "nw"}, {"southeast", "se"}, {"southwest", "sw"},
+            {"north", "n"},
+            {"south", "s"},
+            {"east", "e"},
+            {"west", "w"},
+            {"northeast", "ne"},
+            {"northwest", "nw"},
+            {"southeast", "se"},
+            {"southwest", "sw"},
             // secondary unit designators
-            {"apartment", "apt"}, {"suite", "ste"}, {"building", "bldg"}, {"floor", "fl"}, {"room", "rm"},
-            {"department", "dept"}, {"office", "ofc"}, {"penthouse", "ph"},
-            {"basement", "bsmt"}, {"lobby", "lbby"},
+            {"apartment", "apt"},
+            {"suite", "ste"},
+            {"building", "bldg"},
+            {"floor", "fl"},
+            {"room", "rm"},
+            {"department", "dept"},
+            {"office", "ofc"},
+            {"penthouse", "ph"},
+            {"basement", "bsmt"},
+            {"lobby", "lbby"},
         };
         for (String[] p : pairs) {
             ADDRESS_ABBREVIATIONS.put(p[0], p[1]);
@@ -595,10 +674,14 @@ public final class Normalizers {
                 if (c >= 'A' && c <= 'Z') {
                     c = (char) (c + 32);
                 }
-                boolean word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                        || (c >= 0x80 && Character.isLetterOrDigit(c));
-                if (word || c == '-' && tokenStart >= 0 && isDigit(out[len - 1]) && i + 1 < n
-                        && isDigit(text.charAt(i + 1))) {
+                boolean word =
+                        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 0x80 && Character.isLetterOrDigit(c));
+                if (word
+                        || c == '-'
+                                && tokenStart >= 0
+                                && isDigit(out[len - 1])
+                                && i + 1 < n
+                                && isDigit(text.charAt(i + 1))) {
                     if (tokenStart < 0) {
                         if (len > 0) {
                             out[len++] = ' ';
@@ -624,8 +707,8 @@ public final class Normalizers {
     private static int finishAddressToken(char[] out, int start, int end) {
         int n = end - start;
         if (isDigit(out[start])) {
-            if (n == 10 && out[start + 5] == '-' && allDigits(out, start, start + 5)
-                    && allDigits(out, start + 6, end) || n == 9 && allDigits(out, start, end)) {
+            if (n == 10 && out[start + 5] == '-' && allDigits(out, start, start + 5) && allDigits(out, start + 6, end)
+                    || n == 9 && allDigits(out, start, end)) {
                 return start + 5;
             }
             return end;
@@ -721,9 +804,11 @@ public final class Normalizers {
         if (t.isEmpty()) {
             return null;
         }
-        if (t.length() >= 5 && allDigits(t, 0, 5)
-                && (t.length() == 5 || t.length() == 9 && allDigits(t, 5, 9)
-                    || t.length() == 10 && (t.charAt(5) == '-' || t.charAt(5) == ' ') && allDigits(t, 6, 10))) {
+        if (t.length() >= 5
+                && allDigits(t, 0, 5)
+                && (t.length() == 5
+                        || t.length() == 9 && allDigits(t, 5, 9)
+                        || t.length() == 10 && (t.charAt(5) == '-' || t.charAt(5) == ' ') && allDigits(t, 6, 10))) {
             return t.substring(0, 5);
         }
         StringBuilder out = new StringBuilder(t.length());

@@ -23,8 +23,15 @@ import org.apache.kafka.connect.header.Headers;
  * @param correlationId the target system's request id, or null
  * @param objectId      the target record's id when the record was partly written, or null
  */
-public record DeadLetter(String reason, String system, String code, int status, String message,
-        Map<String, List<String>> context, String correlationId, String objectId) {
+public record DeadLetter(
+        String reason,
+        String system,
+        String code,
+        int status,
+        String message,
+        Map<String, List<String>> context,
+        String correlationId,
+        String objectId) {
 
     /** Header: the stable reason code. */
     public static final String H_REASON = "crmconnect.error.reason";
@@ -69,14 +76,20 @@ public record DeadLetter(String reason, String system, String code, int status, 
             return this;
         }
         String d = sanitizer.message(foreignText);
-        return new DeadLetter(reason, system, code, status, message == null || message.isEmpty() ? d
-                : message + ": " + d, context, correlationId, objectId);
+        return new DeadLetter(
+                reason,
+                system,
+                code,
+                status,
+                message == null || message.isEmpty() ? d : message + ": " + d,
+                context,
+                correlationId,
+                objectId);
     }
 
     /** This dead letter with the target system's error code and status. */
     public DeadLetter withCode(String errorCode, int httpOrVendorStatus) {
-        return new DeadLetter(reason, system, errorCode, httpOrVendorStatus, message, context, correlationId,
-                objectId);
+        return new DeadLetter(reason, system, errorCode, httpOrVendorStatus, message, context, correlationId, objectId);
     }
 
     public DeadLetter withContext(Map<String, List<String>> ctx) {

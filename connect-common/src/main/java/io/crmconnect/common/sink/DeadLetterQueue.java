@@ -45,8 +45,7 @@ public final class DeadLetterQueue {
      * @param pluginName how the warning at start names the connector type, e.g. "HubSpot sink"
      * @param redact     fingerprints of record keys in log lines
      */
-    public DeadLetterQueue(SinkTaskContext context, Map<String, String> taskConfig, String pluginName,
-            Redact redact) {
+    public DeadLetterQueue(SinkTaskContext context, Map<String, String> taskConfig, String pluginName, Redact redact) {
         ErrantRecordReporter r = null;
         if (context != null) {
             try {
@@ -105,19 +104,36 @@ public final class DeadLetterQueue {
                         + "errors.deadletterqueue.topic.name to send such records there");
             }
             count.incrementAndGet();
-            LOG.warn("Record {}@{} skipped (no dead-letter topic configured, errors.tolerance=all): {} (key {})",
-                    consumedFrom, consumedAt, d.summary(), redact.fingerprint(r.key()));
+            LOG.warn(
+                    "Record {}@{} skipped (no dead-letter topic configured, errors.tolerance=all): {} (key {})",
+                    consumedFrom,
+                    consumedAt,
+                    d.summary(),
+                    redact.fingerprint(r.key()));
             return;
         }
         Headers h = new ConnectHeaders();
         r.headers().forEach(h::add);
         d.addTo(h);
         // A plain SinkRecord (not the runtime's internal one) makes the reporter serialize these headers too.
-        SinkRecord copy = new SinkRecord(consumedFrom.topic(), consumedFrom.partition(), r.keySchema(), r.key(),
-                r.valueSchema(), r.value(), consumedAt, r.timestamp(), r.timestampType(), h);
+        SinkRecord copy = new SinkRecord(
+                consumedFrom.topic(),
+                consumedFrom.partition(),
+                r.keySchema(),
+                r.key(),
+                r.valueSchema(),
+                r.value(),
+                consumedAt,
+                r.timestamp(),
+                r.timestampType(),
+                h);
         Future<Void> sent = reporter.report(copy, new DeadLetterException(d));
         count.incrementAndGet();
-        LOG.debug("Record {}@{} to the dead-letter topic: {} (key {})", consumedFrom, consumedAt, d.reason(),
+        LOG.debug(
+                "Record {}@{} to the dead-letter topic: {} (key {})",
+                consumedFrom,
+                consumedAt,
+                d.reason(),
                 redact.fingerprint(r.key()));
         synchronized (pending) {
             pending.add(sent);

@@ -13,8 +13,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 public final class ExpectedVersion {
     public static final String HEADER = "crmconnect.expected.version";
 
-    private ExpectedVersion() {
-    }
+    private ExpectedVersion() {}
 
     /** The expected version the record carries, or null when it may be written over any version. */
     public static String of(SinkRecord r) {

@@ -1,13 +1,13 @@
 package io.crmconnect.common.time;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.Instant;
 import java.time.Month;
 import java.time.Year;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -20,8 +20,7 @@ import java.time.format.DateTimeFormatter;
 public final class FastTime {
     private static final long NO = Long.MIN_VALUE;
 
-    private FastTime() {
-    }
+    private FastTime() {}
 
     /**
      * Epoch milliseconds, or {@code null} when the text is not one of the simple shapes (or not a valid date/time).
@@ -35,7 +34,12 @@ public final class FastTime {
         int y = digits(s, 0, 4);
         int mo = digits(s, 5, 2);
         int d = digits(s, 8, 2);
-        if (y < 0 || mo < 1 || mo > 12 || d < 1 || s.charAt(4) != '-' || s.charAt(7) != '-'
+        if (y < 0
+                || mo < 1
+                || mo > 12
+                || d < 1
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
                 || d > Month.of(mo).length(Year.isLeap(y))) {
             return null;
         }
@@ -210,6 +214,7 @@ public final class FastTime {
 
     /** Epoch days of 0000-01-01 and 9999-12-31: the years printed as four digits without a sign. */
     static final long MIN_DAY = -719_528L;
+
     static final long MAX_DAY = 2_932_896L;
 
     /**
@@ -218,12 +223,12 @@ public final class FastTime {
      * allocating a LocalDate.
      */
     private static void putDate(byte[] b, int epochDay) {
-        int z = epochDay + 719_468;                 // days since 0000-03-01
+        int z = epochDay + 719_468; // days since 0000-03-01
         int era = (z >= 0 ? z : z - 146_096) / 146_097;
-        int doe = z - era * 146_097;                // day of era [0, 146096]
+        int doe = z - era * 146_097; // day of era [0, 146096]
         int yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365; // year of era [0, 399]
         int doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year [0, 365]
-        int mp = (5 * doy + 2) / 153;               // March-based month [0, 11]
+        int mp = (5 * doy + 2) / 153; // March-based month [0, 11]
         int day = doy - (153 * mp + 2) / 5 + 1;
         int month = mp < 10 ? mp + 3 : mp - 9;
         int year = yoe + era * 400 + (month <= 2 ? 1 : 0);

@@ -27,18 +27,22 @@ class FailuresTest {
 
     @Test
     void onlyFailuresBeforeSendingAreNeverSent() {
-        assertThat(Failures.neverSent(new ConnectException("Connection refused"))).isTrue();
+        assertThat(Failures.neverSent(new ConnectException("Connection refused")))
+                .isTrue();
         assertThat(Failures.neverSent(new UnknownHostException("crm.example"))).isTrue();
-        assertThat(Failures.neverSent(new SocketTimeoutException("connect timed out"))).isTrue();
+        assertThat(Failures.neverSent(new SocketTimeoutException("connect timed out")))
+                .isTrue();
         assertThat(Failures.neverSent(new SocketTimeoutException("timeout"))).isFalse();
-        assertThat(Failures.neverSent(new IOException("unexpected end of stream"))).isFalse();
+        assertThat(Failures.neverSent(new IOException("unexpected end of stream")))
+                .isFalse();
     }
 
     @Test
     void descriptionsMaskQuotedValues() {
-        assertThat(Failures.describe(new SocketTimeoutException("Read timed out"))).isEqualTo(
-                "timeout (SocketTimeoutException)");
-        assertThat(Failures.describe(new IOException("bad 'ann@example.org'"))).startsWith("I/O error IOException")
+        assertThat(Failures.describe(new SocketTimeoutException("Read timed out")))
+                .isEqualTo("timeout (SocketTimeoutException)");
+        assertThat(Failures.describe(new IOException("bad 'ann@example.org'")))
+                .startsWith("I/O error IOException")
                 .doesNotContain("ann@example.org");
     }
 
@@ -50,8 +54,8 @@ class FailuresTest {
         assertThat(RetryAfter.millis("soon")).isZero();
         assertThat(RetryAfter.millis("-3")).isZero();
         long now = 1_796_457_600_000L;
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(
-                Instant.ofEpochMilli(now + 7_000), ZoneOffset.UTC));
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.ofInstant(Instant.ofEpochMilli(now + 7_000), ZoneOffset.UTC));
         assertThat(RetryAfter.millis(date, now)).isEqualTo(7_000);
     }
 }

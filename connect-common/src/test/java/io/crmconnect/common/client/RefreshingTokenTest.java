@@ -12,8 +12,8 @@ class RefreshingTokenTest {
     private final AtomicInteger issued = new AtomicInteger();
 
     private RefreshingToken token(long lifetimeMillis) {
-        return new RefreshingToken(() -> new RefreshingToken.Issued("t" + issued.incrementAndGet(), lifetimeMillis),
-                now::get);
+        return new RefreshingToken(
+                () -> new RefreshingToken.Issued("t" + issued.incrementAndGet(), lifetimeMillis), now::get);
     }
 
     @Test
@@ -44,9 +44,11 @@ class RefreshingTokenTest {
         t.get();
         t.invalidate();
         assertThat(t.get()).isEqualTo("t2");
-        RefreshingToken failing = new RefreshingToken(() -> {
-            throw new CrmException("token endpoint down", "test", 503, null, null, null);
-        }, now::get);
+        RefreshingToken failing = new RefreshingToken(
+                () -> {
+                    throw new CrmException("token endpoint down", "test", 503, null, null, null);
+                },
+                now::get);
         assertThatThrownBy(failing::get).isInstanceOf(CrmException.class);
         assertThat(failing.fetched()).isZero();
         assertThat(t.toString()).doesNotContain("t2");

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.LocalDate;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class NormalizersTest {
 
@@ -38,15 +38,23 @@ class NormalizersTest {
     @Test
     void dateOfBirthFromSeveralFormats() {
         Normalizers.DateFormats d = Normalizers.DateFormats.DEFAULT;
-        for (String text : List.of("1990-03-05", "03/05/1990", "3/5/1990", "05.03.1990", "19900305", "Mar 5, 1990",
-                "5 March 1990", "1990-03-05T00:00:00Z")) {
+        for (String text : List.of(
+                "1990-03-05",
+                "03/05/1990",
+                "3/5/1990",
+                "05.03.1990",
+                "19900305",
+                "Mar 5, 1990",
+                "5 March 1990",
+                "1990-03-05T00:00:00Z")) {
             assertThat(Normalizers.dateOfBirth(text, d)).as(text).isEqualTo("1990-03-05");
         }
         assertThat(Normalizers.dateOfBirth(new Date(0), d)).isEqualTo("1970-01-01");
         assertThat(Normalizers.dateOfBirth(LocalDate.of(2000, 2, 29), d)).isEqualTo("2000-02-29");
         assertThat(Normalizers.dateOfBirth(" ", d)).isNull();
         assertThatThrownBy(() -> Normalizers.dateOfBirth("02/30/1990", d))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a date");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a date");
         assertThatThrownBy(() -> Normalizers.dateOfBirth("soon", d)).isInstanceOf(IllegalArgumentException.class);
         Normalizers.DateFormats european = new Normalizers.DateFormats(List.of("dd/MM/yyyy"));
         assertThat(Normalizers.dateOfBirth("05/03/1990", european)).isEqualTo("1990-03-05");
@@ -54,10 +62,8 @@ class NormalizersTest {
 
     @Test
     void postalAddress() {
-        assertThat(Normalizers.postalAddress("123 North Main Street, Apt. #4B"))
-                .isEqualTo("123 n main st apt 4b");
-        assertThat(Normalizers.postalAddress("123 N. MAIN ST APARTMENT 4B"))
-                .isEqualTo("123 n main st apt 4b");
+        assertThat(Normalizers.postalAddress("123 North Main Street, Apt. #4B")).isEqualTo("123 n main st apt 4b");
+        assertThat(Normalizers.postalAddress("123 N. MAIN ST APARTMENT 4B")).isEqualTo("123 n main st apt 4b");
         assertThat(Normalizers.postalAddress("1600  Pennsylvania Avenue NW", "Washington", "DC", "20500-0003"))
                 .isEqualTo("1600 pennsylvania ave nw washington dc 20500");
         assertThat(Normalizers.postalAddress("1600 Pennsylvania Ave. N.W., Washington, D.C. 20500"))
@@ -84,8 +90,9 @@ class NormalizersTest {
     void personNameFastPathAgreesWithTheGeneralPath() {
         // ASCII and table-folded letters take the char-by-char path; anything else (combining marks, fullwidth
         // forms, other scripts, typographic apostrophes) goes through Normalizer as before. Both must agree.
-        String alphabet = "abcXYZ09 -.,'`\t" + "\u00e9\u00c9\u00df\u00f8\u00d8\u00e6\u00b4\u00a0\u00ff\u0141\u0142\u017b\u0153"
-                + "\u0301\u2019\uff2a\u0416\u540d\u01c5\u0085\u1e9e";
+        String alphabet =
+                "abcXYZ09 -.,'`\t" + "\u00e9\u00c9\u00df\u00f8\u00d8\u00e6\u00b4\u00a0\u00ff\u0141\u0142\u017b\u0153"
+                        + "\u0301\u2019\uff2a\u0416\u540d\u01c5\u0085\u1e9e";
         SplittableRandom random = new SplittableRandom(5);
         for (int i = 0; i < 50_000; i++) {
             String[] parts = new String[1 + random.nextInt(3)];
@@ -101,10 +108,12 @@ class NormalizersTest {
                 }
                 parts[p] = b.toString();
             }
-            assertThat(Normalizers.personName(parts)).as(Arrays.toString(parts))
+            assertThat(Normalizers.personName(parts))
+                    .as(Arrays.toString(parts))
                     .isEqualTo(Normalizers.personNameSlow(parts));
             if (parts[0] != null) {
-                assertThat(Normalizers.personName(parts[0])).as(parts[0])
+                assertThat(Normalizers.personName(parts[0]))
+                        .as(parts[0])
                         .isEqualTo(Normalizers.personNameSlow(parts[0]));
             }
         }

@@ -91,10 +91,19 @@ class HandledOffsetsTest {
 
     @Test
     void originalCoordinatesSurviveATopicRename() {
-        SinkRecord consumed = new SinkRecord("orders", 3, Schema.STRING_SCHEMA, "k", Schema.STRING_SCHEMA, "v", 42L,
-                null, TimestampType.NO_TIMESTAMP_TYPE, new ConnectHeaders());
-        SinkRecord renamed = consumed.newRecord("db.orders", 0, Schema.STRING_SCHEMA, "k", Schema.STRING_SCHEMA, "v",
-                null);
+        SinkRecord consumed = new SinkRecord(
+                "orders",
+                3,
+                Schema.STRING_SCHEMA,
+                "k",
+                Schema.STRING_SCHEMA,
+                "v",
+                42L,
+                null,
+                TimestampType.NO_TIMESTAMP_TYPE,
+                new ConnectHeaders());
+        SinkRecord renamed =
+                consumed.newRecord("db.orders", 0, Schema.STRING_SCHEMA, "k", Schema.STRING_SCHEMA, "v", null);
         assertThat(RuntimeSupport.originalTopicPartition(renamed)).isEqualTo(new TopicPartition("orders", 3));
         assertThat(RuntimeSupport.originalOffset(renamed)).isEqualTo(42L);
     }

@@ -22,12 +22,10 @@ import java.util.function.Function;
 final class BatchCodec {
     private static final String CRLF = "\r\n";
 
-    private BatchCodec() {
-    }
+    private BatchCodec() {}
 
     /** An encoded request body and the Content-Type carrying its boundary. */
-    record Encoded(byte[] body, String contentType) {
-    }
+    record Encoded(byte[] body, String contentType) {}
 
     static Encoded encode(List<BatchOperation> ops, Function<String, String> absoluteUrl, ObjectMapper mapper)
             throws IOException {
@@ -160,7 +158,9 @@ final class BatchCodec {
             }
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         return new Part(headers, raw.substring(Math.min(i, raw.length())));
@@ -183,8 +183,8 @@ final class BatchCodec {
         if (status >= 200 && status < 300) {
             return new BatchResponse(status, null, null);
         }
-        DataverseErrors.Error err = DataverseErrors.parse(rest.content.strip().getBytes(StandardCharsets.UTF_8),
-                sanitizer);
+        DataverseErrors.Error err =
+                DataverseErrors.parse(rest.content.strip().getBytes(StandardCharsets.UTF_8), sanitizer);
         return new BatchResponse(status, err.code(), err.message());
     }
 }

@@ -33,13 +33,18 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
     private final String scope;
     private final RefreshingToken token;
 
-    public ClientCredentialsTokenProvider(OkHttpClient http, String tokenUrl, String clientId, String clientSecret,
-            String scope) {
+    public ClientCredentialsTokenProvider(
+            OkHttpClient http, String tokenUrl, String clientId, String clientSecret, String scope) {
         this(http, tokenUrl, clientId, clientSecret, scope, System::currentTimeMillis);
     }
 
-    ClientCredentialsTokenProvider(OkHttpClient http, String tokenUrl, String clientId, String clientSecret,
-            String scope, LongSupplier clock) {
+    ClientCredentialsTokenProvider(
+            OkHttpClient http,
+            String tokenUrl,
+            String clientId,
+            String clientSecret,
+            String scope,
+            LongSupplier clock) {
         this.http = http;
         this.tokenUrl = HttpUrl.get(tokenUrl);
         this.clientId = clientId;
@@ -65,9 +70,17 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
     }
 
     private RefreshingToken.Issued fetch() {
-        FormBody body = new FormBody.Builder().add("grant_type", "client_credentials").add("client_id", clientId)
-                .add("client_secret", clientSecret).add("scope", scope).build();
-        Request req = new Request.Builder().url(tokenUrl).post(body).header("Accept", "application/json").build();
+        FormBody body = new FormBody.Builder()
+                .add("grant_type", "client_credentials")
+                .add("client_id", clientId)
+                .add("client_secret", clientSecret)
+                .add("scope", scope)
+                .build();
+        Request req = new Request.Builder()
+                .url(tokenUrl)
+                .post(body)
+                .header("Accept", "application/json")
+                .build();
         try (Response resp = http.newCall(req).execute()) {
             ResponseBody rb = resp.body();
             byte[] bytes = rb == null ? new byte[0] : rb.bytes();
@@ -76,23 +89,28 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
                 String msg = "The token endpoint refused client credentials for client id " + clientId + " (HTTP "
                         + resp.code() + (err.code() == null ? "" : " " + err.code()) + "): " + err.message();
                 if (Failures.isTransientStatus(resp.code())) {
-                    throw new DynamicsRetriableException(msg, resp.code(), err.code(), null,
-                            RetryAfter.millis(resp.header("Retry-After")), null);
+                    throw new DynamicsRetriableException(
+                            msg, resp.code(), err.code(), null, RetryAfter.millis(resp.header("Retry-After")), null);
                 }
                 throw new DynamicsApiException(msg, 401, err.code(), null);
             }
             JsonNode n = MAPPER.readTree(bytes);
             String access = n.path("access_token").asText("");
             if (access.isEmpty()) {
-                throw new DynamicsRetriableException("The token endpoint answered without an access_token", resp.code(),
-                        null, null, 0, null);
+                throw new DynamicsRetriableException(
+                        "The token endpoint answered without an access_token", resp.code(), null, null, 0, null);
             }
             long lifetime = Math.max(1, n.path("expires_in").asLong(3599)) * 1000L;
             LOG.debug("Fetched a Dataverse access token for client id {} valid for {} s", clientId, lifetime / 1000);
             return new RefreshingToken.Issued(access, lifetime);
         } catch (IOException e) {
-            throw new DynamicsRetriableException("The token endpoint could not be reached (" + e.getClass()
-                    .getSimpleName() + ")", 0, null, null, 0, e);
+            throw new DynamicsRetriableException(
+                    "The token endpoint could not be reached (" + e.getClass().getSimpleName() + ")",
+                    0,
+                    null,
+                    null,
+                    0,
+                    e);
         }
     }
 

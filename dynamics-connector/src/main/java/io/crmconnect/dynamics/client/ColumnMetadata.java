@@ -16,15 +16,39 @@ import java.util.Map;
  * @param options           option value to label for choice columns (empty when unknown)
  * @param targets           tables a lookup may point at
  */
-public record ColumnMetadata(String logicalName, String attributeType, String attributeTypeName, boolean validForRead,
-        boolean validForCreate, boolean validForUpdate, String attributeOf, boolean primaryId,
-        String dateTimeBehavior, String format, Integer precision, Map<Integer, String> options,
+public record ColumnMetadata(
+        String logicalName,
+        String attributeType,
+        String attributeTypeName,
+        boolean validForRead,
+        boolean validForCreate,
+        boolean validForUpdate,
+        String attributeOf,
+        boolean primaryId,
+        String dateTimeBehavior,
+        String format,
+        Integer precision,
+        Map<Integer, String> options,
         List<String> targets) {
 
     /** What a column holds, as the connector maps it. */
     public enum Kind {
-        STRING, MEMO, BOOLEAN, INTEGER, BIGINT, DOUBLE, DECIMAL, MONEY, DATETIME, DATE_ONLY, CHOICE, MULTI_CHOICE,
-        LOOKUP, UNIQUEIDENTIFIER, ENTITY_NAME, UNSUPPORTED
+        STRING,
+        MEMO,
+        BOOLEAN,
+        INTEGER,
+        BIGINT,
+        DOUBLE,
+        DECIMAL,
+        MONEY,
+        DATETIME,
+        DATE_ONLY,
+        CHOICE,
+        MULTI_CHOICE,
+        LOOKUP,
+        UNIQUEIDENTIFIER,
+        ENTITY_NAME,
+        UNSUPPORTED
     }
 
     public Kind kind() {

@@ -18,6 +18,7 @@ public final class DataverseErrors {
     public static final String EXPIRED_VERSION_STAMP = "0x80044352";
     /** Service protection: requests, execution time and concurrency per user per server. */
     public static final String REQUESTS_LIMIT = "0x80072322";
+
     public static final String EXECUTION_TIME_LIMIT = "0x80072321";
     public static final String CONCURRENCY_LIMIT = "0x80072326";
     /** Alternate-key uniqueness violation (HTTP 412). */
@@ -28,20 +29,28 @@ public final class DataverseErrors {
     public static final String OBJECT_DOES_NOT_EXIST = "0x80040217";
     /** SQL timeout / generic SQL error (deadlock): transient on bulk writes. */
     public static final String SQL_TIMEOUT = "0x80044151";
+
     public static final String SQL_ERROR = "0x80044150";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final List<String> EDM_TYPES = List.of("Edm.String", "Edm.Int32", "Edm.Int64", "Edm.Decimal",
-            "Edm.Double", "Edm.Boolean", "Edm.DateTimeOffset", "Edm.Date", "Edm.Guid", "Edm.Binary");
+    private static final List<String> EDM_TYPES = List.of(
+            "Edm.String",
+            "Edm.Int32",
+            "Edm.Int64",
+            "Edm.Decimal",
+            "Edm.Double",
+            "Edm.Boolean",
+            "Edm.DateTimeOffset",
+            "Edm.Date",
+            "Edm.Guid",
+            "Edm.Binary");
     private static final ErrorSanitizer DEFAULT_SANITIZER = ErrorSanitizer.keeping(EDM_TYPES);
     private static final int MAX_MESSAGE = 400;
 
-    private DataverseErrors() {
-    }
+    private DataverseErrors() {}
 
     /** What an error body said. */
-    public record Error(String code, String message) {
-    }
+    public record Error(String code, String message) {}
 
     /** Reads an error body; a body that is not Dataverse JSON yields its (cut, sanitized) text. */
     public static Error parse(byte[] body) {
@@ -56,10 +65,12 @@ public final class DataverseErrors {
             if (n != null && n.has("error")) {
                 JsonNode e = n.path("error");
                 if (e.isTextual()) { // OAuth token endpoint: {"error":"invalid_client","error_description":"..."}
-                    return new Error(e.asText(), sanitize(n.path("error_description").asText(""), sanitizer));
+                    return new Error(
+                            e.asText(), sanitize(n.path("error_description").asText(""), sanitizer));
                 }
                 String code = e.path("code").asText("");
-                return new Error(code.isEmpty() ? null : code, sanitize(e.path("message").asText(""), sanitizer));
+                return new Error(
+                        code.isEmpty() ? null : code, sanitize(e.path("message").asText(""), sanitizer));
             }
         } catch (IOException ignored) {
             // not JSON: fall through to the raw text

@@ -27,6 +27,7 @@ public class DynamicsApiException extends DynamicsException {
     /** The delta token is too old (change-tracking data purged): the table must be read again in full. */
     public boolean isExpiredVersionStamp() {
         return DataverseErrors.EXPIRED_VERSION_STAMP.equalsIgnoreCase(code())
-                || (getMessage() != null && getMessage().contains("Version stamp associated with the client has expired"));
+                || (getMessage() != null
+                        && getMessage().contains("Version stamp associated with the client has expired"));
     }
 }

@@ -36,8 +36,7 @@ public final class DynamicsClient implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicsClient.class);
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     /** Money and decimal values keep every digit (BigDecimal), never a double. */
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final HttpUrl environment;
     private final HttpUrl apiRoot;
@@ -48,17 +47,29 @@ public final class DynamicsClient implements Closeable {
 
     private DynamicsClient(Builder b) {
         this.environment = HttpUrl.get(b.environmentUrl);
-        this.apiRoot = environment.newBuilder().addPathSegments("api/data/" + b.apiVersion + "/").build();
-        this.ownsHttp = b.http == null;
-        this.http = b.http != null ? b.http : new OkHttpClient.Builder()
-                .connectTimeout(b.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(b.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .callTimeout(b.readTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false) // we retry ourselves, within the budget
+        this.apiRoot = environment
+                .newBuilder()
+                .addPathSegments("api/data/" + b.apiVersion + "/")
                 .build();
-        this.tokens = b.tokens != null ? b.tokens : new ClientCredentialsTokenProvider(http, b.tokenUrl, b.clientId,
-                b.clientSecret, b.scope != null ? b.scope : scopeOf(b.environmentUrl));
-        ServiceProtectionBudget budget = b.budget != null ? b.budget
+        this.ownsHttp = b.http == null;
+        this.http = b.http != null
+                ? b.http
+                : new OkHttpClient.Builder()
+                        .connectTimeout(b.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .readTimeout(b.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .callTimeout(b.readTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
+                        .retryOnConnectionFailure(false) // we retry ourselves, within the budget
+                        .build();
+        this.tokens = b.tokens != null
+                ? b.tokens
+                : new ClientCredentialsTokenProvider(
+                        http,
+                        b.tokenUrl,
+                        b.clientId,
+                        b.clientSecret,
+                        b.scope != null ? b.scope : scopeOf(b.environmentUrl));
+        ServiceProtectionBudget budget = b.budget != null
+                ? b.budget
                 : new ServiceProtectionBudget(ServiceProtectionBudget.Limits.DATAVERSE, 1.0);
         this.transport = new Transport(http, tokens, budget, b.backoff);
     }
@@ -85,8 +96,8 @@ public final class DynamicsClient implements Closeable {
         private TokenProvider tokens;
         private ServiceProtectionBudget budget;
         private OkHttpClient http;
-        private Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 10,
-                Duration.ofSeconds(60));
+        private Backoff backoff =
+                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 10, Duration.ofSeconds(60));
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(120);
 
@@ -181,11 +192,15 @@ public final class DynamicsClient implements Closeable {
     public TableMetadata table(String logicalName) {
         String entity = "EntityDefinitions(LogicalName=" + ODataLiterals.string(logicalName) + ")";
         HttpUrl u = url(entity)
-                .addQueryParameter("$select", "LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,"
-                        + "ChangeTrackingEnabled,IsOptimisticConcurrencyEnabled")
-                .addQueryParameter("$expand", "Attributes($select=LogicalName,AttributeType,AttributeTypeName,"
-                        + "IsValidForRead,IsValidForCreate,IsValidForUpdate,AttributeOf,IsPrimaryId),"
-                        + "Keys($select=LogicalName,KeyAttributes,EntityKeyIndexStatus)")
+                .addQueryParameter(
+                        "$select",
+                        "LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,"
+                                + "ChangeTrackingEnabled,IsOptimisticConcurrencyEnabled")
+                .addQueryParameter(
+                        "$expand",
+                        "Attributes($select=LogicalName,AttributeType,AttributeTypeName,"
+                                + "IsValidForRead,IsValidForCreate,IsValidForUpdate,AttributeOf,IsPrimaryId),"
+                                + "Keys($select=LogicalName,KeyAttributes,EntityKeyIndexStatus)")
                 .build();
         JsonNode n;
         try {
@@ -201,10 +216,13 @@ public final class DynamicsClient implements Closeable {
         Map<String, String> format = new LinkedHashMap<>();
         Map<String, Map<Integer, String>> options = new LinkedHashMap<>();
         Map<String, List<String>> targets = new LinkedHashMap<>();
-        for (String cast : List.of("PicklistAttributeMetadata", "StateAttributeMetadata", "StatusAttributeMetadata",
+        for (String cast : List.of(
+                "PicklistAttributeMetadata",
+                "StateAttributeMetadata",
+                "StatusAttributeMetadata",
                 "MultiSelectPicklistAttributeMetadata")) {
-            for (JsonNode a : cast(entity, cast, "LogicalName",
-                    "OptionSet($select=Options),GlobalOptionSet($select=Options)")) {
+            for (JsonNode a :
+                    cast(entity, cast, "LogicalName", "OptionSet($select=Options),GlobalOptionSet($select=Options)")) {
                 Map<Integer, String> opts = new LinkedHashMap<>();
                 readOptions(a.path("OptionSet"), opts);
                 readOptions(a.path("GlobalOptionSet"), opts);
@@ -222,7 +240,8 @@ public final class DynamicsClient implements Closeable {
         for (String cast : List.of("MoneyAttributeMetadata", "DecimalAttributeMetadata")) {
             for (JsonNode a : cast(entity, cast, "LogicalName,Precision", null)) {
                 if (a.path("Precision").isNumber()) {
-                    precision.put(a.path("LogicalName").asText(), a.path("Precision").asInt());
+                    precision.put(
+                            a.path("LogicalName").asText(), a.path("Precision").asInt());
                 }
             }
         }
@@ -235,33 +254,56 @@ public final class DynamicsClient implements Closeable {
         for (JsonNode a : n.path("Attributes")) {
             String name = a.path("LogicalName").asText();
             JsonNode typeName = a.path("AttributeTypeName");
-            columns.add(new ColumnMetadata(name, a.path("AttributeType").asText(null),
+            columns.add(new ColumnMetadata(
+                    name,
+                    a.path("AttributeType").asText(null),
                     typeName.isObject() ? typeName.path("Value").asText(null) : typeName.asText(null),
-                    a.path("IsValidForRead").asBoolean(true), a.path("IsValidForCreate").asBoolean(false),
+                    a.path("IsValidForRead").asBoolean(true),
+                    a.path("IsValidForCreate").asBoolean(false),
                     a.path("IsValidForUpdate").asBoolean(false),
-                    a.path("AttributeOf").isTextual() && !a.path("AttributeOf").asText().isEmpty()
-                            ? a.path("AttributeOf").asText() : null,
-                    a.path("IsPrimaryId").asBoolean(false), behavior.get(name), format.get(name), precision.get(name),
-                    options.getOrDefault(name, Map.of()), targets.getOrDefault(name, List.of())));
+                    a.path("AttributeOf").isTextual()
+                                    && !a.path("AttributeOf").asText().isEmpty()
+                            ? a.path("AttributeOf").asText()
+                            : null,
+                    a.path("IsPrimaryId").asBoolean(false),
+                    behavior.get(name),
+                    format.get(name),
+                    precision.get(name),
+                    options.getOrDefault(name, Map.of()),
+                    targets.getOrDefault(name, List.of())));
         }
         List<AlternateKey> keys = new ArrayList<>();
         for (JsonNode k : n.path("Keys")) {
             List<String> cols = new ArrayList<>();
             k.path("KeyAttributes").forEach(x -> cols.add(x.asText()));
             JsonNode st = k.path("EntityKeyIndexStatus");
-            keys.add(new AlternateKey(k.path("LogicalName").asText(), cols,
+            keys.add(new AlternateKey(
+                    k.path("LogicalName").asText(),
+                    cols,
                     st.isObject() ? st.path("Value").asText(null) : st.asText(null)));
         }
         List<LookupRelation> relations = new ArrayList<>();
-        for (JsonNode r : optionalGet(url(entity + "/ManyToOneRelationships").addQueryParameter("$select",
-                "ReferencingAttribute,ReferencedEntity,ReferencedAttribute,ReferencingEntityNavigationPropertyName")
-                .build(), "relationships of " + logicalName)) {
-            relations.add(new LookupRelation(r.path("ReferencingAttribute").asText(),
-                    r.path("ReferencedEntity").asText(), r.path("ReferencingEntityNavigationPropertyName").asText()));
+        for (JsonNode r : optionalGet(
+                url(entity + "/ManyToOneRelationships")
+                        .addQueryParameter(
+                                "$select",
+                                "ReferencingAttribute,ReferencedEntity,ReferencedAttribute,ReferencingEntityNavigationPropertyName")
+                        .build(),
+                "relationships of " + logicalName)) {
+            relations.add(new LookupRelation(
+                    r.path("ReferencingAttribute").asText(),
+                    r.path("ReferencedEntity").asText(),
+                    r.path("ReferencingEntityNavigationPropertyName").asText()));
         }
-        return new TableMetadata(n.path("LogicalName").asText(logicalName), n.path("EntitySetName").asText(),
-                n.path("PrimaryIdAttribute").asText(), n.path("PrimaryNameAttribute").asText(null),
-                n.path("ChangeTrackingEnabled").asBoolean(false), columns, keys, relations);
+        return new TableMetadata(
+                n.path("LogicalName").asText(logicalName),
+                n.path("EntitySetName").asText(),
+                n.path("PrimaryIdAttribute").asText(),
+                n.path("PrimaryNameAttribute").asText(null),
+                n.path("ChangeTrackingEnabled").asBoolean(false),
+                columns,
+                keys,
+                relations);
     }
 
     private static void readOptions(JsonNode optionSet, Map<Integer, String> into) {
@@ -277,8 +319,8 @@ public final class DynamicsClient implements Closeable {
 
     /** A typed cast of a table's attributes; empty when the server does not answer it (an older server, a fake). */
     private List<JsonNode> cast(String entity, String type, String select, String expand) {
-        HttpUrl.Builder u = url(entity + "/Attributes/Microsoft.Dynamics.CRM." + type).addQueryParameter("$select",
-                select);
+        HttpUrl.Builder u =
+                url(entity + "/Attributes/Microsoft.Dynamics.CRM." + type).addQueryParameter("$select", select);
         if (expand != null) {
             u.addQueryParameter("$expand", expand);
         }
@@ -303,9 +345,12 @@ public final class DynamicsClient implements Closeable {
      * {@code sdkmessagefilters}; empty when the server cannot say (the caller then tries the message).
      */
     public Optional<Boolean> supportsMessage(String message, String logicalName) {
-        HttpUrl u = url("sdkmessagefilters").addQueryParameter("$select", "sdkmessagefilterid")
-                .addQueryParameter("$filter", "sdkmessageid/name eq " + ODataLiterals.string(message)
-                        + " and primaryobjecttypecode eq " + ODataLiterals.string(logicalName))
+        HttpUrl u = url("sdkmessagefilters")
+                .addQueryParameter("$select", "sdkmessagefilterid")
+                .addQueryParameter(
+                        "$filter",
+                        "sdkmessageid/name eq " + ODataLiterals.string(message) + " and primaryobjecttypecode eq "
+                                + ODataLiterals.string(logicalName))
                 .build();
         try {
             return Optional.of(getJson(u, "sdkmessagefilters").path("value").size() > 0);
@@ -343,8 +388,12 @@ public final class DynamicsClient implements Closeable {
     public RowPage readLink(String link, ReadOptions opts) {
         HttpUrl u = HttpUrl.parse(link);
         if (u == null || !u.host().equals(apiRoot.host()) || u.port() != apiRoot.port()) {
-            throw new DynamicsApiException("Refusing to follow a link outside the environment: "
-                    + (u == null ? "unreadable link" : u.host() + ":" + u.port()), 0, null, null);
+            throw new DynamicsApiException(
+                    "Refusing to follow a link outside the environment: "
+                            + (u == null ? "unreadable link" : u.host() + ":" + u.port()),
+                    0,
+                    null,
+                    null);
         }
         Request.Builder rb = get(u).header("Prefer", opts.prefer());
         return transport.call(rb, "read " + u.encodedPath(), (status, headers, body) -> parsePage(body));
@@ -372,7 +421,10 @@ public final class DynamicsClient implements Closeable {
                 rows.add((ObjectNode) r);
             }
         }
-        return new RowPage(rows, deleted, n.path("@odata.nextLink").asText(null),
+        return new RowPage(
+                rows,
+                deleted,
+                n.path("@odata.nextLink").asText(null),
                 n.path("@odata.deltaLink").asText(null));
     }
 
@@ -401,7 +453,9 @@ public final class DynamicsClient implements Closeable {
             }
         }
         HttpUrl u = url(entitySet + "/Microsoft.Dynamics.CRM." + message).build();
-        transport.call(request(u).post(json(body)), message + " " + entitySet + " (" + targets.size() + " rows)",
+        transport.call(
+                request(u).post(json(body)),
+                message + " " + entitySet + " (" + targets.size() + " rows)",
                 (status, headers, bytes) -> null);
     }
 
@@ -422,13 +476,12 @@ public final class DynamicsClient implements Closeable {
         Request.Builder rb = request(url("$batch").build())
                 .post(RequestBody.create(enc.body(), MediaType.get(enc.contentType())))
                 .header("Prefer", "odata.continue-on-error");
-        List<BatchResponse> out = transport.call(rb, "$batch (" + ops.size() + " operations)",
-                (status, headers, body) -> {
-                    List<BatchResponse> r = BatchCodec.decode(headers.get("Content-Type"), body,
-                            transport.sanitizer());
+        List<BatchResponse> out =
+                transport.call(rb, "$batch (" + ops.size() + " operations)", (status, headers, body) -> {
+                    List<BatchResponse> r = BatchCodec.decode(headers.get("Content-Type"), body, transport.sanitizer());
                     if (r.size() != ops.size()) {
-                        throw new IOException("$batch answered " + r.size() + " parts for " + ops.size()
-                                + " operations");
+                        throw new IOException(
+                                "$batch answered " + r.size() + " parts for " + ops.size() + " operations");
                     }
                     return r;
                 });
@@ -474,7 +527,8 @@ public final class DynamicsClient implements Closeable {
     }
 
     private Request.Builder request(HttpUrl u) {
-        return new Request.Builder().url(u)
+        return new Request.Builder()
+                .url(u)
                 .header("Accept", "application/json")
                 .header("OData-MaxVersion", "4.0")
                 .header("OData-Version", "4.0");

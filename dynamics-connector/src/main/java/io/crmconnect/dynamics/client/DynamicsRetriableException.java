@@ -9,8 +9,8 @@ public class DynamicsRetriableException extends DynamicsException {
     private static final long serialVersionUID = 1L;
     private final long retryAfterMillis;
 
-    public DynamicsRetriableException(String message, int status, String code, String requestId,
-            long retryAfterMillis, Throwable cause) {
+    public DynamicsRetriableException(
+            String message, int status, String code, String requestId, long retryAfterMillis, Throwable cause) {
         super(message, status, code, requestId, cause);
         this.retryAfterMillis = retryAfterMillis;
     }

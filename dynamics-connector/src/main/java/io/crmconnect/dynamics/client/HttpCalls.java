@@ -2,8 +2,7 @@ package io.crmconnect.dynamics.client;
 
 /** Dataverse's numeric response headers (rate-limit counters, dop hint). */
 final class HttpCalls {
-    private HttpCalls() {
-    }
+    private HttpCalls() {}
 
     /** An integer header value, -1 when absent or unreadable. */
     static long longHeader(String v) {

@@ -5,5 +5,4 @@ package io.crmconnect.dynamics.client;
  * at and the single-valued navigation property to bind (e.g. {@code parentcustomerid} to account through
  * {@code parentcustomerid_account}).
  */
-public record LookupRelation(String lookupColumn, String targetTable, String navigationProperty) {
-}
+public record LookupRelation(String lookupColumn, String targetTable, String navigationProperty) {}

@@ -9,11 +9,10 @@ import java.util.regex.Pattern;
 
 /** OData literals for {@code $filter} and key segments ({@code contacts(emailaddress1='a@x.com')}). */
 public final class ODataLiterals {
-    private static final Pattern GUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private ODataLiterals() {
-    }
+    private ODataLiterals() {}
 
     public static boolean isGuid(String s) {
         return s != null && s.length() == 36 && GUID.matcher(s).matches();

@@ -8,5 +8,4 @@ import java.util.List;
  * reads only), and where to go next: {@code nextLink} while pages remain, {@code deltaLink} on the last page of a
  * change-tracking read.
  */
-public record RowPage(List<ObjectNode> rows, List<String> deletedIds, String nextLink, String deltaLink) {
-}
+public record RowPage(List<ObjectNode> rows, List<String> deletedIds, String nextLink, String deltaLink) {}

@@ -1,14 +1,17 @@
 package io.crmconnect.dynamics.client;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** A table's metadata: names used in URLs and JSON, its columns, alternate keys and lookup relationships. */
-public record TableMetadata(String logicalName, String entitySetName, String primaryIdAttribute,
-        String primaryNameAttribute, boolean changeTrackingEnabled, List<ColumnMetadata> columns,
-        List<AlternateKey> keys, List<LookupRelation> relations) {
+public record TableMetadata(
+        String logicalName,
+        String entitySetName,
+        String primaryIdAttribute,
+        String primaryNameAttribute,
+        boolean changeTrackingEnabled,
+        List<ColumnMetadata> columns,
+        List<AlternateKey> keys,
+        List<LookupRelation> relations) {
 
     public ColumnMetadata column(String logicalName) {
         for (ColumnMetadata c : columns) {

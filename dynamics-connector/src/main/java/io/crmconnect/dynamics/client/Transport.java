@@ -87,8 +87,13 @@ final class Transport {
                 budget.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DynamicsRetriableException("interrupted while waiting for the service protection budget ("
-                        + what + ")", 0, null, null, 0, e);
+                throw new DynamicsRetriableException(
+                        "interrupted while waiting for the service protection budget (" + what + ")",
+                        0,
+                        null,
+                        null,
+                        0,
+                        e);
             }
             long started = System.nanoTime();
             boolean released = false;
@@ -105,7 +110,8 @@ final class Transport {
                         return reader.read(code, resp.headers(), bytes);
                     } catch (IOException e) {
                         lastStatus = code;
-                        lastProblem = "malformed body in a " + code + " answer (" + e.getClass().getSimpleName() + ")";
+                        lastProblem = "malformed body in a " + code + " answer ("
+                                + e.getClass().getSimpleName() + ")";
                     }
                 } else {
                     DataverseErrors.Error err = DataverseErrors.parse(bytes, sanitizer);
@@ -123,13 +129,17 @@ final class Transport {
                         }
                         budget.pause(serverDelay);
                     } else if (!isTransient(code, err.code())) {
-                        throw new DynamicsApiException("Dataverse rejected " + what + " (" + lastProblem + ")"
-                                + (lastRequestId == null ? "" : " requestId=" + lastRequestId), code, err.code(),
+                        throw new DynamicsApiException(
+                                "Dataverse rejected " + what + " (" + lastProblem + ")"
+                                        + (lastRequestId == null ? "" : " requestId=" + lastRequestId),
+                                code,
+                                err.code(),
                                 lastRequestId);
                     }
                 }
             } catch (IOException e) {
-                if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+                if (e instanceof InterruptedIOException
+                        && Thread.currentThread().isInterrupted()) {
                     throw new DynamicsRetriableException("interrupted during " + what, 0, null, null, 0, e);
                 }
                 lastStatus = 0;
@@ -147,9 +157,14 @@ final class Transport {
             LOG.debug("Dataverse {} failed ({}); retry {} in {} ms", what, lastProblem, attempts.failures(), d);
             sleep(d);
         }
-        throw new DynamicsRetriableException("Dataverse " + what + " still failing after " + attempts.failures()
-                + " attempts in " + attempts.elapsedMillis() + " ms: " + lastProblem, lastStatus, lastCode,
-                lastRequestId, retryHint, null);
+        throw new DynamicsRetriableException(
+                "Dataverse " + what + " still failing after " + attempts.failures() + " attempts in "
+                        + attempts.elapsedMillis() + " ms: " + lastProblem,
+                lastStatus,
+                lastCode,
+                lastRequestId,
+                retryHint,
+                null);
     }
 
     /**
@@ -160,7 +175,8 @@ final class Transport {
         if (Failures.isTransientStatus(status)) {
             return true;
         }
-        return DataverseErrors.SQL_TIMEOUT.equalsIgnoreCase(code) || DataverseErrors.SQL_ERROR.equalsIgnoreCase(code)
+        return DataverseErrors.SQL_TIMEOUT.equalsIgnoreCase(code)
+                || DataverseErrors.SQL_ERROR.equalsIgnoreCase(code)
                 || DataverseErrors.REQUESTS_LIMIT.equalsIgnoreCase(code)
                 || DataverseErrors.EXECUTION_TIME_LIMIT.equalsIgnoreCase(code)
                 || DataverseErrors.CONCURRENCY_LIMIT.equalsIgnoreCase(code);

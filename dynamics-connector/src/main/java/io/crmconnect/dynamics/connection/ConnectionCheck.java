@@ -12,8 +12,7 @@ import org.apache.kafka.common.config.ConfigValue;
  * the user has to change.
  */
 public final class ConnectionCheck {
-    private ConnectionCheck() {
-    }
+    private ConnectionCheck() {}
 
     /** Runs the checks; true when the connection works and table checks may follow. */
     public static boolean run(DynamicsClient client, Map<String, ConfigValue> byKey) {
@@ -23,8 +22,8 @@ public final class ConnectionCheck {
             byKey.get(keyForTokenError(e.code(), e.getMessage())).addErrorMessage(e.getMessage());
             return false;
         } catch (DynamicsException e) {
-            byKey.get(DynamicsConnection.TOKEN_URL).addErrorMessage("The token endpoint could not be reached: "
-                    + e.getMessage());
+            byKey.get(DynamicsConnection.TOKEN_URL)
+                    .addErrorMessage("The token endpoint could not be reached: " + e.getMessage());
             return false;
         }
         try {
@@ -32,16 +31,16 @@ public final class ConnectionCheck {
             return true;
         } catch (DynamicsApiException e) {
             if (e.isAuthentication() || e.isPrivilege()) {
-                byKey.get(DynamicsConnection.CLIENT_ID).addErrorMessage("The environment refused the app (HTTP "
-                        + e.status() + "): add an application user for this client id with a security role. "
-                        + e.getMessage());
+                byKey.get(DynamicsConnection.CLIENT_ID)
+                        .addErrorMessage("The environment refused the app (HTTP "
+                                + e.status() + "): add an application user for this client id with a security role. "
+                                + e.getMessage());
             } else {
-                byKey.get(DynamicsConnection.URL).addErrorMessage("This is not a Dataverse Web API: "
-                        + e.getMessage());
+                byKey.get(DynamicsConnection.URL).addErrorMessage("This is not a Dataverse Web API: " + e.getMessage());
             }
         } catch (DynamicsException e) {
-            byKey.get(DynamicsConnection.URL).addErrorMessage("The environment could not be reached: "
-                    + e.getMessage());
+            byKey.get(DynamicsConnection.URL)
+                    .addErrorMessage("The environment could not be reached: " + e.getMessage());
         }
         return false;
     }
@@ -59,7 +58,9 @@ public final class ConnectionCheck {
         if (m.contains("AADSTS700016") || "unauthorized_client".equals(code)) {
             return DynamicsConnection.CLIENT_ID;
         }
-        if (m.contains("AADSTS500011") || m.contains("AADSTS1002012") || "invalid_scope".equals(code)
+        if (m.contains("AADSTS500011")
+                || m.contains("AADSTS1002012")
+                || "invalid_scope".equals(code)
                 || "invalid_resource".equals(code)) {
             return DynamicsConnection.URL; // the scope is <environment>/.default: Entra knows no such environment
         }

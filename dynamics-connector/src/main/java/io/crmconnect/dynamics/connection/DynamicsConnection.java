@@ -66,8 +66,11 @@ public final class DynamicsConnection {
         this.share = c.getDouble(BUDGET_SHARE);
         this.retryBudgetMs = c.getLong(RETRY_BUDGET_MS);
         this.requestTimeoutMs = c.getLong(REQUEST_TIMEOUT_MS);
-        this.limits = new ServiceProtectionBudget.Limits(c.getInt(LIMIT_REQUESTS), c.getLong(LIMIT_EXECUTION_MS),
-                c.getLong(LIMIT_WINDOW_MS), c.getInt(LIMIT_CONCURRENCY));
+        this.limits = new ServiceProtectionBudget.Limits(
+                c.getInt(LIMIT_REQUESTS),
+                c.getLong(LIMIT_EXECUTION_MS),
+                c.getLong(LIMIT_WINDOW_MS),
+                c.getInt(LIMIT_CONCURRENCY));
     }
 
     public static DynamicsConnection of(AbstractConfig c) {
@@ -81,51 +84,165 @@ public final class DynamicsConnection {
     /** Adds the connection keys to a plugin's ConfigDef, in their own group. */
     public static ConfigDef define(ConfigDef d) {
         int o = 0;
-        d.define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new HttpUrlValidator(), Importance.HIGH,
+        d.define(
+                URL,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new HttpUrlValidator(),
+                Importance.HIGH,
                 "Environment URL, e.g. https://contoso.crm.dynamics.com (the Web API is under /api/data/<version>).",
-                GROUP, ++o, Width.LONG, "Environment URL");
-        d.define(TENANT_ID, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                "Microsoft Entra ID tenant (directory) id or domain of the app registration.", GROUP, ++o,
-                Width.MEDIUM, "Tenant id");
-        d.define(CLIENT_ID, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                GROUP,
+                ++o,
+                Width.LONG,
+                "Environment URL");
+        d.define(
+                TENANT_ID,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
+                "Microsoft Entra ID tenant (directory) id or domain of the app registration.",
+                GROUP,
+                ++o,
+                Width.MEDIUM,
+                "Tenant id");
+        d.define(
+                CLIENT_ID,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
                 "Application (client) id of the app registration. The app needs an application user in the "
                         + "environment with a security role that can read (source) or write (sink) the tables.",
-                GROUP, ++o, Width.MEDIUM, "Client id");
-        d.define(CLIENT_SECRET, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonNullValidator(),
-                Importance.HIGH, "Client secret of the app registration (OAuth 2.0 client credentials). Access "
-                        + "tokens are fetched with it and renewed before they expire.", GROUP, ++o, Width.LONG,
+                GROUP,
+                ++o,
+                Width.MEDIUM,
+                "Client id");
+        d.define(
+                CLIENT_SECRET,
+                Type.PASSWORD,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonNullValidator(),
+                Importance.HIGH,
+                "Client secret of the app registration (OAuth 2.0 client credentials). Access "
+                        + "tokens are fetched with it and renewed before they expire.",
+                GROUP,
+                ++o,
+                Width.LONG,
                 "Client secret");
-        d.define(TOKEN_URL, Type.STRING, "", Importance.LOW,
-                "Token endpoint; empty = https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token.", GROUP, ++o, Width.LONG, "Token URL");
-        d.define(SCOPE, Type.STRING, "", Importance.LOW,
+        d.define(
+                TOKEN_URL,
+                Type.STRING,
+                "",
+                Importance.LOW,
+                "Token endpoint; empty = https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token.",
+                GROUP,
+                ++o,
+                Width.LONG,
+                "Token URL");
+        d.define(
+                SCOPE,
+                Type.STRING,
+                "",
+                Importance.LOW,
                 "OAuth scope of the token; empty = <environment URL>/.default. Set it when dynamics.url is a proxy "
-                        + "or custom domain in front of the environment.", GROUP, ++o, Width.LONG, "Scope");
-        d.define(API_VERSION, Type.STRING, "v9.2", ConfigDef.ValidString.in("v9.0", "v9.1", "v9.2"), Importance.LOW,
-                "Web API version.", GROUP, ++o, Width.SHORT, "API version");
-        d.define(BUDGET_SHARE, Type.DOUBLE, 1.0, ConfigDef.Range.between(0.01, 1.0), Importance.MEDIUM,
+                        + "or custom domain in front of the environment.",
+                GROUP,
+                ++o,
+                Width.LONG,
+                "Scope");
+        d.define(
+                API_VERSION,
+                Type.STRING,
+                "v9.2",
+                ConfigDef.ValidString.in("v9.0", "v9.1", "v9.2"),
+                Importance.LOW,
+                "Web API version.",
+                GROUP,
+                ++o,
+                Width.SHORT,
+                "API version");
+        d.define(
+                BUDGET_SHARE,
+                Type.DOUBLE,
+                1.0,
+                ConfigDef.Range.between(0.01, 1.0),
+                Importance.MEDIUM,
                 "Share of the application user's service protection limits (requests, execution time, concurrent "
                         + "requests per 5 minutes) this connector may use, split evenly across its tasks. Lower it "
-                        + "when other integrations use the same application user.", GROUP, ++o, Width.SHORT,
+                        + "when other integrations use the same application user.",
+                GROUP,
+                ++o,
+                Width.SHORT,
                 "Budget share");
-        d.define(RETRY_BUDGET_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+        d.define(
+                RETRY_BUDGET_MS,
+                Type.LONG,
+                60_000L,
+                ConfigDef.Range.atLeast(1_000),
+                Importance.LOW,
                 "How long one API call is retried (429 after its Retry-After, 5xx, timeouts, resets) before the "
-                        + "task hands a retriable error to Connect (nothing is lost; the work is redone).", GROUP,
-                ++o, Width.SHORT, "Retry budget (ms)");
-        d.define(REQUEST_TIMEOUT_MS, Type.LONG, 120_000L, ConfigDef.Range.between(1_000, 600_000), Importance.LOW,
-                "Read timeout of one HTTP call (a 5,000-row page or a bulk write can take tens of seconds).", GROUP,
-                ++o, Width.SHORT, "Request timeout (ms)");
-        d.define(LIMIT_REQUESTS, Type.INT, 6_000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                "Service protection: requests per user per window (Dataverse: 6,000 per 5 minutes).", GROUP, ++o,
-                Width.SHORT, "Requests per window");
-        d.define(LIMIT_EXECUTION_MS, Type.LONG, 1_200_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        + "task hands a retriable error to Connect (nothing is lost; the work is redone).",
+                GROUP,
+                ++o,
+                Width.SHORT,
+                "Retry budget (ms)");
+        d.define(
+                REQUEST_TIMEOUT_MS,
+                Type.LONG,
+                120_000L,
+                ConfigDef.Range.between(1_000, 600_000),
+                Importance.LOW,
+                "Read timeout of one HTTP call (a 5,000-row page or a bulk write can take tens of seconds).",
+                GROUP,
+                ++o,
+                Width.SHORT,
+                "Request timeout (ms)");
+        d.define(
+                LIMIT_REQUESTS,
+                Type.INT,
+                6_000,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
+                "Service protection: requests per user per window (Dataverse: 6,000 per 5 minutes).",
+                GROUP,
+                ++o,
+                Width.SHORT,
+                "Requests per window");
+        d.define(
+                LIMIT_EXECUTION_MS,
+                Type.LONG,
+                1_200_000L,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
                 "Service protection: combined execution time per user per window (Dataverse: 20 minutes per 5).",
-                GROUP, ++o, Width.SHORT, "Execution time per window (ms)");
-        d.define(LIMIT_WINDOW_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
-                "Service protection: length of the sliding window (Dataverse: 300,000 ms).", GROUP, ++o, Width.SHORT,
+                GROUP,
+                ++o,
+                Width.SHORT,
+                "Execution time per window (ms)");
+        d.define(
+                LIMIT_WINDOW_MS,
+                Type.LONG,
+                300_000L,
+                ConfigDef.Range.atLeast(1_000),
+                Importance.LOW,
+                "Service protection: length of the sliding window (Dataverse: 300,000 ms).",
+                GROUP,
+                ++o,
+                Width.SHORT,
                 "Window (ms)");
-        d.define(LIMIT_CONCURRENCY, Type.INT, 52, ConfigDef.Range.atLeast(1), Importance.LOW,
+        d.define(
+                LIMIT_CONCURRENCY,
+                Type.INT,
+                52,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
                 "Service protection: concurrent requests per user (Dataverse: 52); the server's x-ms-dop-hint "
-                        + "lowers it when smaller.", GROUP, ++o, Width.SHORT, "Concurrent requests");
+                        + "lowers it when smaller.",
+                GROUP,
+                ++o,
+                Width.SHORT,
+                "Concurrent requests");
         return d;
     }
 
@@ -168,21 +285,28 @@ public final class DynamicsConnection {
      * budget.
      */
     public DynamicsClient client(int tasks) {
-        return client(new ServiceProtectionBudget(limits, share / Math.max(1, tasks)),
+        return client(
+                new ServiceProtectionBudget(limits, share / Math.max(1, tasks)),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 30, Duration.ofMillis(retryBudgetMs)),
                 Duration.ofMillis(requestTimeoutMs));
     }
 
     /** A client for bounded checks ({@code validate()}): few attempts, short timeouts. */
     public DynamicsClient checkClient() {
-        return client(new ServiceProtectionBudget(limits, share),
+        return client(
+                new ServiceProtectionBudget(limits, share),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 3, Duration.ofSeconds(8)),
                 Duration.ofSeconds(8));
     }
 
     private DynamicsClient client(ServiceProtectionBudget budget, Backoff backoff, Duration timeout) {
-        return DynamicsClient.builder().environmentUrl(url).apiVersion(apiVersion)
-                .clientCredentials(tokenUrl, clientId, clientSecret).scope(scope).budget(budget).backoff(backoff)
+        return DynamicsClient.builder()
+                .environmentUrl(url)
+                .apiVersion(apiVersion)
+                .clientCredentials(tokenUrl, clientId, clientSecret)
+                .scope(scope)
+                .budget(budget)
+                .backoff(backoff)
                 .timeouts(Duration.ofSeconds(10).compareTo(timeout) < 0 ? Duration.ofSeconds(10) : timeout, timeout)
                 .build();
     }

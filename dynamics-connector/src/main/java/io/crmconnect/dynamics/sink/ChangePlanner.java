@@ -33,9 +33,13 @@ final class ChangePlanner {
      * @param known       whether the current row was read (false: existence unknown, write blindly)
      * @param resolutions lookup natural keys resolved, per binding and canonical key
      */
-    WritePlan plan(SinkRow row, ObjectNode current, boolean known,
+    WritePlan plan(
+            SinkRow row,
+            ObjectNode current,
+            boolean known,
             Map<TargetTable.BoundLookup, Map<String, LookupResolver.Resolution>> resolutions) {
-        String existingId = current == null ? null : current.path(target.primaryId()).asText(null);
+        String existingId =
+                current == null ? null : current.path(target.primaryId()).asText(null);
         if (row.delete()) {
             if (known && current == null) {
                 return WritePlan.skip(row, WritePlan.Action.SKIP_GONE, null);
@@ -47,9 +51,14 @@ final class ChangePlanner {
             return WritePlan.skip(row, WritePlan.Action.SKIP_EXISTS, existingId);
         }
         if (known && !exists && mode == WriteMode.UPDATE_ONLY) {
-            return WritePlan.fail(row, RecordFailure.of(RecordFailure.NOT_FOUND, "no " + target.md.logicalName()
-                    + " row has this " + (row.identity().byId() ? "id" : "alternate key " + target.keyName)
-                    + " and write.mode is update_only"));
+            return WritePlan.fail(
+                    row,
+                    RecordFailure.of(
+                            RecordFailure.NOT_FOUND,
+                            "no " + target.md.logicalName()
+                                    + " row has this "
+                                    + (row.identity().byId() ? "id" : "alternate key " + target.keyName)
+                                    + " and write.mode is update_only"));
         }
         ObjectNode body = JSON.objectNode();
         for (Map.Entry<String, Object> c : row.columns().entrySet()) {
@@ -81,15 +90,22 @@ final class ChangePlanner {
             } else if (b.config().byId()) {
                 id = l.getValue().toString();
             } else {
-                LookupResolver.Resolution r = resolutions.getOrDefault(b, Map.of())
-                        .get(RowIdentity.normal(l.getValue()));
+                LookupResolver.Resolution r =
+                        resolutions.getOrDefault(b, Map.of()).get(RowIdentity.normal(l.getValue()));
                 if (r == null || r.id() == null) {
                     int n = r == null ? 0 : r.matches();
-                    return WritePlan.fail(row, RecordFailure.of(n == 0 ? RecordFailure.LOOKUP_NOT_FOUND
-                            : RecordFailure.AMBIGUOUS_MATCH, "lookup " + b.config().navigationProperty() + ": "
-                            + (n == 0 ? "no " : n + " ") + b.targetTable() + " rows have this "
-                            + b.keyColumn().logicalName(), Map.of("lookup", List.of(b.config().navigationProperty()),
-                                    "column", List.of(b.keyColumn().logicalName()))));
+                    return WritePlan.fail(
+                            row,
+                            RecordFailure.of(
+                                    n == 0 ? RecordFailure.LOOKUP_NOT_FOUND : RecordFailure.AMBIGUOUS_MATCH,
+                                    "lookup " + b.config().navigationProperty() + ": "
+                                            + (n == 0 ? "no " : n + " ") + b.targetTable() + " rows have this "
+                                            + b.keyColumn().logicalName(),
+                                    Map.of(
+                                            "lookup",
+                                            List.of(b.config().navigationProperty()),
+                                            "column",
+                                            List.of(b.keyColumn().logicalName()))));
                 }
                 id = r.id();
             }
@@ -117,8 +133,8 @@ final class ChangePlanner {
         if (exists && body.isEmpty()) {
             return WritePlan.skip(row, WritePlan.Action.SKIP_UNCHANGED, existingId);
         }
-        WritePlan.Action action = !known ? WritePlan.Action.UPSERT : exists ? WritePlan.Action.UPDATE
-                : WritePlan.Action.CREATE;
+        WritePlan.Action action =
+                !known ? WritePlan.Action.UPSERT : exists ? WritePlan.Action.UPDATE : WritePlan.Action.CREATE;
         return new WritePlan(row, action, existingId, body, null);
     }
 

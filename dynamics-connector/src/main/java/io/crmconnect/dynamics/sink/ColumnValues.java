@@ -15,11 +15,12 @@ import java.util.Locale;
  * sets, text exactly. Used to send only the columns that changed.
  */
 final class ColumnValues {
-    private ColumnValues() {
-    }
+    private ColumnValues() {}
 
     static boolean isEmpty(JsonNode current) {
-        return current == null || current.isNull() || (current.isTextual() && current.asText().isEmpty());
+        return current == null
+                || current.isNull()
+                || (current.isTextual() && current.asText().isEmpty());
     }
 
     static boolean same(ColumnMetadata c, JsonNode current, Object next) {
@@ -84,7 +85,8 @@ final class ColumnValues {
         if (id == null) {
             return isEmpty(current);
         }
-        return current != null && !current.isNull() && current.asText().toLowerCase(Locale.ROOT)
-                .equals(id.toLowerCase(Locale.ROOT));
+        return current != null
+                && !current.isNull()
+                && current.asText().toLowerCase(Locale.ROOT).equals(id.toLowerCase(Locale.ROOT));
     }
 }

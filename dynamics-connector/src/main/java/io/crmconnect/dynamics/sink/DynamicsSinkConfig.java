@@ -1,8 +1,8 @@
 package io.crmconnect.dynamics.sink;
 
+import io.crmconnect.common.EnumValidator;
 import io.crmconnect.common.Redact;
 import io.crmconnect.dynamics.connection.DynamicsConnection;
-import io.crmconnect.common.EnumValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,61 +80,174 @@ public final class DynamicsSinkConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef d = DynamicsConnection.define(new ConfigDef());
         int o = 0;
-        d.define(TABLE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                "Target table by logical name (contact, account, lead, cr123_project).", GROUP_TARGET, ++o,
-                Width.MEDIUM, "Table");
-        d.define(WRITE_MODE, Type.STRING, "upsert", new EnumValidator(WriteMode.class), Importance.HIGH,
+        d.define(
+                TABLE,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
+                "Target table by logical name (contact, account, lead, cr123_project).",
+                GROUP_TARGET,
+                ++o,
+                Width.MEDIUM,
+                "Table");
+        d.define(
+                WRITE_MODE,
+                Type.STRING,
+                "upsert",
+                new EnumValidator(WriteMode.class),
+                Importance.HIGH,
                 "upsert: update the row when it exists, else create it. create_only: records whose row exists are "
                         + "skipped (counted). update_only: records without a row go to the dead-letter topic "
-                        + "(NOT_FOUND).", GROUP_TARGET, ++o, Width.SHORT, "Write mode",
+                        + "(NOT_FOUND).",
+                GROUP_TARGET,
+                ++o,
+                Width.SHORT,
+                "Write mode",
                 new EnumValidator(WriteMode.class));
-        d.define(DELETE_MODE, Type.STRING, "none", new EnumValidator(DeleteMode.class), Importance.MEDIUM,
+        d.define(
+                DELETE_MODE,
+                Type.STRING,
+                "none",
+                new EnumValidator(DeleteMode.class),
+                Importance.MEDIUM,
                 "Tombstones (null value). none: skipped and counted. delete: the row named by the record key (row id, "
                         + "or the alternate key's value; a Struct or map with the key columns for compound keys) is "
-                        + "deleted, in offset order with upserts of the same key.", GROUP_TARGET, ++o, Width.SHORT,
-                "Delete mode", new EnumValidator(DeleteMode.class));
-        d.define(ID_FIELD, Type.STRING, "", Importance.HIGH,
+                        + "deleted, in offset order with upserts of the same key.",
+                GROUP_TARGET,
+                ++o,
+                Width.SHORT,
+                "Delete mode",
+                new EnumValidator(DeleteMode.class));
+        d.define(
+                ID_FIELD,
+                Type.STRING,
+                "",
+                Importance.HIGH,
                 "Record field holding the row id (a GUID), or _key for the record key. Tried first; records "
-                        + "without it use the alternate key.", GROUP_TARGET, ++o, Width.MEDIUM, "Id field");
-        d.define(ALTERNATE_KEY, Type.LIST, "", Importance.HIGH,
+                        + "without it use the alternate key.",
+                GROUP_TARGET,
+                ++o,
+                Width.MEDIUM,
+                "Id field");
+        d.define(
+                ALTERNATE_KEY,
+                Type.LIST,
+                "",
+                Importance.HIGH,
                 "The alternate key that identifies rows: its logical name, or its column(s) (emailaddress1; "
                         + "firstname,lastname for a compound key). It must be defined on the table and active.",
-                GROUP_TARGET, ++o, Width.MEDIUM, "Alternate key");
+                GROUP_TARGET,
+                ++o,
+                Width.MEDIUM,
+                "Alternate key");
         o = 0;
-        d.define(FIELD_MAPPING, Type.LIST, "", Importance.HIGH,
+        d.define(
+                FIELD_MAPPING,
+                Type.LIST,
+                "",
+                Importance.HIGH,
                 "recordField:column pairs (nested fields with dots). Empty = every top-level field to the column of "
-                        + "the same name. Fields not listed are not written.", GROUP_COLUMNS, ++o, Width.LONG,
+                        + "the same name. Fields not listed are not written.",
+                GROUP_COLUMNS,
+                ++o,
+                Width.LONG,
                 "Field mapping");
-        d.define(LOOKUPS, Type.LIST, "", Importance.MEDIUM,
+        d.define(
+                LOOKUPS,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
                 "Lookups bound with @odata.bind, each field>navigationProperty[:table].column (e.g. "
                         + "company_number>parentcustomerid_account.accountnumber: the account whose accountnumber is "
                         + "the field's value) or field>navigationProperty (the field holds the row id). A natural "
                         + "key with no row or several rows sends the record to the dead-letter topic.",
-                GROUP_COLUMNS, ++o, Width.LONG, "Lookups");
-        d.define(PROTECTED, Type.LIST, "", Importance.MEDIUM,
-                "Columns never written (owned by Dynamics 365 users).", GROUP_COLUMNS, ++o, Width.LONG, "Protected");
-        d.define(FILL_IF_MISSING, Type.LIST, "", Importance.MEDIUM,
-                "Columns written only while the row's current value is empty.", GROUP_COLUMNS, ++o, Width.LONG,
+                GROUP_COLUMNS,
+                ++o,
+                Width.LONG,
+                "Lookups");
+        d.define(
+                PROTECTED,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
+                "Columns never written (owned by Dynamics 365 users).",
+                GROUP_COLUMNS,
+                ++o,
+                Width.LONG,
+                "Protected");
+        d.define(
+                FILL_IF_MISSING,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
+                "Columns written only while the row's current value is empty.",
+                GROUP_COLUMNS,
+                ++o,
+                Width.LONG,
                 "Fill if missing");
-        d.define(NULL_HANDLING, Type.STRING, "skip", new EnumValidator(NullHandling.class), Importance.MEDIUM,
-                "Null field values: skip (leave the column as it is) or clear (write null).", GROUP_COLUMNS, ++o,
-                Width.SHORT, "Nulls", new EnumValidator(NullHandling.class));
+        d.define(
+                NULL_HANDLING,
+                Type.STRING,
+                "skip",
+                new EnumValidator(NullHandling.class),
+                Importance.MEDIUM,
+                "Null field values: skip (leave the column as it is) or clear (write null).",
+                GROUP_COLUMNS,
+                ++o,
+                Width.SHORT,
+                "Nulls",
+                new EnumValidator(NullHandling.class));
         o = 0;
-        d.define(CHANGED_ONLY, Type.BOOLEAN, true, Importance.MEDIUM,
+        d.define(
+                CHANGED_ONLY,
+                Type.BOOLEAN,
+                true,
+                Importance.MEDIUM,
                 "Read the current rows first and send only the columns whose value differs (a record that changes "
                         + "nothing is not written): Dataverse runs plug-ins, flows and auditing on every write, even "
-                        + "of the same value.", GROUP_WRITES, ++o, Width.SHORT, "Changed columns only");
-        d.define(WRITE_API, Type.STRING, "auto", new EnumValidator(WriteApi.class), Importance.LOW,
+                        + "of the same value.",
+                GROUP_WRITES,
+                ++o,
+                Width.SHORT,
+                "Changed columns only");
+        d.define(
+                WRITE_API,
+                Type.STRING,
+                "auto",
+                new EnumValidator(WriteApi.class),
+                Importance.LOW,
                 "auto: UpsertMultiple where the table supports it (a rejected call is written again through $batch "
                         + "so only the bad rows fail), else $batch. batch: always $batch with one change set per "
                         + "row. create_only and update_only always use $batch with If-None-Match / If-Match.",
-                GROUP_WRITES, ++o, Width.SHORT, "Write API", new EnumValidator(WriteApi.class));
-        d.define(BATCH_SIZE, Type.INT, 500, ConfigDef.Range.between(1, 1_000), Importance.LOW,
+                GROUP_WRITES,
+                ++o,
+                Width.SHORT,
+                "Write API",
+                new EnumValidator(WriteApi.class));
+        d.define(
+                BATCH_SIZE,
+                Type.INT,
+                500,
+                ConfigDef.Range.between(1, 1_000),
+                Importance.LOW,
                 "Rows per UpsertMultiple or $batch call (Dataverse: up to 1,000 per $batch; 100-1,000 recommended "
-                        + "for bulk messages).", GROUP_WRITES, ++o, Width.SHORT, "Batch size");
-        d.define(IN_FLIGHT, Type.INT, 4, ConfigDef.Range.between(1, 52), Importance.LOW,
+                        + "for bulk messages).",
+                GROUP_WRITES,
+                ++o,
+                Width.SHORT,
+                "Batch size");
+        d.define(
+                IN_FLIGHT,
+                Type.INT,
+                4,
+                ConfigDef.Range.between(1, 52),
+                Importance.LOW,
                 "Write calls of one put() sent at the same time (also bounded by x-ms-dop-hint and the budget).",
-                GROUP_WRITES, ++o, Width.SHORT, "Calls in flight");
+                GROUP_WRITES,
+                ++o,
+                Width.SHORT,
+                "Calls in flight");
         Redact.define(d, GROUP_WRITES, ++o);
         d.defineInternal(TASK_COUNT, Type.INT, 1, Importance.LOW);
         return d;
@@ -150,8 +263,10 @@ public final class DynamicsSinkConfig extends AbstractConfig {
         static Lookup parse(String s) {
             int gt = s.indexOf('>');
             if (gt <= 0 || gt == s.length() - 1) {
-                throw new ConfigException(LOOKUPS, s, "expected field>navigationProperty[:table].column or "
-                        + "field>navigationProperty");
+                throw new ConfigException(
+                        LOOKUPS,
+                        s,
+                        "expected field>navigationProperty[:table].column or " + "field>navigationProperty");
             }
             String field = s.substring(0, gt).trim();
             String rest = s.substring(gt + 1).trim();
@@ -162,8 +277,10 @@ public final class DynamicsSinkConfig extends AbstractConfig {
             String nav = (colon < 0 ? navAndTable : navAndTable.substring(0, colon)).trim();
             String table = colon < 0 ? null : navAndTable.substring(colon + 1).trim();
             if (nav.isEmpty() || (col != null && col.isEmpty()) || (table != null && table.isEmpty())) {
-                throw new ConfigException(LOOKUPS, s, "expected field>navigationProperty[:table].column or "
-                        + "field>navigationProperty");
+                throw new ConfigException(
+                        LOOKUPS,
+                        s,
+                        "expected field>navigationProperty[:table].column or " + "field>navigationProperty");
             }
             return new Lookup(field, nav, table, col);
         }
@@ -174,8 +291,10 @@ public final class DynamicsSinkConfig extends AbstractConfig {
         mapping();
         lookups();
         if (idField().isEmpty() && alternateKey().isEmpty()) {
-            throw new ConfigException(ALTERNATE_KEY, "", "set id.field, alternate.key or both: the sink needs a way "
-                    + "to find each record's row");
+            throw new ConfigException(
+                    ALTERNATE_KEY,
+                    "",
+                    "set id.field, alternate.key or both: the sink needs a way " + "to find each record's row");
         }
     }
 
@@ -212,7 +331,10 @@ public final class DynamicsSinkConfig extends AbstractConfig {
     }
 
     public List<String> alternateKey() {
-        return getList(ALTERNATE_KEY).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return getList(ALTERNATE_KEY).stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /** recordField -> column, in order; empty = identity mapping of top-level fields. */
@@ -243,10 +365,16 @@ public final class DynamicsSinkConfig extends AbstractConfig {
     }
 
     public List<String> protectedColumns() {
-        return getList(PROTECTED).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return getList(PROTECTED).stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     public List<String> fillIfMissing() {
-        return getList(FILL_IF_MISSING).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return getList(FILL_IF_MISSING).stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

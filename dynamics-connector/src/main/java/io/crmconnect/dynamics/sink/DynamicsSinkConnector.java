@@ -55,8 +55,7 @@ public class DynamicsSinkConnector extends SinkConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public ConfigDef config() {
@@ -69,7 +68,8 @@ public class DynamicsSinkConnector extends SinkConnector {
         Map<String, ConfigValue> byKey = new HashMap<>();
         result.configValues().forEach(v -> byKey.put(v.name(), v));
         for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty() && DynamicsSinkConfig.CONFIG.names().contains(v.name())) {
+            if (!v.errorMessages().isEmpty()
+                    && DynamicsSinkConfig.CONFIG.names().contains(v.name())) {
                 return result; // fix the static problems first; live checks need a valid configuration
             }
         }
@@ -88,12 +88,14 @@ public class DynamicsSinkConnector extends SinkConnector {
             }
             TableMetadata md = c.table(config.table());
             if (md == null) {
-                byKey.get(DynamicsSinkConfig.TABLE).addErrorMessage("Unknown table '" + config.table() + "': no "
-                        + "table has this logical name (use the logical name, e.g. contact, not Contacts)");
+                byKey.get(DynamicsSinkConfig.TABLE)
+                        .addErrorMessage("Unknown table '" + config.table() + "': no "
+                                + "table has this logical name (use the logical name, e.g. contact, not Contacts)");
                 return result;
             }
             TargetTable t = TargetTable.resolve(c, md, config);
-            t.problems.forEach((key, messages) -> messages.forEach(m -> byKey.get(key).addErrorMessage(m)));
+            t.problems.forEach(
+                    (key, messages) -> messages.forEach(m -> byKey.get(key).addErrorMessage(m)));
         } catch (DynamicsException e) {
             byKey.get(DynamicsSinkConfig.TABLE).addErrorMessage("The table could not be checked: " + e.getMessage());
         }

@@ -69,15 +69,16 @@ public class DynamicsSinkTask extends SinkTask {
             }
             target = TargetTable.resolve(client, md, config);
             bulk = config.writeApi() == WriteApi.AUTO
-                    && client.supportsMessage("UpsertMultiple", md.logicalName()).orElse(true);
+                    && client.supportsMessage("UpsertMultiple", md.logicalName())
+                            .orElse(true);
         } catch (DynamicsRetriableException e) {
             throw new RetriableException("Dynamics 365 unreachable while starting: " + e.getMessage(), e);
         } catch (DynamicsApiException e) {
             throw new ConnectException("Dynamics 365 sink cannot start: " + e.getMessage(), e);
         }
         if (!target.problems.isEmpty()) {
-            throw new ConnectException("Dynamics 365 sink configuration does not match table " + table + ": "
-                    + target.problems);
+            throw new ConnectException(
+                    "Dynamics 365 sink configuration does not match table " + table + ": " + target.problems);
         }
         List<String> names = new ArrayList<>(target.columnsByName.keySet());
         client.sanitizeKeeping(names);
@@ -87,16 +88,27 @@ public class DynamicsSinkTask extends SinkTask {
             t.setDaemon(true);
             return t;
         });
-        WriteExecutor executor = new WriteExecutor(client, target, config.writeMode(), config.writeApi(), bulk,
-                config.getInt(DynamicsSinkConfig.BATCH_SIZE), pool, new Backoff(Duration.ofMillis(500),
-                        Duration.ofSeconds(10), 8, Duration.ofMillis(conn.retryBudgetMs())));
+        WriteExecutor executor = new WriteExecutor(
+                client,
+                target,
+                config.writeMode(),
+                config.writeApi(),
+                bulk,
+                config.getInt(DynamicsSinkConfig.BATCH_SIZE),
+                pool,
+                new Backoff(
+                        Duration.ofMillis(500), Duration.ofSeconds(10), 8, Duration.ofMillis(conn.retryBudgetMs())));
         writer = new DynamicsSinkWriter(client, target, config, executor);
         if (context != null) {
             metrics.register(RuntimeSupport.pluginMetrics(context), client.budget(), executor);
         }
-        LOG.info("Dynamics 365 sink task started: table {} by {}, mode {}, {}, {} in flight, DLQ {}", table,
+        LOG.info(
+                "Dynamics 365 sink task started: table {} by {}, mode {}, {}, {} in flight, DLQ {}",
+                table,
                 target.byAlternateKey() ? "alternate key " + target.keyName + " " + target.keyColumns : "row id",
-                config.writeMode().name().toLowerCase(Locale.ROOT), bulk ? "UpsertMultiple" : "$batch", inFlight,
+                config.writeMode().name().toLowerCase(Locale.ROOT),
+                bulk ? "UpsertMultiple" : "$batch",
+                inFlight,
                 delivery.deadLetters().hasReporter() ? "on" : "off");
     }
 
@@ -118,28 +130,43 @@ public class DynamicsSinkTask extends SinkTask {
             if (context != null) {
                 context.timeout(wait);
             }
-            LOG.warn("Dynamics 365 is not answering normally ({}); the batch of {} records is redelivered in {} ms; "
-                    + "rows already written are not written again", e.getMessage(), records.size(), wait);
+            LOG.warn(
+                    "Dynamics 365 is not answering normally ({}); the batch of {} records is redelivered in {} ms; "
+                            + "rows already written are not written again",
+                    e.getMessage(),
+                    records.size(),
+                    wait);
             throw new RetriableException(e.getMessage(), e);
         } catch (DynamicsApiException e) {
-            throw new ConnectException("Dynamics 365 refused a call that is not about one record"
-                    + (e.isAuthentication() ? " (check dynamics.client.id / dynamics.client.secret)" : "")
-                    + (e.isPrivilege() ? " (the application user's security role lacks a privilege on " + table
-                            + ")" : "") + ": " + e.getMessage(), e);
+            throw new ConnectException(
+                    "Dynamics 365 refused a call that is not about one record"
+                            + (e.isAuthentication() ? " (check dynamics.client.id / dynamics.client.secret)" : "")
+                            + (e.isPrivilege()
+                                    ? " (the application user's security role lacks a privilege on " + table + ")"
+                                    : "")
+                            + ": " + e.getMessage(),
+                    e);
         }
         delivery.completed(records);
         Map<TopicPartition, Long> again = delivery.takeConsumeAgain();
         if (!again.isEmpty() && context != null) {
             // the transforms that planned these records plan them again against the rows as they are now
             context.offset(again);
-            LOG.info("Dynamics 365 {}: rows changed since their records were planned (If-Match refused); consuming "
-                    + "again from {}", table, again);
+            LOG.info(
+                    "Dynamics 365 {}: rows changed since their records were planned (If-Match refused); consuming "
+                            + "again from {}",
+                    table,
+                    again);
         }
         long now = System.currentTimeMillis();
         if (now - lastLog > 30_000) {
             lastLog = now;
-            LOG.info("Dynamics 365 sink progress ({}): {}; requests {} (throttled {})", table, metrics,
-                    client.budget().calls(), client.budget().throttled());
+            LOG.info(
+                    "Dynamics 365 sink progress ({}): {}; requests {} (throttled {})",
+                    table,
+                    metrics,
+                    client.budget().calls(),
+                    client.budget().throttled());
         }
     }
 
@@ -190,8 +217,8 @@ public class DynamicsSinkTask extends SinkTask {
      * Dataverse's already sanitized by the client with the table's column names kept readable).
      */
     static DeadLetter deadLetter(RecordFailure f) {
-        return new DeadLetter(f.reason(), SYSTEM, f.code(), f.status(), f.message(),
-                f.context(), f.requestId(), f.rowId());
+        return new DeadLetter(
+                f.reason(), SYSTEM, f.code(), f.status(), f.message(), f.context(), f.requestId(), f.rowId());
     }
 
     @Override

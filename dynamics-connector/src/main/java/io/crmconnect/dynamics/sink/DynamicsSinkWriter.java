@@ -36,8 +36,8 @@ final class DynamicsSinkWriter {
         this.executor = executor;
         this.deletes = config.deleteMode() == DeleteMode.DELETE;
         // existence must be known to send only changes, to fill only empty columns, and for create / update only
-        this.readCurrent = config.changedOnly() || !config.fillIfMissing().isEmpty()
-                || config.writeMode() != WriteMode.UPSERT;
+        this.readCurrent =
+                config.changedOnly() || !config.fillIfMissing().isEmpty() || config.writeMode() != WriteMode.UPSERT;
     }
 
     WriteExecutor executor() {
@@ -65,10 +65,11 @@ final class DynamicsSinkWriter {
 
     private void writeSegment(List<SinkRow> segment, Outcomes out) {
         Map<TargetTable.BoundLookup, Map<String, LookupResolver.Resolution>> resolved = resolveLookups(segment);
-        boolean needsRead = readCurrent || segment.stream().anyMatch(r -> r.delete() && !r.identity().byId());
+        boolean needsRead = readCurrent
+                || segment.stream().anyMatch(r -> r.delete() && !r.identity().byId());
         Map<String, ObjectNode> rows = needsRead
-                ? current.read(segment.stream().map(SinkRow::identity).toList(),
-                        CurrentRows.properties(segment, target))
+                ? current.read(
+                        segment.stream().map(SinkRow::identity).toList(), CurrentRows.properties(segment, target))
                 : Map.of();
         List<WritePlan> writes = new ArrayList<>();
         for (SinkRow r : segment) {
@@ -84,13 +85,14 @@ final class DynamicsSinkWriter {
         }
     }
 
-    private Map<TargetTable.BoundLookup, Map<String, LookupResolver.Resolution>> resolveLookups(
-            List<SinkRow> segment) {
+    private Map<TargetTable.BoundLookup, Map<String, LookupResolver.Resolution>> resolveLookups(List<SinkRow> segment) {
         Map<TargetTable.BoundLookup, List<Object>> byBinding = new LinkedHashMap<>();
         for (SinkRow r : segment) {
             for (Map.Entry<TargetTable.BoundLookup, Object> l : r.lookups().entrySet()) {
                 if (l.getValue() != null && !l.getKey().config().byId()) {
-                    byBinding.computeIfAbsent(l.getKey(), k -> new ArrayList<>()).add(l.getValue());
+                    byBinding
+                            .computeIfAbsent(l.getKey(), k -> new ArrayList<>())
+                            .add(l.getValue());
                 }
             }
         }

@@ -14,10 +14,10 @@ import java.util.Map;
 final class KeyFilters {
     /** Longest filter text (before URL encoding, which about doubles quotes and spaces). */
     static final int MAX_CHARS = 7_000;
+
     static final int MAX_TERMS = 250;
 
-    private KeyFilters() {
-    }
+    private KeyFilters() {}
 
     static List<String> build(Collection<RowIdentity> ids, String primaryId) {
         List<String> out = new ArrayList<>();

@@ -25,8 +25,7 @@ final class LookupResolver {
     private static final ReadOptions OPTIONS = new ReadOptions(ReadOptions.MAX_PAGE_SIZE, false, false);
 
     /** A natural key's row id, or how many rows matched when it is not exactly one. */
-    record Resolution(String id, int matches, long at) {
-    }
+    record Resolution(String id, int matches, long at) {}
 
     private final DynamicsClient client;
     private final Map<String, Resolution> cache = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -67,8 +66,10 @@ final class LookupResolver {
                 for (ObjectNode row : page.rows()) {
                     JsonNode kv = row.get(col);
                     if (kv != null && !kv.isNull()) {
-                        found.computeIfAbsent(RowIdentity.normal(kv.isNumber() ? kv.decimalValue() : kv.asText()),
-                                k -> new ArrayList<>()).add(row.path(l.targetId()).asText());
+                        found.computeIfAbsent(
+                                        RowIdentity.normal(kv.isNumber() ? kv.decimalValue() : kv.asText()),
+                                        k -> new ArrayList<>())
+                                .add(row.path(l.targetId()).asText());
                     }
                 }
                 if (page.nextLink() == null) {

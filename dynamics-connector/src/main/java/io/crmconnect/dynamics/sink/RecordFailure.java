@@ -7,8 +7,14 @@ import java.util.Map;
  * Why one record was not written: a stable reason code, Dataverse's error code and HTTP status when Dataverse
  * refused it, a sanitized message, context (column and key names, candidate ids — never values) and the request id.
  */
-record RecordFailure(String reason, String code, int status, String message, Map<String, List<String>> context,
-        String requestId, String rowId) {
+record RecordFailure(
+        String reason,
+        String code,
+        int status,
+        String message,
+        Map<String, List<String>> context,
+        String requestId,
+        String rowId) {
     static final String CONVERSION_FAILED = "CONVERSION_FAILED";
     static final String MISSING_KEY = "MISSING_KEY";
     static final String REJECTED = "REJECTED";

@@ -48,8 +48,10 @@ final class RecordReader {
     private Object readUpsert(SinkRecord r) {
         Object value = r.value();
         if (!(value instanceof Struct) && !(value instanceof Map)) {
-            return RecordFailure.of(RecordFailure.CONVERSION_FAILED, "the record value is a "
-                    + value.getClass().getSimpleName() + "; the sink needs a Struct (schema) or a map (schemaless JSON)");
+            return RecordFailure.of(
+                    RecordFailure.CONVERSION_FAILED,
+                    "the record value is a " + value.getClass().getSimpleName()
+                            + "; the sink needs a Struct (schema) or a map (schemaless JSON)");
         }
         LinkedHashMap<String, Object> columns = new LinkedHashMap<>();
         if (mapping.isEmpty()) {
@@ -60,8 +62,11 @@ final class RecordReader {
                 ColumnMetadata c = target.columnForField(f.getKey());
                 if (c == null) {
                     if (warnedUnmapped.add(f.getKey())) {
-                        LOG.warn("Record field '{}' has no column of that name in {}: not written (map it with "
-                                + "field.mapping)", f.getKey(), target.md.logicalName());
+                        LOG.warn(
+                                "Record field '{}' has no column of that name in {}: not written (map it with "
+                                        + "field.mapping)",
+                                f.getKey(),
+                                target.md.logicalName());
                     }
                     continue;
                 }
@@ -83,15 +88,19 @@ final class RecordReader {
                 continue;
             }
             if (v != null && l.config().byId() && !ODataLiterals.isGuid(v.toString())) {
-                return RecordFailure.of(RecordFailure.CONVERSION_FAILED, "lookup " + l.config().navigationProperty()
-                        + ": field " + l.config().field() + " must hold a row id (GUID)");
+                return RecordFailure.of(
+                        RecordFailure.CONVERSION_FAILED,
+                        "lookup " + l.config().navigationProperty() + ": field "
+                                + l.config().field() + " must hold a row id (GUID)");
             }
             lookups.put(l, v == null ? null : v instanceof String s ? s : v);
         }
         RowIdentity id = identity(r, value, columns);
         if (id == null) {
-            return RecordFailure.of(RecordFailure.MISSING_KEY, missingKeyMessage(), Map.of("keyColumns",
-                    List.copyOf(target.keyColumns)));
+            return RecordFailure.of(
+                    RecordFailure.MISSING_KEY,
+                    missingKeyMessage(),
+                    Map.of("keyColumns", List.copyOf(target.keyColumns)));
         }
         return new SinkRow(r, false, id, columns, lookups);
     }
@@ -154,8 +163,9 @@ final class RecordReader {
                         v = field(r, k, col);
                     }
                     if (v == ABSENT || v == null) {
-                        return RecordFailure.of(RecordFailure.MISSING_KEY, "the tombstone's key has no value for "
-                                + "key column " + col);
+                        return RecordFailure.of(
+                                RecordFailure.MISSING_KEY,
+                                "the tombstone's key has no value for " + "key column " + col);
                     }
                     key.put(col, ValueEncoder.encode(target.columnsByName.get(col), v));
                 }
@@ -173,8 +183,10 @@ final class RecordReader {
             key.put(col, ValueEncoder.encode(target.columnsByName.get(col), k));
             return new SinkRow(r, true, RowIdentity.ofKey(key), new LinkedHashMap<>(), Map.of());
         }
-        return RecordFailure.of(RecordFailure.MISSING_KEY, "a tombstone's key must be the row id, the alternate "
-                + "key's value, or a Struct / map with the key columns " + target.keyColumns);
+        return RecordFailure.of(
+                RecordFailure.MISSING_KEY,
+                "a tombstone's key must be the row id, the alternate "
+                        + "key's value, or a Struct / map with the key columns " + target.keyColumns);
     }
 
     /** The record field mapped to a column, or the column's own name. */
@@ -189,8 +201,9 @@ final class RecordReader {
 
     private String missingKeyMessage() {
         return "the record has no row id" + (idField.isEmpty() ? "" : " in field " + idField)
-                + (target.byAlternateKey() ? " and no value for every column of alternate key " + target.keyName
-                        + " " + target.keyColumns : "");
+                + (target.byAlternateKey()
+                        ? " and no value for every column of alternate key " + target.keyName + " " + target.keyColumns
+                        : "");
     }
 
     /** Marks a field that is not in the record (as opposed to one that is null). */

@@ -11,8 +11,7 @@ import java.util.Set;
  * deleted; [delete k, upsert k] leaves it present).
  */
 final class Segments {
-    private Segments() {
-    }
+    private Segments() {}
 
     static List<List<SinkRow>> split(List<SinkRow> rows) {
         List<List<SinkRow>> out = new ArrayList<>();

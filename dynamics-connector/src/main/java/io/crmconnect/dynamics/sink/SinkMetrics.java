@@ -34,12 +34,19 @@ final class SinkMetrics {
                 gauge(pm, "rows-updated", "Rows updated (only the changed columns sent)", updated::get);
                 gauge(pm, "rows-upserted", "Rows upserted without reading them first", upserted::get);
                 gauge(pm, "rows-unchanged", "Records that changed nothing and were not written", unchanged::get);
-                gauge(pm, "rows-skipped", "Records skipped (create_only on an existing row, ignored tombstones)",
+                gauge(
+                        pm,
+                        "rows-skipped",
+                        "Records skipped (create_only on an existing row, ignored tombstones)",
                         skipped::get);
                 gauge(pm, "rows-deleted", "Rows deleted for tombstones", deleted::get);
                 gauge(pm, "records-dead-lettered", "Records sent to the dead-letter topic", deadLettered::get);
-                gauge(pm, "rows-changed-since-planned", "Records not written because the row changed after they "
-                        + "were planned (If-Match refused); consumed again", changedSincePlanned::get);
+                gauge(
+                        pm,
+                        "rows-changed-since-planned",
+                        "Records not written because the row changed after they "
+                                + "were planned (If-Match refused); consumed again",
+                        changedSincePlanned::get);
                 gauge(pm, "bulk-calls", "UpsertMultiple calls", executor.bulkCalls::get);
                 gauge(pm, "batch-calls", "$batch calls", executor.batchCalls::get);
                 gauge(pm, "api-calls", "Web API calls sent", budget::calls);

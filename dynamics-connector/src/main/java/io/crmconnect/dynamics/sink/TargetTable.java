@@ -25,6 +25,7 @@ final class TargetTable {
     final TableMetadata md;
     /** Key columns of the alternate key in the key's order; empty when rows are found by id only. */
     final List<String> keyColumns;
+
     final String keyName;
     final Map<String, ColumnMetadata> columnsByName = new LinkedHashMap<>();
     final List<BoundLookup> lookups = new ArrayList<>();
@@ -33,7 +34,12 @@ final class TargetTable {
     final Map<String, List<String>> problems = new LinkedHashMap<>();
 
     /** A lookup binding with what writing it needs: the target table's entity set and primary id. */
-    record BoundLookup(Lookup config, String lookupColumn, String targetTable, String targetSet, String targetId,
+    record BoundLookup(
+            Lookup config,
+            String lookupColumn,
+            String targetTable,
+            String targetSet,
+            String targetId,
             ColumnMetadata keyColumn) {
         /** The property whose current value the diff compares: {@code _<lookup column>_value}. */
         String currentValueProperty() {
@@ -41,7 +47,11 @@ final class TargetTable {
         }
     }
 
-    private TargetTable(TableMetadata md, List<String> keyColumns, String keyName, Set<String> protectedColumns,
+    private TargetTable(
+            TableMetadata md,
+            List<String> keyColumns,
+            String keyName,
+            Set<String> protectedColumns,
             Set<String> fillIfMissing) {
         this.md = md;
         this.keyColumns = keyColumns;
@@ -67,12 +77,18 @@ final class TargetTable {
             if (k == null) {
                 List<String> defined = new ArrayList<>();
                 md.keys().forEach(x -> defined.add(x.logicalName() + " " + x.columns()));
-                add(problems, DynamicsSinkConfig.ALTERNATE_KEY, "Table " + md.logicalName() + " has no alternate key "
-                        + (ak.size() == 1 ? "named or on column " : "on columns ") + ak + "; defined keys: "
-                        + (defined.isEmpty() ? "none (define one in the table's Keys)" : defined));
+                add(
+                        problems,
+                        DynamicsSinkConfig.ALTERNATE_KEY,
+                        "Table " + md.logicalName() + " has no alternate key "
+                                + (ak.size() == 1 ? "named or on column " : "on columns ") + ak + "; defined keys: "
+                                + (defined.isEmpty() ? "none (define one in the table's Keys)" : defined));
             } else if (!k.active()) {
-                add(problems, DynamicsSinkConfig.ALTERNATE_KEY, "Alternate key " + k.logicalName() + " is not active "
-                        + "yet (index status " + k.status() + "): wait for its index job, or reactivate it");
+                add(
+                        problems,
+                        DynamicsSinkConfig.ALTERNATE_KEY,
+                        "Alternate key " + k.logicalName() + " is not active " + "yet (index status " + k.status()
+                                + "): wait for its index job, or reactivate it");
             } else {
                 keyCols = k.columns();
                 keyName = k.logicalName();
@@ -85,16 +101,21 @@ final class TargetTable {
         for (Map.Entry<String, String> m : config.mapping().entrySet()) {
             ColumnMetadata c = t.columnsByName.get(m.getValue());
             if (c == null) {
-                t.problem(DynamicsSinkConfig.FIELD_MAPPING, "Column '" + m.getValue() + "' does not exist in "
-                        + md.logicalName());
+                t.problem(
+                        DynamicsSinkConfig.FIELD_MAPPING,
+                        "Column '" + m.getValue() + "' does not exist in " + md.logicalName());
             } else if (!c.validForCreate() && !c.validForUpdate() && !keyCols.contains(c.logicalName())) {
                 t.problem(DynamicsSinkConfig.FIELD_MAPPING, "Column '" + m.getValue() + "' is read-only");
             } else if (c.kind() == Kind.LOOKUP) {
-                t.problem(DynamicsSinkConfig.FIELD_MAPPING, "Column '" + m.getValue() + "' is a lookup: bind it "
-                        + "with lookups=field>navigationProperty[.column]");
+                t.problem(
+                        DynamicsSinkConfig.FIELD_MAPPING,
+                        "Column '" + m.getValue() + "' is a lookup: bind it "
+                                + "with lookups=field>navigationProperty[.column]");
             } else if (c.kind() == Kind.UNSUPPORTED) {
-                t.problem(DynamicsSinkConfig.FIELD_MAPPING, "Column '" + m.getValue() + "' has a type the sink "
-                        + "does not write (" + c.attributeType() + ")");
+                t.problem(
+                        DynamicsSinkConfig.FIELD_MAPPING,
+                        "Column '" + m.getValue() + "' has a type the sink " + "does not write (" + c.attributeType()
+                                + ")");
             }
         }
         for (String p : prot) {
@@ -104,8 +125,8 @@ final class TargetTable {
         }
         for (String p : fill) {
             if (!t.columnsByName.containsKey(p)) {
-                t.problem(DynamicsSinkConfig.FILL_IF_MISSING, "Column '" + p + "' does not exist in "
-                        + md.logicalName());
+                t.problem(
+                        DynamicsSinkConfig.FILL_IF_MISSING, "Column '" + p + "' does not exist in " + md.logicalName());
             }
         }
         for (Lookup l : config.lookups()) {
@@ -117,18 +138,24 @@ final class TargetTable {
     private void bind(DynamicsClient client, Lookup l) {
         LookupRelation rel = md.relationByNavigation(l.navigationProperty());
         String column = rel != null ? rel.lookupColumn() : lookupColumnOf(l.navigationProperty());
-        String target = l.targetTable() != null ? l.targetTable() : rel != null ? rel.targetTable()
-                : targetOf(column, l.navigationProperty());
+        String target = l.targetTable() != null
+                ? l.targetTable()
+                : rel != null ? rel.targetTable() : targetOf(column, l.navigationProperty());
         if (column == null) {
-            problem(DynamicsSinkConfig.LOOKUPS, "'" + l.navigationProperty() + "' is not a navigation property of a "
-                    + "lookup column of " + md.logicalName());
+            problem(
+                    DynamicsSinkConfig.LOOKUPS,
+                    "'" + l.navigationProperty() + "' is not a navigation property of a " + "lookup column of "
+                            + md.logicalName());
             return;
         }
         if (target == null) {
-            problem(DynamicsSinkConfig.LOOKUPS, "Navigation property '" + l.navigationProperty() + "' is not a "
-                    + "lookup of " + md.logicalName() + " the sink can place; name the target table: " + l.field()
-                    + ">" + l.navigationProperty() + ":<table>." + (l.keyColumn() == null ? "<column>"
-                            : l.keyColumn()));
+            problem(
+                    DynamicsSinkConfig.LOOKUPS,
+                    "Navigation property '" + l.navigationProperty() + "' is not a "
+                            + "lookup of " + md.logicalName() + " the sink can place; name the target table: "
+                            + l.field()
+                            + ">" + l.navigationProperty() + ":<table>."
+                            + (l.keyColumn() == null ? "<column>" : l.keyColumn()));
             return;
         }
         TableMetadata tmd = client.table(target);
@@ -140,8 +167,9 @@ final class TargetTable {
         if (!l.byId()) {
             keyCol = tmd.column(l.keyColumn());
             if (keyCol == null) {
-                problem(DynamicsSinkConfig.LOOKUPS, "Column '" + l.keyColumn() + "' does not exist in lookup target "
-                        + target);
+                problem(
+                        DynamicsSinkConfig.LOOKUPS,
+                        "Column '" + l.keyColumn() + "' does not exist in lookup target " + target);
                 return;
             }
         }

@@ -25,8 +25,7 @@ import java.util.StringJoiner;
  * the column and the problem but never the value.
  */
 final class ValueEncoder {
-    private ValueEncoder() {
-    }
+    private ValueEncoder() {}
 
     /** The value cannot be written to the column; the record goes to the dead-letter topic. */
     static final class ConversionException extends RuntimeException {
@@ -77,15 +76,19 @@ final class ValueEncoder {
                 case MULTI_CHOICE:
                     return multiChoice(c, v);
                 default:
-                    throw new ConversionException("CONVERSION_FAILED", "column " + c.logicalName() + " has type "
-                            + c.attributeType() + ", which the sink does not write");
+                    throw new ConversionException(
+                            "CONVERSION_FAILED",
+                            "column " + c.logicalName() + " has type " + c.attributeType()
+                                    + ", which the sink does not write");
             }
         } catch (ConversionException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ConversionException("CONVERSION_FAILED", "column " + c.logicalName() + " (" + c.kind()
-                    .name().toLowerCase(Locale.ROOT) + ") cannot take a " + v.getClass().getSimpleName() + " value: "
-                    + e.getClass().getSimpleName());
+            throw new ConversionException(
+                    "CONVERSION_FAILED",
+                    "column " + c.logicalName() + " (" + c.kind().name().toLowerCase(Locale.ROOT) + ") cannot take a "
+                            + v.getClass().getSimpleName() + " value: "
+                            + e.getClass().getSimpleName());
         }
     }
 
@@ -203,14 +206,16 @@ final class ValueEncoder {
                 return o.getKey();
             }
         }
-        throw new ConversionException(INVALID_CHOICE, "column " + c.logicalName() + ": no option has this label ("
-                + c.options().size() + " options)");
+        throw new ConversionException(
+                INVALID_CHOICE,
+                "column " + c.logicalName() + ": no option has this label ("
+                        + c.options().size() + " options)");
     }
 
     private static Integer optionValue(ColumnMetadata c, int value, Object raw) {
         if (!c.options().isEmpty() && !c.options().containsKey(value)) {
-            throw new ConversionException(INVALID_CHOICE, "column " + c.logicalName() + ": " + value
-                    + " is not one of its option values");
+            throw new ConversionException(
+                    INVALID_CHOICE, "column " + c.logicalName() + ": " + value + " is not one of its option values");
         }
         return value;
     }

@@ -49,8 +49,15 @@ final class WriteExecutor {
     final AtomicLong bulkCalls = new AtomicLong();
     final AtomicLong batchCalls = new AtomicLong();
 
-    WriteExecutor(DynamicsClient client, TargetTable target, WriteMode mode, WriteApi api, boolean bulkSupported,
-            int batchSize, ExecutorService pool, Backoff itemRetries) {
+    WriteExecutor(
+            DynamicsClient client,
+            TargetTable target,
+            WriteMode mode,
+            WriteApi api,
+            boolean bulkSupported,
+            int batchSize,
+            ExecutorService pool,
+            Backoff itemRetries) {
         this.client = client;
         this.target = target;
         this.mode = mode;
@@ -88,8 +95,8 @@ final class WriteExecutor {
                 Thread.currentThread().interrupt();
                 throw new DynamicsRetriableException("interrupted while writing", 0, null, null, 0, e);
             } catch (ExecutionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException(e.getCause());
+                RuntimeException cause =
+                        e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 // a retriable failure wins: the batch is redelivered and the rows written so far are skipped then
                 if (first == null || cause instanceof DynamicsRetriableException) {
                     first = cause;
@@ -110,16 +117,25 @@ final class WriteExecutor {
             bulkCalls.incrementAndGet();
             client.upsertMultiple(target.entitySet(), target.md.logicalName(), targets);
         } catch (DynamicsApiException e) {
-            boolean unsupported = e.status() == 404 || e.status() == 405 || e.status() == 501
-                    || (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("not supported"));
-            LOG.info("Dynamics {}: UpsertMultiple of {} rows refused ({}); writing them through $batch so only the "
-                    + "rows Dataverse rejects fail", target.md.logicalName(), chunk.size(), e.getMessage());
+            boolean unsupported = e.status() == 404
+                    || e.status() == 405
+                    || e.status() == 501
+                    || (e.getMessage() != null
+                            && e.getMessage().toLowerCase(Locale.ROOT).contains("not supported"));
+            LOG.info(
+                    "Dynamics {}: UpsertMultiple of {} rows refused ({}); writing them through $batch so only the "
+                            + "rows Dataverse rejects fail",
+                    target.md.logicalName(),
+                    chunk.size(),
+                    e.getMessage());
             int failed = batchChunk(chunk, out);
             synchronized (this) {
                 if (unsupported || (failed == 0 && ++bulkRefusalsWithoutBadRow >= 2)) {
                     if (bulk) {
-                        LOG.info("Dynamics {}: UpsertMultiple is not usable for this table; writing through $batch "
-                                + "from now on", target.md.logicalName());
+                        LOG.info(
+                                "Dynamics {}: UpsertMultiple is not usable for this table; writing through $batch "
+                                        + "from now on",
+                                target.md.logicalName());
                     }
                     bulk = false;
                 }
@@ -183,12 +199,22 @@ final class WriteExecutor {
                 } else if (mode == WriteMode.CREATE_ONLY && a.status() == 412) {
                     out.skipped(p.row().record(), WritePlan.Action.SKIP_EXISTS);
                 } else if (mode == WriteMode.UPDATE_ONLY && a.status() == 404) {
-                    out.failed(p.row().record(), new RecordFailure(RecordFailure.NOT_FOUND, a.code(), 404,
-                            "the row no longer exists and write.mode is update_only", Map.of(), null, null));
+                    out.failed(
+                            p.row().record(),
+                            new RecordFailure(
+                                    RecordFailure.NOT_FOUND,
+                                    a.code(),
+                                    404,
+                                    "the row no longer exists and write.mode is update_only",
+                                    Map.of(),
+                                    null,
+                                    null));
                     rejected++;
                 } else {
-                    out.failed(p.row().record(), RecordFailure.rejected(a.code(), a.status(),
-                            "Dataverse refused the row: " + a.message(), null, rowId(p)));
+                    out.failed(
+                            p.row().record(),
+                            RecordFailure.rejected(
+                                    a.code(), a.status(), "Dataverse refused the row: " + a.message(), null, rowId(p)));
                     rejected++;
                 }
             }
@@ -197,8 +223,14 @@ final class WriteExecutor {
             }
             long d = attempts.nextDelayMillis();
             if (d < 0) {
-                throw new DynamicsRetriableException("Dataverse keeps failing " + again.size() + " rows of a $batch "
-                        + "transiently (" + lastProblem + ")", 0, null, null, 0, null);
+                throw new DynamicsRetriableException(
+                        "Dataverse keeps failing " + again.size() + " rows of a $batch " + "transiently (" + lastProblem
+                                + ")",
+                        0,
+                        null,
+                        null,
+                        0,
+                        null);
             }
             sleep(d);
             pending = again;
@@ -209,10 +241,14 @@ final class WriteExecutor {
         String path;
         String id = rowId(p);
         if (p.action() == WritePlan.Action.DELETE) {
-            path = id != null ? ODataLiterals.idSegment(target.entitySet(), id) : keyPath(p.row().identity());
+            path = id != null
+                    ? ODataLiterals.idSegment(target.entitySet(), id)
+                    : keyPath(p.row().identity());
             return BatchOperation.delete(path);
         }
-        path = id != null ? ODataLiterals.idSegment(target.entitySet(), id) : keyPath(p.row().identity());
+        path = id != null
+                ? ODataLiterals.idSegment(target.entitySet(), id)
+                : keyPath(p.row().identity());
         String version = expectedVersion(p);
         Map<String, String> headers = switch (mode) {
             case CREATE_ONLY -> Map.of("If-None-Match", "*");
@@ -233,7 +269,8 @@ final class WriteExecutor {
 
     /** The row version the record may only be written over; null for a create or an unconditional write. */
     private static String expectedVersion(WritePlan p) {
-        return p.action() == WritePlan.Action.CREATE || p.action() == WritePlan.Action.DELETE ? null
+        return p.action() == WritePlan.Action.CREATE || p.action() == WritePlan.Action.DELETE
+                ? null
                 : ExpectedVersion.of(p.row().record());
     }
 
@@ -252,7 +289,8 @@ final class WriteExecutor {
         for (Object v : id.key().values()) {
             if (!ODataLiterals.addressable(v)) {
                 return UUID.nameUUIDFromBytes(("crmconnect:" + target.md.logicalName() + ":" + id.canonical())
-                        .getBytes(StandardCharsets.UTF_8)).toString();
+                                .getBytes(StandardCharsets.UTF_8))
+                        .toString();
             }
         }
         return null;

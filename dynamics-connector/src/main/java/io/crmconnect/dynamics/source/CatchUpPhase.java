@@ -44,8 +44,13 @@ final class CatchUpPhase implements Phase {
             return List.of();
         }
         if (fetcher == null) {
-            String first = link != null ? link : s.client.collectionUrl(s.metadata().entitySetName(),
-                    s.schema.select(), TableStream.modifiedSince(start - s.overlap), null);
+            String first = link != null
+                    ? link
+                    : s.client.collectionUrl(
+                            s.metadata().entitySetName(),
+                            s.schema.select(),
+                            TableStream.modifiedSince(start - s.overlap),
+                            null);
             fetcher = s.rowFetcher(first, false);
         }
         PageFetcher.Item<TableStream.Converted> item = fetcher.next(1_000);
@@ -64,16 +69,28 @@ final class CatchUpPhase implements Phase {
         List<SourceRecord> out = new ArrayList<>();
         for (int i = from; i < page.size(); i++) {
             SourceRow r = page.get(i);
-            out.add(s.emitter.row(r, Headers.UPSERT, Offsets.of(Offsets.CATCHUP, "reason", reason, "start", start,
-                    "delta", delta, "link", item.link(), "after", r.id())));
+            out.add(s.emitter.row(
+                    r,
+                    Headers.UPSERT,
+                    Offsets.of(
+                            Offsets.CATCHUP,
+                            "reason",
+                            reason,
+                            "start",
+                            start,
+                            "delta",
+                            delta,
+                            "link",
+                            item.link(),
+                            "after",
+                            r.id())));
             if (r.uuid() != null) {
                 s.ids.add(r.uuid());
             }
         }
         link = item.nextLink();
         if (link == null) {
-            s.emitter.reoffsetLast(out, Offsets.of(Offsets.LISTING, "reason", reason, "start", start, "delta",
-                    delta));
+            s.emitter.reoffsetLast(out, Offsets.of(Offsets.LISTING, "reason", reason, "start", start, "delta", delta));
             fetcher.close();
             fetcher = null;
             s.switchTo(ListingPhase.beforeDelta(s, reason, delta));

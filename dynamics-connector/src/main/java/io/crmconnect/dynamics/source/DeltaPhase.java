@@ -62,8 +62,10 @@ final class DeltaPhase implements Phase {
                 return List.of();
             }
             if (s.takeSchemaGrowth()) {
-                LOG.info("Dynamics {}: new columns; re-snapshot to read them (a delta link keeps the columns it was "
-                        + "made with)", s.table);
+                LOG.info(
+                        "Dynamics {}: new columns; re-snapshot to read them (a delta link keeps the columns it was "
+                                + "made with)",
+                        s.table);
                 s.switchTo(new SnapshotPhase(s, Offsets.RESNAPSHOT, now, null, null));
                 return List.of();
             }
@@ -79,8 +81,11 @@ final class DeltaPhase implements Phase {
             fetcher.close();
             fetcher = null;
             if (item.failure() instanceof DynamicsApiException api && api.isExpiredVersionStamp()) {
-                LOG.warn("Dynamics {}: the delta token expired ({}); re-snapshot: every row is read again and rows "
-                        + "gone since get tombstones", s.table, api.getMessage());
+                LOG.warn(
+                        "Dynamics {}: the delta token expired ({}); re-snapshot: every row is read again and rows "
+                                + "gone since get tombstones",
+                        s.table,
+                        api.getMessage());
                 s.metrics.resnapshot(s.table);
                 s.switchTo(new SnapshotPhase(s, Offsets.RESNAPSHOT, now, null, null));
                 return List.of();
@@ -92,8 +97,15 @@ final class DeltaPhase implements Phase {
             if (afterVersion != null && r.version() != Long.MIN_VALUE && r.version() <= afterVersion) {
                 continue;
             }
-            out.add(s.emitter.row(r, Headers.UPSERT, Offsets.of(Offsets.DELTA, "link", link, "afterVersion",
-                    r.version() == Long.MIN_VALUE ? null : r.version())));
+            out.add(s.emitter.row(
+                    r,
+                    Headers.UPSERT,
+                    Offsets.of(
+                            Offsets.DELTA,
+                            "link",
+                            link,
+                            "afterVersion",
+                            r.version() == Long.MIN_VALUE ? null : r.version())));
             if (r.uuid() != null) {
                 s.ids.add(r.uuid());
             }
@@ -110,8 +122,10 @@ final class DeltaPhase implements Phase {
         }
         for (int i = from; i < deletes.size(); i++) {
             String id = deletes.get(i);
-            out.add(s.emitter.tombstone(id, Headers.DELETE, Offsets.of(Offsets.DELTA, "link", link, "afterVersion",
-                    Long.MAX_VALUE, "afterDeleted", id)));
+            out.add(s.emitter.tombstone(
+                    id,
+                    Headers.DELETE,
+                    Offsets.of(Offsets.DELTA, "link", link, "afterVersion", Long.MAX_VALUE, "afterDeleted", id)));
             UUID u = TableStream.uuid(id);
             if (u != null) {
                 s.ids.remove(u);

@@ -72,8 +72,7 @@ public class DynamicsSourceConnector extends SourceConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     /**
      * Static checks, then bounded live checks: credentials (on the tenant, client id or secret key, as Entra ID
@@ -86,7 +85,8 @@ public class DynamicsSourceConnector extends SourceConnector {
         Map<String, ConfigValue> byKey = new HashMap<>();
         result.configValues().forEach(v -> byKey.put(v.name(), v));
         for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty() && DynamicsSourceConfig.CONFIG.names().contains(v.name())) {
+            if (!v.errorMessages().isEmpty()
+                    && DynamicsSourceConfig.CONFIG.names().contains(v.name())) {
                 return result; // fix the static problems first; live checks need a valid configuration
             }
         }
@@ -114,8 +114,10 @@ public class DynamicsSourceConnector extends SourceConnector {
                     tablesKey.addErrorMessage("Unknown table '" + t + "': no table has this logical name (use the "
                             + "logical name, e.g. contact, not Contacts)");
                 } else if (config.changeMode() == ChangeMode.CHANGE_TRACKING && !md.changeTrackingEnabled()) {
-                    byKey.get(DynamicsSourceConfig.CHANGE_MODE).addErrorMessage("Table '" + t + "' has no change "
-                            + "tracking: turn on 'Track changes' for it, or use change.mode=auto (watermark for it)");
+                    byKey.get(DynamicsSourceConfig.CHANGE_MODE)
+                            .addErrorMessage(
+                                    "Table '" + t + "' has no change "
+                                            + "tracking: turn on 'Track changes' for it, or use change.mode=auto (watermark for it)");
                 }
             }
         }
@@ -134,7 +136,9 @@ public class DynamicsSourceConnector extends SourceConnector {
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
         for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
             Object table = e.getKey() == null ? null : e.getKey().get("table");
-            boolean ids = table instanceof String s && s.endsWith("#ids") && e.getKey().get("bucket") instanceof Number;
+            boolean ids = table instanceof String s
+                    && s.endsWith("#ids")
+                    && e.getKey().get("bucket") instanceof Number;
             if (!(table instanceof String) || (e.getKey().size() != 1 && !ids)) {
                 throw new ConnectException("Unknown source partition " + e.getKey() + ": expected {\"table\": "
                         + "\"<logical name>\"} or {\"table\": \"<logical name>#ids\", \"bucket\": <0-63>}");

@@ -52,8 +52,8 @@ public class DynamicsSourceTask extends SourceTask {
         }
         List<Map<String, Object>> parts = new ArrayList<>();
         streams.forEach(s -> parts.addAll(s.partitions()));
-        Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>(
-                context.offsetStorageReader().offsets(parts));
+        Map<Map<String, Object>, Map<String, Object>> offsets =
+                new HashMap<>(context.offsetStorageReader().offsets(parts));
         offsets.values().removeIf(Objects::isNull);
         try {
             for (TableStream s : streams) {
@@ -64,9 +64,12 @@ public class DynamicsSourceTask extends SourceTask {
         } catch (DynamicsApiException e) {
             throw new ConnectException(actionable("starting", e), e);
         }
-        LOG.info("Dynamics source task started: {} table(s), budget {} requests/s, {} ms execution/s, {} concurrent",
-                streams.size(), Math.round(client.budget().requestsPerSecond() * 10) / 10.0,
-                Math.round(client.budget().executionMillisPerSecond()), client.budget().concurrency());
+        LOG.info(
+                "Dynamics source task started: {} table(s), budget {} requests/s, {} ms execution/s, {} concurrent",
+                streams.size(),
+                Math.round(client.budget().requestsPerSecond() * 10) / 10.0,
+                Math.round(client.budget().executionMillisPerSecond()),
+                client.budget().concurrency());
     }
 
     @Override
@@ -109,10 +112,12 @@ public class DynamicsSourceTask extends SourceTask {
 
     /** A first line that says what to change (Kafka UI shows only that line of a failed task). */
     static String actionable(String what, DynamicsApiException e) {
-        String fix = e.isAuthentication() ? " — check dynamics.tenant.id, dynamics.client.id and "
-                + "dynamics.client.secret, and that the app has an application user in the environment"
-                : e.isPrivilege() ? " — give the application user's security role organization-level read on the table"
-                : "";
+        String fix = e.isAuthentication()
+                ? " — check dynamics.tenant.id, dynamics.client.id and "
+                        + "dynamics.client.secret, and that the app has an application user in the environment"
+                : e.isPrivilege()
+                        ? " — give the application user's security role organization-level read on the table"
+                        : "";
         return "Dynamics 365 " + what + ": " + e.getMessage() + fix;
     }
 

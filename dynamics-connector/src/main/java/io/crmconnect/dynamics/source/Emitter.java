@@ -37,16 +37,34 @@ final class Emitter {
     }
 
     SourceRecord row(SourceRow r, String change, Map<String, ?> offset) {
-        SourceRecord rec = new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, r.id(),
-                r.value().schema(), r.value(), System.currentTimeMillis(), headers(change));
+        SourceRecord rec = new SourceRecord(
+                partition,
+                offset,
+                topic,
+                null,
+                Schema.STRING_SCHEMA,
+                r.id(),
+                r.value().schema(),
+                r.value(),
+                System.currentTimeMillis(),
+                headers(change));
         last = rec;
         metrics.records(table, 1);
         return rec;
     }
 
     SourceRecord tombstone(String id, String change, Map<String, ?> offset) {
-        SourceRecord rec = new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, id, null, null,
-                System.currentTimeMillis(), headers(change));
+        SourceRecord rec = new SourceRecord(
+                partition,
+                offset,
+                topic,
+                null,
+                Schema.STRING_SCHEMA,
+                id,
+                null,
+                null,
+                System.currentTimeMillis(),
+                headers(change));
         last = rec;
         metrics.tombstones(table, 1);
         return rec;
@@ -54,8 +72,17 @@ final class Emitter {
 
     /** The same record with another offset (the last one of a batch carries the phase that follows). */
     static SourceRecord withOffset(SourceRecord r, Map<String, ?> offset) {
-        return new SourceRecord(r.sourcePartition(), offset, r.topic(), r.kafkaPartition(), r.keySchema(), r.key(),
-                r.valueSchema(), r.value(), r.timestamp(), r.headers());
+        return new SourceRecord(
+                r.sourcePartition(),
+                offset,
+                r.topic(),
+                r.kafkaPartition(),
+                r.keySchema(),
+                r.key(),
+                r.valueSchema(),
+                r.value(),
+                r.timestamp(),
+                r.headers());
     }
 
     /** Replaces the last record of a list by a copy carrying {@code offset}. */
@@ -78,8 +105,17 @@ final class Emitter {
         }
         for (Map.Entry<Map<String, Object>, Map<String, Object>> e : offsets) {
             ConnectHeaders h = headers(Headers.CHECKPOINT);
-            out.add(new SourceRecord(e.getKey(), e.getValue(), last.topic(), null, last.keySchema(), last.key(),
-                    last.valueSchema(), last.value(), System.currentTimeMillis(), h));
+            out.add(new SourceRecord(
+                    e.getKey(),
+                    e.getValue(),
+                    last.topic(),
+                    null,
+                    last.keySchema(),
+                    last.key(),
+                    last.valueSchema(),
+                    last.value(),
+                    System.currentTimeMillis(),
+                    h));
         }
         return out;
     }

@@ -11,6 +11,7 @@ final class Headers {
 
     /** Change kinds. */
     static final String LOAD = "load";
+
     static final String UPSERT = "upsert";
     static final String DELETE = "delete";
     static final String RESNAPSHOT = "resnapshot";
@@ -18,8 +19,7 @@ final class Headers {
     static final String RECONCILE_DELETE = "reconcile-delete";
     static final String CHECKPOINT = "checkpoint";
 
-    private Headers() {
-    }
+    private Headers() {}
 
     static ConnectHeaders of(String environment, String table, String change) {
         ConnectHeaders h = new ConnectHeaders();

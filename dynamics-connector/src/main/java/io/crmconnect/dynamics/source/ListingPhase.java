@@ -27,7 +27,11 @@ final class ListingPhase implements Phase {
     private PageFetcher<List<UUID>> fetcher;
     private String link;
 
-    private ListingPhase(TableStream s, String reason, Supplier<Map<String, Object>> afterOffset, Phase next,
+    private ListingPhase(
+            TableStream s,
+            String reason,
+            Supplier<Map<String, Object>> afterOffset,
+            Phase next,
             Runnable onOffsetWritten) {
         this.s = s;
         this.reason = reason;
@@ -38,14 +42,17 @@ final class ListingPhase implements Phase {
 
     /** The listing that ends a snapshot: then the delta link is read. */
     static ListingPhase beforeDelta(TableStream s, String reason, String delta) {
-        return new ListingPhase(s, reason, () -> Offsets.of(Offsets.DELTA, "link", delta),
+        return new ListingPhase(
+                s,
+                reason,
+                () -> Offsets.of(Offsets.DELTA, "link", delta),
                 new DeltaPhase(s, delta, null, null),
                 () -> s.deltaPersisted(delta, System.currentTimeMillis()));
     }
 
     /** A periodic reconciliation of a watermark table: then its passes go on. */
     static ListingPhase beforeWatermark(TableStream s, WatermarkPhase wm) {
-        return new ListingPhase(s, Offsets.RECONCILE, wm::offset, wm, () -> { });
+        return new ListingPhase(s, Offsets.RECONCILE, wm::offset, wm, () -> {});
     }
 
     @Override
@@ -61,8 +68,10 @@ final class ListingPhase implements Phase {
     @Override
     public List<SourceRecord> step(long now) throws InterruptedException {
         if (fetcher == null) {
-            String first = link != null ? link : s.client.collectionUrl(s.metadata().entitySetName(),
-                    s.metadata().primaryIdAttribute(), null, null);
+            String first = link != null
+                    ? link
+                    : s.client.collectionUrl(
+                            s.metadata().entitySetName(), s.metadata().primaryIdAttribute(), null, null);
             fetcher = new PageFetcher<>(s.table + "-ids", s.client, first, s.options(false, false), this::ids);
         }
         PageFetcher.Item<List<UUID>> item = fetcher.next(1_000);
@@ -97,8 +106,12 @@ final class ListingPhase implements Phase {
             onOffsetWritten.run();
         }
         if (!gone.isEmpty() || Offsets.RESNAPSHOT.equals(reason)) {
-            LOG.info("Dynamics {}: {} listed {} row ids; {} rows are gone and were sent as tombstones", s.table,
-                    Offsets.RESNAPSHOT.equals(reason) ? "re-snapshot" : "reconciliation", listed.size(), gone.size());
+            LOG.info(
+                    "Dynamics {}: {} listed {} row ids; {} rows are gone and were sent as tombstones",
+                    s.table,
+                    Offsets.RESNAPSHOT.equals(reason) ? "re-snapshot" : "reconciliation",
+                    listed.size(),
+                    gone.size());
         }
         if (Offsets.RESNAPSHOT.equals(reason) || Offsets.RECONCILE.equals(reason)) {
             s.metrics.resnapshotTombstones(s.table, gone.size());

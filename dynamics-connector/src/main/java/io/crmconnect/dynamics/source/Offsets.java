@@ -28,8 +28,7 @@ final class Offsets {
     static final String RESNAPSHOT = "resnapshot";
     static final String RECONCILE = "reconcile";
 
-    private Offsets() {
-    }
+    private Offsets() {}
 
     static Map<String, Object> of(String phase, Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -73,8 +72,8 @@ final class Offsets {
             try {
                 GuidSet.decode(s);
             } catch (IllegalArgumentException e) {
-                throw new ConnectException("Offset for " + table + ": \"ids\" is not base64 of 16-byte row ids ("
-                        + e.getMessage() + ")");
+                throw new ConnectException(
+                        "Offset for " + table + ": \"ids\" is not base64 of 16-byte row ids (" + e.getMessage() + ")");
             }
             return;
         }
@@ -97,8 +96,10 @@ final class Offsets {
             }
         } else if (WATERMARK.equals(phase)) {
             Object since = off.get("since");
-            if (since != null && (!(since instanceof Number s) || s.longValue() < 0
-                    || s.longValue() > System.currentTimeMillis() + 86_400_000L)) {
+            if (since != null
+                    && (!(since instanceof Number s)
+                            || s.longValue() < 0
+                            || s.longValue() > System.currentTimeMillis() + 86_400_000L)) {
                 throw new ConnectException("Offset for " + table + ": \"since\" must be an epoch-millisecond time");
             }
         } else {
@@ -119,8 +120,8 @@ final class Offsets {
             return;
         }
         if (!(v instanceof String s) || !(s.startsWith("http://") || s.startsWith("https://"))) {
-            throw new ConnectException("Offset for " + table + " needs \"" + key + "\": a link the server gave "
-                    + "(http(s) URL)");
+            throw new ConnectException(
+                    "Offset for " + table + " needs \"" + key + "\": a link the server gave " + "(http(s) URL)");
         }
     }
 }

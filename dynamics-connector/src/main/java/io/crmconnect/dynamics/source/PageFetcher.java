@@ -24,15 +24,13 @@ final class PageFetcher<P> implements AutoCloseable {
     static final int AHEAD = 2;
 
     /** One fetched page, or the failure that ended the chain; {@code link} is the URL that was (or failed to be) read. */
-    record Item<P>(String link, P page, String nextLink, String deltaLink, DynamicsException failure) {
-    }
+    record Item<P>(String link, P page, String nextLink, String deltaLink, DynamicsException failure) {}
 
     private final BlockingQueue<Item<P>> queue = new ArrayBlockingQueue<>(AHEAD);
     private final Thread thread;
     private volatile boolean closed;
 
-    PageFetcher(String name, DynamicsClient client, String firstLink, ReadOptions opts,
-            Function<RowPage, P> convert) {
+    PageFetcher(String name, DynamicsClient client, String firstLink, ReadOptions opts, Function<RowPage, P> convert) {
         thread = new Thread(() -> run(client, firstLink, opts, convert), "dynamics-fetch-" + name);
         thread.setDaemon(true);
         thread.start();
@@ -56,8 +54,8 @@ final class PageFetcher<P> implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("Dataverse page reader stopped unexpectedly", e);
-            queue.offer(new Item<>(link, null, null, null, new DynamicsException("page reader failed: " + e, 0, null,
-                    null, e)));
+            queue.offer(new Item<>(
+                    link, null, null, null, new DynamicsException("page reader failed: " + e, 0, null, null, e)));
         }
     }
 

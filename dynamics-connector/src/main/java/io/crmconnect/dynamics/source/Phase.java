@@ -14,6 +14,5 @@ interface Phase {
     List<SourceRecord> step(long now) throws InterruptedException;
 
     /** Stops background reads. */
-    default void close() {
-    }
+    default void close() {}
 }

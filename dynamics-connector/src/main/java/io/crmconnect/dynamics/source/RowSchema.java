@@ -26,10 +26,10 @@ final class RowSchema {
     private final LinkedHashMap<String, ColumnMapper> mappers = new LinkedHashMap<>();
     /** Immutable; replaced as a whole when columns are added, so conversions need no lock. */
     private volatile Plan plan;
+
     private final AtomicLong conversionErrors = new AtomicLong();
 
-    private record Plan(Schema schema, int version, ColumnMapper[] mappers, String select) {
-    }
+    private record Plan(Schema schema, int version, ColumnMapper[] mappers, String select) {}
 
     /**
      * @param excluded (table, column) pairs left out
@@ -43,8 +43,9 @@ final class RowSchema {
     synchronized boolean update(TableMetadata md) {
         boolean changed = plan == null;
         for (ColumnMetadata c : md.columns()) {
-            if (mappers.containsKey(c.logicalName()) || (excluded.test(table, c.logicalName())
-                    && !c.logicalName().equals(md.primaryIdAttribute()))) {
+            if (mappers.containsKey(c.logicalName())
+                    || (excluded.test(table, c.logicalName())
+                            && !c.logicalName().equals(md.primaryIdAttribute()))) {
                 continue;
             }
             ColumnMapper m = ColumnMappers.of(c);
@@ -55,8 +56,10 @@ final class RowSchema {
         }
         if (changed) {
             int version = plan == null ? 1 : plan.version() + 1;
-            SchemaBuilder b = SchemaBuilder.struct().name("io.crmconnect.dynamics." + sanitize(table))
-                    .version(version).doc("Dynamics 365 " + table + " row");
+            SchemaBuilder b = SchemaBuilder.struct()
+                    .name("io.crmconnect.dynamics." + sanitize(table))
+                    .version(version)
+                    .doc("Dynamics 365 " + table + " row");
             for (ColumnMapper m : mappers.values()) {
                 m.define(b);
             }

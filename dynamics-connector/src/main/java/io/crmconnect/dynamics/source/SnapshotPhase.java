@@ -50,8 +50,9 @@ final class SnapshotPhase implements Phase {
     @Override
     public List<SourceRecord> step(long now) throws InterruptedException {
         if (fetcher == null) {
-            String first = link != null ? link : s.client.collectionUrl(s.metadata().entitySetName(),
-                    s.schema.select(), null, null);
+            String first = link != null
+                    ? link
+                    : s.client.collectionUrl(s.metadata().entitySetName(), s.schema.select(), null, null);
             fetcher = s.rowFetcher(first, true);
         }
         PageFetcher.Item<TableStream.Converted> item = fetcher.next(1_000);
@@ -74,8 +75,11 @@ final class SnapshotPhase implements Phase {
         List<SourceRecord> out = new ArrayList<>(page.size() - from);
         for (int i = from; i < page.size(); i++) {
             SourceRow r = page.get(i);
-            out.add(s.emitter.row(r, change, Offsets.of(Offsets.SNAPSHOT, "reason", reason, "start", start, "link",
-                    item.link(), "after", r.id())));
+            out.add(s.emitter.row(
+                    r,
+                    change,
+                    Offsets.of(
+                            Offsets.SNAPSHOT, "reason", reason, "start", start, "link", item.link(), "after", r.id())));
             if (r.uuid() != null) {
                 s.ids.add(r.uuid());
             }
@@ -87,8 +91,8 @@ final class SnapshotPhase implements Phase {
         }
         logProgress(false);
         if (item.deltaLink() != null) {
-            Map<String, Object> next = Offsets.of(Offsets.CATCHUP, "reason", reason, "start", start, "delta",
-                    item.deltaLink());
+            Map<String, Object> next =
+                    Offsets.of(Offsets.CATCHUP, "reason", reason, "start", start, "delta", item.deltaLink());
             s.emitter.reoffsetLast(out, next);
             logProgress(true);
             fetcher.close();
@@ -118,8 +122,14 @@ final class SnapshotPhase implements Phase {
         }
         lastLog = now;
         double secs = Math.max(0.001, (System.nanoTime() - startedNanos) / 1e9);
-        LOG.info("Dynamics {}: {} {} {} rows in {} s ({} rows/s)", s.table, name(), done ? "read" : "so far", rows,
-                Math.round(secs), Math.round(rows / secs));
+        LOG.info(
+                "Dynamics {}: {} {} {} rows in {} s ({} rows/s)",
+                s.table,
+                name(),
+                done ? "read" : "so far",
+                rows,
+                Math.round(secs),
+                Math.round(rows / secs));
     }
 
     @Override

@@ -29,18 +29,25 @@ final class SourceMetrics {
             try {
                 gauge(pm, "api-calls", "Web API calls sent", Map.of(), budget::calls);
                 gauge(pm, "api-429-count", "429 answers received (service protection)", Map.of(), budget::throttled);
-                gauge(pm, "api-wait-ms", "Time spent waiting for the service protection budget", Map.of(),
+                gauge(
+                        pm,
+                        "api-wait-ms",
+                        "Time spent waiting for the service protection budget",
+                        Map.of(),
                         budget::waitedMillis);
-                gauge(pm, "api-dop-hint", "The server's recommended parallelism (x-ms-dop-hint), -1 before the "
-                        + "first answer", Map.of(), budget::dopHint);
+                gauge(
+                        pm,
+                        "api-dop-hint",
+                        "The server's recommended parallelism (x-ms-dop-hint), -1 before the " + "first answer",
+                        Map.of(),
+                        budget::dopHint);
             } catch (RuntimeException e) {
                 LOG.info("Plugin metrics unavailable: {}", e.toString());
             }
         });
     }
 
-    private static void gauge(PluginMetrics pm, String name, String doc, Map<String, String> tags,
-            LongSupplier value) {
+    private static void gauge(PluginMetrics pm, String name, String doc, Map<String, String> tags, LongSupplier value) {
         MetricName mn = pm.metricName(name, doc, new LinkedHashMap<>(tags));
         pm.addMetric(mn, (Gauge<Long>) (cfg, now) -> value.getAsLong());
     }
@@ -60,11 +67,13 @@ final class SourceMetrics {
     }
 
     void records(String table, int n) {
-        counter("records-total", table, "Records sent for this table (tombstones excluded)").addAndGet(n);
+        counter("records-total", table, "Records sent for this table (tombstones excluded)")
+                .addAndGet(n);
     }
 
     void tombstones(String table, int n) {
-        counter("tombstones-total", table, "Tombstones sent for rows deleted in Dynamics 365").addAndGet(n);
+        counter("tombstones-total", table, "Tombstones sent for rows deleted in Dynamics 365")
+                .addAndGet(n);
     }
 
     void loaded(String table, long rows) {
@@ -72,7 +81,8 @@ final class SourceMetrics {
     }
 
     void loadComplete(String table, boolean done) {
-        counter("initial-load-complete", table, "1 once the initial load finished").set(done ? 1 : 0);
+        counter("initial-load-complete", table, "1 once the initial load finished")
+                .set(done ? 1 : 0);
     }
 
     private final Map<String, AtomicLong> caughtUpAt = new ConcurrentHashMap<>();
@@ -82,18 +92,24 @@ final class SourceMetrics {
      * {@code lag-ms} gauge grows until the next pass completes).
      */
     void caughtUp(String table, long passStartMillis) {
-        caughtUpAt.computeIfAbsent(table, t -> {
-            AtomicLong at = new AtomicLong();
-            plugin.ifPresent(pm -> {
-                try {
-                    gauge(pm, "lag-ms", "Time since the start of the last pass that read every change",
-                            Map.of("table", t), () -> at.get() == 0 ? -1 : System.currentTimeMillis() - at.get());
-                } catch (RuntimeException e) {
-                    LOG.debug("metric lag-ms not registered: {}", e.toString());
-                }
-            });
-            return at;
-        }).set(passStartMillis);
+        caughtUpAt
+                .computeIfAbsent(table, t -> {
+                    AtomicLong at = new AtomicLong();
+                    plugin.ifPresent(pm -> {
+                        try {
+                            gauge(
+                                    pm,
+                                    "lag-ms",
+                                    "Time since the start of the last pass that read every change",
+                                    Map.of("table", t),
+                                    () -> at.get() == 0 ? -1 : System.currentTimeMillis() - at.get());
+                        } catch (RuntimeException e) {
+                            LOG.debug("metric lag-ms not registered: {}", e.toString());
+                        }
+                    });
+                    return at;
+                })
+                .set(passStartMillis);
     }
 
     /** Milliseconds since the last complete pass started, -1 before the first. */
@@ -103,12 +119,16 @@ final class SourceMetrics {
     }
 
     void resnapshot(String table) {
-        counter("resnapshots-total", table, "Re-snapshots after an expired delta token").incrementAndGet();
+        counter("resnapshots-total", table, "Re-snapshots after an expired delta token")
+                .incrementAndGet();
     }
 
     void resnapshotTombstones(String table, int n) {
-        counter("resnapshot-tombstones-total", table,
-                "Tombstones for rows found gone by a re-snapshot or a reconciliation").addAndGet(n);
+        counter(
+                        "resnapshot-tombstones-total",
+                        table,
+                        "Tombstones for rows found gone by a re-snapshot or a reconciliation")
+                .addAndGet(n);
     }
 
     long get(String metric, String table) {

@@ -8,5 +8,4 @@ import org.apache.kafka.connect.data.Struct;
  * id is not a GUID), the value Struct, and what ordering needs ({@code modifiedon} in epoch ms and
  * {@code versionnumber}, {@link Long#MIN_VALUE} when absent).
  */
-record SourceRow(String id, UUID uuid, Struct value, long modifiedOn, long version) {
-}
+record SourceRow(String id, UUID uuid, Struct value, long modifiedOn, long version) {}

@@ -8,6 +8,7 @@ import io.crmconnect.dynamics.client.ReadOptions;
 import io.crmconnect.dynamics.client.RowPage;
 import io.crmconnect.dynamics.client.TableMetadata;
 import io.crmconnect.dynamics.source.DynamicsSourceConfig.ChangeMode;
+import java.time.ZoneOffset;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,6 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.time.ZoneOffset;
 
 /**
  * One table: its metadata and value schema, the ids of its rows in the topic, and the phase it is in. With change
@@ -52,10 +52,15 @@ final class TableStream {
     private boolean schemaGrew;
     /** The delta link the offsets hold, and when it was written. */
     private String persistedDelta;
+
     private long persistedDeltaAt;
     private String currentDelta;
 
-    TableStream(String table, DynamicsClient client, DynamicsSourceConfig config, SourceMetrics metrics,
+    TableStream(
+            String table,
+            DynamicsClient client,
+            DynamicsSourceConfig config,
+            SourceMetrics metrics,
             String environment) {
         this.table = table;
         this.client = client;
@@ -104,8 +109,12 @@ final class TableStream {
                 try {
                     ids.restoreBucket(b, s);
                 } catch (IllegalArgumentException e) {
-                    LOG.warn("Dynamics {}: id bucket {} in the offsets is unreadable ({}); rows deleted while no "
-                            + "change tracking reports them may not get a tombstone", table, b, e.getMessage());
+                    LOG.warn(
+                            "Dynamics {}: id bucket {} in the offsets is unreadable ({}); rows deleted while no "
+                                    + "change tracking reports them may not get a tombstone",
+                            table,
+                            b,
+                            e.getMessage());
                 }
             }
         }
@@ -113,41 +122,56 @@ final class TableStream {
         long now = System.currentTimeMillis();
         nextCheckpoint = now + checkpointInterval;
         nextMetadata = now + metadataInterval;
-        LOG.info("Dynamics {}: {} ({} columns), starting in phase {}; {} row ids known", table,
-                changeTracking ? "change tracking" : "watermark on modifiedon", schema.columns().size(), phase.name(),
+        LOG.info(
+                "Dynamics {}: {} ({} columns), starting in phase {}; {} row ids known",
+                table,
+                changeTracking ? "change tracking" : "watermark on modifiedon",
+                schema.columns().size(),
+                phase.name(),
                 ids.size());
     }
 
     private Phase restorePhase(Map<String, Object> off) {
         long now = System.currentTimeMillis();
         if (off == null) {
-            return changeTracking ? new SnapshotPhase(this, Offsets.LOAD, now, null, null) : new WatermarkPhase(this,
-                    null);
+            return changeTracking
+                    ? new SnapshotPhase(this, Offsets.LOAD, now, null, null)
+                    : new WatermarkPhase(this, null);
         }
         String p = Offsets.string(off, "phase");
         boolean ctOffset = !Offsets.WATERMARK.equals(p);
         if (ctOffset != changeTracking) {
-            LOG.warn("Dynamics {}: the offsets were written in {} mode, the table is now read with {}: reading it "
-                    + "again from the start", table, ctOffset ? "change tracking" : "watermark",
+            LOG.warn(
+                    "Dynamics {}: the offsets were written in {} mode, the table is now read with {}: reading it "
+                            + "again from the start",
+                    table,
+                    ctOffset ? "change tracking" : "watermark",
                     changeTracking ? "change tracking" : "watermark");
-            return changeTracking ? new SnapshotPhase(this, Offsets.LOAD, now, null, null) : new WatermarkPhase(this,
-                    null);
+            return changeTracking
+                    ? new SnapshotPhase(this, Offsets.LOAD, now, null, null)
+                    : new WatermarkPhase(this, null);
         }
         String reason = Offsets.string(off, "reason") == null ? Offsets.LOAD : Offsets.string(off, "reason");
         Long start = Offsets.number(off, "start");
         switch (p) {
             case Offsets.SNAPSHOT:
-                return new SnapshotPhase(this, reason, start, Offsets.string(off, "link"), Offsets.string(off, "after"));
+                return new SnapshotPhase(
+                        this, reason, start, Offsets.string(off, "link"), Offsets.string(off, "after"));
             case Offsets.CATCHUP:
-                return new CatchUpPhase(this, reason, start, Offsets.string(off, "delta"), Offsets.string(off, "link"),
+                return new CatchUpPhase(
+                        this,
+                        reason,
+                        start,
+                        Offsets.string(off, "delta"),
+                        Offsets.string(off, "link"),
                         Offsets.string(off, "after"));
             case Offsets.LISTING:
                 return ListingPhase.beforeDelta(this, reason, Offsets.string(off, "delta"));
             case Offsets.DELTA:
                 persistedDelta = Offsets.string(off, "link");
                 persistedDeltaAt = now;
-                return new DeltaPhase(this, persistedDelta, Offsets.number(off, "afterVersion"),
-                        Offsets.string(off, "afterDeleted"));
+                return new DeltaPhase(
+                        this, persistedDelta, Offsets.number(off, "afterVersion"), Offsets.string(off, "afterDeleted"));
             default:
                 return new WatermarkPhase(this, Offsets.number(off, "since"));
         }
@@ -159,8 +183,11 @@ final class TableStream {
 
     /** Changed id buckets, or a delta link that the offsets do not hold yet or hold for too long. */
     private boolean checkpointPending() {
-        return ids.anyDirty() || (currentDelta != null && !currentDelta.equals(persistedDelta)
-                && (persistedDelta == null || System.currentTimeMillis() - persistedDeltaAt > DELTA_REFRESH_MS));
+        return ids.anyDirty()
+                || (currentDelta != null
+                        && !currentDelta.equals(persistedDelta)
+                        && (persistedDelta == null
+                                || System.currentTimeMillis() - persistedDeltaAt > DELTA_REFRESH_MS));
     }
 
     List<SourceRecord> step(long now) throws InterruptedException {
@@ -203,7 +230,10 @@ final class TableStream {
         }
         md = fresh;
         if (schema.update(fresh)) {
-            LOG.info("Dynamics {}: new columns, schema version {} ({} columns)", table, schema.version(),
+            LOG.info(
+                    "Dynamics {}: new columns, schema version {} ({} columns)",
+                    table,
+                    schema.version(),
                     schema.columns().size());
             schemaGrew = true;
         }
@@ -224,8 +254,11 @@ final class TableStream {
         for (int b : ids.dirtyBuckets()) {
             String enc = ids.encodeBucket(b);
             if (enc == null) {
-                LOG.warn("Dynamics {}: id bucket {} holds more than {} ids and is not saved; after a restart, rows "
-                        + "deleted while no change tracking reports them may not get a tombstone", table, b,
+                LOG.warn(
+                        "Dynamics {}: id bucket {} holds more than {} ids and is not saved; after a restart, rows "
+                                + "deleted while no change tracking reports them may not get a tombstone",
+                        table,
+                        b,
                         RowIds.BUCKET_MAX);
                 ids.saved(b);
                 continue;
@@ -234,11 +267,13 @@ final class TableStream {
             saved.add(b);
         }
         // a delta link no record carried yet (a listing without tombstones, quiet tables): save it too
-        if (currentDelta != null && !currentDelta.equals(persistedDelta)
+        if (currentDelta != null
+                && !currentDelta.equals(persistedDelta)
                 && (persistedDelta == null || now - persistedDeltaAt > DELTA_REFRESH_MS)
-                && phase instanceof DeltaPhase d && d.idle()) {
-            offsets.add(new AbstractMap.SimpleEntry<>(emitter.partition(), Offsets.of(Offsets.DELTA, "link",
-                    currentDelta)));
+                && phase instanceof DeltaPhase d
+                && d.idle()) {
+            offsets.add(new AbstractMap.SimpleEntry<>(
+                    emitter.partition(), Offsets.of(Offsets.DELTA, "link", currentDelta)));
             deltaPersisted(currentDelta, now);
         }
         List<SourceRecord> out = emitter.checkpoints(offsets);
@@ -278,8 +313,7 @@ final class TableStream {
     }
 
     /** A page of converted rows and the ids Dataverse reported deleted. */
-    record Converted(List<SourceRow> rows, List<String> deleted) {
-    }
+    record Converted(List<SourceRow> rows, List<String> deleted) {}
 
     Converted convert(RowPage page) {
         List<SourceRow> rows = new ArrayList<>(page.rows().size());

@@ -26,6 +26,7 @@ final class WatermarkPhase implements Phase {
     private String link;
     /** Id → version (or modifiedon) of rows sent within the overlap before the watermark. */
     private final Map<String, long[]> sent = new HashMap<>();
+
     private long passStart;
     private long due;
     private long nextReconcile;
@@ -37,8 +38,8 @@ final class WatermarkPhase implements Phase {
         this.since = since;
         this.watermark = since == null ? Long.MIN_VALUE : since;
         this.firstPassDone = since != null;
-        this.nextReconcile = s.reconcileInterval > 0 ? System.currentTimeMillis() + s.reconcileInterval
-                : Long.MAX_VALUE;
+        this.nextReconcile =
+                s.reconcileInterval > 0 ? System.currentTimeMillis() + s.reconcileInterval : Long.MAX_VALUE;
         if (!firstPassDone) {
             s.metrics.loadComplete(s.table, false);
         }
@@ -73,7 +74,9 @@ final class WatermarkPhase implements Phase {
             passStart = now;
             if (link == null) {
                 String pk = s.metadata().primaryIdAttribute();
-                link = s.client.collectionUrl(s.metadata().entitySetName(), s.schema.select(),
+                link = s.client.collectionUrl(
+                        s.metadata().entitySetName(),
+                        s.schema.select(),
                         since == null ? null : TableStream.modifiedSince(since - s.overlap),
                         "modifiedon asc," + pk + " asc");
             }

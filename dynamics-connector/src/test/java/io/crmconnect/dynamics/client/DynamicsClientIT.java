@@ -29,8 +29,11 @@ class DynamicsClientIT {
     }
 
     static DynamicsClient client(String secret) {
-        return DynamicsClient.builder().environmentUrl(sim.baseUrl())
-                .clientCredentials(sim.tokenUrl(), sim.clientId(), secret).scope(sim.scope()).build();
+        return DynamicsClient.builder()
+                .environmentUrl(sim.baseUrl())
+                .clientCredentials(sim.tokenUrl(), sim.clientId(), secret)
+                .scope(sim.scope())
+                .build();
     }
 
     @AfterAll
@@ -99,7 +102,11 @@ class DynamicsClientIT {
             targets.add(t);
         }
         client.upsertMultiple("contacts", "contact", targets);
-        RowPage r = client.read("contacts", "contactid,lastname", "emailaddress1 eq 'bulk1@example.com'", null,
+        RowPage r = client.read(
+                "contacts",
+                "contactid,lastname",
+                "emailaddress1 eq 'bulk1@example.com'",
+                null,
                 new ReadOptions(10, false, false));
         assertThat(r.rows()).hasSize(1);
         assertThat(r.rows().get(0).path("lastname").asText()).isEqualTo("Bulk 1");
@@ -111,8 +118,8 @@ class DynamicsClientIT {
         List<BatchResponse> answers = client.batch(List.of(
                 BatchOperation.patch(ODataLiterals.keySegment("contacts", key), good, Map.of()),
                 BatchOperation.patch("contacts(emailaddress1='batch-bad@example.com')", bad, Map.of()),
-                BatchOperation.patch("contacts(emailaddress1='bulk2@example.com')", good, Map.of("If-None-Match",
-                        "*"))));
+                BatchOperation.patch(
+                        "contacts(emailaddress1='bulk2@example.com')", good, Map.of("If-None-Match", "*"))));
         assertThat(answers).hasSize(3);
         assertThat(answers.get(0).ok()).isTrue();
         assertThat(answers.get(1).status()).isEqualTo(400);
@@ -123,8 +130,10 @@ class DynamicsClientIT {
     @Test
     void badSecretIsAPermanentAuthenticationErrorWithoutTheSecret() {
         try (DynamicsClient bad = client("wrong-secret")) {
-            assertThatThrownBy(bad::whoAmI).isInstanceOf(DynamicsApiException.class)
-                    .satisfies(e -> assertThat(((DynamicsApiException) e).isAuthentication()).isTrue())
+            assertThatThrownBy(bad::whoAmI)
+                    .isInstanceOf(DynamicsApiException.class)
+                    .satisfies(e -> assertThat(((DynamicsApiException) e).isAuthentication())
+                            .isTrue())
                     .hasMessageNotContaining("wrong-secret");
         }
     }
@@ -138,7 +147,8 @@ class DynamicsClientIT {
         try {
             sim.advanceClock(Duration.ofSeconds(1));
             assertThatThrownBy(() -> client.readLink(page.deltaLink(), opts))
-                    .isInstanceOfSatisfying(DynamicsApiException.class,
+                    .isInstanceOfSatisfying(
+                            DynamicsApiException.class,
                             e -> assertThat(e.isExpiredVersionStamp()).isTrue());
         } finally {
             sim.setDeltaTokenRetention(Duration.ofDays(7));

@@ -9,8 +9,8 @@ class ServiceProtectionBudgetTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
 
     private ServiceProtectionBudget budget(int requests, long execMs, long windowMs, int concurrent, double share) {
-        return new ServiceProtectionBudget(new ServiceProtectionBudget.Limits(requests, execMs, windowMs, concurrent),
-                share, now::get);
+        return new ServiceProtectionBudget(
+                new ServiceProtectionBudget.Limits(requests, execMs, windowMs, concurrent), share, now::get);
     }
 
     @Test

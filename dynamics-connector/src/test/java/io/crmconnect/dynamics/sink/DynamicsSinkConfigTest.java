@@ -22,10 +22,10 @@ class DynamicsSinkConfigTest {
 
     @Test
     void lookupForms() {
-        assertThat(Lookup.parse("company_number>parentcustomerid_account.accountnumber")).isEqualTo(
-                new Lookup("company_number", "parentcustomerid_account", null, "accountnumber"));
-        assertThat(Lookup.parse("acct>crmc_AccountId:account.crmc_code")).isEqualTo(
-                new Lookup("acct", "crmc_AccountId", "account", "crmc_code"));
+        assertThat(Lookup.parse("company_number>parentcustomerid_account.accountnumber"))
+                .isEqualTo(new Lookup("company_number", "parentcustomerid_account", null, "accountnumber"));
+        assertThat(Lookup.parse("acct>crmc_AccountId:account.crmc_code"))
+                .isEqualTo(new Lookup("acct", "crmc_AccountId", "account", "crmc_code"));
         assertThat(Lookup.parse("owner>ownerid").byId()).isTrue();
         assertThatThrownBy(() -> Lookup.parse("nofield")).isInstanceOf(ConfigException.class);
     }

@@ -16,8 +16,12 @@ class SegmentsTest {
 
     @Test
     void aRowAddressedTwiceStartsANewSegmentKeysCompareCaseInsensitively() {
-        List<List<SinkRow>> s = Segments.split(List.of(row("a@x.com", false), row("b@x.com", false),
-                row("A@X.com", true), row("c@x.com", false), row("a@x.com", false)));
+        List<List<SinkRow>> s = Segments.split(List.of(
+                row("a@x.com", false),
+                row("b@x.com", false),
+                row("A@X.com", true),
+                row("c@x.com", false),
+                row("a@x.com", false)));
         assertThat(s).extracting(List::size).containsExactly(2, 2, 1);
         assertThat(s.get(1).get(0).delete()).isTrue();
     }

@@ -21,7 +21,6 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +34,8 @@ import org.junit.jupiter.api.Test;
 class SinkTaskIT {
     private static final String TOPIC = "warehouse.people";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
-    static final Schema PERSON = SchemaBuilder.struct().name("person")
+    static final Schema PERSON = SchemaBuilder.struct()
+            .name("person")
             .field("email", Schema.OPTIONAL_STRING_SCHEMA)
             .field("first", Schema.OPTIONAL_STRING_SCHEMA)
             .field("last", Schema.OPTIONAL_STRING_SCHEMA)
@@ -70,8 +70,10 @@ class SinkTaskIT {
         c.put("dynamics.retry.budget.ms", "5000");
         c.put("table", "contact");
         c.put("alternate.key", "emailaddress1");
-        c.put("field.mapping", "email:emailaddress1,first:firstname,last:lastname,title:jobtitle,gender:gendercode,"
-                + "credit:creditlimit");
+        c.put(
+                "field.mapping",
+                "email:emailaddress1,first:firstname,last:lastname,title:jobtitle,gender:gendercode,"
+                        + "credit:creditlimit");
         c.put("lookups", "company>parentcustomerid_account.accountnumber");
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", "dlq");
@@ -86,10 +88,15 @@ class SinkTaskIT {
         return t;
     }
 
-    private SinkRecord person(String email, String first, String last, String title, String gender, String credit,
-            String company) {
-        Struct s = new Struct(PERSON).put("email", email).put("first", first).put("last", last).put("title", title)
-                .put("gender", gender).put("credit", credit == null ? null : new BigDecimal(credit))
+    private SinkRecord person(
+            String email, String first, String last, String title, String gender, String credit, String company) {
+        Struct s = new Struct(PERSON)
+                .put("email", email)
+                .put("first", first)
+                .put("last", last)
+                .put("title", title)
+                .put("gender", gender)
+                .put("credit", credit == null ? null : new BigDecimal(credit))
                 .put("company", company);
         return new SinkRecord(TOPIC, 0, Schema.STRING_SCHEMA, email, PERSON, s, offset++);
     }
@@ -123,8 +130,14 @@ class SinkTaskIT {
         String acct = accountNumber();
         List<SinkRecord> batch = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            batch.add(person("p" + i + "@example.com", "First" + i, "Last" + i, "Engineer", i % 2 == 0 ? "Female"
-                    : "male", "1000.50", acct));
+            batch.add(person(
+                    "p" + i + "@example.com",
+                    "First" + i,
+                    "Last" + i,
+                    "Engineer",
+                    i % 2 == 0 ? "Female" : "male",
+                    "1000.50",
+                    acct));
         }
         t.put(batch);
         assertThat(ctx.reported()).isEmpty();
@@ -132,7 +145,8 @@ class SinkTaskIT {
         assertThat(row.get("lastname")).isEqualTo("Last4");
         assertThat(((Number) row.get("gendercode")).intValue()).isEqualTo(2);
         assertThat(new BigDecimal(row.get("creditlimit").toString())).isEqualByComparingTo("1000.50");
-        assertThat(row.get("_parentcustomerid_value")).isEqualTo(sim.rows("account").get(0).get("accountid"));
+        assertThat(row.get("_parentcustomerid_value"))
+                .isEqualTo(sim.rows("account").get(0).get("accountid"));
         assertThat(t.metrics().created.get()).isEqualTo(30);
         Map<TopicPartition, OffsetAndMetadata> committed = t.preCommit(Map.of(TP, new OffsetAndMetadata(0)));
         assertThat(committed.get(TP).offset()).isEqualTo(30);
@@ -143,8 +157,14 @@ class SinkTaskIT {
         offset = 0;
         List<SinkRecord> replay = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            replay.add(person("p" + i + "@example.com", "First" + i, "Last" + i, "Engineer", i % 2 == 0 ? "Female"
-                    : "male", "1000.5", acct));
+            replay.add(person(
+                    "p" + i + "@example.com",
+                    "First" + i,
+                    "Last" + i,
+                    "Engineer",
+                    i % 2 == 0 ? "Female" : "male",
+                    "1000.5",
+                    acct));
         }
         DynamicsSinkTask fresh = start(config(), new RecordingSinkTaskContext(config(), true, TP));
         fresh.put(replay);
@@ -176,25 +196,31 @@ class SinkTaskIT {
         stale.headers().addString(ExpectedVersion.HEADER, planned);
         SinkRecord after = person("after@example.com", "Alan", "Turing", "Engineer", null, null, null);
         t.put(List.of(stale, after));
-        assertThat(contactByEmail("cas@example.com")).containsEntry("lastname", "Lovelace")
+        assertThat(contactByEmail("cas@example.com"))
+                .containsEntry("lastname", "Lovelace")
                 .containsEntry("jobtitle", "Edited by a user");
         assertThat(contactByEmail("after@example.com")).isNotNull();
         assertThat(ctx.reported()).isEmpty();
         assertThat(t.metrics().changedSincePlanned.get()).isEqualTo(1);
         assertThat(ctx.offsetsRequested()).isEqualTo(Map.of(TP, stale.kafkaOffset()));
-        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(0))).get(TP).offset()).isEqualTo(stale.kafkaOffset());
+        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(0))).get(TP).offset())
+                .isEqualTo(stale.kafkaOffset());
 
         // consumed again and planned again against the row as it is now: written
-        SinkRecord replanned = new SinkRecord(TOPIC, 0, Schema.STRING_SCHEMA, stale.key(), PERSON, stale.value(),
-                stale.kafkaOffset());
-        replanned.headers().addString(ExpectedVersion.HEADER, String.valueOf(contactByEmail("cas@example.com")
-                .get("@odata.etag")));
+        SinkRecord replanned =
+                new SinkRecord(TOPIC, 0, Schema.STRING_SCHEMA, stale.key(), PERSON, stale.value(), stale.kafkaOffset());
+        replanned
+                .headers()
+                .addString(
+                        ExpectedVersion.HEADER,
+                        String.valueOf(contactByEmail("cas@example.com").get("@odata.etag")));
         t.put(List.of(replanned, after));
-        assertThat(contactByEmail("cas@example.com")).containsEntry("lastname", "King")
+        assertThat(contactByEmail("cas@example.com"))
+                .containsEntry("lastname", "King")
                 .containsEntry("jobtitle", "Countess");
         assertThat(t.metrics().changedSincePlanned.get()).isEqualTo(1);
-        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(0))).get(TP).offset()).isEqualTo(after.kafkaOffset()
-                + 1);
+        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(0))).get(TP).offset())
+                .isEqualTo(after.kafkaOffset() + 1);
     }
 
     @Test
@@ -219,8 +245,8 @@ class SinkTaskIT {
             Header h = r.record().headers().lastWithName(DeadLetter.H_REASON);
             assertThat(h).isNotNull();
         }
-        assertThat(byEmail).containsOnlyKeys("bad-title@example.com", "bad-gender@example.com",
-                "bad-company@example.com", "null");
+        assertThat(byEmail)
+                .containsOnlyKeys("bad-title@example.com", "bad-gender@example.com", "bad-company@example.com", "null");
         assertThat(byEmail.get("bad-title@example.com").code()).isEqualTo("0x80044331");
         assertThat(byEmail.get("bad-title@example.com").reason()).isEqualTo("REJECTED");
         assertThat(byEmail.get("bad-title@example.com").system()).isEqualTo("dynamics365");
@@ -228,10 +254,13 @@ class SinkTaskIT {
         assertThat(byEmail.get("bad-company@example.com").reason()).isEqualTo("LOOKUP_NOT_FOUND");
         assertThat(byEmail.get("null").reason()).isEqualTo("MISSING_KEY");
         for (DeadLetter d : byEmail.values()) {
-            assertThat(d.summary()).doesNotContain("@example.com").doesNotContain("xxxxxxxx")
+            assertThat(d.summary())
+                    .doesNotContain("@example.com")
+                    .doesNotContain("xxxxxxxx")
                     .doesNotContain("NO-SUCH-ACCOUNT");
         }
-        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(0))).get(TP).offset()).isEqualTo(6);
+        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(0))).get(TP).offset())
+                .isEqualTo(6);
     }
 
     @Test
@@ -239,7 +268,8 @@ class SinkTaskIT {
         Map<String, String> cfg = config();
         cfg.put("delete.mode", "delete");
         DynamicsSinkTask t = start(cfg, new RecordingSinkTaskContext(cfg, true, TP));
-        t.put(List.of(person("gone@example.com", "G", "One", null, null, null, null),
+        t.put(List.of(
+                person("gone@example.com", "G", "One", null, null, null, null),
                 person("back@example.com", "B", "Two", null, null, null, null)));
         t.put(List.of(
                 person("gone@example.com", "G", "Updated", null, null, null, null),
@@ -270,7 +300,8 @@ class SinkTaskIT {
         Map<String, String> createOnly = config();
         createOnly.put("write.mode", "create_only");
         DynamicsSinkTask c = start(createOnly, new RecordingSinkTaskContext(createOnly, true, TP));
-        c.put(List.of(person("rules@example.com", "X", "Not written", null, null, null, null),
+        c.put(List.of(
+                person("rules@example.com", "X", "Not written", null, null, null, null),
                 person("created@example.com", "Y", "Created", null, null, null, null)));
         assertThat(contactByEmail("rules@example.com").get("lastname")).isEqualTo("Rules2");
         assertThat(contactByEmail("created@example.com")).isNotNull();
@@ -280,12 +311,16 @@ class SinkTaskIT {
         updateOnly.put("write.mode", "update_only");
         RecordingSinkTaskContext uctx = new RecordingSinkTaskContext(updateOnly, true, TP);
         DynamicsSinkTask u = start(updateOnly, uctx);
-        u.put(List.of(person("created@example.com", "Y", "Updated", null, null, null, null),
+        u.put(List.of(
+                person("created@example.com", "Y", "Updated", null, null, null, null),
                 person("missing@example.com", "Z", "Missing", null, null, null, null)));
         assertThat(contactByEmail("created@example.com").get("lastname")).isEqualTo("Updated");
         assertThat(contactByEmail("missing@example.com")).isNull();
-        assertThat(uctx.reported()).singleElement().satisfies(r -> assertThat(((DeadLetterException) r.error())
-                .deadLetter().reason()).isEqualTo("NOT_FOUND"));
+        assertThat(uctx.reported())
+                .singleElement()
+                .satisfies(r -> assertThat(
+                                ((DeadLetterException) r.error()).deadLetter().reason())
+                        .isEqualTo("NOT_FOUND"));
     }
 
     @Test
@@ -304,13 +339,15 @@ class SinkTaskIT {
         assertThat(ctx.timeoutMs()).isPositive();
         sim.clearFaults();
         // 429s and resets: retried inside the budget
-        sim.addFault(DynamicsFault.throttle("POST /{entityset}/Microsoft.Dynamics.CRM.UpsertMultiple",
-                "0x80072322", 1).times(2));
-        sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.CONNECTION_RESET, 1.0).times(1));
+        sim.addFault(DynamicsFault.throttle("POST /{entityset}/Microsoft.Dynamics.CRM.UpsertMultiple", "0x80072322", 1)
+                .times(2));
+        sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.CONNECTION_RESET, 1.0)
+                .times(1));
         t.put(batch);
         t.put(batch); // delivered once more (a rebalance): handled records are skipped
-        long created = sim.rows("contact").stream().filter(r -> String.valueOf(r.get("emailaddress1"))
-                .startsWith("retry")).count();
+        long created = sim.rows("contact").stream()
+                .filter(r -> String.valueOf(r.get("emailaddress1")).startsWith("retry"))
+                .count();
         assertThat(created).isEqualTo(40);
         assertThat(ctx.reported()).hasSize(1);
         assertThat(t.client().budget().throttled()).isGreaterThanOrEqualTo(2);

@@ -44,12 +44,20 @@ class RowIdsTest {
 
     @Test
     void offsetsWrittenByUsersAreChecked() {
-        Offsets.validate("contact", Map.of("v", 1, "phase", "delta", "link",
-                "https://org.crm.dynamics.com/api/data/v9.2/contacts?$deltatoken=1"));
+        Offsets.validate(
+                "contact",
+                Map.of(
+                        "v",
+                        1,
+                        "phase",
+                        "delta",
+                        "link",
+                        "https://org.crm.dynamics.com/api/data/v9.2/contacts?$deltatoken=1"));
         Offsets.validate("contact", Map.of("v", 1, "phase", "wm", "since", 1_700_000_000_000L));
         Offsets.validate("contact#ids", Map.of("v", 1, "ids", new GuidSet().encode()));
         assertThatThrownBy(() -> Offsets.validate("contact", Map.of("v", 1, "phase", "delta")))
-                .isInstanceOf(ConnectException.class).hasMessageContaining("\"link\"");
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("\"link\"");
         assertThatThrownBy(() -> Offsets.validate("contact", Map.of("v", 1, "phase", "later")))
                 .hasMessageContaining("\"phase\"");
         assertThatThrownBy(() -> Offsets.validate("contact#ids", Map.of("v", 1, "ids", "abc")))

@@ -17,13 +17,19 @@ import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
 
 class RowSchemaTest {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static ColumnMetadata col(String name, String type, String typeName, String behaviour, Integer precision,
-            Map<Integer, String> options, List<String> targets) {
-        return new ColumnMetadata(name, type, typeName, true, false, false, null, false, behaviour, null, precision,
-                options, targets);
+    private static ColumnMetadata col(
+            String name,
+            String type,
+            String typeName,
+            String behaviour,
+            Integer precision,
+            Map<Integer, String> options,
+            List<String> targets) {
+        return new ColumnMetadata(
+                name, type, typeName, true, false, false, null, false, behaviour, null, precision, options, targets);
     }
 
     private static TableMetadata table(List<ColumnMetadata> cols) {
@@ -34,8 +40,8 @@ class RowSchemaTest {
         List<ColumnMetadata> c = new ArrayList<>();
         c.add(col("contactid", "Uniqueidentifier", null, null, null, Map.of(), List.of()));
         c.add(col("gendercode", "Picklist", null, null, null, Map.of(1, "Male", 2, "Female"), List.of()));
-        c.add(col("crmc_interests", "Virtual", "MultiSelectPicklistType", null, null, Map.of(1, "A", 2, "B"),
-                List.of()));
+        c.add(col(
+                "crmc_interests", "Virtual", "MultiSelectPicklistType", null, null, Map.of(1, "A", 2, "B"), List.of()));
         c.add(col("parentcustomerid", "Customer", null, null, null, Map.of(), List.of("account", "contact")));
         c.add(col("creditlimit", "Money", null, null, 2, Map.of(), List.of()));
         c.add(col("crmc_score", "Decimal", null, null, 3, Map.of(), List.of()));
@@ -51,8 +57,9 @@ class RowSchemaTest {
     void typedFieldsFromWebApiJson() throws Exception {
         RowSchema s = new RowSchema("contact", (t, c) -> c.equals("fullname_shadow"));
         s.update(table(columns()));
-        assertThat(s.select()).isEqualTo("contactid,gendercode,crmc_interests,_parentcustomerid_value,creditlimit,"
-                + "crmc_score,birthdate,modifiedon,versionnumber");
+        assertThat(s.select())
+                .isEqualTo("contactid,gendercode,crmc_interests,_parentcustomerid_value,creditlimit,"
+                        + "crmc_score,birthdate,modifiedon,versionnumber");
         ObjectNode row = (ObjectNode) JSON.readTree("{\"contactid\":\"c1\",\"gendercode\":2,"
                 + "\"gendercode@OData.Community.Display.V1.FormattedValue\":\"Female\",\"crmc_interests\":\"2,1\","
                 + "\"_parentcustomerid_value\":\"a1\","

@@ -65,8 +65,9 @@ class SourceTaskIT {
     }
 
     /** Polls until {@code done} holds for what was collected (or the time is up), acknowledging everything. */
-    private static List<SourceRecord> pollUntil(DynamicsSourceTask t, OffsetContext ctx,
-            Predicate<List<SourceRecord>> done, Duration max) throws InterruptedException {
+    private static List<SourceRecord> pollUntil(
+            DynamicsSourceTask t, OffsetContext ctx, Predicate<List<SourceRecord>> done, Duration max)
+            throws InterruptedException {
         List<SourceRecord> out = new ArrayList<>();
         long deadline = System.nanoTime() + max.toNanos();
         while (!done.test(out) && System.nanoTime() < deadline) {
@@ -96,30 +97,44 @@ class SourceTaskIT {
         Map<String, String> cfg = config("contact,account", "auto");
         OffsetContext ctx = new OffsetContext(cfg);
         DynamicsSourceTask t = start(cfg, ctx);
-        List<SourceRecord> load = pollUntil(t, ctx, x -> t.metrics().get("initial-load-complete", "contact") == 1
-                && t.metrics().get("initial-load-complete", "account") == 1, Duration.ofSeconds(60));
+        List<SourceRecord> load = pollUntil(
+                t,
+                ctx,
+                x -> t.metrics().get("initial-load-complete", "contact") == 1
+                        && t.metrics().get("initial-load-complete", "account") == 1,
+                Duration.ofSeconds(60));
         Map<String, Struct> contacts = latest(load, "dynamics.contact");
         assertThat(contacts.keySet()).containsExactlyInAnyOrderElementsOf(sim.ids("contact"));
         assertThat(latest(load, "dynamics.account").keySet()).containsExactlyInAnyOrderElementsOf(sim.ids("account"));
 
         // typed values, compared with the simulator's row
-        Struct withChoice = contacts.values().stream().filter(s -> s.get("gendercode") != null).findFirst()
+        Struct withChoice = contacts.values().stream()
+                .filter(s -> s.get("gendercode") != null)
+                .findFirst()
                 .orElseThrow();
         assertThat(withChoice.get("gendercode")).isInstanceOf(Integer.class);
         assertThat(withChoice.getString("gendercode_label")).isNotBlank();
-        Struct withParent = contacts.values().stream().filter(s -> s.get("parentcustomerid") != null).findFirst()
+        Struct withParent = contacts.values().stream()
+                .filter(s -> s.get("parentcustomerid") != null)
+                .findFirst()
                 .orElseThrow();
         assertThat(withParent.getString("parentcustomerid_entity")).isIn("account", "contact");
-        Struct withMoney = contacts.values().stream().filter(s -> s.get("creditlimit") != null).findFirst()
+        Struct withMoney = contacts.values().stream()
+                .filter(s -> s.get("creditlimit") != null)
+                .findFirst()
                 .orElseThrow();
         assertThat(withMoney.get("creditlimit")).isInstanceOf(BigDecimal.class);
         Map<String, Object> simRow = sim.row("contact", withMoney.getString("contactid"));
-        assertThat(((BigDecimal) withMoney.get("creditlimit")).compareTo(new BigDecimal(simRow.get("creditlimit")
-                .toString()))).isZero();
-        Struct withBirth = contacts.values().stream().filter(s -> s.get("birthdate") != null).findFirst()
+        assertThat(((BigDecimal) withMoney.get("creditlimit"))
+                        .compareTo(new BigDecimal(simRow.get("creditlimit").toString())))
+                .isZero();
+        Struct withBirth = contacts.values().stream()
+                .filter(s -> s.get("birthdate") != null)
+                .findFirst()
                 .orElseThrow();
         assertThat(withBirth.get("birthdate")).isInstanceOf(Date.class);
-        assertThat(withBirth.schema().field("birthdate").schema().name()).isEqualTo("org.apache.kafka.connect.data.Date");
+        assertThat(withBirth.schema().field("birthdate").schema().name())
+                .isEqualTo("org.apache.kafka.connect.data.Date");
         assertThat(withBirth.schema().field("modifiedon").schema().name())
                 .isEqualTo("org.apache.kafka.connect.data.Timestamp");
 
@@ -128,9 +143,13 @@ class SourceTaskIT {
         sim.delete("contact", ids.get(6));
         String created = sim.create("contact", Map.of("lastname", "New", "emailaddress1", "new@example.com"));
         List<SourceRecord> changes = pollUntil(t, ctx, x -> rows(x).size() >= 3, Duration.ofSeconds(30));
-        assertThat(rows(changes)).extracting(r -> r.key().toString() + ":" + change(r)).containsExactlyInAnyOrder(
-                ids.get(5) + ":upsert", created + ":upsert", ids.get(6) + ":delete");
-        SourceRecord tomb = rows(changes).stream().filter(r -> r.value() == null).findFirst().orElseThrow();
+        assertThat(rows(changes))
+                .extracting(r -> r.key().toString() + ":" + change(r))
+                .containsExactlyInAnyOrder(ids.get(5) + ":upsert", created + ":upsert", ids.get(6) + ":delete");
+        SourceRecord tomb = rows(changes).stream()
+                .filter(r -> r.value() == null)
+                .findFirst()
+                .orElseThrow();
         assertThat(tomb.key()).isEqualTo(ids.get(6));
     }
 
@@ -156,7 +175,9 @@ class SourceTaskIT {
         List<SourceRecord> rest = pollUntil(second, ctx, loadComplete(second, "contact"), Duration.ofSeconds(60));
         List<String> keys = new ArrayList<>();
         rows(acked).forEach(r -> keys.add(r.key().toString()));
-        rows(rest).stream().filter(r -> "load".equals(change(r))).forEach(r -> keys.add(r.key().toString()));
+        rows(rest).stream()
+                .filter(r -> "load".equals(change(r)))
+                .forEach(r -> keys.add(r.key().toString()));
         assertThat(keys).doesNotHaveDuplicates();
         assertThat(keys).containsExactlyInAnyOrderElementsOf(sim.ids("contact"));
     }
@@ -167,13 +188,15 @@ class SourceTaskIT {
         OffsetContext ctx = new OffsetContext(cfg);
         DynamicsSourceTask t = start(cfg, ctx);
         // the id set is saved in the offsets right after the load's listing
-        List<SourceRecord> load = pollUntil(t, ctx, x -> x.stream().anyMatch(r -> "checkpoint".equals(change(r))),
-                Duration.ofSeconds(30));
-        List<SourceRecord> checkpoints = load.stream().filter(r -> "checkpoint".equals(change(r))).toList();
+        List<SourceRecord> load = pollUntil(
+                t, ctx, x -> x.stream().anyMatch(r -> "checkpoint".equals(change(r))), Duration.ofSeconds(30));
+        List<SourceRecord> checkpoints =
+                load.stream().filter(r -> "checkpoint".equals(change(r))).toList();
         assertThat(checkpoints).anyMatch(r -> r.sourcePartition().get("table").equals("account#ids"));
         // the delta link the load ended with is saved too (no tombstone carried it)
-        assertThat(checkpoints).anyMatch(r -> r.sourcePartition().equals(Map.of("table", "account"))
-                && "delta".equals(r.sourceOffset().get("phase")));
+        assertThat(checkpoints)
+                .anyMatch(r -> r.sourcePartition().equals(Map.of("table", "account"))
+                        && "delta".equals(r.sourceOffset().get("phase")));
         t.stop();
         running.remove(t);
 
@@ -186,18 +209,23 @@ class SourceTaskIT {
         sim.advanceClock(Duration.ofSeconds(60));
 
         DynamicsSourceTask again = start(cfg, ctx);
-        List<SourceRecord> out = pollUntil(again, ctx,
+        List<SourceRecord> out = pollUntil(
+                again,
+                ctx,
                 x -> again.metrics().get("resnapshots-total", "account") == 1
                         && rows(x).stream().filter(r -> r.value() == null).count() == 2
-                        && again.streams().get(0).phase() instanceof DeltaPhase, Duration.ofSeconds(60));
+                        && again.streams().get(0).phase() instanceof DeltaPhase,
+                Duration.ofSeconds(60));
         Set<String> tombstones = new HashSet<>();
         rows(out).stream().filter(r -> r.value() == null).forEach(r -> {
             tombstones.add(r.key().toString());
             assertThat(change(r)).isEqualTo("resnapshot-delete");
         });
         assertThat(tombstones).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
-        assertThat(latest(out, "dynamics.account").get(ids.get(2)).getString("name")).isEqualTo("Renamed while down");
-        assertThat(again.metrics().get("resnapshot-tombstones-total", "account")).isEqualTo(2);
+        assertThat(latest(out, "dynamics.account").get(ids.get(2)).getString("name"))
+                .isEqualTo("Renamed while down");
+        assertThat(again.metrics().get("resnapshot-tombstones-total", "account"))
+                .isEqualTo(2);
     }
 
     @Test
@@ -220,7 +248,8 @@ class SourceTaskIT {
             sim.clock().unfreeze();
         }
         List<SourceRecord> changes = pollUntil(t, ctx, x -> rows(x).size() >= 3, Duration.ofSeconds(30));
-        assertThat(rows(changes)).extracting(r -> r.key().toString())
+        assertThat(rows(changes))
+                .extracting(r -> r.key().toString())
                 .containsExactlyInAnyOrder(ids.get(1), ids.get(2), ids.get(3));
         // a pass later sends nothing again
         Thread.sleep(600);

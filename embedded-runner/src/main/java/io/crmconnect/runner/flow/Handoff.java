@@ -1,7 +1,7 @@
 package io.crmconnect.runner.flow;
 
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -126,5 +126,4 @@ public final class Handoff {
             lock.unlock();
         }
     }
-
 }

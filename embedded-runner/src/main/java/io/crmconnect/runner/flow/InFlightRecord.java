@@ -17,7 +17,9 @@ public final class InFlightRecord {
     private TopicPartition partition;
     private long offset = -1;
 
-    public InFlightRecord(RecordChangeEvent<SourceRecord> event, SourceRecord transformed,
+    public InFlightRecord(
+            RecordChangeEvent<SourceRecord> event,
+            SourceRecord transformed,
             RecordCommitter<RecordChangeEvent<SourceRecord>> committer) {
         this.event = event;
         this.transformed = transformed;

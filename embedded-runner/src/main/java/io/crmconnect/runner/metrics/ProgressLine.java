@@ -33,9 +33,12 @@ public final class ProgressLine {
 
     String render(String state, double rate) {
         StringBuilder b = new StringBuilder();
-        b.append('[').append(pipeline).append("] ").append(state)
-                .append(String.format(Locale.ROOT, " | read %,d | written %,d", metrics.readTotal(),
-                        metrics.writtenTotal()));
+        b.append('[')
+                .append(pipeline)
+                .append("] ")
+                .append(state)
+                .append(String.format(
+                        Locale.ROOT, " | read %,d | written %,d", metrics.readTotal(), metrics.writtenTotal()));
         long rows = metrics.rows();
         if (rows >= 0) {
             b.append(String.format(Locale.ROOT, " | rows %,d", rows));

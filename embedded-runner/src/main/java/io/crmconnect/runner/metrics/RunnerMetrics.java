@@ -24,8 +24,8 @@ import org.apache.kafka.common.metrics.stats.Rate;
 public final class RunnerMetrics {
     public static final String GROUP = "embedded-runner";
     /** Plugin metrics of our sinks that count rows (or objects) written in the target. */
-    static final Set<String> ROW_METRICS = Set.of("rows-upserted-total", "rows-deleted-total", "records-created",
-            "records-updated", "records-archived");
+    static final Set<String> ROW_METRICS = Set.of(
+            "rows-upserted-total", "rows-deleted-total", "records-created", "records-updated", "records-archived");
 
     private final Metrics metrics;
     private final Map<String, String> tags = new LinkedHashMap<>();
@@ -53,16 +53,17 @@ public final class RunnerMetrics {
         read.add(name("records-read-total", "Records the source tasks returned from poll()"), new CumulativeSum());
         read.add(name("records-read-rate", "Records read per second (30 s window)"), new Rate());
         written = metrics.sensor("runner-records-written");
-        written.add(name("records-written-total", "Records the sink confirmed written (source offsets committed)"),
+        written.add(
+                name("records-written-total", "Records the sink confirmed written (source offsets committed)"),
                 new CumulativeSum());
         written.add(name("records-written-rate", "Records written per second (30 s window)"), new Rate());
         delivered = metrics.sensor("runner-records-delivered");
-        delivered.add(name("records-delivered-total", "Records handed to the sink task's put()"),
-                new CumulativeSum());
-        gauge("rows-written-total", "Rows (or objects) the sink reports written; -1 when it reports none",
-                this::rows);
+        delivered.add(name("records-delivered-total", "Records handed to the sink task's put()"), new CumulativeSum());
+        gauge("rows-written-total", "Rows (or objects) the sink reports written; -1 when it reports none", this::rows);
         gauge("dead-letters-total", "Records written to the dead-letter file", () -> deadLetters.getAsLong());
-        gauge("initial-load-percent", "Initial-load progress the source reports (0-100); -1 when it reports none",
+        gauge(
+                "initial-load-percent",
+                "Initial-load progress the source reports (0-100); -1 when it reports none",
                 () -> Math.round(initialLoadPercent()));
         gauge("uncommitted-records", "Records polled but not yet committed", () -> uncommitted.getAsLong());
         gauge("sink-retries-total", "Batches redelivered after a RetriableException from the sink", retries::get);
@@ -125,8 +126,10 @@ public final class RunnerMetrics {
         boolean any = false;
         for (Map.Entry<MetricName, KafkaMetric> e : metrics.metrics().entrySet()) {
             MetricName n = e.getKey();
-            if ("plugins".equals(n.group()) && sinkConnector.equals(n.tags().get("connector"))
-                    && n.tags().containsKey("task") && ROW_METRICS.contains(n.name())) {
+            if ("plugins".equals(n.group())
+                    && sinkConnector.equals(n.tags().get("connector"))
+                    && n.tags().containsKey("task")
+                    && ROW_METRICS.contains(n.name())) {
                 Object v = e.getValue().metricValue();
                 if (v instanceof Number num) {
                     sum += num.longValue();
@@ -189,8 +192,7 @@ public final class RunnerMetrics {
                 case "initial-load-done" -> out.computeIfAbsent(key, k -> new long[3])[0] = value;
                 case "initial-load-total" -> out.computeIfAbsent(key, k -> new long[3])[1] = value;
                 case "lag-ms" -> incremental.add(key);
-                default -> {
-                }
+                default -> {}
             }
         }
         out.entrySet().removeIf(en -> en.getValue()[1] <= 0 && !incremental.contains(en.getKey()));

@@ -92,13 +92,16 @@ public class OffsetFile extends MemoryOffsetBackingStore {
             Map<ByteBuffer, ByteBuffer> out = new HashMap<>();
             for (JsonNode entry : root.path("offsets")) {
                 JsonNode value = entry.get("value");
-                out.put(ByteBuffer.wrap(JSON.writeValueAsBytes(entry.get("key"))),
+                out.put(
+                        ByteBuffer.wrap(JSON.writeValueAsBytes(entry.get("key"))),
                         value == null || value.isNull() ? null : ByteBuffer.wrap(JSON.writeValueAsBytes(value)));
             }
             return out;
         } catch (IOException e) {
-            throw new OffsetFileException("The offsets file " + file + " is unreadable (" + e.getMessage() + "). Restore "
-                    + "it, or delete it to read the source again from the beginning.", e);
+            throw new OffsetFileException(
+                    "The offsets file " + file + " is unreadable (" + e.getMessage() + "). Restore "
+                            + "it, or delete it to read the source again from the beginning.",
+                    e);
         }
     }
 
@@ -117,8 +120,8 @@ public class OffsetFile extends MemoryOffsetBackingStore {
             write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
             FAILURES.remove(file.toAbsolutePath().normalize());
         } catch (IOException | RuntimeException e) {
-            OffsetFileException failure = new OffsetFileException("Cannot write the offsets file " + file + ": "
-                    + e.getMessage(), e);
+            OffsetFileException failure =
+                    new OffsetFileException("Cannot write the offsets file " + file + ": " + e.getMessage(), e);
             FAILURES.put(file.toAbsolutePath().normalize(), failure);
             throw failure;
         }
@@ -136,8 +139,12 @@ public class OffsetFile extends MemoryOffsetBackingStore {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING); OutputStream out = Channels.newOutputStream(ch)) {
+        try (FileChannel ch = FileChannel.open(
+                        tmp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+                OutputStream out = Channels.newOutputStream(ch)) {
             out.write(content);
             out.flush();
             ch.force(true);
@@ -160,7 +167,9 @@ public class OffsetFile extends MemoryOffsetBackingStore {
         for (ByteBuffer key : data.keySet()) {
             try {
                 JsonNode k = JSON.readTree(bytes(key));
-                if (k.isArray() && k.size() == 2 && connectorName.equals(k.get(0).asText())) {
+                if (k.isArray()
+                        && k.size() == 2
+                        && connectorName.equals(k.get(0).asText())) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> partition = JSON.convertValue(k.get(1), Map.class);
                     out.add(partition);

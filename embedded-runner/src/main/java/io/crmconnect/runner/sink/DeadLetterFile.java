@@ -61,15 +61,19 @@ public final class DeadLetterFile implements ErrantRecordReporter, AutoCloseable
     private FileChannel channel;
     private OutputStream out;
 
-    public DeadLetterFile(Path file, String connector, ToleranceType tolerance, boolean logErrors,
-            Lookup positions) {
+    public DeadLetterFile(Path file, String connector, ToleranceType tolerance, boolean logErrors, Lookup positions) {
         this.file = file;
         this.connector = connector;
         this.tolerance = tolerance;
         this.logErrors = logErrors;
         this.positions = positions;
-        converter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false",
-                JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_CONFIG, "false"), false);
+        converter.configure(
+                Map.of(
+                        JsonConverterConfig.SCHEMAS_ENABLE_CONFIG,
+                        "false",
+                        JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_CONFIG,
+                        "false"),
+                false);
     }
 
     public Path file() {
@@ -97,9 +101,16 @@ public final class DeadLetterFile implements ErrantRecordReporter, AutoCloseable
 
     private synchronized void write(SinkRecord record, Throwable error, Stage stage, Class<?> executingClass) {
         if (logErrors) {
-            LOG.error("Error encountered in task {}-0. Executing stage '{}' with class '{}', where consumed record is "
-                    + "{{topic='{}', partition={}, offset={}}}.", connector, stage, executingClass.getName(),
-                    record.topic(), record.kafkaPartition(), record.kafkaOffset(), error);
+            LOG.error(
+                    "Error encountered in task {}-0. Executing stage '{}' with class '{}', where consumed record is "
+                            + "{{topic='{}', partition={}, offset={}}}.",
+                    connector,
+                    stage,
+                    executingClass.getName(),
+                    record.topic(),
+                    record.kafkaPartition(),
+                    record.kafkaOffset(),
+                    error);
         }
         try {
             open();
@@ -112,9 +123,10 @@ public final class DeadLetterFile implements ErrantRecordReporter, AutoCloseable
                 if (record.timestamp() != null) {
                     g.writeNumberField("timestamp", record.timestamp());
                 }
-                InFlightRecord source = positions == null ? null
-                        : positions.find(record.originalTopic(), record.originalKafkaPartition(),
-                                record.originalKafkaOffset());
+                InFlightRecord source = positions == null
+                        ? null
+                        : positions.find(
+                                record.originalTopic(), record.originalKafkaPartition(), record.originalKafkaOffset());
                 if (source != null) {
                     g.writeFieldName("source");
                     g.writeStartObject();
@@ -134,16 +146,19 @@ public final class DeadLetterFile implements ErrantRecordReporter, AutoCloseable
                     g.writeStringField(h.key(), Values.convertToString(h.schema(), h.value()));
                 }
                 g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_ORIG_TOPIC, record.originalTopic());
-                g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_ORIG_PARTITION,
+                g.writeStringField(
+                        DeadLetterQueueReporter.ERROR_HEADER_ORIG_PARTITION,
                         String.valueOf(record.originalKafkaPartition()));
-                g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_ORIG_OFFSET,
-                        String.valueOf(record.originalKafkaOffset()));
+                g.writeStringField(
+                        DeadLetterQueueReporter.ERROR_HEADER_ORIG_OFFSET, String.valueOf(record.originalKafkaOffset()));
                 g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_CONNECTOR_NAME, connector);
                 g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_TASK_ID, "0");
                 g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_STAGE, stage.name());
                 g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_EXECUTING_CLASS, executingClass.getName());
                 if (error != null) {
-                    g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_EXCEPTION, error.getClass().getName());
+                    g.writeStringField(
+                            DeadLetterQueueReporter.ERROR_HEADER_EXCEPTION,
+                            error.getClass().getName());
                     g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_EXCEPTION_MESSAGE, error.getMessage());
                     g.writeStringField(DeadLetterQueueReporter.ERROR_HEADER_EXCEPTION_STACK_TRACE, stackTrace(error));
                 }
@@ -181,8 +196,8 @@ public final class DeadLetterFile implements ErrantRecordReporter, AutoCloseable
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
         }
     }

@@ -28,8 +28,8 @@ public final class RunnerSinkTaskContext implements SinkTaskContext {
     private long timeoutMs = -1;
     private boolean commitRequested;
 
-    public RunnerSinkTaskContext(Map<String, String> configs, ErrantRecordReporter reporter,
-            PluginMetrics pluginMetrics) {
+    public RunnerSinkTaskContext(
+            Map<String, String> configs, ErrantRecordReporter reporter, PluginMetrics pluginMetrics) {
         this.configs = Collections.unmodifiableMap(configs);
         this.reporter = reporter;
         this.pluginMetrics = pluginMetrics;

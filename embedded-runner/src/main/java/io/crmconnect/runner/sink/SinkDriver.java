@@ -40,8 +40,7 @@ public final class SinkDriver implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkDriver.class);
 
     /** Tunables the worker takes from its own and the consumer's config. */
-    public record Settings(int maxPollRecords, long flushIntervalMs, int commitAfterRecords, long drainTimeoutMs) {
-    }
+    public record Settings(int maxPollRecords, long flushIntervalMs, int commitAfterRecords, long drainTimeoutMs) {}
 
     private final String name;
     private final SinkTask task;
@@ -71,18 +70,26 @@ public final class SinkDriver implements Runnable {
     private volatile Throwable failure;
     private volatile boolean stopped;
 
-    public SinkDriver(String name, SinkTask task, Map<String, String> taskConfig, ClassLoader pluginLoader,
-            RunnerSinkTaskContext context, List<TransformationStage<SinkRecord>> transforms, ToleranceType tolerance,
+    public SinkDriver(
+            String name,
+            SinkTask task,
+            Map<String, String> taskConfig,
+            ClassLoader pluginLoader,
+            RunnerSinkTaskContext context,
+            List<TransformationStage<SinkRecord>> transforms,
+            ToleranceType tolerance,
             Handoff handoff,
-            Predicate<String> subscribed, DeadLetterFile deadLetters, RunnerMetrics metrics, Settings settings,
+            Predicate<String> subscribed,
+            DeadLetterFile deadLetters,
+            RunnerMetrics metrics,
+            Settings settings,
             Consumer<List<InFlightRecord>> commitSource) {
         this.name = name;
         this.task = task;
         this.taskConfig = taskConfig;
         this.pluginLoader = pluginLoader;
         this.context = context;
-        this.transforms = new TransformChain<>("sink connector " + name, transforms, tolerance,
-                this::transformFailed);
+        this.transforms = new TransformChain<>("sink connector " + name, transforms, tolerance, this::transformFailed);
         this.handoff = handoff;
         this.subscribed = subscribed;
         this.deadLetters = deadLetters;
@@ -196,9 +203,11 @@ public final class SinkDriver implements Runnable {
             }
             if (!subscribed.test(s.topic())) {
                 if (ignoredTopics.add(s.topic())) {
-                    LOG.warn("Records for topic {} are not delivered to the sink: it is not in the sink's topics / "
-                            + "topics.regex (their source offsets are still committed, as a worker would never "
-                            + "have consumed them)", s.topic());
+                    LOG.warn(
+                            "Records for topic {} are not delivered to the sink: it is not in the sink's topics / "
+                                    + "topics.regex (their source offsets are still committed, as a worker would never "
+                                    + "have consumed them)",
+                            s.topic());
                 }
                 continue;
             }
@@ -245,7 +254,11 @@ public final class SinkDriver implements Runnable {
         } catch (RetriableException e) {
             long timeout = context.takeTimeout();
             long wait = timeout > 0 ? timeout : Math.max(0, nextCommit - System.currentTimeMillis());
-            LOG.warn("Sink task {} asked for redelivery of {} records in {} ms: {}", name, batch.size(), wait,
+            LOG.warn(
+                    "Sink task {} asked for redelivery of {} records in {} ms: {}",
+                    name,
+                    batch.size(),
+                    wait,
                     e.getMessage());
             redelivery = batch;
             redeliveryRecords = records;
@@ -269,9 +282,20 @@ public final class SinkDriver implements Runnable {
         SourceRecord s = r.transformed();
         TopicPartition tp = r.partition();
         long timestamp = s.timestamp() == null ? System.currentTimeMillis() : s.timestamp();
-        return new SinkRecord(s.topic(), tp.partition(), s.keySchema(), s.key(), s.valueSchema(), s.value(),
-                r.offset(), timestamp, TimestampType.CREATE_TIME, new ConnectHeaders(s.headers()), tp.topic(),
-                tp.partition(), r.offset());
+        return new SinkRecord(
+                s.topic(),
+                tp.partition(),
+                s.keySchema(),
+                s.key(),
+                s.valueSchema(),
+                s.value(),
+                r.offset(),
+                timestamp,
+                TimestampType.CREATE_TIME,
+                new ConnectHeaders(s.headers()),
+                tp.topic(),
+                tp.partition(),
+                r.offset());
     }
 
     private void applyRewinds() {
@@ -283,8 +307,10 @@ public final class SinkDriver implements Runnable {
             try {
                 log.seek(tp, offset);
             } catch (IllegalArgumentException e) {
-                throw new ConnectException("Sink task " + name + " asked to consume " + tp + " from offset " + offset
-                        + ", but the runner keeps only records not yet committed: " + e.getMessage(), e);
+                throw new ConnectException(
+                        "Sink task " + name + " asked to consume " + tp + " from offset " + offset
+                                + ", but the runner keeps only records not yet committed: " + e.getMessage(),
+                        e);
             }
             delivered.put(tp, offset);
             LOG.info("Sink task {} rewound {} to offset {}", name, tp, offset);
@@ -313,8 +339,11 @@ public final class SinkDriver implements Runnable {
         try {
             returned = callInPluginLoader(() -> task.preCommit(new HashMap<>(current)));
         } catch (RuntimeException e) {
-            LOG.error("Sink task {} preCommit failed ({}); rewinding to the last committed offsets", name,
-                    e.getMessage(), e);
+            LOG.error(
+                    "Sink task {} preCommit failed ({}); rewinding to the last committed offsets",
+                    name,
+                    e.getMessage(),
+                    e);
             confirmed.forEach((tp, next) -> {
                 log.seek(tp, next);
                 delivered.put(tp, next);
@@ -329,8 +358,12 @@ public final class SinkDriver implements Runnable {
                 if (deliveredNext == null) {
                     LOG.warn("Ignoring offset {} for {} from sink task {}: partition not assigned", oam, tp, name);
                 } else if (oam != null && oam.offset() > deliveredNext) {
-                    LOG.warn("Ignoring offset {} for {} from sink task {}: not yet delivered (delivered up to {})",
-                            oam.offset(), tp, name, deliveredNext);
+                    LOG.warn(
+                            "Ignoring offset {} for {} from sink task {}: not yet delivered (delivered up to {})",
+                            oam.offset(),
+                            tp,
+                            name,
+                            deliveredNext);
                 } else if (oam != null && oam.offset() > confirmed.get(tp)) {
                     confirmed.put(tp, oam.offset());
                 }
@@ -370,8 +403,10 @@ public final class SinkDriver implements Runnable {
     /** Dead letters from transforms of records on their way to the sink. */
     private void transformFailed(SinkRecord record, Class<?> transformClass, RuntimeException error) {
         if (deadLetters == null) {
-            LOG.warn("Transform {} failed for a record of {}; skipped (errors.tolerance=all, no dead-letter queue)",
-                    transformClass.getName(), record.topic());
+            LOG.warn(
+                    "Transform {} failed for a record of {}; skipped (errors.tolerance=all, no dead-letter queue)",
+                    transformClass.getName(),
+                    record.topic());
             return;
         }
         deadLetters.report(record, error, Stage.TRANSFORMATION, transformClass);

@@ -1,11 +1,11 @@
 package io.crmconnect.runner.sink;
 
 import java.util.List;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.runtime.TransformationStage;
 import org.apache.kafka.connect.runtime.errors.ToleranceType;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +31,8 @@ public final class TransformChain<R extends ConnectRecord<R>> implements AutoClo
      * @param owner   what the chain belongs to, for messages ("source connector hubspot")
      * @param onError receives a record whose transform failed when errors are tolerated (it is then dropped)
      */
-    public TransformChain(String owner, List<TransformationStage<R>> stages, ToleranceType tolerance,
-            OnError<R> onError) {
+    public TransformChain(
+            String owner, List<TransformationStage<R>> stages, ToleranceType tolerance, OnError<R> onError) {
         this.owner = owner;
         this.stages = stages;
         this.tolerance = tolerance;
@@ -51,11 +51,16 @@ public final class TransformChain<R extends ConnectRecord<R>> implements AutoClo
                 current = stage.apply(current);
             } catch (RuntimeException e) {
                 if (tolerance != ToleranceType.ALL) {
-                    throw new ConnectException("Transform " + stage.transformClass().getName() + " of the " + owner
-                            + " failed (errors.tolerance=none): " + e.getMessage(), e);
+                    throw new ConnectException(
+                            "Transform " + stage.transformClass().getName() + " of the " + owner
+                                    + " failed (errors.tolerance=none): " + e.getMessage(),
+                            e);
                 }
-                LOG.debug("Transform {} of the {} failed; record skipped (errors.tolerance=all)",
-                        stage.transformClass().getName(), owner, e);
+                LOG.debug(
+                        "Transform {} of the {} failed; record skipped (errors.tolerance=all)",
+                        stage.transformClass().getName(),
+                        owner,
+                        e);
                 onError.failed(record, stage.transformClass(), e);
                 return null;
             }

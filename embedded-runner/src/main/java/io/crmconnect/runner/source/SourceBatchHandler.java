@@ -28,8 +28,10 @@ public final class SourceBatchHandler implements DebeziumEngine.ChangeConsumer<R
     }
 
     @Override
-    public void handleBatch(List<RecordChangeEvent<SourceRecord>> events,
-            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+    public void handleBatch(
+            List<RecordChangeEvent<SourceRecord>> events,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
         List<InFlightRecord> batch = new ArrayList<>(events.size());
         for (RecordChangeEvent<SourceRecord> event : events) {
             SourceRecord polled = event.record();

@@ -27,8 +27,12 @@ public final class SourceRuntime {
     private volatile long lastRecordsNanos = System.nanoTime();
     private volatile boolean emptySinceRecords;
 
-    public SourceRuntime(String connectorName, String connectorClass, Map<String, String> connectorConfig,
-            Plugins plugins, RunnerMetrics metrics) {
+    public SourceRuntime(
+            String connectorName,
+            String connectorClass,
+            Map<String, String> connectorConfig,
+            Plugins plugins,
+            RunnerMetrics metrics) {
         this.connectorName = connectorName;
         this.connectorClass = connectorClass;
         this.connectorConfig = Map.copyOf(connectorConfig);

@@ -17,9 +17,12 @@ class CommitTrackerTest {
     void onlyAPrefixInArrivalOrderBecomesCommittable() {
         VirtualLog log = new VirtualLog();
         CommitTracker tracker = new CommitTracker();
-        List<InFlightRecord> arrivals = List.of(Records.inFlight("contacts", 1, committer),
-                Records.inFlight("deals", 2, committer), Records.inFlight("contacts", 3, committer),
-                Records.dropped("contacts", 4, committer), Records.inFlight("deals", 5, committer));
+        List<InFlightRecord> arrivals = List.of(
+                Records.inFlight("contacts", 1, committer),
+                Records.inFlight("deals", 2, committer),
+                Records.inFlight("contacts", 3, committer),
+                Records.dropped("contacts", 4, committer),
+                Records.inFlight("deals", 5, committer));
         for (InFlightRecord r : arrivals) {
             if (r.transformed() != null) {
                 log.append(r, new TopicPartition(r.transformed().topic(), 0));
@@ -29,10 +32,11 @@ class CommitTrackerTest {
         log.nextBatch(10, Set.of());
 
         // contacts written up to offset 1 (both contacts), deals not yet: the deal polled second holds back the rest
-        assertThat(tracker.confirm(Map.of(contacts, 2L))).extracting(Records::n)
-                .containsExactly(1);
+        assertThat(tracker.confirm(Map.of(contacts, 2L))).extracting(Records::n).containsExactly(1);
         // deals' first written: the second contact and the dropped record follow, the last deal waits
-        assertThat(tracker.confirm(Map.of(contacts, 2L, deals, 1L))).extracting(Records::n).containsExactly(2, 3, 4);
+        assertThat(tracker.confirm(Map.of(contacts, 2L, deals, 1L)))
+                .extracting(Records::n)
+                .containsExactly(2, 3, 4);
         assertThat(tracker.pending()).isEqualTo(1);
         assertThat(tracker.confirm(Map.of(contacts, 2L, deals, 2L))).hasSize(1);
         assertThat(tracker.pending()).isZero();

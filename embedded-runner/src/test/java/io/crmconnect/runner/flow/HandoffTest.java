@@ -13,7 +13,8 @@ class HandoffTest {
 
     private List<InFlightRecord> batch(int from, int n) {
         return IntStream.range(from, from + n)
-                .mapToObj(i -> Records.inFlight("contacts", i, committer)).toList();
+                .mapToObj(i -> Records.inFlight("contacts", i, committer))
+                .toList();
     }
 
     @Test

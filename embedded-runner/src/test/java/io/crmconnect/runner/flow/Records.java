@@ -10,8 +10,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 /** Source records and a committer that remembers what it was told, for tests of the flow classes. */
 public final class Records {
-    private Records() {
-    }
+    private Records() {}
 
     /** A committer that records the offsets marked processed and the batches finished. */
     public static final class Committer implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
@@ -40,8 +39,15 @@ public final class Records {
     }
 
     public static SourceRecord source(String topic, int n) {
-        return new SourceRecord(Map.of("stream", topic), Map.of("n", n), topic, null, Schema.STRING_SCHEMA,
-                "k" + n, Schema.STRING_SCHEMA, "v" + n);
+        return new SourceRecord(
+                Map.of("stream", topic),
+                Map.of("n", n),
+                topic,
+                null,
+                Schema.STRING_SCHEMA,
+                "k" + n,
+                Schema.STRING_SCHEMA,
+                "v" + n);
     }
 
     /** An in-flight record polled at offset n of the topic's source partition. */

@@ -16,8 +16,10 @@ class VirtualLogTest {
     @Test
     void offsetsStartAtZeroPerPartitionAndBatchesFollowThem() {
         VirtualLog log = new VirtualLog();
-        assertThat(log.append(Records.inFlight("contacts", 1, committer), contacts)).isTrue();
-        assertThat(log.append(Records.inFlight("contacts", 2, committer), contacts)).isFalse();
+        assertThat(log.append(Records.inFlight("contacts", 1, committer), contacts))
+                .isTrue();
+        assertThat(log.append(Records.inFlight("contacts", 2, committer), contacts))
+                .isFalse();
         assertThat(log.append(Records.inFlight("deals", 1, committer), deals)).isTrue();
 
         List<InFlightRecord> batch = log.nextBatch(10, Set.of());
@@ -33,7 +35,8 @@ class VirtualLogTest {
             log.append(Records.inFlight("contacts", i, committer), contacts);
             log.append(Records.inFlight("deals", i, committer), deals);
         }
-        assertThat(log.nextBatch(3, Set.of(contacts))).extracting(r -> r.partition().topic())
+        assertThat(log.nextBatch(3, Set.of(contacts)))
+                .extracting(r -> r.partition().topic())
                 .containsExactly("deals", "deals", "deals");
         assertThat(log.nextBatch(100, Set.of())).hasSize(7);
     }
@@ -47,10 +50,13 @@ class VirtualLogTest {
         log.nextBatch(10, Set.of());
         log.trim(contacts, 2);
         log.seek(contacts, 2);
-        assertThat(log.nextBatch(10, Set.of())).extracting(InFlightRecord::offset).containsExactly(2L, 3L);
+        assertThat(log.nextBatch(10, Set.of()))
+                .extracting(InFlightRecord::offset)
+                .containsExactly(2L, 3L);
         assertThat(log.find(contacts, 1)).isNull();
         assertThat(Records.n(log.find(contacts, 3))).isEqualTo(3);
-        assertThatThrownBy(() -> log.seek(contacts, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> log.seek(contacts, 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("retained: 2..4");
     }
 

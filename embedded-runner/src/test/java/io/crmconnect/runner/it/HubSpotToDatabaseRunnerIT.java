@@ -19,8 +19,8 @@ import java.util.TreeMap;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The built runner distribution (bin/crm-connect, its jar, the plugin directories it ships) reading the HubSpot
@@ -32,8 +32,8 @@ abstract class HubSpotToDatabaseRunnerIT {
     static final int CONTACTS = 3000;
     static final int COMPANIES = 200;
     static final int DEALS = 200;
-    static final List<String> CONTACT_PROPERTIES = List.of("email", "firstname", "lastname", "jobtitle",
-            "lifecyclestage");
+    static final List<String> CONTACT_PROPERTIES =
+            List.of("email", "firstname", "lastname", "jobtitle", "lifecyclestage");
     static HubSpotSimulator sim;
 
     /** Kept under target/ so the runs' output, logs and state can be read after a failure. */
@@ -48,8 +48,13 @@ abstract class HubSpotToDatabaseRunnerIT {
     @BeforeAll
     static void startSimulator() {
         // slow list pages so that a kill lands in the middle of the initial load
-        sim = HubSpotSimulator.builder().seed(18).contacts(CONTACTS).companies(COMPANIES).deals(DEALS)
-                .fault(Fault.latency("GET /crm/v3/objects/*", 150, 250)).start();
+        sim = HubSpotSimulator.builder()
+                .seed(18)
+                .contacts(CONTACTS)
+                .companies(COMPANIES)
+                .deals(DEALS)
+                .fault(Fault.latency("GET /crm/v3/objects/*", 150, 250))
+                .start();
     }
 
     @AfterAll
@@ -80,9 +85,13 @@ abstract class HubSpotToDatabaseRunnerIT {
 
         // 1. continuous run, SIGKILL once some records are committed and the load is not finished
         try (RunnerProcess first = RunnerProcess.start(pipeline, env)) {
-            Awaitility.await("first commit").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("first commit")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> {
-                        assertThat(first.alive()).as("runner alive\n%s", first.output()).isTrue();
+                        assertThat(first.alive())
+                                .as("runner alive\n%s", first.output())
+                                .isTrue();
                         return Files.exists(offsets) && count(db, database, "hubspot_contacts") > 0;
                     });
             first.kill9();
@@ -93,7 +102,8 @@ abstract class HubSpotToDatabaseRunnerIT {
         // 2. --once resumes from the offsets file and stops once caught up
         try (RunnerProcess second = RunnerProcess.start(pipeline, env, "--once")) {
             assertThat(second.waitFor(180)).as(second.output()).isZero();
-            assertThat(second.lastRead()).as("resumed, not read from the start\n%s", second.output())
+            assertThat(second.lastRead())
+                    .as("resumed, not read from the start\n%s", second.output())
                     .isLessThan(CONTACTS + COMPANIES + DEALS);
         }
         assertEqualToHubSpot(db, database);
@@ -109,12 +119,15 @@ abstract class HubSpotToDatabaseRunnerIT {
 
     private Path pipeline(String database) throws IOException {
         Path examples = RunnerProcess.distribution().resolve("examples");
-        for (Path f : List.of(examples.resolve("hubspot-source.json"), examples.resolve(examplePipeline()),
+        for (Path f : List.of(
+                examples.resolve("hubspot-source.json"),
+                examples.resolve(examplePipeline()),
                 examples.resolve(examplePipeline().replace("hubspot-to-", "").replace(".properties", "-sink.json")))) {
             Files.copy(f, dir.resolve(f.getFileName()));
         }
         Path pipeline = dir.resolve(examplePipeline());
-        String overrides = String.join("\n",
+        String overrides = String.join(
+                "\n",
                 "",
                 "state.dir=state",
                 "offset.flush.interval.ms=500",
@@ -143,7 +156,9 @@ abstract class HubSpotToDatabaseRunnerIT {
             assertThat(props).as("contact %s exists in HubSpot", id).isNotNull();
             for (String p : CONTACT_PROPERTIES) {
                 Object v = row.get("property_" + p);
-                assertThat(v == null ? null : String.valueOf(v)).as("contact %s %s", id, p).isEqualTo(props.get(p));
+                assertThat(v == null ? null : String.valueOf(v))
+                        .as("contact %s %s", id, p)
+                        .isEqualTo(props.get(p));
             }
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
@@ -161,7 +176,10 @@ abstract class HubSpotToDatabaseRunnerIT {
 
     static long count(SqlServer db, String database, String table) {
         try {
-            return ((Number) db.query(database, "SELECT COUNT(*) AS n FROM " + table).get(0).get("n")).longValue();
+            return ((Number) db.query(database, "SELECT COUNT(*) AS n FROM " + table)
+                            .get(0)
+                            .get("n"))
+                    .longValue();
         } catch (RuntimeException e) {
             return 0; // not created yet
         }

@@ -25,9 +25,15 @@ class OffsetFileTest {
 
     private OffsetFile store(Path file) {
         OffsetFile store = new OffsetFile();
-        store.configure(new StandaloneConfig(Map.of("bootstrap.servers", "127.0.0.1:9",
-                "key.converter", JsonConverter.class.getName(), "value.converter", JsonConverter.class.getName(),
-                StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG, file.toString())));
+        store.configure(new StandaloneConfig(Map.of(
+                "bootstrap.servers",
+                "127.0.0.1:9",
+                "key.converter",
+                JsonConverter.class.getName(),
+                "value.converter",
+                JsonConverter.class.getName(),
+                StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG,
+                file.toString())));
         store.start();
         return store;
     }
@@ -36,19 +42,25 @@ class OffsetFileTest {
     void offsetsSurviveARestartAndReadAsTheRestApiFormat() throws Exception {
         Path file = dir.resolve("offsets.json");
         OffsetFile store = store(file);
-        store.set(Map.of(json("[\"hubspot-source\",{\"stream\":\"contacts\"}]"), json("{\"v\":2,\"after\":\"17\"}")),
-                null).get(5, TimeUnit.SECONDS);
+        store.set(
+                        Map.of(
+                                json("[\"hubspot-source\",{\"stream\":\"contacts\"}]"),
+                                json("{\"v\":2,\"after\":\"17\"}")),
+                        null)
+                .get(5, TimeUnit.SECONDS);
         store.stop();
 
         OffsetFile again = store(file);
-        Map<ByteBuffer, ByteBuffer> read = again.get(List.of(
-                json("[\"hubspot-source\",{\"stream\":\"contacts\"}]"))).get(5, TimeUnit.SECONDS);
-        assertThat(StandardCharsets.UTF_8.decode(read.values().iterator().next()).toString())
+        Map<ByteBuffer, ByteBuffer> read = again.get(List.of(json("[\"hubspot-source\",{\"stream\":\"contacts\"}]")))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(StandardCharsets.UTF_8
+                        .decode(read.values().iterator().next())
+                        .toString())
                 .isEqualTo("{\"v\":2,\"after\":\"17\"}");
         assertThat(again.connectorPartitions("hubspot-source")).containsExactly(Map.of("stream", "contacts"));
         again.stop();
-        assertThat(OffsetFile.describe(file)).contains("\"partition\"", "\"stream\" : \"contacts\"",
-                "\"after\" : \"17\"");
+        assertThat(OffsetFile.describe(file))
+                .contains("\"partition\"", "\"stream\" : \"contacts\"", "\"after\" : \"17\"");
         assertThat(Files.list(dir)).containsExactly(file); // no temporary file left behind
     }
 
@@ -56,8 +68,10 @@ class OffsetFileTest {
     void aTruncatedFileStopsTheRunnerInsteadOfStartingOver() throws Exception {
         Path file = dir.resolve("offsets.json");
         Files.writeString(file, "{\"format\":\"crm-connect-offsets\",\"offsets\":[{\"key\":[\"x\",{");
-        assertThatThrownBy(() -> store(file)).isInstanceOf(OffsetFile.OffsetFileException.class)
-                .hasMessageContaining("unreadable").hasMessageContaining("delete it");
+        assertThatThrownBy(() -> store(file))
+                .isInstanceOf(OffsetFile.OffsetFileException.class)
+                .hasMessageContaining("unreadable")
+                .hasMessageContaining("delete it");
     }
 
     @Test

@@ -25,11 +25,21 @@ class DeadLetterFileTest {
     Path dir;
 
     private static SinkRecord record() {
-        Schema schema = SchemaBuilder.struct().field("email", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Schema schema = SchemaBuilder.struct()
+                .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString("crmconnect.error.reason", "VALUE_TOO_LONG");
-        return new SinkRecord("hubspot.contacts", 0, Schema.STRING_SCHEMA, "17", schema,
-                new Struct(schema).put("email", "a@example.com"), 42, 1_700_000_000_000L, TimestampType.CREATE_TIME,
+        return new SinkRecord(
+                "hubspot.contacts",
+                0,
+                Schema.STRING_SCHEMA,
+                "17",
+                schema,
+                new Struct(schema).put("email", "a@example.com"),
+                42,
+                1_700_000_000_000L,
+                TimestampType.CREATE_TIME,
                 headers);
     }
 
@@ -54,8 +64,7 @@ class DeadLetterFileTest {
         assertThat(h.path("__connect.errors.connector.name").asText()).isEqualTo("pg-sink");
         assertThat(h.path("__connect.errors.stage").asText()).isEqualTo("TASK_PUT");
         assertThat(h.path("__connect.errors.class.name").asText()).isEqualTo("org.apache.kafka.connect.sink.SinkTask");
-        assertThat(h.path("__connect.errors.exception.class.name").asText())
-                .isEqualTo(DataException.class.getName());
+        assertThat(h.path("__connect.errors.exception.class.name").asText()).isEqualTo(DataException.class.getName());
         assertThat(h.path("__connect.errors.exception.message").asText()).isEqualTo("value too long for column email");
         assertThat(h.path("__connect.errors.exception.stacktrace").asText()).contains("DataException");
     }
@@ -65,7 +74,8 @@ class DeadLetterFileTest {
         Path file = dir.resolve("dlq.jsonl");
         try (DeadLetterFile dlq = new DeadLetterFile(file, "pg-sink", ToleranceType.NONE, false, null)) {
             assertThatThrownBy(() -> dlq.report(record(), new DataException("bad")))
-                    .isInstanceOf(ConnectException.class).hasMessage("Tolerance exceeded in error handler");
+                    .isInstanceOf(ConnectException.class)
+                    .hasMessage("Tolerance exceeded in error handler");
         }
         assertThat(Files.readAllLines(file)).hasSize(1);
     }

@@ -105,9 +105,20 @@ class SinkDriverTest {
     private SinkDriver start(ScriptedTask task) {
         RunnerMetrics runnerMetrics = new RunnerMetrics(metrics, "test", "src", "sink");
         RunnerSinkTaskContext context = new RunnerSinkTaskContext(Map.of(), null, null);
-        SinkDriver driver = new SinkDriver("sink", task, Map.of(), getClass().getClassLoader(), context, List.of(),
-                ToleranceType.NONE, handoff, t -> !t.equals("ignored"), null, runnerMetrics,
-                new SinkDriver.Settings(500, 100, 10_000, 5_000), committed::addAll);
+        SinkDriver driver = new SinkDriver(
+                "sink",
+                task,
+                Map.of(),
+                getClass().getClassLoader(),
+                context,
+                List.of(),
+                ToleranceType.NONE,
+                handoff,
+                t -> !t.equals("ignored"),
+                null,
+                runnerMetrics,
+                new SinkDriver.Settings(500, 100, 10_000, 5_000),
+                committed::addAll);
         thread = new Thread(driver);
         thread.start();
         return driver;
@@ -126,8 +137,11 @@ class SinkDriverTest {
         ScriptedTask task = new ScriptedTask();
         task.confirm = Set.of("contacts");
         SinkDriver driver = start(task);
-        handoff.put(List.of(Records.inFlight("contacts", 1, committer), Records.inFlight("contacts", 2, committer),
-                Records.inFlight("deals", 3, committer), Records.inFlight("ignored", 4, committer),
+        handoff.put(List.of(
+                Records.inFlight("contacts", 1, committer),
+                Records.inFlight("contacts", 2, committer),
+                Records.inFlight("deals", 3, committer),
+                Records.inFlight("ignored", 4, committer),
                 Records.inFlight("contacts", 5, committer)));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> task.received.size() == 4);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> committed.size() == 2);
@@ -142,7 +156,9 @@ class SinkDriverTest {
         driver.requestStop(true);
         thread.join(5_000);
         assertThat(task.calls.subList(task.calls.size() - 2, task.calls.size()))
-                .satisfiesExactly(c -> assertThat(c).startsWith("close ["), c -> assertThat(c).isEqualTo("stop"));
+                .satisfiesExactly(
+                        c -> assertThat(c).startsWith("close ["),
+                        c -> assertThat(c).isEqualTo("stop"));
     }
 
     @Test
@@ -153,8 +169,11 @@ class SinkDriverTest {
         SinkDriver driver = start(task);
         handoff.put(List.of(Records.inFlight("contacts", 1, committer), Records.inFlight("contacts", 2, committer)));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> committed.size() == 2);
-        assertThat(task.calls).containsSubsequence("put-retriable [contacts@0, contacts@1]",
-                "put-retriable [contacts@0, contacts@1]", "put [contacts@0, contacts@1]");
+        assertThat(task.calls)
+                .containsSubsequence(
+                        "put-retriable [contacts@0, contacts@1]",
+                        "put-retriable [contacts@0, contacts@1]",
+                        "put [contacts@0, contacts@1]");
         driver.requestStop(true);
     }
 

@@ -8,6 +8,5 @@ import java.util.Map;
  * Each error keeps HubSpot's category, message and context (e.g. {@code objectWriteTraceId}, {@code ids}).
  */
 public record BatchResult(List<CrmObject> results, List<BatchError> errors) {
-    public record BatchError(String status, String category, String message, Map<String, List<String>> context) {
-    }
+    public record BatchError(String status, String category, String message, Map<String, List<String>> context) {}
 }

@@ -11,8 +11,10 @@ import io.crmconnect.common.client.RetryAfter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,8 +32,6 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 
 /**
  * Typed client for the HubSpot CRM APIs (objects v3, search, batch, properties, schemas, associations v4, pipelines,
@@ -81,14 +81,17 @@ public final class HubSpotClient implements Closeable {
     private HubSpotClient(Builder b) {
         this.base = HttpUrl.get(b.baseUrl);
         this.ownsHttp = b.http == null;
-        this.http = b.http != null ? b.http : new OkHttpClient.Builder()
-                .connectTimeout(b.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(b.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .callTimeout(b.readTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false) // we retry ourselves, within the budget
-                .build();
-        this.tokens = b.tokens != null ? b.tokens : new OAuthTokenProvider(http, b.baseUrl, b.oauthClientId,
-                b.oauthClientSecret, b.oauthRefreshToken);
+        this.http = b.http != null
+                ? b.http
+                : new OkHttpClient.Builder()
+                        .connectTimeout(b.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .readTimeout(b.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .callTimeout(b.readTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
+                        .retryOnConnectionFailure(false) // we retry ourselves, within the budget
+                        .build();
+        this.tokens = b.tokens != null
+                ? b.tokens
+                : new OAuthTokenProvider(http, b.baseUrl, b.oauthClientId, b.oauthClientSecret, b.oauthRefreshToken);
         this.budget = b.budget != null ? b.budget : new RateBudget(Tier.STARTER, 1.0, 1.0);
         this.backoff = b.backoff;
         this.maxUrlChars = b.maxUrlChars;
@@ -107,7 +110,8 @@ public final class HubSpotClient implements Closeable {
         private String oauthRefreshToken;
         private RateBudget budget;
         private OkHttpClient http;
-        private Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 10, Duration.ofSeconds(60));
+        private Backoff backoff =
+                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 10, Duration.ofSeconds(60));
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
         private int maxUrlChars = 12_000;
@@ -185,12 +189,18 @@ public final class HubSpotClient implements Closeable {
      *
      * @param archived true lists ONLY archived records (recycle bin, 90 days)
      */
-    public Page<CrmObject> list(String objectType, List<String> properties, List<String> associations, String after,
-            int limit, boolean archived) {
+    public Page<CrmObject> list(
+            String objectType,
+            List<String> properties,
+            List<String> associations,
+            String after,
+            int limit,
+            boolean archived) {
         List<String> first = new ArrayList<>();
         List<String> rest = new ArrayList<>();
         splitForUrl(objectType, properties, first, rest);
-        HttpUrl.Builder u = url("crm/v3/objects/" + objectType).addQueryParameter("limit", Integer.toString(limit))
+        HttpUrl.Builder u = url("crm/v3/objects/" + objectType)
+                .addQueryParameter("limit", Integer.toString(limit))
                 .addQueryParameter("archived", Boolean.toString(archived));
         if (!first.isEmpty()) {
             u.addQueryParameter("properties", String.join(",", first));
@@ -201,7 +211,10 @@ public final class HubSpotClient implements Closeable {
         if (after != null) {
             u.addQueryParameter("after", after);
         }
-        Page<CrmObject> page = send(new Request.Builder().url(u.build()).get(), false, "list " + objectType,
+        Page<CrmObject> page = send(
+                new Request.Builder().url(u.build()).get(),
+                false,
+                "list " + objectType,
                 bytes -> ListPageReader.read(bytes, first.size()));
         if (!rest.isEmpty() && !page.results().isEmpty()) {
             return new Page<>(mergeRemaining(objectType, page.results(), rest, archived), page.after());
@@ -235,8 +248,8 @@ public final class HubSpotClient implements Closeable {
         }
     }
 
-    private List<CrmObject> mergeRemaining(String objectType, List<CrmObject> page, List<String> rest,
-            boolean archived) {
+    private List<CrmObject> mergeRemaining(
+            String objectType, List<CrmObject> page, List<String> rest, boolean archived) {
         List<String> ids = page.stream().map(CrmObject::id).toList();
         BatchResult more = batchRead(objectType, ids, rest, null, archived);
         Map<String, CrmObject> byId = new LinkedHashMap<>();
@@ -253,8 +266,14 @@ public final class HubSpotClient implements Closeable {
             Map<String, String> props = new LinkedHashMap<>(o.properties());
             props.putAll(extra.properties());
             // the later read is at least as fresh
-            merged.add(new CrmObject(o.id(), props, o.createdAt(), later(o.updatedAt(), extra.updatedAt()),
-                    o.archived(), o.archivedAt(), o.associations()));
+            merged.add(new CrmObject(
+                    o.id(),
+                    props,
+                    o.createdAt(),
+                    later(o.updatedAt(), extra.updatedAt()),
+                    o.archived(),
+                    o.archivedAt(),
+                    o.associations()));
         }
         return merged;
     }
@@ -312,16 +331,22 @@ public final class HubSpotClient implements Closeable {
         }
         body.put("limit", r.limit());
         body.put("after", r.after() == null ? "0" : r.after());
-        JsonNode n = send(new Request.Builder().url(url("crm/v3/objects/" + objectType + "/search").build())
-                .post(json(body)), true, "search " + objectType);
+        JsonNode n = send(
+                new Request.Builder()
+                        .url(url("crm/v3/objects/" + objectType + "/search").build())
+                        .post(json(body)),
+                true,
+                "search " + objectType);
         String next = n.path("paging").path("next").path("after").asText(null);
-        return new SearchPage(n.path("total").asLong(), parseObjects(n.path("results")),
+        return new SearchPage(
+                n.path("total").asLong(),
+                parseObjects(n.path("results")),
                 next == null || next.isEmpty() ? null : next);
     }
 
     /** {@code POST .../batch/read} (≤100 ids); ids not found are simply absent from the results (207 errors kept). */
-    public BatchResult batchRead(String objectType, Collection<String> ids, List<String> properties, String idProperty,
-            boolean archived) {
+    public BatchResult batchRead(
+            String objectType, Collection<String> ids, List<String> properties, String idProperty, boolean archived) {
         ObjectNode body = MAPPER.createObjectNode();
         ArrayNode inputs = body.putArray("inputs");
         ids.forEach(id -> inputs.addObject().put("id", id));
@@ -334,7 +359,8 @@ public final class HubSpotClient implements Closeable {
             body.put("idProperty", idProperty);
         }
         HttpUrl u = url("crm/v3/objects/" + objectType + "/batch/read")
-                .addQueryParameter("archived", Boolean.toString(archived)).build();
+                .addQueryParameter("archived", Boolean.toString(archived))
+                .build();
         try {
             return parseBatch(send(new Request.Builder().url(u).post(json(body)), false, "batch read " + objectType));
         } catch (HubSpotApiException e) {
@@ -350,15 +376,17 @@ public final class HubSpotClient implements Closeable {
      * as HubSpot returns it (newest first). Ids not found are absent. HubSpot serves fewer records per call when
      * history is requested: send at most {@link #HISTORY_BATCH} ids.
      */
-    public Map<String, Map<String, List<PropertyValue>>> batchReadHistory(String objectType, Collection<String> ids,
-            List<String> properties) {
+    public Map<String, Map<String, List<PropertyValue>>> batchReadHistory(
+            String objectType, Collection<String> ids, List<String> properties) {
         ObjectNode body = MAPPER.createObjectNode();
         ArrayNode inputs = body.putArray("inputs");
         ids.forEach(id -> inputs.addObject().put("id", id));
         body.putArray("properties").add("hs_object_id");
         ArrayNode ph = body.putArray("propertiesWithHistory");
         properties.forEach(ph::add);
-        HttpUrl u = url("crm/v3/objects/" + objectType + "/batch/read").addQueryParameter("archived", "false").build();
+        HttpUrl u = url("crm/v3/objects/" + objectType + "/batch/read")
+                .addQueryParameter("archived", "false")
+                .build();
         JsonNode n;
         try {
             n = send(new Request.Builder().url(u).post(json(body)), false, "batch read history " + objectType);
@@ -374,10 +402,15 @@ public final class HubSpotClient implements Closeable {
             o.path("propertiesWithHistory").fields().forEachRemaining(e -> {
                 List<PropertyValue> vs = new ArrayList<>(e.getValue().size());
                 for (JsonNode v : e.getValue()) {
-                    vs.add(new PropertyValue(v.path("value").asText(""), instant(v.path("timestamp")),
-                            v.path("sourceType").asText(null), v.path("sourceId").asText(null),
+                    vs.add(new PropertyValue(
+                            v.path("value").asText(""),
+                            instant(v.path("timestamp")),
+                            v.path("sourceType").asText(null),
+                            v.path("sourceId").asText(null),
                             v.path("sourceLabel").asText(null),
-                            v.path("updatedByUserId").canConvertToLong() ? v.path("updatedByUserId").asLong() : null));
+                            v.path("updatedByUserId").canConvertToLong()
+                                    ? v.path("updatedByUserId").asLong()
+                                    : null));
                 }
                 byProp.put(e.getKey(), vs);
             });
@@ -413,8 +446,13 @@ public final class HubSpotClient implements Closeable {
         ObjectNode body = MAPPER.createObjectNode();
         ArrayNode inputs = body.putArray("inputs");
         ids.forEach(id -> inputs.addObject().put("id", id));
-        send(new Request.Builder().url(url("crm/v3/objects/" + objectType + "/batch/archive").build())
-                .post(json(body)), false, "batch archive " + objectType);
+        send(
+                new Request.Builder()
+                        .url(url("crm/v3/objects/" + objectType + "/batch/archive")
+                                .build())
+                        .post(json(body)),
+                false,
+                "batch archive " + objectType);
     }
 
     private BatchResult batchWrite(String objectType, String op, List<? extends JsonNode> inputs) {
@@ -429,8 +467,14 @@ public final class HubSpotClient implements Closeable {
                 arr.add(in);
             }
         }
-        return parseBatch(send(new Request.Builder().url(url("crm/v3/objects/" + objectType + "/batch/" + op).build())
-                .post(json(body)), false, "batch " + op + " " + objectType, HubSpotClient::readJson,
+        return parseBatch(send(
+                new Request.Builder()
+                        .url(url("crm/v3/objects/" + objectType + "/batch/" + op)
+                                .build())
+                        .post(json(body)),
+                false,
+                "batch " + op + " " + objectType,
+                HubSpotClient::readJson,
                 !"create".equals(op)));
     }
 
@@ -438,7 +482,11 @@ public final class HubSpotClient implements Closeable {
 
     /** {@code GET /crm/v3/properties/{type}}: every (non-archived) property definition. */
     public List<PropertyDefinition> properties(String objectType) {
-        JsonNode n = send(new Request.Builder().url(url("crm/v3/properties/" + objectType).build()).get(), false,
+        JsonNode n = send(
+                new Request.Builder()
+                        .url(url("crm/v3/properties/" + objectType).build())
+                        .get(),
+                false,
                 "properties " + objectType);
         List<PropertyDefinition> out = new ArrayList<>();
         for (JsonNode p : n.path("results")) {
@@ -449,7 +497,11 @@ public final class HubSpotClient implements Closeable {
 
     /** {@code GET /crm-object-schemas/v3/schemas}: custom object schemas. */
     public List<ObjectSchema> schemas() {
-        JsonNode n = send(new Request.Builder().url(url("crm-object-schemas/v3/schemas").build()).get(), false,
+        JsonNode n = send(
+                new Request.Builder()
+                        .url(url("crm-object-schemas/v3/schemas").build())
+                        .get(),
+                false,
                 "schemas");
         List<ObjectSchema> out = new ArrayList<>();
         for (JsonNode s : n.path("results")) {
@@ -457,9 +509,15 @@ public final class HubSpotClient implements Closeable {
             for (JsonNode p : s.path("properties")) {
                 props.add(parseProperty(p));
             }
-            out.add(new ObjectSchema(s.path("id").asText(), s.path("objectTypeId").asText(), s.path("name").asText(),
-                    s.path("fullyQualifiedName").asText(null), s.path("labels").path("singular").asText(null),
-                    s.path("labels").path("plural").asText(null), s.path("archived").asBoolean(false), props));
+            out.add(new ObjectSchema(
+                    s.path("id").asText(),
+                    s.path("objectTypeId").asText(),
+                    s.path("name").asText(),
+                    s.path("fullyQualifiedName").asText(null),
+                    s.path("labels").path("singular").asText(null),
+                    s.path("labels").path("plural").asText(null),
+                    s.path("archived").asBoolean(false),
+                    props));
         }
         return out;
     }
@@ -484,8 +542,13 @@ public final class HubSpotClient implements Closeable {
             pending.clear();
             JsonNode n;
             try {
-                n = send(new Request.Builder().url(url("crm/v4/associations/" + fromType + "/" + toType
-                        + "/batch/read").build()).post(json(body)), false, "associations " + fromType + "->" + toType);
+                n = send(
+                        new Request.Builder()
+                                .url(url("crm/v4/associations/" + fromType + "/" + toType + "/batch/read")
+                                        .build())
+                                .post(json(body)),
+                        false,
+                        "associations " + fromType + "->" + toType);
             } catch (HubSpotApiException e) {
                 if (e.isNotFound()) {
                     break;
@@ -498,8 +561,11 @@ public final class HubSpotClient implements Closeable {
                 for (JsonNode t : r.path("to")) {
                     List<AssociationType> types = new ArrayList<>();
                     for (JsonNode at : t.path("associationTypes")) {
-                        String label = at.path("label").isNull() ? null : at.path("label").asText(null);
-                        types.add(new AssociationType(at.path("category").asText(), at.path("typeId").asInt(), label));
+                        String label = at.path("label").isNull()
+                                ? null
+                                : at.path("label").asText(null);
+                        types.add(new AssociationType(
+                                at.path("category").asText(), at.path("typeId").asInt(), label));
                     }
                     list.add(new Associations.Associated(t.path("toObjectId").asText(), types));
                 }
@@ -516,12 +582,18 @@ public final class HubSpotClient implements Closeable {
 
     /** {@code GET /crm/v4/associations/{from}/{to}/labels}: the association types (labels) defined between two types. */
     public List<AssociationType> associationLabels(String fromType, String toType) {
-        JsonNode n = send(new Request.Builder().url(url("crm/v4/associations/" + fromType + "/" + toType + "/labels")
-                .build()).get(), false, "association labels");
+        JsonNode n = send(
+                new Request.Builder()
+                        .url(url("crm/v4/associations/" + fromType + "/" + toType + "/labels")
+                                .build())
+                        .get(),
+                false,
+                "association labels");
         List<AssociationType> out = new ArrayList<>();
         for (JsonNode t : n.path("results")) {
             String label = t.path("label").isNull() ? null : t.path("label").asText(null);
-            out.add(new AssociationType(t.path("category").asText(), t.path("typeId").asInt(), label));
+            out.add(new AssociationType(
+                    t.path("category").asText(), t.path("typeId").asInt(), label));
         }
         return out;
     }
@@ -543,19 +615,28 @@ public final class HubSpotClient implements Closeable {
                 types.addObject().put("associationCategory", t.category()).put("associationTypeId", t.typeId());
             }
         }
-        send(new Request.Builder().url(url("crm/v4/associations/" + fromType + "/" + toType + "/batch/create")
-                .build()).post(json(body)), false, "create associations " + fromType + "->" + toType);
+        send(
+                new Request.Builder()
+                        .url(url("crm/v4/associations/" + fromType + "/" + toType + "/batch/create")
+                                .build())
+                        .post(json(body)),
+                false,
+                "create associations " + fromType + "->" + toType);
     }
 
     /** One association to create: from id, to id and the types (labels) to set. */
-    public record AssociationInput(String fromId, String toId, List<AssociationType> types) {
-    }
+    public record AssociationInput(String fromId, String toId, List<AssociationType> types) {}
 
     /** {@code POST /crm/v4/associations/{from}/{to}/labels}: creates a USER_DEFINED label; returns its type id. */
     public int createAssociationLabel(String fromType, String toType, String label, String name) {
         ObjectNode body = MAPPER.createObjectNode().put("label", label).put("name", name);
-        JsonNode n = send(new Request.Builder().url(url("crm/v4/associations/" + fromType + "/" + toType + "/labels")
-                .build()).post(json(body)), false, "create association label");
+        JsonNode n = send(
+                new Request.Builder()
+                        .url(url("crm/v4/associations/" + fromType + "/" + toType + "/labels")
+                                .build())
+                        .post(json(body)),
+                false,
+                "create association label");
         for (JsonNode r : n.path("results")) {
             if (label.equals(r.path("label").asText())) {
                 return r.path("typeId").asInt();
@@ -566,36 +647,65 @@ public final class HubSpotClient implements Closeable {
 
     /** {@code POST /crm/v3/objects/{type}/merge}: merges {@code idToMerge} into {@code primaryId}; returns the survivor. */
     public CrmObject merge(String objectType, String primaryId, String idToMerge) {
-        ObjectNode body = MAPPER.createObjectNode().put("primaryObjectId", primaryId).put("objectIdToMerge", idToMerge);
-        return parseObject(send(new Request.Builder().url(url("crm/v3/objects/" + objectType + "/merge").build())
-                .post(json(body)), false, "merge " + objectType));
+        ObjectNode body =
+                MAPPER.createObjectNode().put("primaryObjectId", primaryId).put("objectIdToMerge", idToMerge);
+        return parseObject(send(
+                new Request.Builder()
+                        .url(url("crm/v3/objects/" + objectType + "/merge").build())
+                        .post(json(body)),
+                false,
+                "merge " + objectType));
     }
 
     /** {@code POST /crm/v3/properties/{type}}: creates a property (e.g. type string / fieldType text). */
-    public PropertyDefinition createProperty(String objectType, String name, String label, String type,
-            String fieldType, String groupName) {
-        ObjectNode body = MAPPER.createObjectNode().put("name", name).put("label", label).put("type", type)
-                .put("fieldType", fieldType).put("groupName", groupName);
-        return parseProperty(send(new Request.Builder().url(url("crm/v3/properties/" + objectType).build())
-                .post(json(body)), false, "create property " + objectType));
+    public PropertyDefinition createProperty(
+            String objectType, String name, String label, String type, String fieldType, String groupName) {
+        ObjectNode body = MAPPER.createObjectNode()
+                .put("name", name)
+                .put("label", label)
+                .put("type", type)
+                .put("fieldType", fieldType)
+                .put("groupName", groupName);
+        return parseProperty(send(
+                new Request.Builder()
+                        .url(url("crm/v3/properties/" + objectType).build())
+                        .post(json(body)),
+                false,
+                "create property " + objectType));
     }
 
     /** {@code GET /crm/v3/pipelines/{type}}: all pipelines with their stages. */
     public List<Pipeline> pipelines(String objectType) {
-        JsonNode n = send(new Request.Builder().url(url("crm/v3/pipelines/" + objectType).build()).get(), false,
+        JsonNode n = send(
+                new Request.Builder()
+                        .url(url("crm/v3/pipelines/" + objectType).build())
+                        .get(),
+                false,
                 "pipelines " + objectType);
         List<Pipeline> out = new ArrayList<>();
         for (JsonNode p : n.path("results")) {
             List<Pipeline.Stage> stages = new ArrayList<>();
             for (JsonNode s : p.path("stages")) {
                 Map<String, String> md = new LinkedHashMap<>();
-                s.path("metadata").fields().forEachRemaining(e -> md.put(e.getKey(), e.getValue().asText()));
-                stages.add(new Pipeline.Stage(s.path("id").asText(), s.path("label").asText(),
-                        s.path("displayOrder").asInt(), s.path("archived").asBoolean(false),
-                        instant(s.path("createdAt")), instant(s.path("updatedAt")), md));
+                s.path("metadata")
+                        .fields()
+                        .forEachRemaining(e -> md.put(e.getKey(), e.getValue().asText()));
+                stages.add(new Pipeline.Stage(
+                        s.path("id").asText(),
+                        s.path("label").asText(),
+                        s.path("displayOrder").asInt(),
+                        s.path("archived").asBoolean(false),
+                        instant(s.path("createdAt")),
+                        instant(s.path("updatedAt")),
+                        md));
             }
-            out.add(new Pipeline(p.path("id").asText(), p.path("label").asText(), p.path("displayOrder").asInt(),
-                    p.path("archived").asBoolean(false), instant(p.path("createdAt")), instant(p.path("updatedAt")),
+            out.add(new Pipeline(
+                    p.path("id").asText(),
+                    p.path("label").asText(),
+                    p.path("displayOrder").asInt(),
+                    p.path("archived").asBoolean(false),
+                    instant(p.path("createdAt")),
+                    instant(p.path("updatedAt")),
                     stages));
         }
         return out;
@@ -603,7 +713,8 @@ public final class HubSpotClient implements Closeable {
 
     /** One page of {@code GET /crm/v3/owners}. */
     public Page<Owner> owners(String after, int limit, boolean archived) {
-        HttpUrl.Builder u = url("crm/v3/owners").addQueryParameter("limit", Integer.toString(limit))
+        HttpUrl.Builder u = url("crm/v3/owners")
+                .addQueryParameter("limit", Integer.toString(limit))
                 .addQueryParameter("archived", Boolean.toString(archived));
         if (after != null) {
             u.addQueryParameter("after", after);
@@ -611,9 +722,15 @@ public final class HubSpotClient implements Closeable {
         JsonNode n = send(new Request.Builder().url(u.build()).get(), false, "owners");
         List<Owner> out = new ArrayList<>();
         for (JsonNode o : n.path("results")) {
-            out.add(new Owner(o.path("id").asText(), o.path("email").asText(null), o.path("firstName").asText(null),
-                    o.path("lastName").asText(null), o.path("userId").isNumber() ? o.path("userId").asLong() : null,
-                    o.path("archived").asBoolean(false), instant(o.path("createdAt")), instant(o.path("updatedAt"))));
+            out.add(new Owner(
+                    o.path("id").asText(),
+                    o.path("email").asText(null),
+                    o.path("firstName").asText(null),
+                    o.path("lastName").asText(null),
+                    o.path("userId").isNumber() ? o.path("userId").asLong() : null,
+                    o.path("archived").asBoolean(false),
+                    instant(o.path("createdAt")),
+                    instant(o.path("updatedAt"))));
         }
         String next = n.path("paging").path("next").path("after").asText(null);
         return new Page<>(out, next == null || next.isEmpty() ? null : next);
@@ -676,10 +793,11 @@ public final class HubSpotClient implements Closeable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new HubSpotRetriableException("interrupted while waiting for the rate budget (" + what + ")", 0,
-                        null, null, 0, e);
+                throw new HubSpotRetriableException(
+                        "interrupted while waiting for the rate budget (" + what + ")", 0, null, null, 0, e);
             }
-            Request req = rb.header("Authorization", "Bearer " + tokens.accessToken()).build();
+            Request req =
+                    rb.header("Authorization", "Bearer " + tokens.accessToken()).build();
             long serverDelay = 0;
             try (Response resp = http.newCall(req).execute()) {
                 int code = resp.code();
@@ -711,8 +829,8 @@ public final class HubSpotClient implements Closeable {
                 JsonNode err = parseQuietly(text);
                 lastCategory = err.path("category").asText(err.path("errorType").asText(null));
                 lastCorrelation = err.path("correlationId").asText(resp.header("X-HubSpot-Correlation-Id"));
-                String message = maskPersonalData(err.path("message").asText(text.length() > 300
-                        ? text.substring(0, 300) : text));
+                String message = maskPersonalData(
+                        err.path("message").asText(text.length() > 300 ? text.substring(0, 300) : text));
                 lastStatus = code;
                 lastProblem = "HTTP " + code + (lastCategory == null ? "" : " " + lastCategory) + ": " + message;
                 if (code == 401 && !refreshedToken && tokens.invalidate()) {
@@ -724,9 +842,13 @@ public final class HubSpotClient implements Closeable {
                     long retryAfter = retryAfterMillis(resp.header("Retry-After"));
                     if ("DAILY".equals(policy)) {
                         long midnight = (Math.floorDiv(System.currentTimeMillis(), 86_400_000L) + 1) * 86_400_000L;
-                        throw new HubSpotRetriableException("HubSpot's daily API limit is reached (" + what + "); "
-                                + message, 429, "RATE_LIMIT", lastCorrelation,
-                                retryAfter > 0 ? retryAfter : midnight - System.currentTimeMillis(), null);
+                        throw new HubSpotRetriableException(
+                                "HubSpot's daily API limit is reached (" + what + "); " + message,
+                                429,
+                                "RATE_LIMIT",
+                                lastCorrelation,
+                                retryAfter > 0 ? retryAfter : midnight - System.currentTimeMillis(),
+                                null);
                     }
                     if (search) {
                         budget.searchThrottled();
@@ -743,9 +865,13 @@ public final class HubSpotClient implements Closeable {
                     throw outcomeUnknown(what, lastProblem, code, lastCategory, lastCorrelation, null);
                 } else if (code < 500) {
                     String sub = err.path("subCategory").asText(null);
-                    throw new HubSpotApiException("HubSpot rejected " + what + " (" + lastProblem + ")"
-                            + (lastCorrelation == null ? "" : " correlationId=" + lastCorrelation), code, lastCategory,
-                            sub, lastCorrelation);
+                    throw new HubSpotApiException(
+                            "HubSpot rejected " + what + " (" + lastProblem + ")"
+                                    + (lastCorrelation == null ? "" : " correlationId=" + lastCorrelation),
+                            code,
+                            lastCategory,
+                            sub,
+                            lastCorrelation);
                 }
             } catch (InterruptedIOException e) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -774,9 +900,14 @@ public final class HubSpotClient implements Closeable {
             LOG.debug("HubSpot {} failed ({}); retry {} in {} ms", what, lastProblem, attempts.failures(), d);
             sleep(d);
         }
-        throw new HubSpotRetriableException("HubSpot " + what + " still failing after " + attempts.failures()
-                + " attempts in " + attempts.elapsedMillis() + " ms: " + lastProblem, lastStatus, lastCategory,
-                lastCorrelation, retryHint, null);
+        throw new HubSpotRetriableException(
+                "HubSpot " + what + " still failing after " + attempts.failures() + " attempts in "
+                        + attempts.elapsedMillis() + " ms: " + lastProblem,
+                lastStatus,
+                lastCategory,
+                lastCorrelation,
+                retryHint,
+                null);
     }
 
     /** The request never reached HubSpot: no connection could be made (connect-common's classification). */
@@ -784,10 +915,14 @@ public final class HubSpotClient implements Closeable {
         return Failures.neverSent(e);
     }
 
-    private static HubSpotOutcomeUnknownException outcomeUnknown(String what, String problem, int status,
-            String category, String correlationId, Throwable cause) {
-        return new HubSpotOutcomeUnknownException("HubSpot " + what + " may or may not have been applied (" + problem
-                + "); not resent", status, category, correlationId, cause);
+    private static HubSpotOutcomeUnknownException outcomeUnknown(
+            String what, String problem, int status, String category, String correlationId, Throwable cause) {
+        return new HubSpotOutcomeUnknownException(
+                "HubSpot " + what + " may or may not have been applied (" + problem + "); not resent",
+                status,
+                category,
+                correlationId,
+                cause);
     }
 
     /** HubSpot error messages can quote values (e.g. an email); exceptions end up in logs and task traces. */
@@ -864,8 +999,14 @@ public final class HubSpotClient implements Closeable {
                 a.put(e.getKey(), ids);
             });
         }
-        return new CrmObject(o.path("id").asText(), props, instant(o.path("createdAt")), instant(o.path("updatedAt")),
-                o.path("archived").asBoolean(false), instant(o.path("archivedAt")), assoc);
+        return new CrmObject(
+                o.path("id").asText(),
+                props,
+                instant(o.path("createdAt")),
+                instant(o.path("updatedAt")),
+                o.path("archived").asBoolean(false),
+                instant(o.path("archivedAt")),
+                assoc);
     }
 
     private static BatchResult parseBatch(JsonNode n) {
@@ -881,19 +1022,28 @@ public final class HubSpotClient implements Closeable {
                 }
                 ctx.put(c.getKey(), vs);
             });
-            errors.add(new BatchResult.BatchError(e.path("status").asText(null), e.path("category").asText(null),
-                    e.path("message").asText(null), ctx));
+            errors.add(new BatchResult.BatchError(
+                    e.path("status").asText(null),
+                    e.path("category").asText(null),
+                    e.path("message").asText(null),
+                    ctx));
         }
         return new BatchResult(parseObjects(n.path("results")), errors);
     }
 
     private static PropertyDefinition parseProperty(JsonNode p) {
-        return new PropertyDefinition(p.path("name").asText(), p.path("label").asText(null), p.path("type").asText(),
-                p.path("fieldType").asText(null), p.path("groupName").asText(null),
-                p.path("hubspotDefined").asBoolean(false), p.path("calculated").asBoolean(false),
+        return new PropertyDefinition(
+                p.path("name").asText(),
+                p.path("label").asText(null),
+                p.path("type").asText(),
+                p.path("fieldType").asText(null),
+                p.path("groupName").asText(null),
+                p.path("hubspotDefined").asBoolean(false),
+                p.path("calculated").asBoolean(false),
                 p.path("hasUniqueValue").asBoolean(false),
                 p.path("modificationMetadata").path("readOnlyValue").asBoolean(false),
-                p.path("archived").asBoolean(false), options(p.path("options")));
+                p.path("archived").asBoolean(false),
+                options(p.path("options")));
     }
 
     private static List<String> options(JsonNode options) {

@@ -16,11 +16,13 @@ import java.time.Duration;
 public final class HubSpotClientFactory {
     /** First and longest pause between two attempts of one call. */
     static final Duration RETRY_INITIAL = Duration.ofMillis(200);
+
     static final Duration RETRY_MAX = Duration.ofSeconds(10);
     /** Attempts of one call; in practice the time budget ends retries first. */
     static final int RETRY_ATTEMPTS = 50;
     /** validate() answers a REST call: it must stay short. */
     static final Duration VALIDATION_BUDGET = Duration.ofSeconds(10);
+
     static final int VALIDATION_ATTEMPTS = 3;
 
     private final HubSpotConnectionConfig config;
@@ -35,8 +37,7 @@ public final class HubSpotClientFactory {
 
     /** The client of one of {@code taskCount} tasks: 1/taskCount of the connector's burst and daily budget. */
     public HubSpotClient taskClient(int taskCount) {
-        return build(budget(1.0 / Math.max(1, taskCount)), retries(config.retryBudget(), RETRY_ATTEMPTS,
-                RETRY_MAX));
+        return build(budget(1.0 / Math.max(1, taskCount)), retries(config.retryBudget(), RETRY_ATTEMPTS, RETRY_MAX));
     }
 
     /** The connector's own calls, a few per hour: the connector's budget, the configured retry budget. */
@@ -65,8 +66,11 @@ public final class HubSpotClientFactory {
     }
 
     private HubSpotClient build(RateBudget budget, Backoff backoff) {
-        HubSpotClient.Builder b = HubSpotClient.builder().baseUrl(config.baseUrl()).rateBudget(budget)
-                .backoff(backoff).timeouts(config.connectTimeout(), config.readTimeout());
+        HubSpotClient.Builder b = HubSpotClient.builder()
+                .baseUrl(config.baseUrl())
+                .rateBudget(budget)
+                .backoff(backoff)
+                .timeouts(config.connectTimeout(), config.readTimeout());
         if (config.usesAccessToken()) {
             b.accessToken(config.accessToken());
         } else {

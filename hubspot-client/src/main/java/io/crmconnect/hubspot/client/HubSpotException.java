@@ -11,10 +11,11 @@ public class HubSpotException extends CrmException {
     private static final long serialVersionUID = 1L;
     /** The system name dead letters and the shared error type carry. */
     public static final String SYSTEM = "hubspot";
+
     private final String subCategory;
 
-    public HubSpotException(String message, int status, String category, String subCategory, String correlationId,
-            Throwable cause) {
+    public HubSpotException(
+            String message, int status, String category, String subCategory, String correlationId, Throwable cause) {
         super(message, SYSTEM, status, category, correlationId, cause);
         this.subCategory = subCategory;
     }

@@ -9,8 +9,8 @@ package io.crmconnect.hubspot.client;
 public class HubSpotOutcomeUnknownException extends HubSpotRetriableException {
     private static final long serialVersionUID = 1L;
 
-    public HubSpotOutcomeUnknownException(String message, int status, String category, String correlationId,
-            Throwable cause) {
+    public HubSpotOutcomeUnknownException(
+            String message, int status, String category, String correlationId, Throwable cause) {
         super(message, status, category, correlationId, 0, cause);
     }
 }

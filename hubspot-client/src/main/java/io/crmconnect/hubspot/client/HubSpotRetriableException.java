@@ -9,8 +9,8 @@ public class HubSpotRetriableException extends HubSpotException {
     private static final long serialVersionUID = 1L;
     private final long retryAfterMillis;
 
-    public HubSpotRetriableException(String message, int status, String category, String correlationId,
-            long retryAfterMillis, Throwable cause) {
+    public HubSpotRetriableException(
+            String message, int status, String category, String correlationId, long retryAfterMillis, Throwable cause) {
         super(message, status, category, null, correlationId, cause);
         this.retryAfterMillis = retryAfterMillis;
     }

@@ -11,8 +11,7 @@ import java.time.Year;
  * carries several, wide objects hundreds): {@link java.time.Instant#parse} costs microseconds each.
  */
 final class IsoTime {
-    private IsoTime() {
-    }
+    private IsoTime() {}
 
     /** Epoch milliseconds, or {@link Long#MIN_VALUE} when the text is not in that exact form (callers fall back). */
     static long utcMillis(String t) {
@@ -20,8 +19,13 @@ final class IsoTime {
             return Long.MIN_VALUE;
         }
         int n = t.length();
-        if (n < 20 || t.charAt(n - 1) != 'Z' || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                || t.charAt(13) != ':' || t.charAt(16) != ':') {
+        if (n < 20
+                || t.charAt(n - 1) != 'Z'
+                || t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || t.charAt(10) != 'T'
+                || t.charAt(13) != ':'
+                || t.charAt(16) != ':') {
             return Long.MIN_VALUE;
         }
         int year = digits(t, 0, 4);
@@ -30,8 +34,17 @@ final class IsoTime {
         int hour = digits(t, 11, 2);
         int minute = digits(t, 14, 2);
         int second = digits(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))
-                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > Month.of(month).length(Year.isLeap(year))
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return Long.MIN_VALUE;
         }
         int millis = 0;

@@ -17,8 +17,7 @@ import java.util.Map;
  * JSON throws an IOException (the caller retries).
  */
 final class ListPageReader {
-    private ListPageReader() {
-    }
+    private ListPageReader() {}
 
     static Page<CrmObject> read(byte[] body, int expectedProperties) throws IOException {
         try (JsonParser p = HubSpotClient.MAPPER.getFactory().createParser(body)) {
@@ -97,7 +96,12 @@ final class ListPageReader {
                             if (v.isScalarValue()) {
                                 props.put(name, p.getText());
                             } else {
-                                props.put(name, HubSpotClient.MAPPER.readTree(p) instanceof com.fasterxml.jackson.databind.JsonNode j ? j.asText() : "");
+                                props.put(
+                                        name,
+                                        HubSpotClient.MAPPER.readTree(p)
+                                                        instanceof com.fasterxml.jackson.databind.JsonNode j
+                                                ? j.asText()
+                                                : "");
                             }
                         }
                     } else {

@@ -28,10 +28,13 @@ public final class OAuthTokenProvider implements TokenProvider {
     private volatile String refreshToken;
     private final RefreshingToken token = new RefreshingToken(this::refresh);
 
-    public OAuthTokenProvider(OkHttpClient http, String baseUrl, String clientId, String clientSecret,
-            String refreshToken) {
+    public OAuthTokenProvider(
+            OkHttpClient http, String baseUrl, String clientId, String clientSecret, String refreshToken) {
         this.http = http;
-        this.tokenUrl = HttpUrl.get(baseUrl).newBuilder().addPathSegments("oauth/v1/token").build();
+        this.tokenUrl = HttpUrl.get(baseUrl)
+                .newBuilder()
+                .addPathSegments("oauth/v1/token")
+                .build();
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.refreshToken = refreshToken;
@@ -49,8 +52,12 @@ public final class OAuthTokenProvider implements TokenProvider {
     }
 
     private RefreshingToken.Issued refresh() {
-        FormBody body = new FormBody.Builder().add("grant_type", "refresh_token").add("client_id", clientId)
-                .add("client_secret", clientSecret).add("refresh_token", refreshToken).build();
+        FormBody body = new FormBody.Builder()
+                .add("grant_type", "refresh_token")
+                .add("client_id", clientId)
+                .add("client_secret", clientSecret)
+                .add("refresh_token", refreshToken)
+                .build();
         Request req = new Request.Builder().url(tokenUrl).post(body).build();
         try (Response resp = http.newCall(req).execute()) {
             ResponseBody rb = resp.body();
@@ -61,21 +68,30 @@ public final class OAuthTokenProvider implements TokenProvider {
                 String msg = "OAuth token refresh failed (HTTP " + resp.code() + " " + status + "): "
                         + n.path("message").asText("");
                 if (Failures.isTransientStatus(resp.code())) {
-                    throw new HubSpotRetriableException(msg, resp.code(), status, n.path("correlationId").asText(null),
-                            RetryAfter.millis(resp.header("Retry-After")), null);
+                    throw new HubSpotRetriableException(
+                            msg,
+                            resp.code(),
+                            status,
+                            n.path("correlationId").asText(null),
+                            RetryAfter.millis(resp.header("Retry-After")),
+                            null);
                 }
-                throw new HubSpotApiException(msg, 401, "INVALID_AUTHENTICATION", status,
+                throw new HubSpotApiException(
+                        msg,
+                        401,
+                        "INVALID_AUTHENTICATION",
+                        status,
                         n.path("correlationId").asText(null));
             }
             String rotated = n.path("refresh_token").asText("");
             if (!rotated.isEmpty()) {
                 refreshToken = rotated;
             }
-            return new RefreshingToken.Issued(n.path("access_token").asText(),
-                    n.path("expires_in").asLong(1800) * 1000L);
+            return new RefreshingToken.Issued(
+                    n.path("access_token").asText(), n.path("expires_in").asLong(1800) * 1000L);
         } catch (IOException e) {
-            throw new HubSpotRetriableException("OAuth token refresh failed: " + e.getClass().getSimpleName(), 0,
-                    null, null, 0, e);
+            throw new HubSpotRetriableException(
+                    "OAuth token refresh failed: " + e.getClass().getSimpleName(), 0, null, null, 0, e);
         }
     }
 

@@ -7,8 +7,17 @@ import java.util.List;
  * phone_number, object_coordinates, json. {@code fieldType} "checkbox" on an enumeration means multi-valued
  * (values joined with ';'). {@code options}: the values of an enumeration's options (empty otherwise).
  */
-public record PropertyDefinition(String name, String label, String type, String fieldType, String groupName,
-        boolean hubspotDefined, boolean calculated, boolean hasUniqueValue, boolean readOnlyValue, boolean archived,
+public record PropertyDefinition(
+        String name,
+        String label,
+        String type,
+        String fieldType,
+        String groupName,
+        boolean hubspotDefined,
+        boolean calculated,
+        boolean hasUniqueValue,
+        boolean readOnlyValue,
+        boolean archived,
         List<String> options) {
 
     public PropertyDefinition {
@@ -16,11 +25,29 @@ public record PropertyDefinition(String name, String label, String type, String 
     }
 
     /** A definition without enumeration options. */
-    public PropertyDefinition(String name, String label, String type, String fieldType, String groupName,
-            boolean hubspotDefined, boolean calculated, boolean hasUniqueValue, boolean readOnlyValue,
+    public PropertyDefinition(
+            String name,
+            String label,
+            String type,
+            String fieldType,
+            String groupName,
+            boolean hubspotDefined,
+            boolean calculated,
+            boolean hasUniqueValue,
+            boolean readOnlyValue,
             boolean archived) {
-        this(name, label, type, fieldType, groupName, hubspotDefined, calculated, hasUniqueValue, readOnlyValue,
-                archived, List.of());
+        this(
+                name,
+                label,
+                type,
+                fieldType,
+                groupName,
+                hubspotDefined,
+                calculated,
+                hasUniqueValue,
+                readOnlyValue,
+                archived,
+                List.of());
     }
 
     public boolean isMultiValued() {

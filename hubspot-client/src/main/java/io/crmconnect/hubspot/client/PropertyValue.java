@@ -7,6 +7,10 @@ import java.time.Instant;
  * string when the property was cleared), when it was set, and by what ({@code sourceType} such as {@code CRM_UI},
  * {@code API}, {@code IMPORT}; {@code sourceId}; {@code sourceLabel}; {@code updatedByUserId}, null when absent).
  */
-public record PropertyValue(String value, Instant timestamp, String sourceType, String sourceId, String sourceLabel,
-        Long updatedByUserId) {
-}
+public record PropertyValue(
+        String value,
+        Instant timestamp,
+        String sourceType,
+        String sourceId,
+        String sourceLabel,
+        Long updatedByUserId) {}

@@ -63,10 +63,12 @@ public final class RateBudget {
     private long pausedUntil;
     /** 429s on general calls since the last accepted one. */
     private int refusedInARow;
+
     private long dayEpoch = -1;
     private long dailyUsed;
     /** The latest Remaining header: its value, and when the call that carried it began (its time is in general). */
     private long observedRemaining = -1;
+
     private final AtomicLong waitedMillis = new AtomicLong();
     private long observedCallStart;
     private long observedInterval = WINDOW_MS;
@@ -100,6 +102,7 @@ public final class RateBudget {
         int freedSinceObservation;
         /** When the latest observation was made ({@code observe}); -1 before any. */
         long observedAt = -1;
+
         double tokens;
         long refilledAt;
 
@@ -247,9 +250,14 @@ public final class RateBudget {
                 rollDay(now);
                 if (!isSearch && dailyUsed >= dailyCapacity) {
                     long midnight = (Math.floorDiv(now, 86_400_000L) + 1) * 86_400_000L;
-                    throw new HubSpotRetriableException("The configured share of HubSpot's daily API quota ("
-                            + dailyCapacity + " requests for this task) is used up until midnight UTC", 429,
-                            "DAILY_BUDGET_SHARE", null, midnight - now, null);
+                    throw new HubSpotRetriableException(
+                            "The configured share of HubSpot's daily API quota (" + dailyCapacity
+                                    + " requests for this task) is used up until midnight UTC",
+                            429,
+                            "DAILY_BUDGET_SHARE",
+                            null,
+                            midnight - now,
+                            null);
                 }
                 wait = isSearch ? searchWait(now) : generalWait(now);
                 if (wait <= 0) {
@@ -299,7 +307,8 @@ public final class RateBudget {
             long left = observedRemaining + general.freedSinceObservation;
             if (general.notYetCounted(observedCallStart) + 1 > Math.floor(left * taskShare)) {
                 long until = general.open.isEmpty()
-                        ? Math.min(observedAt + observedInterval, general.nextFree()) - now : IN_FLIGHT_POLL_MS;
+                        ? Math.min(observedAt + observedInterval, general.nextFree()) - now
+                        : IN_FLIGHT_POLL_MS;
                 wait = Math.max(wait, Math.max(1, until));
             }
         }
@@ -321,7 +330,9 @@ public final class RateBudget {
     }
 
     private void rollDay(long now) {
-        long day = LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L)).atStartOfDay(ZoneOffset.UTC).toLocalDate()
+        long day = LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L))
+                .atStartOfDay(ZoneOffset.UTC)
+                .toLocalDate()
                 .toEpochDay();
         if (day != dayEpoch) {
             dayEpoch = day;
@@ -399,5 +410,4 @@ public final class RateBudget {
         rollDay(clock.getAsLong());
         return Math.max(0, dailyCapacity - dailyUsed);
     }
-
 }

@@ -7,11 +7,17 @@ import java.util.List;
  * A CRM search body: OR of filter groups, each an AND of filters; one sort; requested properties; page size (≤200)
  * and offset cursor. HubSpot caps every query at 10,000 results (offset + limit); callers split windows instead.
  */
-public record SearchRequest(List<List<Filter>> filterGroups, String sortProperty, boolean ascending,
-        List<String> properties, int limit, String after) {
+public record SearchRequest(
+        List<List<Filter>> filterGroups,
+        String sortProperty,
+        boolean ascending,
+        List<String> properties,
+        int limit,
+        String after) {
 
     /** HubSpot answers 400 when paging past this many results of one query. */
     public static final int MAX_RESULTS = 10_000;
+
     public static final int MAX_PAGE = 200;
 
     /** One filter; {@code values} only for IN/NOT_IN, {@code highValue} only for BETWEEN. */
@@ -25,8 +31,13 @@ public record SearchRequest(List<List<Filter>> filterGroups, String sortProperty
         }
     }
 
-    public static SearchRequest of(List<Filter> allOf, String sortProperty, boolean ascending, List<String> properties,
-            int limit, String after) {
+    public static SearchRequest of(
+            List<Filter> allOf,
+            String sortProperty,
+            boolean ascending,
+            List<String> properties,
+            int limit,
+            String after) {
         List<List<Filter>> groups = new ArrayList<>();
         if (!allOf.isEmpty()) {
             groups.add(allOf);

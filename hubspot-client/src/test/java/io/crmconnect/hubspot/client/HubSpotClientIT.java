@@ -24,10 +24,16 @@ class HubSpotClientIT {
 
     @BeforeAll
     static void start() {
-        sim = HubSpotSimulator.builder().contacts(450).companies(120).deals(60).wideProperties(300)
-                .tier(io.crmconnect.simulator.hubspot.Tier.PROFESSIONAL).validateRequests(true)
+        sim = HubSpotSimulator.builder()
+                .contacts(450)
+                .companies(120)
+                .deals(60)
+                .wideProperties(300)
+                .tier(io.crmconnect.simulator.hubspot.Tier.PROFESSIONAL)
+                .validateRequests(true)
                 .privateAppToken("pat-contacts-only", "crm.objects.contacts.read")
-                .oauthClient("client-1", "secret-1", "refresh-1").start();
+                .oauthClient("client-1", "secret-1", "refresh-1")
+                .start();
     }
 
     @AfterAll
@@ -46,8 +52,12 @@ class HubSpotClientIT {
     }
 
     static HubSpotClient client(Backoff b) {
-        return HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token())
-                .rateBudget(new RateBudget(Tier.PROFESSIONAL, 1.0, 1.0)).backoff(b).build();
+        return HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .rateBudget(new RateBudget(Tier.PROFESSIONAL, 1.0, 1.0))
+                .backoff(b)
+                .build();
     }
 
     static List<String> allProperties(HubSpotClient c, String type) {
@@ -56,8 +66,12 @@ class HubSpotClientIT {
 
     @Test
     void listPagesThroughEveryRecordWithEveryPropertyEvenWhenTheUrlWouldBeTooLong() {
-        try (HubSpotClient c = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token())
-                .maxUrlChars(2_500).rateBudget(new RateBudget(Tier.PROFESSIONAL, 1.0, 1.0)).build()) {
+        try (HubSpotClient c = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .maxUrlChars(2_500)
+                .rateBudget(new RateBudget(Tier.PROFESSIONAL, 1.0, 1.0))
+                .build()) {
             List<String> props = allProperties(c, "contacts");
             assertThat(props.size()).isGreaterThan(300);
             assertThat(c.propertyChunks("contacts", props)).isEqualTo(2);
@@ -80,15 +94,24 @@ class HubSpotClientIT {
     @Test
     void searchFiltersSortsAndReportsTheTenThousandCapAsAPermanentError() {
         try (HubSpotClient c = client()) {
-            SearchPage p = c.search("contacts", SearchRequest.of(List.of(SearchRequest.Filter.of("hs_object_id", "GT",
-                    "0")), "hs_object_id", true, List.of("email"), 200, null));
+            SearchPage p = c.search(
+                    "contacts",
+                    SearchRequest.of(
+                            List.of(SearchRequest.Filter.of("hs_object_id", "GT", "0")),
+                            "hs_object_id",
+                            true,
+                            List.of("email"),
+                            200,
+                            null));
             assertThat(p.total()).isEqualTo(sim.ids("contacts").size());
             assertThat(p.results()).hasSize(200);
             assertThat(p.after()).isEqualTo("200");
-            List<Long> ids = p.results().stream().map(o -> Long.parseLong(o.id())).toList();
+            List<Long> ids =
+                    p.results().stream().map(o -> Long.parseLong(o.id())).toList();
             assertThat(ids).isSorted();
-            assertThatThrownBy(() -> c.search("contacts", SearchRequest.of(List.of(), null, true, List.of(), 10,
-                    "10000"))).isInstanceOfSatisfying(HubSpotApiException.class, e -> {
+            assertThatThrownBy(
+                            () -> c.search("contacts", SearchRequest.of(List.of(), null, true, List.of(), 10, "10000")))
+                    .isInstanceOfSatisfying(HubSpotApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(400);
                         assertThat(e.category()).isEqualTo("VALIDATION_ERROR");
                         assertThat(e.correlationId()).isNotBlank();
@@ -103,7 +126,9 @@ class HubSpotClientIT {
             List<ObjectNode> inputs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 ObjectNode in = HubSpotClient.MAPPER.createObjectNode();
-                in.putObject("properties").put("email", "batch" + i + "@example.com").put("firstname", "B" + i);
+                in.putObject("properties")
+                        .put("email", "batch" + i + "@example.com")
+                        .put("firstname", "B" + i);
                 inputs.add(in);
             }
             BatchResult created = c.batchCreate("contacts", inputs);
@@ -114,13 +139,18 @@ class HubSpotClientIT {
             assertThat(c.batchUpdate("contacts", List.of(upd)).results()).hasSize(1);
             BatchResult read = c.batchRead("contacts", ids, List.of("firstname", "email"), null, false);
             assertThat(read.results()).extracting(o -> o.property("firstname")).contains("Changed", "B1", "B2");
-            ObjectNode ups = HubSpotClient.MAPPER.createObjectNode().put("id", "batch1@example.com")
+            ObjectNode ups = HubSpotClient.MAPPER
+                    .createObjectNode()
+                    .put("id", "batch1@example.com")
                     .put("idProperty", "email");
             ups.putObject("properties").put("firstname", "Upserted");
-            assertThat(c.batchUpsert("contacts", List.of(ups)).results()).extracting(o -> o.id())
+            assertThat(c.batchUpsert("contacts", List.of(ups)).results())
+                    .extracting(o -> o.id())
                     .containsExactly(ids.get(1));
             c.batchArchive("contacts", ids);
-            assertThat(c.batchRead("contacts", ids, List.of("email"), null, false).results()).isEmpty();
+            assertThat(c.batchRead("contacts", ids, List.of("email"), null, false)
+                            .results())
+                    .isEmpty();
             Page<CrmObject> archived = c.list("contacts", List.of("email"), null, null, 100, true);
             assertThat(archived.results()).extracting(CrmObject::id).containsAll(ids);
             assertThat(archived.results()).allSatisfy(o -> {
@@ -135,9 +165,12 @@ class HubSpotClientIT {
     void metadataPropertiesSchemasPipelinesOwnersAndLabelledAssociations() {
         try (HubSpotClient c = client()) {
             List<PropertyDefinition> props = c.properties("deals");
-            assertThat(props).extracting(PropertyDefinition::name).contains("amount", "dealstage",
-                    "hs_lastmodifieddate");
-            assertThat(props).filteredOn(p -> p.name().equals("amount")).extracting(PropertyDefinition::type)
+            assertThat(props)
+                    .extracting(PropertyDefinition::name)
+                    .contains("amount", "dealstage", "hs_lastmodifieddate");
+            assertThat(props)
+                    .filteredOn(p -> p.name().equals("amount"))
+                    .extracting(PropertyDefinition::type)
                     .containsExactly("number");
             assertThat(c.schemas()).isNotNull();
             List<Pipeline> pipelines = c.pipelines("deals");
@@ -149,12 +182,17 @@ class HubSpotClientIT {
             String contact = sim.ids("contacts").get(5);
             String company = sim.ids("companies").get(7);
             int typeId = c.createAssociationLabel("contacts", "companies", "Billing contact", "billing_contact");
-            c.createAssociations("contacts", "companies", List.of(new HubSpotClient.AssociationInput(contact, company,
-                    List.of(new AssociationType("USER_DEFINED", typeId, null)))));
+            c.createAssociations(
+                    "contacts",
+                    "companies",
+                    List.of(new HubSpotClient.AssociationInput(
+                            contact, company, List.of(new AssociationType("USER_DEFINED", typeId, null)))));
             List<Associations> as = c.associations("contacts", "companies", List.of(contact));
             assertThat(as).hasSize(1);
-            Associations.Associated link = as.get(0).to().stream().filter(t -> t.toObjectId().equals(company))
-                    .findFirst().orElseThrow();
+            Associations.Associated link = as.get(0).to().stream()
+                    .filter(t -> t.toObjectId().equals(company))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(link.types()).extracting(AssociationType::label).contains("Billing contact");
             assertThat(sim.associations("contacts", contact, "companies").get(Long.parseLong(company)))
                     .contains(typeId);
@@ -165,10 +203,14 @@ class HubSpotClientIT {
     @Test
     void transientFaultsAreRetriedUntilTheCallSucceeds() {
         sim.addFault(Fault.status("GET /crm/v3/objects/{objectType}", 502, 1.0).times(2));
-        sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.CONNECTION_RESET, 1.0).times(1));
-        sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.TRUNCATED_BODY, 1.0).times(1));
-        sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.MALFORMED_JSON, 1.0).times(1));
-        sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.RATE_LIMIT_429, 1.0).times(2));
+        sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.CONNECTION_RESET, 1.0)
+                .times(1));
+        sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.TRUNCATED_BODY, 1.0)
+                .times(1));
+        sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.MALFORMED_JSON, 1.0)
+                .times(1));
+        sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.RATE_LIMIT_429, 1.0)
+                .times(2));
         try (HubSpotClient c = client()) {
             Page<CrmObject> p = c.list("companies", List.of("name"), null, null, 100, false);
             assertThat(p.results()).hasSize(100);
@@ -180,8 +222,8 @@ class HubSpotClientIT {
     @Test
     void persistentServerErrorsBecomeRetriableAfterTheBudget() {
         sim.addFault(Fault.status("GET /crm/v3/objects/{objectType}", 503, 1.0));
-        try (HubSpotClient c = client(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 4,
-                Duration.ofSeconds(5)))) {
+        try (HubSpotClient c =
+                client(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 4, Duration.ofSeconds(5)))) {
             assertThatThrownBy(() -> c.list("companies", List.of(), null, null, 10, false))
                     .isInstanceOfSatisfying(HubSpotRetriableException.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
@@ -194,7 +236,8 @@ class HubSpotClientIT {
     @Test
     void authErrorsAreTypedAndNeverShowTheToken() {
         String bad = "pat-na1-wrong-token-123";
-        try (HubSpotClient c = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(bad).build()) {
+        try (HubSpotClient c =
+                HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(bad).build()) {
             assertThatThrownBy(() -> c.list("contacts", List.of(), null, null, 1, false))
                     .isInstanceOfSatisfying(HubSpotApiException.class, e -> {
                         assertThat(e.isAuthentication()).isTrue();
@@ -202,9 +245,12 @@ class HubSpotClientIT {
                         assertThat(e.getMessage()).doesNotContain(bad);
                     });
         }
-        try (HubSpotClient c = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken("pat-contacts-only")
+        try (HubSpotClient c = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken("pat-contacts-only")
                 .build()) {
-            assertThat(c.list("contacts", List.of(), null, null, 1, false).results()).hasSize(1);
+            assertThat(c.list("contacts", List.of(), null, null, 1, false).results())
+                    .hasSize(1);
             assertThatThrownBy(() -> c.list("companies", List.of(), null, null, 1, false))
                     .isInstanceOfSatisfying(HubSpotApiException.class, e -> {
                         assertThat(e.isMissingScopes()).isTrue();
@@ -215,14 +261,21 @@ class HubSpotClientIT {
 
     @Test
     void oauthRefreshTokenFlowObtainsAndUsesAnAccessToken() {
-        try (HubSpotClient c = HubSpotClient.builder().baseUrl(sim.baseUrl()).oauth("client-1", "secret-1",
-                "refresh-1").build()) {
-            assertThat(c.list("deals", List.of("dealname"), null, null, 5, false).results()).hasSize(5);
+        try (HubSpotClient c = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .oauth("client-1", "secret-1", "refresh-1")
+                .build()) {
+            assertThat(c.list("deals", List.of("dealname"), null, null, 5, false)
+                            .results())
+                    .hasSize(5);
         }
-        try (HubSpotClient c = HubSpotClient.builder().baseUrl(sim.baseUrl()).oauth("client-1", "secret-1",
-                "wrong-refresh").build()) {
+        try (HubSpotClient c = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .oauth("client-1", "secret-1", "wrong-refresh")
+                .build()) {
             assertThatThrownBy(() -> c.list("deals", List.of(), null, null, 5, false))
-                    .isInstanceOf(HubSpotApiException.class).hasMessageNotContaining("wrong-refresh");
+                    .isInstanceOf(HubSpotApiException.class)
+                    .hasMessageNotContaining("wrong-refresh");
         }
     }
 
@@ -231,12 +284,16 @@ class HubSpotClientIT {
         // starter pacing (100/10 s) against a professional server: 110 calls need a second window
         sim.setRateLimits(true);
         long before = sim.rateLimited429Count();
-        try (HubSpotClient c = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token())
-                .rateBudget(new RateBudget(30, 1_000_000, 1.0, 1.0)).build()) {
+        try (HubSpotClient c = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .rateBudget(new RateBudget(30, 1_000_000, 1.0, 1.0))
+                .build()) {
             long t0 = System.nanoTime();
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < 35; i++) {
-                seen.addAll(c.list("deals", List.of(), null, null, 1, false).results().stream().map(CrmObject::id)
+                seen.addAll(c.list("deals", List.of(), null, null, 1, false).results().stream()
+                        .map(CrmObject::id)
                         .toList());
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -249,13 +306,17 @@ class HubSpotClientIT {
 
     @Test
     void theDailyShareStopsCallsWithARetriableError() {
-        try (HubSpotClient c = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token())
-                .rateBudget(new RateBudget(190, 10, 0.5, 1.0)).build()) {
+        try (HubSpotClient c = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .rateBudget(new RateBudget(190, 10, 0.5, 1.0))
+                .build()) {
             for (int i = 0; i < 5; i++) {
                 c.list("deals", List.of(), null, null, 1, false);
             }
             assertThatThrownBy(() -> c.list("deals", List.of(), null, null, 1, false))
-                    .isInstanceOfSatisfying(HubSpotRetriableException.class,
+                    .isInstanceOfSatisfying(
+                            HubSpotRetriableException.class,
                             e -> assertThat(e.retryAfterMillis()).isPositive());
         }
     }

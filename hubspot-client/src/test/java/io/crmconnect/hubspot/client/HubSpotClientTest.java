@@ -22,11 +22,11 @@ class HubSpotClientTest {
 
     @Test
     void timestampsInEveryHubSpotShape() {
-        assertThat(HubSpotClient.parseInstant("2024-01-17T19:55:04.281Z")).isEqualTo(
-                Instant.parse("2024-01-17T19:55:04.281Z"));
+        assertThat(HubSpotClient.parseInstant("2024-01-17T19:55:04.281Z"))
+                .isEqualTo(Instant.parse("2024-01-17T19:55:04.281Z"));
         assertThat(HubSpotClient.parseInstant("1705521304281")).isEqualTo(Instant.ofEpochMilli(1705521304281L));
-        assertThat(HubSpotClient.parseInstant("2024-01-17T20:55:04+01:00")).isEqualTo(
-                Instant.parse("2024-01-17T19:55:04Z"));
+        assertThat(HubSpotClient.parseInstant("2024-01-17T20:55:04+01:00"))
+                .isEqualTo(Instant.parse("2024-01-17T19:55:04Z"));
     }
 
     @Test

@@ -35,7 +35,8 @@ class HubSpotConnectionConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.credentialKey()).isEqualTo("hubspot.access.token");
-        assertThat(DEF.configKeys().values()).allSatisfy(k -> assertThat(k.group).isEqualTo("HubSpot connection"));
+        assertThat(DEF.configKeys().values())
+                .allSatisfy(k -> assertThat(k.group).isEqualTo("HubSpot connection"));
         assertThat(DEF.configKeys().get("hubspot.access.token").type).isEqualTo(ConfigDef.Type.PASSWORD);
         assertThat(DEF.configKeys().get("hubspot.oauth.client.secret").type).isEqualTo(ConfigDef.Type.PASSWORD);
         assertThat(DEF.configKeys().get("hubspot.oauth.refresh.token").type).isEqualTo(ConfigDef.Type.PASSWORD);
@@ -47,7 +48,9 @@ class HubSpotConnectionConfigTest {
         m.put("hubspot.tier", "API_Add_On");
         assertThat(parse(m).tier()).isEqualTo(Tier.API_ADD_ON);
         m.put("hubspot.tier", "gold");
-        assertThatThrownBy(() -> parse(m)).isInstanceOf(ConfigException.class).hasMessageContaining("hubspot.tier")
+        assertThatThrownBy(() -> parse(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hubspot.tier")
                 .hasMessageContaining("[starter, professional, enterprise, api_add_on]");
     }
 
@@ -56,8 +59,10 @@ class HubSpotConnectionConfigTest {
         Map<String, String> oauth = new HashMap<>();
         oauth.put("hubspot.oauth.client.id", "app-1");
         oauth.put("hubspot.oauth.client.secret", "client-secret-1");
-        assertThatThrownBy(() -> parse(oauth)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("hubspot.access.token").hasMessageNotContaining("client-secret-1");
+        assertThatThrownBy(() -> parse(oauth))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hubspot.access.token")
+                .hasMessageNotContaining("client-secret-1");
         oauth.put("hubspot.oauth.refresh.token", "refresh-secret-1");
         HubSpotConnectionConfig c = parse(oauth);
         assertThat(c.usesAccessToken()).isFalse();
@@ -71,7 +76,9 @@ class HubSpotConnectionConfigTest {
     void baseUrlMustBeAnAbsoluteHttpUrl() {
         Map<String, String> m = token();
         m.put("hubspot.base.url", "api.hubapi.com");
-        assertThatThrownBy(() -> parse(m)).isInstanceOf(ConfigException.class).hasMessageContaining("hubspot.base.url")
+        assertThatThrownBy(() -> parse(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hubspot.base.url")
                 .hasMessageContaining("http(s)");
         m.put("hubspot.base.url", "http://127.0.0.1:8089");
         assertThat(parse(m).baseUrl()).isEqualTo("http://127.0.0.1:8089");
@@ -84,7 +91,8 @@ class HubSpotConnectionConfigTest {
         m.put("hubspot.daily.budget.share", "0.4");
         m.put("hubspot.burst.budget.share", "0.5");
         HubSpotClientFactory f = new HubSpotClientFactory(parse(m));
-        try (HubSpotClient task = f.taskClient(2); HubSpotClient connector = f.connectorClient();
+        try (HubSpotClient task = f.taskClient(2);
+                HubSpotClient connector = f.connectorClient();
                 HubSpotClient validation = f.validationClient()) {
             // 190 x 0.5 = 95 per connector, 47 per task, minus RateBudget's 1% (at least one) headroom
             assertThat(task.budget().burstCapacity()).isEqualTo(46);
@@ -94,7 +102,8 @@ class HubSpotConnectionConfigTest {
             // validate() is not held back by the daily share
             assertThat(validation.budget().dailyCapacity()).isEqualTo(625_000);
         }
-        assertThat(HubSpotClientFactory.retries(Duration.ofSeconds(7), 50, Duration.ofSeconds(10)).budget())
+        assertThat(HubSpotClientFactory.retries(Duration.ofSeconds(7), 50, Duration.ofSeconds(10))
+                        .budget())
                 .isEqualTo(Duration.ofSeconds(7));
     }
 }

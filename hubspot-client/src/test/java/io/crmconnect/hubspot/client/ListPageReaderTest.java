@@ -34,7 +34,9 @@ class ListPageReaderTest {
         assertThat(page.results()).isEqualTo(HubSpotClient.parseObjects(tree.path("results")));
         assertThat(page.after()).isEqualTo("103");
         CrmObject first = page.results().get(0);
-        assertThat(first.properties()).containsEntry("amount", "12.50").containsEntry("n", "7")
+        assertThat(first.properties())
+                .containsEntry("amount", "12.50")
+                .containsEntry("n", "7")
                 .doesNotContainKey("empty");
         assertThat(first.associations().get("companies")).containsExactly("7", "8");
         assertThat(page.results().get(1).archivedAt()).isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
@@ -42,14 +44,18 @@ class ListPageReaderTest {
 
     @Test
     void lastPageHasNoCursorAndCutOrMalformedBodiesThrow() throws IOException {
-        assertThat(ListPageReader.read("{\"results\":[]}".getBytes(StandardCharsets.UTF_8), 0).after()).isNull();
+        assertThat(ListPageReader.read("{\"results\":[]}".getBytes(StandardCharsets.UTF_8), 0)
+                        .after())
+                .isNull();
         byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
         for (int cut : new int[] {0, 1, 20, body.length / 2, body.length - 3}) {
             byte[] part = Arrays.copyOf(body, cut);
-            assertThatThrownBy(() -> ListPageReader.read(part, 5)).as("cut at " + cut).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> ListPageReader.read(part, 5))
+                    .as("cut at " + cut)
+                    .isInstanceOf(IOException.class);
         }
-        assertThatThrownBy(() -> ListPageReader.read("{\"results\":[{\"id\":1,}]}".getBytes(StandardCharsets.UTF_8),
-                5)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ListPageReader.read("{\"results\":[{\"id\":1,}]}".getBytes(StandardCharsets.UTF_8), 5))
+                .isInstanceOf(IOException.class);
         assertThatThrownBy(() -> ListPageReader.read("[1]".getBytes(StandardCharsets.UTF_8), 5))
                 .isInstanceOf(IOException.class);
     }
@@ -60,13 +66,14 @@ class ListPageReaderTest {
         for (int i = 0; i < 20_000; i++) {
             long ms = rnd.nextLong(-2_000_000_000_000L, 10_000_000_000_000L);
             String iso = Instant.ofEpochMilli(ms).toString(); // with or without fraction digits
-            assertThat(IsoTime.utcMillis(iso)).as(iso).isEqualTo(ms < 0 && Instant.ofEpochMilli(ms).toString()
-                    .startsWith("-") ? Long.MIN_VALUE : ms);
+            assertThat(IsoTime.utcMillis(iso))
+                    .as(iso)
+                    .isEqualTo(ms < 0 && Instant.ofEpochMilli(ms).toString().startsWith("-") ? Long.MIN_VALUE : ms);
             assertThat(HubSpotClient.parseEpochMillis(iso)).as(iso).isEqualTo(ms);
         }
         assertThat(IsoTime.utcMillis("2024-02-30T00:00:00Z")).isEqualTo(Long.MIN_VALUE);
-        assertThat(IsoTime.utcMillis("2024-02-29T23:59:59.9Z")).isEqualTo(Instant.parse("2024-02-29T23:59:59.9Z")
-                .toEpochMilli());
+        assertThat(IsoTime.utcMillis("2024-02-29T23:59:59.9Z"))
+                .isEqualTo(Instant.parse("2024-02-29T23:59:59.9Z").toEpochMilli());
         assertThat(IsoTime.utcMillis("2024-01-01T00:00:00+01:00")).isEqualTo(Long.MIN_VALUE);
         assertThat(HubSpotClient.parseEpochMillis("2024-01-01T00:00:00+01:00"))
                 .isEqualTo(Instant.parse("2023-12-31T23:00:00Z").toEpochMilli());

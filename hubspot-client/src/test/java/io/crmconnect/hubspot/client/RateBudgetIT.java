@@ -43,9 +43,17 @@ class RateBudgetIT {
 
     /** {429s served, calls made}. */
     private static long[] run(LimiterMode mode) throws Exception {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(3).contacts(30).companies(0).deals(0)
-                .tickets(0).tier(Tier.STARTER).limiter(mode).threads(2)
-                .fault(Fault.latency("GET /crm/v3/objects/{objectType}", 30, 80)).start()) {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                .seed(3)
+                .contacts(30)
+                .companies(0)
+                .deals(0)
+                .tickets(0)
+                .tier(Tier.STARTER)
+                .limiter(mode)
+                .threads(2)
+                .fault(Fault.latency("GET /crm/v3/objects/{objectType}", 30, 80))
+                .start()) {
             try (HubSpotClient own = client(sim, new RateBudget(STARTER_BURST, 250_000, 1.0, 1.0))) {
                 for (int i = 0; i < 3; i++) {
                     own.list("contacts", List.of(), null, null, 1, false);
@@ -80,6 +88,10 @@ class RateBudgetIT {
     }
 
     private static HubSpotClient client(HubSpotSimulator sim, RateBudget budget) {
-        return HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token()).rateBudget(budget).build();
+        return HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .rateBudget(budget)
+                .build();
     }
 }

@@ -32,7 +32,9 @@ class RateBudgetTest {
         }
         long firstAnswer = start + 2_000;
         now.set(start + 11_500); // counted from its start, the first call would have left the window
-        assertThat(b.delayMillis()).as("still counted: its answer came 2 s after it began").isPositive();
+        assertThat(b.delayMillis())
+                .as("still counted: its answer came 2 s after it began")
+                .isPositive();
         now.set(firstAnswer + 10_000 + 100);
         assertThat(b.delayMillis()).isZero();
     }
@@ -56,9 +58,13 @@ class RateBudgetTest {
         call(solo, 1_000, 1);
         assertThat(solo.delayMillis()).as("one left, nothing of ours uncounted").isZero();
         call(solo, 1_000, 0);
-        assertThat(solo.delayMillis()).as("nothing left: wait for the server's window").isPositive();
+        assertThat(solo.delayMillis())
+                .as("nothing left: wait for the server's window")
+                .isPositive();
         now.set(first + 1_000 + 10_100);
-        assertThat(solo.delayMillis()).as("our first call left the server's window: room for one").isZero();
+        assertThat(solo.delayMillis())
+                .as("our first call left the server's window: room for one")
+                .isZero();
 
         RateBudget half = budget(100, 0.5);
         call(half, 1_000, 3);
@@ -73,7 +79,9 @@ class RateBudgetTest {
     void anIsolated429HoldsOtherCallsBrieflyAndRefusalsInARowHoldThemForTheServersDelay() {
         RateBudget b = budget(1_000, 1.0);
         b.pause(10_000); // an isolated refusal with Retry-After 10 s
-        assertThat(b.delayMillis()).as("others held 1 s, not the refused call's 10 s").isEqualTo(1_000);
+        assertThat(b.delayMillis())
+                .as("others held 1 s, not the refused call's 10 s")
+                .isEqualTo(1_000);
         now.addAndGet(1_000);
         assertThat(b.delayMillis()).isZero();
         b.accepted();

@@ -25,11 +25,10 @@ final class AssociationWriter {
     private final Map<HubSpotSinkConfig.AssociationRule, Resolved> resolved = new HashMap<>();
 
     /** A rule's target object type, association types and whether targets are addressed by id. */
-    record Resolved(String toType, List<AssociationType> types, boolean byId) {
-    }
+    record Resolved(String toType, List<AssociationType> types, boolean byId) {}
 
-    AssociationWriter(HubSpotClient client, String objectType, List<HubSpotSinkConfig.AssociationRule> rules,
-            Outcomes outcomes) {
+    AssociationWriter(
+            HubSpotClient client, String objectType, List<HubSpotSinkConfig.AssociationRule> rules, Outcomes outcomes) {
         this.client = client;
         this.objectType = objectType;
         this.rules = rules;
@@ -39,17 +38,19 @@ final class AssociationWriter {
     /** Creates the associations of the round's written records. */
     void write(List<PendingRecord> round) {
         for (HubSpotSinkConfig.AssociationRule rule : rules) {
-            List<PendingRecord> todo = round.stream().filter(i -> !i.done && i.writtenId != null
-                    && i.assocValues.get(rule.field()) != null).toList();
+            List<PendingRecord> todo = round.stream()
+                    .filter(i -> !i.done && i.writtenId != null && i.assocValues.get(rule.field()) != null)
+                    .toList();
             if (todo.isEmpty()) {
                 continue;
             }
             Resolved ra = resolve(rule);
             for (List<PendingRecord> chunk : ParallelCalls.chunks(todo, 100)) {
                 Map<String, String> targetIds = new HashMap<>();
-                List<String> values = chunk.stream().map(i -> key(rule, i)).distinct().toList();
-                BatchResult r = client.batchRead(ra.toType(), values, List.of(rule.toProperty()),
-                        ra.byId() ? null : rule.toProperty(), false);
+                List<String> values =
+                        chunk.stream().map(i -> key(rule, i)).distinct().toList();
+                BatchResult r = client.batchRead(
+                        ra.toType(), values, List.of(rule.toProperty()), ra.byId() ? null : rule.toProperty(), false);
                 for (CrmObject o : r.results()) {
                     String k = ra.byId() ? o.id() : o.property(rule.toProperty());
                     if (k != null) {
@@ -62,10 +63,17 @@ final class AssociationWriter {
                     String k = key(rule, it);
                     String to = targetIds.get(ra.byId() ? k : k.toLowerCase(Locale.ROOT));
                     if (to == null) {
-                        outcomes.fail(it, Failure.of("ASSOCIATION_TARGET_NOT_FOUND", "the " + objectType
-                                + " record " + it.writtenId + " was written, but no " + ra.toType()
-                                + " record has this " + rule.toProperty() + " (field " + rule.field()
-                                + "); association not created").withObjectId(it.writtenId));
+                        outcomes.fail(
+                                it,
+                                Failure.of(
+                                                "ASSOCIATION_TARGET_NOT_FOUND",
+                                                "the " + objectType
+                                                        + " record " + it.writtenId + " was written, but no "
+                                                        + ra.toType()
+                                                        + " record has this " + rule.toProperty() + " (field "
+                                                        + rule.field()
+                                                        + "); association not created")
+                                        .withObjectId(it.writtenId));
                         continue;
                     }
                     inputs.add(new HubSpotClient.AssociationInput(it.writtenId, to, ra.types()));
@@ -92,10 +100,13 @@ final class AssociationWriter {
                 }
             }
             if (types.isEmpty()) {
-                throw new IllegalStateException("no association label \"" + r.label() + "\" from " + objectType
-                        + " to " + toType);
+                throw new IllegalStateException(
+                        "no association label \"" + r.label() + "\" from " + objectType + " to " + toType);
             }
-            return new Resolved(toType, types, r.toProperty().equals("hs_object_id") || r.toProperty().equals("id"));
+            return new Resolved(
+                    toType,
+                    types,
+                    r.toProperty().equals("hs_object_id") || r.toProperty().equals("id"));
         });
     }
 
@@ -116,6 +127,7 @@ final class AssociationWriter {
     }
 
     private static String key(HubSpotSinkConfig.AssociationRule rule, PendingRecord it) {
-        return RecordExtractor.withoutDecimalZero(it.assocValues.get(rule.field()).toString().trim());
+        return RecordExtractor.withoutDecimalZero(
+                it.assocValues.get(rule.field()).toString().trim());
     }
 }

@@ -30,7 +30,11 @@ final class BatchExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(BatchExecutor.class);
 
     /** The batch write endpoints. */
-    enum Op { CREATE, UPDATE, UPSERT }
+    enum Op {
+        CREATE,
+        UPDATE,
+        UPSERT
+    }
 
     /** One batch call to HubSpot (the client in production, a fake in unit tests). */
     interface BatchApi {
@@ -48,9 +52,12 @@ final class BatchExecutor {
      * @param resultKey key of a result record to find its input (null = results in input order, plain creates)
      * @param itemKey   the same key computed from an input
      */
-    record Call(Op op, Function<PendingRecord, ObjectNode> toInput, OnWritten onWritten,
-            Function<CrmObject, String> resultKey, Function<PendingRecord, String> itemKey) {
-    }
+    record Call(
+            Op op,
+            Function<PendingRecord, ObjectNode> toInput,
+            OnWritten onWritten,
+            Function<CrmObject, String> resultKey,
+            Function<PendingRecord, String> itemKey) {}
 
     private final BatchApi api;
     private final int batchSize;
@@ -77,8 +84,11 @@ final class BatchExecutor {
             try {
                 runChunk(call, chunk);
             } catch (HubSpotOutcomeUnknownException e) {
-                LOG.warn("HubSpot batch {} of {} records: outcome unknown ({}); they are read back, not resent",
-                        call.op(), chunk.size(), e.getMessage());
+                LOG.warn(
+                        "HubSpot batch {} of {} records: outcome unknown ({}); they are read back, not resent",
+                        call.op(),
+                        chunk.size(),
+                        e.getMessage());
                 unknown.addAll(chunk);
             }
         });
@@ -106,8 +116,11 @@ final class BatchExecutor {
                 outcomes.fail(chunk.get(0), Failure.rejected(e));
                 return;
             }
-            LOG.debug("batch {} of {} inputs refused ({}); splitting to isolate the failing input", call.op(),
-                    chunk.size(), e.category());
+            LOG.debug(
+                    "batch {} of {} inputs refused ({}); splitting to isolate the failing input",
+                    call.op(),
+                    chunk.size(),
+                    e.category());
             int mid = chunk.size() / 2;
             runChunk(call, new ArrayList<>(chunk.subList(0, mid)));
             runChunk(call, new ArrayList<>(chunk.subList(mid, chunk.size())));
@@ -141,7 +154,8 @@ final class BatchExecutor {
                 }
             }
             for (PendingRecord it : chunk) {
-                CrmObject o = failed.contains(it) ? null : results.get(call.itemKey().apply(it));
+                CrmObject o =
+                        failed.contains(it) ? null : results.get(call.itemKey().apply(it));
                 if (o != null) {
                     call.onWritten().accept(it, o);
                     succeeded.add(it);
@@ -174,8 +188,10 @@ final class BatchExecutor {
             return;
         }
         DeadLetter f = unattributed.isEmpty()
-                ? Failure.of(DeadLetter.REJECTED, "HubSpot returned no result for this input of a batch "
-                        + call.op().name().toLowerCase(Locale.ROOT))
+                ? Failure.of(
+                        DeadLetter.REJECTED,
+                        "HubSpot returned no result for this input of a batch "
+                                + call.op().name().toLowerCase(Locale.ROOT))
                 : Failure.rejected(unattributed.get(0), sanitizer);
         for (PendingRecord it : unknown) {
             outcomes.fail(it, f);

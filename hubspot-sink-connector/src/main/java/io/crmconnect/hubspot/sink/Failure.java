@@ -16,8 +16,7 @@ import java.util.Map;
 final class Failure {
     static final String SYSTEM = "hubspot";
 
-    private Failure() {
-    }
+    private Failure() {}
 
     static DeadLetter of(String reason, String message) {
         return DeadLetter.of(reason, SYSTEM, message);
@@ -29,7 +28,8 @@ final class Failure {
 
     /** A whole call refused; the client's message is already sanitized. */
     static DeadLetter rejected(HubSpotException e) {
-        return of(DeadLetter.REJECTED, e.getMessage()).withCode(e.category(), e.status())
+        return of(DeadLetter.REJECTED, e.getMessage())
+                .withCode(e.category(), e.status())
                 .withCorrelationId(e.correlationId());
     }
 
@@ -45,12 +45,18 @@ final class Failure {
         if (e.context() != null) {
             e.context().forEach((k, v) -> {
                 if (!k.equals("objectWriteTraceId")) {
-                    ctx.put(k, v.stream().map(x -> isId(k, x) ? x : sanitizer.message(x)).toList());
+                    ctx.put(
+                            k,
+                            v.stream()
+                                    .map(x -> isId(k, x) ? x : sanitizer.message(x))
+                                    .toList());
                 }
             });
         }
-        return of(DeadLetter.REJECTED, "HubSpot refused this input").withDetail(sanitizer, e.message())
-                .withCode(e.category(), status).withContext(ctx);
+        return of(DeadLetter.REJECTED, "HubSpot refused this input")
+                .withDetail(sanitizer, e.message())
+                .withCode(e.category(), status)
+                .withContext(ctx);
     }
 
     /** HubSpot ids in a context (e.g. the existing record of a conflict) are not personal and stay readable. */

@@ -56,16 +56,29 @@ public final class HubSpotSinkConfig extends AbstractConfig {
     static final String G_PRIVACY = "Privacy";
 
     /** What happens to a record with / without an existing HubSpot record. */
-    public enum WriteMode { UPSERT, UPDATE_ONLY, CREATE_ONLY }
+    public enum WriteMode {
+        UPSERT,
+        UPDATE_ONLY,
+        CREATE_ONLY
+    }
 
     /** What a tombstone (null value) does. */
-    public enum DeleteMode { ARCHIVE, IGNORE }
+    public enum DeleteMode {
+        ARCHIVE,
+        IGNORE
+    }
 
     /** How non-unique match tiers find candidates. */
-    public enum MatchStrategy { SEARCH, INDEX }
+    public enum MatchStrategy {
+        SEARCH,
+        INDEX
+    }
 
     /** What a null field value does to HubSpot's value. */
-    public enum NullHandling { SKIP, CLEAR }
+    public enum NullHandling {
+        SKIP,
+        CLEAR
+    }
 
     public static final ConfigDef CONFIG = configDef();
 
@@ -75,124 +88,311 @@ public final class HubSpotSinkConfig extends AbstractConfig {
         HubSpotConnectionConfig.define(d);
 
         int o = 0;
-        d.define(OBJECT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+        d.define(
+                OBJECT,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
                 "Target object: a standard object name (contacts, companies, deals, tickets, ...), an object type "
-                        + "id (0-1, 2-1234567) or a custom object's name / fullyQualifiedName.", G_TARGET, ++o,
-                Width.MEDIUM, "Object");
-        d.define(WRITE_MODE, Type.STRING, "upsert", new EnumValidator(WriteMode.class),
-                Importance.HIGH, "upsert: update the identified record, else create it. update_only: records with "
+                        + "id (0-1, 2-1234567) or a custom object's name / fullyQualifiedName.",
+                G_TARGET,
+                ++o,
+                Width.MEDIUM,
+                "Object");
+        d.define(
+                WRITE_MODE,
+                Type.STRING,
+                "upsert",
+                new EnumValidator(WriteMode.class),
+                Importance.HIGH,
+                "upsert: update the identified record, else create it. update_only: records with "
                         + "no existing HubSpot record go to the DLQ (NOT_FOUND). create_only: records that already "
-                        + "exist are skipped.", G_TARGET, ++o, Width.SHORT, "Write mode",
+                        + "exist are skipped.",
+                G_TARGET,
+                ++o,
+                Width.SHORT,
+                "Write mode",
                 new EnumValidator(WriteMode.class));
-        d.define(DELETE_MODE, Type.STRING, "ignore", new EnumValidator(DeleteMode.class), Importance.MEDIUM,
+        d.define(
+                DELETE_MODE,
+                Type.STRING,
+                "ignore",
+                new EnumValidator(DeleteMode.class),
+                Importance.MEDIUM,
                 "Tombstones (null value): archive the identified object (key = HubSpot id or unique value) or "
                         + "ignore them. Operations on one key apply in offset order (an upsert then a tombstone of "
-                        + "the same key in one batch leaves it archived).", G_TARGET, ++o, Width.SHORT,
-                "Delete mode", new EnumValidator(DeleteMode.class));
-        d.define(BATCH_SIZE, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW,
-                "Inputs per batch call (HubSpot's limit is 100).", G_TARGET, ++o, Width.SHORT, "Batch size");
-        d.define(IN_FLIGHT, Type.INT, 3, ConfigDef.Range.between(1, 10), Importance.LOW,
+                        + "the same key in one batch leaves it archived).",
+                G_TARGET,
+                ++o,
+                Width.SHORT,
+                "Delete mode",
+                new EnumValidator(DeleteMode.class));
+        d.define(
+                BATCH_SIZE,
+                Type.INT,
+                100,
+                ConfigDef.Range.between(1, 100),
+                Importance.LOW,
+                "Inputs per batch call (HubSpot's limit is 100).",
+                G_TARGET,
+                ++o,
+                Width.SHORT,
+                "Batch size");
+        d.define(
+                IN_FLIGHT,
+                Type.INT,
+                3,
+                ConfigDef.Range.between(1, 10),
+                Importance.LOW,
                 "Batch calls of one put() sent concurrently (records of one identity stay in order; the rate "
-                        + "budget paces all of them).", G_TARGET, ++o, Width.SHORT, "Calls in flight");
-        d.define(CREATE_READBACK_DELAY_MS, Type.LONG, 5_000L, ConfigDef.Range.between(0, 120_000), Importance.LOW,
+                        + "budget paces all of them).",
+                G_TARGET,
+                ++o,
+                Width.SHORT,
+                "Calls in flight");
+        d.define(
+                CREATE_READBACK_DELAY_MS,
+                Type.LONG,
+                5_000L,
+                ConfigDef.Range.between(0, 120_000),
+                Importance.LOW,
                 "A plain create (no unique key to upsert by) whose answer was lost (timeout, reset, 5xx) may have "
                         + "been committed: it is never sent again blindly. The sink waits this long for HubSpot's "
                         + "search index, then looks the records up by their match tiers; only those not found are "
-                        + "created. Keep it above the portal's search index lag.", G_TARGET, ++o, Width.SHORT,
+                        + "created. Keep it above the portal's search index lag.",
+                G_TARGET,
+                ++o,
+                Width.SHORT,
                 "Create read-back delay");
-        d.define(ID_FIELD, Type.STRING, "", Importance.HIGH,
+        d.define(
+                ID_FIELD,
+                Type.STRING,
+                "",
+                Importance.HIGH,
                 "Record field holding the HubSpot record id (hs_object_id), or _key for the record key. Tried "
-                        + "first; an id that no longer exists falls through to the next identity.", G_TARGET, ++o,
-                Width.MEDIUM, "Id field");
-        d.define(UNIQUE_PROPERTY, Type.STRING, "", Importance.HIGH,
+                        + "first; an id that no longer exists falls through to the next identity.",
+                G_TARGET,
+                ++o,
+                Width.MEDIUM,
+                "Id field");
+        d.define(
+                UNIQUE_PROPERTY,
+                Type.STRING,
+                "",
+                Importance.HIGH,
                 "A HubSpot property with unique values (hasUniqueValue; email for contacts) used as identity "
                         + "(batch upsert with idProperty). With match tiers it is also the write-back key: the "
                         + "record's value is written to it after a match, so later writes take the fast path.",
-                G_TARGET, ++o, Width.MEDIUM, "Unique property");
-        d.define(UNIQUE_FIELD, Type.STRING, "", Importance.MEDIUM,
-                "Record field holding the unique value (default: the field mapped to unique.property).", G_TARGET,
-                ++o, Width.MEDIUM, "Unique field");
+                G_TARGET,
+                ++o,
+                Width.MEDIUM,
+                "Unique property");
+        d.define(
+                UNIQUE_FIELD,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Record field holding the unique value (default: the field mapped to unique.property).",
+                G_TARGET,
+                ++o,
+                Width.MEDIUM,
+                "Unique field");
 
         o = 0;
-        d.define(MATCH_TIERS, Type.STRING, "", Importance.HIGH,
+        d.define(
+                MATCH_TIERS,
+                Type.STRING,
+                "",
+                Importance.HIGH,
                 "Ordered match tiers over HubSpot properties, tiers separated by ';', properties of a tier by ',' "
                         + "(e.g. email;firstname,lastname,date_of_birth;address,address2,city,state,zip). Each "
                         + "property is compared after normalization; the first tier with exactly one hit wins, more "
                         + "than one hit is AMBIGUOUS (DLQ), no hit moves to the next tier. Matching is batched "
-                        + "(batch read for unique properties, IN searches for the rest).", G_MATCH, ++o, Width.LONG,
+                        + "(batch read for unique properties, IN searches for the rest).",
+                G_MATCH,
+                ++o,
+                Width.LONG,
                 "Match tiers");
-        d.define(MATCH_NORMALIZERS, Type.LIST, "", Importance.MEDIUM,
+        d.define(
+                MATCH_NORMALIZERS,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
                 "property:normalizer pairs (email, name, date, address, postal_code, phone, text). Default by "
                         + "property: email -> email, date properties -> date, zip/postal -> postal_code, "
-                        + "address* -> address, everything else -> name.", G_MATCH, ++o, Width.LONG, "Normalizers");
-        d.define(MATCH_DATE_FORMATS, Type.LIST, "", Importance.LOW,
-                "Date patterns accepted for date match keys (default: ISO, US month-first, day-first).", G_MATCH,
-                ++o, Width.LONG, "Date formats");
-        d.define(MATCH_STRATEGY, Type.STRING, "search", new EnumValidator(MatchStrategy.class),
-                Importance.MEDIUM, "How non-unique tiers find candidates. search: batched IN searches over the "
+                        + "address* -> address, everything else -> name.",
+                G_MATCH,
+                ++o,
+                Width.LONG,
+                "Normalizers");
+        d.define(
+                MATCH_DATE_FORMATS,
+                Type.LIST,
+                "",
+                Importance.LOW,
+                "Date patterns accepted for date match keys (default: ISO, US month-first, day-first).",
+                G_MATCH,
+                ++o,
+                Width.LONG,
+                "Date formats");
+        d.define(
+                MATCH_STRATEGY,
+                Type.STRING,
+                "search",
+                new EnumValidator(MatchStrategy.class),
+                Importance.MEDIUM,
+                "How non-unique tiers find candidates. search: batched IN searches over the "
                         + "records' blocking values (5 searches/s; best for trickles into a big portal). index: "
                         + "the portal's match keys are listed once (100 records per general call) and kept fresh "
                         + "with a last-modified search per batch and this task's own writes (best for bulk "
-                        + "first-time matching).", G_MATCH, ++o, Width.SHORT, "Match strategy",
+                        + "first-time matching).",
+                G_MATCH,
+                ++o,
+                Width.SHORT,
+                "Match strategy",
                 new EnumValidator(MatchStrategy.class));
-        d.define(MATCH_INDEX_REFRESH_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+        d.define(
+                MATCH_INDEX_REFRESH_MS,
+                Type.LONG,
+                30_000L,
+                ConfigDef.Range.atLeast(0),
+                Importance.LOW,
                 "match.strategy=index: how often changes made in HubSpot by others are read into the index (one "
                         + "last-modified search; 0 = before every batch). This task's own writes apply at once.",
-                G_MATCH, ++o, Width.SHORT, "Index refresh");
-        d.define(MATCH_SEARCH_RECORDS, Type.INT, 500, ConfigDef.Range.between(1, 1000), Importance.LOW,
+                G_MATCH,
+                ++o,
+                Width.SHORT,
+                "Index refresh");
+        d.define(
+                MATCH_SEARCH_RECORDS,
+                Type.INT,
+                500,
+                ConfigDef.Range.between(1, 1000),
+                Importance.LOW,
                 "Most records whose candidates are searched with one IN search (also bounded by HubSpot's "
-                        + "3,000-character body limit, which is usually reached first).", G_MATCH, ++o, Width.SHORT,
+                        + "3,000-character body limit, which is usually reached first).",
+                G_MATCH,
+                ++o,
+                Width.SHORT,
                 "Records per search");
-        d.define(MATCH_REQUIRE_EMAIL, Type.BOOLEAN, true, Importance.MEDIUM,
+        d.define(
+                MATCH_REQUIRE_EMAIL,
+                Type.BOOLEAN,
+                true,
+                Importance.MEDIUM,
                 "Contacts with match tiers: a record with no email that matches nothing is quarantined (DLQ "
-                        + "NO_EMAIL_NO_MATCH) instead of creating a contact nobody can find again.", G_MATCH, ++o,
-                Width.SHORT, "Require email to create");
+                        + "NO_EMAIL_NO_MATCH) instead of creating a contact nobody can find again.",
+                G_MATCH,
+                ++o,
+                Width.SHORT,
+                "Require email to create");
 
         o = 0;
-        d.define(FIELD_MAPPING, Type.LIST, "", Importance.HIGH,
+        d.define(
+                FIELD_MAPPING,
+                Type.LIST,
+                "",
+                Importance.HIGH,
                 "recordField:property pairs (nested fields with dots). Empty = every top-level field to the "
-                        + "property of the same name. Fields not listed are not written.", G_FIELDS, ++o,
-                Width.LONG, "Field mapping");
-        d.define(PROTECTED, Type.LIST, "", Importance.MEDIUM,
-                "Properties never written (edited only by HubSpot users).", G_FIELDS, ++o, Width.LONG, "Protected");
-        d.define(FILL_IF_MISSING, Type.LIST, "", Importance.MEDIUM,
-                "Properties written only when HubSpot's current value is empty.", G_FIELDS, ++o, Width.LONG,
+                        + "property of the same name. Fields not listed are not written.",
+                G_FIELDS,
+                ++o,
+                Width.LONG,
+                "Field mapping");
+        d.define(
+                PROTECTED,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
+                "Properties never written (edited only by HubSpot users).",
+                G_FIELDS,
+                ++o,
+                Width.LONG,
+                "Protected");
+        d.define(
+                FILL_IF_MISSING,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
+                "Properties written only when HubSpot's current value is empty.",
+                G_FIELDS,
+                ++o,
+                Width.LONG,
                 "Fill if missing");
-        d.define(SKIP_IF, Type.LIST, "", Importance.MEDIUM,
+        d.define(
+                SKIP_IF,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
                 "Guards on the current HubSpot record: a record whose target matches any guard is skipped "
                         + "(counted, not written). A guard is one condition or several joined by & that must all "
                         + "hold: property=value (case-insensitive), property!=value, property=* (has a value), "
                         + "property!=* (has none); e.g. processing_status=Processed&processing_datetime=*.",
-                G_FIELDS, ++o, Width.LONG, "Skip guards");
-        d.define(NULL_HANDLING, Type.STRING, "skip", new EnumValidator(NullHandling.class), Importance.MEDIUM,
-                "Null field values: skip (leave HubSpot's value) or clear (write an empty value).", G_FIELDS, ++o,
-                Width.SHORT, "Nulls");
-        d.define(TIMEZONE, Type.STRING, "UTC", new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                try {
-                    ZoneId.of((String) value);
-                } catch (DateTimeException | NullPointerException e) {
-                    throw new ConfigException(name, value, "not a time zone id (e.g. America/New_York)");
-                }
-            }
+                G_FIELDS,
+                ++o,
+                Width.LONG,
+                "Skip guards");
+        d.define(
+                NULL_HANDLING,
+                Type.STRING,
+                "skip",
+                new EnumValidator(NullHandling.class),
+                Importance.MEDIUM,
+                "Null field values: skip (leave HubSpot's value) or clear (write an empty value).",
+                G_FIELDS,
+                ++o,
+                Width.SHORT,
+                "Nulls");
+        d.define(
+                TIMEZONE,
+                Type.STRING,
+                "UTC",
+                new ConfigDef.Validator() {
+                    @Override
+                    public void ensureValid(String name, Object value) {
+                        try {
+                            ZoneId.of((String) value);
+                        } catch (DateTimeException | NullPointerException e) {
+                            throw new ConfigException(name, value, "not a time zone id (e.g. America/New_York)");
+                        }
+                    }
 
-            @Override
-            public String toString() {
-                return "a time zone id, e.g. UTC or America/New_York";
-            }
-        }, Importance.MEDIUM, "Zone of local dates and times in records: local date-times are read in this zone, "
-                + "timestamps become dates in this zone, then dates are sent as midnight UTC epoch millis.",
-                G_FIELDS, ++o, Width.MEDIUM, "Time zone");
-        d.define(ENUM_CHECK, Type.BOOLEAN, true, Importance.LOW,
+                    @Override
+                    public String toString() {
+                        return "a time zone id, e.g. UTC or America/New_York";
+                    }
+                },
+                Importance.MEDIUM,
+                "Zone of local dates and times in records: local date-times are read in this zone, "
+                        + "timestamps become dates in this zone, then dates are sent as midnight UTC epoch millis.",
+                G_FIELDS,
+                ++o,
+                Width.MEDIUM,
+                "Time zone");
+        d.define(
+                ENUM_CHECK,
+                Type.BOOLEAN,
+                true,
+                Importance.LOW,
                 "Check enumeration values against the property's options before sending (DLQ INVALID_OPTION).",
-                G_FIELDS, ++o, Width.SHORT, "Check enumerations");
+                G_FIELDS,
+                ++o,
+                Width.SHORT,
+                "Check enumerations");
 
-        d.define(ASSOCIATIONS, Type.LIST, "", Importance.MEDIUM,
+        d.define(
+                ASSOCIATIONS,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
                 "Association rules, each field>toObject.toProperty[/label] (e.g. patient_email>contacts.email/Patient"
                         + " or company_id>companies.hs_object_id). The field's value finds the target by id or "
-                        + "unique property; the label (or the default type when omitted) is created.", G_ASSOC, 1,
-                Width.LONG, "Associations");
+                        + "unique property; the label (or the default type when omitted) is created.",
+                G_ASSOC,
+                1,
+                Width.LONG,
+                "Associations");
         Redact.define(d, G_PRIVACY, 1);
         return d;
     }
@@ -207,7 +407,9 @@ public final class HubSpotSinkConfig extends AbstractConfig {
             }
             String rest = s.substring(dot + 1);
             int slash = rest.indexOf('/');
-            return new AssociationRule(s.substring(0, gt).trim(), s.substring(gt + 1, dot).trim(),
+            return new AssociationRule(
+                    s.substring(0, gt).trim(),
+                    s.substring(gt + 1, dot).trim(),
                     (slash < 0 ? rest : rest.substring(0, slash)).trim(),
                     slash < 0 ? null : rest.substring(slash + 1).trim());
         }
@@ -294,8 +496,10 @@ public final class HubSpotSinkConfig extends AbstractConfig {
             int c = s.indexOf(':');
             String n = c < 0 ? "" : s.substring(c + 1).trim();
             if (c <= 0 || !MatchKeys.NORMALIZERS.contains(n)) {
-                throw new ConfigException(MATCH_NORMALIZERS, s, "expected property:normalizer with normalizer one of "
-                        + MatchKeys.NORMALIZERS);
+                throw new ConfigException(
+                        MATCH_NORMALIZERS,
+                        s,
+                        "expected property:normalizer with normalizer one of " + MatchKeys.NORMALIZERS);
             }
             m.put(s.substring(0, c).trim(), n);
         }

@@ -53,8 +53,7 @@ public class HubSpotSinkConnector extends SinkConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public ConfigDef config() {
@@ -135,8 +134,8 @@ public class HubSpotSinkConnector extends SinkConnector {
             if (e.isAuthentication()) {
                 token.addErrorMessage("HubSpot refused the credentials (401): check " + credentialKey);
             } else if (e.isMissingScopes()) {
-                token.addErrorMessage("The token lacks the scopes to read " + cfg.object() + " properties: "
-                        + e.getMessage());
+                token.addErrorMessage(
+                        "The token lacks the scopes to read " + cfg.object() + " properties: " + e.getMessage());
             } else if (e.isNotFound()) {
                 object.addErrorMessage("No HubSpot object " + cfg.object());
             } else {
@@ -167,44 +166,57 @@ public class HubSpotSinkConnector extends SinkConnector {
         if (!unique.isEmpty()) {
             PropertyCatalog.Prop p = catalog.get(unique);
             if (p == null) {
-                byKey.get(HubSpotSinkConfig.UNIQUE_PROPERTY).addErrorMessage("Property " + unique
-                        + " does not exist on " + cfg.object());
+                byKey.get(HubSpotSinkConfig.UNIQUE_PROPERTY)
+                        .addErrorMessage("Property " + unique + " does not exist on " + cfg.object());
             } else if (!catalog.isUniqueKey(unique)) {
-                byKey.get(HubSpotSinkConfig.UNIQUE_PROPERTY).addErrorMessage("Property " + unique + " is not unique "
-                        + "(hasUniqueValue=false): HubSpot cannot upsert by it. Use a match tier for non-unique "
-                        + "properties.");
+                byKey.get(HubSpotSinkConfig.UNIQUE_PROPERTY)
+                        .addErrorMessage("Property " + unique + " is not unique "
+                                + "(hasUniqueValue=false): HubSpot cannot upsert by it. Use a match tier for non-unique "
+                                + "properties.");
             }
         }
         for (String prop : cfg.mapping().values()) {
             PropertyCatalog.Prop p = catalog.get(prop);
             if (p == null) {
-                byKey.get(HubSpotSinkConfig.FIELD_MAPPING).addErrorMessage("Property " + prop + " does not exist on "
-                        + cfg.object());
+                byKey.get(HubSpotSinkConfig.FIELD_MAPPING)
+                        .addErrorMessage("Property " + prop + " does not exist on " + cfg.object());
             } else if (p.readOnly() && !cfg.getList(HubSpotSinkConfig.PROTECTED).contains(prop)) {
-                byKey.get(HubSpotSinkConfig.FIELD_MAPPING).addErrorMessage("Property " + prop + " is read-only ("
-                        + p.type() + "); HubSpot rejects writes to it");
+                byKey.get(HubSpotSinkConfig.FIELD_MAPPING)
+                        .addErrorMessage(
+                                "Property " + prop + " is read-only (" + p.type() + "); HubSpot rejects writes to it");
             } else if (p.type().equals("object_coordinates") || p.type().equals("json")) {
-                byKey.get(HubSpotSinkConfig.FIELD_MAPPING).addErrorMessage("Property " + prop + " has the internal "
-                        + "type " + p.type() + " and cannot be written");
+                byKey.get(HubSpotSinkConfig.FIELD_MAPPING)
+                        .addErrorMessage("Property " + prop + " has the internal " + "type " + p.type()
+                                + " and cannot be written");
             }
         }
         for (List<String> tier : cfg.tiers()) {
             for (String raw : tier) {
                 String prop = raw.endsWith("?") ? raw.substring(0, raw.length() - 1) : raw;
                 if (catalog.get(prop) == null) {
-                    byKey.get(HubSpotSinkConfig.MATCH_TIERS).addErrorMessage("Match property " + prop
-                            + " does not exist on " + cfg.object());
+                    byKey.get(HubSpotSinkConfig.MATCH_TIERS)
+                            .addErrorMessage("Match property " + prop + " does not exist on " + cfg.object());
                 } else if (!cfg.mapping().isEmpty() && !cfg.mapping().containsValue(prop)) {
-                    byKey.get(HubSpotSinkConfig.MATCH_TIERS).addErrorMessage("Match property " + prop
-                            + " is not mapped from any record field (field.mapping)");
+                    byKey.get(HubSpotSinkConfig.MATCH_TIERS)
+                            .addErrorMessage(
+                                    "Match property " + prop + " is not mapped from any record field (field.mapping)");
                 }
             }
         }
         checkExist(catalog, cfg.getList(HubSpotSinkConfig.PROTECTED), byKey.get(HubSpotSinkConfig.PROTECTED), cfg);
-        checkExist(catalog, cfg.getList(HubSpotSinkConfig.FILL_IF_MISSING),
-                byKey.get(HubSpotSinkConfig.FILL_IF_MISSING), cfg);
-        checkExist(catalog, cfg.skipGuards().stream().flatMap(g -> g.properties().stream()).distinct().toList(),
-                byKey.get(HubSpotSinkConfig.SKIP_IF), cfg);
+        checkExist(
+                catalog,
+                cfg.getList(HubSpotSinkConfig.FILL_IF_MISSING),
+                byKey.get(HubSpotSinkConfig.FILL_IF_MISSING),
+                cfg);
+        checkExist(
+                catalog,
+                cfg.skipGuards().stream()
+                        .flatMap(g -> g.properties().stream())
+                        .distinct()
+                        .toList(),
+                byKey.get(HubSpotSinkConfig.SKIP_IF),
+                cfg);
         for (HubSpotSinkConfig.AssociationRule a : cfg.associations()) {
             ConfigValue v = byKey.get(HubSpotSinkConfig.ASSOCIATIONS);
             String toType = PropertyCatalog.resolveObjectType(client, a.toObject());
@@ -213,12 +225,14 @@ public class HubSpotSinkConnector extends SinkConnector {
                 continue;
             }
             List<AssociationType> labels = client.associationLabels(objectType, toType);
-            boolean found = labels.stream().anyMatch(t -> a.label() == null ? t.label() == null
-                    : a.label().equalsIgnoreCase(t.label()));
+            boolean found = labels.stream()
+                    .anyMatch(t ->
+                            a.label() == null ? t.label() == null : a.label().equalsIgnoreCase(t.label()));
             if (!found) {
-                v.addErrorMessage("No association " + (a.label() == null ? "default type" : "label \"" + a.label()
-                        + "\"") + " from " + cfg.object() + " to " + a.toObject() + "; existing labels: "
-                        + labels.stream().map(AssociationType::label).toList());
+                v.addErrorMessage(
+                        "No association " + (a.label() == null ? "default type" : "label \"" + a.label() + "\"")
+                                + " from " + cfg.object() + " to " + a.toObject() + "; existing labels: "
+                                + labels.stream().map(AssociationType::label).toList());
             }
         }
     }

@@ -14,8 +14,10 @@ import io.crmconnect.hubspot.client.HubSpotRetriableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -24,8 +26,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.LinkedHashMap;
-import java.util.function.LongSupplier;
 
 /**
  * Writes records to HubSpot; see {@link SinkWriter}.
@@ -43,6 +43,7 @@ public class HubSpotSinkTask extends SinkTask {
     static final String TASK_COUNT = "task.count";
     /** Retry budget of one call inside put(); longer waits happen between redeliveries. */
     static final long PUT_CALL_RETRY_MS = 3_000;
+
     private static final long MAX_REDELIVERY_WAIT_MS = 60_000;
 
     private HubSpotSinkConfig config;
@@ -50,6 +51,7 @@ public class HubSpotSinkTask extends SinkTask {
     private SinkWriter writer;
     /** Committed offsets, dead letters, and what a redelivered batch already had written or dead-lettered. */
     private SinkDelivery delivery;
+
     private long lastLog;
     private long retryBudgetMs;
     /** put() calls in a row that ended in a transient failure. */
@@ -66,26 +68,33 @@ public class HubSpotSinkTask extends SinkTask {
         int tasks = Integer.parseInt(props.getOrDefault(TASK_COUNT, "1"));
         retryBudgetMs = config.connection().retryBudget().toMillis();
         client = new HubSpotClientFactory(config.connection()).taskClient(tasks);
-        delivery = new SinkDelivery(new DeadLetterQueue(context, props, "HubSpot sink",
-                Redact.withSecret(config.getPassword(Redact.SECRET_CONFIG))));
+        delivery = new SinkDelivery(new DeadLetterQueue(
+                context, props, "HubSpot sink", Redact.withSecret(config.getPassword(Redact.SECRET_CONFIG))));
         String objectType;
         try {
             objectType = PropertyCatalog.resolveObjectType(client, config.object());
         } catch (HubSpotRetriableException e) {
-            throw new RetriableException("HubSpot unreachable while starting: " + e.getMessage(),
-                    ErrorSanitizer.DEFAULT.scrub(e));
+            throw new RetriableException(
+                    "HubSpot unreachable while starting: " + e.getMessage(), ErrorSanitizer.DEFAULT.scrub(e));
         }
         if (objectType == null) {
             throw new ConnectException("HubSpot object " + config.object() + " does not exist (object)");
         }
         PropertyCatalog catalog = PropertyCatalog.load(client, objectType);
-        HubSpotClient putClient = client.withBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 50,
+        HubSpotClient putClient = client.withBackoff(new Backoff(
+                Duration.ofMillis(200),
+                Duration.ofSeconds(2),
+                50,
                 Duration.ofMillis(Math.min(retryBudgetMs, PUT_CALL_RETRY_MS))));
-        writer = new SinkWriter(putClient, config, catalog, delivery::deadLetter, delivery::written,
-                delivery::consumeAgain);
+        writer = new SinkWriter(
+                putClient, config, catalog, delivery::deadLetter, delivery::written, delivery::consumeAgain);
         registerMetrics();
-        LOG.info("HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}", config.object(),
-                objectType, config.writeMode(), config.tiers().size(),
+        LOG.info(
+                "HubSpot sink task started: object {} ({}), mode {}, {} match tier(s), DLQ {}",
+                config.object(),
+                objectType,
+                config.writeMode(),
+                config.tiers().size(),
                 delivery.deadLetters().hasReporter() ? "on" : "off");
     }
 
@@ -99,19 +108,29 @@ public class HubSpotSinkTask extends SinkTask {
                 SinkStats st = writer.stats;
                 gauge(pm, "records-created", "Records created in HubSpot", st.created::get);
                 gauge(pm, "records-updated", "Records updated in HubSpot", st.updated::get);
-                gauge(pm, "records-skipped", "Records skipped (guards, create-only matches, nothing to change)",
+                gauge(
+                        pm,
+                        "records-skipped",
+                        "Records skipped (guards, create-only matches, nothing to change)",
                         st.skipped::get);
                 gauge(pm, "records-archived", "Objects archived for tombstones", st.archived::get);
                 gauge(pm, "records-dead-lettered", "Records sent to the dead-letter topic", st.deadLettered::get);
                 // the name every CRM Connect sink uses for this count (docs/guides/operations.md)
                 gauge(pm, "dead-letters-total", "Records sent to the dead-letter topic", st.deadLettered::get);
-                gauge(pm, "records-changed-since-planned", "Records not written because their HubSpot record "
-                        + "changed after they were planned; consumed again", st.changedSincePlanned::get);
+                gauge(
+                        pm,
+                        "records-changed-since-planned",
+                        "Records not written because their HubSpot record "
+                                + "changed after they were planned; consumed again",
+                        st.changedSincePlanned::get);
                 gauge(pm, "associations-created", "Associations created", st.associations::get);
                 gauge(pm, "api-calls", "API calls sent (general budget)", client.budget()::calls);
                 gauge(pm, "api-search-calls", "Search calls sent", client.budget()::searchCalls);
                 gauge(pm, "api-429-count", "429 answers received", client.budget()::throttled);
-                gauge(pm, "api-wait-ms", "Time spent waiting for the rate budget (pacing, Retry-After)",
+                gauge(
+                        pm,
+                        "api-wait-ms",
+                        "Time spent waiting for the rate budget (pacing, Retry-After)",
                         client.budget()::waitedMillis);
             } catch (RuntimeException e) {
                 LOG.info("Plugin metrics unavailable: {}", e.toString());
@@ -119,8 +138,8 @@ public class HubSpotSinkTask extends SinkTask {
         });
     }
 
-    private static void gauge(org.apache.kafka.common.metrics.PluginMetrics pm, String name, String doc,
-            LongSupplier value) {
+    private static void gauge(
+            org.apache.kafka.common.metrics.PluginMetrics pm, String name, String doc, LongSupplier value) {
         org.apache.kafka.common.MetricName mn = pm.metricName(name, doc, new LinkedHashMap<>());
         pm.addMetric(mn, (org.apache.kafka.common.metrics.Gauge<Long>) (cfg, now) -> value.getAsLong());
     }
@@ -140,16 +159,21 @@ public class HubSpotSinkTask extends SinkTask {
             writer.write(todo);
         } catch (HubSpotRetriableException e) {
             failedPuts++;
-            long wait = Math.min(MAX_REDELIVERY_WAIT_MS, Math.max(e.retryAfterMillis(),
-                    1_000L << Math.min(failedPuts - 1, 6)));
+            long wait = Math.min(
+                    MAX_REDELIVERY_WAIT_MS, Math.max(e.retryAfterMillis(), 1_000L << Math.min(failedPuts - 1, 6)));
             if (context != null) {
                 context.timeout(wait);
             }
-            LOG.warn("HubSpot is not answering normally ({}); the batch of {} records is redelivered in {} ms. "
-                    + "Writes are idempotent, nothing is created twice.", e.getMessage(), records.size(), wait);
+            LOG.warn(
+                    "HubSpot is not answering normally ({}); the batch of {} records is redelivered in {} ms. "
+                            + "Writes are idempotent, nothing is created twice.",
+                    e.getMessage(),
+                    records.size(),
+                    wait);
             throw new RetriableException(e.getMessage(), ErrorSanitizer.DEFAULT.scrub(e));
         } catch (HubSpotException e) {
-            throw new ConnectException("HubSpot refused a call that is not about one record: " + e.getMessage(),
+            throw new ConnectException(
+                    "HubSpot refused a call that is not about one record: " + e.getMessage(),
                     ErrorSanitizer.DEFAULT.scrub(e));
         }
         failedPuts = 0;
@@ -158,13 +182,18 @@ public class HubSpotSinkTask extends SinkTask {
         if (!again.isEmpty() && context != null) {
             // the transforms that planned these records plan them again against the records as they are now
             context.offset(again);
-            LOG.info("HubSpot {}: records changed since they were planned; consuming again from {}", config.object(),
+            LOG.info(
+                    "HubSpot {}: records changed since they were planned; consuming again from {}",
+                    config.object(),
                     again);
         }
         long now = System.currentTimeMillis();
         if (now - lastLog > 30_000) {
             lastLog = now;
-            LOG.info("HubSpot sink progress: {}; requests {} (throttled {})", writer.stats, client.budget().calls(),
+            LOG.info(
+                    "HubSpot sink progress: {}; requests {} (throttled {})",
+                    writer.stats,
+                    client.budget().calls(),
                     client.budget().throttled());
         }
     }

@@ -57,14 +57,21 @@ final class IdentityResolver {
     /** When this task first created records (epoch ms), null before. */
     private volatile Long firstCreateMillis;
 
-    IdentityResolver(HubSpotClient client, HubSpotSinkConfig config, PropertyCatalog catalog, List<MatchTier> tiers,
-            List<String> readProperties, ParallelCalls calls, Outcomes outcomes) {
+    IdentityResolver(
+            HubSpotClient client,
+            HubSpotSinkConfig config,
+            PropertyCatalog catalog,
+            List<MatchTier> tiers,
+            List<String> readProperties,
+            ParallelCalls calls,
+            Outcomes outcomes) {
         this.client = client;
         this.catalog = catalog;
         this.objectType = catalog.objectType;
         this.tiers = tiers;
         this.readProperties = readProperties;
-        this.uniqueProperty = config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
+        this.uniqueProperty =
+                config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
         this.batchSize = config.getInt(HubSpotSinkConfig.BATCH_SIZE);
         List<String> formats = config.getList(HubSpotSinkConfig.MATCH_DATE_FORMATS);
         this.dateFormats = formats.isEmpty() ? Normalizers.DateFormats.DEFAULT : new Normalizers.DateFormats(formats);
@@ -73,7 +80,13 @@ final class IdentityResolver {
         this.outcomes = outcomes;
         boolean searchTiers = tiers.stream().anyMatch(t -> !t.uniqueLookup());
         this.index = searchTiers && config.matchStrategy() == HubSpotSinkConfig.MatchStrategy.INDEX
-                ? new MatchIndex(client, objectType, readProperties, tiers, this::hubspotKey, catalog.isContacts(),
+                ? new MatchIndex(
+                        client,
+                        objectType,
+                        readProperties,
+                        tiers,
+                        this::hubspotKey,
+                        catalog.isContacts(),
                         config.getLong(HubSpotSinkConfig.MATCH_INDEX_REFRESH_MS))
                 : null;
     }
@@ -183,10 +196,11 @@ final class IdentityResolver {
     }
 
     private void resolveById(List<PendingRecord> round) {
-        List<PendingRecord> todo = round.stream().filter(i -> !i.done && i.hubspotId != null).toList();
+        List<PendingRecord> todo =
+                round.stream().filter(i -> !i.done && i.hubspotId != null).toList();
         calls.forEach(ParallelCalls.chunks(todo, batchSize), chunk -> {
-            BatchResult r = client.batchRead(objectType, chunk.stream().map(i -> i.hubspotId).toList(),
-                    readProperties, null, false);
+            BatchResult r = client.batchRead(
+                    objectType, chunk.stream().map(i -> i.hubspotId).toList(), readProperties, null, false);
             Map<String, CrmObject> byId = new HashMap<>();
             r.results().forEach(o -> byId.put(o.id(), o));
             for (PendingRecord it : chunk) {
@@ -203,11 +217,12 @@ final class IdentityResolver {
         if (uniqueProperty.isEmpty()) {
             return;
         }
-        List<PendingRecord> todo = round.stream().filter(i -> !i.done && i.existing == null && i.uniqueValue != null)
+        List<PendingRecord> todo = round.stream()
+                .filter(i -> !i.done && i.existing == null && i.uniqueValue != null)
                 .toList();
         calls.forEach(ParallelCalls.chunks(todo, batchSize), chunk -> {
-            Map<String, CrmObject> found = readByUnique(uniqueProperty,
-                    chunk.stream().map(i -> i.uniqueValue).toList());
+            Map<String, CrmObject> found = readByUnique(
+                    uniqueProperty, chunk.stream().map(i -> i.uniqueValue).toList());
             for (PendingRecord it : chunk) {
                 CrmObject o = found.get(uniqueNorm(uniqueProperty, it.uniqueValue));
                 if (o != null) {
@@ -223,8 +238,8 @@ final class IdentityResolver {
     }
 
     private void resolveByTiers(List<PendingRecord> round, boolean useMemory) {
-        List<PendingRecord> pending = new ArrayList<>(round.stream().filter(i -> !i.done && i.existing == null)
-                .toList());
+        List<PendingRecord> pending = new ArrayList<>(
+                round.stream().filter(i -> !i.done && i.existing == null).toList());
         for (MatchTier tier : tiers) {
             if (pending.isEmpty()) {
                 return;
@@ -246,7 +261,8 @@ final class IdentityResolver {
             if (applicable.isEmpty()) {
                 continue;
             }
-            Map<String, List<CrmObject>> hits = tier.uniqueLookup() ? uniqueHits(tier, applicable)
+            Map<String, List<CrmObject>> hits = tier.uniqueLookup()
+                    ? uniqueHits(tier, applicable)
                     : index != null ? indexHits(tier, applicable, keys) : searchHits(tier, applicable, keys);
             List<PendingRecord> next = new ArrayList<>();
             for (PendingRecord it : pending) {
@@ -272,18 +288,22 @@ final class IdentityResolver {
                     outcomes.stats.matched("tier" + tier.number());
                 } else {
                     List<String> ids = h.stream().map(CrmObject::id).sorted().toList();
-                    outcomes.fail(it, Failure.of(DeadLetter.AMBIGUOUS_MATCH, h.size()
-                            + " " + objectType + " records match " + tier.label() + ": ids " + ids
-                            + "; quarantined, not guessed", Map.of("tier", List.of(Integer.toString(tier.number())),
-                            "candidateIds", ids)));
+                    outcomes.fail(
+                            it,
+                            Failure.of(
+                                    DeadLetter.AMBIGUOUS_MATCH,
+                                    h.size()
+                                            + " " + objectType + " records match " + tier.label() + ": ids " + ids
+                                            + "; quarantined, not guessed",
+                                    Map.of("tier", List.of(Integer.toString(tier.number())), "candidateIds", ids)));
                 }
             }
             pending = next;
         }
     }
 
-    private Map<String, List<CrmObject>> indexHits(MatchTier tier, List<PendingRecord> items,
-            Map<PendingRecord, String> keys) {
+    private Map<String, List<CrmObject>> indexHits(
+            MatchTier tier, List<PendingRecord> items, Map<PendingRecord, String> keys) {
         Map<String, List<CrmObject>> out = new HashMap<>();
         for (PendingRecord it : items) {
             String k = keys.get(it);
@@ -298,8 +318,8 @@ final class IdentityResolver {
     private String recordKey(MatchTier tier, PendingRecord it) {
         List<String> parts = new ArrayList<>(tier.properties().size());
         for (int i = 0; i < tier.properties().size(); i++) {
-            parts.add(MatchKeys.normalize(tier.normalizers().get(i), it.raw.get(tier.properties().get(i)),
-                    dateFormats));
+            parts.add(MatchKeys.normalize(
+                    tier.normalizers().get(i), it.raw.get(tier.properties().get(i)), dateFormats));
         }
         return MatchKeys.tierKey(parts, tier.optional());
     }
@@ -308,8 +328,8 @@ final class IdentityResolver {
         List<String> parts = new ArrayList<>(tier.properties().size());
         for (int i = 0; i < tier.properties().size(); i++) {
             try {
-                parts.add(MatchKeys.normalize(tier.normalizers().get(i), o.property(tier.properties().get(i)),
-                        dateFormats));
+                parts.add(MatchKeys.normalize(
+                        tier.normalizers().get(i), o.property(tier.properties().get(i)), dateFormats));
             } catch (IllegalArgumentException e) {
                 parts.add(null);
             }
@@ -322,12 +342,18 @@ final class IdentityResolver {
         String norm = tier.normalizers().get(0);
         Map<String, List<CrmObject>> out = new ConcurrentHashMap<>();
         calls.forEach(ParallelCalls.chunks(items, batchSize), chunk -> {
-            Map<String, CrmObject> found = readByUnique(prop, chunk.stream().map(i -> "email".equals(norm)
-                    ? Normalizers.email(i.raw.get(prop).toString()) : i.raw.get(prop).toString().trim()).toList());
+            Map<String, CrmObject> found = readByUnique(
+                    prop,
+                    chunk.stream()
+                            .map(i -> "email".equals(norm)
+                                    ? Normalizers.email(i.raw.get(prop).toString())
+                                    : i.raw.get(prop).toString().trim())
+                            .toList());
             for (CrmObject o : found.values()) {
                 String k = hubspotKey(tier, o);
                 if (k != null) {
-                    out.computeIfAbsent(k, x -> Collections.synchronizedList(new ArrayList<>())).add(o);
+                    out.computeIfAbsent(k, x -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(o);
                 }
             }
         });
@@ -348,8 +374,8 @@ final class IdentityResolver {
      *   <li>A tier without exact components blocks on all its required components.</li>
      * </ul>
      */
-    private Map<String, List<CrmObject>> searchHits(MatchTier tier, List<PendingRecord> items,
-            Map<PendingRecord, String> keys) {
+    private Map<String, List<CrmObject>> searchHits(
+            MatchTier tier, List<PendingRecord> items, Map<PendingRecord, String> keys) {
         List<Integer> exact = SearchPlanner.exact(tier);
         List<Integer> all = SearchPlanner.required(tier);
         if (exact.isEmpty() || exact.size() == all.size()) {
@@ -374,8 +400,8 @@ final class IdentityResolver {
         if (!missing.isEmpty()) {
             Long t0 = firstCreateMillis;
             // no margin: a clock skew only lets some of this task's own creates in (more candidates, same answer)
-            SearchRequest.Filter before = t0 == null ? null : SearchRequest.Filter.of(createdProperty(), "LT",
-                    Long.toString(t0));
+            SearchRequest.Filter before =
+                    t0 == null ? null : SearchRequest.Filter.of(createdProperty(), "LT", Long.toString(t0));
             Map<String, List<CrmObject>> more = searchPass(tier, missing, exact, before, false, null);
             more.forEach((k, v) -> out.merge(k, v, (a, b) -> {
                 Set<String> ids = new HashSet<>();
@@ -405,24 +431,34 @@ final class IdentityResolver {
      *
      * @param sel when non-null, counts {candidates, records} of the pass (selectivity of the tier's blocking)
      */
-    private Map<String, List<CrmObject>> searchPass(MatchTier tier, List<PendingRecord> items,
-            List<Integer> blocking, SearchRequest.Filter extra, boolean grouped, long[] sel) {
+    private Map<String, List<CrmObject>> searchPass(
+            MatchTier tier,
+            List<PendingRecord> items,
+            List<Integer> blocking,
+            SearchRequest.Filter extra,
+            boolean grouped,
+            long[] sel) {
         List<Map<Integer, Set<String>>> values = new ArrayList<>(items.size());
         for (PendingRecord it : items) {
             Map<Integer, Set<String>> vals = new LinkedHashMap<>();
             for (int b : blocking) {
                 String prop = tier.properties().get(b);
                 PropertyCatalog.Prop def = catalog.get(prop);
-                vals.put(b, SearchPlanner.blockingValues(tier.normalizers().get(b), def == null ? null : def.type(),
-                        it.raw.get(prop), dateFormats));
+                vals.put(
+                        b,
+                        SearchPlanner.blockingValues(
+                                tier.normalizers().get(b),
+                                def == null ? null : def.type(),
+                                it.raw.get(prop),
+                                dateFormats));
             }
             values.add(vals);
         }
         Map<String, List<CrmObject>> out = new HashMap<>();
         Set<String> seenIds = new HashSet<>();
         long candidates = 0;
-        String passKey = "searches.tier" + tier.number() + (sel != null ? ".exact" : extra != null || !grouped
-                ? ".exact2" : ".narrow");
+        String passKey = "searches.tier" + tier.number()
+                + (sel != null ? ".exact" : extra != null || !grouped ? ".exact2" : ".narrow");
         for (SearchRequest first : planner.plan(tier, values, blocking, extra, grouped)) {
             SearchRequest req = first;
             int read = 0;
@@ -447,8 +483,12 @@ final class IdentityResolver {
                 read += page.results().size();
                 if (page.after() == null || read + SearchRequest.MAX_PAGE > SearchRequest.MAX_RESULTS) {
                     if (page.after() != null) {
-                        LOG.warn("Match {} of {}: more than {} candidates for one search; some candidates were not "
-                                + "compared", tier.label(), objectType, SearchRequest.MAX_RESULTS);
+                        LOG.warn(
+                                "Match {} of {}: more than {} candidates for one search; some candidates were not "
+                                        + "compared",
+                                tier.label(),
+                                objectType,
+                                SearchRequest.MAX_RESULTS);
                     }
                     break;
                 }

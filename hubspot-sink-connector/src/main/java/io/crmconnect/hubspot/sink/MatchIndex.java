@@ -36,8 +36,14 @@ final class MatchIndex {
     private long refreshedAt = -1;
     private final long refreshEveryMs;
 
-    MatchIndex(HubSpotClient client, String objectType, List<String> properties, List<MatchTier> tiers,
-            BiFunction<MatchTier, CrmObject, String> keyOf, boolean contacts, long refreshEveryMs) {
+    MatchIndex(
+            HubSpotClient client,
+            String objectType,
+            List<String> properties,
+            List<MatchTier> tiers,
+            BiFunction<MatchTier, CrmObject, String> keyOf,
+            boolean contacts,
+            long refreshEveryMs) {
         this.refreshEveryMs = refreshEveryMs;
         this.client = client;
         this.objectType = objectType;
@@ -65,11 +71,18 @@ final class MatchIndex {
                 p.results().forEach(this::put);
                 after = p.after();
             } while (after != null);
-            LOG.info("Match index of {}: {} records loaded in {} ms", objectType, byId.size(),
+            LOG.info(
+                    "Match index of {}: {} records loaded in {} ms",
+                    objectType,
+                    byId.size(),
                     (System.nanoTime() - t0) / 1_000_000);
         } else {
-            SearchRequest req = SearchRequest.of(List.of(SearchRequest.Filter.of(lastModified, "GTE",
-                    Long.toString(refreshedAt - OVERLAP_MS))), lastModified, true, properties, SearchRequest.MAX_PAGE,
+            SearchRequest req = SearchRequest.of(
+                    List.of(SearchRequest.Filter.of(lastModified, "GTE", Long.toString(refreshedAt - OVERLAP_MS))),
+                    lastModified,
+                    true,
+                    properties,
+                    SearchRequest.MAX_PAGE,
                     null);
             int read = 0;
             while (true) {

@@ -15,8 +15,7 @@ final class MatchKeys {
     /** Normalizers whose normalized value is also how HubSpot compares the stored value (safe for IN searches). */
     static final Set<String> BLOCKING = Set.of("email", "date", "postal_code");
 
-    private MatchKeys() {
-    }
+    private MatchKeys() {}
 
     /** The default normalizer of a property by its name and HubSpot type. */
     static String defaultFor(String property, String hubspotType) {
@@ -24,7 +23,10 @@ final class MatchKeys {
         if (p.equals("email") || p.endsWith("_email") || p.endsWith("email_address")) {
             return "email";
         }
-        if ("date".equals(hubspotType) || p.equals("date_of_birth") || p.endsWith("_dob") || p.equals("dob")
+        if ("date".equals(hubspotType)
+                || p.equals("date_of_birth")
+                || p.endsWith("_dob")
+                || p.equals("dob")
                 || p.equals("birthdate")) {
             return "date";
         }
@@ -54,7 +56,8 @@ final class MatchKeys {
                 return Normalizers.email(value.toString());
             case "date":
                 if (value instanceof CharSequence s && isEpochMillis(s.toString())) {
-                    return LocalDate.ofEpochDay(Math.floorDiv(Long.parseLong(s.toString().trim()), 86_400_000L))
+                    return LocalDate.ofEpochDay(
+                                    Math.floorDiv(Long.parseLong(s.toString().trim()), 86_400_000L))
                             .toString();
                 }
                 return Normalizers.dateOfBirth(value, dates);

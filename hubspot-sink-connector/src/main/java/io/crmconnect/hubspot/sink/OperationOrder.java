@@ -12,8 +12,7 @@ import java.util.function.Function;
  * and run concurrently; rounds run one after the other ([upsert k, delete k] leaves k deleted).
  */
 final class OperationOrder {
-    private OperationOrder() {
-    }
+    private OperationOrder() {}
 
     /**
      * @param items in offset order

@@ -17,11 +17,13 @@ final class ParallelCalls implements AutoCloseable {
     private final ExecutorService pool;
 
     ParallelCalls(int inFlight) {
-        this.pool = inFlight <= 1 ? null : Executors.newFixedThreadPool(inFlight, r -> {
-            Thread t = new Thread(r, "hubspot-sink-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = inFlight <= 1
+                ? null
+                : Executors.newFixedThreadPool(inFlight, r -> {
+                    Thread t = new Thread(r, "hubspot-sink-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     <T> void forEach(List<T> chunks, Consumer<T> call) {

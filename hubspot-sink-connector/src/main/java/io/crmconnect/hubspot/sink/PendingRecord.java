@@ -12,16 +12,19 @@ final class PendingRecord {
     final SinkRecord record;
     /** Mapped values by HubSpot property, as in the record. */
     final Map<String, Object> raw = new LinkedHashMap<>();
+
     final Map<String, Schema> schemas = new HashMap<>();
     /** Values in HubSpot's formats by property; after the field rules, exactly what is sent. */
     final Map<String, String> props = new LinkedHashMap<>();
     /** Association rule field -> the record's value. */
     final Map<String, Object> assocValues = new HashMap<>();
+
     String hubspotId;
     String uniqueValue;
     String email;
     /** The HubSpot record this one resolved to; null = none (create). */
     CrmObject existing;
+
     String resolvedBy;
     /** The HubSpot id written (created, updated or unchanged), for associations. */
     String writtenId;

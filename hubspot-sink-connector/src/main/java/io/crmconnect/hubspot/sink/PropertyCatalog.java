@@ -12,12 +12,23 @@ import java.util.Set;
 
 /** The target object's property definitions (type, uniqueness, read-only, enumeration options). */
 final class PropertyCatalog {
-    static final Set<String> STANDARD = Set.of("contacts", "companies", "deals", "tickets", "products", "line_items",
-            "quotes", "calls", "emails", "meetings", "notes", "tasks", "leads");
+    static final Set<String> STANDARD = Set.of(
+            "contacts",
+            "companies",
+            "deals",
+            "tickets",
+            "products",
+            "line_items",
+            "quotes",
+            "calls",
+            "emails",
+            "meetings",
+            "notes",
+            "tasks",
+            "leads");
 
     /** One property; {@code options} empty when unknown or not an enumeration. */
-    record Prop(String name, String type, boolean multi, boolean unique, boolean readOnly, Set<String> options) {
-    }
+    record Prop(String name, String type, boolean multi, boolean unique, boolean readOnly, Set<String> options) {}
 
     final String objectType;
     final Map<String, Prop> props;
@@ -50,8 +61,9 @@ final class PropertyCatalog {
             return o.toLowerCase(Locale.ROOT);
         }
         for (ObjectSchema s : client.schemas()) {
-            if (o.equals(s.objectTypeId()) || o.equalsIgnoreCase(s.name()) || o.equalsIgnoreCase(
-                    s.fullyQualifiedName())) {
+            if (o.equals(s.objectTypeId())
+                    || o.equalsIgnoreCase(s.name())
+                    || o.equalsIgnoreCase(s.fullyQualifiedName())) {
                 return s.objectTypeId();
             }
         }
@@ -69,7 +81,12 @@ final class PropertyCatalog {
 
     static Prop prop(PropertyDefinition d) {
         Set<String> options = "enumeration".equals(d.type()) ? new LinkedHashSet<>(d.options()) : Set.of();
-        return new Prop(d.name(), d.type(), d.isMultiValued(), d.hasUniqueValue(), d.readOnlyValue() || d.calculated(),
+        return new Prop(
+                d.name(),
+                d.type(),
+                d.isMultiValued(),
+                d.hasUniqueValue(),
+                d.readOnlyValue() || d.calculated(),
                 options);
     }
 

@@ -29,7 +29,8 @@ final class RecordExtractor {
         this.mapping = config.mapping();
         this.assocRules = config.associations();
         this.idField = config.getString(HubSpotSinkConfig.ID_FIELD).trim();
-        this.uniqueProperty = config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
+        this.uniqueProperty =
+                config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
         this.uniqueField = config.getString(HubSpotSinkConfig.UNIQUE_FIELD).trim();
         this.enumCheck = config.getBoolean(HubSpotSinkConfig.ENUM_CHECK);
     }
@@ -71,11 +72,13 @@ final class RecordExtractor {
             }
         }
         if (!uniqueProperty.isEmpty()) {
-            Object u = uniqueField.isEmpty() ? it.raw.get(uniqueProperty)
+            Object u = uniqueField.isEmpty()
+                    ? it.raw.get(uniqueProperty)
                     : "_key".equals(uniqueField) ? it.record.key() : valueOf(lookup(value, schema, uniqueField));
             if (u != null && !u.toString().isBlank()) {
                 it.uniqueValue = catalog.isContacts() && uniqueProperty.equals("email")
-                        ? Normalizers.email(u.toString()) : u.toString().trim();
+                        ? Normalizers.email(u.toString())
+                        : u.toString().trim();
                 it.raw.putIfAbsent(uniqueProperty, u);
             }
         }
@@ -86,9 +89,11 @@ final class RecordExtractor {
         for (Map.Entry<String, Object> e : it.raw.entrySet()) {
             String prop = e.getKey();
             PropertyCatalog.Prop def = catalog.get(prop);
-            String v = e.getValue() == null ? null : enumCheck || def == null || !"enumeration".equals(def.type())
-                    ? converter.convert(prop, e.getValue(), it.schemas.get(prop), def)
-                    : e.getValue().toString();
+            String v = e.getValue() == null
+                    ? null
+                    : enumCheck || def == null || !"enumeration".equals(def.type())
+                            ? converter.convert(prop, e.getValue(), it.schemas.get(prop), def)
+                            : e.getValue().toString();
             if (v != null && prop.equals("email") && catalog.isContacts()) {
                 v = Normalizers.email(v);
             }
@@ -114,8 +119,10 @@ final class RecordExtractor {
         } else if (value instanceof Map<?, ?> m) {
             m.keySet().forEach(k -> out.add(String.valueOf(k)));
         } else {
-            throw new ValueConverter.ConversionException("CONVERSION_FAILED",
-                    "record value must be a Struct or a Map, got " + value.getClass().getSimpleName());
+            throw new ValueConverter.ConversionException(
+                    "CONVERSION_FAILED",
+                    "record value must be a Struct or a Map, got "
+                            + value.getClass().getSimpleName());
         }
         return out;
     }

@@ -23,6 +23,7 @@ final class SearchPlanner {
     static final int MAX_SEARCH_BODY = 2_900;
     /** HubSpot's search limits: filter groups per request, filters per request. */
     static final int MAX_SEARCH_GROUPS = 5;
+
     static final int MAX_SEARCH_FILTERS = 18;
     /** Records per filter group when a search splits its records over groups. */
     static final int GROUP_RECORDS = 20;
@@ -67,8 +68,8 @@ final class SearchPlanner {
      *
      * @param propertyType the HubSpot type of the component's property, or null when unknown
      */
-    static Set<String> blockingValues(String normalizer, String propertyType, Object raw,
-            Normalizers.DateFormats dates) {
+    static Set<String> blockingValues(
+            String normalizer, String propertyType, Object raw, Normalizers.DateFormats dates) {
         Set<String> out = new LinkedHashSet<>();
         if (raw == null) {
             return out;
@@ -105,8 +106,12 @@ final class SearchPlanner {
      * @param extra    a filter added to every group (e.g. created before a time), or null
      * @param grouped  spread each search's records over filter groups, records sorted by their values
      */
-    List<SearchRequest> plan(MatchTier tier, List<Map<Integer, Set<String>>> records, List<Integer> blocking,
-            SearchRequest.Filter extra, boolean grouped) {
+    List<SearchRequest> plan(
+            MatchTier tier,
+            List<Map<Integer, Set<String>>> records,
+            List<Integer> blocking,
+            SearchRequest.Filter extra,
+            boolean grouped) {
         int filtersPerGroup = blocking.size() + (extra == null ? 0 : 1);
         int maxGroups = !grouped ? 1 : Math.max(1, Math.min(MAX_SEARCH_GROUPS, MAX_SEARCH_FILTERS / filtersPerGroup));
         List<Map<Integer, Set<String>>> order = new ArrayList<>(records.size());
@@ -134,8 +139,10 @@ final class SearchPlanner {
         for (Map<Integer, Set<String>> vals : order) {
             boolean newGroup = curGroup == null || groupCount >= groupTarget && curSearch.size() < maxGroups;
             int add = newGroup ? perGroupOverhead + charsOf(vals, null) : charsOf(vals, curGroup);
-            boolean close = curGroup != null && (size + add > budget || count >= maxRecordsPerSearch
-                    || groupCount >= groupTarget && curSearch.size() >= maxGroups);
+            boolean close = curGroup != null
+                    && (size + add > budget
+                            || count >= maxRecordsPerSearch
+                            || groupCount >= groupTarget && curSearch.size() >= maxGroups);
             if (close) {
                 searches.add(curSearch);
                 curSearch = new ArrayList<>();
@@ -170,8 +177,8 @@ final class SearchPlanner {
                         filters = null; // a blocking component no record of this group has: nothing can match
                         break;
                     }
-                    filters.add(new SearchRequest.Filter(tier.properties().get(b), "IN", null, null,
-                            new ArrayList<>(vs)));
+                    filters.add(
+                            new SearchRequest.Filter(tier.properties().get(b), "IN", null, null, new ArrayList<>(vs)));
                 }
                 if (filters != null) {
                     if (extra != null) {
@@ -181,8 +188,8 @@ final class SearchPlanner {
                 }
             }
             if (!filterGroups.isEmpty()) {
-                out.add(new SearchRequest(filterGroups, "hs_object_id", true, readProperties, SearchRequest.MAX_PAGE,
-                        null));
+                out.add(new SearchRequest(
+                        filterGroups, "hs_object_id", true, readProperties, SearchRequest.MAX_PAGE, null));
             }
         }
         return out;
@@ -204,7 +211,9 @@ final class SearchPlanner {
             n += 50 + tier.properties().get(b).length(); // {"propertyName":"..","operator":"IN","values":[]},
         }
         if (extra != null) {
-            n += 60 + extra.propertyName().length() + String.valueOf(extra.value()).length();
+            n += 60
+                    + extra.propertyName().length()
+                    + String.valueOf(extra.value()).length();
         }
         return n;
     }

@@ -18,6 +18,7 @@ final class SinkStats {
     final AtomicLong createsReadBack = new AtomicLong();
     /** Records planned against an older version of their HubSpot record ({@code ExpectedVersion}): consumed again. */
     final AtomicLong changedSincePlanned = new AtomicLong();
+
     final Map<String, AtomicLong> matchedBy = new ConcurrentHashMap<>();
 
     void matched(String key) {

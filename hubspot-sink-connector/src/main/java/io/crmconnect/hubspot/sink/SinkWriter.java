@@ -65,7 +65,7 @@ final class SinkWriter implements AutoCloseable {
     private volatile boolean settled;
 
     SinkWriter(HubSpotClient client, HubSpotSinkConfig config, PropertyCatalog catalog, Outcomes.DeadLetters dlq) {
-        this(client, config, catalog, dlq, r -> { }, r -> { });
+        this(client, config, catalog, dlq, r -> {}, r -> {});
     }
 
     /**
@@ -73,12 +73,18 @@ final class SinkWriter implements AutoCloseable {
      * @param handled told of each record whose work is complete (written, or nothing to write)
      * @param consumeAgain told of each record not written because its HubSpot record changed since it was planned
      */
-    SinkWriter(HubSpotClient client, HubSpotSinkConfig config, PropertyCatalog catalog, Outcomes.DeadLetters dlq,
-            Consumer<SinkRecord> handled, Consumer<SinkRecord> consumeAgain) {
+    SinkWriter(
+            HubSpotClient client,
+            HubSpotSinkConfig config,
+            PropertyCatalog catalog,
+            Outcomes.DeadLetters dlq,
+            Consumer<SinkRecord> handled,
+            Consumer<SinkRecord> consumeAgain) {
         this.objectType = catalog.objectType;
         this.contacts = catalog.isContacts();
         this.mode = config.writeMode();
-        this.uniqueProperty = config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
+        this.uniqueProperty =
+                config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
         this.requireEmail = config.getBoolean(HubSpotSinkConfig.MATCH_REQUIRE_EMAIL);
         this.readBackDelayMs = config.getLong(HubSpotSinkConfig.CREATE_READBACK_DELAY_MS);
         this.sanitizer = ErrorSanitizer.keeping(catalog.props.keySet());
@@ -102,15 +108,22 @@ final class SinkWriter implements AutoCloseable {
             read.add("email");
         }
         this.identity = new IdentityResolver(client, config, catalog, tiers, new ArrayList<>(read), calls, outcomes);
-        this.executor = new BatchExecutor((op, inputs) -> switch (op) {
-            case CREATE -> client.batchCreate(objectType, inputs);
-            case UPDATE -> client.batchUpdate(objectType, inputs);
-            case UPSERT -> client.batchUpsert(objectType, inputs);
-        }, config.getInt(HubSpotSinkConfig.BATCH_SIZE), calls, outcomes, sanitizer);
+        this.executor = new BatchExecutor(
+                (op, inputs) -> switch (op) {
+                    case CREATE -> client.batchCreate(objectType, inputs);
+                    case UPDATE -> client.batchUpdate(objectType, inputs);
+                    case UPSERT -> client.batchUpsert(objectType, inputs);
+                },
+                config.getInt(HubSpotSinkConfig.BATCH_SIZE),
+                calls,
+                outcomes,
+                sanitizer);
         this.associations = new AssociationWriter(client, objectType, config.associations(), outcomes);
         this.archiver = new TombstoneArchiver(client, config, objectType, identity, outcomes);
-        this.needCurrentRecord = rules.needCurrentRecord() || mode != HubSpotSinkConfig.WriteMode.UPSERT
-                || hasTiers || !config.getString(HubSpotSinkConfig.ID_FIELD).trim().isEmpty()
+        this.needCurrentRecord = rules.needCurrentRecord()
+                || mode != HubSpotSinkConfig.WriteMode.UPSERT
+                || hasTiers
+                || !config.getString(HubSpotSinkConfig.ID_FIELD).trim().isEmpty()
                 || uniqueProperty.isEmpty();
     }
 
@@ -128,8 +141,7 @@ final class SinkWriter implements AutoCloseable {
             } catch (ValueConverter.ConversionException e) {
                 outcomes.fail(it, Failure.of(e.reason, "").withDetail(sanitizer, e.getMessage()));
             } catch (RuntimeException e) {
-                outcomes.fail(it, Failure.of(DeadLetter.CONVERSION_FAILED, "").withDetail(sanitizer,
-                        e.getMessage()));
+                outcomes.fail(it, Failure.of(DeadLetter.CONVERSION_FAILED, "").withDetail(sanitizer, e.getMessage()));
             }
         }
         for (List<PendingRecord> round : OperationOrder.rounds(items, this::orderKeys)) {
@@ -190,18 +202,26 @@ final class SinkWriter implements AutoCloseable {
                     continue;
                 }
                 Map<String, String> p = rules.apply(it.props, it.existing);
-                if (!uniqueProperty.isEmpty() && it.uniqueValue != null
+                if (!uniqueProperty.isEmpty()
+                        && it.uniqueValue != null
                         && !it.uniqueValue.equals(it.existing.property(uniqueProperty))) {
                     p.put(uniqueProperty, it.uniqueValue); // write back the natural key
                 }
                 replaceProps(it, p);
                 updates.add(it);
             } else if (mode == HubSpotSinkConfig.WriteMode.UPDATE_ONLY) {
-                outcomes.fail(it, Failure.of(DeadLetter.NOT_FOUND, "no existing " + objectType
-                        + " record for this record (write.mode=update_only)"));
+                outcomes.fail(
+                        it,
+                        Failure.of(
+                                DeadLetter.NOT_FOUND,
+                                "no existing " + objectType + " record for this record (write.mode=update_only)"));
             } else if (hasTiers && contacts && it.email == null && requireEmail) {
-                outcomes.fail(it, Failure.of("NO_EMAIL_NO_MATCH", "the record has no email and matches no contact "
-                        + "in any tier; quarantined instead of creating an unfindable contact"));
+                outcomes.fail(
+                        it,
+                        Failure.of(
+                                "NO_EMAIL_NO_MATCH",
+                                "the record has no email and matches no contact "
+                                        + "in any tier; quarantined instead of creating an unfindable contact"));
             } else {
                 replaceProps(it, rules.apply(it.props, null));
                 creates.add(it);
@@ -240,8 +260,11 @@ final class SinkWriter implements AutoCloseable {
         List<PendingRecord> ok = new ArrayList<>();
         for (PendingRecord it : round) {
             if (it.uniqueValue == null) {
-                outcomes.fail(it, Failure.of(DeadLetter.MISSING_KEY, "the record has no value for the unique "
-                        + "property " + uniqueProperty));
+                outcomes.fail(
+                        it,
+                        Failure.of(
+                                DeadLetter.MISSING_KEY,
+                                "the record has no value for the unique " + "property " + uniqueProperty));
             } else {
                 replaceProps(it, rules.apply(it.props, null));
                 ok.add(it);
@@ -266,27 +289,45 @@ final class SinkWriter implements AutoCloseable {
                 changed.add(it);
             }
         }
-        BatchExecutor.Call update = new BatchExecutor.Call(BatchExecutor.Op.UPDATE, it -> {
-            ObjectNode n = MAPPER.createObjectNode().put("id", it.existing.id());
-            it.props.forEach(n.putObject("properties")::put);
-            return n;
-        }, (it, o) -> {
-            it.writtenId = o == null ? it.existing.id() : o.id();
-            stats.updated.incrementAndGet();
-            identity.written(it, it.writtenId);
-        }, o -> o.id(), it -> it.existing.id());
-        List<PendingRecord> conditional = changed.stream().filter(it -> ExpectedVersion.of(it.record) != null)
+        BatchExecutor.Call update = new BatchExecutor.Call(
+                BatchExecutor.Op.UPDATE,
+                it -> {
+                    ObjectNode n = MAPPER.createObjectNode().put("id", it.existing.id());
+                    it.props.forEach(n.putObject("properties")::put);
+                    return n;
+                },
+                (it, o) -> {
+                    it.writtenId = o == null ? it.existing.id() : o.id();
+                    stats.updated.incrementAndGet();
+                    identity.written(it, it.writtenId);
+                },
+                o -> o.id(),
+                it -> it.existing.id());
+        List<PendingRecord> conditional = changed.stream()
+                .filter(it -> ExpectedVersion.of(it.record) != null)
                 .toList();
-        executor.run(update, changed.stream().filter(it -> ExpectedVersion.of(it.record) == null).toList());
+        executor.run(
+                update,
+                changed.stream()
+                        .filter(it -> ExpectedVersion.of(it.record) == null)
+                        .toList());
         // HubSpot has no conditional update: each chunk's versions are read again right before its update call
         for (List<PendingRecord> chunk : ParallelCalls.chunks(conditional, batchSize)) {
             Map<String, Instant> now = new HashMap<>();
-            for (CrmObject o : client.batchRead(objectType, chunk.stream().map(it -> it.existing.id()).toList(),
-                    List.of(), null, false).results()) {
+            for (CrmObject o : client.batchRead(
+                            objectType,
+                            chunk.stream().map(it -> it.existing.id()).toList(),
+                            List.of(),
+                            null,
+                            false)
+                    .results()) {
                 now.put(o.id(), o.updatedAt());
             }
-            executor.run(update, chunk.stream().filter(it -> !changedSincePlanned(it, now.get(it.existing.id())))
-                    .toList());
+            executor.run(
+                    update,
+                    chunk.stream()
+                            .filter(it -> !changedSincePlanned(it, now.get(it.existing.id())))
+                            .toList());
         }
     }
 
@@ -333,11 +374,15 @@ final class SinkWriter implements AutoCloseable {
         long wait = startedAt + readBackDelayMs - System.currentTimeMillis();
         if (wait > 0) {
             pause(wait);
-            List<PendingRecord> findable = plain.stream().filter(identity::hasTierKey).toList();
+            List<PendingRecord> findable =
+                    plain.stream().filter(identity::hasTierKey).toList();
             List<PendingRecord> found = identity.readBack(findable);
             if (!found.isEmpty()) {
-                LOG.info("{} {} records of a redelivered batch were already in HubSpot (written before this task "
-                        + "started); updated, not created again", found.size(), objectType);
+                LOG.info(
+                        "{} {} records of a redelivered batch were already in HubSpot (written before this task "
+                                + "started); updated, not created again",
+                        found.size(),
+                        objectType);
                 writeUpdates(found);
             }
             plain = plain.stream().filter(it -> !it.done && it.existing == null).toList();
@@ -348,15 +393,20 @@ final class SinkWriter implements AutoCloseable {
 
     /** Plain creates, with trace ids so a 207 names each failing input; tier keys remembered for redeliveries. */
     private BatchExecutor.Call createCall() {
-        return new BatchExecutor.Call(BatchExecutor.Op.CREATE, it -> {
-            ObjectNode n = MAPPER.createObjectNode();
-            it.props.forEach(n.putObject("properties")::put);
-            return n;
-        }, (it, o) -> {
-            it.writtenId = o.id();
-            stats.created.incrementAndGet();
-            identity.created(it, o.id());
-        }, null, null);
+        return new BatchExecutor.Call(
+                BatchExecutor.Op.CREATE,
+                it -> {
+                    ObjectNode n = MAPPER.createObjectNode();
+                    it.props.forEach(n.putObject("properties")::put);
+                    return n;
+                },
+                (it, o) -> {
+                    it.writtenId = o.id();
+                    stats.created.incrementAndGet();
+                    identity.created(it, o.id());
+                },
+                null,
+                null);
     }
 
     /**
@@ -370,9 +420,14 @@ final class SinkWriter implements AutoCloseable {
             if (identity.hasTierKey(it)) {
                 findable.add(it);
             } else {
-                outcomes.fail(it, Failure.of("CREATE_OUTCOME_UNKNOWN", "HubSpot may or may not have created this "
-                        + objectType + " record (its answer was lost) and no match tier can look it up, so it is "
-                        + "not sent again; configure unique.property (upserts are safe to repeat) or match.tiers"));
+                outcomes.fail(
+                        it,
+                        Failure.of(
+                                "CREATE_OUTCOME_UNKNOWN",
+                                "HubSpot may or may not have created this "
+                                        + objectType
+                                        + " record (its answer was lost) and no match tier can look it up, so it is "
+                                        + "not sent again; configure unique.property (upserts are safe to repeat) or match.tiers"));
             }
         }
         if (findable.isEmpty()) {
@@ -381,39 +436,58 @@ final class SinkWriter implements AutoCloseable {
         pause(readBackDelayMs);
         List<PendingRecord> found = identity.readBack(findable);
         stats.createsReadBack.addAndGet(found.size());
-        LOG.info("{} of {} {} creates whose answer was lost were found in HubSpot and are not created again",
-                found.size(), findable.size(), objectType);
+        LOG.info(
+                "{} of {} {} creates whose answer was lost were found in HubSpot and are not created again",
+                found.size(),
+                findable.size(),
+                objectType);
         writeUpdates(found); // ours (committed before the answer was lost), or a record that now matches
-        List<PendingRecord> missing = findable.stream().filter(it -> !it.done && it.existing == null).toList();
+        List<PendingRecord> missing =
+                findable.stream().filter(it -> !it.done && it.existing == null).toList();
         if (!executor.run(createCall(), missing).isEmpty()) {
-            throw new HubSpotRetriableException("HubSpot batch create of " + objectType + ": outcome unknown twice; "
-                    + "the batch is handed back and read back again when redelivered", 0, null, null, 0, null);
+            throw new HubSpotRetriableException(
+                    "HubSpot batch create of " + objectType + ": outcome unknown twice; "
+                            + "the batch is handed back and read back again when redelivered",
+                    0,
+                    null,
+                    null,
+                    0,
+                    null);
         }
     }
 
     private void upsert(List<PendingRecord> items, String idProperty, Function<PendingRecord, String> key) {
-        executor.run(new BatchExecutor.Call(BatchExecutor.Op.UPSERT, it -> {
-            ObjectNode n = MAPPER.createObjectNode().put("id", key.apply(it)).put("idProperty", idProperty);
-            ObjectNode p = n.putObject("properties");
-            it.props.forEach((k, v) -> {
-                if (!k.equals(idProperty)) {
-                    p.put(k, v);
-                }
-            });
-            return n;
-        }, (it, o) -> {
-            it.writtenId = o.id();
-            if (it.existing != null) {
-                stats.updated.incrementAndGet();
-                identity.written(it, o.id());
-            } else {
-                stats.created.incrementAndGet();
-                identity.created(it, o.id());
-            }
-        }, o -> {
-            String v = o.property(idProperty);
-            return v == null ? null : identity.uniqueNorm(idProperty, v);
-        }, it -> identity.uniqueNorm(idProperty, key.apply(it))), items);
+        executor.run(
+                new BatchExecutor.Call(
+                        BatchExecutor.Op.UPSERT,
+                        it -> {
+                            ObjectNode n = MAPPER.createObjectNode()
+                                    .put("id", key.apply(it))
+                                    .put("idProperty", idProperty);
+                            ObjectNode p = n.putObject("properties");
+                            it.props.forEach((k, v) -> {
+                                if (!k.equals(idProperty)) {
+                                    p.put(k, v);
+                                }
+                            });
+                            return n;
+                        },
+                        (it, o) -> {
+                            it.writtenId = o.id();
+                            if (it.existing != null) {
+                                stats.updated.incrementAndGet();
+                                identity.written(it, o.id());
+                            } else {
+                                stats.created.incrementAndGet();
+                                identity.created(it, o.id());
+                            }
+                        },
+                        o -> {
+                            String v = o.property(idProperty);
+                            return v == null ? null : identity.uniqueNorm(idProperty, v);
+                        },
+                        it -> identity.uniqueNorm(idProperty, key.apply(it))),
+                items);
     }
 
     private static void pause(long millis) {
@@ -421,8 +495,8 @@ final class SinkWriter implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HubSpotRetriableException("interrupted while waiting to read back lost creates", 0, null,
-                    null, 0, e);
+            throw new HubSpotRetriableException(
+                    "interrupted while waiting to read back lost creates", 0, null, null, 0, e);
         }
     }
 

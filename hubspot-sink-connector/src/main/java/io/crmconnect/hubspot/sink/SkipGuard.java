@@ -34,8 +34,11 @@ record SkipGuard(List<Condition> conditions) {
             String c = part.trim();
             int eq = c.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException(key, text, "expected property=value, property!=value, property=* or "
-                        + "property!=*, conditions joined by &");
+                throw new ConfigException(
+                        key,
+                        text,
+                        "expected property=value, property!=value, property=* or "
+                                + "property!=*, conditions joined by &");
             }
             boolean negated = c.charAt(eq - 1) == '!';
             String property = c.substring(0, negated ? eq - 1 : eq).trim();

@@ -23,14 +23,19 @@ final class TombstoneArchiver {
     private final String uniqueProperty;
     private final int batchSize;
 
-    TombstoneArchiver(HubSpotClient client, HubSpotSinkConfig config, String objectType, IdentityResolver identity,
+    TombstoneArchiver(
+            HubSpotClient client,
+            HubSpotSinkConfig config,
+            String objectType,
+            IdentityResolver identity,
             Outcomes outcomes) {
         this.client = client;
         this.objectType = objectType;
         this.identity = identity;
         this.outcomes = outcomes;
         this.archive = config.deleteMode() == HubSpotSinkConfig.DeleteMode.ARCHIVE;
-        this.uniqueProperty = config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
+        this.uniqueProperty =
+                config.getString(HubSpotSinkConfig.UNIQUE_PROPERTY).trim();
         this.byUnique = !uniqueProperty.isEmpty()
                 && !"_key".equals(config.getString(HubSpotSinkConfig.ID_FIELD).trim());
         this.batchSize = config.getInt(HubSpotSinkConfig.BATCH_SIZE);
@@ -52,8 +57,8 @@ final class TombstoneArchiver {
         for (PendingRecord it : tombstones) {
             String k = keyOf(it);
             if (k == null) {
-                outcomes.fail(it, Failure.of(DeadLetter.MISSING_KEY,
-                        "a tombstone needs a key (HubSpot id or unique value)"));
+                outcomes.fail(
+                        it, Failure.of(DeadLetter.MISSING_KEY, "a tombstone needs a key (HubSpot id or unique value)"));
             } else if (byUnique) {
                 uniques.add(k);
             } else {

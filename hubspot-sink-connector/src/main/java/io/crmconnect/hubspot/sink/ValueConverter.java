@@ -11,11 +11,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.kafka.connect.data.Schema;
-import java.util.Date;
 
 /**
  * Converts record values to HubSpot's string formats: date = midnight UTC epoch millis, datetime = epoch millis,
@@ -67,8 +67,10 @@ final class ValueConverter {
         } catch (ConversionException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ConversionException("CONVERSION_FAILED", "cannot convert the value of " + property + " ("
-                    + value.getClass().getSimpleName() + ") to a HubSpot " + type + ": " + e.getMessage());
+            throw new ConversionException(
+                    "CONVERSION_FAILED",
+                    "cannot convert the value of " + property + " ("
+                            + value.getClass().getSimpleName() + ") to a HubSpot " + type + ": " + e.getMessage());
         }
     }
 
@@ -78,10 +80,12 @@ final class ValueConverter {
         }
         if (v instanceof Date d) {
             boolean dateOnly = schema != null && org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(schema.name());
-            return dateOnly ? LocalDate.ofEpochDay(Math.floorDiv(d.getTime(), 86_400_000L))
+            return dateOnly
+                    ? LocalDate.ofEpochDay(Math.floorDiv(d.getTime(), 86_400_000L))
                     : Instant.ofEpochMilli(d.getTime()).atZone(zone).toLocalDate();
         }
-        if (v instanceof Integer days && schema != null
+        if (v instanceof Integer days
+                && schema != null
                 && org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(schema.name())) {
             return LocalDate.ofEpochDay(days);
         }
@@ -184,9 +188,17 @@ final class ValueConverter {
         }
         String s = v.toString().trim().toLowerCase(Locale.ROOT);
         switch (s) {
-            case "true": case "yes": case "y": case "1": case "t":
+            case "true":
+            case "yes":
+            case "y":
+            case "1":
+            case "t":
                 return "true";
-            case "false": case "no": case "n": case "0": case "f":
+            case "false":
+            case "no":
+            case "n":
+            case "0":
+            case "f":
                 return "false";
             default:
                 throw new IllegalArgumentException("not a boolean");
@@ -231,9 +243,12 @@ final class ValueConverter {
                 continue;
             }
             if (!options.isEmpty() && !options.contains(t)) {
-                throw new ConversionException("INVALID_OPTION", "\"" + t + "\" is not an option of enumeration "
-                        + property + " (options: " + (options.size() > 20 ? options.size() + " values" : options)
-                        + ")");
+                throw new ConversionException(
+                        "INVALID_OPTION",
+                        "\"" + t + "\" is not an option of enumeration "
+                                + property + " (options: "
+                                + (options.size() > 20 ? options.size() + " values" : options)
+                                + ")");
             }
             out.add(t);
         }

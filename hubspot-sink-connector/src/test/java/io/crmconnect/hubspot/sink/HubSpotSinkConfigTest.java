@@ -31,14 +31,19 @@ class HubSpotSinkConfigTest {
         m.put("null.handling", "Clear");
         m.put("match.strategy", "index");
         HubSpotSinkConfig c = new HubSpotSinkConfig(m);
-        assertThat(c.tiers()).containsExactly(List.of("email"), List.of("firstname", "lastname", "date_of_birth"),
-                List.of("address", "address2?", "city"));
+        assertThat(c.tiers())
+                .containsExactly(
+                        List.of("email"),
+                        List.of("firstname", "lastname", "date_of_birth"),
+                        List.of("address", "address2?", "city"));
         assertThat(c.mapping()).containsEntry("a", "email").containsEntry("b.c", "firstname");
-        assertThat(c.skipGuards()).extracting(SkipGuard::toString)
+        assertThat(c.skipGuards())
+                .extracting(SkipGuard::toString)
                 .containsExactly("processing_status=Processed&processing_datetime=*", "archived_flag!=*");
-        assertThat(c.associations()).containsExactly(
-                new HubSpotSinkConfig.AssociationRule("patient_email", "contacts", "email", "Patient"),
-                new HubSpotSinkConfig.AssociationRule("company_id", "companies", "hs_object_id", null));
+        assertThat(c.associations())
+                .containsExactly(
+                        new HubSpotSinkConfig.AssociationRule("patient_email", "contacts", "email", "Patient"),
+                        new HubSpotSinkConfig.AssociationRule("company_id", "companies", "hs_object_id", null));
         assertThat(c.writeMode()).isEqualTo(HubSpotSinkConfig.WriteMode.UPDATE_ONLY);
         assertThat(c.deleteMode()).isEqualTo(HubSpotSinkConfig.DeleteMode.ARCHIVE);
         assertThat(c.nullHandling()).isEqualTo(HubSpotSinkConfig.NullHandling.CLEAR);
@@ -50,7 +55,8 @@ class HubSpotSinkConfigTest {
     void rejectsMalformedValuesOnTheirKey() {
         Map<String, String> m = base();
         m.put("field.mapping", "nocolon");
-        assertThatThrownBy(() -> new HubSpotSinkConfig(m)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> new HubSpotSinkConfig(m))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("field.mapping");
         Map<String, String> z = base();
         z.put("timezone", "Mars/Olympus");
@@ -63,7 +69,8 @@ class HubSpotSinkConfigTest {
         assertThatThrownBy(() -> new HubSpotSinkConfig(b)).hasMessageContaining("batch.size");
         Map<String, String> w = base();
         w.put("write.mode", "update-or-whatever");
-        assertThatThrownBy(() -> new HubSpotSinkConfig(w)).hasMessageContaining("write.mode")
+        assertThatThrownBy(() -> new HubSpotSinkConfig(w))
+                .hasMessageContaining("write.mode")
                 .hasMessageContaining("upsert, update_only, create_only");
         Map<String, String> g = base();
         g.put("skip.if", "processing_status=Processed&=x");
@@ -74,7 +81,8 @@ class HubSpotSinkConfigTest {
     void connectionKeysAreTheSharedOnesOAuthIncluded() {
         Map<String, String> m = base();
         m.remove("hubspot.access.token");
-        assertThatThrownBy(() -> new HubSpotSinkConfig(m)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> new HubSpotSinkConfig(m))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("hubspot.access.token");
         m.put("hubspot.oauth.client.id", "app-1");
         m.put("hubspot.oauth.client.secret", "client-secret-1");

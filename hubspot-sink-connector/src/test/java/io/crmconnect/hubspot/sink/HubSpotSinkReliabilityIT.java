@@ -27,10 +27,14 @@ import org.junit.jupiter.api.Test;
  * of upserts and tombstones.
  */
 class HubSpotSinkReliabilityIT {
-    static final Schema COMPANY = SchemaBuilder.struct().field("name", Schema.STRING_SCHEMA)
-            .field("domain", Schema.OPTIONAL_STRING_SCHEMA).build();
-    static final Schema USER = SchemaBuilder.struct().field("external_id", Schema.STRING_SCHEMA)
-            .field("email", Schema.STRING_SCHEMA).build();
+    static final Schema COMPANY = SchemaBuilder.struct()
+            .field("name", Schema.STRING_SCHEMA)
+            .field("domain", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    static final Schema USER = SchemaBuilder.struct()
+            .field("external_id", Schema.STRING_SCHEMA)
+            .field("email", Schema.STRING_SCHEMA)
+            .build();
     static final TopicPartition COMPANIES_0 = new TopicPartition("companies", 0);
     static final String BATCH_CREATE = "POST /crm/v3/objects/{objectType}/batch/create";
 
@@ -39,8 +43,12 @@ class HubSpotSinkReliabilityIT {
     @BeforeAll
     static void startSimulator() {
         // HubSpot's search index lags writes; the sink's read-back waits longer than that
-        sim = HubSpotSimulator.builder().seed(17).tier(Tier.PROFESSIONAL).indexLag(Duration.ofMillis(800))
-                .validateRequests(true).start();
+        sim = HubSpotSimulator.builder()
+                .seed(17)
+                .tier(Tier.PROFESSIONAL)
+                .indexLag(Duration.ofMillis(800))
+                .validateRequests(true)
+                .start();
         SimAdmin.property(sim, "contacts", "external_id", "string", "text", true);
     }
 
@@ -66,8 +74,13 @@ class HubSpotSinkReliabilityIT {
     private static List<SinkRecord> companies(String prefix, int n, long firstOffset) {
         List<SinkRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new SinkRecord("companies", 0, Schema.STRING_SCHEMA, prefix + i, COMPANY, new Struct(COMPANY)
-                    .put("name", "Company " + prefix + i).put("domain", prefix + i + ".example.com"),
+            out.add(new SinkRecord(
+                    "companies",
+                    0,
+                    Schema.STRING_SCHEMA,
+                    prefix + i,
+                    COMPANY,
+                    new Struct(COMPANY).put("name", "Company " + prefix + i).put("domain", prefix + i + ".example.com"),
                     firstOffset + i));
         }
         return out;
@@ -99,24 +112,42 @@ class HubSpotSinkReliabilityIT {
         HubSpotSinkTask task = start(ctx, companiesByDomain());
         try {
             // the gateway answers 502 after HubSpot committed the batch
-            sim.addFault(Fault.statusAfterCommit(BATCH_CREATE, 502, 1.0).objectType("companies").times(1));
+            sim.addFault(Fault.statusAfterCommit(BATCH_CREATE, 502, 1.0)
+                    .objectType("companies")
+                    .times(1));
             task.put(companies("lost502-", 30, 0));
-            assertThat(perDomain("lost502-")).hasSize(30).allSatisfy((d, n) -> assertThat(n).as(d).isEqualTo(1));
+            assertThat(perDomain("lost502-"))
+                    .hasSize(30)
+                    .allSatisfy((d, n) -> assertThat(n).as(d).isEqualTo(1));
 
             // the connection drops after the handler ran (the answer never arrives)
-            sim.addFault(Fault.of(BATCH_CREATE, Fault.Kind.CONNECTION_RESET, 1.0).objectType("companies").times(1));
+            sim.addFault(Fault.of(BATCH_CREATE, Fault.Kind.CONNECTION_RESET, 1.0)
+                    .objectType("companies")
+                    .times(1));
             task.put(companies("reset-", 20, 30));
-            assertThat(perDomain("reset-")).hasSize(20).allSatisfy((d, n) -> assertThat(n).as(d).isEqualTo(1));
+            assertThat(perDomain("reset-"))
+                    .hasSize(20)
+                    .allSatisfy((d, n) -> assertThat(n).as(d).isEqualTo(1));
             assertThat(task.writer().stats.createsReadBack.get()).isEqualTo(50);
 
             // a record no tier can find again is not risked: it goes to the DLQ instead of a possible duplicate
-            sim.addFault(Fault.statusAfterCommit(BATCH_CREATE, 504, 1.0).objectType("companies").times(1));
-            task.put(List.of(new SinkRecord("companies", 0, Schema.STRING_SCHEMA, "nodomain", COMPANY,
-                    new Struct(COMPANY).put("name", "No Domain Inc"), 50)));
-            assertThat(ctx.reported()).singleElement().satisfies(r -> assertThat(r.error().getMessage())
-                    .startsWith("CREATE_OUTCOME_UNKNOWN"));
-            assertThat(sim.dump("companies", false).stream().filter(c -> "No Domain Inc".equals(
-                    ((Map<?, ?>) c.get("properties")).get("name")))).hasSize(1);
+            sim.addFault(Fault.statusAfterCommit(BATCH_CREATE, 504, 1.0)
+                    .objectType("companies")
+                    .times(1));
+            task.put(List.of(new SinkRecord(
+                    "companies",
+                    0,
+                    Schema.STRING_SCHEMA,
+                    "nodomain",
+                    COMPANY,
+                    new Struct(COMPANY).put("name", "No Domain Inc"),
+                    50)));
+            assertThat(ctx.reported())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.error().getMessage()).startsWith("CREATE_OUTCOME_UNKNOWN"));
+            assertThat(sim.dump("companies", false).stream()
+                            .filter(c -> "No Domain Inc".equals(((Map<?, ?>) c.get("properties")).get("name"))))
+                    .hasSize(1);
         } finally {
             sim.clearFaults();
             task.stop();
@@ -142,7 +173,9 @@ class HubSpotSinkReliabilityIT {
         } finally {
             next.stop();
         }
-        assertThat(perDomain("redelivered-")).hasSize(40).allSatisfy((d, n) -> assertThat(n).as(d).isEqualTo(1));
+        assertThat(perDomain("redelivered-"))
+                .hasSize(40)
+                .allSatisfy((d, n) -> assertThat(n).as(d).isEqualTo(1));
     }
 
     @Test
@@ -159,8 +192,12 @@ class HubSpotSinkReliabilityIT {
         try {
             task.put(List.of(user("order-2", 0)));
             // [upsert k, delete k] must leave k deleted; [delete k, upsert k] must leave k alive
-            task.put(List.of(user("order-1", 1), tombstone("order-1", 2), tombstone("order-2", 3),
-                    user("order-2", 4), user("order-3", 5)));
+            task.put(List.of(
+                    user("order-1", 1),
+                    tombstone("order-1", 2),
+                    tombstone("order-2", 3),
+                    user("order-2", 4),
+                    user("order-3", 5)));
         } finally {
             task.stop();
         }
@@ -176,8 +213,14 @@ class HubSpotSinkReliabilityIT {
     }
 
     private static SinkRecord user(String externalId, long offset) {
-        return new SinkRecord("users", 0, Schema.STRING_SCHEMA, externalId, USER, new Struct(USER)
-                .put("external_id", externalId).put("email", externalId + "@example.com"), offset);
+        return new SinkRecord(
+                "users",
+                0,
+                Schema.STRING_SCHEMA,
+                externalId,
+                USER,
+                new Struct(USER).put("external_id", externalId).put("email", externalId + "@example.com"),
+                offset);
     }
 
     private static SinkRecord tombstone(String externalId, long offset) {

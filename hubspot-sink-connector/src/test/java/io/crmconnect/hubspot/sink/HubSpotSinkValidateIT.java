@@ -18,8 +18,10 @@ class HubSpotSinkValidateIT {
 
     @BeforeAll
     static void start() {
-        sim = HubSpotSimulator.builder().seed(3).privateAppToken("pat-read-only", "crm.objects.contacts.read",
-                "crm.schemas.contacts.read").start();
+        sim = HubSpotSimulator.builder()
+                .seed(3)
+                .privateAppToken("pat-read-only", "crm.objects.contacts.read", "crm.schemas.contacts.read")
+                .start();
         SimAdmin.property(sim, "contacts", "patient_id", "string", "text", true);
     }
 
@@ -66,7 +68,8 @@ class HubSpotSinkValidateIT {
         c.put("skip.if", "missing_guard=1");
         Map<String, List<String>> e = errors(new HubSpotSinkConnector().validate(c));
         assertThat(e.get("unique.property")).singleElement().asString().contains("not unique");
-        assertThat(e.get("field.mapping")).anySatisfy(m -> assertThat(m).contains("no_such_property"))
+        assertThat(e.get("field.mapping"))
+                .anySatisfy(m -> assertThat(m).contains("no_such_property"))
                 .anySatisfy(m -> assertThat(m).contains("createdate").contains("read-only"));
         assertThat(e.get("match.tiers")).anySatisfy(m -> assertThat(m).contains("nope"));
         assertThat(e.get("associations")).singleElement().asString().contains("NoSuchLabel");
@@ -85,6 +88,8 @@ class HubSpotSinkValidateIT {
         Map<String, String> readOnly = good();
         readOnly.put("hubspot.access.token", "pat-read-only");
         assertThat(errors(new HubSpotSinkConnector().validate(readOnly)).get("hubspot.access.token"))
-                .singleElement().asString().contains("scope");
+                .singleElement()
+                .asString()
+                .contains("scope");
     }
 }

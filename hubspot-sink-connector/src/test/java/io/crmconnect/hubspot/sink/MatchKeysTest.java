@@ -26,8 +26,7 @@ class MatchKeysTest {
         List<String> addr = List.of("address", "address", "name", "name", "postal_code");
         List<Boolean> line2Optional = List.of(false, true, false, false, false);
         assertThat(key(addr, line2Optional, "12 North Main Street", "Apt 4", "Springfield", "IL", "62701"))
-                .isEqualTo(key(addr, line2Optional, "12 N. Main St", "Apartment 4", "springfield", "il",
-                        "62701-1234"));
+                .isEqualTo(key(addr, line2Optional, "12 N. Main St", "Apartment 4", "springfield", "il", "62701-1234"));
         assertThat(key(addr, line2Optional, "1 Elm St", null, "Springfield", "IL", "62701"))
                 .isEqualTo(key(addr, line2Optional, "1 Elm Street", "", "Springfield", "IL", "62701"))
                 .isNotNull();
@@ -36,9 +35,11 @@ class MatchKeysTest {
     @Test
     void aMissingRequiredComponentMeansNoKey() {
         List<String> nameDob = List.of("name", "name", "date");
-        assertThat(key(nameDob, List.of(false, false, false), "Ann", "Lee", null)).isNull();
+        assertThat(key(nameDob, List.of(false, false, false), "Ann", "Lee", null))
+                .isNull();
         assertThat(key(List.of("email"), List.of(false), "   ")).isNull();
-        assertThat(key(List.of("email"), List.of(false), " Ann.Lee@Example.COM ")).isEqualTo("ann.lee@example.com");
+        assertThat(key(List.of("email"), List.of(false), " Ann.Lee@Example.COM "))
+                .isEqualTo("ann.lee@example.com");
     }
 
     @Test

@@ -17,10 +17,14 @@ import org.junit.jupiter.api.Test;
 
 class SearchPlannerTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final MatchTier NAME_DOB = new MatchTier(2, List.of("firstname", "lastname", "date_of_birth"),
-            List.of("name", "name", "date"), List.of(false, false, false), false);
-    private static final List<String> READ = List.of("email", "firstname", "lastname", "date_of_birth", "address",
-            "city", "state", "zip", "patient_id");
+    private static final MatchTier NAME_DOB = new MatchTier(
+            2,
+            List.of("firstname", "lastname", "date_of_birth"),
+            List.of("name", "name", "date"),
+            List.of(false, false, false),
+            false);
+    private static final List<String> READ =
+            List.of("email", "firstname", "lastname", "date_of_birth", "address", "city", "state", "zip", "patient_id");
 
     /** The body HubSpotClient.search sends for a request (same fields, same shape). */
     private static String body(SearchRequest r) throws Exception {
@@ -29,7 +33,8 @@ class SearchPlannerTest {
         for (List<SearchRequest.Filter> g : r.filterGroups()) {
             ArrayNode fs = groups.addObject().putArray("filters");
             for (SearchRequest.Filter f : g) {
-                ObjectNode fn = fs.addObject().put("propertyName", f.propertyName()).put("operator", f.operator());
+                ObjectNode fn =
+                        fs.addObject().put("propertyName", f.propertyName()).put("operator", f.operator());
                 if (f.value() != null) {
                     fn.put("value", f.value());
                 }
@@ -49,9 +54,17 @@ class SearchPlannerTest {
         for (int i = 0; i < n; i++) {
             Map<Integer, Set<String>> v = new LinkedHashMap<>();
             v.put(0, SearchPlanner.blockingValues("name", "string", "Zoë-" + i, Normalizers.DateFormats.DEFAULT));
-            v.put(1, SearchPlanner.blockingValues("name", "string", "O'Brien" + (i % 7), Normalizers.DateFormats.DEFAULT));
-            v.put(2, SearchPlanner.blockingValues("date", "date", "1980-01-" + String.format("%02d", 1 + i % distinctDates),
-                    Normalizers.DateFormats.DEFAULT));
+            v.put(
+                    1,
+                    SearchPlanner.blockingValues(
+                            "name", "string", "O'Brien" + (i % 7), Normalizers.DateFormats.DEFAULT));
+            v.put(
+                    2,
+                    SearchPlanner.blockingValues(
+                            "date",
+                            "date",
+                            "1980-01-" + String.format("%02d", 1 + i % distinctDates),
+                            Normalizers.DateFormats.DEFAULT));
             out.add(v);
         }
         return out;
@@ -74,16 +87,20 @@ class SearchPlannerTest {
             }
             // each record's values all appear together in one filter group: its candidates are found
             for (Map<Integer, Set<String>> rec : records) {
-                boolean covered = plan.stream().flatMap(r -> r.filterGroups().stream()).anyMatch(g -> {
-                    for (int b = 0; b < 3; b++) {
-                        Set<String> in = new HashSet<>(g.get(b).values());
-                        if (!in.containsAll(rec.get(b))) {
-                            return false;
-                        }
-                    }
-                    return true;
-                });
-                assertThat(covered).as("record %s covered (grouped=%s)", rec, grouped).isTrue();
+                boolean covered = plan.stream()
+                        .flatMap(r -> r.filterGroups().stream())
+                        .anyMatch(g -> {
+                            for (int b = 0; b < 3; b++) {
+                                Set<String> in = new HashSet<>(g.get(b).values());
+                                if (!in.containsAll(rec.get(b))) {
+                                    return false;
+                                }
+                            }
+                            return true;
+                        });
+                assertThat(covered)
+                        .as("record %s covered (grouped=%s)", rec, grouped)
+                        .isTrue();
             }
         }
     }
@@ -104,23 +121,32 @@ class SearchPlannerTest {
         SearchRequest.Filter before = SearchRequest.Filter.of("createdate", "LT", "1700000000000");
         List<Map<Integer, Set<String>>> records = people(60, 3);
         List<SearchRequest> plan = new SearchPlanner(READ, 500).plan(NAME_DOB, records, List.of(2), before, true);
-        assertThat(plan).allSatisfy(r -> assertThat(r.filterGroups()).allSatisfy(g -> assertThat(g).contains(before)));
+        assertThat(plan)
+                .allSatisfy(r -> assertThat(r.filterGroups())
+                        .allSatisfy(g -> assertThat(g).contains(before)));
         Map<Integer, Set<String>> noDate = new LinkedHashMap<>();
         noDate.put(2, Set.of());
-        assertThat(new SearchPlanner(READ, 500).plan(NAME_DOB, List.of(noDate), List.of(2), null, false)).isEmpty();
+        assertThat(new SearchPlanner(READ, 500).plan(NAME_DOB, List.of(noDate), List.of(2), null, false))
+                .isEmpty();
     }
 
     @Test
     void blockingValuesAreHowHubSpotCompares() {
         Normalizers.DateFormats d = Normalizers.DateFormats.DEFAULT;
-        assertThat(SearchPlanner.blockingValues("date", "date", "03/02/1985", d)).containsExactly("478569600000");
-        assertThat(SearchPlanner.blockingValues("date", "string", "1985-03-02", d)).containsExactly("1985-03-02");
+        assertThat(SearchPlanner.blockingValues("date", "date", "03/02/1985", d))
+                .containsExactly("478569600000");
+        assertThat(SearchPlanner.blockingValues("date", "string", "1985-03-02", d))
+                .containsExactly("1985-03-02");
         assertThat(SearchPlanner.blockingValues("name", "string", "José Núñez", d))
                 .containsExactly("jose nunez", "josé núñez");
         assertThat(SearchPlanner.blockingValues("email", "string", null, d)).isEmpty();
         assertThat(SearchPlanner.exact(NAME_DOB)).containsExactly(2);
-        assertThat(SearchPlanner.required(new MatchTier(3, List.of("address", "address2", "zip"),
-                List.of("address", "address", "postal_code"), List.of(false, true, false), false)))
+        assertThat(SearchPlanner.required(new MatchTier(
+                        3,
+                        List.of("address", "address2", "zip"),
+                        List.of("address", "address", "postal_code"),
+                        List.of(false, true, false),
+                        false)))
                 .containsExactly(0, 2);
     }
 }

@@ -25,8 +25,12 @@ class SkipGuardTest {
         // seed 004: skip ROI requests HubSpot staff already processed: status Processed AND a processing time
         SkipGuard g = SkipGuard.parse("skip.if", "processing_status=Processed & processing_datetime=*");
         assertThat(g.matches(roi("processed", "1710028800000"))).isTrue();
-        assertThat(g.matches(roi("Processed", null))).as("no processing time: written").isFalse();
-        assertThat(g.matches(roi("Processed", ""))).as("an empty value is no value").isFalse();
+        assertThat(g.matches(roi("Processed", null)))
+                .as("no processing time: written")
+                .isFalse();
+        assertThat(g.matches(roi("Processed", "")))
+                .as("an empty value is no value")
+                .isFalse();
         assertThat(g.matches(roi("Pending", "1710028800000"))).isFalse();
         assertThat(g.matches(roi(null, null))).isFalse();
         assertThat(g.properties()).containsExactly("processing_status", "processing_datetime");

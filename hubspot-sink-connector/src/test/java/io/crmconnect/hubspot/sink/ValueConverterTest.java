@@ -19,10 +19,10 @@ class ValueConverterTest {
     final PropertyCatalog.Prop datetime = new PropertyCatalog.Prop("t", "datetime", false, false, false, Set.of());
     final PropertyCatalog.Prop bool = new PropertyCatalog.Prop("b", "bool", false, false, false, Set.of());
     final PropertyCatalog.Prop number = new PropertyCatalog.Prop("n", "number", false, false, false, Set.of());
-    final PropertyCatalog.Prop select = new PropertyCatalog.Prop("s", "enumeration", false, false, false,
-            Set.of("open", "closed"));
-    final PropertyCatalog.Prop checkbox = new PropertyCatalog.Prop("c", "enumeration", true, false, false,
-            Set.of("a", "b", "c"));
+    final PropertyCatalog.Prop select =
+            new PropertyCatalog.Prop("s", "enumeration", false, false, false, Set.of("open", "closed"));
+    final PropertyCatalog.Prop checkbox =
+            new PropertyCatalog.Prop("c", "enumeration", true, false, false, Set.of("a", "b", "c"));
 
     static String midnight(String isoDate) {
         return Long.toString(LocalDate.parse(isoDate).toEpochDay() * 86_400_000L);
@@ -44,7 +44,8 @@ class ValueConverterTest {
         assertThat(ny.convert("d", Long.parseLong(midnight("2020-02-29")), null, date))
                 .isEqualTo(midnight("2020-02-29"));
         assertThatThrownBy(() -> ny.convert("d", "next tuesday", null, date))
-                .isInstanceOf(ValueConverter.ConversionException.class).hasMessageContaining("d");
+                .isInstanceOf(ValueConverter.ConversionException.class)
+                .hasMessageContaining("d");
     }
 
     @Test

@@ -52,19 +52,28 @@ final class CustomObjectDiscovery implements AutoCloseable {
         } catch (HubSpotApiException e) {
             if (e.isMissingScopes() && !explicit()) {
                 // a permanent answer: keep reading the standard objects; the refresh picks them up once granted
-                LOG.warn("HubSpot source {}: custom objects are not read: the app lacks the scope to read their "
-                        + "schemas (crm.schemas.custom.read; {}). Grant it (they are then picked up within {} ms) or "
-                        + "set objects.exclude=custom.", connector, e.getMessage(), refreshInterval());
+                LOG.warn(
+                        "HubSpot source {}: custom objects are not read: the app lacks the scope to read their "
+                                + "schemas (crm.schemas.custom.read; {}). Grant it (they are then picked up within {} ms) or "
+                                + "set objects.exclude=custom.",
+                        connector,
+                        e.getMessage(),
+                        refreshInterval());
                 return schemas;
             }
-            throw new ConnectException("HubSpot custom objects cannot be discovered: HubSpot rejected the schemas "
-                    + "request (HTTP " + e.status() + " " + e.category() + "). " + fix(e) + " Then restart the "
-                    + "connector. Details: " + e.getMessage(), e);
+            throw new ConnectException(
+                    "HubSpot custom objects cannot be discovered: HubSpot rejected the schemas "
+                            + "request (HTTP " + e.status() + " " + e.category() + "). " + fix(e) + " Then restart the "
+                            + "connector. Details: " + e.getMessage(),
+                    e);
         } catch (HubSpotException e) {
-            throw new ConnectException("HubSpot custom objects cannot be discovered: the schemas API kept failing for "
-                    + config.connection().retryBudget().toMillis() + " ms (hubspot.retry.budget.ms). Check that "
-                    + config.connection().baseUrl() + " is reachable, then restart the connector, or set "
-                    + "objects.exclude=custom to read standard objects only. Last error: " + e.getMessage(), e);
+            throw new ConnectException(
+                    "HubSpot custom objects cannot be discovered: the schemas API kept failing for "
+                            + config.connection().retryBudget().toMillis()
+                            + " ms (hubspot.retry.budget.ms). Check that "
+                            + config.connection().baseUrl() + " is reachable, then restart the connector, or set "
+                            + "objects.exclude=custom to read standard objects only. Last error: " + e.getMessage(),
+                    e);
         }
         return schemas;
     }
@@ -88,16 +97,20 @@ final class CustomObjectDiscovery implements AutoCloseable {
             if (closed) {
                 return; // interrupted by stop()
             }
-            LOG.warn("HubSpot source {}: custom objects could not be re-read ({}{}); still reading {}", connector,
-                    e instanceof HubSpotRetriableException ? "transient: " : "", e.getMessage(), names(schemas));
+            LOG.warn(
+                    "HubSpot source {}: custom objects could not be re-read ({}{}); still reading {}",
+                    connector,
+                    e instanceof HubSpotRetriableException ? "transient: " : "",
+                    e.getMessage(),
+                    names(schemas));
             return;
         } catch (RuntimeException e) {
             LOG.warn("HubSpot source {}: custom objects could not be re-read ({})", connector, e.toString());
             return;
         }
         if (!closed && !names(fresh).equals(names(schemas))) {
-            LOG.info("HubSpot source {}: custom objects changed from {} to {}", connector,
-                    names(schemas), names(fresh));
+            LOG.info(
+                    "HubSpot source {}: custom objects changed from {} to {}", connector, names(schemas), names(fresh));
             schemas = fresh;
             onChange.accept(fresh);
         }
@@ -117,7 +130,8 @@ final class CustomObjectDiscovery implements AutoCloseable {
     /** Whether objects.include names custom objects (all of them, or one by name or id). */
     private boolean explicit() {
         for (String inc : config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE)) {
-            if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc) && !inc.equals("owners")
+            if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc)
+                    && !inc.equals("owners")
                     && !inc.equals("pipelines")) {
                 return true;
             }

@@ -34,8 +34,15 @@ final class DeleteScan implements ObjectPhase {
     /** The scan's latest tombstone, held back so that the scan's last one can carry the advanced watermark. */
     private SourceRecord pending;
 
-    DeleteScan(HubSpotClient client, String objectType, String lastModifiedProperty, ObjectProperties properties,
-            ObjectRecords records, long overlap, long interval, boolean archivedEvents) {
+    DeleteScan(
+            HubSpotClient client,
+            String objectType,
+            String lastModifiedProperty,
+            ObjectProperties properties,
+            ObjectRecords records,
+            long overlap,
+            long interval,
+            boolean archivedEvents) {
         this.client = client;
         this.objectType = objectType;
         this.lastModifiedProperty = lastModifiedProperty;
@@ -79,12 +86,14 @@ final class DeleteScan implements ObjectPhase {
             after = null;
             cutoff = now - overlap;
         }
-        List<String> props = properties.hasMergedIds() ? List.of(lastModifiedProperty, "hs_merged_object_ids")
+        List<String> props = properties.hasMergedIds()
+                ? List.of(lastModifiedProperty, "hs_merged_object_ids")
                 : List.of(lastModifiedProperty);
         Page<CrmObject> page = client.list(objectType, props, null, after, ObjectStream.LIST_PAGE, true);
         List<SourceRecord> out = new ArrayList<>();
         for (CrmObject o : page.results()) {
-            long at = o.archivedAt() != null ? o.archivedAt().toEpochMilli()
+            long at = o.archivedAt() != null
+                    ? o.archivedAt().toEpochMilli()
                     : o.updatedAt() == null ? 0 : o.updatedAt().toEpochMilli();
             if (at <= since || at > cutoff || records.tombstonedSince(o.id(), at)) {
                 continue;
@@ -97,8 +106,8 @@ final class DeleteScan implements ObjectPhase {
                 out.add(records.archived(off, o));
             }
             // ids merged into this record earlier go too (their survivor may never have been seen alive)
-            records.mergeTombstones(out, records.deletesPartition, off, o.id(),
-                    o.properties().get("hs_merged_object_ids"), at);
+            records.mergeTombstones(
+                    out, records.deletesPartition, off, o.id(), o.properties().get("hs_merged_object_ids"), at);
             pending = records.tombstone(off, o.id(), "delete", at);
         }
         after = page.after();
@@ -107,8 +116,17 @@ final class DeleteScan implements ObjectPhase {
             since = Math.max(since, cutoff);
             if (pending != null) {
                 SourceRecord p = pending;
-                out.add(new SourceRecord(p.sourcePartition(), offset(since), p.topic(), null, p.keySchema(), p.key(),
-                        null, null, p.timestamp(), p.headers()));
+                out.add(new SourceRecord(
+                        p.sourcePartition(),
+                        offset(since),
+                        p.topic(),
+                        null,
+                        p.keySchema(),
+                        p.key(),
+                        null,
+                        null,
+                        p.timestamp(),
+                        p.headers()));
                 pending = null;
             }
             nextScan = now + interval;

@@ -10,8 +10,7 @@ final class Headers {
     static final String CHANGE = "hubspot.change";
     static final String MERGED_INTO = "hubspot.merged.into";
 
-    private Headers() {
-    }
+    private Headers() {}
 
     static ConnectHeaders of(String portal, String object, String change) {
         ConnectHeaders h = new ConnectHeaders();

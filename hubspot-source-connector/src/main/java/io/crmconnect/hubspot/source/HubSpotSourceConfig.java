@@ -46,14 +46,30 @@ public final class HubSpotSourceConfig extends AbstractConfig {
     static final String GROUP_SNAPSHOTS = "Snapshots and refreshes";
 
     /** How HubSpot number properties become Connect fields. */
-    public enum NumberMapping { DECIMAL, DOUBLE }
+    public enum NumberMapping {
+        DECIMAL,
+        DOUBLE
+    }
 
     /** How multiple-checkbox properties become Connect fields. */
-    public enum MultiCheckboxMapping { ARRAY, STRING }
+    public enum MultiCheckboxMapping {
+        ARRAY,
+        STRING
+    }
 
     /** Every standard CRM object the connector reads by default. */
-    public static final List<String> STANDARD_OBJECTS = List.of("contacts", "companies", "deals", "tickets",
-            "line_items", "products", "calls", "emails", "meetings", "notes", "tasks");
+    public static final List<String> STANDARD_OBJECTS = List.of(
+            "contacts",
+            "companies",
+            "deals",
+            "tickets",
+            "line_items",
+            "products",
+            "calls",
+            "emails",
+            "meetings",
+            "notes",
+            "tasks");
     /** Pseudo objects: owners, pipelines of deals and tickets, and every custom object from the schemas API. */
     public static final List<String> META_OBJECTS = List.of("owners", "pipelines", "custom");
 
@@ -87,84 +103,240 @@ public final class HubSpotSourceConfig extends AbstractConfig {
         HubSpotConnectionConfig.define(d);
 
         int o = 0;
-        d.define(OBJECTS_INCLUDE, Type.LIST, "", Importance.HIGH,
+        d.define(
+                OBJECTS_INCLUDE,
+                Type.LIST,
+                "",
+                Importance.HIGH,
                 "Objects to read (empty = all standard objects, owners, pipelines and custom objects). "
                         + "Standard: " + STANDARD_OBJECTS + "; also owners, pipelines, custom (every custom "
-                        + "object) or a custom object's name / objectTypeId.", GROUP_OBJECTS, ++o, Width.LONG,
+                        + "object) or a custom object's name / objectTypeId.",
+                GROUP_OBJECTS,
+                ++o,
+                Width.LONG,
                 "Objects to read");
-        d.define(OBJECTS_EXCLUDE, Type.LIST, "", Importance.MEDIUM, "Objects to skip.", GROUP_OBJECTS, ++o,
-                Width.LONG, "Objects to skip");
-        d.define(PROPERTIES_EXCLUDE, Type.LIST, "", Importance.MEDIUM,
+        d.define(
+                OBJECTS_EXCLUDE,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
+                "Objects to skip.",
+                GROUP_OBJECTS,
+                ++o,
+                Width.LONG,
+                "Objects to skip");
+        d.define(
+                PROPERTIES_EXCLUDE,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
                 "Properties to skip, as object.property (e.g. contacts.notes_last_contacted) or *.property.",
-                GROUP_OBJECTS, ++o, Width.LONG, "Properties to skip");
-        d.define(ASSOCIATIONS, Type.LIST, "contacts:companies,deals:contacts,deals:companies,tickets:contacts",
-                Importance.MEDIUM, "Association pairs from:to read as their own topics (v4, with labels). "
-                        + "Empty = none.", GROUP_OBJECTS, ++o, Width.LONG, "Association pairs");
-        d.define(TOPIC_FORMAT, Type.STRING, "hubspot.${object}", Importance.MEDIUM,
+                GROUP_OBJECTS,
+                ++o,
+                Width.LONG,
+                "Properties to skip");
+        d.define(
+                ASSOCIATIONS,
+                Type.LIST,
+                "contacts:companies,deals:contacts,deals:companies,tickets:contacts",
+                Importance.MEDIUM,
+                "Association pairs from:to read as their own topics (v4, with labels). " + "Empty = none.",
+                GROUP_OBJECTS,
+                ++o,
+                Width.LONG,
+                "Association pairs");
+        d.define(
+                TOPIC_FORMAT,
+                Type.STRING,
+                "hubspot.${object}",
+                Importance.MEDIUM,
                 "Topic name; ${object} is the object name (contacts, owners, pipelines, "
-                        + "associations.contacts.companies, custom object name).", GROUP_OBJECTS, ++o, Width.MEDIUM,
+                        + "associations.contacts.companies, custom object name).",
+                GROUP_OBJECTS,
+                ++o,
+                Width.MEDIUM,
                 "Topic format");
-        d.define(PORTAL_ID, Type.STRING, "", Importance.LOW,
-                "HubSpot portal (account) id written to the hubspot.portal header.", GROUP_OBJECTS, ++o,
-                Width.SHORT, "Portal id");
-        d.define(PROPERTY_HISTORY, Type.LIST, "", HISTORY_ENTRIES, Importance.MEDIUM,
+        d.define(
+                PORTAL_ID,
+                Type.STRING,
+                "",
+                Importance.LOW,
+                "HubSpot portal (account) id written to the hubspot.portal header.",
+                GROUP_OBJECTS,
+                ++o,
+                Width.SHORT,
+                "Portal id");
+        d.define(
+                PROPERTY_HISTORY,
+                Type.LIST,
+                "",
+                HISTORY_ENTRIES,
+                Importance.MEDIUM,
                 "Properties whose change history is sent (one record per change) to the topic of object "
                         + "<object>.property_history (e.g. hubspot.contacts.property_history), as object.property "
                         + "(contacts.lifecyclestage), object.* (every selected property of the object; costly on "
                         + "wide objects) or *.property. Empty = no property history. Costs one extra call per 50 "
-                        + "records read, in the initial load and for changed records.", GROUP_OBJECTS, ++o,
-                Width.LONG, "Property history");
+                        + "records read, in the initial load and for changed records.",
+                GROUP_OBJECTS,
+                ++o,
+                Width.LONG,
+                "Property history");
 
         o = 0;
-        d.define(NUMBER_MAPPING, Type.STRING, "decimal", new EnumValidator(NumberMapping.class), Importance.MEDIUM,
+        d.define(
+                NUMBER_MAPPING,
+                Type.STRING,
+                "decimal",
+                new EnumValidator(NumberMapping.class),
+                Importance.MEDIUM,
                 "HubSpot number properties as Connect Decimal (decimal: exact, fixed scale) or double.",
-                GROUP_MAPPING, ++o, Width.SHORT, "Numbers", new EnumValidator(NumberMapping.class));
-        d.define(DECIMAL_SCALE, Type.INT, 6, ConfigDef.Range.between(0, 18), Importance.LOW,
-                "Scale of Decimal number fields (values with more digits are rounded half-even).", GROUP_MAPPING,
-                ++o, Width.SHORT, "Decimal scale");
-        d.define(MULTICHECKBOX_MAPPING, Type.STRING, "array", new EnumValidator(MultiCheckboxMapping.class),
-                Importance.MEDIUM, "Multiple-checkbox properties as array<string> (array) or the ';'-joined string.",
-                GROUP_MAPPING, ++o, Width.SHORT, "Multiple checkboxes",
+                GROUP_MAPPING,
+                ++o,
+                Width.SHORT,
+                "Numbers",
+                new EnumValidator(NumberMapping.class));
+        d.define(
+                DECIMAL_SCALE,
+                Type.INT,
+                6,
+                ConfigDef.Range.between(0, 18),
+                Importance.LOW,
+                "Scale of Decimal number fields (values with more digits are rounded half-even).",
+                GROUP_MAPPING,
+                ++o,
+                Width.SHORT,
+                "Decimal scale");
+        d.define(
+                MULTICHECKBOX_MAPPING,
+                Type.STRING,
+                "array",
+                new EnumValidator(MultiCheckboxMapping.class),
+                Importance.MEDIUM,
+                "Multiple-checkbox properties as array<string> (array) or the ';'-joined string.",
+                GROUP_MAPPING,
+                ++o,
+                Width.SHORT,
+                "Multiple checkboxes",
                 new EnumValidator(MultiCheckboxMapping.class));
 
         o = 0;
-        d.define(POLL_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
-                "How often each object is searched for changes once the initial load is done.", GROUP_CHANGES, ++o,
-                Width.SHORT, "Poll interval (ms)");
-        d.define(INDEX_LAG_OVERLAP_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+        d.define(
+                POLL_INTERVAL_MS,
+                Type.LONG,
+                10_000L,
+                ConfigDef.Range.atLeast(100),
+                Importance.MEDIUM,
+                "How often each object is searched for changes once the initial load is done.",
+                GROUP_CHANGES,
+                ++o,
+                Width.SHORT,
+                "Poll interval (ms)");
+        d.define(
+                INDEX_LAG_OVERLAP_MS,
+                Type.LONG,
+                60_000L,
+                ConfigDef.Range.atLeast(0),
+                Importance.MEDIUM,
                 "Search index lag covered by re-reading this much of the past on every incremental pass "
                         + "(records already sent are not sent again while the task runs). Tombstones are "
                         + "delayed by the same amount so a lagging index cannot resurrect a deleted record.",
-                GROUP_CHANGES, ++o, Width.SHORT, "Index lag overlap (ms)");
-        d.define(SEARCH_PAGE_SIZE, Type.INT, 200, ConfigDef.Range.between(10, 200), Importance.LOW,
-                "Search page size.", GROUP_CHANGES, ++o, Width.SHORT, "Search page size");
-        d.define(DELETES_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
-                "How often the archived (deleted) records of each object are listed for tombstones.", GROUP_CHANGES,
-                ++o, Width.SHORT, "Delete scan interval (ms)");
-        d.define(ARCHIVED_EVENTS, Type.BOOLEAN, false, Importance.LOW,
-                "Also send the archived record (archived=true) right before its tombstone.", GROUP_CHANGES, ++o,
-                Width.SHORT, "Archived records");
-        d.define(RECONCILE_INTERVAL_MS, Type.LONG, 6 * 3_600_000L, ConfigDef.Range.atLeast(1_000),
-                Importance.MEDIUM, "How often all ids of each object are compared with the previous id set, "
+                GROUP_CHANGES,
+                ++o,
+                Width.SHORT,
+                "Index lag overlap (ms)");
+        d.define(
+                SEARCH_PAGE_SIZE,
+                Type.INT,
+                200,
+                ConfigDef.Range.between(10, 200),
+                Importance.LOW,
+                "Search page size.",
+                GROUP_CHANGES,
+                ++o,
+                Width.SHORT,
+                "Search page size");
+        d.define(
+                DELETES_INTERVAL_MS,
+                Type.LONG,
+                60_000L,
+                ConfigDef.Range.atLeast(100),
+                Importance.MEDIUM,
+                "How often the archived (deleted) records of each object are listed for tombstones.",
+                GROUP_CHANGES,
+                ++o,
+                Width.SHORT,
+                "Delete scan interval (ms)");
+        d.define(
+                ARCHIVED_EVENTS,
+                Type.BOOLEAN,
+                false,
+                Importance.LOW,
+                "Also send the archived record (archived=true) right before its tombstone.",
+                GROUP_CHANGES,
+                ++o,
+                Width.SHORT,
+                "Archived records");
+        d.define(
+                RECONCILE_INTERVAL_MS,
+                Type.LONG,
+                6 * 3_600_000L,
+                ConfigDef.Range.atLeast(1_000),
+                Importance.MEDIUM,
+                "How often all ids of each object are compared with the previous id set, "
                         + "catching deletes outside the 90-day recycle bin, GDPR deletes and merged-away ids.",
-                GROUP_CHANGES, ++o, Width.SHORT, "Reconciliation interval (ms)");
-        d.define(RECONCILE_CHECKPOINT_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                GROUP_CHANGES,
+                ++o,
+                Width.SHORT,
+                "Reconciliation interval (ms)");
+        d.define(
+                RECONCILE_CHECKPOINT_MS,
+                Type.LONG,
+                60_000L,
+                ConfigDef.Range.atLeast(1_000),
+                Importance.LOW,
                 "How often the set of record ids in each object topic is saved in the connector's offsets "
                         + "(compressed) when it changed, so reconciliation after a restart still knows every id "
                         + "sent before it. Also saved after the initial load and after every reconciliation.",
-                GROUP_CHANGES, ++o, Width.SHORT, "Id checkpoint interval (ms)");
+                GROUP_CHANGES,
+                ++o,
+                Width.SHORT,
+                "Id checkpoint interval (ms)");
 
         o = 0;
-        d.define(PROPERTIES_REFRESH_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+        d.define(
+                PROPERTIES_REFRESH_MS,
+                Type.LONG,
+                600_000L,
+                ConfigDef.Range.atLeast(1_000),
+                Importance.LOW,
                 "How often property definitions are re-read; new properties become new optional fields.",
-                GROUP_SNAPSHOTS, ++o, Width.SHORT, "Property refresh (ms)");
-        d.define(SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                GROUP_SNAPSHOTS,
+                ++o,
+                Width.SHORT,
+                "Property refresh (ms)");
+        d.define(
+                SNAPSHOT_INTERVAL_MS,
+                Type.LONG,
+                300_000L,
+                ConfigDef.Range.atLeast(1_000),
+                Importance.LOW,
                 "How often owners, pipelines and associations are re-read (changes only are sent).",
-                GROUP_SNAPSHOTS, ++o, Width.SHORT, "Snapshot interval (ms)");
-        d.define(CUSTOM_OBJECTS_REFRESH_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                GROUP_SNAPSHOTS,
+                ++o,
+                Width.SHORT,
+                "Snapshot interval (ms)");
+        d.define(
+                CUSTOM_OBJECTS_REFRESH_MS,
+                Type.LONG,
+                300_000L,
+                ConfigDef.Range.atLeast(1_000),
+                Importance.LOW,
                 "How often the connector re-reads the custom object schemas when custom objects are selected: a "
                         + "custom object created (or archived) in HubSpot starts (or stops) being read without a "
-                        + "restart, through a reconfiguration of the tasks.", GROUP_SNAPSHOTS, ++o, Width.SHORT,
+                        + "restart, through a reconfiguration of the tasks.",
+                GROUP_SNAPSHOTS,
+                ++o,
+                Width.SHORT,
                 "Custom object refresh (ms)");
         d.defineInternal(TASK_STREAMS, Type.LIST, "", Importance.LOW);
         d.defineInternal(TASK_COUNT, Type.INT, 1, Importance.LOW);

@@ -33,6 +33,7 @@ public class HubSpotSourceConnector extends SourceConnector {
     private Map<String, String> props;
     /** Replaced when the custom objects change (from the discovery thread). */
     private volatile List<StreamId> streams;
+
     private CustomObjectDiscovery discovery;
 
     @Override
@@ -56,8 +57,10 @@ public class HubSpotSourceConnector extends SourceConnector {
         HubSpotSourceConfig config = new HubSpotSourceConfig(props);
         List<ObjectSchema> custom = List.of();
         if (StreamPlanner.wantsCustomObjects(config)) {
-            discovery = new CustomObjectDiscovery(config, new HubSpotClientFactory(config.connection())
-                    .connectorClient(), props.getOrDefault("name", "hubspot-source"));
+            discovery = new CustomObjectDiscovery(
+                    config,
+                    new HubSpotClientFactory(config.connection()).connectorClient(),
+                    props.getOrDefault("name", "hubspot-source"));
             try {
                 custom = discovery.discover();
             } catch (RuntimeException e) {
@@ -121,7 +124,8 @@ public class HubSpotSourceConnector extends SourceConnector {
             byName.put(v.name(), v);
         }
         for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty() && HubSpotSourceConfig.CONFIG.names().contains(v.name())) {
+            if (!v.errorMessages().isEmpty()
+                    && HubSpotSourceConfig.CONFIG.names().contains(v.name())) {
                 return result; // fix the static problems first; live checks need a valid configuration
             }
         }
@@ -135,8 +139,9 @@ public class HubSpotSourceConnector extends SourceConnector {
         for (String h : config.getList(HubSpotSourceConfig.PROPERTY_HISTORY)) {
             String object = h.trim().substring(0, h.trim().indexOf('.'));
             if (HubSpotSourceConfig.STANDARD_OBJECTS.contains(object) && !config.selected(object, null)) {
-                byName.get(HubSpotSourceConfig.PROPERTY_HISTORY).addErrorMessage("'" + h.trim() + "' names "
-                        + object + ", which objects.include / objects.exclude do not select");
+                byName.get(HubSpotSourceConfig.PROPERTY_HISTORY)
+                        .addErrorMessage("'" + h.trim() + "' names " + object
+                                + ", which objects.include / objects.exclude do not select");
             }
         }
         String authKey = config.connection().credentialKey();
@@ -145,8 +150,8 @@ public class HubSpotSourceConnector extends SourceConnector {
             List<String> include = config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE);
             Set<String> customNames = new LinkedHashSet<>();
             for (String inc : include) {
-                if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc) && !HubSpotSourceConfig.META_OBJECTS
-                        .contains(inc)) {
+                if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc)
+                        && !HubSpotSourceConfig.META_OBJECTS.contains(inc)) {
                     customNames.add(inc);
                 }
             }
@@ -160,8 +165,9 @@ public class HubSpotSourceConnector extends SourceConnector {
                 c.list(toCheck.isEmpty() ? "contacts" : toCheck.get(0), List.of(), null, null, 1, false);
             } catch (HubSpotApiException e) {
                 if (e.isAuthentication()) {
-                    byName.get(authKey).addErrorMessage("HubSpot rejected the credentials (HTTP 401 "
-                            + e.category() + "); check the token or OAuth settings");
+                    byName.get(authKey)
+                            .addErrorMessage("HubSpot rejected the credentials (HTTP 401 " + e.category()
+                                    + "); check the token or OAuth settings");
                     return result;
                 }
             }
@@ -180,8 +186,8 @@ public class HubSpotSourceConnector extends SourceConnector {
                         }
                     }
                 } catch (HubSpotApiException e) {
-                    objectsKey.addErrorMessage("Custom objects " + customNames + " cannot be checked: "
-                            + e.getMessage());
+                    objectsKey.addErrorMessage(
+                            "Custom objects " + customNames + " cannot be checked: " + e.getMessage());
                 }
                 for (String name : customNames) {
                     if (!known.containsKey(name)) {
@@ -193,8 +199,7 @@ public class HubSpotSourceConnector extends SourceConnector {
                 }
             }
         } catch (HubSpotException e) {
-            byName.get(HubSpotSourceConfig.BASE_URL).addErrorMessage("HubSpot could not be reached: "
-                    + e.getMessage());
+            byName.get(HubSpotSourceConfig.BASE_URL).addErrorMessage("HubSpot could not be reached: " + e.getMessage());
         }
         return result;
     }

@@ -36,6 +36,7 @@ public class HubSpotSourceTask extends SourceTask {
     static final long TASK_THREAD_RETRY_MS = 3_000;
     /** A stream's transient failures are logged at WARN at most this often (with a count), else at DEBUG. */
     private static final long FAILURE_LOG_INTERVAL_MS = 60_000;
+
     private HubSpotSourceConfig config;
     private HubSpotClient client;
     private HubSpotClient taskThreadClient;
@@ -52,11 +53,14 @@ public class HubSpotSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new HubSpotSourceConfig(props);
-        client = new HubSpotClientFactory(config.connection())
-                .taskClient(config.getInt(HubSpotSourceConfig.TASK_COUNT));
+        client =
+                new HubSpotClientFactory(config.connection()).taskClient(config.getInt(HubSpotSourceConfig.TASK_COUNT));
         RateBudget budget = client.budget();
         Duration retry = config.connection().retryBudget();
-        taskThreadClient = client.withBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 50,
+        taskThreadClient = client.withBackoff(new Backoff(
+                Duration.ofMillis(200),
+                Duration.ofSeconds(2),
+                50,
                 Duration.ofMillis(Math.min(retry.toMillis(), TASK_THREAD_RETRY_MS))));
         metrics = new SourceMetrics(RuntimeSupport.pluginMetrics(context), budget);
         for (String s : config.getList(HubSpotSourceConfig.TASK_STREAMS)) {
@@ -70,14 +74,18 @@ public class HubSpotSourceTask extends SourceTask {
         }
         List<Map<String, Object>> parts = new ArrayList<>();
         streams.forEach(s -> parts.addAll(s.partitions()));
-        Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>(
-                context.offsetStorageReader().offsets(parts));
+        Map<Map<String, Object>, Map<String, Object>> offsets =
+                new HashMap<>(context.offsetStorageReader().offsets(parts));
         offsets.values().removeIf(Objects::isNull);
         for (Stream s : streams) {
             s.restore(offsets);
         }
-        LOG.info("HubSpot source task started with {} streams, budget {} requests/10 s, {} searches/s, {} requests/day",
-                streams.size(), budget.burstCapacity(), budget.searchCapacity(), budget.dailyCapacity());
+        LOG.info(
+                "HubSpot source task started with {} streams, budget {} requests/10 s, {} searches/s, {} requests/day",
+                streams.size(),
+                budget.burstCapacity(),
+                budget.searchCapacity(),
+                budget.dailyCapacity());
     }
 
     @Override
@@ -112,9 +120,11 @@ public class HubSpotSourceTask extends SourceTask {
             logTransient(chosen.name(), e, now);
             return null; // the stream's phase waits; the others go on
         } catch (HubSpotApiException e) {
-            throw new ConnectException("HubSpot " + chosen.name() + ": " + e.getMessage()
-                    + (e.isMissingScopes() ? " — grant the missing scope to the app or exclude the object" : "")
-                    + (e.isAuthentication() ? " — check hubspot.access.token / OAuth settings" : ""), e);
+            throw new ConnectException(
+                    "HubSpot " + chosen.name() + ": " + e.getMessage()
+                            + (e.isMissingScopes() ? " — grant the missing scope to the app or exclude the object" : "")
+                            + (e.isAuthentication() ? " — check hubspot.access.token / OAuth settings" : ""),
+                    e);
         }
     }
 
@@ -123,8 +133,12 @@ public class HubSpotSourceTask extends SourceTask {
         long[] l = failureLog.computeIfAbsent(stream, s -> new long[2]); // {last WARN at, failures since}
         l[1]++;
         if (now - l[0] >= FAILURE_LOG_INTERVAL_MS) {
-            LOG.warn("HubSpot {}: transient failure ({} in the last minute at most), the failed page is read again in "
-                    + "{} ms or later; other work goes on: {}", stream, l[1], Math.max(1_000, e.retryAfterMillis()),
+            LOG.warn(
+                    "HubSpot {}: transient failure ({} in the last minute at most), the failed page is read again in "
+                            + "{} ms or later; other work goes on: {}",
+                    stream,
+                    l[1],
+                    Math.max(1_000, e.retryAfterMillis()),
                     e.getMessage());
             l[0] = now;
             l[1] = 0;

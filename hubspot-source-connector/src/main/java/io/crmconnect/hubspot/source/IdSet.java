@@ -126,7 +126,8 @@ final class IdSet {
 
     static IdSet decode(String s) {
         IdSet set = new IdSet();
-        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(Base64.getUrlDecoder().decode(s)))) {
+        try (InputStream in = new InflaterInputStream(
+                new ByteArrayInputStream(Base64.getUrlDecoder().decode(s)))) {
             long n = readVarLong(in);
             if (n < 0 || n > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("bad id count " + n);

@@ -39,6 +39,7 @@ final class IncrementalCursor {
     private long overlap;
     /** Every record modified at or before this was seen by this pass or sent before it (contiguously from since). */
     private long covered;
+
     private long maxSeen = Long.MIN_VALUE;
     private boolean cycleActive;
     private final Map<String, long[]> sent = new HashMap<>();
@@ -77,12 +78,23 @@ final class IncrementalCursor {
 
     SearchRequest nextRequest(List<String> properties, int pageSize) {
         if (drillMs != null) {
-            return SearchRequest.of(List.of(Filter.of(lastModifiedProperty, "EQ", Long.toString(drillMs)),
-                    Filter.of("hs_object_id", "GT", Long.toString(drillAfterId))), "hs_object_id", true, properties,
-                    pageSize, null);
+            return SearchRequest.of(
+                    List.of(
+                            Filter.of(lastModifiedProperty, "EQ", Long.toString(drillMs)),
+                            Filter.of("hs_object_id", "GT", Long.toString(drillAfterId))),
+                    "hs_object_id",
+                    true,
+                    properties,
+                    pageSize,
+                    null);
         }
-        return SearchRequest.of(List.of(Filter.of(lastModifiedProperty, "GTE", Long.toString(lo))),
-                lastModifiedProperty, true, properties, pageSize, null);
+        return SearchRequest.of(
+                List.of(Filter.of(lastModifiedProperty, "GTE", Long.toString(lo))),
+                lastModifiedProperty,
+                true,
+                properties,
+                pageSize,
+                null);
     }
 
     /** Last-modified of a record in epoch ms (the property, else updatedAt). */
@@ -103,7 +115,9 @@ final class IncrementalCursor {
      */
     boolean isNew(CrmObject o) {
         long[] prev = sent.get(o.id());
-        return prev == null || prev[0] != lastModified(o) || prev[1] != o.properties().hashCode();
+        return prev == null
+                || prev[0] != lastModified(o)
+                || prev[1] != o.properties().hashCode();
     }
 
     /**

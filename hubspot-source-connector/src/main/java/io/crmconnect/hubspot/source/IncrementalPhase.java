@@ -34,9 +34,18 @@ final class IncrementalPhase implements ObjectPhase {
     private IncrementalCursor cursor;
     private long nextPass;
 
-    IncrementalPhase(HubSpotClient client, String objectType, String name, String lastModifiedProperty,
-            ObjectProperties properties, ObjectRecords records, PropertyHistory history, SourceMetrics metrics,
-            long overlap, long pollInterval, int searchPageSize) {
+    IncrementalPhase(
+            HubSpotClient client,
+            String objectType,
+            String name,
+            String lastModifiedProperty,
+            ObjectProperties properties,
+            ObjectRecords records,
+            PropertyHistory history,
+            SourceMetrics metrics,
+            long overlap,
+            long pollInterval,
+            int searchPageSize) {
         this.client = client;
         this.objectType = objectType;
         this.name = name;
@@ -86,8 +95,8 @@ final class IncrementalPhase implements ObjectPhase {
         int chars = names.stream().mapToInt(p -> p.length() + 3).sum();
         boolean inline = chars <= SEARCH_INLINE_PROPERTY_CHARS;
         int pageSize = inline ? searchPageSize : ObjectStream.LIST_PAGE;
-        SearchRequest req = cursor.nextRequest(inline ? names : List.of(lastModifiedProperty, "hs_object_id"),
-                pageSize);
+        SearchRequest req =
+                cursor.nextRequest(inline ? names : List.of(lastModifiedProperty, "hs_object_id"), pageSize);
         SearchPage page = client.search(objectType, req);
         List<CrmObject> found = page.results();
         List<CrmObject> candidates = inline ? found : reread(found, names);
@@ -101,8 +110,8 @@ final class IncrementalPhase implements ObjectPhase {
         }
         List<SourceRecord> out = new ArrayList<>();
         List<PropertyHistory.Want> wants = historyWanted(changed);
-        Map<String, Map<String, List<PropertyValue>>> hist = wants.isEmpty() ? Map.of()
-                : history.read(wants, properties.historyProperties());
+        Map<String, Map<String, List<PropertyValue>>> hist =
+                wants.isEmpty() ? Map.of() : history.read(wants, properties.historyProperties());
         for (int i = 0; i < changed.size(); i++) {
             CrmObject o = changed.get(i);
             if (!wants.isEmpty() && hist.containsKey(o.id())) {

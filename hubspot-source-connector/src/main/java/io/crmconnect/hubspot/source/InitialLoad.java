@@ -14,7 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +56,18 @@ final class InitialLoad {
     }
 
     /** One page ready to send: records, their values and offsets, in id order. */
-    record Batch(List<CrmObject> objects, List<Struct> values, List<Map<String, Object>> offsets,
-            Map<String, Object> offsetBefore, boolean last) {
-    }
+    record Batch(
+            List<CrmObject> objects,
+            List<Struct> values,
+            List<Map<String, Object>> offsets,
+            Map<String, Object> offsetBefore,
+            boolean last) {}
 
-    private enum Mode { UNVERIFIED, IDS, CHAIN }
+    private enum Mode {
+        UNVERIFIED,
+        IDS,
+        CHAIN
+    }
 
     private static final class Segment {
         /** Next id not yet handed to Connect (task thread); 0 = from the first record. */
@@ -70,10 +76,12 @@ final class InitialLoad {
         long fetch;
         /** Exclusive; {@link Long#MAX_VALUE} = open (records created during the load land here). */
         long end;
+
         boolean busy;
         boolean fetched;
         /** CHAIN mode: HubSpot's cursor to request next / of the last page handed over. */
         String chainFetch;
+
         String chainEmitted;
 
         Segment(long from, long end) {
@@ -94,8 +102,16 @@ final class InitialLoad {
         final String nextCursor;
         final RuntimeException error;
 
-        Item(int gen, Segment seg, List<CrmObject> objects, List<Struct> values, boolean segDone, boolean chain,
-                String requestCursor, String nextCursor, RuntimeException error) {
+        Item(
+                int gen,
+                Segment seg,
+                List<CrmObject> objects,
+                List<Struct> values,
+                boolean segDone,
+                boolean chain,
+                String requestCursor,
+                String nextCursor,
+                RuntimeException error) {
             this.gen = gen;
             this.seg = seg;
             this.objects = objects;
@@ -132,9 +148,16 @@ final class InitialLoad {
      * @param keepProperties properties kept on the records handed over (null = all); values are converted anyway
      * @param finalOffset    the offset of the load's last record (the first incremental one)
      */
-    InitialLoad(String name, long loadStart, Map<String, Object> offset, Lister lister,
-            Function<CrmObject, Struct> converter, Set<String> keepProperties, Map<String, Object> finalOffset,
-            int readers, int queuePages) {
+    InitialLoad(
+            String name,
+            long loadStart,
+            Map<String, Object> offset,
+            Lister lister,
+            Function<CrmObject, Struct> converter,
+            Set<String> keepProperties,
+            Map<String, Object> finalOffset,
+            int readers,
+            int queuePages) {
         this.name = name;
         this.loadStart = loadStart;
         this.lister = lister;
@@ -191,8 +214,8 @@ final class InitialLoad {
             String e = part.substring(dash + 1);
             long end = e.isEmpty() ? Long.MAX_VALUE : Long.parseLong(e);
             if (next < 0 || end < next || next < prevEnd) {
-                throw new IllegalArgumentException("range \"" + part + "\" is empty, negative or overlaps the one "
-                        + "before");
+                throw new IllegalArgumentException(
+                        "range \"" + part + "\" is empty, negative or overlaps the one " + "before");
             }
             if (prevEnd == Long.MAX_VALUE) {
                 throw new IllegalArgumentException("only the last range may be open");
@@ -434,8 +457,8 @@ final class InitialLoad {
                 kept.put(k, v);
             }
         }
-        return new CrmObject(o.id(), kept, o.createdAt(), o.updatedAt(), o.archived(), o.archivedAt(),
-                o.associations());
+        return new CrmObject(
+                o.id(), kept, o.createdAt(), o.updatedAt(), o.archived(), o.archivedAt(), o.associations());
     }
 
     /** A free range, or the upper half of the largest one being read; null when there is nothing to take. */
@@ -459,7 +482,10 @@ final class InitialLoad {
                 largestSpan = span;
             }
         }
-        if (largest == null || maxId < 0 || idsPerPage <= 0 || segments.size() >= MAX_SEGMENTS
+        if (largest == null
+                || maxId < 0
+                || idsPerPage <= 0
+                || segments.size() >= MAX_SEGMENTS
                 || largestSpan < 3 * idsPerPage) {
             return null;
         }
@@ -500,8 +526,11 @@ final class InitialLoad {
                 s.chainEmitted = null;
                 return accept(s, null, nextCursor, objects, values);
             }
-            LOG.warn("HubSpot {}: a list page does not follow id order (cursor {}); the initial load restarts as "
-                    + "one cursor chain from the beginning (records already sent are sent again)", name, cursor);
+            LOG.warn(
+                    "HubSpot {}: a list page does not follow id order (cursor {}); the initial load restarts as "
+                            + "one cursor chain from the beginning (records already sent are sent again)",
+                    name,
+                    cursor);
             gen++;
             mode = Mode.CHAIN;
             segments.clear();
@@ -522,9 +551,16 @@ final class InitialLoad {
         }
         s.fetch = done ? s.end : nextId;
         s.fetched = done;
-        return new Item(gen, s, keep == objects.size() ? objects : new ArrayList<>(objects.subList(0, keep)),
-                keep == values.size() ? values : new ArrayList<>(values.subList(0, keep)), done, false, cursor,
-                nextCursor, null);
+        return new Item(
+                gen,
+                s,
+                keep == objects.size() ? objects : new ArrayList<>(objects.subList(0, keep)),
+                keep == values.size() ? values : new ArrayList<>(values.subList(0, keep)),
+                done,
+                false,
+                cursor,
+                nextCursor,
+                null);
     }
 
     private void stopReaders() {
@@ -546,5 +582,4 @@ final class InitialLoad {
             return segments.size();
         }
     }
-
 }

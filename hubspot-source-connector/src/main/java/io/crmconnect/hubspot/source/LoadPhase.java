@@ -23,6 +23,7 @@ final class LoadPhase implements ObjectPhase {
     private static final Logger LOG = LoggerFactory.getLogger(LoadPhase.class);
     /** Pages handed over per step at most (one step = one poll). */
     private static final int PAGES_PER_STEP = 4;
+
     private static final long WAIT_MS = 200;
 
     private final HubSpotClient client;
@@ -47,9 +48,18 @@ final class LoadPhase implements ObjectPhase {
      * @param loadStart when the load began (its records are complete up to here; incremental starts before it)
      * @param overlap   the index-lag overlap: the incremental walk starts at {@code loadStart - overlap}
      */
-    LoadPhase(HubSpotClient client, String objectType, String name, String lastModifiedProperty,
-            ObjectProperties properties, ObjectRecords records, PropertyHistory history, SourceMetrics metrics,
-            Map<String, Object> offset, long loadStart, long overlap) {
+    LoadPhase(
+            HubSpotClient client,
+            String objectType,
+            String name,
+            String lastModifiedProperty,
+            ObjectProperties properties,
+            ObjectRecords records,
+            PropertyHistory history,
+            SourceMetrics metrics,
+            Map<String, Object> offset,
+            long loadStart,
+            long overlap) {
         this.client = client;
         this.objectType = objectType;
         this.name = name;
@@ -61,12 +71,18 @@ final class LoadPhase implements ObjectPhase {
         this.loadStart = loadStart;
         this.resumed = offset != null;
         // records handed over keep only what the emitter and the id bookkeeping read; values are converted already
-        Set<String> keep = history == null ? Set.of("hs_object_id", lastModifiedProperty, "hs_merged_object_ids")
-                : null;
+        Set<String> keep =
+                history == null ? Set.of("hs_object_id", lastModifiedProperty, "hs_merged_object_ids") : null;
         SchemaMapper mapper = properties.mapper();
-        this.load = new InitialLoad(name, loadStart, offset,
+        this.load = new InitialLoad(
+                name,
+                loadStart,
+                offset,
                 after -> client.list(objectType, mapper.propertyNames(), null, after, ObjectStream.LIST_PAGE, false),
-                mapper::toStruct, keep, IncrementalCursor.offset(loadStart - overlap), InitialLoad.READERS,
+                mapper::toStruct,
+                keep,
+                IncrementalCursor.offset(loadStart - overlap),
+                InitialLoad.READERS,
                 InitialLoad.QUEUE_PAGES);
     }
 
@@ -134,13 +150,18 @@ final class LoadPhase implements ObjectPhase {
             List<CrmObject> rs = b.objects();
             sendHistory(out, rs, b.offsetBefore());
             for (int i = 0; i < rs.size(); i++) {
-                records.upsert(out, rs.get(i), "load", b.offsets().get(i), b.values().get(i));
+                records.upsert(
+                        out, rs.get(i), "load", b.offsets().get(i), b.values().get(i));
             }
             loaded += rs.size();
             metrics.loaded(name, loaded);
             if (loaded / 10_000 != (loaded - rs.size()) / 10_000) {
-                LOG.info("HubSpot {}: initial load {} of ~{} records ({} id ranges read in parallel)", name, loaded,
-                        total, load.ranges());
+                LOG.info(
+                        "HubSpot {}: initial load {} of ~{} records ({} id ranges read in parallel)",
+                        name,
+                        loaded,
+                        total,
+                        load.ranges());
             }
             last = b.last();
         }
@@ -156,19 +177,24 @@ final class LoadPhase implements ObjectPhase {
     private void findBounds() {
         total = 0;
         try {
-            SearchPage first = client.search(objectType, SearchRequest.of(List.of(), "hs_object_id", true,
-                    List.of("hs_object_id"), 1, null));
+            SearchPage first = client.search(
+                    objectType, SearchRequest.of(List.of(), "hs_object_id", true, List.of("hs_object_id"), 1, null));
             total = first.total();
             if (!first.results().isEmpty()) {
-                SearchPage lastPage = client.search(objectType, SearchRequest.of(List.of(), "hs_object_id", false,
-                        List.of("hs_object_id"), 1, null));
+                SearchPage lastPage = client.search(
+                        objectType,
+                        SearchRequest.of(List.of(), "hs_object_id", false, List.of("hs_object_id"), 1, null));
                 if (!lastPage.results().isEmpty()) {
-                    load.bounds(first.total(), Long.parseLong(first.results().get(0).id()),
+                    load.bounds(
+                            first.total(),
+                            Long.parseLong(first.results().get(0).id()),
                             Long.parseLong(lastPage.results().get(0).id()));
                 }
             }
         } catch (RuntimeException e) {
-            LOG.info("HubSpot {}: no id bounds from search ({}); the initial load reads one cursor chain", name,
+            LOG.info(
+                    "HubSpot {}: no id bounds from search ({}); the initial load reads one cursor chain",
+                    name,
                     e.getMessage());
         }
     }

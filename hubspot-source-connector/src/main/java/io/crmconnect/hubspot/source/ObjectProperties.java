@@ -16,6 +16,7 @@ final class ObjectProperties {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectProperties.class);
     /** A failed refresh is tried again this much later (the known definitions serve meanwhile). */
     private static final long RETRY_REFRESH_MS = 10_000;
+
     private final HubSpotSourceConfig config;
     private final HubSpotClient client;
     private final String objectType;
@@ -32,7 +33,9 @@ final class ObjectProperties {
         this.client = client;
         this.objectType = objectType;
         this.name = name;
-        this.mapper = new SchemaMapper(name, config.numberMapping() == HubSpotSourceConfig.NumberMapping.DECIMAL,
+        this.mapper = new SchemaMapper(
+                name,
+                config.numberMapping() == HubSpotSourceConfig.NumberMapping.DECIMAL,
                 config.getInt(HubSpotSourceConfig.DECIMAL_SCALE),
                 config.multiCheckboxMapping() == HubSpotSourceConfig.MultiCheckboxMapping.ARRAY);
         this.history = !config.getList(HubSpotSourceConfig.PROPERTY_HISTORY).isEmpty();
@@ -67,7 +70,10 @@ final class ObjectProperties {
         }
         int before = mapper.version();
         if (mapper.update(defs) && before > 0) {
-            LOG.info("HubSpot {}: new properties found, schema version {} ({} properties)", name, mapper.version(),
+            LOG.info(
+                    "HubSpot {}: new properties found, schema version {} ({} properties)",
+                    name,
+                    mapper.version(),
                     mapper.propertyNames().size());
         }
         if (history) {

@@ -24,6 +24,7 @@ final class ObjectRecords {
     final Map<String, Object> partition;
     /** Partition of the delete scan's offsets: {@code {stream:<object>#deletes}}. */
     final Map<String, Object> deletesPartition;
+
     private final String name;
     private final String topic;
     private final String portal;
@@ -34,11 +35,17 @@ final class ObjectRecords {
     private final Map<String, Long> tombstoned = new HashMap<>();
     /** Merged-away ids already sent as merge tombstones (a plain delete tombstone before does not count). */
     private final Set<String> mergeAnnounced = new HashSet<>();
+
     private SourceRecord lastSent;
     /** Offset of the last record sent on {@link #partition}: history records carry it (their record comes next). */
     private Map<String, Object> lastOffset;
 
-    ObjectRecords(String name, String topic, String portal, ObjectProperties properties, TopicIds ids,
+    ObjectRecords(
+            String name,
+            String topic,
+            String portal,
+            ObjectProperties properties,
+            TopicIds ids,
             SourceMetrics metrics) {
         this.name = name;
         this.topic = topic;
@@ -91,21 +98,37 @@ final class ObjectRecords {
             tombstoned.remove(o.id()); // restored
         }
         Struct v = value != null ? value : properties.mapper().toStruct(o);
-        lastSent = new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, o.id(), v.schema(), v, null,
+        lastSent = new SourceRecord(
+                partition,
+                offset,
+                topic,
+                null,
+                Schema.STRING_SCHEMA,
+                o.id(),
+                v.schema(),
+                v,
+                null,
                 Headers.of(portal, name, change));
         out.add(lastSent);
         lastOffset = offset;
         ids.add(o.id());
         metrics.record(name);
         if (properties.hasMergedIds()) {
-            long when = o.updatedAt() == null ? System.currentTimeMillis() : o.updatedAt().toEpochMilli();
+            long when = o.updatedAt() == null
+                    ? System.currentTimeMillis()
+                    : o.updatedAt().toEpochMilli();
             mergeTombstones(out, partition, offset, o.id(), o.properties().get("hs_merged_object_ids"), when);
         }
     }
 
     /** Tombstones for the ids in {@code merged} ({@code ;}-separated) other than the survivor, once each. */
-    void mergeTombstones(List<SourceRecord> out, Map<String, Object> onPartition, Map<String, Object> offset,
-            String survivor, String merged, long when) {
+    void mergeTombstones(
+            List<SourceRecord> out,
+            Map<String, Object> onPartition,
+            Map<String, Object> offset,
+            String survivor,
+            String merged,
+            long when) {
         if (merged == null || merged.isBlank()) {
             return;
         }
@@ -114,8 +137,8 @@ final class ObjectRecords {
             if (!m.isEmpty() && !m.equals(survivor) && mergeAnnounced.add(m)) {
                 ConnectHeaders h = Headers.of(portal, name, "merge");
                 h.addString(Headers.MERGED_INTO, survivor);
-                out.add(new SourceRecord(onPartition, offset, topic, null, Schema.STRING_SCHEMA, m, null, null, null,
-                        h));
+                out.add(new SourceRecord(
+                        onPartition, offset, topic, null, Schema.STRING_SCHEMA, m, null, null, null, h));
                 tombstoned.put(m, when);
                 ids.remove(m);
                 metrics.record(name);
@@ -128,17 +151,35 @@ final class ObjectRecords {
         tombstoned.put(id, at);
         ids.remove(id);
         metrics.record(name);
-        return new SourceRecord(deletesPartition, offset, topic, null, Schema.STRING_SCHEMA, id, null, null, null,
+        return new SourceRecord(
+                deletesPartition,
+                offset,
+                topic,
+                null,
+                Schema.STRING_SCHEMA,
+                id,
+                null,
+                null,
+                null,
                 Headers.of(portal, name, change));
     }
 
     /** The archived version of a record ({@code archived=true}), sent right before its tombstone on request. */
     SourceRecord archived(Map<String, Object> offset, CrmObject o) {
-        CrmObject archived = new CrmObject(o.id(), o.properties(), o.createdAt(), o.updatedAt(), true, o.archivedAt(),
-                o.associations());
+        CrmObject archived = new CrmObject(
+                o.id(), o.properties(), o.createdAt(), o.updatedAt(), true, o.archivedAt(), o.associations());
         SchemaMapper mapper = properties.mapper();
-        return new SourceRecord(deletesPartition, offset, topic, null, Schema.STRING_SCHEMA, o.id(), mapper.schema(),
-                mapper.toStruct(archived), null, Headers.of(portal, name, "archived"));
+        return new SourceRecord(
+                deletesPartition,
+                offset,
+                topic,
+                null,
+                Schema.STRING_SCHEMA,
+                o.id(),
+                mapper.schema(),
+                mapper.toStruct(archived),
+                null,
+                Headers.of(portal, name, "archived"));
     }
 
     /**

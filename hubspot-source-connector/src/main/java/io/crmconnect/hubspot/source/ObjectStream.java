@@ -54,8 +54,8 @@ final class ObjectStream implements Stream {
     /** The first property read failed transiently: nothing steps before this. */
     private long refreshRetryAt;
 
-    ObjectStream(HubSpotSourceConfig config, HubSpotClient client, String objectType, String name,
-            SourceMetrics metrics) {
+    ObjectStream(
+            HubSpotSourceConfig config, HubSpotClient client, String objectType, String name, SourceMetrics metrics) {
         this(config, client, client, objectType, name, metrics);
     }
 
@@ -63,31 +63,58 @@ final class ObjectStream implements Stream {
      * @param client       the calls of the task's thread (short retries: a failure defers one phase, not the task)
      * @param readerClient the initial load's reader threads (the configured retries: they wait on their own)
      */
-    ObjectStream(HubSpotSourceConfig config, HubSpotClient client, HubSpotClient readerClient, String objectType,
-            String name, SourceMetrics metrics) {
+    ObjectStream(
+            HubSpotSourceConfig config,
+            HubSpotClient client,
+            HubSpotClient readerClient,
+            String objectType,
+            String name,
+            SourceMetrics metrics) {
         this.config = config;
         this.client = client;
         this.readerClient = readerClient;
         this.objectType = objectType;
         this.name = name;
         this.metrics = metrics;
-        this.lastModifiedProperty = "contacts".equals(objectType) || "0-1".equals(objectType) ? "lastmodifieddate"
-                : "hs_lastmodifieddate";
+        this.lastModifiedProperty =
+                "contacts".equals(objectType) || "0-1".equals(objectType) ? "lastmodifieddate" : "hs_lastmodifieddate";
         this.overlap = config.getLong(HubSpotSourceConfig.INDEX_LAG_OVERLAP_MS);
         String portal = config.getString(HubSpotSourceConfig.PORTAL_ID);
         this.properties = new ObjectProperties(config, client, objectType, name);
         this.ids = new TopicIds(name, config.getLong(HubSpotSourceConfig.RECONCILE_CHECKPOINT_MS));
         this.records = new ObjectRecords(name, config.topic(name), portal, properties, ids, metrics);
-        this.history = config.getList(HubSpotSourceConfig.PROPERTY_HISTORY).isEmpty() ? null
-                : new PropertyHistory(client, objectType, name, config.topic(name + ".property_history"), portal,
-                        metrics);
-        this.incremental = new IncrementalPhase(client, objectType, name, lastModifiedProperty, properties, records,
-                history, metrics, overlap, config.getLong(HubSpotSourceConfig.POLL_INTERVAL_MS),
+        this.history = config.getList(HubSpotSourceConfig.PROPERTY_HISTORY).isEmpty()
+                ? null
+                : new PropertyHistory(
+                        client, objectType, name, config.topic(name + ".property_history"), portal, metrics);
+        this.incremental = new IncrementalPhase(
+                client,
+                objectType,
+                name,
+                lastModifiedProperty,
+                properties,
+                records,
+                history,
+                metrics,
+                overlap,
+                config.getLong(HubSpotSourceConfig.POLL_INTERVAL_MS),
                 config.getInt(HubSpotSourceConfig.SEARCH_PAGE_SIZE));
-        this.deletes = new DeleteScan(client, objectType, lastModifiedProperty, properties, records, overlap,
+        this.deletes = new DeleteScan(
+                client,
+                objectType,
+                lastModifiedProperty,
+                properties,
+                records,
+                overlap,
                 config.getLong(HubSpotSourceConfig.DELETES_INTERVAL_MS),
                 config.getBoolean(HubSpotSourceConfig.ARCHIVED_EVENTS));
-        this.reconciliation = new Reconciliation(client, objectType, name, records, ids, deletes::since,
+        this.reconciliation = new Reconciliation(
+                client,
+                objectType,
+                name,
+                records,
+                ids,
+                deletes::since,
                 config.getLong(HubSpotSourceConfig.RECONCILE_INTERVAL_MS));
     }
 
@@ -108,16 +135,28 @@ final class ObjectStream implements Stream {
         long loadStart = 0;
         if (off != null && "inc".equals(off.get("phase"))) {
             Object afterId = off.get("afterId");
-            incremental.begin(((Number) off.get("since")).longValue(),
-                    afterId == null ? null : ((Number) afterId).longValue(), 0);
+            incremental.begin(
+                    ((Number) off.get("since")).longValue(),
+                    afterId == null ? null : ((Number) afterId).longValue(),
+                    0);
             LOG.info("HubSpot {}: resuming incremental changes from {} (epoch ms)", name, incremental.since());
             records.resumeAt(new LinkedHashMap<>(off));
         } else {
             boolean resume = off != null && "load".equals(off.get("phase"));
             loadStart = resume ? ((Number) off.get("loadStart")).longValue() : now;
             LOG.info(resume ? "HubSpot {}: resuming the initial load" : "HubSpot {}: starting the initial load", name);
-            load = new LoadPhase(readerClient, objectType, name, lastModifiedProperty, properties, records, history,
-                    metrics, resume ? off : null, loadStart, overlap);
+            load = new LoadPhase(
+                    readerClient,
+                    objectType,
+                    name,
+                    lastModifiedProperty,
+                    properties,
+                    records,
+                    history,
+                    metrics,
+                    resume ? off : null,
+                    loadStart,
+                    overlap);
             records.resumeAt(load.offsetNow());
         }
         ids.restore(offsets.get(ids.partition), now);

@@ -5,8 +5,7 @@ import org.apache.kafka.connect.errors.ConnectException;
 
 /** Validation of offsets written by users through the REST API (KIP-875). */
 final class OffsetCodec {
-    private OffsetCodec() {
-    }
+    private OffsetCodec() {}
 
     static void validate(String stream, Map<String, ?> off) {
         Object v = off.get("v");
@@ -30,8 +29,8 @@ final class OffsetCodec {
             try {
                 IdSet.decode((String) ids);
             } catch (RuntimeException e) {
-                throw new ConnectException("Offset for " + stream + ": \"ids\" is not a readable id checkpoint ("
-                        + e.getMessage() + ")");
+                throw new ConnectException(
+                        "Offset for " + stream + ": \"ids\" is not a readable id checkpoint (" + e.getMessage() + ")");
             }
             return;
         }
@@ -48,16 +47,16 @@ final class OffsetCodec {
         } else if ("inc".equals(phase)) {
             long since = requireLong(stream, off, "since");
             if (since < 0 || since > System.currentTimeMillis() + 86_400_000L) {
-                throw new ConnectException("Offset for " + stream + ": \"since\" " + since
-                        + " is not a plausible epoch-millisecond time");
+                throw new ConnectException(
+                        "Offset for " + stream + ": \"since\" " + since + " is not a plausible epoch-millisecond time");
             }
             Object afterId = off.get("afterId");
             if (afterId != null && !(afterId instanceof Number)) {
                 throw new ConnectException("Offset for " + stream + ": \"afterId\" must be a number");
             }
         } else {
-            throw new ConnectException("Offset for " + stream + ": \"phase\" must be \"load\" or \"inc\", got "
-                    + phase);
+            throw new ConnectException(
+                    "Offset for " + stream + ": \"phase\" must be \"load\" or \"inc\", got " + phase);
         }
     }
 

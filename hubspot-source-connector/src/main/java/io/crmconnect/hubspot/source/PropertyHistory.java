@@ -5,7 +5,9 @@ import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.PropertyValue;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -13,8 +15,6 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.source.SourceRecord;
-import java.util.Comparator;
-import java.util.HashMap;
 
 /**
  * Property history of one object: one record per property change, read through {@code propertiesWithHistory} (batch
@@ -32,16 +32,20 @@ import java.util.HashMap;
  * resumes from its offset, so at most the overlap window is sent again (same keys).
  */
 final class PropertyHistory {
-    static final Schema SCHEMA = RecordShape.describeAll(SchemaBuilder.struct()
-            .name("io.crmconnect.hubspot.PropertyHistory").version(1)
-            .field("objectId", Schema.STRING_SCHEMA)
-            .field("property", Schema.STRING_SCHEMA)
-            .field("value", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("timestamp", Timestamp.SCHEMA)
-            .field("sourceType", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("sourceId", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("sourceLabel", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("updatedByUserId", Schema.OPTIONAL_INT64_SCHEMA), List.of("objectId"), null)
+    static final Schema SCHEMA = RecordShape.describeAll(
+                    SchemaBuilder.struct()
+                            .name("io.crmconnect.hubspot.PropertyHistory")
+                            .version(1)
+                            .field("objectId", Schema.STRING_SCHEMA)
+                            .field("property", Schema.STRING_SCHEMA)
+                            .field("value", Schema.OPTIONAL_STRING_SCHEMA)
+                            .field("timestamp", Timestamp.SCHEMA)
+                            .field("sourceType", Schema.OPTIONAL_STRING_SCHEMA)
+                            .field("sourceId", Schema.OPTIONAL_STRING_SCHEMA)
+                            .field("sourceLabel", Schema.OPTIONAL_STRING_SCHEMA)
+                            .field("updatedByUserId", Schema.OPTIONAL_INT64_SCHEMA),
+                    List.of("objectId"),
+                    null)
             .build();
 
     private final HubSpotClient client;
@@ -51,8 +55,8 @@ final class PropertyHistory {
     private final String portal;
     private final SourceMetrics metrics;
 
-    PropertyHistory(HubSpotClient client, String objectType, String name, String topic, String portal,
-            SourceMetrics metrics) {
+    PropertyHistory(
+            HubSpotClient client, String objectType, String name, String topic, String portal, SourceMetrics metrics) {
         this.client = client;
         this.objectType = objectType;
         this.name = name;
@@ -66,8 +70,7 @@ final class PropertyHistory {
     }
 
     /** One version of a record whose history is wanted, with the range of change timestamps to send. */
-    record Want(CrmObject object, long fromInclusive, long toInclusive) {
-    }
+    record Want(CrmObject object, long fromInclusive, long toInclusive) {}
 
     /** Reads the history of these records' properties (50 records per call): id -> property -> values. */
     Map<String, Map<String, List<PropertyValue>>> read(List<Want> wants, List<String> properties) {
@@ -77,15 +80,15 @@ final class PropertyHistory {
         }
         for (int i = 0; i < wants.size(); i += HubSpotClient.HISTORY_BATCH) {
             List<Want> chunk = wants.subList(i, Math.min(wants.size(), i + HubSpotClient.HISTORY_BATCH));
-            out.putAll(client.batchReadHistory(objectType, chunk.stream().map(w -> w.object().id()).toList(),
-                    properties));
+            out.putAll(client.batchReadHistory(
+                    objectType, chunk.stream().map(w -> w.object().id()).toList(), properties));
         }
         return out;
     }
 
     /** The change records of one record version, oldest first. */
-    List<SourceRecord> records(Want w, Map<String, List<PropertyValue>> byProp, Map<String, ?> partition,
-            Map<String, ?> offset) {
+    List<SourceRecord> records(
+            Want w, Map<String, List<PropertyValue>> byProp, Map<String, ?> partition, Map<String, ?> offset) {
         List<SourceRecord> out = new ArrayList<>();
         String id = w.object().id();
         for (Map.Entry<String, List<PropertyValue>> e : byProp.entrySet()) {
@@ -99,12 +102,26 @@ final class PropertyHistory {
                 if (ts < w.fromInclusive() || ts > w.toInclusive()) {
                     continue;
                 }
-                Struct s = new Struct(SCHEMA).put("objectId", id).put("property", e.getKey())
-                        .put("value", v.value()).put("timestamp", new Date(ts)).put("sourceType", v.sourceType())
-                        .put("sourceId", v.sourceId()).put("sourceLabel", v.sourceLabel())
+                Struct s = new Struct(SCHEMA)
+                        .put("objectId", id)
+                        .put("property", e.getKey())
+                        .put("value", v.value())
+                        .put("timestamp", new Date(ts))
+                        .put("sourceType", v.sourceType())
+                        .put("sourceId", v.sourceId())
+                        .put("sourceLabel", v.sourceLabel())
                         .put("updatedByUserId", v.updatedByUserId());
-                out.add(new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, key(id, e.getKey(), ts),
-                        SCHEMA, s, null, Headers.of(portal, name, "history")));
+                out.add(new SourceRecord(
+                        partition,
+                        offset,
+                        topic,
+                        null,
+                        Schema.STRING_SCHEMA,
+                        key(id, e.getKey(), ts),
+                        SCHEMA,
+                        s,
+                        null,
+                        Headers.of(portal, name, "history")));
                 metrics.history(name);
             }
         }

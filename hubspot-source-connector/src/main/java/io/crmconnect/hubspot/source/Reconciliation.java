@@ -28,8 +28,14 @@ final class Reconciliation implements ObjectPhase {
     private String after;
     private long nextPass;
 
-    Reconciliation(HubSpotClient client, String objectType, String name, ObjectRecords records, TopicIds ids,
-            LongSupplier deletesSince, long interval) {
+    Reconciliation(
+            HubSpotClient client,
+            String objectType,
+            String name,
+            ObjectRecords records,
+            TopicIds ids,
+            LongSupplier deletesSince,
+            long interval) {
         this.client = client;
         this.objectType = objectType;
         this.name = name;
@@ -71,8 +77,8 @@ final class Reconciliation implements ObjectPhase {
             after = null;
             ids.startListing();
         }
-        Page<CrmObject> page = client.list(objectType, List.of("hs_object_id"), null, after, ObjectStream.LIST_PAGE,
-                false);
+        Page<CrmObject> page =
+                client.list(objectType, List.of("hs_object_id"), null, after, ObjectStream.LIST_PAGE, false);
         for (CrmObject o : page.results()) {
             ids.listed(o.id());
         }
@@ -84,8 +90,8 @@ final class Reconciliation implements ObjectPhase {
         List<SourceRecord> out = new ArrayList<>();
         List<Long> gone = ids.finishListing(records::tombstoned);
         for (long g : gone) {
-            out.add(records.tombstone(DeleteScan.offset(deletesSince.getAsLong()), Long.toString(g),
-                    "reconcile-delete", now));
+            out.add(records.tombstone(
+                    DeleteScan.offset(deletesSince.getAsLong()), Long.toString(g), "reconcile-delete", now));
         }
         if (!out.isEmpty()) {
             LOG.info("HubSpot {}: reconciliation found {} records gone outside the archive", name, out.size());

@@ -42,9 +42,12 @@ public final class SchemaMapper {
     static final String UPDATED_AT = "updatedAt";
     static final String ARCHIVED = "archived";
     static final String ARCHIVED_AT = "archivedAt";
-    private static final Schema OPTIONAL_TIMESTAMP = Timestamp.builder().optional().build();
-    private static final Schema OPTIONAL_DATE = org.apache.kafka.connect.data.Date.builder().optional().build();
-    private static final Schema OPTIONAL_STRING_ARRAY = SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build();
+    private static final Schema OPTIONAL_TIMESTAMP =
+            Timestamp.builder().optional().build();
+    private static final Schema OPTIONAL_DATE =
+            org.apache.kafka.connect.data.Date.builder().optional().build();
+    private static final Schema OPTIONAL_STRING_ARRAY =
+            SchemaBuilder.array(Schema.STRING_SCHEMA).optional().build();
 
     private final String object;
     private final boolean decimal;
@@ -54,10 +57,12 @@ public final class SchemaMapper {
     private final LinkedHashMap<String, PropertyDefinition> properties = new LinkedHashMap<>();
     /** Immutable; replaced as a whole when properties are added, so conversions need no lock. */
     private volatile Plan plan;
+
     private final AtomicLong conversionErrors = new AtomicLong();
 
     /** Conversion kinds, one per property field. */
     private static final byte STRING = 0;
+
     private static final byte DECIMAL = 1;
     private static final byte DOUBLE = 2;
     private static final byte DATE = 3;
@@ -66,9 +71,17 @@ public final class SchemaMapper {
     private static final byte MULTI = 6;
 
     /** One schema version with everything a conversion needs, indexed like its property fields. */
-    private record Plan(Schema schema, int version, List<String> names, Field[] fields, byte[] kinds, Field id,
-            Field createdAt, Field updatedAt, Field archived, Field archivedAt) {
-    }
+    private record Plan(
+            Schema schema,
+            int version,
+            List<String> names,
+            Field[] fields,
+            byte[] kinds,
+            Field id,
+            Field createdAt,
+            Field updatedAt,
+            Field archived,
+            Field archivedAt) {}
 
     public SchemaMapper(String object, boolean decimal, int scale, boolean multiAsArray) {
         this.object = object;
@@ -92,8 +105,10 @@ public final class SchemaMapper {
         }
         if (changed) {
             int version = plan == null ? 1 : plan.version() + 1;
-            SchemaBuilder b = SchemaBuilder.struct().name("io.crmconnect.hubspot." + sanitize(object))
-                    .version(version).doc("HubSpot " + object + " record");
+            SchemaBuilder b = SchemaBuilder.struct()
+                    .name("io.crmconnect.hubspot." + sanitize(object))
+                    .version(version)
+                    .doc("HubSpot " + object + " record");
             b.field(ID, Schema.STRING_SCHEMA);
             for (PropertyDefinition d : properties.values()) {
                 b.field(d.name(), fieldSchema(d));
@@ -114,8 +129,16 @@ public final class SchemaMapper {
                 kinds[i] = kind(d);
                 i++;
             }
-            plan = new Plan(schema, version, List.copyOf(properties.keySet()), fields, kinds, schema.field(ID),
-                    schema.field(CREATED_AT), schema.field(UPDATED_AT), schema.field(ARCHIVED),
+            plan = new Plan(
+                    schema,
+                    version,
+                    List.copyOf(properties.keySet()),
+                    fields,
+                    kinds,
+                    schema.field(ID),
+                    schema.field(CREATED_AT),
+                    schema.field(UPDATED_AT),
+                    schema.field(ARCHIVED),
                     schema.field(ARCHIVED_AT));
         }
         return changed;
@@ -223,8 +246,9 @@ public final class SchemaMapper {
         return i == null ? null : new Date(i.toEpochMilli());
     }
 
-    private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
-        100_000_000L, 1_000_000_000L};
+    private static final long[] POW10 = {
+        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L
+    };
 
     private Object convert(byte kind, String raw) {
         switch (kind) {
@@ -277,7 +301,9 @@ public final class SchemaMapper {
             return null;
         }
         if (allDigits(v)) {
-            LocalDate day = Instant.ofEpochMilli(Long.parseLong(v)).atZone(ZoneOffset.UTC).toLocalDate();
+            LocalDate day = Instant.ofEpochMilli(Long.parseLong(v))
+                    .atZone(ZoneOffset.UTC)
+                    .toLocalDate();
             return new Date(day.toEpochDay() * 86_400_000L);
         }
         String d = v.length() > 10 ? v.substring(0, 10) : v;

@@ -9,6 +9,7 @@ import io.crmconnect.hubspot.client.HubSpotRetriableException;
 import io.crmconnect.hubspot.client.Owner;
 import io.crmconnect.hubspot.client.Page;
 import io.crmconnect.hubspot.client.Pipeline;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -21,7 +22,6 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.source.SourceRecord;
-import java.time.Instant;
 
 /**
  * Small reference data read as periodic snapshots: owners, pipelines (with stages) and labelled associations. Each
@@ -45,6 +45,7 @@ abstract class SnapshotStream implements Stream {
     private long nextRun;
     /** After a transient failure: epoch ms of the next attempt, and failures in a row. */
     private long retryAt;
+
     private int failures;
 
     SnapshotStream(HubSpotSourceConfig config, HubSpotClient client, String name, SourceMetrics metrics) {
@@ -59,8 +60,7 @@ abstract class SnapshotStream implements Stream {
     }
 
     /** One entry: key and value. */
-    record Entry(String key, Struct value) {
-    }
+    record Entry(String key, Struct value) {}
 
     /** Reads one page; returns entries and whether the pass is complete. */
     abstract boolean readPage(List<Entry> out);
@@ -118,8 +118,17 @@ abstract class SnapshotStream implements Stream {
             Integer prevHash = previous == null ? null : previous.get(e.key());
             current.put(e.key(), h);
             if (prevHash == null || prevHash != h) {
-                out.add(new SourceRecord(partition, off, topic, null, Schema.STRING_SCHEMA, e.key(),
-                        e.value().schema(), e.value(), null, Headers.of(portal, name, "upsert")));
+                out.add(new SourceRecord(
+                        partition,
+                        off,
+                        topic,
+                        null,
+                        Schema.STRING_SCHEMA,
+                        e.key(),
+                        e.value().schema(),
+                        e.value(),
+                        null,
+                        Headers.of(portal, name, "upsert")));
                 metrics.record(name);
             }
         }
@@ -127,7 +136,16 @@ abstract class SnapshotStream implements Stream {
             if (previous != null) {
                 for (String k : previous.keySet()) {
                     if (!current.containsKey(k)) {
-                        out.add(new SourceRecord(partition, off, topic, null, Schema.STRING_SCHEMA, k, null, null, null,
+                        out.add(new SourceRecord(
+                                partition,
+                                off,
+                                topic,
+                                null,
+                                Schema.STRING_SCHEMA,
+                                k,
+                                null,
+                                null,
+                                null,
                                 Headers.of(portal, name, "delete")));
                         metrics.record(name);
                     }
@@ -148,13 +166,25 @@ abstract class SnapshotStream implements Stream {
     // ------------------------------------------------------------------------------------------ owners
 
     static final class Owners extends SnapshotStream {
-        static final Schema SCHEMA = RecordShape.describeAll(SchemaBuilder.struct()
-                .name("io.crmconnect.hubspot.owner").version(1)
-                .field("id", Schema.STRING_SCHEMA).field("email", Schema.OPTIONAL_STRING_SCHEMA)
-                .field("firstName", Schema.OPTIONAL_STRING_SCHEMA).field("lastName", Schema.OPTIONAL_STRING_SCHEMA)
-                .field("userId", Schema.OPTIONAL_INT64_SCHEMA).field("archived", Schema.BOOLEAN_SCHEMA)
-                .field("createdAt", Timestamp.builder().optional().build())
-                .field("updatedAt", Timestamp.builder().optional().build()), List.of("id"), "id").build();
+        static final Schema SCHEMA = RecordShape.describeAll(
+                        SchemaBuilder.struct()
+                                .name("io.crmconnect.hubspot.owner")
+                                .version(1)
+                                .field("id", Schema.STRING_SCHEMA)
+                                .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+                                .field("firstName", Schema.OPTIONAL_STRING_SCHEMA)
+                                .field("lastName", Schema.OPTIONAL_STRING_SCHEMA)
+                                .field("userId", Schema.OPTIONAL_INT64_SCHEMA)
+                                .field("archived", Schema.BOOLEAN_SCHEMA)
+                                .field(
+                                        "createdAt",
+                                        Timestamp.builder().optional().build())
+                                .field(
+                                        "updatedAt",
+                                        Timestamp.builder().optional().build()),
+                        List.of("id"),
+                        "id")
+                .build();
         private String after;
         private boolean archivedPass;
 
@@ -172,10 +202,17 @@ abstract class SnapshotStream implements Stream {
         boolean readPage(List<Entry> out) {
             Page<Owner> p = client.owners(after, 100, archivedPass);
             for (Owner o : p.results()) {
-                out.add(new Entry(o.id(), new Struct(SCHEMA).put("id", o.id()).put("email", o.email())
-                        .put("firstName", o.firstName()).put("lastName", o.lastName()).put("userId", o.userId())
-                        .put("archived", o.archived()).put("createdAt", date(o.createdAt()))
-                        .put("updatedAt", date(o.updatedAt()))));
+                out.add(new Entry(
+                        o.id(),
+                        new Struct(SCHEMA)
+                                .put("id", o.id())
+                                .put("email", o.email())
+                                .put("firstName", o.firstName())
+                                .put("lastName", o.lastName())
+                                .put("userId", o.userId())
+                                .put("archived", o.archived())
+                                .put("createdAt", date(o.createdAt()))
+                                .put("updatedAt", date(o.updatedAt()))));
             }
             after = p.after();
             if (after == null && !archivedPass) {
@@ -189,19 +226,36 @@ abstract class SnapshotStream implements Stream {
     // ------------------------------------------------------------------------------------------ pipelines
 
     static final class Pipelines extends SnapshotStream {
-        static final Schema STAGE = SchemaBuilder.struct().name("io.crmconnect.hubspot.pipeline_stage")
-                .field("id", Schema.STRING_SCHEMA).field("label", Schema.OPTIONAL_STRING_SCHEMA)
-                .field("displayOrder", Schema.INT32_SCHEMA).field("archived", Schema.BOOLEAN_SCHEMA)
-                .field("metadata", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA).build())
-                .build();
-        static final Schema SCHEMA = RecordShape.describeAll(SchemaBuilder.struct()
-                .name("io.crmconnect.hubspot.pipeline").version(1)
-                .field("id", Schema.STRING_SCHEMA).field("objectType", Schema.STRING_SCHEMA)
-                .field("label", Schema.OPTIONAL_STRING_SCHEMA).field("displayOrder", Schema.INT32_SCHEMA)
+        static final Schema STAGE = SchemaBuilder.struct()
+                .name("io.crmconnect.hubspot.pipeline_stage")
+                .field("id", Schema.STRING_SCHEMA)
+                .field("label", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("displayOrder", Schema.INT32_SCHEMA)
                 .field("archived", Schema.BOOLEAN_SCHEMA)
-                .field("createdAt", Timestamp.builder().optional().build())
-                .field("updatedAt", Timestamp.builder().optional().build())
-                .field("stages", SchemaBuilder.array(STAGE).build()), List.of(), null).build();
+                .field(
+                        "metadata",
+                        SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA)
+                                .build())
+                .build();
+        static final Schema SCHEMA = RecordShape.describeAll(
+                        SchemaBuilder.struct()
+                                .name("io.crmconnect.hubspot.pipeline")
+                                .version(1)
+                                .field("id", Schema.STRING_SCHEMA)
+                                .field("objectType", Schema.STRING_SCHEMA)
+                                .field("label", Schema.OPTIONAL_STRING_SCHEMA)
+                                .field("displayOrder", Schema.INT32_SCHEMA)
+                                .field("archived", Schema.BOOLEAN_SCHEMA)
+                                .field(
+                                        "createdAt",
+                                        Timestamp.builder().optional().build())
+                                .field(
+                                        "updatedAt",
+                                        Timestamp.builder().optional().build())
+                                .field("stages", SchemaBuilder.array(STAGE).build()),
+                        List.of(),
+                        null)
+                .build();
         private final List<String> types;
         private int index;
 
@@ -223,14 +277,24 @@ abstract class SnapshotStream implements Stream {
             for (Pipeline p : pipelines) {
                 List<Struct> stages = new ArrayList<>();
                 for (Pipeline.Stage s : p.stages()) {
-                    stages.add(new Struct(STAGE).put("id", s.id()).put("label", s.label())
-                            .put("displayOrder", s.displayOrder()).put("archived", s.archived())
+                    stages.add(new Struct(STAGE)
+                            .put("id", s.id())
+                            .put("label", s.label())
+                            .put("displayOrder", s.displayOrder())
+                            .put("archived", s.archived())
                             .put("metadata", new HashMap<>(s.metadata())));
                 }
-                out.add(new Entry(type + ":" + p.id(), new Struct(SCHEMA).put("id", p.id()).put("objectType", type)
-                        .put("label", p.label()).put("displayOrder", p.displayOrder()).put("archived", p.archived())
-                        .put("createdAt", date(p.createdAt())).put("updatedAt", date(p.updatedAt()))
-                        .put("stages", stages)));
+                out.add(new Entry(
+                        type + ":" + p.id(),
+                        new Struct(SCHEMA)
+                                .put("id", p.id())
+                                .put("objectType", type)
+                                .put("label", p.label())
+                                .put("displayOrder", p.displayOrder())
+                                .put("archived", p.archived())
+                                .put("createdAt", date(p.createdAt()))
+                                .put("updatedAt", date(p.updatedAt()))
+                                .put("stages", stages)));
             }
             return index >= types.size();
         }
@@ -239,15 +303,28 @@ abstract class SnapshotStream implements Stream {
     // ------------------------------------------------------------------------------------------ associations
 
     static final class AssociationPair extends SnapshotStream {
-        static final Schema TYPE = SchemaBuilder.struct().name("io.crmconnect.hubspot.association_type")
-                .field("category", Schema.STRING_SCHEMA).field("typeId", Schema.INT32_SCHEMA)
-                .field("label", Schema.OPTIONAL_STRING_SCHEMA).build();
-        static final Schema SCHEMA = RecordShape.describeAll(SchemaBuilder.struct()
-                .name("io.crmconnect.hubspot.association").version(1)
-                .field("fromObjectType", Schema.STRING_SCHEMA).field("fromId", Schema.STRING_SCHEMA)
-                .field("toObjectType", Schema.STRING_SCHEMA).field("toId", Schema.STRING_SCHEMA)
-                .field("labels", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
-                .field("types", SchemaBuilder.array(TYPE).build()), List.of("fromId", "toId"), null).build();
+        static final Schema TYPE = SchemaBuilder.struct()
+                .name("io.crmconnect.hubspot.association_type")
+                .field("category", Schema.STRING_SCHEMA)
+                .field("typeId", Schema.INT32_SCHEMA)
+                .field("label", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        static final Schema SCHEMA = RecordShape.describeAll(
+                        SchemaBuilder.struct()
+                                .name("io.crmconnect.hubspot.association")
+                                .version(1)
+                                .field("fromObjectType", Schema.STRING_SCHEMA)
+                                .field("fromId", Schema.STRING_SCHEMA)
+                                .field("toObjectType", Schema.STRING_SCHEMA)
+                                .field("toId", Schema.STRING_SCHEMA)
+                                .field(
+                                        "labels",
+                                        SchemaBuilder.array(Schema.STRING_SCHEMA)
+                                                .build())
+                                .field("types", SchemaBuilder.array(TYPE).build()),
+                        List.of("fromId", "toId"),
+                        null)
+                .build();
         private final String from;
         private final String to;
         private String after;
@@ -273,7 +350,9 @@ abstract class SnapshotStream implements Stream {
                         List<Struct> types = new ArrayList<>();
                         Set<String> labels = new HashSet<>();
                         for (AssociationType at : t.types()) {
-                            types.add(new Struct(TYPE).put("category", at.category()).put("typeId", at.typeId())
+                            types.add(new Struct(TYPE)
+                                    .put("category", at.category())
+                                    .put("typeId", at.typeId())
                                     .put("label", at.label()));
                             if (at.label() != null) {
                                 labels.add(at.label());
@@ -282,9 +361,15 @@ abstract class SnapshotStream implements Stream {
                         types.sort((x, y) -> Integer.compare(x.getInt32("typeId"), y.getInt32("typeId")));
                         List<String> sortedLabels = new ArrayList<>(labels);
                         sortedLabels.sort(null);
-                        out.add(new Entry(a.fromId() + "-" + t.toObjectId(), new Struct(SCHEMA)
-                                .put("fromObjectType", from).put("fromId", a.fromId()).put("toObjectType", to)
-                                .put("toId", t.toObjectId()).put("labels", sortedLabels).put("types", types)));
+                        out.add(new Entry(
+                                a.fromId() + "-" + t.toObjectId(),
+                                new Struct(SCHEMA)
+                                        .put("fromObjectType", from)
+                                        .put("fromId", a.fromId())
+                                        .put("toObjectType", to)
+                                        .put("toId", t.toObjectId())
+                                        .put("labels", sortedLabels)
+                                        .put("types", types)));
                     }
                 }
             }

@@ -35,9 +35,17 @@ final class SourceMetrics {
                 gauge(pm, "api-calls", "API calls sent (general budget)", Map.of(), budget::calls);
                 gauge(pm, "api-search-calls", "Search calls sent", Map.of(), budget::searchCalls);
                 gauge(pm, "api-429-count", "429 answers received", Map.of(), budget::throttled);
-                gauge(pm, "api-daily-budget-remaining", "Requests left today under this task's daily share",
-                        Map.of(), budget::dailyRemaining);
-                gauge(pm, "api-wait-ms", "Time spent waiting for the rate budget (pacing, Retry-After)", Map.of(),
+                gauge(
+                        pm,
+                        "api-daily-budget-remaining",
+                        "Requests left today under this task's daily share",
+                        Map.of(),
+                        budget::dailyRemaining);
+                gauge(
+                        pm,
+                        "api-wait-ms",
+                        "Time spent waiting for the rate budget (pacing, Retry-After)",
+                        Map.of(),
                         budget::waitedMillis);
             } catch (RuntimeException e) {
                 LOG.info("Plugin metrics unavailable: {}", e.toString());
@@ -45,8 +53,7 @@ final class SourceMetrics {
         });
     }
 
-    private static void gauge(PluginMetrics pm, String name, String doc, Map<String, String> tags,
-            LongSupplier value) {
+    private static void gauge(PluginMetrics pm, String name, String doc, Map<String, String> tags, LongSupplier value) {
         MetricName mn = pm.metricName(name, doc, new LinkedHashMap<>(tags));
         pm.addMetric(mn, (Gauge<Long>) (cfg, now) -> value.getAsLong());
     }
@@ -66,7 +73,8 @@ final class SourceMetrics {
     }
 
     void record(String object) {
-        counter(records, object, "records-total", "Records sent for this object").incrementAndGet();
+        counter(records, object, "records-total", "Records sent for this object")
+                .incrementAndGet();
     }
 
     private final Map<String, AtomicLong> history = new ConcurrentHashMap<>();
@@ -77,11 +85,13 @@ final class SourceMetrics {
     }
 
     void loaded(String object, long n) {
-        counter(loaded, object, "initial-load-done", "Records read by the initial load").set(n);
+        counter(loaded, object, "initial-load-done", "Records read by the initial load")
+                .set(n);
     }
 
     void loadTotal(String object, long n) {
-        counter(totals, object, "initial-load-total", "Records to read in the initial load (estimate)").set(n);
+        counter(totals, object, "initial-load-total", "Records to read in the initial load (estimate)")
+                .set(n);
         percentGauge(object);
     }
 
@@ -114,7 +124,11 @@ final class SourceMetrics {
         lagRegistered.computeIfAbsent(object, o -> {
             plugin.ifPresent(pm -> {
                 try {
-                    gauge(pm, "lag-ms", "How far behind HubSpot the incremental watermark is", Map.of("object", o),
+                    gauge(
+                            pm,
+                            "lag-ms",
+                            "How far behind HubSpot the incremental watermark is",
+                            Map.of("object", o),
                             () -> lag(o));
                 } catch (RuntimeException e) {
                     LOG.debug("metric lag-ms not registered: {}", e.toString());

@@ -24,6 +24,5 @@ interface Stream {
     List<SourceRecord> step(long now);
 
     /** Releases threads or other resources (task stop). */
-    default void close() {
-    }
+    default void close() {}
 }

@@ -8,14 +8,14 @@ import java.util.Set;
 
 /** The streams a configuration selects, given the custom object schemas the portal has. */
 final class StreamPlanner {
-    private StreamPlanner() {
-    }
+    private StreamPlanner() {}
 
     /** Whether the selection can include a custom object (then the schemas must be read). */
     static boolean wantsCustomObjects(HubSpotSourceConfig config) {
         List<String> include = config.getList(HubSpotSourceConfig.OBJECTS_INCLUDE);
         for (String inc : include) {
-            if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc) && !inc.equals("owners")
+            if (!HubSpotSourceConfig.STANDARD_OBJECTS.contains(inc)
+                    && !inc.equals("owners")
                     && !inc.equals("pipelines")) {
                 return true;
             }

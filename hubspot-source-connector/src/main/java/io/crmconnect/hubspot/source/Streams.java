@@ -6,14 +6,17 @@ import java.util.List;
 
 /** Opens the {@link Stream} a {@link StreamId} names, for a task. */
 final class Streams {
-    private Streams() {
-    }
+    private Streams() {}
 
     /**
      * @param client       the task thread's calls
      * @param readerClient the initial load's reader threads
      */
-    static Stream open(StreamId id, HubSpotSourceConfig config, HubSpotClient client, HubSpotClient readerClient,
+    static Stream open(
+            StreamId id,
+            HubSpotSourceConfig config,
+            HubSpotClient client,
+            HubSpotClient readerClient,
             SourceMetrics metrics) {
         if (id instanceof StreamId.CrmType t) {
             return new ObjectStream(config, client, readerClient, t.objectType(), t.name(), metrics);

@@ -26,6 +26,7 @@ final class TopicIds {
     private IdSet known = new IdSet();
     /** Ids listed by the running reconciliation pass, plus ids sent while it runs; null between passes. */
     private IdSet listing;
+
     private boolean changed;
     private boolean checkpointDue;
     private long nextCheckpoint;
@@ -42,11 +43,17 @@ final class TopicIds {
         if (offset != null && offset.get("ids") instanceof String enc) {
             try {
                 known = IdSet.decode(enc);
-                LOG.info("HubSpot {}: {} record ids restored from the checkpoint of {} for reconciliation", name,
-                        known.size(), offset.get("at"));
+                LOG.info(
+                        "HubSpot {}: {} record ids restored from the checkpoint of {} for reconciliation",
+                        name,
+                        known.size(),
+                        offset.get("at"));
             } catch (RuntimeException e) {
-                LOG.warn("HubSpot {}: the id checkpoint cannot be read ({}); reconciliation starts from the ids sent "
-                        + "from now on", name, e.getMessage());
+                LOG.warn(
+                        "HubSpot {}: the id checkpoint cannot be read ({}); reconciliation starts from the ids sent "
+                                + "from now on",
+                        name,
+                        e.getMessage());
             }
         }
         nextCheckpoint = now + checkpointInterval;
@@ -118,8 +125,12 @@ final class TopicIds {
         String enc = known.encode();
         if (enc.length() > CHECKPOINT_MAX_CHARS) {
             if (!tooLargeLogged) {
-                LOG.warn("HubSpot {}: {} ids do not fit in one offset ({} chars); reconciliation after a restart "
-                        + "only knows ids sent after it", name, known.size(), enc.length());
+                LOG.warn(
+                        "HubSpot {}: {} ids do not fit in one offset ({} chars); reconciliation after a restart "
+                                + "only knows ids sent after it",
+                        name,
+                        known.size(),
+                        enc.length());
                 tooLargeLogged = true;
             }
         } else {
@@ -135,8 +146,17 @@ final class TopicIds {
                 }
             });
             h.addString(Headers.CHANGE, "checkpoint");
-            out.add(new SourceRecord(partition, off, carrier.topic(), null, carrier.keySchema(), carrier.key(),
-                    carrier.valueSchema(), carrier.value(), null, h));
+            out.add(new SourceRecord(
+                    partition,
+                    off,
+                    carrier.topic(),
+                    null,
+                    carrier.keySchema(),
+                    carrier.key(),
+                    carrier.valueSchema(),
+                    carrier.value(),
+                    null,
+                    h));
             LOG.debug("HubSpot {}: id checkpoint saved ({} ids, {} chars)", name, off.get("count"), enc.length());
         }
         checkpointDue = false;

@@ -31,13 +31,14 @@ class CustomObjectDiscoveryIT {
         c.put("custom.objects.refresh.interval.ms", "1000");
         c.putAll(extra);
         HubSpotSourceConfig config = new HubSpotSourceConfig(c);
-        return new CustomObjectDiscovery(config, new HubSpotClientFactory(config.connection()).connectorClient(),
-                "test");
+        return new CustomObjectDiscovery(
+                config, new HubSpotClientFactory(config.connection()).connectorClient(), "test");
     }
 
     @Test
     void transientFaultsAreRetriedAndAPersistentOutageFailsWithAnActionableFirstLine() throws Exception {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(41).contacts(5).start()) {
+        try (HubSpotSimulator sim =
+                HubSpotSimulator.builder().seed(41).contacts(5).start()) {
             createSchema(sim, "machines");
             sim.addFault(Fault.status(SCHEMAS, 503, 1.0).times(2));
             try (CustomObjectDiscovery d = discovery(sim, sim.token(), Map.of())) {
@@ -49,43 +50,55 @@ class CustomObjectDiscoveryIT {
             sim.addFault(Fault.status(SCHEMAS, 503, 1.0));
             long t0 = System.nanoTime();
             try (CustomObjectDiscovery d = discovery(sim, sim.token(), Map.of())) {
-                assertThatThrownBy(d::discover).isInstanceOf(ConnectException.class)
-                        .satisfies(e -> assertThat(e.getMessage().lines().findFirst().orElseThrow())
+                assertThatThrownBy(d::discover)
+                        .isInstanceOf(ConnectException.class)
+                        .satisfies(e -> assertThat(
+                                        e.getMessage().lines().findFirst().orElseThrow())
                                 .startsWith("HubSpot custom objects cannot be discovered")
                                 .contains("hubspot.retry.budget.ms", "objects.exclude=custom", "restart"));
             }
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("bounded by the retry budget")
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+                    .as("bounded by the retry budget")
                     .isLessThan(10_000);
         }
     }
 
     @Test
     void aMissingSchemaScopeWarnsWhenCustomObjectsAreImplicitAndFailsWhenTheyAreNamed() throws Exception {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(42).contacts(5)
-                .privateAppToken("pat-no-schemas", "crm.objects.contacts.read").start()) {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                .seed(42)
+                .contacts(5)
+                .privateAppToken("pat-no-schemas", "crm.objects.contacts.read")
+                .start()) {
             createSchema(sim, "machines");
             try (CustomObjectDiscovery d = discovery(sim, "pat-no-schemas", Map.of())) {
                 assertThat(d.discover()).isEmpty();
             }
-            try (CustomObjectDiscovery d = discovery(sim, "pat-no-schemas", Map.of("objects.include",
-                    "contacts,machines"))) {
-                assertThatThrownBy(d::discover).isInstanceOf(ConnectException.class)
-                        .hasMessageContaining("HTTP 403").hasMessageContaining("crm.schemas.custom.read");
+            try (CustomObjectDiscovery d =
+                    discovery(sim, "pat-no-schemas", Map.of("objects.include", "contacts,machines"))) {
+                assertThatThrownBy(d::discover)
+                        .isInstanceOf(ConnectException.class)
+                        .hasMessageContaining("HTTP 403")
+                        .hasMessageContaining("crm.schemas.custom.read");
             }
         }
     }
 
     @Test
     void theRefreshReportsNewObjectsAndKeepsTheListWhenHubSpotFails() throws Exception {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(43).contacts(5).start();
+        try (HubSpotSimulator sim =
+                        HubSpotSimulator.builder().seed(43).contacts(5).start();
                 CustomObjectDiscovery d = discovery(sim, sim.token(), Map.of())) {
             assertThat(d.discover()).isEmpty();
             LinkedBlockingQueue<List<ObjectSchema>> changes = new LinkedBlockingQueue<>();
             d.startRefreshing(changes::add);
             createSchema(sim, "pumps");
             List<ObjectSchema> first = changes.poll(20, TimeUnit.SECONDS);
-            assertThat(first).as("the new object within a few refresh intervals").isNotNull()
-                    .extracting(ObjectSchema::name).containsExactly("pumps");
+            assertThat(first)
+                    .as("the new object within a few refresh intervals")
+                    .isNotNull()
+                    .extracting(ObjectSchema::name)
+                    .containsExactly("pumps");
 
             // HubSpot fails for several refreshes: nothing is reported, the list is kept
             sim.addFault(Fault.status(SCHEMAS, 503, 1.0));
@@ -103,10 +116,14 @@ class CustomObjectDiscoveryIT {
                 + "\"},\"primaryDisplayProperty\":\"" + name + "_name\",\"requiredProperties\":[\"" + name
                 + "_name\"],\"properties\":[{\"name\":\"" + name + "_name\",\"label\":\"Name\",\"type\":\"string\","
                 + "\"fieldType\":\"text\"}]}";
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sim.baseUrl()
-                + "/crm-object-schemas/v3/schemas")).header("Authorization", "Bearer " + sim.token())
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/crm-object-schemas/v3/schemas"))
+                                .header("Authorization", "Bearer " + sim.token())
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
     }
 }

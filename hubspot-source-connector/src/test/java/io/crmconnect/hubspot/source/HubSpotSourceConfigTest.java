@@ -27,16 +27,20 @@ class HubSpotSourceConfigTest {
         assertThat(c.historyProperties("contacts", selected)).containsExactly("email", "hs_lead_status");
         assertThat(c.historyProperties("deals", selected)).containsExactlyElementsOf(selected);
         assertThat(c.historyProperties("companies", selected)).containsExactly("hs_lead_status");
-        assertThat(new HubSpotSourceConfig(props("")).historyProperties("contacts", selected)).isEmpty();
+        assertThat(new HubSpotSourceConfig(props("")).historyProperties("contacts", selected))
+                .isEmpty();
     }
 
     @Test
     void malformedHistoryEntriesAreReportedOnTheirKey() {
         assertThatThrownBy(() -> new HubSpotSourceConfig(props("contacts")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("property.history");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("property.history");
         for (String bad : List.of("contacts", ".email", "contacts.", "*.*")) {
             List<ConfigValue> values = HubSpotSourceConfig.CONFIG.validate(props(bad));
-            ConfigValue v = values.stream().filter(x -> x.name().equals("property.history")).findFirst()
+            ConfigValue v = values.stream()
+                    .filter(x -> x.name().equals("property.history"))
+                    .findFirst()
                     .orElseThrow();
             assertThat(v.errorMessages()).as(bad).singleElement().asString().contains("object.property");
         }
@@ -51,9 +55,12 @@ class HubSpotSourceConfigTest {
         assertThat(c.numberMapping()).isEqualTo(HubSpotSourceConfig.NumberMapping.DOUBLE);
         assertThat(c.multiCheckboxMapping()).isEqualTo(HubSpotSourceConfig.MultiCheckboxMapping.STRING);
         p.put("number.mapping", "float");
-        assertThatThrownBy(() -> new HubSpotSourceConfig(p)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("number.mapping").hasMessageContaining("[decimal, double]");
-        assertThat(HubSpotSourceConfig.CONFIG.configKeys().get("number.mapping").recommender).isNotNull();
+        assertThatThrownBy(() -> new HubSpotSourceConfig(p))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("number.mapping")
+                .hasMessageContaining("[decimal, double]");
+        assertThat(HubSpotSourceConfig.CONFIG.configKeys().get("number.mapping").recommender)
+                .isNotNull();
 
         ConfigDef shared = HubSpotConnectionConfig.define(new ConfigDef());
         for (ConfigDef.ConfigKey k : shared.configKeys().values()) {
@@ -67,8 +74,12 @@ class HubSpotSourceConfigTest {
 
     @Test
     void streamIdsRoundTripThroughTheTaskConfigForm() {
-        for (StreamId id : List.of(new StreamId.CrmType("0-1", "contacts"), new StreamId.CrmType("2-123", "machines"),
-                StreamId.OWNERS, StreamId.PIPELINES, new StreamId.AssociationPair("deals", "contacts"))) {
+        for (StreamId id : List.of(
+                new StreamId.CrmType("0-1", "contacts"),
+                new StreamId.CrmType("2-123", "machines"),
+                StreamId.OWNERS,
+                StreamId.PIPELINES,
+                new StreamId.AssociationPair("deals", "contacts"))) {
             assertThat(StreamId.parse(id.encode())).isEqualTo(id);
         }
         // the form task configs written by earlier versions carry
@@ -76,7 +87,9 @@ class HubSpotSourceConfigTest {
         assertThat(StreamId.parse("assoc:contacts:companies"))
                 .isEqualTo(new StreamId.AssociationPair("contacts", "companies"));
         for (String bad : List.of("object:contacts", "assoc::companies", "owner", "object:a:b:c")) {
-            assertThatThrownBy(() -> StreamId.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> StreamId.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(bad);
         }
     }

@@ -40,10 +40,19 @@ class InitialLoadIT {
 
     @BeforeAll
     static void start() {
-        sim = HubSpotSimulator.builder().seed(11).contacts(2_500).companies(0).deals(0).tickets(0).rateLimits(false)
+        sim = HubSpotSimulator.builder()
+                .seed(11)
+                .contacts(2_500)
+                .companies(0)
+                .deals(0)
+                .tickets(0)
+                .rateLimits(false)
                 .start();
-        client = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token())
-                .rateBudget(new RateBudget(Tier.API_ADD_ON, 1.0, 1.0)).build();
+        client = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .rateBudget(new RateBudget(Tier.API_ADD_ON, 1.0, 1.0))
+                .build();
         mapper = new SchemaMapper("contacts", true, 2, true);
         List<PropertyDefinition> defs = new ArrayList<>();
         for (PropertyDefinition d : client.properties("contacts")) {
@@ -63,14 +72,16 @@ class InitialLoadIT {
     static final Map<String, Object> FINAL = Map.of("v", 1, "phase", "inc", "since", 1L);
 
     static InitialLoad load(Map<String, Object> offset, InitialLoad.Lister lister, boolean bounds) {
-        InitialLoad l = new InitialLoad("contacts", 7L, offset, lister, mapper::toStruct, Set.of("hs_object_id"),
-                FINAL, 4, 3);
+        InitialLoad l =
+                new InitialLoad("contacts", 7L, offset, lister, mapper::toStruct, Set.of("hs_object_id"), FINAL, 4, 3);
         if (bounds) {
-            SearchPage first = client.search("contacts", SearchRequest.of(List.of(), "hs_object_id", true,
-                    List.of("hs_object_id"), 1, null));
-            SearchPage last = client.search("contacts", SearchRequest.of(List.of(), "hs_object_id", false,
-                    List.of("hs_object_id"), 1, null));
-            l.bounds(first.total(), Long.parseLong(first.results().get(0).id()),
+            SearchPage first = client.search(
+                    "contacts", SearchRequest.of(List.of(), "hs_object_id", true, List.of("hs_object_id"), 1, null));
+            SearchPage last = client.search(
+                    "contacts", SearchRequest.of(List.of(), "hs_object_id", false, List.of("hs_object_id"), 1, null));
+            l.bounds(
+                    first.total(),
+                    Long.parseLong(first.results().get(0).id()),
                     Long.parseLong(last.results().get(0).id()));
         }
         l.start();
@@ -127,7 +138,10 @@ class InitialLoadIT {
         first.close();
         assertThat(a.finished).isFalse();
         assertThat(a.maxRanges).as("id ranges read in parallel").isGreaterThan(1);
-        assertThat(a.lastOffset).containsEntry("v", 2).containsEntry("phase", "load").containsKey("segs");
+        assertThat(a.lastOffset)
+                .containsEntry("v", 2)
+                .containsEntry("phase", "load")
+                .containsKey("segs");
         OffsetCodec.validate("contacts", a.lastOffset);
 
         // records created while the load was stopped get ids above the search's maximum: the open range reads them
@@ -174,11 +188,17 @@ class InitialLoadIT {
     /** The simulator's list, with cursors turned into opaque tokens as HubSpot's spec example shows. */
     static InitialLoad.Lister opaque() {
         return after -> {
-            String real = after == null ? null : new String(Base64.getUrlDecoder().decode(after.substring(2)),
-                    StandardCharsets.UTF_8);
+            String real = after == null
+                    ? null
+                    : new String(Base64.getUrlDecoder().decode(after.substring(2)), StandardCharsets.UTF_8);
             Page<CrmObject> p = client.list("contacts", PROPS, null, real, ObjectStream.LIST_PAGE, false);
-            return new Page<>(p.results(), p.after() == null ? null
-                    : "c:" + Base64.getUrlEncoder().encodeToString(p.after().getBytes(StandardCharsets.UTF_8)));
+            return new Page<>(
+                    p.results(),
+                    p.after() == null
+                            ? null
+                            : "c:"
+                                    + Base64.getUrlEncoder()
+                                            .encodeToString(p.after().getBytes(StandardCharsets.UTF_8)));
         };
     }
 

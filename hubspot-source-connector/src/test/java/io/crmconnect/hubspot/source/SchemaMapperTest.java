@@ -21,14 +21,24 @@ class SchemaMapperTest {
         return new PropertyDefinition(name, name, type, fieldType, "g", false, false, false, false, false);
     }
 
-    static final List<PropertyDefinition> DEFS = List.of(p("amount", "number", "number"),
-            p("closedate", "date", "date"), p("hs_lastmodifieddate", "datetime", "date"),
-            p("is_vip", "bool", "booleancheckbox"), p("stage", "enumeration", "select"),
-            p("tags", "enumeration", "checkbox"), p("name", "string", "text"));
+    static final List<PropertyDefinition> DEFS = List.of(
+            p("amount", "number", "number"),
+            p("closedate", "date", "date"),
+            p("hs_lastmodifieddate", "datetime", "date"),
+            p("is_vip", "bool", "booleancheckbox"),
+            p("stage", "enumeration", "select"),
+            p("tags", "enumeration", "checkbox"),
+            p("name", "string", "text"));
 
     static CrmObject obj(Map<String, String> props) {
-        return new CrmObject("101", props, Instant.parse("2024-01-02T03:04:05.006Z"),
-                Instant.parse("2024-02-03T04:05:06.007Z"), false, null, Map.of());
+        return new CrmObject(
+                "101",
+                props,
+                Instant.parse("2024-01-02T03:04:05.006Z"),
+                Instant.parse("2024-02-03T04:05:06.007Z"),
+                false,
+                null,
+                Map.of());
     }
 
     @Test
@@ -45,9 +55,21 @@ class SchemaMapperTest {
         assertThat(s.field("id").schema().isOptional()).isFalse();
         assertThat(s.field("amount").schema().isOptional()).isTrue();
 
-        Struct v = m.toStruct(obj(Map.of("amount", "1234.5", "closedate", "2024-03-15",
-                "hs_lastmodifieddate", "2024-02-03T04:05:06.007Z", "is_vip", "true", "stage", "closedwon",
-                "tags", "A;B;C", "name", "Acme")));
+        Struct v = m.toStruct(obj(Map.of(
+                "amount",
+                "1234.5",
+                "closedate",
+                "2024-03-15",
+                "hs_lastmodifieddate",
+                "2024-02-03T04:05:06.007Z",
+                "is_vip",
+                "true",
+                "stage",
+                "closedwon",
+                "tags",
+                "A;B;C",
+                "name",
+                "Acme")));
         v.validate();
         assertThat(v.get("amount")).isEqualTo(new BigDecimal("1234.5000"));
         assertThat(v.get("closedate")).isEqualTo(Date.from(Instant.parse("2024-03-15T00:00:00Z")));
@@ -69,15 +91,16 @@ class SchemaMapperTest {
         assertThat(RecordShape.keyField(m.schema())).isEqualTo("id");
         assertThat(RecordShape.fields(SnapshotStream.AssociationPair.SCHEMA, RecordShape.METADATA_FIELDS))
                 .contains("fromId", "toId", "labels");
-        assertThat(RecordShape.fields(SnapshotStream.Owners.SCHEMA, RecordShape.INTEGER_FIELDS)).containsExactly("id");
+        assertThat(RecordShape.fields(SnapshotStream.Owners.SCHEMA, RecordShape.INTEGER_FIELDS))
+                .containsExactly("id");
     }
 
     @Test
     void doubleAndJoinedStringModesAndEpochMillisValues() {
         SchemaMapper m = new SchemaMapper("deals", false, 0, false);
         m.update(DEFS);
-        Struct v = m.toStruct(obj(Map.of("amount", "0.1", "tags", "A;B", "closedate", "1710460800000",
-                "hs_lastmodifieddate", "1706933106007")));
+        Struct v = m.toStruct(obj(Map.of(
+                "amount", "0.1", "tags", "A;B", "closedate", "1710460800000", "hs_lastmodifieddate", "1706933106007")));
         assertThat(v.get("amount")).isEqualTo(0.1d);
         assertThat(v.get("tags")).isEqualTo("A;B");
         assertThat(v.get("closedate")).isEqualTo(Date.from(Instant.parse("2024-03-15T00:00:00Z")));
@@ -101,7 +124,8 @@ class SchemaMapperTest {
         assertThat(m.update(DEFS)).isTrue();
         Schema v1 = m.schema();
         assertThat(m.update(DEFS)).isFalse();
-        assertThat(m.update(List.of(p("name", "string", "text"), p("favourite_colour", "string", "text")))).isTrue();
+        assertThat(m.update(List.of(p("name", "string", "text"), p("favourite_colour", "string", "text"))))
+                .isTrue();
         Schema v2 = m.schema();
         assertThat(v2.version()).isEqualTo(v1.version() + 1);
         assertThat(v2.field("favourite_colour").schema().isOptional()).isTrue();

@@ -35,15 +35,24 @@ class ThrottledIncrementalIT {
 
     @Test
     void changesKeepFlowingWhileListCallsAreThrottledAndRefusedPagesAreReadAgain() throws Exception {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(41).contacts(800).start();
+        try (HubSpotSimulator sim =
+                        HubSpotSimulator.builder().seed(41).contacts(800).start();
                 HubSpotClient admin = ObjectStreamSimulatorIT.client(sim)) {
             // 150 archived contacts: the delete scan reads two pages of the recycle bin each pass
             List<String> ids = sim.ids("contacts");
             admin.batchArchive("contacts", ids.subList(0, 100));
             admin.batchArchive("contacts", ids.subList(100, 150));
-            Map<String, String> props = ObjectStreamSimulatorIT.config(sim, Map.of(
-                    HubSpotSourceConfig.TASK_STREAMS, "object:contacts:contacts",
-                    "deletes.interval.ms", "300", "poll.interval.ms", "200", "hubspot.retry.budget.ms", "1000"));
+            Map<String, String> props = ObjectStreamSimulatorIT.config(
+                    sim,
+                    Map.of(
+                            HubSpotSourceConfig.TASK_STREAMS,
+                            "object:contacts:contacts",
+                            "deletes.interval.ms",
+                            "300",
+                            "poll.interval.ms",
+                            "200",
+                            "hubspot.retry.budget.ms",
+                            "1000"));
             // the initial load meets refusals too (without Retry-After); its readers give up after 1 s and retry later
             sim.setRetryAfter("never");
             Fault loadRefusals = Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.RATE_LIMIT_429, 0.4);
@@ -57,9 +66,13 @@ class ThrottledIncrementalIT {
                 poll(task, out, 60_000, () -> !contacts.loading());
                 sim.clearFaults();
                 sim.setRetryAfter("alternate");
-                assertThat(loadRefusals.firedCount()).as("list calls of the load refused").isPositive();
+                assertThat(loadRefusals.firedCount())
+                        .as("list calls of the load refused")
+                        .isPositive();
                 Set<String> loaded = new HashSet<>();
-                out.stream().filter(r -> r.topic().equals("hubspot.contacts")).forEach(r -> loaded.add((String) r.key()));
+                out.stream()
+                        .filter(r -> r.topic().equals("hubspot.contacts"))
+                        .forEach(r -> loaded.add((String) r.key()));
                 // before the fix, pages handed over in a step that then met a reader's failure never reached Connect
                 assertThat(loaded).as("every live contact loaded").containsAll(sim.ids("contacts"));
 
@@ -76,7 +89,8 @@ class ThrottledIncrementalIT {
                 long start = System.currentTimeMillis();
                 poll(task, out, 15_000, () -> delivered(out).containsAll(changed));
                 long took = System.currentTimeMillis() - start;
-                assertThat(delivered(out)).as("changes delivered while list calls are throttled")
+                assertThat(delivered(out))
+                        .as("changes delivered while list calls are throttled")
                         .containsAll(changed);
                 assertThat(took).as("ms until every change arrived").isLessThan(10_000);
                 assertThat(task.metrics().lag("contacts")).as("lag-ms").isBetween(0L, 10_000L);
@@ -87,8 +101,13 @@ class ThrottledIncrementalIT {
 
                 assertThat(refusals.firedCount()).as("list calls refused").isPositive();
                 List<LoggedRequest> log = sim.requestLog();
-                assertThat(refusedPagesAskedAgain(log)).as("refused pages after the first one of a pass in %s",
-                        lists(log).stream().map(r -> r.status() + " " + r.query()).toList()).isPositive();
+                assertThat(refusedPagesAskedAgain(log))
+                        .as(
+                                "refused pages after the first one of a pass in %s",
+                                lists(log).stream()
+                                        .map(r -> r.status() + " " + r.query())
+                                        .toList())
+                        .isPositive();
             } finally {
                 task.stop();
             }
@@ -105,10 +124,14 @@ class ThrottledIncrementalIT {
         for (int i = 0; i < lists.size(); i++) {
             LoggedRequest r = lists.get(i);
             if (r.status() == 429 && after(r) != null) {
-                LoggedRequest again = lists.stream().skip(i + 1).filter(x -> archived(x) == archived(r)).findFirst()
+                LoggedRequest again = lists.stream()
+                        .skip(i + 1)
+                        .filter(x -> archived(x) == archived(r))
+                        .findFirst()
                         .orElse(null);
                 if (again != null) {
-                    assertThat(after(again)).as("the list call after the refused page %s", r.query())
+                    assertThat(after(again))
+                            .as("the list call after the refused page %s", r.query())
                             .isEqualTo(after(r));
                     n++;
                 }
@@ -118,14 +141,16 @@ class ThrottledIncrementalIT {
     }
 
     private static List<LoggedRequest> lists(List<LoggedRequest> log) {
-        return log.stream().filter(r -> r.method().equals("GET") && r.path().equals("/crm/v3/objects/contacts"))
+        return log.stream()
+                .filter(r -> r.method().equals("GET") && r.path().equals("/crm/v3/objects/contacts"))
                 .toList();
     }
 
     private static Set<String> delivered(List<SourceRecord> out) {
         Set<String> ids = new HashSet<>();
         for (SourceRecord r : out) {
-            if (r.topic().equals("hubspot.contacts") && r.value() instanceof Struct v
+            if (r.topic().equals("hubspot.contacts")
+                    && r.value() instanceof Struct v
                     && String.valueOf(v.get("jobtitle")).startsWith("throttled-")) {
                 ids.add(String.valueOf(r.key()));
             }
@@ -153,8 +178,8 @@ class ThrottledIncrementalIT {
         return null;
     }
 
-    private static void poll(HubSpotSourceTask task, List<SourceRecord> out, long millis,
-            BooleanSupplier done) throws InterruptedException {
+    private static void poll(HubSpotSourceTask task, List<SourceRecord> out, long millis, BooleanSupplier done)
+            throws InterruptedException {
         long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end && !done.getAsBoolean()) {
             List<SourceRecord> rs = task.poll();

@@ -65,14 +65,22 @@ class DockerPipelineIT {
         }
         network = Network.newNetwork();
         kafka = new KafkaContainer(KAFKA_IMAGE).withNetwork(network).withListener("kafka:19092");
-        postgres = new PostgreSQLContainer("postgres:17.6").withNetwork(network).withNetworkAliases("postgres")
+        postgres = new PostgreSQLContainer("postgres:17.6")
+                .withNetwork(network)
+                .withNetworkAliases("postgres")
                 .withDatabaseName("crm");
-        mariadb = new MariaDBContainer("mariadb:11.4").withNetwork(network).withNetworkAliases("mariadb")
-                .withDatabaseName("crm").withUsername("crm").withPassword("crm").withCommand("--local-infile=1");
+        mariadb = new MariaDBContainer("mariadb:11.4")
+                .withNetwork(network)
+                .withNetworkAliases("mariadb")
+                .withDatabaseName("crm")
+                .withUsername("crm")
+                .withPassword("crm")
+                .withCommand("--local-infile=1");
         kafka.start();
         postgres.start();
         mariadb.start();
-        String worker = String.join("\n",
+        String worker = String.join(
+                "\n",
                 "bootstrap.servers=kafka:19092",
                 "group.id=crmconnect-docker-it",
                 "listeners=http://0.0.0.0:8083",
@@ -80,18 +88,30 @@ class DockerPipelineIT {
                 "plugin.discovery=service_load",
                 "key.converter=org.apache.kafka.connect.json.JsonConverter",
                 "value.converter=org.apache.kafka.connect.json.JsonConverter",
-                "config.storage.topic=it-configs", "offset.storage.topic=it-offsets", "status.storage.topic=it-status",
-                "config.storage.replication.factor=1", "offset.storage.replication.factor=1",
-                "status.storage.replication.factor=1", "offset.flush.interval.ms=2000", "");
-        connect = new GenericContainer<>(KAFKA_IMAGE).withNetwork(network).dependsOn(kafka)
-                .withCopyFileToContainer(MountableFile.forHostPath(ConnectCluster.pluginPathFromBuild()),
-                        "/opt/crmconnect/plugins")
-                .withCopyFileToContainer(MountableFile.forHostPath(REPO.resolve(
-                        "simulators/target/hubspot-simulator.jar")), "/opt/simulator/hubspot-simulator.jar")
+                "config.storage.topic=it-configs",
+                "offset.storage.topic=it-offsets",
+                "status.storage.topic=it-status",
+                "config.storage.replication.factor=1",
+                "offset.storage.replication.factor=1",
+                "status.storage.replication.factor=1",
+                "offset.flush.interval.ms=2000",
+                "");
+        connect = new GenericContainer<>(KAFKA_IMAGE)
+                .withNetwork(network)
+                .dependsOn(kafka)
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(ConnectCluster.pluginPathFromBuild()), "/opt/crmconnect/plugins")
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(REPO.resolve("simulators/target/hubspot-simulator.jar")),
+                        "/opt/simulator/hubspot-simulator.jar")
                 .withCopyToContainer(Transferable.of(worker), "/etc/crmconnect/connect-distributed.properties")
-                .withCommand("sh", "-c", "java -Xmx256m -jar /opt/simulator/hubspot-simulator.jar --port 8089 "
-                        + "--seed 42 --contacts " + CONTACTS + " --token pat-quickstart-token > /tmp/simulator.log 2>&1 & "
-                        + "exec /opt/kafka/bin/connect-distributed.sh /etc/crmconnect/connect-distributed.properties")
+                .withCommand(
+                        "sh",
+                        "-c",
+                        "java -Xmx256m -jar /opt/simulator/hubspot-simulator.jar --port 8089 "
+                                + "--seed 42 --contacts " + CONTACTS
+                                + " --token pat-quickstart-token > /tmp/simulator.log 2>&1 & "
+                                + "exec /opt/kafka/bin/connect-distributed.sh /etc/crmconnect/connect-distributed.properties")
                 .withExposedPorts(8083)
                 .waitingFor(Wait.forHttp("/connectors").forPort(8083).withStartupTimeout(Duration.ofMinutes(3)));
         connect.start();
@@ -112,14 +132,22 @@ class DockerPipelineIT {
 
     @Test
     void hubSpotSimulatorToPostgresAndMariaDbThroughContainers() throws Exception {
-        assumeTrue(docker, "No Docker engine on this machine: DockerPipelineIT runs only where `docker info` works "
-                + "(see its javadoc and docker/README.md)");
+        assumeTrue(
+                docker,
+                "No Docker engine on this machine: DockerPipelineIT runs only where `docker info` works "
+                        + "(see its javadoc and docker/README.md)");
         register("hubspot-source-connector/src/main/connect-plugin/etc/quickstart-hubspot-source.json", Map.of());
-        register("jdbc-sink-connector/src/main/connect-plugin/etc/quickstart-postgres-sink.json",
-                Map.of("127.0.0.1:15432", "postgres:5432", "\"connection.password\": \"postgres\"",
+        register(
+                "jdbc-sink-connector/src/main/connect-plugin/etc/quickstart-postgres-sink.json",
+                Map.of(
+                        "127.0.0.1:15432",
+                        "postgres:5432",
+                        "\"connection.password\": \"postgres\"",
                         "\"connection.password\": \"" + postgres.getPassword() + "\"",
-                        "\"connection.user\": \"postgres\"", "\"connection.user\": \"" + postgres.getUsername() + "\""));
-        register("jdbc-sink-connector/src/main/connect-plugin/etc/quickstart-mariadb-sink.json",
+                        "\"connection.user\": \"postgres\"",
+                        "\"connection.user\": \"" + postgres.getUsername() + "\""));
+        register(
+                "jdbc-sink-connector/src/main/connect-plugin/etc/quickstart-mariadb-sink.json",
                 Map.of("127.0.0.1:13306", "mariadb:3306"));
         awaitRows(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword());
         awaitRows(mariadb.getJdbcUrl(), "crm", "crm");
@@ -132,10 +160,15 @@ class DockerPipelineIT {
         }
         JsonNode body = JSON.readTree(text);
         ObjectNode config = (ObjectNode) body.path("config");
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://" + connect.getHost() + ":" + connect.getMappedPort(8083) + "/connectors/"
-                        + body.path("name").asText() + "/config")).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(config.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://" + connect.getHost() + ":"
+                                        + connect.getMappedPort(8083) + "/connectors/"
+                                        + body.path("name").asText() + "/config"))
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString(config.toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isLessThan(300);
     }
 
@@ -143,8 +176,9 @@ class DockerPipelineIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         long rows = -1;
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM hubspot_contacts")) {
+            try (Connection c = DriverManager.getConnection(url, user, password);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM hubspot_contacts")) {
                 rs.next();
                 rows = rs.getLong(1);
                 if (rows == CONTACTS) {

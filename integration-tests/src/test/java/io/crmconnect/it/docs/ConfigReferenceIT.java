@@ -66,18 +66,27 @@ class ConfigReferenceIT {
         Path pluginPath = ConnectCluster.pluginPathFromBuild();
         List<Path> plugins;
         try (Stream<Path> dirs = Files.list(pluginPath)) {
-            plugins = dirs.filter(d -> d.getFileName().toString().startsWith("crmconnect-")).sorted().toList();
+            plugins = dirs.filter(d -> d.getFileName().toString().startsWith("crmconnect-"))
+                    .sorted()
+                    .toList();
         }
         for (Path plugin : plugins) {
-            String artifactId = plugin.getFileName().toString().replaceFirst("^crmconnect-", "")
+            String artifactId = plugin.getFileName()
+                    .toString()
+                    .replaceFirst("^crmconnect-", "")
                     .replaceFirst("-\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?$", "");
             index.append("## ").append(artifactId).append("\n\n");
-            for (Map.Entry<String, Class<?>> entry : pluginClasses(plugin, artifactId).entrySet()) {
+            for (Map.Entry<String, Class<?>> entry :
+                    pluginClasses(plugin, artifactId).entrySet()) {
                 Class<?> type = entry.getValue();
                 String title = entry.getKey();
                 String page = artifactId + "/" + title + ".md";
-                pages.put(page, ConfigDocs.markdown(title + " (`" + type.getName().replace('$', '.') + "`)",
-                        overview(type), configOf(type)));
+                pages.put(
+                        page,
+                        ConfigDocs.markdown(
+                                title + " (`" + type.getName().replace('$', '.') + "`)",
+                                overview(type),
+                                configOf(type)));
                 index.append("- [").append(title).append("](").append(page).append(")\n");
             }
             index.append('\n');
@@ -104,8 +113,11 @@ class ConfigReferenceIT {
                     continue; // a bundled dependency's service file, not ours
                 }
                 try (InputStream in = url.openStream()) {
-                    for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                            .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList()) {
+                    for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .lines()
+                            .map(String::strip)
+                            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                            .toList()) {
                         Class<?> type = Class.forName(line, false, loader);
                         Class<?> named = type.getEnclosingClass() != null ? type.getEnclosingClass() : type;
                         classes.putIfAbsent(named.getSimpleName(), type);
@@ -132,7 +144,9 @@ class ConfigReferenceIT {
 
     /** A transform's OVERVIEW_DOC (Kafka's convention), if it has one. */
     private static String overview(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getEnclosingClass() != null ? c.getEnclosingClass() : c.getSuperclass()) {
+        for (Class<?> c = type;
+                c != null;
+                c = c.getEnclosingClass() != null ? c.getEnclosingClass() : c.getSuperclass()) {
             try {
                 Field field = c.getField("OVERVIEW_DOC");
                 return (String) field.get(null);

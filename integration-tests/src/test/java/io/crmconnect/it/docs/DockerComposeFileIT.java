@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * and the Connect worker's plugin.path names exactly the mounted plugin directories.
  */
 class DockerComposeFileIT {
-    private static final Path DOCKER = Path.of(System.getProperty("crmconnect.repo.root")).resolve("docker");
+    private static final Path DOCKER =
+            Path.of(System.getProperty("crmconnect.repo.root")).resolve("docker");
 
     @Test
     void imagesArePinnedAndDocumented() throws Exception {
@@ -28,7 +29,10 @@ class DockerComposeFileIT {
         for (JsonNode service : services()) {
             String image = service.path("image").asText();
             assertThat(image).as("image of every service").isNotBlank();
-            assertThat(image).as(image + " is pinned to a tag").matches("[^:]+:[^:]+").doesNotEndWith(":latest");
+            assertThat(image)
+                    .as(image + " is pinned to a tag")
+                    .matches("[^:]+:[^:]+")
+                    .doesNotEndWith(":latest");
             assertThat(readme).as(image + " is listed in docker/README.md").contains("`" + image + "`");
         }
     }
@@ -73,35 +77,52 @@ class DockerComposeFileIT {
     void aComposeNetworkNotTheHostsEveryPluginMountedEveryQuickstartSinkRegistered() throws Exception {
         Path repo = DOCKER.getParent();
         for (JsonNode service : services()) {
-            assertThat(service.path("network_mode").asText()).as("no host networking (Docker Desktop differs)")
+            assertThat(service.path("network_mode").asText())
+                    .as("no host networking (Docker Desktop differs)")
                     .isNotEqualTo("host");
         }
         List<String> mounts = new ArrayList<>();
-        compose().path("services").path("connect").path("volumes").forEach(v -> mounts.add(v.asText().split(":")[0]));
+        compose()
+                .path("services")
+                .path("connect")
+                .path("volumes")
+                .forEach(v -> mounts.add(v.asText().split(":")[0]));
         try (var modules = Files.list(repo)) {
             for (Path module : modules.filter(m -> Files.exists(m.resolve("src/main/connect-plugin/manifest.json")))
                     .toList()) {
-                assertThat(mounts).as("connect mounts the plugin " + module.getFileName())
+                assertThat(mounts)
+                        .as("connect mounts the plugin " + module.getFileName())
                         .contains("../" + module.getFileName() + "/target/plugin-path");
             }
         }
         List<String> registered = new ArrayList<>();
-        compose().path("services").path("register-connectors").path("volumes")
+        compose()
+                .path("services")
+                .path("register-connectors")
+                .path("volumes")
                 .forEach(v -> registered.add(v.asText().split(":")[0]));
-        assertThat(registered).contains(
-                "../hubspot-source-connector/src/main/connect-plugin/etc/quickstart-hubspot-source.json",
-                "../jdbc-sink-connector/src/main/connect-plugin/etc/quickstart-postgres-sink.json",
-                "../jdbc-sink-connector/src/main/connect-plugin/etc/quickstart-mariadb-sink.json");
+        assertThat(registered)
+                .contains(
+                        "../hubspot-source-connector/src/main/connect-plugin/etc/quickstart-hubspot-source.json",
+                        "../jdbc-sink-connector/src/main/connect-plugin/etc/quickstart-postgres-sink.json",
+                        "../jdbc-sink-connector/src/main/connect-plugin/etc/quickstart-mariadb-sink.json");
         // the database addresses of those files become service names; the published ports are the files' ports
-        String addressMap = compose().path("services").path("register-connectors").path("environment")
-                .path("ADDRESS_MAP").asText();
+        String addressMap = compose()
+                .path("services")
+                .path("register-connectors")
+                .path("environment")
+                .path("ADDRESS_MAP")
+                .asText();
         assertThat(addressMap).contains("127.0.0.1:15432=postgres:5432", "127.0.0.1:13306=mariadb:3306");
-        assertThat(compose().path("services").path("postgres").path("ports").toString()).contains("15432:5432");
-        assertThat(compose().path("services").path("mariadb").path("ports").toString()).contains("13306:3306");
+        assertThat(compose().path("services").path("postgres").path("ports").toString())
+                .contains("15432:5432");
+        assertThat(compose().path("services").path("mariadb").path("ports").toString())
+                .contains("13306:3306");
     }
 
     private static JsonNode compose() throws Exception {
-        return new ObjectMapper(new YAMLFactory()).readTree(DOCKER.resolve("docker-compose.yml").toFile());
+        return new ObjectMapper(new YAMLFactory())
+                .readTree(DOCKER.resolve("docker-compose.yml").toFile());
     }
 
     private static List<JsonNode> services() throws Exception {

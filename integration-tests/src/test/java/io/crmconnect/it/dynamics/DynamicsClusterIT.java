@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,11 @@ class DynamicsClusterIT {
 
     @BeforeAll
     static void start() {
-        sim = DynamicsSimulator.builder().seed(5).contacts(400).accounts(40).tokenLifetime(Duration.ofSeconds(20))
+        sim = DynamicsSimulator.builder()
+                .seed(5)
+                .contacts(400)
+                .accounts(40)
+                .tokenLifetime(Duration.ofSeconds(20))
                 .start();
         cluster = ConnectCluster.start("dynamics-it", Map.of("exactly.once.source.support", "enabled"));
     }
@@ -103,16 +106,17 @@ class DynamicsClusterIT {
     }
 
     private static Object value(SqlServer server, String db, String table, String column, String id) {
-        List<Map<String, Object>> rows = server.query(db, "SELECT " + column + " AS v FROM " + table + " WHERE id = '"
-                + id + "'");
+        List<Map<String, Object>> rows =
+                server.query(db, "SELECT " + column + " AS v FROM " + table + " WHERE id = '" + id + "'");
         return rows.isEmpty() ? null : rows.get(0).get("v");
     }
 
     /** Last value per key (tombstones remove) of a topic as a read_committed consumer sees it. */
     private static Map<String, JsonNode> committedState(String topic) throws Exception {
         Map<String, JsonNode> live = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : cluster.raw().kafka().consumeAll(30_000,
-                Map.of("isolation.level", "read_committed"), Map.of(), topic)) {
+        for (ConsumerRecord<byte[], byte[]> r : cluster.raw()
+                .kafka()
+                .consumeAll(30_000, Map.of("isolation.level", "read_committed"), Map.of(), topic)) {
             String key = new String(r.key(), StandardCharsets.UTF_8);
             if (r.value() == null) {
                 live.remove(key);
@@ -146,9 +150,11 @@ class DynamicsClusterIT {
         cluster.configureConnector("d365-to-pg", jdbc(pg, pgDb, "crm.contact"));
         cluster.configureConnector("d365-to-maria", jdbc(maria, mariaDb, "crm.contact"));
         Set<String> expected = new TreeSet<>(sim.ids("contact"));
-        cluster.awaitCondition("the initial load in both databases", Duration.ofSeconds(90),
-                () -> ids(pg, pgDb, "crm_contact").equals(expected) && ids(maria, mariaDb, "crm_contact")
-                        .equals(expected));
+        cluster.awaitCondition(
+                "the initial load in both databases",
+                Duration.ofSeconds(90),
+                () -> ids(pg, pgDb, "crm_contact").equals(expected)
+                        && ids(maria, mariaDb, "crm_contact").equals(expected));
 
         // changes while Dataverse throttles and fails, and while access tokens expire (20 s lifetime)
         sim.addFault(sometimes(DynamicsFault.throttle("GET /{entityset}", "0x80072322", 1), 0.3));
@@ -158,31 +164,41 @@ class DynamicsClusterIT {
         for (int round = 0; round < 3; round++) {
             sim.update("contact", ids.get(round), Map.of("jobtitle", "Round " + round));
             sim.delete("contact", ids.get(100 + round));
-            sim.create("contact", Map.of("lastname", "Created " + round, "emailaddress1", "created" + round
-                    + "@example.com"));
+            sim.create(
+                    "contact",
+                    Map.of("lastname", "Created " + round, "emailaddress1", "created" + round + "@example.com"));
             Thread.sleep(3_000);
         }
         Set<String> now = new TreeSet<>(sim.ids("contact"));
-        cluster.awaitCondition("changes, deletes and creates in both databases", Duration.ofSeconds(90),
-                () -> ids(pg, pgDb, "crm_contact").equals(now) && ids(maria, mariaDb, "crm_contact").equals(now)
+        cluster.awaitCondition(
+                "changes, deletes and creates in both databases",
+                Duration.ofSeconds(90),
+                () -> ids(pg, pgDb, "crm_contact").equals(now)
+                        && ids(maria, mariaDb, "crm_contact").equals(now)
                         && "Round 2".equals(value(pg, pgDb, "crm_contact", "jobtitle", ids.get(2)))
                         && "Round 2".equals(value(maria, mariaDb, "crm_contact", "jobtitle", ids.get(2))));
         sim.clearFaults();
         assertThat(sim.throttled429Count()).isPositive();
         // typed columns made it through: a choice's label next to its value
-        Map<String, Object> withGender = pg.query(pgDb, "SELECT gendercode, gendercode_label FROM crm_contact "
-                + "WHERE gendercode IS NOT NULL LIMIT 1").get(0);
+        Map<String, Object> withGender = pg.query(
+                        pgDb,
+                        "SELECT gendercode, gendercode_label FROM crm_contact "
+                                + "WHERE gendercode IS NOT NULL LIMIT 1")
+                .get(0);
         assertThat(withGender.get("gendercode_label")).isIn("Male", "Female");
         // tokens were renewed before they expired: no call was refused for an expired token
-        long tokens = sim.requestLog().stream().filter(r -> r.path().endsWith("/oauth2/v2.0/token")).count();
+        long tokens = sim.requestLog().stream()
+                .filter(r -> r.path().endsWith("/oauth2/v2.0/token"))
+                .count();
         assertThat(tokens).isGreaterThan(2);
-        assertThat(sim.requestLog().stream().filter(r -> r.status() == 401 && r.path().startsWith("/api/"))).isEmpty();
+        assertThat(sim.requestLog().stream()
+                        .filter(r -> r.status() == 401 && r.path().startsWith("/api/")))
+                .isEmpty();
         // exactly-once: read_committed consumers see exactly Dataverse's rows
         Map<String, JsonNode> topic = committedState("crm.contact");
         assertThat(new TreeSet<>(topic.keySet())).isEqualTo(now);
         assertThat(topic.get(ids.get(2)).path("jobtitle").asText()).isEqualTo("Round 2");
-        assertThat(new TreeSet<>(committedState("crm.account").keySet())).isEqualTo(new TreeSet<>(sim.ids(
-                "account")));
+        assertThat(new TreeSet<>(committedState("crm.account").keySet())).isEqualTo(new TreeSet<>(sim.ids("account")));
         assertThat(cluster.status("d365-source").tasks()).allMatch(t -> "RUNNING".equals(t.state()));
         cluster.deleteConnectorsIfPresent("d365-source", "d365-to-pg", "d365-to-maria");
     }
@@ -194,8 +210,8 @@ class DynamicsClusterIT {
                 + "{\"field\":\"last_name\",\"type\":\"string\",\"optional\":true},"
                 + "{\"field\":\"gender\",\"type\":\"string\",\"optional\":true}]},"
                 + "\"payload\":{\"email\":" + (email == null ? "null" : "\"" + email + "\"") + ",\"first_name\":\""
-                + first + "\",\"last_name\":\"" + last + "\",\"gender\":" + (gender == null ? "null" : "\"" + gender
-                + "\"") + "}}";
+                + first + "\",\"last_name\":\"" + last + "\",\"gender\":"
+                + (gender == null ? "null" : "\"" + gender + "\"") + "}}";
     }
 
     private static Map<String, String> sink(String topic) {
@@ -219,44 +235,62 @@ class DynamicsClusterIT {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
             String email = "person" + i + "@example.org";
-            records.add(new ProducerRecord<>(topic, i % 2, bytes(email), bytes(person(email, "First" + i,
-                    "Last" + i, i % 3 == 0 ? "Female" : "Male"))));
+            records.add(new ProducerRecord<>(
+                    topic,
+                    i % 2,
+                    bytes(email),
+                    bytes(person(email, "First" + i, "Last" + i, i % 3 == 0 ? "Female" : "Male"))));
         }
         // the same people again with a change (same partition as before: key order holds per partition)
         for (int i = 0; i < 20; i++) {
             String email = "person" + i + "@example.org";
-            records.add(new ProducerRecord<>(topic, i % 2, bytes(email), bytes(person(email, "First" + i,
-                    "Changed" + i, null))));
+            records.add(new ProducerRecord<>(
+                    topic, i % 2, bytes(email), bytes(person(email, "First" + i, "Changed" + i, null))));
         }
-        records.add(new ProducerRecord<>(topic, 0, bytes("bad1"), bytes(person("bad1@example.org", "B", "x"
-                .repeat(300), null))));
-        records.add(new ProducerRecord<>(topic, 1, bytes("bad2"), bytes(person("bad2@example.org", "B", "Bad",
-                "Alien"))));
+        records.add(new ProducerRecord<>(
+                topic, 0, bytes("bad1"), bytes(person("bad1@example.org", "B", "x".repeat(300), null))));
+        records.add(
+                new ProducerRecord<>(topic, 1, bytes("bad2"), bytes(person("bad2@example.org", "B", "Bad", "Alien"))));
         records.add(new ProducerRecord<>(topic, 0, bytes("bad3"), bytes(person(null, "No", "Key", null))));
         cluster.produce(records);
-        sim.addFault(sometimes(DynamicsFault.throttle("POST /{entityset}/Microsoft.Dynamics.CRM.UpsertMultiple",
-                "0x80072321", 1), 0.3));
+        sim.addFault(sometimes(
+                DynamicsFault.throttle("POST /{entityset}/Microsoft.Dynamics.CRM.UpsertMultiple", "0x80072321", 1),
+                0.3));
 
         cluster.configureConnector("d365-sink", sink(topic));
         cluster.awaitRunning("d365-sink", 2, Duration.ofSeconds(60));
         List<DeadLetter> dlq = cluster.readDeadLetters(topic + ".dlq", 3, Duration.ofSeconds(90));
-        cluster.awaitCondition("150 people in Dynamics 365", Duration.ofSeconds(90), () -> people().size() == 150
-                && "Changed19".equals(people().get("person19@example.org").get("lastname")));
+        cluster.awaitCondition(
+                "150 people in Dynamics 365",
+                Duration.ofSeconds(90),
+                () -> people().size() == 150
+                        && "Changed19"
+                                .equals(people().get("person19@example.org").get("lastname")));
         sim.clearFaults();
         Map<String, Map<String, Object>> people = people();
         assertThat(people.get("person3@example.org").get("gendercode")).isEqualTo(2);
         assertThat(people.get("person30@example.org").get("lastname")).isEqualTo("Last30");
         Map<String, String> reasons = new HashMap<>();
         for (DeadLetter d : dlq) {
-            reasons.put(new String(d.record().key(), StandardCharsets.UTF_8), d.headers().get(
-                    "crmconnect.error.reason"));
+            reasons.put(
+                    new String(d.record().key(), StandardCharsets.UTF_8),
+                    d.headers().get("crmconnect.error.reason"));
             assertThat(d.headers().get("crmconnect.error.system")).isEqualTo("dynamics365");
-            assertThat(d.headers().toString()).doesNotContain("bad1@example.org").doesNotContain("xxxxxxxxxx");
+            assertThat(d.headers().toString())
+                    .doesNotContain("bad1@example.org")
+                    .doesNotContain("xxxxxxxxxx");
         }
-        assertThat(reasons).containsEntry("bad1", "REJECTED").containsEntry("bad2", "INVALID_CHOICE")
+        assertThat(reasons)
+                .containsEntry("bad1", "REJECTED")
+                .containsEntry("bad2", "INVALID_CHOICE")
                 .containsEntry("bad3", "MISSING_KEY");
-        assertThat(dlq.stream().filter(d -> "bad1".equals(new String(d.record().key(), StandardCharsets.UTF_8)))
-                .findFirst().orElseThrow().headers().get("crmconnect.error.code")).isEqualTo("0x80044331");
+        assertThat(dlq.stream()
+                        .filter(d -> "bad1".equals(new String(d.record().key(), StandardCharsets.UTF_8)))
+                        .findFirst()
+                        .orElseThrow()
+                        .headers()
+                        .get("crmconnect.error.code"))
+                .isEqualTo("0x80044331");
         cluster.deleteConnector("d365-sink");
 
         // a second connector (its own consumer group) replays the topic from the start: nothing is created again,
@@ -268,7 +302,9 @@ class DynamicsClusterIT {
         replay.put("errors.deadletterqueue.topic.name", topic + ".dlq2");
         cluster.configureConnector("d365-sink-replay", replay);
         cluster.readDeadLetters(topic + ".dlq2", 3, Duration.ofSeconds(90));
-        cluster.awaitCondition("the replay's last versions written", Duration.ofSeconds(60),
+        cluster.awaitCondition(
+                "the replay's last versions written",
+                Duration.ofSeconds(60),
                 () -> "Changed19".equals(people().get("person19@example.org").get("lastname")));
         assertThat(sim.rows("contact")).hasSize(contactsBefore);
         Map<String, Map<String, Object>> after = people();
@@ -315,8 +351,7 @@ class DynamicsClusterIT {
         Map<String, String> badKey = sink("x");
         badKey.put("alternate.key", "telephone1");
         badKey.put("lookups", "company>parentcustomerid_account.no_such_column");
-        assertThat(errors(SINK, badKey))
-                .containsOnlyKeys("alternate.key", "lookups");
+        assertThat(errors(SINK, badKey)).containsOnlyKeys("alternate.key", "lookups");
         Map<String, String> badTable = sink("x");
         badTable.put("table", "contacts");
         assertThat(errors(SINK, badTable)).containsOnlyKeys("table");
@@ -330,8 +365,9 @@ class DynamicsClusterIT {
     @Test
     void shippedSamplesRunAsShipped() throws Exception {
         Map<String, Map<String, String>> samples = shippedSamples();
-        assertThat(samples).containsOnlyKeys("dynamics-source.json", "dynamics-source-simulator.json",
-                "dynamics-sink-contacts.json");
+        assertThat(samples)
+                .containsOnlyKeys(
+                        "dynamics-source.json", "dynamics-source-simulator.json", "dynamics-sink-contacts.json");
         for (String table : List.of("contact", "account", "lead", "opportunity")) {
             cluster.createTopic("dynamics." + table, 1);
         }
@@ -348,9 +384,12 @@ class DynamicsClusterIT {
             names.add(name);
             cluster.configureConnector(name, config);
         }
-        cluster.awaitCondition("every row of " + loads.keySet() + " in its topic once per sample",
-                Duration.ofSeconds(90), () -> loads.entrySet().stream().allMatch(e ->
-                        records("dynamics." + e.getKey()) >= (long) e.getValue() * sim.ids(e.getKey()).size()));
+        cluster.awaitCondition(
+                "every row of " + loads.keySet() + " in its topic once per sample",
+                Duration.ofSeconds(90),
+                () -> loads.entrySet().stream()
+                        .allMatch(e -> records("dynamics." + e.getKey())
+                                >= (long) e.getValue() * sim.ids(e.getKey()).size()));
         for (String name : names) {
             assertThat(cluster.status(name).tasks()).as(name).allMatch(t -> "RUNNING".equals(t.state()));
             cluster.deleteConnector(name);
@@ -365,22 +404,41 @@ class DynamicsClusterIT {
         List<ProducerRecord<byte[], byte[]>> users = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String email = "sample.user" + i + "@example.org";
-            users.add(new ProducerRecord<>(topic, bytes(email), bytes("{\"schema\":{\"type\":\"struct\","
-                    + "\"optional\":false,\"fields\":[" + Stream.of("email", "first_name", "last_name", "phone",
-                            "job_title", "gender", "company_number").map(f -> "{\"field\":\"" + f
-                            + "\",\"type\":\"string\",\"optional\":true}").collect(Collectors.joining(","))
-                    + "]},\"payload\":{\"email\":\"" + email + "\",\"first_name\":\"Sample" + i
-                    + "\",\"last_name\":\"User\",\"phone\":\"+1 212 555 010" + i + "\",\"job_title\":\"Analyst\","
-                    + "\"gender\":\"Female\",\"company_number\":\"" + account.get("accountnumber") + "\"}}")));
+            users.add(new ProducerRecord<>(
+                    topic,
+                    bytes(email),
+                    bytes("{\"schema\":{\"type\":\"struct\","
+                            + "\"optional\":false,\"fields\":["
+                            + Stream.of(
+                                            "email",
+                                            "first_name",
+                                            "last_name",
+                                            "phone",
+                                            "job_title",
+                                            "gender",
+                                            "company_number")
+                                    .map(f -> "{\"field\":\"" + f + "\",\"type\":\"string\",\"optional\":true}")
+                                    .collect(Collectors.joining(","))
+                            + "]},\"payload\":{\"email\":\"" + email + "\",\"first_name\":\"Sample" + i
+                            + "\",\"last_name\":\"User\",\"phone\":\"+1 212 555 010" + i
+                            + "\",\"job_title\":\"Analyst\","
+                            + "\"gender\":\"Female\",\"company_number\":\"" + account.get("accountnumber") + "\"}}")));
         }
         cluster.produce(users);
         assertThat(errors(sink.get("connector.class"), sink)).isEmpty();
         cluster.configureConnector(name, sink);
-        cluster.awaitCondition("the sample's five contacts in Dynamics 365", Duration.ofSeconds(90), () ->
-                sim.rows("contact").stream().filter(r -> String.valueOf(r.get("emailaddress1"))
-                        .startsWith("sample.user")).count() == 5);
-        Map<String, Object> created = sim.rows("contact").stream().filter(r -> "sample.user3@example.org".equals(
-                r.get("emailaddress1"))).findFirst().orElseThrow();
+        cluster.awaitCondition(
+                "the sample's five contacts in Dynamics 365",
+                Duration.ofSeconds(90),
+                () -> sim.rows("contact").stream()
+                                .filter(r ->
+                                        String.valueOf(r.get("emailaddress1")).startsWith("sample.user"))
+                                .count()
+                        == 5);
+        Map<String, Object> created = sim.rows("contact").stream()
+                .filter(r -> "sample.user3@example.org".equals(r.get("emailaddress1")))
+                .findFirst()
+                .orElseThrow();
         assertThat(created.get("_parentcustomerid_value")).isEqualTo(account.get("accountid"));
         assertThat(created.get("gendercode")).isEqualTo(2);
         assertThat(records(sink.get("errors.deadletterqueue.topic.name"))).isZero();
@@ -391,14 +449,18 @@ class DynamicsClusterIT {
     private static Map<String, Map<String, String>> shippedSamples() throws IOException {
         Map<String, Map<String, String>> out = new TreeMap<>();
         try (Stream<Path> archives = Files.list(ConnectCluster.pluginPathFromBuild())) {
-            Path archive = archives.filter(p -> p.getFileName().toString().startsWith(
-                    "crmconnect-dynamics-connector-")).findFirst().orElseThrow();
+            Path archive = archives.filter(p -> p.getFileName().toString().startsWith("crmconnect-dynamics-connector-"))
+                    .findFirst()
+                    .orElseThrow();
             try (Stream<Path> files = Files.list(archive.resolve("etc"))) {
                 for (Path f : files.toList()) {
                     JsonNode n = JSON.readTree(f.toFile());
                     Map<String, String> config = new LinkedHashMap<>();
                     config.put("name", n.path("name").asText());
-                    n.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+                    n.path("config")
+                            .fields()
+                            .forEachRemaining(
+                                    e -> config.put(e.getKey(), e.getValue().asText()));
                     out.put(f.getFileName().toString(), config);
                 }
             }
@@ -408,8 +470,12 @@ class DynamicsClusterIT {
 
     private static Map<String, String> withCoordinates(Map<String, String> sample) {
         Map<String, String> c = new LinkedHashMap<>(sample);
-        for (String key : List.of("dynamics.url", "dynamics.tenant.id", "dynamics.client.id",
-                "dynamics.client.secret", "dynamics.token.url")) {
+        for (String key : List.of(
+                "dynamics.url",
+                "dynamics.tenant.id",
+                "dynamics.client.id",
+                "dynamics.client.secret",
+                "dynamics.token.url")) {
             c.put(key, connection(SOURCE).get(key));
         }
         return c;
@@ -418,8 +484,10 @@ class DynamicsClusterIT {
     /** Records (tombstones included) a read_committed consumer sees in a topic. */
     private static long records(String topic) {
         try {
-            return cluster.raw().kafka().consumeAll(30_000, Map.of("isolation.level", "read_committed"), Map.of(),
-                    topic).count();
+            return cluster.raw()
+                    .kafka()
+                    .consumeAll(30_000, Map.of("isolation.level", "read_committed"), Map.of(), topic)
+                    .count();
         } catch (Exception e) {
             throw new IllegalStateException("could not read " + topic + ": " + e.getMessage(), e);
         }

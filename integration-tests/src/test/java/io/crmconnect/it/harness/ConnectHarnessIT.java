@@ -6,6 +6,8 @@ import io.crmconnect.testharness.ConnectCluster;
 import io.crmconnect.testharness.MariaDbServer;
 import io.crmconnect.testharness.PostgresServer;
 import io.crmconnect.testharness.SqlServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Proves the harness end to end with Kafka's own FileStream connectors, loaded from a plugin directory (not the test
@@ -42,12 +42,15 @@ class ConnectHarnessIT {
     @Test
     void pluginsComeFromThePluginPathNotTheTestClasspath() {
         assertThat(cluster.pluginDirectories()).contains("kafka-connect-file");
-        assertThat(cluster.pluginClasses()).contains(
-                "org.apache.kafka.connect.file.FileStreamSourceConnector",
-                "org.apache.kafka.connect.file.FileStreamSinkConnector");
-        assertThat(ConnectHarnessIT.class.getClassLoader().getResource(
-                "org/apache/kafka/connect/file/FileStreamSourceConnector.class"))
-                .as("the FileStream connector must not be on the test classpath").isNull();
+        assertThat(cluster.pluginClasses())
+                .contains(
+                        "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                        "org.apache.kafka.connect.file.FileStreamSinkConnector");
+        assertThat(ConnectHarnessIT.class
+                        .getClassLoader()
+                        .getResource("org/apache/kafka/connect/file/FileStreamSourceConnector.class"))
+                .as("the FileStream connector must not be on the test classpath")
+                .isNull();
     }
 
     @Test
@@ -57,25 +60,33 @@ class ConnectHarnessIT {
         Files.write(input, List.of("alpha", "beta", "gamma"));
         cluster.createTopic("harness-lines", 1);
 
-        cluster.configureConnector("file-source", Map.of(
-                "connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
-                "tasks.max", "1",
-                "file", input.toString(),
-                "topic", "harness-lines",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
-        cluster.configureConnector("file-sink", Map.of(
-                "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector",
-                "tasks.max", "1",
-                "file", output.toString(),
-                "topics", "harness-lines",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        cluster.configureConnector(
+                "file-source",
+                Map.of(
+                        "connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                        "tasks.max", "1",
+                        "file", input.toString(),
+                        "topic", "harness-lines",
+                        "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        cluster.configureConnector(
+                "file-sink",
+                Map.of(
+                        "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector",
+                        "tasks.max", "1",
+                        "file", output.toString(),
+                        "topics", "harness-lines",
+                        "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
         cluster.awaitRunning("file-source", 1, Duration.ofSeconds(60));
         cluster.awaitRunning("file-sink", 1, Duration.ofSeconds(60));
 
         List<String> lines = cluster.consume(3, Duration.ofSeconds(60), "harness-lines").stream()
-                .map(ConsumerRecord::value).map(v -> new String(v, StandardCharsets.UTF_8)).toList();
+                .map(ConsumerRecord::value)
+                .map(v -> new String(v, StandardCharsets.UTF_8))
+                .toList();
         assertThat(lines).containsExactly("alpha", "beta", "gamma");
-        cluster.awaitCondition("the sink to write 3 lines", Duration.ofSeconds(60),
+        cluster.awaitCondition(
+                "the sink to write 3 lines",
+                Duration.ofSeconds(60),
                 () -> Files.exists(output) && readLines(output).size() == 3);
         assertThat(readLines(output)).containsExactly("alpha", "beta", "gamma");
 
@@ -86,14 +97,17 @@ class ConnectHarnessIT {
                 server.update(db, "INSERT INTO harness_lines VALUES (?, ?)", i, lines.get(i));
             }
             assertThat(server.query(db, "SELECT line FROM harness_lines ORDER BY position"))
-                    .extracting(row -> row.get("line")).as(server.kind()).containsExactly("alpha", "beta", "gamma");
+                    .extracting(row -> row.get("line"))
+                    .as(server.kind())
+                    .containsExactly("alpha", "beta", "gamma");
         }
     }
 
     @Test
     void restApiReportsConfigErrorsOnTheirKeys() {
-        var infos = cluster.validate("org.apache.kafka.connect.file.FileStreamSinkConnector", Map.of(
-                "name", "bad-sink", "tasks.max", "not-a-number", "topics", "t"));
+        var infos = cluster.validate(
+                "org.apache.kafka.connect.file.FileStreamSinkConnector",
+                Map.of("name", "bad-sink", "tasks.max", "not-a-number", "topics", "t"));
         assertThat(ConnectCluster.errorsByKey(infos)).containsKey("tasks.max");
     }
 

@@ -18,28 +18,34 @@ import org.junit.jupiter.api.Test;
  */
 class HubSpotHttpBoundaryIT {
     private static final Path REPO = Path.of(System.getProperty("crmconnect.repo.root"));
-    private static final Pattern HTTP_API = Pattern.compile(
-            "\\bokhttp3\\.|\\bjava\\.net\\.http\\b|\\bHttpURLConnection\\b|\\.openConnection\\(");
+    private static final Pattern HTTP_API =
+            Pattern.compile("\\bokhttp3\\.|\\bjava\\.net\\.http\\b|\\bHttpURLConnection\\b|\\.openConnection\\(");
 
     @Test
     void hubSpotPluginsReachHubSpotOnlyThroughTheClient() throws IOException {
         List<Path> plugins;
         try (Stream<Path> dirs = Files.list(REPO)) {
             plugins = dirs.filter(d -> d.getFileName().toString().startsWith("hubspot-")
-                    && !d.getFileName().toString().equals("hubspot-client") && Files.isDirectory(d)).sorted().toList();
+                            && !d.getFileName().toString().equals("hubspot-client")
+                            && Files.isDirectory(d))
+                    .sorted()
+                    .toList();
         }
-        assertThat(plugins).extracting(p -> p.getFileName().toString())
+        assertThat(plugins)
+                .extracting(p -> p.getFileName().toString())
                 .contains("hubspot-source-connector", "hubspot-sink-connector");
         List<String> offenders = new ArrayList<>();
         for (Path plugin : plugins) {
             Path main = plugin.resolve("src/main/java");
             if (Files.isDirectory(main)) {
                 try (Stream<Path> files = Files.walk(main)) {
-                    for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    for (Path f :
+                            files.filter(f -> f.toString().endsWith(".java")).toList()) {
                         List<String> lines = Files.readAllLines(f);
                         for (int i = 0; i < lines.size(); i++) {
                             if (HTTP_API.matcher(lines.get(i)).find()) {
-                                offenders.add(REPO.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                                offenders.add(REPO.relativize(f) + ":" + (i + 1) + ": "
+                                        + lines.get(i).strip());
                             }
                         }
                     }
@@ -50,7 +56,8 @@ class HubSpotHttpBoundaryIT {
                 offenders.add(REPO.relativize(pom) + ": declares OkHttp");
             }
         }
-        assertThat(offenders).as("HTTP to HubSpot outside hubspot-client: use HubSpotClient (HubSpotClientFactory)")
+        assertThat(offenders)
+                .as("HTTP to HubSpot outside hubspot-client: use HubSpotClient (HubSpotClientFactory)")
                 .isEmpty();
     }
 }

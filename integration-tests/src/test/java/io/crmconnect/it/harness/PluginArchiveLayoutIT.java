@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +27,6 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import java.util.Collections;
 
 /**
  * Opens every built Confluent Hub archive and checks what a user's worker needs: the documented layout, no jars the
@@ -53,8 +53,16 @@ class PluginArchiveLayoutIT {
 
     /** Jar name prefixes of what a Kafka 4.3 worker ships; bundling them breaks classloader isolation. */
     private static final List<String> WORKER_PROVIDED = List.of(
-            "kafka-clients-", "connect-api-", "connect-runtime-", "connect-json-", "connect-transforms-",
-            "slf4j-api-", "jackson-core-", "jackson-databind-", "jackson-annotations-", "log4j-");
+            "kafka-clients-",
+            "connect-api-",
+            "connect-runtime-",
+            "connect-json-",
+            "connect-transforms-",
+            "slf4j-api-",
+            "jackson-core-",
+            "jackson-databind-",
+            "jackson-annotations-",
+            "log4j-");
 
     @Test
     void everyPluginModuleInTheRepositoryHasABuiltArchiveUnderTest() throws IOException {
@@ -86,30 +94,38 @@ class PluginArchiveLayoutIT {
                 classesByPlugin.put(plugin.getFileName().toString(), classes);
             }
         }
-        assertThat(pluginClassesByPlugin.keySet()).as("every archive is unpacked on the plugin.path")
-                .containsAll(archiveNames().stream().map(n -> n.replace(".zip", "")).toList());
+        assertThat(pluginClassesByPlugin.keySet())
+                .as("every archive is unpacked on the plugin.path")
+                .containsAll(
+                        archiveNames().stream().map(n -> n.replace(".zip", "")).toList());
 
         Map<String, Set<String>> pluginsByPluginClass = new TreeMap<>();
         pluginClassesByPlugin.values().stream().flatMap(Set::stream).distinct().forEach(pluginClass -> {
             String entry = pluginClass.replace('.', '/') + ".class";
             classesByPlugin.forEach((plugin, classes) -> {
                 if (classes.contains(entry)) {
-                    pluginsByPluginClass.computeIfAbsent(pluginClass, c -> new TreeSet<>()).add(plugin);
+                    pluginsByPluginClass
+                            .computeIfAbsent(pluginClass, c -> new TreeSet<>())
+                            .add(plugin);
                 }
             });
         });
         pluginsByPluginClass.values().removeIf(plugins -> plugins.size() < 2);
-        assertThat(pluginsByPluginClass).as("plugin classes shipped in more than one plugin (bundle a library jar, "
-                + "not another plugin's jar)").isEmpty();
-        assertThat(pluginClassesByPlugin).as("plugin classes found in every plugin").allSatisfy((plugin, classes) ->
-                assertThat(classes).as(plugin).isNotEmpty());
+        assertThat(pluginsByPluginClass)
+                .as("plugin classes shipped in more than one plugin (bundle a library jar, "
+                        + "not another plugin's jar)")
+                .isEmpty();
+        assertThat(pluginClassesByPlugin)
+                .as("plugin classes found in every plugin")
+                .allSatisfy((plugin, classes) -> assertThat(classes).as(plugin).isNotEmpty());
     }
 
     /** Collects the plugin classes named by service files and every class entry of every jar under a plugin. */
     private static void scanPlugin(Path plugin, Set<String> pluginClasses, Set<String> classes) throws IOException {
         List<Path> jars;
         try (Stream<Path> files = Files.walk(plugin)) {
-            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList();
+            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                    .toList();
         }
         for (Path file : jars) {
             try (JarFile jar = new JarFile(file.toFile())) {
@@ -120,8 +136,11 @@ class PluginArchiveLayoutIT {
                     } else if (name.startsWith("META-INF/services/")
                             && PLUGIN_INTERFACES.contains(name.substring("META-INF/services/".length()))) {
                         try (InputStream in = jar.getInputStream(entry)) {
-                            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-                                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(pluginClasses::add);
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                                    .lines()
+                                    .map(String::strip)
+                                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                                    .forEach(pluginClasses::add);
                         }
                     }
                 }
@@ -131,7 +150,8 @@ class PluginArchiveLayoutIT {
 
     @TestFactory
     Stream<DynamicTest> eachArchive() throws IOException {
-        return archiveNames().stream().map(name -> DynamicTest.dynamicTest(name, () -> checkArchive(ARCHIVES.resolve(name))));
+        return archiveNames().stream()
+                .map(name -> DynamicTest.dynamicTest(name, () -> checkArchive(ARCHIVES.resolve(name))));
     }
 
     private static List<String> archiveNames() throws IOException {
@@ -140,9 +160,11 @@ class PluginArchiveLayoutIT {
         }
         try (Stream<Path> files = Files.list(ARCHIVES)) {
             // copy-dependencies names them <artifactId>-<version>-plugin.zip; rename to the Hub naming for clarity
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-plugin.zip"))
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith("-plugin.zip"))
                     .map(n -> "crmconnect-" + n.replace("-" + VERSION + "-plugin.zip", "") + "-" + VERSION + ".zip")
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -151,15 +173,24 @@ class PluginArchiveLayoutIT {
         String artifactId = base.substring("crmconnect-".length(), base.length() - VERSION.length() - 1);
         Path file = ARCHIVES.resolve(artifactId + "-" + VERSION + "-plugin.zip");
         Path builtUnderHubName = REPO.resolve(artifactId).resolve("target").resolve(base + ".zip");
-        assertThat(builtUnderHubName).as("the module build leaves the archive under its Hub name").exists();
+        assertThat(builtUnderHubName)
+                .as("the module build leaves the archive under its Hub name")
+                .exists();
 
         try (ZipFile zip = new ZipFile(file.toFile())) {
             List<String> entries = zip.stream().map(ZipEntry::getName).toList();
-            assertThat(entries).as("everything sits under one directory named like the archive")
+            assertThat(entries)
+                    .as("everything sits under one directory named like the archive")
                     .allMatch(e -> e.startsWith(base + "/"));
-            assertThat(entries).contains(base + "/manifest.json", base + "/doc/README.md", base + "/doc/LICENSE",
-                    base + "/doc/licenses/THIRD-PARTY.txt");
-            assertThat(entries).as("sample configs in etc/").anyMatch(e -> e.startsWith(base + "/etc/") && !e.endsWith("/"));
+            assertThat(entries)
+                    .contains(
+                            base + "/manifest.json",
+                            base + "/doc/README.md",
+                            base + "/doc/LICENSE",
+                            base + "/doc/licenses/THIRD-PARTY.txt");
+            assertThat(entries)
+                    .as("sample configs in etc/")
+                    .anyMatch(e -> e.startsWith(base + "/etc/") && !e.endsWith("/"));
 
             JsonNode manifest = new ObjectMapper().readTree(zip.getInputStream(zip.getEntry(base + "/manifest.json")));
             assertThat(manifest.path("name").asText()).isEqualTo(artifactId);
@@ -170,13 +201,17 @@ class PluginArchiveLayoutIT {
             assertThat(manifest.path("description").asText()).isNotBlank();
             assertThat(manifest.path("license").isArray()).isTrue();
 
-            List<String> jars = entries.stream().filter(e -> e.startsWith(base + "/lib/") && e.endsWith(".jar"))
-                    .map(e -> e.substring((base + "/lib/").length())).toList();
+            List<String> jars = entries.stream()
+                    .filter(e -> e.startsWith(base + "/lib/") && e.endsWith(".jar"))
+                    .map(e -> e.substring((base + "/lib/").length()))
+                    .toList();
             assertThat(jars).contains(artifactId + "-" + VERSION + ".jar");
-            assertThat(jars).as("no jars the Connect worker provides")
+            assertThat(jars)
+                    .as("no jars the Connect worker provides")
                     .noneMatch(j -> WORKER_PROVIDED.stream().anyMatch(j::startsWith));
 
-            Path pluginDir = REPO.resolve(artifactId).resolve("target/plugin-path").resolve(artifactId);
+            Path pluginDir =
+                    REPO.resolve(artifactId).resolve("target/plugin-path").resolve(artifactId);
             try (Stream<Path> dirJars = Files.list(pluginDir)) {
                 assertThat(dirJars.map(p -> p.getFileName().toString()).toList())
                         .as("the plugin.path directory holds the same jars as the archive's lib/")
@@ -198,19 +233,26 @@ class PluginArchiveLayoutIT {
             }
             urls.add(target.toUri().toURL());
         }
-        String pluginJar = jars.stream().filter(j -> j.startsWith(base.substring("crmconnect-".length(),
-                base.length() - VERSION.length() - 1) + "-")).findFirst().orElseThrow();
+        String pluginJar = jars.stream()
+                .filter(j -> j.startsWith(
+                        base.substring("crmconnect-".length(), base.length() - VERSION.length() - 1) + "-"))
+                .findFirst()
+                .orElseThrow();
         Map<String, Set<String>> declared = new TreeMap<>();
         Map<String, Set<String>> found = new TreeMap<>();
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), PluginArchiveLayoutIT.class.getClassLoader());
-             JarFile jar = new JarFile(unpacked.resolve(pluginJar).toFile())) {
+        try (URLClassLoader loader =
+                        new URLClassLoader(urls.toArray(URL[]::new), PluginArchiveLayoutIT.class.getClassLoader());
+                JarFile jar = new JarFile(unpacked.resolve(pluginJar).toFile())) {
             for (String iface : PLUGIN_INTERFACES) {
                 Set<String> names = new TreeSet<>();
                 JarEntry serviceFile = jar.getJarEntry("META-INF/services/" + iface);
                 if (serviceFile != null) {
                     try (InputStream s = jar.getInputStream(serviceFile)) {
-                        new String(s.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-                                .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(names::add);
+                        new String(s.readAllBytes(), StandardCharsets.UTF_8)
+                                .lines()
+                                .map(String::strip)
+                                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                                .forEach(names::add);
                     }
                 }
                 declared.put(iface, names);
@@ -222,7 +264,9 @@ class PluginArchiveLayoutIT {
                     continue;
                 }
                 Class<?> type = Class.forName(name.replace('/', '.').replace(".class", ""), false, loader);
-                if (type.isInterface() || Modifier.isAbstract(type.getModifiers()) || !Modifier.isPublic(type.getModifiers())) {
+                if (type.isInterface()
+                        || Modifier.isAbstract(type.getModifiers())
+                        || !Modifier.isPublic(type.getModifiers())) {
                     continue;
                 }
                 for (String iface : PLUGIN_INTERFACES) {
@@ -234,6 +278,8 @@ class PluginArchiveLayoutIT {
             }
         }
         assertThat(declared).as("META-INF/services of " + pluginJar).isEqualTo(found);
-        assertThat(found.values().stream().mapToInt(Set::size).sum()).as("plugin classes in " + pluginJar).isPositive();
+        assertThat(found.values().stream().mapToInt(Set::size).sum())
+                .as("plugin classes in " + pluginJar)
+                .isPositive();
     }
 }

@@ -32,9 +32,18 @@ class HubSpotToMariaDbIT {
 
     @BeforeAll
     static void start() {
-        sim = HubSpotSimulator.builder().seed(31).contacts(80).companies(12).deals(10).tickets(0)
-                .validateRequests(true).start();
-        api = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token()).build();
+        sim = HubSpotSimulator.builder()
+                .seed(31)
+                .contacts(80)
+                .companies(12)
+                .deals(10)
+                .tickets(0)
+                .validateRequests(true)
+                .start();
+        api = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .build();
         cluster = ConnectCluster.start("hubspot-mariadb");
     }
 
@@ -86,7 +95,11 @@ class HubSpotToMariaDbIT {
         Map<String, String> sink = new HashMap<>();
         sink.put("connector.class", "io.crmconnect.jdbc.JdbcSinkConnector");
         sink.put("tasks.max", "1");
-        List<String> topics = List.of("hubspot.contacts", "hubspot.companies", "hubspot.owners", "hubspot.pipelines",
+        List<String> topics = List.of(
+                "hubspot.contacts",
+                "hubspot.companies",
+                "hubspot.owners",
+                "hubspot.pipelines",
                 "hubspot.associations.contacts.companies");
         topics.forEach(t -> cluster.createTopic(t, 1)); // created up front: a consumer finds new topics late
         sink.put("topics", String.join(",", topics));
@@ -116,44 +129,80 @@ class HubSpotToMariaDbIT {
 
         int contacts = sim.ids("contacts").size();
         int companies = sim.ids("companies").size();
-        cluster.awaitCondition("every contact and company in MariaDB", Duration.ofSeconds(120),
+        cluster.awaitCondition(
+                "every contact and company in MariaDB",
+                Duration.ofSeconds(120),
                 () -> count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".contacts") == contacts
                         && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".companies") == companies
                         && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".owners") > 0
                         && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".pipelines") > 0
-                        && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".associations_contacts_companies") > 0);
+                        && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".associations_contacts_companies")
+                                > 0);
 
         // the layout: typed id, metadata unprefixed, properties prefixed, sink columns named as documented
-        Map<String, String> types = maria.query(db, "SELECT COLUMN_NAME AS c, DATA_TYPE AS t FROM "
-                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + hs + "' AND TABLE_NAME = 'contacts'")
-                .stream().collect(Collectors.toMap(r -> String.valueOf(r.get("c")), r -> String.valueOf(r.get("t"))));
-        assertThat(types).containsEntry("id", "bigint").containsEntry("created_at", "datetime")
-                .containsEntry("updated_at", "datetime").containsKeys("archived", "property_email",
-                        "property_hubspot_owner_id", "_crmconnect_synced", "_crmconnect_deleted", "portal_id")
+        Map<String, String> types = maria
+                .query(
+                        db,
+                        "SELECT COLUMN_NAME AS c, DATA_TYPE AS t FROM "
+                                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + hs
+                                + "' AND TABLE_NAME = 'contacts'")
+                .stream()
+                .collect(Collectors.toMap(r -> String.valueOf(r.get("c")), r -> String.valueOf(r.get("t"))));
+        assertThat(types)
+                .containsEntry("id", "bigint")
+                .containsEntry("created_at", "datetime")
+                .containsEntry("updated_at", "datetime")
+                .containsKeys(
+                        "archived",
+                        "property_email",
+                        "property_hubspot_owner_id",
+                        "_crmconnect_synced",
+                        "_crmconnect_deleted",
+                        "portal_id")
                 .doesNotContainKeys("property_id", "createdAt", "property_createdAt");
-        for (Map<String, Object> row : maria.query(db, "SELECT id, property_email, created_at, portal_id, "
-                + "_crmconnect_synced FROM " + hs + ".contacts")) {
+        for (Map<String, Object> row : maria.query(
+                db,
+                "SELECT id, property_email, created_at, portal_id, " + "_crmconnect_synced FROM " + hs + ".contacts")) {
             Map<String, String> contact = sim.record("contacts", String.valueOf(row.get("id")));
-            assertThat(contact).as("contact %s is a HubSpot contact", row.get("id")).isNotNull();
+            assertThat(contact)
+                    .as("contact %s is a HubSpot contact", row.get("id"))
+                    .isNotNull();
             assertThat(row.get("property_email")).isEqualTo(contact.get("email"));
             assertThat(row.get("created_at")).isNotNull();
             assertThat(row.get("_crmconnect_synced")).isNotNull();
             assertThat(String.valueOf(row.get("portal_id"))).isEqualTo(Long.toString(sim.portalId()));
         }
-        Map<String, String> assocTypes = maria.query(db, "SELECT COLUMN_NAME AS c, DATA_TYPE AS t FROM "
-                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + hs + "' "
-                + "AND TABLE_NAME = 'associations_contacts_companies'").stream()
+        Map<String, String> assocTypes = maria
+                .query(
+                        db,
+                        "SELECT COLUMN_NAME AS c, DATA_TYPE AS t FROM "
+                                + "information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + hs + "' "
+                                + "AND TABLE_NAME = 'associations_contacts_companies'")
+                .stream()
                 .collect(Collectors.toMap(r -> String.valueOf(r.get("c")), r -> String.valueOf(r.get("t"))));
-        assertThat(assocTypes).containsEntry("from_id", "bigint").containsEntry("to_id", "bigint")
+        assertThat(assocTypes)
+                .containsEntry("from_id", "bigint")
+                .containsEntry("to_id", "bigint")
                 .containsKeys("from_object_type", "to_object_type", "labels");
-        assertThat(maria.query(db, "SELECT DISTINCT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE "
-                + "TABLE_SCHEMA = '" + hs + "' AND TABLE_NAME = 'contacts' AND INDEX_NAME <> 'PRIMARY'"))
-                .extracting(r -> r.get("c")).contains("property_hubspot_owner_id", "created_at", "updated_at");
-        assertThat(maria.query(db, "SELECT DISTINCT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE "
-                + "TABLE_SCHEMA = '" + hs + "' AND TABLE_NAME = 'associations_contacts_companies' "
-                + "AND INDEX_NAME <> 'PRIMARY'")).extracting(r -> r.get("c")).contains("from_id", "to_id");
-        assertThat(maria.query(db, "SELECT p.id AS p, s.id AS s, s.label AS l FROM " + hs + ".pipelines p JOIN "
-                + hs + ".pipelines_stages s ON s.pipeline_id = p.id")).isNotEmpty()
+        assertThat(maria.query(
+                        db,
+                        "SELECT DISTINCT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE "
+                                + "TABLE_SCHEMA = '" + hs
+                                + "' AND TABLE_NAME = 'contacts' AND INDEX_NAME <> 'PRIMARY'"))
+                .extracting(r -> r.get("c"))
+                .contains("property_hubspot_owner_id", "created_at", "updated_at");
+        assertThat(maria.query(
+                        db,
+                        "SELECT DISTINCT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE "
+                                + "TABLE_SCHEMA = '" + hs + "' AND TABLE_NAME = 'associations_contacts_companies' "
+                                + "AND INDEX_NAME <> 'PRIMARY'"))
+                .extracting(r -> r.get("c"))
+                .contains("from_id", "to_id");
+        assertThat(maria.query(
+                        db,
+                        "SELECT p.id AS p, s.id AS s, s.label AS l FROM " + hs + ".pipelines p JOIN " + hs
+                                + ".pipelines_stages s ON s.pipeline_id = p.id"))
+                .isNotEmpty()
                 .allSatisfy(r -> assertThat(r.get("l")).isNotNull());
         assertThat(maria.query(db, "SELECT table_name, status FROM _crmconnect_sync_state"))
                 .extracting(r -> r.get("table_name") + "=" + r.get("status"))
@@ -167,13 +216,25 @@ class HubSpotToMariaDbIT {
         u.putObject("properties").put("email", "renamed-" + changed + "@example.com");
         api.batchUpdate("contacts", List.of(u));
         api.batchArchive("contacts", List.of(deleted));
-        cluster.awaitCondition("the update and the deletion in MariaDB", Duration.ofSeconds(90),
-                () -> count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".contacts WHERE id = " + changed
-                        + " AND property_email = 'renamed-" + changed + "@example.com'") == 1
-                        && count(maria, db, "SELECT COUNT(*) AS n FROM " + hs + ".contacts WHERE id = " + deleted
-                        + " AND (_crmconnect_deleted = 1 OR archived = 1)") == 1);
-        assertThat(cluster.consumeAll(Duration.ofSeconds(2), "hubspot-mariadb-dlq")).isEmpty();
+        cluster.awaitCondition(
+                "the update and the deletion in MariaDB",
+                Duration.ofSeconds(90),
+                () -> count(
+                                        maria,
+                                        db,
+                                        "SELECT COUNT(*) AS n FROM " + hs + ".contacts WHERE id = " + changed
+                                                + " AND property_email = 'renamed-" + changed + "@example.com'")
+                                == 1
+                        && count(
+                                        maria,
+                                        db,
+                                        "SELECT COUNT(*) AS n FROM " + hs + ".contacts WHERE id = " + deleted
+                                                + " AND (_crmconnect_deleted = 1 OR archived = 1)")
+                                == 1);
+        assertThat(cluster.consumeAll(Duration.ofSeconds(2), "hubspot-mariadb-dlq"))
+                .isEmpty();
         assertThat(sim.contractViolations()).isEmpty();
-        assertThat(cluster.status("hs-mariadb").tasks()).allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
+        assertThat(cluster.status("hs-mariadb").tasks())
+                .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
     }
 }

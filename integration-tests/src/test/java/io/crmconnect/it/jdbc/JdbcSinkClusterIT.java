@@ -54,7 +54,10 @@ class JdbcSinkClusterIT {
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, int partition, String key, String value) {
-        return new ProducerRecord<>(topic, partition, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                partition,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -101,20 +104,28 @@ class JdbcSinkClusterIT {
         cluster.awaitRunning("deals-postgres", 2, Duration.ofSeconds(60));
         cluster.awaitRunning("deals-mariadb", 2, Duration.ofSeconds(60));
 
-        cluster.awaitCondition("199 deals in PostgreSQL", Duration.ofSeconds(90),
+        cluster.awaitCondition(
+                "199 deals in PostgreSQL",
+                Duration.ofSeconds(90),
                 () -> count(pg, pgDb, "SELECT COUNT(*) AS n FROM crm_deals") == 199
                         && count(pg, pgDb, "SELECT COUNT(*) AS n FROM crm_deals WHERE property_amount = 1") == 1);
-        cluster.awaitCondition("199 deals in MariaDB", Duration.ofSeconds(90),
+        cluster.awaitCondition(
+                "199 deals in MariaDB",
+                Duration.ofSeconds(90),
                 () -> count(maria, mariaDb, "SELECT COUNT(*) AS n FROM crm_deals") == 199
                         && count(maria, mariaDb, "SELECT COUNT(*) AS n FROM crm_deals WHERE property_amount = 1") == 1);
         for (SqlServer server : List.of(pg, maria)) {
             String db = server == pg ? pgDb : mariaDb;
-            Map<String, Object> row = server.query(db, "SELECT property_dealname AS n, property_closedate AS c, "
-                    + "_crmconnect_kafka_partition AS p FROM crm_deals WHERE deal_id = 'deal-0'").get(0);
+            Map<String, Object> row = server.query(
+                            db,
+                            "SELECT property_dealname AS n, property_closedate AS c, "
+                                    + "_crmconnect_kafka_partition AS p FROM crm_deals WHERE deal_id = 'deal-0'")
+                    .get(0);
             assertThat(row.get("n")).isEqualTo("Deal 0 renamed");
             assertThat(row.get("c")).isNotNull();
             assertThat(((Number) row.get("p")).intValue()).isZero();
-            assertThat(server.query(db, "SELECT deal_id FROM crm_deals WHERE deal_id = 'deal-1'")).isEmpty();
+            assertThat(server.query(db, "SELECT deal_id FROM crm_deals WHERE deal_id = 'deal-1'"))
+                    .isEmpty();
         }
         cluster.deleteConnector("deals-postgres");
         cluster.deleteConnector("deals-mariadb");
@@ -133,8 +144,8 @@ class JdbcSinkClusterIT {
         Map<String, String> noDatabase = config(pg, "no_such_database", "x");
         noDatabase.put("name", "validate-me");
         Map<String, List<String>> urlErrors = ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, noDatabase));
-        assertThat(urlErrors.get("connection.url")).anyMatch(m -> m.startsWith("Cannot connect to")
-                && m.contains("no_such_database"));
+        assertThat(urlErrors.get("connection.url"))
+                .anyMatch(m -> m.startsWith("Cannot connect to") && m.contains("no_such_database"));
 
         // (a refused login cannot be shown here: the embedded servers trust every password)
         MariaDbServer maria = MariaDbServer.shared();
@@ -152,9 +163,11 @@ class JdbcSinkClusterIT {
         cluster.createTopic(dlq, 1);
         PostgresServer pg = PostgresServer.shared();
         String db = pg.createDatabase("it_jdbc_dlq");
-        pg.update(db, "CREATE TABLE crm_tickets (deal_id TEXT PRIMARY KEY, property_dealname VARCHAR(12), "
-                + "property_amount BIGINT, property_closedate TIMESTAMPTZ, _crmconnect_synced TIMESTAMPTZ, "
-                + "_crmconnect_kafka_partition INTEGER, _crmconnect_kafka_offset BIGINT)");
+        pg.update(
+                db,
+                "CREATE TABLE crm_tickets (deal_id TEXT PRIMARY KEY, property_dealname VARCHAR(12), "
+                        + "property_amount BIGINT, property_closedate TIMESTAMPTZ, _crmconnect_synced TIMESTAMPTZ, "
+                        + "_crmconnect_kafka_partition INTEGER, _crmconnect_kafka_offset BIGINT)");
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             String name = i == 7 ? "a name far too long for twelve" : "t" + i;
@@ -179,7 +192,9 @@ class JdbcSinkClusterIT {
         }
         assertThat(reasons.get(7L)).contains("value too long for type character varying(12)");
         assertThat(reasons.get(19L)).contains("record key is null");
-        cluster.awaitCondition("28 tickets written", Duration.ofSeconds(60),
+        cluster.awaitCondition(
+                "28 tickets written",
+                Duration.ofSeconds(60),
                 () -> count(pg, db, "SELECT COUNT(*) AS n FROM crm_tickets") == 28);
         cluster.deleteConnector("tickets");
     }
@@ -218,16 +233,24 @@ class JdbcSinkClusterIT {
         config.put("transforms.key.fields", "no_such_field");
         config.put("transforms.key.predicate", "fromTransformTopic");
         config.put("predicates", "fromTransformTopic");
-        config.put("predicates.fromTransformTopic.type",
+        config.put(
+                "predicates.fromTransformTopic.type",
                 "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
         config.put("predicates.fromTransformTopic.pattern", byTransform.replace(".", "\\."));
         cluster.configureConnector("all-dead", config);
 
         assertThat(cluster.readDeadLetters(dlq, 55, Duration.ofSeconds(90))).hasSize(55);
-        Map<TopicPartition, Long> expected = Map.of(new TopicPartition(byTransform, 0), 20L,
-                new TopicPartition(byTransform, 1), 20L, new TopicPartition(bySink, 0), 15L);
+        Map<TopicPartition, Long> expected = Map.of(
+                new TopicPartition(byTransform, 0),
+                20L,
+                new TopicPartition(byTransform, 1),
+                20L,
+                new TopicPartition(bySink, 0),
+                15L);
         try (Admin admin = cluster.raw().kafka().createAdminClient()) {
-            cluster.awaitCondition("the offsets of all 55 dead-lettered records committed", Duration.ofSeconds(30),
+            cluster.awaitCondition(
+                    "the offsets of all 55 dead-lettered records committed",
+                    Duration.ofSeconds(30),
                     () -> expected.equals(committed(admin, "connect-all-dead")));
         }
         cluster.deleteConnector("all-dead");
@@ -237,7 +260,8 @@ class JdbcSinkClusterIT {
         try {
             Map<TopicPartition, Long> out = new HashMap<>();
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             offsets.forEach((tp, o) -> out.put(tp, o == null ? -1 : o.offset()));
             return out;
         } catch (InterruptedException e) {

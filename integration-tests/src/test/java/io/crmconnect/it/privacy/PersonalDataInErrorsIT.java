@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
 class PersonalDataInErrorsIT {
     /** Every probe value contains one of these; none may leave a task. */
     static final List<String> PROBES = List.of("quaxley", "1961", "8675309");
+
     static final String EMAIL = "zelda.quaxley@pii-probe.example";
 
     static ConnectCluster cluster;
@@ -72,13 +73,15 @@ class PersonalDataInErrorsIT {
     static void assertClean(String where, String text) {
         String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
         for (String p : PROBES) {
-            assertThat(lower).as("%s must not contain the personal value %s", where, p).doesNotContain(p);
+            assertThat(lower)
+                    .as("%s must not contain the personal value %s", where, p)
+                    .doesNotContain(p);
         }
     }
 
     static ProducerRecord<byte[], byte[]> json(String topic, String key, String value) {
-        return new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8),
-                value.getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(
+                topic, 0, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }
 
     static Map<String, String> schemaless(String topic) {
@@ -118,16 +121,21 @@ class PersonalDataInErrorsIT {
                 json(topic, "p2", "{\"email\":\"p2@example.org\",\"full_name\":\"A\",\"age\":\"Zelda Quaxley\"}"),
                 json(topic, "p3", "{\"email\":\"" + EMAIL + "\",\"full_name\":\"Zelda Quaxley\",\"age\":40}"),
                 json(topic, "p4", "{\"email\":\"p4@example.org\",\"full_name\":\"B\",\"born\":\"1961-02-30\"}"),
-                json(topic, "p5", "{\"email\":\"p5@example.org\",\"full_name\":\"Zelda Quaxley, +1 555 867 5309, "
-                        + "12 Elm Street, Springfield\",\"age\":50}"));
+                json(
+                        topic,
+                        "p5",
+                        "{\"email\":\"p5@example.org\",\"full_name\":\"Zelda Quaxley, +1 555 867 5309, "
+                                + "12 Elm Street, Springfield\",\"age\":50}"));
         cluster.produce(records);
         PostgresServer pg = PostgresServer.shared();
         MariaDbServer maria = MariaDbServer.shared();
         List<String> names = new ArrayList<>();
         for (SqlServer server : List.<SqlServer>of(pg, maria)) {
             String db = server.createDatabase("it_pii");
-            server.update(db, "CREATE TABLE pii_people (person_id VARCHAR(20) PRIMARY KEY, email VARCHAR(80) UNIQUE, "
-                    + "full_name VARCHAR(20), age BIGINT, born DATE)");
+            server.update(
+                    db,
+                    "CREATE TABLE pii_people (person_id VARCHAR(20) PRIMARY KEY, email VARCHAR(80) UNIQUE, "
+                            + "full_name VARCHAR(20), age BIGINT, born DATE)");
             // the value p3 collides with: a unique violation quotes it
             server.update(db, "INSERT INTO pii_people (person_id, email) VALUES ('existing', '" + EMAIL + "')");
             Map<String, String> c = schemaless(topic);
@@ -144,9 +152,11 @@ class PersonalDataInErrorsIT {
             // p3's email collision is a dead letter on both: on MariaDB the sink's unique-index check catches what
             // ON DUPLICATE KEY UPDATE would have merged into the existing row
             assertDeadLettersClean(name + ".dlq", 4);
-            assertThat(server.query(db, "SELECT person_id FROM pii_people WHERE person_id = 'p1'")).hasSize(1);
+            assertThat(server.query(db, "SELECT person_id FROM pii_people WHERE person_id = 'p1'"))
+                    .hasSize(1);
             assertThat(server.query(db, "SELECT person_id FROM pii_people WHERE email = '" + EMAIL + "'"))
-                    .extracting(r -> r.get("person_id")).containsExactly("existing");
+                    .extracting(r -> r.get("person_id"))
+                    .containsExactly("existing");
 
             // no DLQ: the task fails at the first bad record; its status trace is what Kafka UI shows
             String strict = "pii-jdbc-strict-" + server.kind();
@@ -167,14 +177,20 @@ class PersonalDataInErrorsIT {
 
     @Test
     void hubspotSinkMessagesCarryNoValues() {
-        api("/crm/v3/properties/contacts", "{\"name\":\"external_id\",\"label\":\"x\",\"type\":\"string\","
-                + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\",\"hasUniqueValue\":true}");
-        api("/crm/v3/properties/contacts", "{\"name\":\"plan\",\"label\":\"Plan\",\"type\":\"enumeration\","
-                + "\"fieldType\":\"select\",\"groupName\":\"contactinformation\",\"options\":["
-                + "{\"label\":\"Basic\",\"value\":\"basic\",\"displayOrder\":0,\"hidden\":false}]}");
+        api(
+                "/crm/v3/properties/contacts",
+                "{\"name\":\"external_id\",\"label\":\"x\",\"type\":\"string\","
+                        + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\",\"hasUniqueValue\":true}");
+        api(
+                "/crm/v3/properties/contacts",
+                "{\"name\":\"plan\",\"label\":\"Plan\",\"type\":\"enumeration\","
+                        + "\"fieldType\":\"select\",\"groupName\":\"contactinformation\",\"options\":["
+                        + "{\"label\":\"Basic\",\"value\":\"basic\",\"displayOrder\":0,\"hidden\":false}]}");
         // HubSpot's default date_of_birth is a text property: a date property of our own for the parser's message
-        api("/crm/v3/properties/contacts", "{\"name\":\"birth_date\",\"label\":\"Birth date\",\"type\":\"date\","
-                + "\"fieldType\":\"date\",\"groupName\":\"contactinformation\"}");
+        api(
+                "/crm/v3/properties/contacts",
+                "{\"name\":\"birth_date\",\"label\":\"Birth date\",\"type\":\"date\","
+                        + "\"fieldType\":\"date\",\"groupName\":\"contactinformation\"}");
         String topic = "pii.contacts";
         cluster.createTopic(topic, 1);
         cluster.produce(List.of(
@@ -182,24 +198,37 @@ class PersonalDataInErrorsIT {
                 // an option HubSpot refuses: its 207 message quotes the value
                 json(topic, "h2", "{\"external_id\":\"h2\",\"email\":\"h2@example.org\",\"plan\":\"Zelda Quaxley\"}"),
                 // a date the sink cannot parse: the parser's message quotes it
-                json(topic, "h3", "{\"external_id\":\"h3\",\"email\":\"" + EMAIL + "\",\"date_of_birth\":"
-                        + "\"31/31/1961\"}"),
-                json(topic, "h4", "{\"external_id\":\"h4\",\"email\":\"h4@example.org\",\"firstname\":\"Quaxley\","
-                        + "\"phone\":\"+1 555 867 5309\"}")));
+                json(
+                        topic,
+                        "h3",
+                        "{\"external_id\":\"h3\",\"email\":\"" + EMAIL + "\",\"date_of_birth\":" + "\"31/31/1961\"}"),
+                json(
+                        topic,
+                        "h4",
+                        "{\"external_id\":\"h4\",\"email\":\"h4@example.org\",\"firstname\":\"Quaxley\","
+                                + "\"phone\":\"+1 555 867 5309\"}")));
         Map<String, String> c = schemaless(topic);
         c.put("connector.class", "io.crmconnect.hubspot.sink.HubSpotSinkConnector");
         c.put("hubspot.base.url", sim.baseUrl());
         c.put("hubspot.access.token", sim.token());
         c.put("object", "contacts");
         c.put("unique.property", "external_id");
-        c.put("field.mapping", "external_id:external_id,email:email,plan:plan,date_of_birth:birth_date,"
-                + "firstname:firstname,phone:phone");
+        c.put(
+                "field.mapping",
+                "external_id:external_id,email:email,plan:plan,date_of_birth:birth_date,"
+                        + "firstname:firstname,phone:phone");
         c.put("enumeration.check", "false"); // let HubSpot judge the option: its 207 message is under test
         cluster.configureConnector("pii-hubspot", withDlq(c, "pii-hubspot.dlq"));
         assertDeadLettersClean("pii-hubspot.dlq", 2);
-        cluster.awaitCondition("h1 and h4 written", Duration.ofSeconds(60), () -> sim.ids("contacts").size() >= 2
-                && sim.dump("contacts", false).stream().filter(r -> List.of("h1", "h4").contains(
-                        ((Map<?, ?>) r.get("properties")).get("external_id"))).count() == 2);
+        cluster.awaitCondition(
+                "h1 and h4 written",
+                Duration.ofSeconds(60),
+                () -> sim.ids("contacts").size() >= 2
+                        && sim.dump("contacts", false).stream()
+                                        .filter(r -> List.of("h1", "h4")
+                                                .contains(((Map<?, ?>) r.get("properties")).get("external_id")))
+                                        .count()
+                                == 2);
 
         Map<String, String> s = schemaless(topic);
         s.putAll(c);
@@ -217,10 +246,14 @@ class PersonalDataInErrorsIT {
 
     static void api(String path, String json) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    sim.baseUrl() + path)).header("Authorization", "Bearer " + sim.token())
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                                    .header("Authorization", "Bearer " + sim.token())
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isLessThan(300);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
@@ -236,16 +269,23 @@ class PersonalDataInErrorsIT {
         private final StringBuilder text = new StringBuilder();
 
         CapturingAppender() {
-            super("pii-probe", (Filter) null, PatternLayout.newBuilder().withPattern("%c %m%n%throwable").build(),
-                    true, Property.EMPTY_ARRAY);
+            super(
+                    "pii-probe",
+                    (Filter) null,
+                    PatternLayout.newBuilder().withPattern("%c %m%n%throwable").build(),
+                    true,
+                    Property.EMPTY_ARRAY);
         }
 
         @Override
         public void append(LogEvent event) {
             String logger = event.getLoggerName() == null ? "" : event.getLoggerName();
-            boolean ours = logger.startsWith("io.crmconnect.") && !logger.startsWith("io.crmconnect.simulator")
+            boolean ours = logger.startsWith("io.crmconnect.")
+                    && !logger.startsWith("io.crmconnect.simulator")
                     && !logger.startsWith("io.crmconnect.testharness");
-            if (ours || logger.startsWith("org.apache.kafka.connect") || logger.startsWith("org.mariadb")
+            if (ours
+                    || logger.startsWith("org.apache.kafka.connect")
+                    || logger.startsWith("org.mariadb")
                     || logger.startsWith("org.postgresql")) {
                 String line = new String(getLayout().toByteArray(event), StandardCharsets.UTF_8);
                 synchronized (text) {

@@ -72,7 +72,11 @@ final class Coordinates {
                 default -> {
                     if (MAPPING_FILE.matcher(key).matches()) {
                         // the file of that name the sample ships next to itself
-                        changes.put(key, sample.file().resolveSibling(Path.of(value).getFileName()).toString());
+                        changes.put(
+                                key,
+                                sample.file()
+                                        .resolveSibling(Path.of(value).getFileName())
+                                        .toString());
                     } else if (value.contains("${file:")) {
                         changes.put(key, secret(value, "sample-secret-for-" + key));
                     } else if (value.contains("${env:")) {
@@ -96,10 +100,14 @@ final class Coordinates {
         }
         Path file = secretsDir.resolve(ref.group(1).replaceAll("[^A-Za-z0-9._-]", "_"));
         try {
-            String escaped = actual.replace("\\", "\\\\").replace("\n", "\\n")
-                    .replace("\r", "\\r"); // a .properties value
-            Files.writeString(file, ref.group(2) + "=" + escaped + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            String escaped =
+                    actual.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r"); // a .properties value
+            Files.writeString(
+                    file,
+                    ref.group(2) + "=" + escaped + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

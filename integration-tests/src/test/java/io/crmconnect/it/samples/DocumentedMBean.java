@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /** One row of the metrics table in docs/guides/operations.md: plugin, MBean name pattern, attributes. */
 record DocumentedMBean(String plugin, String mbean, List<String> attributes) {
-    private static final Pattern ROW = Pattern.compile("^\\| ([^|]+) \\| `(kafka\\.(?:connect|consumer):[^`]+)` \\| (.+) \\|$");
+    private static final Pattern ROW =
+            Pattern.compile("^\\| ([^|]+) \\| `(kafka\\.(?:connect|consumer):[^`]+)` \\| (.+) \\|$");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
     static List<DocumentedMBean> read(Path operationsGuide) {

@@ -27,7 +27,10 @@ record Sample(String id, Path file, String name, Map<String, String> config) {
             if (file.toString().endsWith(".json")) {
                 JsonNode root = JSON.readTree(text);
                 name = root.path("name").asText();
-                root.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+                root.path("config")
+                        .fields()
+                        .forEachRemaining(
+                                e -> config.put(e.getKey(), e.getValue().asText()));
             } else {
                 Properties properties = new Properties();
                 properties.load(new StringReader(text));

@@ -17,8 +17,8 @@ import io.crmconnect.testharness.MariaDbServer;
 import io.crmconnect.testharness.PostgresServer;
 import io.crmconnect.testharness.SqlServer;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,16 +91,19 @@ class SampleConfigsIT {
     /** Sample id -> how it runs, in the order they run. */
     static final Map<String, Consumer<Sample>> SCENARIOS = new LinkedHashMap<>();
     /** Files shipped next to the samples that are not connector configs, and the sample that uses each. */
-    static final Map<String, String> SUPPORT_FILES = Map.of(
-            "smt-transforms/crm-mapping.yaml", "smt-transforms/postgres-contacts-with-transforms.properties");
+    static final Map<String, String> SUPPORT_FILES =
+            Map.of("smt-transforms/crm-mapping.yaml", "smt-transforms/postgres-contacts-with-transforms.properties");
     /** Shipped files run by another test, and that test. */
     static final Map<String, String> COVERED_ELSEWHERE = Map.ofEntries(
             Map.entry("embedded-runner/hubspot-to-postgres.properties", "embedded-runner HubSpotToPostgresRunnerIT"),
             Map.entry("embedded-runner/hubspot-to-mariadb.properties", "embedded-runner HubSpotToMariaDbRunnerIT"),
             Map.entry("embedded-runner/bigquery-to-hubspot.properties", "embedded-runner BigQueryToHubSpotRunnerIT"),
             Map.entry("embedded-runner/bigquery-source.json", "embedded-runner BigQueryToHubSpotRunnerIT (runner)"),
-            Map.entry("embedded-runner/hubspot-patients-sink.json", "embedded-runner BigQueryToHubSpotRunnerIT (runner)"),
-            Map.entry("dynamics-connector/dynamics-source.json", "integration-tests DynamicsClusterIT (Dataverse simulator)"),
+            Map.entry(
+                    "embedded-runner/hubspot-patients-sink.json", "embedded-runner BigQueryToHubSpotRunnerIT (runner)"),
+            Map.entry(
+                    "dynamics-connector/dynamics-source.json",
+                    "integration-tests DynamicsClusterIT (Dataverse simulator)"),
             Map.entry("dynamics-connector/dynamics-source-simulator.json", "integration-tests DynamicsClusterIT"),
             Map.entry("dynamics-connector/dynamics-sink-contacts.json", "integration-tests DynamicsClusterIT"),
             Map.entry("two-way-sync/two-way-sync-contacts.yaml", "integration-tests TwoWaySyncIT"),
@@ -139,6 +142,7 @@ class SampleConfigsIT {
 
     @TempDir
     static Path secrets;
+
     static ConnectCluster cluster;
     static Admin admin;
     static HubSpotSimulator sim;
@@ -147,9 +151,18 @@ class SampleConfigsIT {
 
     @BeforeAll
     static void start() {
-        sim = HubSpotSimulator.builder().seed(20).contacts(SEEDED.get("contacts")).companies(SEEDED.get("companies"))
-                .deals(SEEDED.get("deals")).tickets(SEEDED.get("tickets")).validateRequests(true).start();
-        client = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token()).build();
+        sim = HubSpotSimulator.builder()
+                .seed(20)
+                .contacts(SEEDED.get("contacts"))
+                .companies(SEEDED.get("companies"))
+                .deals(SEEDED.get("deals"))
+                .tickets(SEEDED.get("tickets"))
+                .validateRequests(true)
+                .start();
+        client = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .build();
         coordinates = new Coordinates(secrets, sim.baseUrl(), sim.token());
         cluster = ConnectCluster.start("samples", WORKER);
         admin = cluster.raw().kafka().createAdminClient();
@@ -208,24 +221,37 @@ class SampleConfigsIT {
     @Test
     void everyShippedSampleHasAScenario() {
         Map<String, Path> shipped = shipped();
-        assertThat(shipped).as("samples found in the built archives").containsKeys(
-                "hubspot-source-connector/hubspot-source.json", "jdbc-sink-connector/jdbc-sink-postgres.json",
-                "hubspot-sink-connector/hubspot-sink-roi.json", "smt-transforms/crm-mapping.yaml",
-                "embedded-runner/postgres-sink.json");
-        List<String> uncovered = shipped.keySet().stream().filter(id -> !SCENARIOS.containsKey(id)
-                && !SUPPORT_FILES.containsKey(id) && !COVERED_ELSEWHERE.containsKey(id)).toList();
-        assertThat(uncovered).as("shipped samples without a scenario: add one to SampleConfigsIT.SCENARIOS "
-                + "(a sample users cannot run as shipped is a bug)").isEmpty();
-        assertThat(SCENARIOS.keySet()).as("scenarios whose sample is no longer shipped")
+        assertThat(shipped)
+                .as("samples found in the built archives")
+                .containsKeys(
+                        "hubspot-source-connector/hubspot-source.json",
+                        "jdbc-sink-connector/jdbc-sink-postgres.json",
+                        "hubspot-sink-connector/hubspot-sink-roi.json",
+                        "smt-transforms/crm-mapping.yaml",
+                        "embedded-runner/postgres-sink.json");
+        List<String> uncovered = shipped.keySet().stream()
+                .filter(id -> !SCENARIOS.containsKey(id)
+                        && !SUPPORT_FILES.containsKey(id)
+                        && !COVERED_ELSEWHERE.containsKey(id))
+                .toList();
+        assertThat(uncovered)
+                .as("shipped samples without a scenario: add one to SampleConfigsIT.SCENARIOS "
+                        + "(a sample users cannot run as shipped is a bug)")
+                .isEmpty();
+        assertThat(SCENARIOS.keySet())
+                .as("scenarios whose sample is no longer shipped")
                 .allMatch(shipped::containsKey);
-        SUPPORT_FILES.forEach((file, user) -> assertThat(Sample.load(user, shipped.get(user)).config().values())
-                .as(user + " uses " + file).anyMatch(v -> v.endsWith("/" + Path.of(file).getFileName())));
+        SUPPORT_FILES.forEach((file, user) -> assertThat(
+                        Sample.load(user, shipped.get(user)).config().values())
+                .as(user + " uses " + file)
+                .anyMatch(v -> v.endsWith("/" + Path.of(file).getFileName())));
     }
 
     @TestFactory
     Stream<DynamicTest> everySampleRunsAsShipped() {
         Map<String, Path> shipped = shipped();
-        Stream<DynamicTest> samples = SCENARIOS.entrySet().stream().filter(e -> shipped.containsKey(e.getKey()))
+        Stream<DynamicTest> samples = SCENARIOS.entrySet().stream()
+                .filter(e -> shipped.containsKey(e.getKey()))
                 .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
                     Sample sample = Sample.load(e.getKey(), shipped.get(e.getKey()));
                     long t0 = System.nanoTime();
@@ -236,11 +262,14 @@ class SampleConfigsIT {
                     }
                     System.out.printf("sample %s ran in %d ms%n", sample.id(), (System.nanoTime() - t0) / 1_000_000);
                 }));
-        DynamicTest everyDocumentedMetricChecked = DynamicTest.dynamicTest("every MBean in operations.md was seen",
-                () -> assertThat(CHECKED_METRICS).as("operations.md rows checked on a running worker")
-                        .containsExactlyInAnyOrderElementsOf(DocumentedMBean.read(REPO.resolve(
-                                "docs/guides/operations.md")).stream().map(d -> d.plugin() + " " + d.mbean())
-                                .toList()));
+        DynamicTest everyDocumentedMetricChecked = DynamicTest.dynamicTest(
+                "every MBean in operations.md was seen",
+                () -> assertThat(CHECKED_METRICS)
+                        .as("operations.md rows checked on a running worker")
+                        .containsExactlyInAnyOrderElementsOf(
+                                DocumentedMBean.read(REPO.resolve("docs/guides/operations.md")).stream()
+                                        .map(d -> d.plugin() + " " + d.mbean())
+                                        .toList()));
         return Stream.concat(samples, Stream.of(everyDocumentedMetricChecked));
     }
 
@@ -256,19 +285,27 @@ class SampleConfigsIT {
         objectTopics.values().forEach(t -> before.put(t, records(t)));
         cluster.configureConnector(s.name(), s.with(coordinates.changes(s, null, null)));
         awaitTasksRunning(s.name());
-        cluster.awaitCondition(s.id() + ": every seeded record in " + objectTopics.values(), Duration.ofSeconds(120),
-                () -> {
+        cluster.awaitCondition(
+                s.id() + ": every seeded record in " + objectTopics.values(), Duration.ofSeconds(120), () -> {
                     failOnFailedTask(s.name());
-                    return objectTopics.entrySet().stream().allMatch(e ->
-                            records(e.getValue()) - before.get(e.getValue()) >= sim.ids(e.getKey()).size());
+                    return objectTopics.entrySet().stream()
+                            .allMatch(e -> records(e.getValue()) - before.get(e.getValue())
+                                    >= sim.ids(e.getKey()).size());
                 });
-        assertThat(sim.contractViolations()).as("requests follow HubSpot's OpenAPI contract").isEmpty();
+        assertThat(sim.contractViolations())
+                .as("requests follow HubSpot's OpenAPI contract")
+                .isEmpty();
         assertDocumentedMetrics(s);
         // the next sample may share this connector name: stop, forget the offsets (KIP-875), delete
-        assertThat(cluster.rest("PUT", "connectors/" + s.name() + "/stop", null).status()).isLessThan(300);
-        cluster.awaitCondition(s.name() + " STOPPED", Duration.ofSeconds(30),
+        assertThat(cluster.rest("PUT", "connectors/" + s.name() + "/stop", null).status())
+                .isLessThan(300);
+        cluster.awaitCondition(
+                s.name() + " STOPPED",
+                Duration.ofSeconds(30),
                 () -> "STOPPED".equals(cluster.status(s.name()).connector().state()));
-        assertThat(cluster.rest("DELETE", "connectors/" + s.name() + "/offsets", null).status()).isLessThan(300);
+        assertThat(cluster.rest("DELETE", "connectors/" + s.name() + "/offsets", null)
+                        .status())
+                .isLessThan(300);
         cluster.deleteConnector(s.name());
     }
 
@@ -286,22 +323,31 @@ class SampleConfigsIT {
                 String qualified = entry.substring(0, entry.indexOf(':'));
                 String table = qualified.substring(qualified.lastIndexOf('.') + 1);
                 String key = entry.substring(entry.indexOf(':') + 1);
-                warehouse.createTable(table, List.of(Column.number(key, 18, 0), Column.of("NAME", "TEXT")),
-                        List.of(key), Duration.ofDays(1), true);
+                warehouse.createTable(
+                        table,
+                        List.of(Column.number(key, 18, 0), Column.of("NAME", "TEXT")),
+                        List.of(key),
+                        Duration.ofDays(1),
+                        true);
                 for (long id = 1; id <= 7; id++) {
                     warehouse.insert(table, new Object[] {id, table.toLowerCase() + "-" + id});
                 }
                 rowsPerTable.put(table, 7);
             }
-            coordinates.snowflake("http://127.0.0.1:" + fake.port(), "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
-                    + "\n-----END PRIVATE KEY-----");
+            coordinates.snowflake(
+                    "http://127.0.0.1:" + fake.port(),
+                    "-----BEGIN PRIVATE KEY-----\n"
+                            + Base64.getMimeEncoder()
+                                    .encodeToString(keys.getPrivate().getEncoded())
+                            + "\n-----END PRIVATE KEY-----");
             cluster.configureConnector(s.name(), s.with(coordinates.changes(s, null, null)));
             awaitTasksRunning(s.name());
             cluster.awaitCondition(s.id() + ": every row of " + rowsPerTable.keySet(), Duration.ofSeconds(120), () -> {
                 failOnFailedTask(s.name());
-                return rowsPerTable.entrySet().stream().allMatch(e -> records(s.get("topic.format")
-                        .replace("${table}", e.getKey().toLowerCase(Locale.ROOT))) >= e.getValue());
+                return rowsPerTable.entrySet().stream()
+                        .allMatch(e -> records(s.get("topic.format")
+                                        .replace("${table}", e.getKey().toLowerCase(Locale.ROOT)))
+                                >= e.getValue());
             });
             assertDocumentedMetrics(s);
             cluster.deleteConnector(s.name());
@@ -325,8 +371,15 @@ class SampleConfigsIT {
                 String table = entry.substring(0, entry.indexOf(':'));
                 String key = entry.substring(entry.indexOf(':') + 1, entry.indexOf('@'));
                 String watermark = entry.substring(entry.indexOf('@') + 1);
-                warehouse.createTable(table, List.of(Column.of(key, "INT64"), Column.of("name", "STRING"),
-                        Column.of(watermark, "TIMESTAMP")), List.of(key), Duration.ofDays(7), false);
+                warehouse.createTable(
+                        table,
+                        List.of(
+                                Column.of(key, "INT64"),
+                                Column.of("name", "STRING"),
+                                Column.of(watermark, "TIMESTAMP")),
+                        List.of(key),
+                        Duration.ofDays(7),
+                        false);
                 for (long id = 1; id <= 7; id++) {
                     warehouse.insert(table, new Object[] {id, "row-" + id, id == 7 ? null : settled.plusSeconds(id)});
                 }
@@ -337,10 +390,12 @@ class SampleConfigsIT {
             awaitTasksRunning(s.name());
             cluster.awaitCondition(s.id() + ": every row of " + rowsPerTable.keySet(), Duration.ofSeconds(120), () -> {
                 failOnFailedTask(s.name());
-                return rowsPerTable.entrySet().stream().allMatch(e -> records(s.get("topic.format")
-                        .replace("${table}", e.getKey())) >= e.getValue());
+                return rowsPerTable.entrySet().stream()
+                        .allMatch(e -> records(s.get("topic.format").replace("${table}", e.getKey())) >= e.getValue());
             });
-            assertThat(fake.tokensIssued()).as("signed in with the service-account key").isPositive();
+            assertThat(fake.tokensIssued())
+                    .as("signed in with the service-account key")
+                    .isPositive();
             assertDocumentedMetrics(s);
             cluster.deleteConnector(s.name());
         } catch (IOException e) {
@@ -354,9 +409,12 @@ class SampleConfigsIT {
         key.put("type", "service_account");
         key.put("project_id", project);
         key.put("private_key_id", "sample-key");
-        key.put("private_key", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(rsaKeys().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        key.put(
+                "private_key",
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(rsaKeys().getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         key.put("client_email", "crm-connect@" + project + ".iam.gserviceaccount.com");
         key.put("client_id", "1");
         key.put("token_uri", tokenUri);
@@ -381,7 +439,8 @@ class SampleConfigsIT {
         for (String topic : topics) {
             String object = topic.substring(topic.indexOf('.') + 1);
             assertThat(count(server, database, table(server, database, topic)))
-                    .as(s.id() + ": rows from " + topic).isEqualTo(sim.ids(object).size());
+                    .as(s.id() + ": rows from " + topic)
+                    .isEqualTo(sim.ids(object).size());
         }
         assertDocumentedMetrics(s);
         cluster.deleteConnector(s.name());
@@ -394,8 +453,10 @@ class SampleConfigsIT {
         runSink(s, server, database, List.of(s.get("topics").split(",")));
         String table = table(server, database, s.get("table.name.format"));
         Pattern testAddress = Pattern.compile(s.get("predicates.isTest.pattern"));
-        long expected = sim.ids("contacts").stream().map(id -> sim.record("contacts", id).get("email"))
-                .filter(email -> email == null || !testAddress.matcher(email).matches()).count();
+        long expected = sim.ids("contacts").stream()
+                .map(id -> sim.record("contacts", id).get("email"))
+                .filter(email -> email == null || !testAddress.matcher(email).matches())
+                .count();
         List<Map<String, Object>> rows = server.query(database, "SELECT * FROM " + table);
         assertThat(rows).as(s.id() + ": one row per contact").hasSize((int) expected);
         for (Map<String, Object> row : rows) {
@@ -404,7 +465,9 @@ class SampleConfigsIT {
             assertThat(contact).as("contact_id %s is a HubSpot contact", id).isNotNull();
             assertThat(row.get("last_name")).isEqualTo(contact.get("lastname"));
             if (contact.get("email") != null) {
-                assertThat(String.valueOf(row.get("email"))).as("hashed, not in clear").matches("[0-9a-f]{64}");
+                assertThat(String.valueOf(row.get("email")))
+                        .as("hashed, not in clear")
+                        .matches("[0-9a-f]{64}");
             }
             assertThat(row.get("source_system")).isEqualTo("hubspot");
         }
@@ -420,8 +483,11 @@ class SampleConfigsIT {
         for (int i = 0; i < 10; i++) {
             Map<String, Object> user = new LinkedHashMap<>();
             user.put("hubspot_id", i < ids.size() ? ids.get(i) : null);
-            user.put("email", i < ids.size() ? sim.record("contacts", ids.get(i)).get("email")
-                    : "warehouse.user" + i + "@example.org");
+            user.put(
+                    "email",
+                    i < ids.size()
+                            ? sim.record("contacts", ids.get(i)).get("email")
+                            : "warehouse.user" + i + "@example.org");
             user.put("first_name", "Wh" + i);
             user.put("last_name", "User");
             user.put("phone", "+1 212 555 01" + (10 + i));
@@ -432,15 +498,24 @@ class SampleConfigsIT {
         produce(topic, values);
         runSink(s, null, null, List.of(topic));
         assertThat(sim.ids("contacts")).as("5 updated, 5 created").hasSize(before + 5);
-        assertThat(client.get("contacts", ids.get(0), List.of("firstname")).property("firstname")).isEqualTo("Wh0");
-        assertThat(client.batchRead("contacts", List.of("warehouse.user9@example.org"), List.of("firstname"), "email",
-                false).results()).singleElement().satisfies(c -> assertThat(c.property("firstname")).isEqualTo("Wh9"));
+        assertThat(client.get("contacts", ids.get(0), List.of("firstname")).property("firstname"))
+                .isEqualTo("Wh0");
+        assertThat(client.batchRead(
+                                "contacts",
+                                List.of("warehouse.user9@example.org"),
+                                List.of("firstname"),
+                                "email",
+                                false)
+                        .results())
+                .singleElement()
+                .satisfies(c -> assertThat(c.property("firstname")).isEqualTo("Wh9"));
         finishHubSpotSink(s);
     }
 
     /** hubspot-sink-roi: the ROI custom object by its natural id, dates in New York time, a Patient association. */
     static void roi(Sample s) {
-        String roiType = post("/crm-object-schemas/v3/schemas", """
+        String roiType =
+                post("/crm-object-schemas/v3/schemas", """
                 {"name":"roi","labels":{"singular":"ROI","plural":"ROIs"},"primaryDisplayProperty":"roi_id",
                  "requiredProperties":["roi_id"],"searchableProperties":["roi_id"],"associatedObjects":["CONTACT"],
                  "properties":[
@@ -471,29 +546,43 @@ class SampleConfigsIT {
         produce(s.get("topics"), values);
         runSink(s, null, null, List.of(s.get("topics")));
         Map<String, CrmObject> byRoi = new HashMap<>();
-        client.batchRead(roiType, List.of("R1", "R2", "R3"), List.of("roi_id", "request_date", "status"), "roi_id",
-                false).results().forEach(o -> byRoi.put(o.property("roi_id"), o));
+        client.batchRead(
+                        roiType,
+                        List.of("R1", "R2", "R3"),
+                        List.of("roi_id", "request_date", "status"),
+                        "roi_id",
+                        false)
+                .results()
+                .forEach(o -> byRoi.put(o.property("roi_id"), o));
         assertThat(byRoi).containsOnlyKeys("R1", "R2", "R3");
         assertThat(byRoi.get("R1").property("request_date")).isEqualTo("2024-03-10");
-        assertThat(sim.associations(roiType, byRoi.get("R1").id(), "contacts")).containsOnlyKeys(Long.parseLong(patient));
+        assertThat(sim.associations(roiType, byRoi.get("R1").id(), "contacts"))
+                .containsOnlyKeys(Long.parseLong(patient));
         finishHubSpotSink(s);
     }
 
     /** hubspot-sink-patients: patients matched to contacts by email, else created, with the portal's custom fields. */
     static void patients(Sample s) {
         // the portal properties the sample's field.mapping names beyond HubSpot's defaults
-        post("/crm/v3/properties/contacts", "{\"name\":\"patient_id\",\"label\":\"Patient id\",\"type\":\"string\","
-                + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\",\"hasUniqueValue\":true}");
-        post("/crm/v3/properties/contacts", "{\"name\":\"address2\",\"label\":\"Address line 2\",\"type\":\"string\","
-                + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\"}");
+        post(
+                "/crm/v3/properties/contacts",
+                "{\"name\":\"patient_id\",\"label\":\"Patient id\",\"type\":\"string\","
+                        + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\",\"hasUniqueValue\":true}");
+        post(
+                "/crm/v3/properties/contacts",
+                "{\"name\":\"address2\",\"label\":\"Address line 2\",\"type\":\"string\","
+                        + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\"}");
         List<String> known = sim.ids("contacts").subList(20, 23);
         int before = sim.ids("contacts").size();
         List<String> values = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             Map<String, Object> patient = new LinkedHashMap<>();
             patient.put("patient_id", "P" + (100 + i));
-            patient.put("email", i < known.size() ? sim.record("contacts", known.get(i)).get("email")
-                    : "new.patient" + i + "@example.org");
+            patient.put(
+                    "email",
+                    i < known.size()
+                            ? sim.record("contacts", known.get(i)).get("email")
+                            : "new.patient" + i + "@example.org");
             patient.put("first_name", "Pat" + i);
             patient.put("last_name", "Ient");
             patient.put("dob", "1980-04-1" + i);
@@ -507,7 +596,8 @@ class SampleConfigsIT {
         produce(s.get("topics"), values);
         runSink(s, null, null, List.of(s.get("topics")));
         assertThat(sim.ids("contacts")).as("3 matched by email, 3 created").hasSize(before + 3);
-        assertThat(client.get("contacts", known.get(0), List.of("patient_id")).property("patient_id")).isEqualTo("P100");
+        assertThat(client.get("contacts", known.get(0), List.of("patient_id")).property("patient_id"))
+                .isEqualTo("P100");
         finishHubSpotSink(s);
     }
 
@@ -526,19 +616,29 @@ class SampleConfigsIT {
         cluster.configureConnector(s.name(), s.with(coordinates.changes(s, server, database)));
         awaitTasksRunning(s.name());
         try {
-            cluster.awaitCondition(s.id() + ": every record of " + topics + " committed", Duration.ofSeconds(90),
-                    () -> {
+            cluster.awaitCondition(
+                    s.id() + ": every record of " + topics + " committed", Duration.ofSeconds(90), () -> {
                         failOnFailedTask(s.name());
                         return caughtUp(s.name(), topics);
                     });
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; end offsets " + endOffsets(topics) + ", committed "
-                    + get(() -> admin.listConsumerGroupOffsets("connect-" + s.name()).partitionsToOffsetAndMetadata()
-                    .get()) + ", dead letters " + records(dlq), e);
+            throw new AssertionError(
+                    e.getMessage() + "; end offsets " + endOffsets(topics) + ", committed "
+                            + get(() -> admin.listConsumerGroupOffsets("connect-" + s.name())
+                                    .partitionsToOffsetAndMetadata()
+                                    .get())
+                            + ", dead letters " + records(dlq),
+                    e);
         }
-        assertThat(records(dlq)).as(s.id() + ": records in the dead-letter topic " + dlq
-                + (records(dlq) > 0 ? ", first: " + cluster.readDeadLetters(dlq, 1, Duration.ofSeconds(10)).get(0)
-                        .headers() : "")).isZero();
+        assertThat(records(dlq))
+                .as(s.id() + ": records in the dead-letter topic " + dlq
+                        + (records(dlq) > 0
+                                ? ", first: "
+                                        + cluster.readDeadLetters(dlq, 1, Duration.ofSeconds(10))
+                                                .get(0)
+                                                .headers()
+                                : ""))
+                .isZero();
     }
 
     /**
@@ -548,10 +648,14 @@ class SampleConfigsIT {
     static void assertDocumentedMetrics(Sample s) {
         String type = s.get("connector.class").endsWith("SourceConnector") ? "every source" : "every sink";
         String plugin = PLUGIN_LABELS.get(s.get("connector.class"));
-        assertThat(plugin).as("operations.md label of " + s.get("connector.class")).isNotNull();
+        assertThat(plugin)
+                .as("operations.md label of " + s.get("connector.class"))
+                .isNotNull();
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (DocumentedMBean doc : DocumentedMBean.read(REPO.resolve("docs/guides/operations.md"))) {
-            if (!doc.plugin().equals("every connector") && !doc.plugin().equals(type) && !doc.plugin().equals(plugin)) {
+            if (!doc.plugin().equals("every connector")
+                    && !doc.plugin().equals(type)
+                    && !doc.plugin().equals(plugin)) {
                 continue;
             }
             String[] problem = {""};
@@ -571,7 +675,8 @@ class SampleConfigsIT {
     /** What the running worker lacks of one documented row ("" when nothing). */
     static String missing(MBeanServer server, DocumentedMBean doc, String connector) {
         try {
-            ObjectName pattern = new ObjectName(doc.mbean().replace("<name>", connector).replaceAll("<[a-z]+>", "*"));
+            ObjectName pattern =
+                    new ObjectName(doc.mbean().replace("<name>", connector).replaceAll("<[a-z]+>", "*"));
             Set<ObjectName> names = server.queryNames(pattern, null);
             if (names.isEmpty()) {
                 return "no MBean " + pattern;
@@ -593,7 +698,9 @@ class SampleConfigsIT {
 
     static void finishHubSpotSink(Sample s) {
         assertDocumentedMetrics(s);
-        assertThat(sim.contractViolations()).as("requests follow HubSpot's OpenAPI contract").isEmpty();
+        assertThat(sim.contractViolations())
+                .as("requests follow HubSpot's OpenAPI contract")
+                .isEmpty();
         cluster.deleteConnector(s.name());
     }
 
@@ -601,7 +708,8 @@ class SampleConfigsIT {
         cluster.awaitCondition(connector + " RUNNING with all tasks running", Duration.ofSeconds(60), () -> {
             failOnFailedTask(connector);
             ConnectorStateInfo info = cluster.status(connector);
-            return "RUNNING".equals(info.connector().state()) && !info.tasks().isEmpty()
+            return "RUNNING".equals(info.connector().state())
+                    && !info.tasks().isEmpty()
                     && info.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
         });
     }
@@ -616,22 +724,31 @@ class SampleConfigsIT {
         if ("FAILED".equals(info.connector().state())) {
             throw new AssertionError(connector + " FAILED: " + info.connector().trace());
         }
-        info.tasks().stream().filter(t -> "FAILED".equals(t.state())).findFirst().ifPresent(t -> {
-            throw new AssertionError(connector + " task " + t.id() + " FAILED: " + t.trace());
-        });
+        info.tasks().stream()
+                .filter(t -> "FAILED".equals(t.state()))
+                .findFirst()
+                .ifPresent(t -> {
+                    throw new AssertionError(connector + " task " + t.id() + " FAILED: " + t.trace());
+                });
     }
 
     static boolean caughtUp(String connector, List<String> topics) {
         Map<TopicPartition, Long> ends = endOffsets(topics);
-        Map<TopicPartition, OffsetAndMetadata> committed = get(() -> admin.listConsumerGroupOffsets("connect-"
-                + connector).partitionsToOffsetAndMetadata().get());
-        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || (committed.get(e.getKey()) != null
-                && committed.get(e.getKey()).offset() >= e.getValue()));
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                get(() -> admin.listConsumerGroupOffsets("connect-" + connector)
+                        .partitionsToOffsetAndMetadata()
+                        .get());
+        return ends.entrySet().stream()
+                .allMatch(e -> e.getValue() == 0
+                        || (committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue()));
     }
 
     /** Records ever written to a topic (0 when it does not exist). */
     static long records(String topic) {
-        return endOffsets(List.of(topic)).values().stream().mapToLong(Long::longValue).sum();
+        return endOffsets(List.of(topic)).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     static Map<TopicPartition, Long> endOffsets(List<String> topics) {
@@ -639,7 +756,9 @@ class SampleConfigsIT {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (String topic : topics) {
             if (existing.contains(topic)) {
-                get(() -> admin.describeTopics(List.of(topic)).allTopicNames().get()).get(topic).partitions()
+                get(() -> admin.describeTopics(List.of(topic)).allTopicNames().get())
+                        .get(topic)
+                        .partitions()
                         .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             }
         }
@@ -652,15 +771,20 @@ class SampleConfigsIT {
     static String table(SqlServer server, String database, String topicOrTable) {
         String wanted = topicOrTable.replaceAll("[^A-Za-z0-9_]", "_");
         Set<String> tables = new TreeSet<>();
-        server.query(database, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = "
-                + (server instanceof PostgresServer ? "'public'" : "DATABASE()"))
+        server.query(
+                        database,
+                        "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = "
+                                + (server instanceof PostgresServer ? "'public'" : "DATABASE()"))
                 .forEach(r -> tables.add(String.valueOf(r.get("t"))));
         assertThat(tables).as("tables in " + database).contains(wanted);
         return wanted;
     }
 
     static long count(SqlServer server, String database, String table) {
-        return ((Number) server.query(database, "SELECT count(*) AS n FROM " + table).get(0).get("n")).longValue();
+        return ((Number) server.query(database, "SELECT count(*) AS n FROM " + table)
+                        .get(0)
+                        .get("n"))
+                .longValue();
     }
 
     static void produce(String topic, List<String> values) {
@@ -679,7 +803,9 @@ class SampleConfigsIT {
         fields.forEach((k, v) -> {
             ObjectNode f = fs.addObject().put("field", k).put("optional", true);
             if (v instanceof Long l) {
-                f.put("type", "int64").put("name", "org.apache.kafka.connect.data.Timestamp").put("version", 1);
+                f.put("type", "int64")
+                        .put("name", "org.apache.kafka.connect.data.Timestamp")
+                        .put("version", 1);
                 payload.put(k, l);
             } else {
                 f.put("type", "string");
@@ -691,10 +817,14 @@ class SampleConfigsIT {
 
     static com.fasterxml.jackson.databind.JsonNode post(String path, String json) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(sim.baseUrl() + path)).header("Authorization", "Bearer " + sim.token())
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                                    .header("Authorization", "Bearer " + sim.token())
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
             }

@@ -39,7 +39,8 @@ class SmtChainJdbcSinkIT {
     static final String TOPIC = "crm.contacts";
     static final String DLQ = "crm.contacts.dlq";
     static final String SECRET = "it-secret-0123456789abcdef";
-    static final Schema PROPS = SchemaBuilder.struct().optional()
+    static final Schema PROPS = SchemaBuilder.struct()
+            .optional()
             .field("email", Schema.OPTIONAL_STRING_SCHEMA)
             .field("firstname", Schema.OPTIONAL_STRING_SCHEMA)
             .field("lastname", Schema.OPTIONAL_STRING_SCHEMA)
@@ -48,12 +49,14 @@ class SmtChainJdbcSinkIT {
             .field("last_visit_local", Schema.OPTIONAL_STRING_SCHEMA)
             .field("preferences_json", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
-    static final Schema CONTACT = SchemaBuilder.struct().name("hubspot.contact")
+    static final Schema CONTACT = SchemaBuilder.struct()
+            .name("hubspot.contact")
             .field("id", Schema.STRING_SCHEMA)
             .field("properties", PROPS)
             .field("archived", Schema.BOOLEAN_SCHEMA)
             .build();
-    static final String MAPPING = String.join("\n",
+    static final String MAPPING = String.join(
+            "\n",
             "objects:",
             "  contact:",
             "    rules: { phone: b_to_a, email: both, contact_id: both }",
@@ -74,6 +77,7 @@ class SmtChainJdbcSinkIT {
 
     @TempDir
     static Path dir;
+
     static ConnectCluster cluster;
     static PostgresServer pg;
     static String db;
@@ -94,10 +98,14 @@ class SmtChainJdbcSinkIT {
         }
     }
 
-    static Struct contact(String id, String email, String first, String last, String dob, String visit,
-                          String prefs) {
-        Struct p = new Struct(PROPS).put("email", email).put("firstname", first).put("lastname", last)
-                .put("phone", "+1 212 555 0100").put("date_of_birth", dob).put("last_visit_local", visit)
+    static Struct contact(String id, String email, String first, String last, String dob, String visit, String prefs) {
+        Struct p = new Struct(PROPS)
+                .put("email", email)
+                .put("firstname", first)
+                .put("lastname", last)
+                .put("phone", "+1 212 555 0100")
+                .put("date_of_birth", dob)
+                .put("last_visit_local", visit)
                 .put("preferences_json", prefs);
         return new Struct(CONTACT).put("id", id).put("properties", p).put("archived", false);
     }
@@ -105,8 +113,10 @@ class SmtChainJdbcSinkIT {
     @Test
     void brokenMappingIsReportedAgainstItsKeyWhenTheConnectorIsValidated() throws Exception {
         Path bad = dir.resolve("broken-mapping.yaml");
-        Files.writeString(bad, "objects:\n  contact:\n    a_to_b:\n      fields:\n"
-                + "        - { from: id, to: contact_id, type: integer64 }\n");
+        Files.writeString(
+                bad,
+                "objects:\n  contact:\n    a_to_b:\n      fields:\n"
+                        + "        - { from: id, to: contact_id, type: integer64 }\n");
         Map<String, String> config = new HashMap<>();
         config.put("name", "smt-broken-mapping");
         config.put("topics", TOPIC);
@@ -117,11 +127,14 @@ class SmtChainJdbcSinkIT {
         config.put("transforms", "map");
         config.put("transforms.map.type", "io.crmconnect.smt.FieldMapping$Value");
         config.put("transforms.map.mapping.file", bad.toString());
-        Map<String, List<String>> errors = ConnectCluster.errorsByKey(
-                cluster.validate("io.crmconnect.jdbc.JdbcSinkConnector", config));
+        Map<String, List<String>> errors =
+                ConnectCluster.errorsByKey(cluster.validate("io.crmconnect.jdbc.JdbcSinkConnector", config));
         assertThat(errors).containsOnlyKeys("transforms.map.mapping.file");
-        assertThat(errors.get("transforms.map.mapping.file")).singleElement().asString()
-                .contains("fields[0]").contains("integer64");
+        assertThat(errors.get("transforms.map.mapping.file"))
+                .singleElement()
+                .asString()
+                .contains("fields[0]")
+                .contains("integer64");
     }
 
     static String hmac(String value) throws Exception {
@@ -138,16 +151,30 @@ class SmtChainJdbcSinkIT {
         JsonConverter json = new JsonConverter();
         json.configure(Map.of("schemas.enable", "true"), false);
         List<Struct> contacts = List.of(
-                contact("1001", " Ana.Lopez@Example.COM ", "Ana", "López", "03/05/1990", "2024-03-10 01:30:00",
+                contact(
+                        "1001",
+                        " Ana.Lopez@Example.COM ",
+                        "Ana",
+                        "López",
+                        "03/05/1990",
+                        "2024-03-10 01:30:00",
                         "{\"channel\":\"email\"}"),
                 contact("1002", "zoe@example.org", "Zoë", "Saldaña", "1978-06-19", "2024-07-01 12:00:00", null),
                 contact("1003", "qa@example.test", "Test", "User", "2000-01-01", "2024-01-01 00:00:00", null),
                 contact("1004", "bad@example.org", "Bad", "Date", "31/31/1990", "2024-01-01 00:00:00", null),
-                contact("1005", "last@example.org", "Jean-Luc", "Picard", "2305-07-13", "2024-12-31 23:59:59",
+                contact(
+                        "1005",
+                        "last@example.org",
+                        "Jean-Luc",
+                        "Picard",
+                        "2305-07-13",
+                        "2024-12-31 23:59:59",
                         "{\"channel\":\"sms\"}"));
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (Struct c : contacts) {
-            records.add(new ProducerRecord<>(TOPIC, c.getString("id").getBytes(StandardCharsets.UTF_8),
+            records.add(new ProducerRecord<>(
+                    TOPIC,
+                    c.getString("id").getBytes(StandardCharsets.UTF_8),
                     json.fromConnectData(TOPIC, CONTACT, c)));
         }
         // a tombstone passes every transform and predicate untouched (this sink is configured to skip deletes)
@@ -204,13 +231,18 @@ class SmtChainJdbcSinkIT {
 
         cluster.awaitCondition("3 rows in contacts", Duration.ofSeconds(60), () -> {
             try {
-                return ((Number) pg.query(db, "SELECT count(*) AS n FROM contacts").get(0).get("n")).intValue() == 3;
+                return ((Number) pg.query(db, "SELECT count(*) AS n FROM contacts")
+                                        .get(0)
+                                        .get("n"))
+                                .intValue()
+                        == 3;
             } catch (RuntimeException e) {
                 return false; // table not created yet
             }
         });
         List<Map<String, Object>> rows = pg.query(db, "SELECT * FROM contacts ORDER BY contact_id");
-        assertThat(rows).extracting(r -> ((Number) r.get("contact_id")).longValue())
+        assertThat(rows)
+                .extracting(r -> ((Number) r.get("contact_id")).longValue())
                 .containsExactly(1001L, 1002L, 1005L); // 1003 filtered (test address), 1004 dead-lettered
 
         Map<String, Object> ana = rows.get(0);
@@ -220,7 +252,8 @@ class SmtChainJdbcSinkIT {
         assertThat(ana.get("name_key")).isEqualTo("ana lopez");
         assertThat(ana.get("dob_key")).isEqualTo("1990-03-05");
         assertThat(ana.get("person_key")).isEqualTo("ana lopez|1990-03-05");
-        assertThat(String.valueOf(ana.get("birth_date"))).isEqualTo(LocalDate.of(1990, 3, 5).toString());
+        assertThat(String.valueOf(ana.get("birth_date")))
+                .isEqualTo(LocalDate.of(1990, 3, 5).toString());
         // 01:30 on 2024-03-10 in New York is EST (UTC-5)
         assertThat(((Number) ana.get("last_visit_utc_ms")).longValue())
                 .isEqualTo(Instant.parse("2024-03-10T06:30:00Z").toEpochMilli());
@@ -237,17 +270,23 @@ class SmtChainJdbcSinkIT {
         assertThat(rows.get(2).get("preferred_channel")).isEqualTo("sms");
 
         // FieldDirection: phone is b_to_a only, so no phone column was ever created in this direction
-        List<Map<String, Object>> columns = pg.query(db, "SELECT column_name FROM information_schema.columns "
-                + "WHERE table_name = 'contacts'");
-        assertThat(columns).extracting(c -> c.get("column_name")).contains("email", "person_key")
+        List<Map<String, Object>> columns =
+                pg.query(db, "SELECT column_name FROM information_schema.columns " + "WHERE table_name = 'contacts'");
+        assertThat(columns)
+                .extracting(c -> c.get("column_name"))
+                .contains("email", "person_key")
                 .doesNotContain("phone", "properties", "id");
 
         List<DeadLetter> dead = cluster.readDeadLetters(DLQ, 1, Duration.ofSeconds(30));
         assertThat(dead).hasSize(1);
-        assertThat(cluster.consumeAll(Duration.ofSeconds(10), DLQ)).as("only the unmappable record is dead")
+        assertThat(cluster.consumeAll(Duration.ofSeconds(10), DLQ))
+                .as("only the unmappable record is dead")
                 .hasSize(1);
         assertThat(dead.get(0).key()).isEqualTo("1004");
-        assertThat(dead.get(0).exceptionMessage()).contains("FieldMapping").contains("properties.date_of_birth")
-                .contains("birth_date").doesNotContain("31/31/1990");
+        assertThat(dead.get(0).exceptionMessage())
+                .contains("FieldMapping")
+                .contains("properties.date_of_birth")
+                .contains("birth_date")
+                .doesNotContain("31/31/1990");
     }
 }

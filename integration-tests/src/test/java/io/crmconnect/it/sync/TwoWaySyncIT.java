@@ -10,6 +10,7 @@ import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.testharness.ConnectCluster;
 import io.crmconnect.testharness.DeadLetter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +23,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.nio.charset.StandardCharsets;
-import java.util.TreeMap;
 
 /**
  * The two-way sync in a real Connect worker on the BUILT archives (HubSpot source and sink, Dynamics 365 source and
@@ -51,11 +51,25 @@ class TwoWaySyncIT {
 
     @BeforeAll
     static void start() {
-        hs = HubSpotSimulator.builder().seed(16).contacts(0).companies(0).deals(0).tickets(0).start();
+        hs = HubSpotSimulator.builder()
+                .seed(16)
+                .contacts(0)
+                .companies(0)
+                .deals(0)
+                .tickets(0)
+                .start();
         d365 = DynamicsSimulator.builder().seed(16).start();
-        api = HubSpotClient.builder().baseUrl(hs.baseUrl()).accessToken(hs.token()).build();
-        cluster = ConnectCluster.start("two-way-sync-it", Map.of("config.providers", "file",
-                "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"));
+        api = HubSpotClient.builder()
+                .baseUrl(hs.baseUrl())
+                .accessToken(hs.token())
+                .build();
+        cluster = ConnectCluster.start(
+                "two-way-sync-it",
+                Map.of(
+                        "config.providers",
+                        "file",
+                        "config.providers.file.class",
+                        "org.apache.kafka.common.config.provider.FileConfigProvider"));
     }
 
     @AfterAll
@@ -103,10 +117,12 @@ class TwoWaySyncIT {
             Object x = r.get(f[2]);
             String s = x == null || x.toString().isEmpty() ? null : x.toString();
             if (s != null && f[0].equals("country")) {
-                s = Map.of("United States", "US", "Germany", "DE", "France", "FR").getOrDefault(s, "?" + s);
+                s = Map.of("United States", "US", "Germany", "DE", "France", "FR")
+                        .getOrDefault(s, "?" + s);
             }
             if (s != null && f[0].equals("method")) {
-                s = Map.of("1", "any", "2", "email", "3", "phone", "4", "fax", "5", "mail").get(s);
+                s = Map.of("1", "any", "2", "email", "3", "phone", "4", "fax", "5", "mail")
+                        .get(s);
             }
             v.put(f[0], s);
         }
@@ -114,38 +130,68 @@ class TwoWaySyncIT {
     }
 
     /** Mapping field, HubSpot property, Dynamics 365 column. */
-    static final String[][] FIELDS = {{"email", "email", "emailaddress1"}, {"firstname", "firstname", "firstname"},
-        {"lastname", "lastname", "lastname"}, {"city", "city", "address1_city"}, {"jobtitle", "jobtitle", "jobtitle"},
-        {"phone", "phone", "telephone1"}, {"country", "country", "address1_country"},
-        {"method", "crm_contact_method", "preferredcontactmethodcode"}};
+    static final String[][] FIELDS = {
+        {"email", "email", "emailaddress1"},
+        {"firstname", "firstname", "firstname"},
+        {"lastname", "lastname", "lastname"},
+        {"city", "city", "address1_city"},
+        {"jobtitle", "jobtitle", "jobtitle"},
+        {"phone", "phone", "telephone1"},
+        {"country", "country", "address1_country"},
+        {"method", "crm_contact_method", "preferredcontactmethodcode"}
+    };
 
     @Test
     void concurrentEditsOnBothSidesConvergeToThePoliciesWithoutPingPong() throws Exception {
-        api.createProperty("contacts", "d365_contactid", "Dynamics 365 contact id", "string", "text",
-                "contactinformation");
-        api.createProperty("contacts", "crmconnect_sync_state", "Sync state", "string", "text",
-                "contactinformation");
-        api.createProperty("contacts", "crm_contact_method", "Contact method", "string", "text",
-                "contactinformation");
+        api.createProperty(
+                "contacts", "d365_contactid", "Dynamics 365 contact id", "string", "text", "contactinformation");
+        api.createProperty("contacts", "crmconnect_sync_state", "Sync state", "string", "text", "contactinformation");
+        api.createProperty("contacts", "crm_contact_method", "Contact method", "string", "text", "contactinformation");
         List<ObjectNode> creates = new ArrayList<>();
         for (int i = 0; i < CONTACTS; i++) {
-            creates.add(hsInput(null, Map.of("email", "person" + i + "@example.com", "firstname", "First" + i,
-                    "lastname", "Last" + i, "city", "City" + i, "country", i % 2 == 0 ? "US" : "DE",
-                    "crm_contact_method", "email")));
+            creates.add(hsInput(
+                    null,
+                    Map.of(
+                            "email",
+                            "person" + i + "@example.com",
+                            "firstname",
+                            "First" + i,
+                            "lastname",
+                            "Last" + i,
+                            "city",
+                            "City" + i,
+                            "country",
+                            i % 2 == 0 ? "US" : "DE",
+                            "crm_contact_method",
+                            "email")));
         }
         api.batchCreate("contacts", creates);
         // A row that already exists in Dynamics 365 with the same email: linked by email, not duplicated.
-        String existing = d365.create("contact", Map.of("emailaddress1", "person0@example.com", "lastname", "Last0",
-                "firstname", "First0", "jobtitle", "Founder", "telephone1", "+1 555 0100"));
+        String existing = d365.create(
+                "contact",
+                Map.of(
+                        "emailaddress1",
+                        "person0@example.com",
+                        "lastname",
+                        "Last0",
+                        "firstname",
+                        "First0",
+                        "jobtitle",
+                        "Founder",
+                        "telephone1",
+                        "+1 555 0100"));
 
         // The connector configurations and the mapping the archive ships, with this machine's coordinates.
         Path etc = sampleDir();
         Path secrets = Files.createTempFile("sync-secrets", ".properties");
-        Files.writeString(secrets, "hubspot.access.token=" + hs.token() + "\ndynamics.client.secret="
-                + d365.clientSecret() + "\n");
+        Files.writeString(
+                secrets,
+                "hubspot.access.token=" + hs.token() + "\ndynamics.client.secret=" + d365.clientSecret() + "\n");
         Path mappingFile = Files.createTempFile("two-way-sync-contacts", ".yaml");
-        Files.writeString(mappingFile, Files.readString(etc.resolve("two-way-sync-contacts.yaml"))
-                .replace("00000000-0000-0000-0000-000000000000", d365.applicationUserId()));
+        Files.writeString(
+                mappingFile,
+                Files.readString(etc.resolve("two-way-sync-contacts.yaml"))
+                        .replace("00000000-0000-0000-0000-000000000000", d365.applicationUserId()));
         Map<String, String> hsSource = sample(etc, "sync-hubspot-source.json", secrets, mappingFile);
         hsSource.put("poll.interval.ms", "500");
         hsSource.put("search.index.lag.overlap.ms", "2000");
@@ -177,15 +223,25 @@ class TwoWaySyncIT {
         assertThat(hsIds).hasSize(CONTACTS);
         cluster.awaitCondition("every contact linked both ways", Duration.ofSeconds(90), () -> linked(hsIds));
         assertThat(d365.ids("contact")).hasSize(CONTACTS);
-        String hsOfExisting = d365.row("contact", existing).get("crmc_hubspotid").toString();
+        String hsOfExisting =
+                d365.row("contact", existing).get("crmc_hubspotid").toString();
         assertThat(hs.record("contacts", hsOfExisting).get("email")).isEqualTo("person0@example.com");
         assertThat(hs.record("contacts", hsOfExisting).get("jobtitle")).isEqualTo("Founder");
         assertThat(hs.record("contacts", hsOfExisting).get("phone")).isEqualTo("+1 555 0100");
 
         // The dead-letter cases: a row claiming a contact linked elsewhere, a choice the value map cannot translate.
         // (Dynamics 365's alternate key on crmc_hubspotid already stops a second row claiming a HubSpot contact.)
-        api.batchCreate("contacts", List.of(hsInput(null, Map.of("email", "impostor@example.com", "lastname",
-                "Impostor", "d365_contactid", dynamicsId(hsIds.get(1))))));
+        api.batchCreate(
+                "contacts",
+                List.of(hsInput(
+                        null,
+                        Map.of(
+                                "email",
+                                "impostor@example.com",
+                                "lastname",
+                                "Impostor",
+                                "d365_contactid",
+                                dynamicsId(hsIds.get(1))))));
         String faxRow = dynamicsId(hsIds.get(CONTACTS - 1));
         d365.update("contact", faxRow, Map.of("preferredcontactmethodcode", 4));
 
@@ -212,10 +268,16 @@ class TwoWaySyncIT {
                     d365.update("contact", dId, Map.of("jobtitle", "Dj" + tag));
                     lastOneWay.computeIfAbsent(hsId, k -> new HashMap<>()).put("jobtitle", "Dj" + tag);
                 }
-                case 5 -> api.batchUpdate("contacts", List.of(hsInput(hsId, Map.of("lastname", "Hl" + tag,
-                        "country", rnd.nextBoolean() ? "FR" : "US"))));
-                default -> d365.update("contact", dId, Map.of("lastname", "Dl" + tag, "preferredcontactmethodcode",
-                        rnd.nextBoolean() ? 3 : 5));
+                case 5 ->
+                    api.batchUpdate(
+                            "contacts",
+                            List.of(hsInput(
+                                    hsId, Map.of("lastname", "Hl" + tag, "country", rnd.nextBoolean() ? "FR" : "US"))));
+                default ->
+                    d365.update(
+                            "contact",
+                            dId,
+                            Map.of("lastname", "Dl" + tag, "preferredcontactmethodcode", rnd.nextBoolean() ? 3 : 5));
             }
             edits++;
             Thread.sleep(60 + rnd.nextInt(120));
@@ -227,11 +289,13 @@ class TwoWaySyncIT {
         for (int i = 0; i < EDITED; i++) {
             String hsId = hsIds.get(i);
             String dId = dynamicsId(hsId);
-            d365.update("contact", dId, Map.of("firstname", "BurstD" + i, "lastname", "BurstDl" + i,
-                    "address1_city", "BurstDc" + i));
+            d365.update(
+                    "contact",
+                    dId,
+                    Map.of("firstname", "BurstD" + i, "lastname", "BurstDl" + i, "address1_city", "BurstDc" + i));
             Thread.sleep(30);
-            api.batchUpdate("contacts", List.of(hsInput(hsId, Map.of("lastname", "BurstHl" + i, "city",
-                    "BurstHc" + i))));
+            api.batchUpdate(
+                    "contacts", List.of(hsInput(hsId, Map.of("lastname", "BurstHl" + i, "city", "BurstHc" + i))));
             edits += 2;
             humanHubSpotCalls++;
         }
@@ -255,12 +319,18 @@ class TwoWaySyncIT {
             for (String hsId : hsIds.subList(0, EDITED)) {
                 System.out.println("diverged? " + hsId + " hubspot=" + new TreeMap<>(hubspotValues(hsId))
                         + " dynamics=" + new TreeMap<>(dynamicsValues(dynamicsId(hsId))) + " oracle="
-                        + oracle.get(hsId) + " hs.state=" + hs.record("contacts", hsId).get("crmconnect_sync_state")
+                        + oracle.get(hsId) + " hs.state="
+                        + hs.record("contacts", hsId).get("crmconnect_sync_state")
                         + " d.state=" + d365.row("contact", dynamicsId(hsId)).get("crmc_syncstate"));
             }
-            System.out.printf("two-way sync: lost edits (oracle fields not reached): %d%n", hsIds.subList(0, EDITED)
-                    .stream().mapToLong(id -> oracle.get(id).entrySet().stream().filter(f -> !f.getValue()
-                            .equals(hubspotValues(id).get(f.getKey()))).count()).sum());
+            System.out.printf(
+                    "two-way sync: lost edits (oracle fields not reached): %d%n",
+                    hsIds.subList(0, EDITED).stream()
+                            .mapToLong(id -> oracle.get(id).entrySet().stream()
+                                    .filter(f -> !f.getValue()
+                                            .equals(hubspotValues(id).get(f.getKey())))
+                                    .count())
+                            .sum());
             throw e;
         }
         int laterWon = 0;
@@ -282,8 +352,9 @@ class TwoWaySyncIT {
         System.out.printf("two-way sync: the later first-name edit won in %d of %d contacts%n", laterWon, EDITED);
         // No ping-pong: the writes are bounded by the edits, and nothing is written once the edits stopped.
         long writes = syncWrites() - writesBefore - humanHubSpotCalls;
-        System.out.printf("two-way sync: %d human edits, %d sync writes (%.2f per edit)%n", edits, writes,
-                writes / (double) edits);
+        System.out.printf(
+                "two-way sync: %d human edits, %d sync writes (%.2f per edit)%n",
+                edits, writes, writes / (double) edits);
         assertThat(writes).isLessThanOrEqualTo(edits + 4L);
         long quiet = syncWrites();
         Thread.sleep(5_000);
@@ -296,13 +367,15 @@ class TwoWaySyncIT {
         String rowDeletedInDynamics = dynamicsId(hsIds.get(3));
         api.batchArchive("contacts", List.of(deletedInHubSpot));
         d365.delete("contact", rowDeletedInDynamics);
-        cluster.awaitCondition("deletions reach the other side", Duration.ofSeconds(60), () ->
-                d365.row("contact", itsRow) == null && hs.record("contacts", hsIds.get(3)) == null);
+        cluster.awaitCondition(
+                "deletions reach the other side",
+                Duration.ofSeconds(60),
+                () -> d365.row("contact", itsRow) == null && hs.record("contacts", hsIds.get(3)) == null);
         assertThat(d365.ids("contact")).hasSize(CONTACTS - 2);
         assertThat(hs.ids("contacts")).as("the impostor stays").hasSize(CONTACTS + 1 - 2);
         // Every change the sync refused is in the dead-letter topic, with a reason and no personal data.
-        List<DeadLetter> dlq = new ArrayList<>(cluster.readDeadLetters("sync.dynamics-to-hubspot.dlq", 1,
-                Duration.ofSeconds(30)));
+        List<DeadLetter> dlq =
+                new ArrayList<>(cluster.readDeadLetters("sync.dynamics-to-hubspot.dlq", 1, Duration.ofSeconds(30)));
         dlq.addAll(cluster.readDeadLetters("sync.hubspot-to-dynamics.dlq", 1, Duration.ofSeconds(30)));
         Set<String> reasons = new HashSet<>();
         for (DeadLetter l : dlq) {
@@ -335,7 +408,6 @@ class TwoWaySyncIT {
         assertThat(cluster.status("sync-to-d365").tasks()).allMatch(t -> "RUNNING".equals(t.state()));
     }
 
-
     private static void awaitConvergence(List<String> hsIds, Map<String, Map<String, String>> oracle) {
         cluster.awaitCondition("both sides converge to the policies", Duration.ofSeconds(120), () -> {
             for (String hsId : hsIds.subList(0, EDITED)) {
@@ -346,7 +418,8 @@ class TwoWaySyncIT {
                         return false;
                     }
                 }
-                for (Map.Entry<String, String> e : oracle.getOrDefault(hsId, Map.of()).entrySet()) {
+                for (Map.Entry<String, String> e :
+                        oracle.getOrDefault(hsId, Map.of()).entrySet()) {
                     if (!e.getValue().equals(h.get(e.getKey()))) {
                         return false;
                     }
@@ -359,7 +432,8 @@ class TwoWaySyncIT {
     /** The etc/ directory of the built two-way-sync archive. */
     static Path sampleDir() throws IOException {
         try (Stream<Path> dirs = Files.list(ConnectCluster.pluginPathFromBuild())) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("crmconnect-two-way-sync-")).findFirst()
+            return dirs.filter(d -> d.getFileName().toString().startsWith("crmconnect-two-way-sync-"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no built two-way-sync archive on the plugin.path"))
                     .resolve("etc");
         }
@@ -368,12 +442,18 @@ class TwoWaySyncIT {
     /** A shipped connector sample with the simulators' addresses, the secrets file and the mapping file. */
     static Map<String, String> sample(Path etc, String file, Path secrets, Path mappingFile) throws IOException {
         Map<String, String> out = new HashMap<>();
-        JSON.readTree(etc.resolve(file).toFile()).get("config").fields().forEachRemaining(e -> out.put(e.getKey(),
-                e.getValue().asText().replace("http://127.0.0.1:8089", hs.baseUrl())
-                        .replace("http://127.0.0.1:8090", d365.baseUrl())
-                        .replace("127.0.0.1:9092", cluster.bootstrapServers())
-                        .replace("/etc/kafka-connect/secrets.properties", secrets.toString())
-                        .replace("/etc/kafka-connect/two-way-sync-contacts.yaml", mappingFile.toString())));
+        JSON.readTree(etc.resolve(file).toFile())
+                .get("config")
+                .fields()
+                .forEachRemaining(e -> out.put(
+                        e.getKey(),
+                        e.getValue()
+                                .asText()
+                                .replace("http://127.0.0.1:8089", hs.baseUrl())
+                                .replace("http://127.0.0.1:8090", d365.baseUrl())
+                                .replace("127.0.0.1:9092", cluster.bootstrapServers())
+                                .replace("/etc/kafka-connect/secrets.properties", secrets.toString())
+                                .replace("/etc/kafka-connect/two-way-sync-contacts.yaml", mappingFile.toString())));
         return out;
     }
 
@@ -393,10 +473,17 @@ class TwoWaySyncIT {
 
     /** Write calls on both sides (one record per call: batch.size=1), the people's HubSpot calls included. */
     private static long syncWrites() {
-        long h = hs.requestLog().stream().filter(r -> "POST".equals(r.method()) && (r.path().endsWith("/batch/update")
-                || r.path().endsWith("/batch/upsert") || r.path().endsWith("/batch/create"))).count();
-        long d = d365.requestLog().stream().filter(r -> !"GET".equals(r.method()) && r.path().startsWith("/api/")
-                && d365.applicationUserId().equalsIgnoreCase(String.valueOf(r.userId()))).count();
+        long h = hs.requestLog().stream()
+                .filter(r -> "POST".equals(r.method())
+                        && (r.path().endsWith("/batch/update")
+                                || r.path().endsWith("/batch/upsert")
+                                || r.path().endsWith("/batch/create")))
+                .count();
+        long d = d365.requestLog().stream()
+                .filter(r -> !"GET".equals(r.method())
+                        && r.path().startsWith("/api/")
+                        && d365.applicationUserId().equalsIgnoreCase(String.valueOf(r.userId())))
+                .count();
         return h + d;
     }
 }

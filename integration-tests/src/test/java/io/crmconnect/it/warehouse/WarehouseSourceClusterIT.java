@@ -13,16 +13,16 @@ import java.math.BigDecimal;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.util.ArrayList;
-import java.util.function.Supplier;
 
 /**
  * The BUILT warehouse source plugin in a real Connect worker (one cluster for the class) against the Snowflake wire
@@ -49,12 +49,27 @@ class WarehouseSourceClusterIT {
         keys = g.generateKeyPair();
         fake = new SnowflakeFake(wh, "myorg-acct").keyPairUser("CONNECT_SVC", keys.getPublic());
         bq = new BigQueryFake(wh, "acme-analytics").pageRows(40);
-        wh.createTable("crm.patients", List.of(Column.of("patient_id", "INT64"), Column.of("email", "STRING"),
-                Column.of("balance", "NUMERIC"), Column.repeated("tags", "STRING"), Column.of("updated_at",
-                        "TIMESTAMP")), List.of("patient_id"), Duration.ofDays(7), true);
-        wh.createTable("USERS", List.of(Column.number("ID", 18, 0), Column.of("EMAIL", "TEXT"),
-                Column.number("SCORE", 10, 2), Column.of("UPDATED_AT", "TIMESTAMP_LTZ")), List.of("ID"),
-                Duration.ofDays(1), true);
+        wh.createTable(
+                "crm.patients",
+                List.of(
+                        Column.of("patient_id", "INT64"),
+                        Column.of("email", "STRING"),
+                        Column.of("balance", "NUMERIC"),
+                        Column.repeated("tags", "STRING"),
+                        Column.of("updated_at", "TIMESTAMP")),
+                List.of("patient_id"),
+                Duration.ofDays(7),
+                true);
+        wh.createTable(
+                "USERS",
+                List.of(
+                        Column.number("ID", 18, 0),
+                        Column.of("EMAIL", "TEXT"),
+                        Column.number("SCORE", 10, 2),
+                        Column.of("UPDATED_AT", "TIMESTAMP_LTZ")),
+                List.of("ID"),
+                Duration.ofDays(1),
+                true);
     }
 
     @AfterAll
@@ -77,9 +92,12 @@ class WarehouseSourceClusterIT {
         c.put("snowflake.url", "http://127.0.0.1:" + fake.port());
         c.put("snowflake.account", "myorg-acct");
         c.put("snowflake.user", "connect_svc");
-        c.put("snowflake.private.key", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----");
+        c.put(
+                "snowflake.private.key",
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(keys.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----");
         c.put("snowflake.warehouse", "WH");
         c.put("snowflake.disable.platform.detection", "true");
         c.put("snowflake.disable.ocsp.checks", "true");
@@ -128,7 +146,8 @@ class WarehouseSourceClusterIT {
 
     static Map<String, String> actualPatients() {
         Map<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : CompactedTopic.read(cluster, "bq.patients").live().entrySet()) {
+        for (Map.Entry<String, JsonNode> e :
+                CompactedTopic.read(cluster, "bq.patients").live().entrySet()) {
             List<String> tags = new ArrayList<>();
             e.getValue().get("tags").forEach(t -> tags.add(t.asText()));
             out.put(e.getKey(), e.getValue().get("email").asText() + "|" + tags);
@@ -140,8 +159,13 @@ class WarehouseSourceClusterIT {
     void bigQueryChangesAndAStopResumeConvergeToTheTable() {
         Transaction tx = wh.begin();
         for (long i = 1; i <= 250; i++) {
-            tx.insert("crm.patients", new Object[] {i, "patient" + i + "@example.com", new BigDecimal("10.5"),
-                List.of("t" + (i % 3)), wh.clock().now()});
+            tx.insert("crm.patients", new Object[] {
+                i,
+                "patient" + i + "@example.com",
+                new BigDecimal("10.5"),
+                List.of("t" + (i % 3)),
+                wh.clock().now()
+            });
         }
         tx.commit();
         cluster.configureConnector("bq-patients", bigQueryConfig());
@@ -156,13 +180,21 @@ class WarehouseSourceClusterIT {
         cluster.awaitCondition("bq.patients equal to the table", Duration.ofSeconds(60), equal);
         wh.begin().update("crm.patients", 1L, "email", "changed1@example.com").commit();
         wh.begin().delete("crm.patients", 2L).commit();
-        wh.insert("crm.patients", new Object[] {1000L, "new@example.com", null, List.of(), wh.clock().now()});
+        wh.insert("crm.patients", new Object[] {
+            1000L, "new@example.com", null, List.of(), wh.clock().now()
+        });
         cluster.awaitCondition("bq.patients changes", Duration.ofSeconds(60), equal);
         cluster.rest("PUT", "connectors/bq-patients/stop", null);
-        cluster.awaitCondition("bq-patients stopped", Duration.ofSeconds(30),
+        cluster.awaitCondition(
+                "bq-patients stopped",
+                Duration.ofSeconds(30),
                 () -> "STOPPED".equals(cluster.status("bq-patients").connector().state()));
-        wh.begin().update("crm.patients", 3L, "email", "while-stopped@example.com").commit();
-        wh.insert("crm.patients", new Object[] {1001L, "gone@example.com", null, List.of("x"), wh.clock().now()});
+        wh.begin()
+                .update("crm.patients", 3L, "email", "while-stopped@example.com")
+                .commit();
+        wh.insert("crm.patients", new Object[] {
+            1001L, "gone@example.com", null, List.of("x"), wh.clock().now()
+        });
         wh.begin().delete("crm.patients", 1001L).commit();
         cluster.rest("PUT", "connectors/bq-patients/resume", null);
         cluster.awaitRunning("bq-patients", 1, Duration.ofSeconds(60));
@@ -183,16 +215,23 @@ class WarehouseSourceClusterIT {
     static Map<String, String> expected() {
         Map<String, String> out = new TreeMap<>();
         for (Object[] r : wh.table("USERS").snapshot(wh.clock().now())) {
-            out.put("{\"id\":" + r[0] + "}", r[1] + "|" + ((BigDecimal) r[2]).stripTrailingZeros().toPlainString());
+            out.put(
+                    "{\"id\":" + r[0] + "}",
+                    r[1] + "|" + ((BigDecimal) r[2]).stripTrailingZeros().toPlainString());
         }
         return out;
     }
 
     static Map<String, String> actual(String topic) {
         Map<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : CompactedTopic.read(cluster, topic).live().entrySet()) {
-            out.put(e.getKey(), e.getValue().get("email").asText() + "|"
-                    + new BigDecimal(e.getValue().get("score").asText()).stripTrailingZeros().toPlainString());
+        for (Map.Entry<String, JsonNode> e :
+                CompactedTopic.read(cluster, topic).live().entrySet()) {
+            out.put(
+                    e.getKey(),
+                    e.getValue().get("email").asText() + "|"
+                            + new BigDecimal(e.getValue().get("score").asText())
+                                    .stripTrailingZeros()
+                                    .toPlainString());
         }
         return out;
     }
@@ -204,9 +243,15 @@ class WarehouseSourceClusterIT {
                 Map<String, String> want = expected();
                 Map<String, String> got = actual(topic);
                 last[0] = want.size() + " rows in the table, " + got.size() + " keys in the topic; first "
-                        + "difference: " + want.entrySet().stream().filter(e -> !e.getValue().equals(got.get(
-                                e.getKey()))).findFirst().map(Object::toString).orElse(got.keySet().stream()
-                                        .filter(k -> !want.containsKey(k)).findFirst().orElse("none"));
+                        + "difference: "
+                        + want.entrySet().stream()
+                                .filter(e -> !e.getValue().equals(got.get(e.getKey())))
+                                .findFirst()
+                                .map(Object::toString)
+                                .orElse(got.keySet().stream()
+                                        .filter(k -> !want.containsKey(k))
+                                        .findFirst()
+                                        .orElse("none"));
                 return want.equals(got);
             });
         } catch (AssertionError e) {
@@ -237,7 +282,9 @@ class WarehouseSourceClusterIT {
 
         // stopped: changes pile up, including a row inserted and deleted while the connector is away
         cluster.rest("PUT", "connectors/sf-users/stop", null);
-        cluster.awaitCondition("sf-users stopped", Duration.ofSeconds(30),
+        cluster.awaitCondition(
+                "sf-users stopped",
+                Duration.ofSeconds(30),
                 () -> "STOPPED".equals(cluster.status("sf-users").connector().state()));
         assertThat(cluster.rest("GET", "connectors/sf-users/offsets", null).body())
                 .contains("\"table\":\"USERS\"", "\"phase\":\"changes\"");
@@ -265,12 +312,13 @@ class WarehouseSourceClusterIT {
 
     @Test
     void validateNamesAMissingTableOnTheTablesKey() {
-        Map<String, List<String>> errors = ConnectCluster.errorsByKey(cluster.validate(CONNECTOR,
-                config("sfv", "NO_SUCH_TABLE:ID")));
+        Map<String, List<String>> errors =
+                ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, config("sfv", "NO_SUCH_TABLE:ID")));
         assertThat(errors.get("tables")).anySatisfy(m -> assertThat(m).contains("NO_SUCH_TABLE"));
         Map<String, String> wrongKey = config("sfv", "USERS:ID");
         wrongKey.put("snowflake.user", "nobody");
-        assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, wrongKey)).get("snowflake.private.key"))
+        assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, wrongKey))
+                        .get("snowflake.private.key"))
                 .anySatisfy(m -> assertThat(m).contains("rejected the sign-in"));
     }
 }

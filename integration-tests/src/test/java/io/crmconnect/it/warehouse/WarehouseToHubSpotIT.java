@@ -58,14 +58,22 @@ class WarehouseToHubSpotIT {
     static SnowflakeFake snowflake;
     static BigQueryFake bigQuery;
     static KeyPair keys;
+
     @TempDir
     static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
         cluster = ConnectCluster.start("warehouse-to-hubspot");
-        sim = HubSpotSimulator.builder().seed(11).contacts(20).validateRequests(true).start();
-        client = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token()).build();
+        sim = HubSpotSimulator.builder()
+                .seed(11)
+                .contacts(20)
+                .validateRequests(true)
+                .start();
+        client = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .build();
         wh = new Warehouse();
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
@@ -77,7 +85,9 @@ class WarehouseToHubSpotIT {
     @AfterAll
     static void stop() {
         if (sim != null) {
-            assertThat(sim.contractViolations()).as("requests follow HubSpot's OpenAPI contract").isEmpty();
+            assertThat(sim.contractViolations())
+                    .as("requests follow HubSpot's OpenAPI contract")
+                    .isEmpty();
         }
         if (cluster != null) {
             cluster.close();
@@ -106,10 +116,19 @@ class WarehouseToHubSpotIT {
         String knownEmail = sim.record("contacts", byEmail).get("email");
         int before = ids.size();
         // created just before the connector starts (the first snapshot point must wait for the table)
-        wh.createTable("USERS", List.of(Column.number("ID", 18, 0), Column.of("HUBSPOT_ID", "TEXT"),
-                Column.of("EMAIL", "TEXT"), Column.of("FIRST_NAME", "TEXT"), Column.of("LAST_NAME", "TEXT")),
-                List.of("ID"), Duration.ofDays(1), true);
-        wh.insert("USERS",
+        wh.createTable(
+                "USERS",
+                List.of(
+                        Column.number("ID", 18, 0),
+                        Column.of("HUBSPOT_ID", "TEXT"),
+                        Column.of("EMAIL", "TEXT"),
+                        Column.of("FIRST_NAME", "TEXT"),
+                        Column.of("LAST_NAME", "TEXT")),
+                List.of("ID"),
+                Duration.ofDays(1),
+                true);
+        wh.insert(
+                "USERS",
                 new Object[] {1L, byId, "moved.address@example.org", "Byid", "User"},
                 new Object[] {2L, null, knownEmail.toUpperCase(), "Byemail", "User"},
                 new Object[] {3L, null, "new.user3@example.org", "New", "Three"},
@@ -146,10 +165,15 @@ class WarehouseToHubSpotIT {
         awaitCommitted("seed000-sink", "warehouse.users", 5);
 
         assertThat(client.get("contacts", byId, List.of("email", "firstname")).properties())
-                .containsEntry("email", "moved.address@example.org").containsEntry("firstname", "Byid");
-        assertThat(client.get("contacts", byEmail, List.of("firstname")).property("firstname")).isEqualTo("Byemail");
-        assertThat(sim.ids("contacts")).as("rows 3 and 5 created, 1 and 2 updated, 4 refused").hasSize(before + 2);
-        assertThat(contactByEmail("new.user5@example.org").property("firstname")).isEqualTo("Gone");
+                .containsEntry("email", "moved.address@example.org")
+                .containsEntry("firstname", "Byid");
+        assertThat(client.get("contacts", byEmail, List.of("firstname")).property("firstname"))
+                .isEqualTo("Byemail");
+        assertThat(sim.ids("contacts"))
+                .as("rows 3 and 5 created, 1 and 2 updated, 4 refused")
+                .hasSize(before + 2);
+        assertThat(contactByEmail("new.user5@example.org").property("firstname"))
+                .isEqualTo("Gone");
         assertThat(sinkMetric("seed000-sink", "records-created")).isEqualTo(2);
         assertThat(sinkMetric("seed000-sink", "records-updated")).isEqualTo(2);
         List<DeadLetter> dead = cluster.readDeadLetters("warehouse.users.dlq", 1, Duration.ofSeconds(30));
@@ -160,7 +184,9 @@ class WarehouseToHubSpotIT {
         });
 
         wh.begin().update("USERS", 3L, "FIRST_NAME", "Renamed").commit();
-        cluster.awaitCondition("the Snowflake update in HubSpot", Duration.ofSeconds(60),
+        cluster.awaitCondition(
+                "the Snowflake update in HubSpot",
+                Duration.ofSeconds(60),
                 () -> "Renamed".equals(contactByEmail("new.user3@example.org").property("firstname")));
         assertThat(sim.ids("contacts")).hasSize(before + 2);
         cluster.deleteConnector("seed000-sink");
@@ -176,11 +202,16 @@ class WarehouseToHubSpotIT {
      */
     @Test
     void seed004BigQueryPatientsAndRoiRequestsToHubSpot() throws Exception {
-        api("/crm/v3/properties/contacts", "{\"name\":\"patient_id\",\"label\":\"Patient id\",\"type\":\"string\","
-                + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\",\"hasUniqueValue\":true}");
-        api("/crm/v3/properties/contacts", "{\"name\":\"address2\",\"label\":\"Address line 2\",\"type\":\"string\","
-                + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\"}");
-        String roiType = api("/crm-object-schemas/v3/schemas", """
+        api(
+                "/crm/v3/properties/contacts",
+                "{\"name\":\"patient_id\",\"label\":\"Patient id\",\"type\":\"string\","
+                        + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\",\"hasUniqueValue\":true}");
+        api(
+                "/crm/v3/properties/contacts",
+                "{\"name\":\"address2\",\"label\":\"Address line 2\",\"type\":\"string\","
+                        + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\"}");
+        String roiType =
+                api("/crm-object-schemas/v3/schemas", """
                 {"name":"roi","labels":{"singular":"ROI","plural":"ROIs"},"primaryDisplayProperty":"roi_id",
                  "requiredProperties":["roi_id"],"searchableProperties":["roi_id"],"associatedObjects":["CONTACT"],
                  "properties":[
@@ -197,42 +228,132 @@ class WarehouseToHubSpotIT {
         client.createAssociationLabel(roiType, "contacts", "Patient", "patient");
         String byMail = contact(Map.of("email", "ann.lee@example.com", "firstname", "Ann", "lastname", "Lee"));
         String byName = contact(Map.of("firstname", "José", "lastname", "Nuñez", "date_of_birth", "1980-03-05"));
-        String byAddress = contact(Map.of("firstname", "Bob", "lastname", "Ford", "address", "12 North Main Street",
-                "address2", "Apt 4", "city", "Springfield", "state", "IL", "zip", "62701"));
-        String processed = roi(roiType, Map.of("roi_id", "R2", "status", "closed", "processing_status", "Processed",
-                "processing_datetime", "2024-05-01T10:00:00Z", "reviewer_notes", "released by staff"));
-        String pending = roi(roiType, Map.of("roi_id", "R3", "status", "open", "processing_status", "Processed",
-                "reviewer_notes", "waiting for the date"));
+        String byAddress = contact(Map.of(
+                "firstname",
+                "Bob",
+                "lastname",
+                "Ford",
+                "address",
+                "12 North Main Street",
+                "address2",
+                "Apt 4",
+                "city",
+                "Springfield",
+                "state",
+                "IL",
+                "zip",
+                "62701"));
+        String processed = roi(
+                roiType,
+                Map.of(
+                        "roi_id",
+                        "R2",
+                        "status",
+                        "closed",
+                        "processing_status",
+                        "Processed",
+                        "processing_datetime",
+                        "2024-05-01T10:00:00Z",
+                        "reviewer_notes",
+                        "released by staff"));
+        String pending = roi(
+                roiType,
+                Map.of(
+                        "roi_id",
+                        "R3",
+                        "status",
+                        "open",
+                        "processing_status",
+                        "Processed",
+                        "reviewer_notes",
+                        "waiting for the date"));
         int contactsBefore = sim.ids("contacts").size();
 
         Instant stamped = wh.clock().now().minus(Duration.ofMinutes(5));
-        wh.createTable("crm.patients", List.of(Column.of("patient_id", "STRING"), Column.of("email", "STRING"),
-                Column.of("first_name", "STRING"), Column.of("last_name", "STRING"), Column.of("dob", "STRING"),
-                Column.of("address1", "STRING"), Column.of("address2", "STRING"), Column.of("city", "STRING"),
-                Column.of("state", "STRING"), Column.of("zip", "STRING"), Column.of("updated_at", "TIMESTAMP")),
-                List.of("patient_id"), Duration.ofDays(7), false);
-        wh.insert("crm.patients",
-                new Object[] {"P1", " ANN.Lee@Example.com ", "Annie", "Lee", null, null, null, null, null, null,
-                        stamped},
+        wh.createTable(
+                "crm.patients",
+                List.of(
+                        Column.of("patient_id", "STRING"),
+                        Column.of("email", "STRING"),
+                        Column.of("first_name", "STRING"),
+                        Column.of("last_name", "STRING"),
+                        Column.of("dob", "STRING"),
+                        Column.of("address1", "STRING"),
+                        Column.of("address2", "STRING"),
+                        Column.of("city", "STRING"),
+                        Column.of("state", "STRING"),
+                        Column.of("zip", "STRING"),
+                        Column.of("updated_at", "TIMESTAMP")),
+                List.of("patient_id"),
+                Duration.ofDays(7),
+                false);
+        wh.insert(
+                "crm.patients",
+                new Object[] {"P1", " ANN.Lee@Example.com ", "Annie", "Lee", null, null, null, null, null, null, stamped
+                },
                 new Object[] {"P2", null, "Jose", "Nunez", "03/05/1980", null, null, null, null, null, stamped},
-                new Object[] {"P3", null, "Bob", "Ford", null, "12 N. Main St", "Apartment 4", "springfield", "il",
-                        "62701-1234", stamped},
-                new Object[] {"P4", "new.patient@example.com", "Nina", "New", "1975-12-31", null, null, null, null,
-                        null, null},
-                new Object[] {"P5", null, "Nobody", "Known", "2001-02-03", null, null, null, null, null,
-                        stamped.plusSeconds(1)});
-        wh.createTable("crm.roi_requests", List.of(Column.of("roi_id", "STRING"), Column.of("patient_email",
-                "STRING"), Column.of("requested_at", "TIMESTAMP"), Column.of("received_local", "STRING"),
-                Column.of("status", "STRING"), Column.of("reviewer_notes", "STRING"), Column.of("updated_at",
-                        "TIMESTAMP")), List.of("roi_id"), Duration.ofDays(7), false);
+                new Object[] {
+                    "P3",
+                    null,
+                    "Bob",
+                    "Ford",
+                    null,
+                    "12 N. Main St",
+                    "Apartment 4",
+                    "springfield",
+                    "il",
+                    "62701-1234",
+                    stamped
+                },
+                new Object[] {
+                    "P4", "new.patient@example.com", "Nina", "New", "1975-12-31", null, null, null, null, null, null
+                },
+                new Object[] {
+                    "P5", null, "Nobody", "Known", "2001-02-03", null, null, null, null, null, stamped.plusSeconds(1)
+                });
+        wh.createTable(
+                "crm.roi_requests",
+                List.of(
+                        Column.of("roi_id", "STRING"),
+                        Column.of("patient_email", "STRING"),
+                        Column.of("requested_at", "TIMESTAMP"),
+                        Column.of("received_local", "STRING"),
+                        Column.of("status", "STRING"),
+                        Column.of("reviewer_notes", "STRING"),
+                        Column.of("updated_at", "TIMESTAMP")),
+                List.of("roi_id"),
+                Duration.ofDays(7),
+                false);
         Instant lateEvening = Instant.parse("2024-03-11T03:30:00Z"); // March 10 in New York
-        wh.insert("crm.roi_requests",
-                new Object[] {"R1", "ann.lee@example.com", lateEvening, "2024-07-01 09:15:00", "open",
-                        "from the warehouse", stamped},
-                new Object[] {"R2", "ann.lee@example.com", lateEvening, "2024-07-01 09:15:00", "open",
-                        "from the warehouse", stamped},
-                new Object[] {"R3", "ann.lee@example.com", lateEvening, "2024-07-01 09:15:00", "closed",
-                        "from the warehouse", stamped});
+        wh.insert(
+                "crm.roi_requests",
+                new Object[] {
+                    "R1",
+                    "ann.lee@example.com",
+                    lateEvening,
+                    "2024-07-01 09:15:00",
+                    "open",
+                    "from the warehouse",
+                    stamped
+                },
+                new Object[] {
+                    "R2",
+                    "ann.lee@example.com",
+                    lateEvening,
+                    "2024-07-01 09:15:00",
+                    "open",
+                    "from the warehouse",
+                    stamped
+                },
+                new Object[] {
+                    "R3",
+                    "ann.lee@example.com",
+                    lateEvening,
+                    "2024-07-01 09:15:00",
+                    "closed",
+                    "from the warehouse",
+                    stamped
+                });
 
         Map<String, String> source = new HashMap<>();
         source.put("connector.class", "io.crmconnect.warehouse.source.bigquery.BigQuerySourceConnector");
@@ -259,41 +380,71 @@ class WarehouseToHubSpotIT {
         awaitCommitted("seed004-patients", "bigquery.patients", 5);
         awaitCommitted("seed004-roi", "bigquery.roi_requests", 3);
 
-        assertThat(client.get("contacts", byMail, List.of("patient_id", "firstname")).properties())
-                .containsEntry("patient_id", "P1").containsEntry("firstname", "Ann"); // fill-if-missing kept Ann
-        assertThat(client.get("contacts", byName, List.of("patient_id")).property("patient_id")).isEqualTo("P2");
-        assertThat(client.get("contacts", byAddress, List.of("patient_id")).property("patient_id")).isEqualTo("P3");
+        assertThat(client.get("contacts", byMail, List.of("patient_id", "firstname"))
+                        .properties())
+                .containsEntry("patient_id", "P1")
+                .containsEntry("firstname", "Ann"); // fill-if-missing kept Ann
+        assertThat(client.get("contacts", byName, List.of("patient_id")).property("patient_id"))
+                .isEqualTo("P2");
+        assertThat(client.get("contacts", byAddress, List.of("patient_id")).property("patient_id"))
+                .isEqualTo("P3");
         assertThat(sim.ids("contacts")).as("P4 created, P5 quarantined").hasSize(contactsBefore + 1);
-        CrmObject created = client.batchRead("contacts", List.of("P4"), List.of("email", "date_of_birth"),
-                "patient_id", false).results().get(0);
+        CrmObject created = client.batchRead(
+                        "contacts", List.of("P4"), List.of("email", "date_of_birth"), "patient_id", false)
+                .results()
+                .get(0);
         assertThat(created.property("date_of_birth")).isEqualTo("1975-12-31");
-        assertThat(cluster.readDeadLetters(patients.get("errors.deadletterqueue.topic.name"), 1,
-                Duration.ofSeconds(30))).singleElement().satisfies(d -> {
+        assertThat(cluster.readDeadLetters(
+                        patients.get("errors.deadletterqueue.topic.name"), 1, Duration.ofSeconds(30)))
+                .singleElement()
+                .satisfies(d -> {
                     assertThat(d.key()).contains("P5");
                     assertThat(d.header("crmconnect.error.reason")).isEqualTo("NO_EMAIL_NO_MATCH");
                 });
 
         Map<String, CrmObject> byRoi = new HashMap<>();
-        client.batchRead(roiType, List.of("R1", "R2", "R3"), List.of("roi_id", "request_date", "received_at",
-                "status", "reviewer_notes"), "roi_id", false).results().forEach(o -> byRoi.put(o.property("roi_id"), o));
+        client.batchRead(
+                        roiType,
+                        List.of("R1", "R2", "R3"),
+                        List.of("roi_id", "request_date", "received_at", "status", "reviewer_notes"),
+                        "roi_id",
+                        false)
+                .results()
+                .forEach(o -> byRoi.put(o.property("roi_id"), o));
         assertThat(byRoi).containsOnlyKeys("R1", "R2", "R3");
         assertThat(byRoi.get("R1").property("request_date")).isEqualTo("2024-03-10");
         assertThat(Instant.parse(byRoi.get("R1").property("received_at")))
-                .as("09:15 in New York in July is 13:15 UTC").isEqualTo(Instant.parse("2024-07-01T13:15:00Z"));
+                .as("09:15 in New York in July is 13:15 UTC")
+                .isEqualTo(Instant.parse("2024-07-01T13:15:00Z"));
         assertThat(byRoi.get("R1").property("reviewer_notes")).isNull();
-        assertThat(sim.associations(roiType, byRoi.get("R1").id(), "contacts")).containsOnlyKeys(Long.parseLong(byMail));
+        assertThat(sim.associations(roiType, byRoi.get("R1").id(), "contacts"))
+                .containsOnlyKeys(Long.parseLong(byMail));
         assertThat(byRoi.get("R2").id()).isEqualTo(processed);
-        assertThat(byRoi.get("R2").property("status")).as("Processed with a time: skipped").isEqualTo("closed");
+        assertThat(byRoi.get("R2").property("status"))
+                .as("Processed with a time: skipped")
+                .isEqualTo("closed");
         assertThat(sim.associations(roiType, processed, "contacts")).isEmpty();
         assertThat(byRoi.get("R3").id()).isEqualTo(pending);
-        assertThat(byRoi.get("R3").property("status")).as("Processed without a time: written").isEqualTo("closed");
+        assertThat(byRoi.get("R3").property("status"))
+                .as("Processed without a time: written")
+                .isEqualTo("closed");
         assertThat(byRoi.get("R3").property("reviewer_notes")).as("protected").isEqualTo("waiting for the date");
 
-        wh.begin().update("crm.patients", new Key(new Object[] {"P4"}), Map.of("dob", "1975-12-30",
-                "updated_at", wh.clock().now())).commit(); // names are fill-if-missing in the sample
-        cluster.awaitCondition("the BigQuery update in HubSpot", Duration.ofSeconds(60), () -> "1975-12-30".equals(
-                client.batchRead("contacts", List.of("P4"), List.of("date_of_birth"), "patient_id", false)
-                        .results().get(0).property("date_of_birth")));
+        wh.begin()
+                .update(
+                        "crm.patients",
+                        new Key(new Object[] {"P4"}),
+                        Map.of("dob", "1975-12-30", "updated_at", wh.clock().now()))
+                .commit(); // names are fill-if-missing in the sample
+        cluster.awaitCondition(
+                "the BigQuery update in HubSpot",
+                Duration.ofSeconds(60),
+                () -> "1975-12-30"
+                        .equals(client.batchRead(
+                                        "contacts", List.of("P4"), List.of("date_of_birth"), "patient_id", false)
+                                .results()
+                                .get(0)
+                                .property("date_of_birth")));
         for (String c : List.of("seed004-roi", "seed004-patients", "seed004-source")) {
             cluster.deleteConnector(c);
         }
@@ -308,8 +459,11 @@ class WarehouseToHubSpotIT {
         c.put("snowflake.url", "http://127.0.0.1:" + snowflake.port());
         c.put("snowflake.account", "myorg-acct");
         c.put("snowflake.user", "connect_svc");
-        c.put("snowflake.private.key", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----");
+        c.put(
+                "snowflake.private.key",
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----");
         c.put("snowflake.warehouse", "WH");
         c.put("snowflake.disable.platform.detection", "true");
         c.put("snowflake.disable.ocsp.checks", "true");
@@ -340,7 +494,9 @@ class WarehouseToHubSpotIT {
     /** A sink sample as shipped in the HubSpot sink archive, reading {@code topic} and pointed at the simulator. */
     static Map<String, String> shippedSink(String file, String topic) throws IOException {
         JsonNode config = JSON.readTree(REPO.resolve("hubspot-sink-connector/src/main/connect-plugin/etc")
-                .resolve(file).toFile()).path("config");
+                        .resolve(file)
+                        .toFile())
+                .path("config");
         Map<String, String> c = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -355,10 +511,13 @@ class WarehouseToHubSpotIT {
     }
 
     static void awaitCommitted(String connector, String topic, long records) {
-        cluster.awaitCondition(connector + " committed " + records + " records of " + topic, Duration.ofSeconds(90),
-                () -> {
-                    String failed = cluster.status(connector).tasks().stream().filter(t -> "FAILED".equals(t.state()))
-                            .map(t -> t.trace()).findFirst().orElse(null);
+        cluster.awaitCondition(
+                connector + " committed " + records + " records of " + topic, Duration.ofSeconds(90), () -> {
+                    String failed = cluster.status(connector).tasks().stream()
+                            .filter(t -> "FAILED".equals(t.state()))
+                            .map(t -> t.trace())
+                            .findFirst()
+                            .orElse(null);
                     assertThat(failed).as(connector + " task failed").isNull();
                     return committed(connector, topic) >= records;
                 });
@@ -366,17 +525,24 @@ class WarehouseToHubSpotIT {
 
     static long committed(String connector, String topic) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets("connect-" + connector).partitionsToOffsetAndMetadata().get()
-                    .entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
-                    .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset()).sum();
+            return admin
+                    .listConsumerGroupOffsets("connect-" + connector)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .entrySet()
+                    .stream()
+                    .filter(e -> e.getKey().topic().equals(topic))
+                    .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset())
+                    .sum();
         } catch (Exception e) {
             return -1;
         }
     }
 
     static long sinkMetric(String connector, String attribute) throws JMException {
-        Object v = ManagementFactory.getPlatformMBeanServer().getAttribute(
-                new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0"), attribute);
+        Object v = ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(
+                        new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0"), attribute);
         return ((Number) v).longValue();
     }
 
@@ -398,15 +564,22 @@ class WarehouseToHubSpotIT {
         ObjectNode in = JSON.createObjectNode();
         ObjectNode p = in.putObject("properties");
         props.forEach(p::put);
-        return client.batchCreate(type, new ArrayList<>(List.of(in))).results().get(0).id();
+        return client.batchCreate(type, new ArrayList<>(List.of(in)))
+                .results()
+                .get(0)
+                .id();
     }
 
     static JsonNode api(String path, String json) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(sim.baseUrl() + path)).header("Authorization", "Bearer " + sim.token())
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                                    .header("Authorization", "Bearer " + sim.token())
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
             }

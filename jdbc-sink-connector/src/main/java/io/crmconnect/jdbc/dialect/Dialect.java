@@ -3,26 +3,26 @@ package io.crmconnect.jdbc.dialect;
 import io.crmconnect.jdbc.ColumnDef;
 import io.crmconnect.jdbc.ColumnKind;
 import io.crmconnect.jdbc.JsonText;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
-import java.io.IOException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
-import java.util.ArrayList;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What differs between databases: connecting, identifier quoting, SQL types, DDL, the bulk stage and the merge
@@ -35,6 +35,7 @@ public abstract class Dialect {
     public static final String OP = "_crm_op";
     /** Present only when history or change-log tables are kept. */
     public static final String SEQ = "_crm_seq";
+
     public static final String SRC_TOPIC = "_crm_src_topic";
     public static final String SRC_PARTITION = "_crm_src_partition";
     public static final String SRC_OFFSET = "_crm_src_offset";
@@ -64,8 +65,7 @@ public abstract class Dialect {
      * Opens a connection with the session settings the sink relies on (UTC, strict mode, auto-commit on) and every
      * wait bounded: connect and login, socket reads, statements and locks.
      */
-    public abstract Connection connect(String url, String user, String password, Timeouts timeouts)
-            throws SQLException;
+    public abstract Connection connect(String url, String user, String password, Timeouts timeouts) throws SQLException;
 
     protected static Properties credentials(String user, String password) {
         Properties props = new Properties();
@@ -192,8 +192,8 @@ public abstract class Dialect {
         return null;
     }
 
-    public abstract String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
-            Set<String> indexedColumns);
+    public abstract String createTable(
+            String table, List<ColumnDef> columns, List<String> keyColumns, Set<String> indexedColumns);
 
     public abstract String createIndex(String table, String indexName, List<String> columns, boolean unique);
 
@@ -243,22 +243,40 @@ public abstract class Dialect {
     // ------------------------------------------------------------------ merge statements
 
     /** INSERT .. SELECT .. ON CONFLICT DO UPDATE (upsert) or DO NOTHING (insert with key) or plain (no key). */
-    public abstract String insertFromStage(String table, Stage stage, List<String> keyColumns,
-            List<String> updateColumns, Map<String, String> computed, boolean upsert, String where);
+    public abstract String insertFromStage(
+            String table,
+            Stage stage,
+            List<String> keyColumns,
+            List<String> updateColumns,
+            Map<String, String> computed,
+            boolean upsert,
+            String where);
 
     /** UPDATE existing rows from the stage; {@code computed} are extra SET column = expression pairs. */
-    public abstract String updateFromStage(String table, Stage stage, List<String> keyColumns,
-            List<String> setColumns, Map<String, String> computed, String where);
+    public abstract String updateFromStage(
+            String table,
+            Stage stage,
+            List<String> keyColumns,
+            List<String> setColumns,
+            Map<String, String> computed,
+            String where);
 
     public abstract String deleteFromStage(String table, Stage stage, List<String> keyColumns, String where);
 
     /** Closes current history versions of keys that get a new version in the stage. */
-    public abstract String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo,
-            String isCurrent);
+    public abstract String closeHistory(
+            String history, Stage stage, List<String> keyColumns, String validTo, String isCurrent);
 
     /** SELECT of current history versions (key columns as text, hash, topic, partition, offset) for stage keys. */
-    public abstract String currentHistory(String history, Stage stage, List<String> keyColumns, String isCurrent,
-            String hash, String topic, String partition, String offset);
+    public abstract String currentHistory(
+            String history,
+            Stage stage,
+            List<String> keyColumns,
+            String isCurrent,
+            String hash,
+            String topic,
+            String partition,
+            String offset);
 
     /** INSERT that ignores rows whose primary key exists (history/change-log idempotence). */
     public abstract String insertIgnoring(String table, List<String> columns, String select, List<String> keyColumns);
@@ -345,7 +363,8 @@ public abstract class Dialect {
 
     protected static boolean causedByIo(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof SQLTransientException
+            if (t instanceof IOException
+                    || t instanceof SQLTransientException
                     || t instanceof SQLRecoverableException) {
                 return true;
             }
@@ -362,8 +381,8 @@ public abstract class Dialect {
      * A staging table: its name (unique per target table, column list and table version), the target columns it
      * carries, their kinds in the target, and the bookkeeping columns.
      */
-    public record Stage(String name, String target, List<String> columns, List<ColumnKind> kinds,
-            List<String> bookkeeping) {
+    public record Stage(
+            String name, String target, List<String> columns, List<ColumnKind> kinds, List<String> bookkeeping) {
         public List<String> allColumns() {
             List<String> all = new ArrayList<>(columns);
             all.addAll(bookkeeping);

@@ -101,8 +101,8 @@ public final class Identifiers {
             throw new UnrepresentableNameException("an empty name cannot be a " + database + " identifier");
         }
         if (wanted.indexOf('\u0000') >= 0) {
-            throw new UnrepresentableNameException("a name containing the NUL character cannot be a " + database
-                    + " identifier");
+            throw new UnrepresentableNameException(
+                    "a name containing the NUL character cannot be a " + database + " identifier");
         }
         if (bmpOnly) {
             for (int i = 0; i < wanted.length(); i++) {
@@ -112,8 +112,8 @@ public final class Identifiers {
                 }
             }
             if (wanted.endsWith(" ")) {
-                throw new UnrepresentableNameException("a name ending with a space cannot be a " + database
-                        + " identifier");
+                throw new UnrepresentableNameException(
+                        "a name ending with a space cannot be a " + database + " identifier");
             }
         }
     }

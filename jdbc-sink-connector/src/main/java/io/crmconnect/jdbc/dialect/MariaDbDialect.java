@@ -2,8 +2,12 @@ package io.crmconnect.jdbc.dialect;
 
 import io.crmconnect.jdbc.ColumnDef;
 import io.crmconnect.jdbc.ColumnKind;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,10 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.math.BigDecimal;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransactionRollbackException;
-import java.sql.SQLTransientConnectionException;
 
 /**
  * MariaDB (and MySQL through the MariaDB driver): a text-typed temporary stage filled with LOAD DATA LOCAL INFILE
@@ -28,10 +28,11 @@ import java.sql.SQLTransientConnectionException;
 public final class MariaDbDialect extends Dialect {
     private static final DateTimeFormatter DATETIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-    private static final Set<Integer> TRANSIENT_CODES = Set.of(1205, 1213, 1040, 1053, 1077, 1152, 1158, 1159,
-            1160, 1161, 1927, 2002, 2003, 2006, 2013, 2055, 1317);
-    private static final Set<Integer> DATA_CODES = Set.of(1048, 1062, 1264, 1265, 1292, 1366, 1406, 1451, 1452,
-            1690, 1300, 3140, 4025, 1411, 1367, 1416, 1215, 1216, 1217, 1525, 1918, 4078, 1586, 1169);
+    private static final Set<Integer> TRANSIENT_CODES = Set.of(
+            1205, 1213, 1040, 1053, 1077, 1152, 1158, 1159, 1160, 1161, 1927, 2002, 2003, 2006, 2013, 2055, 1317);
+    private static final Set<Integer> DATA_CODES = Set.of(
+            1048, 1062, 1264, 1265, 1292, 1366, 1406, 1451, 1452, 1690, 1300, 3140, 4025, 1411, 1367, 1416, 1215, 1216,
+            1217, 1525, 1918, 4078, 1586, 1169);
 
     static {
         // The driver logs every server error at WARN with the values it quotes ("Duplicate entry 'a@b.com'");
@@ -53,8 +54,8 @@ public final class MariaDbDialect extends Dialect {
         props.setProperty("connectTimeout", String.valueOf(timeouts.connectMs()));
         props.setProperty("socketTimeout", String.valueOf(timeouts.socketMs()));
         props.setProperty("tcpKeepAlive", "true");
-        String effective = url.startsWith("jdbc:mysql:") ? url + (url.contains("?") ? "&" : "?")
-                + "permitMysqlScheme" : url;
+        String effective =
+                url.startsWith("jdbc:mysql:") ? url + (url.contains("?") ? "&" : "?") + "permitMysqlScheme" : url;
         Connection connection = new org.mariadb.jdbc.Driver().connect(effective, props);
         if (connection == null) {
             throw new SQLException("the MariaDB driver does not accept this URL", "08001");
@@ -176,8 +177,8 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    public String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
-            Set<String> indexedColumns) {
+    public String createTable(
+            String table, List<ColumnDef> columns, List<String> keyColumns, Set<String> indexedColumns) {
         List<String> parts = new ArrayList<>();
         for (ColumnDef c : columns) {
             boolean key = keyColumns.contains(c.name());
@@ -336,8 +337,14 @@ public final class MariaDbDialect extends Dialect {
     // ------------------------------------------------------------------ statements
 
     @Override
-    public String insertFromStage(String table, Stage stage, List<String> keyColumns, List<String> updateColumns,
-            Map<String, String> computed, boolean upsert, String where) {
+    public String insertFromStage(
+            String table,
+            Stage stage,
+            List<String> keyColumns,
+            List<String> updateColumns,
+            Map<String, String> computed,
+            boolean upsert,
+            String where) {
         List<String> cols = new ArrayList<>(stage.columns());
         List<String> select = new ArrayList<>();
         for (String c : stage.columns()) {
@@ -345,9 +352,15 @@ public final class MariaDbDialect extends Dialect {
         }
         cols.addAll(computed.keySet());
         select.addAll(computed.values());
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quoteTable(table)).append(" (")
-                .append(quoteAll(cols)).append(") SELECT ").append(String.join(", ", select)).append(" FROM ")
-                .append(quote(stage.name())).append(" s");
+        StringBuilder sql = new StringBuilder("INSERT INTO ")
+                .append(quoteTable(table))
+                .append(" (")
+                .append(quoteAll(cols))
+                .append(") SELECT ")
+                .append(String.join(", ", select))
+                .append(" FROM ")
+                .append(quote(stage.name()))
+                .append(" s");
         if (where != null) {
             sql.append(" WHERE ").append(where);
         }
@@ -371,8 +384,13 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    public String updateFromStage(String table, Stage stage, List<String> keyColumns, List<String> setColumns,
-            Map<String, String> computed, String where) {
+    public String updateFromStage(
+            String table,
+            Stage stage,
+            List<String> keyColumns,
+            List<String> setColumns,
+            Map<String, String> computed,
+            String where) {
         List<String> assignments = new ArrayList<>();
         for (String c : setColumns) {
             assignments.add("t." + quote(c) + " = " + stageRead("s", c, stage.kindOf(c)));
@@ -390,8 +408,7 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    public String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo,
-            String isCurrent) {
+    public String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo, String isCurrent) {
         return "UPDATE " + quoteTable(history) + " h JOIN (SELECT " + quoteAll(keyColumns) + ", MIN(" + quote(SRC_TS)
                 + ") AS ts FROM " + quote(stage.name()) + " WHERE " + quote(VERSION) + " GROUP BY "
                 + quoteAll(keyColumns) + ") v ON " + keyJoin("h", "v", stage, keyColumns) + " SET h." + quote(validTo)
@@ -399,8 +416,15 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    public String currentHistory(String history, Stage stage, List<String> keyColumns, String isCurrent,
-            String hash, String topic, String partition, String offset) {
+    public String currentHistory(
+            String history,
+            Stage stage,
+            List<String> keyColumns,
+            String isCurrent,
+            String hash,
+            String topic,
+            String partition,
+            String offset) {
         List<String> keys = new ArrayList<>();
         for (String k : keyColumns) {
             keys.add("CAST(h." + quote(k) + " AS CHAR)");

@@ -16,14 +16,31 @@ import java.util.List;
  * does for text.
  */
 final class PgBinary {
-    private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
-        0, 0, 0, 0, // flags
-        0, 0, 0, 0}; // header extension length
+    private static final byte[] HEADER = {
+        'P',
+        'G',
+        'C',
+        'O',
+        'P',
+        'Y',
+        '\n',
+        (byte) 0xff,
+        '\r',
+        '\n',
+        0,
+        0,
+        0,
+        0,
+        0, // flags
+        0,
+        0,
+        0,
+        0
+    }; // header extension length
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
     private static final long PG_EPOCH_DAYS = 10_957L;
 
-    private PgBinary() {
-    }
+    private PgBinary() {}
 
     /** Whether every column kind has a binary form here and every value is in the Java form it takes. */
     static boolean fits(ColumnKind[] kinds, List<Object[]> rows) {
@@ -35,8 +52,7 @@ final class PgBinary {
                 return false;
             }
             switch (k) {
-                case BOOLEAN, INT16, INT32, INT64, FLOAT64, DECIMAL, STRING, BYTES, DATE, TIMESTAMP -> {
-                }
+                case BOOLEAN, INT16, INT32, INT64, FLOAT64, DECIMAL, STRING, BYTES, DATE, TIMESTAMP -> {}
                 default -> {
                     return false;
                 }
@@ -67,8 +83,11 @@ final class PgBinary {
             case STRING -> v instanceof String;
             case BYTES -> v instanceof byte[];
             case DATE -> v instanceof LocalDate d && d.getYear() >= 1 && d.getYear() <= 9999;
-            case TIMESTAMP -> v instanceof Instant t && t.getNano() % 1000 == 0
-                    && t.getEpochSecond() >= -62_135_596_800L && t.getEpochSecond() < 253_402_300_800L;
+            case TIMESTAMP ->
+                v instanceof Instant t
+                        && t.getNano() % 1000 == 0
+                        && t.getEpochSecond() >= -62_135_596_800L
+                        && t.getEpochSecond() < 253_402_300_800L;
             default -> false;
         };
     }

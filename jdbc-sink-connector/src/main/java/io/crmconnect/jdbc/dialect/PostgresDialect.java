@@ -2,6 +2,8 @@ package io.crmconnect.jdbc.dialect;
 
 import io.crmconnect.jdbc.ColumnDef;
 import io.crmconnect.jdbc.ColumnKind;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,13 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.postgresql.PGConnection;
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.util.Locale;
 
 /**
  * PostgreSQL: typed temporary stage (ON COMMIT DELETE ROWS) filled with COPY FROM STDIN (CSV), then one
@@ -71,8 +71,10 @@ public final class PostgresDialect extends Dialect {
             case INT64 -> "bigint";
             case FLOAT32 -> "real";
             case FLOAT64 -> "double precision";
-            case DECIMAL -> c.precision() > 0 && c.scale() >= 0
-                    ? "numeric(" + Math.max(c.precision(), c.scale()) + "," + c.scale() + ")" : "numeric";
+            case DECIMAL ->
+                c.precision() > 0 && c.scale() >= 0
+                        ? "numeric(" + Math.max(c.precision(), c.scale()) + "," + c.scale() + ")"
+                        : "numeric";
             case STRING, OTHER -> "text";
             case BYTES -> "bytea";
             case DATE -> "date";
@@ -135,9 +137,11 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
-    public String createTable(String table, List<ColumnDef> columns, List<String> keyColumns,
-            Set<String> indexedColumns) {
-        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quoteTable(table)).append(" (");
+    public String createTable(
+            String table, List<ColumnDef> columns, List<String> keyColumns, Set<String> indexedColumns) {
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+                .append(quoteTable(table))
+                .append(" (");
         List<String> parts = new ArrayList<>();
         for (ColumnDef c : columns) {
             boolean key = keyColumns.contains(c.name());
@@ -172,7 +176,8 @@ public final class PostgresDialect extends Dialect {
 
     /** The stage copies the target's column types, so COPY itself rejects values the target cannot hold. */
     public String createStage(Stage stage) {
-        StringBuilder sql = new StringBuilder("CREATE TEMP TABLE IF NOT EXISTS ").append(quote(stage.name()))
+        StringBuilder sql = new StringBuilder("CREATE TEMP TABLE IF NOT EXISTS ")
+                .append(quote(stage.name()))
                 .append(" ON COMMIT DELETE ROWS AS SELECT ");
         List<String> parts = new ArrayList<>();
         for (String c : stage.columns()) {
@@ -181,8 +186,11 @@ public final class PostgresDialect extends Dialect {
         for (String b : stage.bookkeeping()) {
             parts.add("NULL::" + sqlType(ColumnDef.of(b, bookkeepingKind(b)), false) + " AS " + quote(b));
         }
-        return sql.append(String.join(", ", parts)).append(" FROM ").append(quoteTable(stage.target()))
-                .append(" t WITH NO DATA").toString();
+        return sql.append(String.join(", ", parts))
+                .append(" FROM ")
+                .append(quoteTable(stage.target()))
+                .append(" t WITH NO DATA")
+                .toString();
     }
 
     @Override
@@ -197,7 +205,8 @@ public final class PostgresDialect extends Dialect {
     }
 
     public String copyBinarySql(Stage stage) {
-        return "COPY " + quote(stage.name()) + " (" + quoteAll(stage.allColumns()) + ") FROM STDIN WITH (FORMAT binary)";
+        return "COPY " + quote(stage.name()) + " (" + quoteAll(stage.allColumns())
+                + ") FROM STDIN WITH (FORMAT binary)";
     }
 
     /**
@@ -210,16 +219,21 @@ public final class PostgresDialect extends Dialect {
         ColumnKind[] kinds = stageKinds(stage);
         boolean binary = PgBinary.fits(kinds, rows);
         try {
-            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    binary ? copyBinarySql(stage) : copySql(stage),
-                    binary ? PgBinary.stream(kinds, rows) : new RowStream(rows, this::encodeCsv), COPY_CHUNK);
+            return connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            binary ? copyBinarySql(stage) : copySql(stage),
+                            binary ? PgBinary.stream(kinds, rows) : new RowStream(rows, this::encodeCsv),
+                            COPY_CHUNK);
         } catch (IOException e) {
             throw new SQLException("COPY stream failed: " + e.getMessage(), "08006", e);
         }
     }
 
     static ColumnKind[] stageKinds(Stage stage) {
-        ColumnKind[] kinds = new ColumnKind[stage.columns().size() + stage.bookkeeping().size()];
+        ColumnKind[] kinds =
+                new ColumnKind[stage.columns().size() + stage.bookkeeping().size()];
         int i = 0;
         for (ColumnKind k : stage.kinds()) {
             kinds[i++] = k;
@@ -274,8 +288,14 @@ public final class PostgresDialect extends Dialect {
     // ------------------------------------------------------------------ statements
 
     @Override
-    public String insertFromStage(String table, Stage stage, List<String> keyColumns, List<String> updateColumns,
-            Map<String, String> computed, boolean upsert, String where) {
+    public String insertFromStage(
+            String table,
+            Stage stage,
+            List<String> keyColumns,
+            List<String> updateColumns,
+            Map<String, String> computed,
+            boolean upsert,
+            String where) {
         List<String> cols = new ArrayList<>(stage.columns());
         List<String> select = new ArrayList<>();
         for (String c : stage.columns()) {
@@ -283,9 +303,15 @@ public final class PostgresDialect extends Dialect {
         }
         cols.addAll(computed.keySet());
         select.addAll(computed.values());
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quoteTable(table)).append(" (")
-                .append(quoteAll(cols)).append(") SELECT ").append(String.join(", ", select)).append(" FROM ")
-                .append(quote(stage.name())).append(" s");
+        StringBuilder sql = new StringBuilder("INSERT INTO ")
+                .append(quoteTable(table))
+                .append(" (")
+                .append(quoteAll(cols))
+                .append(") SELECT ")
+                .append(String.join(", ", select))
+                .append(" FROM ")
+                .append(quote(stage.name()))
+                .append(" s");
         if (where != null) {
             sql.append(" WHERE ").append(where);
         }
@@ -308,16 +334,21 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
-    public String updateFromStage(String table, Stage stage, List<String> keyColumns, List<String> setColumns,
-            Map<String, String> computed, String where) {
+    public String updateFromStage(
+            String table,
+            Stage stage,
+            List<String> keyColumns,
+            List<String> setColumns,
+            Map<String, String> computed,
+            String where) {
         List<String> assignments = new ArrayList<>();
         for (String c : setColumns) {
             assignments.add(quote(c) + " = s." + quote(c));
         }
         computed.forEach((c, expr) -> assignments.add(quote(c) + " = " + expr));
         return "UPDATE " + quoteTable(table) + " AS t SET " + String.join(", ", assignments) + " FROM "
-                + quote(stage.name()) + " s WHERE " + keyJoin("t", "s", keyColumns) + (where == null ? "" : " AND "
-                + where);
+                + quote(stage.name()) + " s WHERE " + keyJoin("t", "s", keyColumns)
+                + (where == null ? "" : " AND " + where);
     }
 
     @Override
@@ -335,8 +366,7 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
-    public String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo,
-            String isCurrent) {
+    public String closeHistory(String history, Stage stage, List<String> keyColumns, String validTo, String isCurrent) {
         return "UPDATE " + quoteTable(history) + " AS h SET " + quote(validTo) + " = v.ts, " + quote(isCurrent)
                 + " = false FROM (SELECT " + quoteAll(keyColumns) + ", MIN(" + quote(SRC_TS) + ") AS ts FROM "
                 + quote(stage.name()) + " WHERE " + quote(VERSION) + " GROUP BY " + quoteAll(keyColumns) + ") v WHERE "
@@ -344,8 +374,15 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
-    public String currentHistory(String history, Stage stage, List<String> keyColumns, String isCurrent,
-            String hash, String topic, String partition, String offset) {
+    public String currentHistory(
+            String history,
+            Stage stage,
+            List<String> keyColumns,
+            String isCurrent,
+            String hash,
+            String topic,
+            String partition,
+            String offset) {
         List<String> keys = new ArrayList<>();
         for (String k : keyColumns) {
             keys.add("h." + quote(k) + "::text");
@@ -387,9 +424,15 @@ public final class PostgresDialect extends Dialect {
             if (t instanceof SQLException s && s.getSQLState() != null) {
                 String state = s.getSQLState();
                 // 57014: statement_timeout cancelled it (57P0x: server shutting down); 55P03: lock_timeout
-                if (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("57014")
-                        || state.startsWith("57P") || state.equals("53300") || state.equals("55P03")
-                        || state.equals("53000") || state.equals("58030")) {
+                if (state.startsWith("08")
+                        || state.equals("40001")
+                        || state.equals("40P01")
+                        || state.equals("57014")
+                        || state.startsWith("57P")
+                        || state.equals("53300")
+                        || state.equals("55P03")
+                        || state.equals("53000")
+                        || state.equals("58030")) {
                     return true;
                 }
             }

@@ -3,8 +3,8 @@ package io.crmconnect.jdbc.dialect;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The stage rows as a byte stream, encoded lazily while the driver reads (COPY FROM STDIN, LOAD DATA LOCAL): no text of

@@ -6,25 +6,29 @@ import io.crmconnect.jdbc.ColumnDef;
 import io.crmconnect.jdbc.ColumnKind;
 import io.crmconnect.jdbc.JsonText;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 
 /** Golden SQL strings for both dialects: quoting, DDL, stage, merges. */
 class DialectSqlTest {
     private final PostgresDialect pg = new PostgresDialect();
     private final MariaDbDialect maria = new MariaDbDialect();
-    private final Dialect.Stage stage = new Dialect.Stage("crm_stage_x", "Order", List.of("id", "Email", "total"),
-            List.of(ColumnKind.INT64, ColumnKind.STRING, ColumnKind.DECIMAL), List.of(Dialect.OP));
+    private final Dialect.Stage stage = new Dialect.Stage(
+            "crm_stage_x",
+            "Order",
+            List.of("id", "Email", "total"),
+            List.of(ColumnKind.INT64, ColumnKind.STRING, ColumnKind.DECIMAL),
+            List.of(Dialect.OP));
 
     @Test
     void quotesEveryIdentifierIncludingReservedWordsAndEmbeddedQuotes() {
@@ -39,9 +43,15 @@ class DialectSqlTest {
     void postgresUpsertIsOneInsertSelectOnConflict() {
         Map<String, String> computed = new LinkedHashMap<>();
         computed.put("_crm_synced_at", "now()");
-        assertThat(pg.insertFromStage("Order", stage, List.of("id"), List.of("Email", "total"), computed, true,
-                "s.\"_crm_op\" = 'u'")).isEqualTo(
-                "INSERT INTO \"Order\" (\"id\", \"Email\", \"total\", \"_crm_synced_at\") SELECT s.\"id\", "
+        assertThat(pg.insertFromStage(
+                        "Order",
+                        stage,
+                        List.of("id"),
+                        List.of("Email", "total"),
+                        computed,
+                        true,
+                        "s.\"_crm_op\" = 'u'"))
+                .isEqualTo("INSERT INTO \"Order\" (\"id\", \"Email\", \"total\", \"_crm_synced_at\") SELECT s.\"id\", "
                         + "s.\"Email\", s.\"total\", now() FROM \"crm_stage_x\" s WHERE s.\"_crm_op\" = 'u' "
                         + "ON CONFLICT (\"id\") DO UPDATE SET \"Email\" = EXCLUDED.\"Email\", \"total\" = "
                         + "EXCLUDED.\"total\", \"_crm_synced_at\" = EXCLUDED.\"_crm_synced_at\"");
@@ -49,8 +59,8 @@ class DialectSqlTest {
 
     @Test
     void postgresInsertModeDoesNothingOnConflictAndKeylessHasNoConflictClause() {
-        assertThat(pg.insertFromStage("Order", stage, List.of("id"), List.of("Email", "total"), Map.of(), false,
-                null)).endsWith("FROM \"crm_stage_x\" s ON CONFLICT (\"id\") DO NOTHING");
+        assertThat(pg.insertFromStage("Order", stage, List.of("id"), List.of("Email", "total"), Map.of(), false, null))
+                .endsWith("FROM \"crm_stage_x\" s ON CONFLICT (\"id\") DO NOTHING");
         assertThat(pg.insertFromStage("Order", stage, List.of(), List.of(), Map.of(), false, null))
                 .isEqualTo("INSERT INTO \"Order\" (\"id\", \"Email\", \"total\") SELECT s.\"id\", s.\"Email\", "
                         + "s.\"total\" FROM \"crm_stage_x\" s");
@@ -68,11 +78,13 @@ class DialectSqlTest {
 
     @Test
     void postgresStageCopiesTargetTypesAndIsFilledByCopyCsv() {
-        assertThat(pg.createStage(stage)).isEqualTo("CREATE TEMP TABLE IF NOT EXISTS \"crm_stage_x\" ON COMMIT DELETE "
-                + "ROWS AS SELECT t.\"id\", t.\"Email\", t.\"total\", NULL::text AS \"_crm_op\" FROM \"Order\" t "
-                + "WITH NO DATA");
-        assertThat(pg.copySql(stage)).isEqualTo(
-                "COPY \"crm_stage_x\" (\"id\", \"Email\", \"total\", \"_crm_op\") FROM STDIN WITH (FORMAT csv)");
+        assertThat(pg.createStage(stage))
+                .isEqualTo("CREATE TEMP TABLE IF NOT EXISTS \"crm_stage_x\" ON COMMIT DELETE "
+                        + "ROWS AS SELECT t.\"id\", t.\"Email\", t.\"total\", NULL::text AS \"_crm_op\" FROM \"Order\" t "
+                        + "WITH NO DATA");
+        assertThat(pg.copySql(stage))
+                .isEqualTo(
+                        "COPY \"crm_stage_x\" (\"id\", \"Email\", \"total\", \"_crm_op\") FROM STDIN WITH (FORMAT csv)");
         RowStream.Bytes csv = new RowStream.Bytes(4);
         pg.encodeCsv(csv, new Object[] {5L, "say \"hi\",\nbye", null, ""});
         assertThat(utf8(csv)).isEqualTo("5,\"say \"\"hi\"\",\nbye\",,\"\"\n");
@@ -80,12 +92,16 @@ class DialectSqlTest {
 
     @Test
     void postgresCreateTableHasPrimaryKeyAndProperTypes() {
-        List<ColumnDef> cols = List.of(new ColumnDef("id", ColumnKind.INT64, -1, -1, true),
-                ColumnDef.of("Email", ColumnKind.STRING), new ColumnDef("amount", ColumnKind.DECIMAL, 10, 2, false),
-                ColumnDef.of("order", ColumnKind.JSON), ColumnDef.of("at", ColumnKind.TIMESTAMP));
-        assertThat(pg.createTable("Contacts", cols, List.of("id"), Set.of())).isEqualTo(
-                "CREATE TABLE IF NOT EXISTS \"Contacts\" (\"id\" bigint NOT NULL, \"Email\" text, \"amount\" "
-                        + "numeric(10,2), \"order\" jsonb, \"at\" timestamptz, PRIMARY KEY (\"id\"))");
+        List<ColumnDef> cols = List.of(
+                new ColumnDef("id", ColumnKind.INT64, -1, -1, true),
+                ColumnDef.of("Email", ColumnKind.STRING),
+                new ColumnDef("amount", ColumnKind.DECIMAL, 10, 2, false),
+                ColumnDef.of("order", ColumnKind.JSON),
+                ColumnDef.of("at", ColumnKind.TIMESTAMP));
+        assertThat(pg.createTable("Contacts", cols, List.of("id"), Set.of()))
+                .isEqualTo(
+                        "CREATE TABLE IF NOT EXISTS \"Contacts\" (\"id\" bigint NOT NULL, \"Email\" text, \"amount\" "
+                                + "numeric(10,2), \"order\" jsonb, \"at\" timestamptz, PRIMARY KEY (\"id\"))");
         assertThat(pg.addColumn("Contacts", ColumnDef.of("new", ColumnKind.BOOLEAN), false))
                 .isEqualTo("ALTER TABLE \"Contacts\" ADD COLUMN IF NOT EXISTS \"new\" boolean");
         assertThat(pg.widenColumn("Contacts", "n", "numeric"))
@@ -96,12 +112,13 @@ class DialectSqlTest {
     void mariaDbUpsertUsesTextStageAndOnDuplicateKeyUpdate() {
         Map<String, String> computed = new LinkedHashMap<>();
         computed.put("_crm_synced_at", "UTC_TIMESTAMP(3)");
-        assertThat(maria.insertFromStage("Order", stage, List.of("id"), List.of("Email", "total"), computed, true,
-                "s.`_crm_op` = 'u'")).isEqualTo(
-                "INSERT INTO `Order` (`id`, `Email`, `total`, `_crm_synced_at`) SELECT s.`id`, s.`Email`, s.`total`, "
-                        + "UTC_TIMESTAMP(3) FROM `crm_stage_x` s WHERE s.`_crm_op` = 'u' ON DUPLICATE KEY UPDATE "
-                        + "`Email` = VALUES(`Email`), `total` = VALUES(`total`), `_crm_synced_at` = "
-                        + "VALUES(`_crm_synced_at`)");
+        assertThat(maria.insertFromStage(
+                        "Order", stage, List.of("id"), List.of("Email", "total"), computed, true, "s.`_crm_op` = 'u'"))
+                .isEqualTo(
+                        "INSERT INTO `Order` (`id`, `Email`, `total`, `_crm_synced_at`) SELECT s.`id`, s.`Email`, s.`total`, "
+                                + "UTC_TIMESTAMP(3) FROM `crm_stage_x` s WHERE s.`_crm_op` = 'u' ON DUPLICATE KEY UPDATE "
+                                + "`Email` = VALUES(`Email`), `total` = VALUES(`total`), `_crm_synced_at` = "
+                                + "VALUES(`_crm_synced_at`)");
         assertThat(maria.insertFromStage("Order", stage, List.of("id"), List.of("Email"), Map.of(), false, null))
                 .endsWith("ON DUPLICATE KEY UPDATE `Order`.`id` = `Order`.`id`");
     }
@@ -118,12 +135,14 @@ class DialectSqlTest {
 
     @Test
     void mariaDbStageIsTextAndLoadedFromAStream() {
-        assertThat(maria.createStage(stage)).isEqualTo("CREATE TEMPORARY TABLE IF NOT EXISTS `crm_stage_x` (`id` "
-                + "LONGTEXT NULL, `Email` LONGTEXT NULL, `total` LONGTEXT NULL, `_crm_op` VARCHAR(255) NULL) "
-                + "ENGINE=MyISAM DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-        assertThat(maria.loadSql(stage)).isEqualTo("LOAD DATA LOCAL INFILE 'crmconnect-stage.tsv' INTO TABLE "
-                + "`crm_stage_x` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED "
-                + "BY '\\n' (`id`, `Email`, `total`, `_crm_op`)");
+        assertThat(maria.createStage(stage))
+                .isEqualTo("CREATE TEMPORARY TABLE IF NOT EXISTS `crm_stage_x` (`id` "
+                        + "LONGTEXT NULL, `Email` LONGTEXT NULL, `total` LONGTEXT NULL, `_crm_op` VARCHAR(255) NULL) "
+                        + "ENGINE=MyISAM DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+        assertThat(maria.loadSql(stage))
+                .isEqualTo("LOAD DATA LOCAL INFILE 'crmconnect-stage.tsv' INTO TABLE "
+                        + "`crm_stage_x` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED "
+                        + "BY '\\n' (`id`, `Email`, `total`, `_crm_op`)");
         RowStream.Bytes tsv = new RowStream.Bytes(4);
         maria.encodeTsv(tsv, new Object[] {1L, "a\tb\\c\nd", null, true});
         assertThat(utf8(tsv)).isEqualTo("1\ta\\tb\\\\c\\nd\t\\N\t1\n");
@@ -131,13 +150,17 @@ class DialectSqlTest {
 
     @Test
     void mariaDbCreateTableUsesBinaryCollationAndIndexableKeys() {
-        List<ColumnDef> cols = List.of(new ColumnDef("id", ColumnKind.STRING, -1, -1, true),
-                ColumnDef.of("bio", ColumnKind.STRING), ColumnDef.of("updatedAt", ColumnKind.STRING),
-                new ColumnDef("amount", ColumnKind.DECIMAL, -1, 4, false), ColumnDef.of("tags", ColumnKind.JSON));
-        assertThat(maria.createTable("c", cols, List.of("id"), Set.of("updatedAt"))).isEqualTo(
-                "CREATE TABLE IF NOT EXISTS `c` (`id` VARCHAR(255) NOT NULL, `bio` LONGTEXT NULL, `updatedAt` "
-                        + "VARCHAR(255) NULL, `amount` DECIMAL(38,4) NULL, `tags` JSON NULL, PRIMARY KEY (`id`)) "
-                        + "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+        List<ColumnDef> cols = List.of(
+                new ColumnDef("id", ColumnKind.STRING, -1, -1, true),
+                ColumnDef.of("bio", ColumnKind.STRING),
+                ColumnDef.of("updatedAt", ColumnKind.STRING),
+                new ColumnDef("amount", ColumnKind.DECIMAL, -1, 4, false),
+                ColumnDef.of("tags", ColumnKind.JSON));
+        assertThat(maria.createTable("c", cols, List.of("id"), Set.of("updatedAt")))
+                .isEqualTo(
+                        "CREATE TABLE IF NOT EXISTS `c` (`id` VARCHAR(255) NOT NULL, `bio` LONGTEXT NULL, `updatedAt` "
+                                + "VARCHAR(255) NULL, `amount` DECIMAL(38,4) NULL, `tags` JSON NULL, PRIMARY KEY (`id`)) "
+                                + "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     }
 
     @Test
@@ -171,15 +194,24 @@ class DialectSqlTest {
 
         assertThat(pg.isTransient(new SQLException("canceling statement due to statement timeout", "57014")))
                 .isTrue();
-        assertThat(pg.isTransient(new SQLException("canceling statement due to lock timeout", "55P03"))).isTrue();
-        assertThat(maria.isTransient(new SQLException("max_statement_time exceeded", "70100", 1969))).isTrue();
-        assertThat(maria.isTransient(new SQLException("deadlock", "40001", 1213))).isTrue();
-        assertThat(maria.isTransient(new SQLException("lock wait", "HY000", 1205))).isTrue();
-        assertThat(maria.isTransient(new SQLTransientConnectionException("lost", "08S01"))).isTrue();
-        assertThat(maria.isTransient(new SQLException("gone away", "HY000", 2006))).isTrue();
-        assertThat(maria.isDataError(new SQLException("Data too long", "22001", 1406))).isTrue();
-        assertThat(maria.isDataError(new SQLException("Incorrect integer value", "HY000", 1366))).isTrue();
-        assertThat(maria.isDataError(new SQLException("cannot be null", "23000", 1048))).isTrue();
+        assertThat(pg.isTransient(new SQLException("canceling statement due to lock timeout", "55P03")))
+                .isTrue();
+        assertThat(maria.isTransient(new SQLException("max_statement_time exceeded", "70100", 1969)))
+                .isTrue();
+        assertThat(maria.isTransient(new SQLException("deadlock", "40001", 1213)))
+                .isTrue();
+        assertThat(maria.isTransient(new SQLException("lock wait", "HY000", 1205)))
+                .isTrue();
+        assertThat(maria.isTransient(new SQLTransientConnectionException("lost", "08S01")))
+                .isTrue();
+        assertThat(maria.isTransient(new SQLException("gone away", "HY000", 2006)))
+                .isTrue();
+        assertThat(maria.isDataError(new SQLException("Data too long", "22001", 1406)))
+                .isTrue();
+        assertThat(maria.isDataError(new SQLException("Incorrect integer value", "HY000", 1366)))
+                .isTrue();
+        assertThat(maria.isDataError(new SQLException("cannot be null", "23000", 1048)))
+                .isTrue();
         assertThat(maria.isDataError(new SQLException("denied", "42000", 1142))).isFalse();
     }
 
@@ -197,16 +229,42 @@ class DialectSqlTest {
     /** The fast byte encoders write the same text as {@link Dialect#text} for every kind (the slow, obvious form). */
     @Test
     void byteEncodersWriteWhatTheTextFormSays() {
-        List<Object> values = List.of(0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 1234567890123L,
-                new BigDecimal("0.0001"), new BigDecimal("-12.5000"), new BigDecimal("123456789012345.678"),
-                new BigDecimal("1E+3"), new BigDecimal("-0.5"), new BigDecimal("12345678901234567890.123456789"),
-                Instant.ofEpochMilli(1_700_000_000_001L), Instant.ofEpochSecond(0), Instant.ofEpochSecond(-1, 500_000),
-                Instant.parse("1969-12-31T23:59:59.999Z"), Instant.parse("2024-02-29T12:00:00.123456Z"),
-                Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999Z"),
-                Instant.ofEpochSecond(1_700_000_000L, 123_456_789), Instant.parse("+10000-01-01T00:00:00Z"),
-                "plain", "ünïcødé €", "emoji \uD83D\uDE00 pair", "lone \uD800 surrogate", "tab\tnew\nline\rcr\\bs\0nul",
-                "\"quoted\"", "", true, false, 1.5d, 3.0d, LocalDate.of(2024, 2, 29), LocalTime.of(13, 5, 7, 250_000_000),
-                new byte[] {1, (byte) 0xff}, new JsonText("{\"a\":\"b\\\"c\"}"));
+        List<Object> values = List.of(
+                0L,
+                -1L,
+                Long.MAX_VALUE,
+                Long.MIN_VALUE,
+                1234567890123L,
+                new BigDecimal("0.0001"),
+                new BigDecimal("-12.5000"),
+                new BigDecimal("123456789012345.678"),
+                new BigDecimal("1E+3"),
+                new BigDecimal("-0.5"),
+                new BigDecimal("12345678901234567890.123456789"),
+                Instant.ofEpochMilli(1_700_000_000_001L),
+                Instant.ofEpochSecond(0),
+                Instant.ofEpochSecond(-1, 500_000),
+                Instant.parse("1969-12-31T23:59:59.999Z"),
+                Instant.parse("2024-02-29T12:00:00.123456Z"),
+                Instant.parse("0001-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999Z"),
+                Instant.ofEpochSecond(1_700_000_000L, 123_456_789),
+                Instant.parse("+10000-01-01T00:00:00Z"),
+                "plain",
+                "ünïcødé €",
+                "emoji \uD83D\uDE00 pair",
+                "lone \uD800 surrogate",
+                "tab\tnew\nline\rcr\\bs\0nul",
+                "\"quoted\"",
+                "",
+                true,
+                false,
+                1.5d,
+                3.0d,
+                LocalDate.of(2024, 2, 29),
+                LocalTime.of(13, 5, 7, 250_000_000),
+                new byte[] {1, (byte) 0xff},
+                new JsonText("{\"a\":\"b\\\"c\"}"));
         for (Object v : values) {
             RowStream.Bytes csv = new RowStream.Bytes(1);
             pg.encodeCsv(csv, new Object[] {v});
@@ -219,8 +277,12 @@ class DialectSqlTest {
             }
             RowStream.Bytes tsv = new RowStream.Bytes(1);
             maria.encodeTsv(tsv, new Object[] {v});
-            String expected = sameAsGetBytes(maria.text(v)).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-                    .replace("\r", "\\r").replace("\0", "\\0");
+            String expected = sameAsGetBytes(maria.text(v))
+                    .replace("\\", "\\\\")
+                    .replace("\t", "\\t")
+                    .replace("\n", "\\n")
+                    .replace("\r", "\\r")
+                    .replace("\0", "\\0");
             assertThat(utf8(tsv)).as("TSV of %s", v).isEqualTo(expected + "\n");
         }
     }

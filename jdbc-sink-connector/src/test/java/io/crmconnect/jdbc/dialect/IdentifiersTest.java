@@ -43,7 +43,8 @@ class IdentifiersTest {
 
     @Test
     void namesNoQuotingCanCarryAreRefusedWithTheReason() {
-        assertThatThrownBy(() -> pg.name("")).isInstanceOf(UnrepresentableNameException.class)
+        assertThatThrownBy(() -> pg.name(""))
+                .isInstanceOf(UnrepresentableNameException.class)
                 .hasMessageContaining("empty name");
         assertThatThrownBy(() -> pg.name("a\u0000b")).hasMessageContaining("NUL");
         assertThatThrownBy(() -> maria.name("smile\uD83D\uDE00")).hasMessageContaining("Basic Multilingual Plane");

@@ -29,6 +29,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -45,7 +46,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import java.util.Arrays;
 
 /**
  * A BigQuery REST endpoint (v2) on 127.0.0.1 that the official client (com.google.cloud:google-cloud-bigquery)
@@ -66,8 +66,7 @@ public final class BigQueryFake implements AutoCloseable {
     private static final String ANON_DATASET = "_anonymous";
 
     /** A finished query: its columns, rows and what it scanned. */
-    private record Result(String jobId, List<Column> columns, List<Object[]> rows, long bytes, String sql) {
-    }
+    private record Result(String jobId, List<Column> columns, List<Object[]> rows, long bytes, String sql) {}
 
     private final Warehouse warehouse;
     private final String project;
@@ -205,11 +204,16 @@ public final class BigQueryFake implements AutoCloseable {
                 } else if (method.equals("GET") && parts.length == 3 && parts[1].equals("queries")) {
                     count("jobs.getQueryResults");
                     getQueryResults(ex, parts[2]);
-                } else if (method.equals("GET") && parts.length == 6 && parts[1].equals("datasets")
-                        && parts[3].equals("tables") && parts[5].equals("data")) {
+                } else if (method.equals("GET")
+                        && parts.length == 6
+                        && parts[1].equals("datasets")
+                        && parts[3].equals("tables")
+                        && parts[5].equals("data")) {
                     count("tabledata.list");
                     tableData(ex, parts[2], parts[4]);
-                } else if (method.equals("GET") && parts.length == 5 && parts[1].equals("datasets")
+                } else if (method.equals("GET")
+                        && parts.length == 5
+                        && parts[1].equals("datasets")
                         && parts[3].equals("tables")) {
                     count("tables.get");
                     tablesGet(ex, parts[2], parts[4]);
@@ -240,12 +244,15 @@ public final class BigQueryFake implements AutoCloseable {
     private void token(HttpExchange ex, byte[] body) throws IOException {
         Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
         String assertion = form.get("assertion");
-        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type")) || assertion == null
+        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))
+                || assertion == null
                 || assertion.split("\\.").length != 3) {
             send(ex, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT grant\"}");
             return;
         }
-        String issuer = JSON.readTree(Base64.getUrlDecoder().decode(assertion.split("\\.")[1])).path("iss").asText();
+        String issuer = JSON.readTree(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]))
+                .path("iss")
+                .asText();
         String token = "ya29.fake-" + UUID.randomUUID();
         tokens.put(token, issuer);
         send(ex, 200, "{\"access_token\":\"" + token + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
@@ -285,15 +292,21 @@ public final class BigQueryFake implements AutoCloseable {
         ref.put("projectId", project).put("jobId", r.jobId()).put("location", "US");
         var q = n.putObject("configuration").put("jobType", "QUERY").putObject("query");
         q.put("query", r.sql()).put("useLegacySql", false);
-        q.putObject("destinationTable").put("projectId", project).put("datasetId", ANON_DATASET)
+        q.putObject("destinationTable")
+                .put("projectId", project)
+                .put("datasetId", ANON_DATASET)
                 .put("tableId", "anon" + r.jobId());
         n.putObject("status").put("state", "DONE");
         long now = warehouse.clock().now().toEpochMilli();
         var st = n.putObject("statistics");
-        st.put("creationTime", Long.toString(now)).put("startTime", Long.toString(now))
-                .put("endTime", Long.toString(now)).put("totalBytesProcessed", Long.toString(r.bytes()));
-        st.putObject("query").put("totalBytesProcessed", Long.toString(r.bytes()))
-                .put("totalBytesBilled", Long.toString(Math.max(r.bytes(), 10L << 20))).put("cacheHit", false)
+        st.put("creationTime", Long.toString(now))
+                .put("startTime", Long.toString(now))
+                .put("endTime", Long.toString(now))
+                .put("totalBytesProcessed", Long.toString(r.bytes()));
+        st.putObject("query")
+                .put("totalBytesProcessed", Long.toString(r.bytes()))
+                .put("totalBytesBilled", Long.toString(Math.max(r.bytes(), 10L << 20)))
+                .put("cacheHit", false)
                 .put("statementType", "SELECT");
         return n;
     }
@@ -330,7 +343,10 @@ public final class BigQueryFake implements AutoCloseable {
         var n = JSON.createObjectNode();
         n.put("kind", "bigquery#table");
         n.put("id", project + ":" + dataset + "." + table);
-        n.putObject("tableReference").put("projectId", project).put("datasetId", dataset).put("tableId", table);
+        n.putObject("tableReference")
+                .put("projectId", project)
+                .put("datasetId", dataset)
+                .put("tableId", table);
         n.set("schema", JSON.createObjectNode().set("fields", fields(t.columns())));
         n.put("numRows", Integer.toString(t.liveRows()));
         n.put("creationTime", Long.toString(t.created().toEpochMilli()));
@@ -435,7 +451,8 @@ public final class BigQueryFake implements AutoCloseable {
             return false;
         }
         for (int i = 0; i < order.size(); i++) {
-            if (order.get(i).desc() || !order.get(i).column().equalsIgnoreCase(t.keyColumns().get(i))) {
+            if (order.get(i).desc()
+                    || !order.get(i).column().equalsIgnoreCase(t.keyColumns().get(i))) {
                 return false;
             }
         }
@@ -470,22 +487,22 @@ public final class BigQueryFake implements AutoCloseable {
         String[] parts = ref.split("\\.");
         if (parts.length == 3) {
             if (!parts[0].equals(project)) {
-                throw new WarehouseException(WarehouseException.Kind.NO_SUCH_TABLE, "Table " + ref
-                        + " was not found in location US");
+                throw new WarehouseException(
+                        WarehouseException.Kind.NO_SUCH_TABLE, "Table " + ref + " was not found in location US");
             }
             return parts[1] + "." + parts[2];
         }
         if (parts.length != 2) {
-            throw new WarehouseException(WarehouseException.Kind.SYNTAX, "Table name \"" + ref
-                    + "\" missing dataset while no default dataset is set in the request.");
+            throw new WarehouseException(
+                    WarehouseException.Kind.SYNTAX,
+                    "Table name \"" + ref + "\" missing dataset while no default dataset is set in the request.");
         }
         return ref;
     }
 
     private static Object required(Map<String, Object> p, String name) {
         if (!p.containsKey(name)) {
-            throw new WarehouseException(WarehouseException.Kind.SYNTAX, "Query parameter '" + name
-                    + "' not found");
+            throw new WarehouseException(WarehouseException.Kind.SYNTAX, "Query parameter '" + name + "' not found");
         }
         return p.get(name);
     }
@@ -556,8 +573,9 @@ public final class BigQueryFake implements AutoCloseable {
         };
     }
 
-    private void writeResultPage(HttpExchange ex, String kind, Result r, long offset, int max, boolean int64,
-            boolean withSchema) throws IOException {
+    private void writeResultPage(
+            HttpExchange ex, String kind, Result r, long offset, int max, boolean int64, boolean withSchema)
+            throws IOException {
         int size = r.rows().size();
         int from = (int) Math.min(offset, size);
         int to = (int) Math.min(size, from + (long) Math.max(1, max));
@@ -678,7 +696,8 @@ public final class BigQueryFake implements AutoCloseable {
         for (String kv : raw.split("&")) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
-                out.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                out.put(
+                        URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
@@ -690,14 +709,20 @@ public final class BigQueryFake implements AutoCloseable {
         var e = n.putObject("error");
         e.put("code", status);
         e.put("message", message);
-        e.putArray("errors").addObject().put("message", message).put("domain", "global").put("reason", reason);
-        e.put("status", switch (status) {
-            case 400 -> "INVALID_ARGUMENT";
-            case 401 -> "UNAUTHENTICATED";
-            case 404 -> "NOT_FOUND";
-            case 503 -> "UNAVAILABLE";
-            default -> "INTERNAL";
-        });
+        e.putArray("errors")
+                .addObject()
+                .put("message", message)
+                .put("domain", "global")
+                .put("reason", reason);
+        e.put(
+                "status",
+                switch (status) {
+                    case 400 -> "INVALID_ARGUMENT";
+                    case 401 -> "UNAUTHENTICATED";
+                    case 404 -> "NOT_FOUND";
+                    case 503 -> "UNAVAILABLE";
+                    default -> "INTERNAL";
+                });
         send(ex, status, n.toString());
     }
 

@@ -17,17 +17,28 @@ import java.util.function.Predicate;
  */
 final class BigQuerySql {
     /** What FROM reads. */
-    enum Source { NOW, TABLE, CHANGES, APPENDS }
+    enum Source {
+        NOW,
+        TABLE,
+        CHANGES,
+        APPENDS
+    }
 
     /** A boolean condition over a row, resolved against column names and parameters. */
     interface Cond {
         boolean test(Map<String, Integer> cols, Object[] row, Map<String, Object> params);
     }
 
-    record Order(String column, boolean desc, boolean nullsFirst) {
-    }
+    record Order(String column, boolean desc, boolean nullsFirst) {}
 
-    record Query(Source source, String table, String asOf, String from, String to, Cond where, List<Order> orderBy,
+    record Query(
+            Source source,
+            String table,
+            String asOf,
+            String from,
+            String to,
+            Cond where,
+            List<Order> orderBy,
             long limit) {
         Predicate<Object[]> filter(Map<String, Integer> cols, Map<String, Object> params) {
             return where == null ? r -> true : r -> where.test(cols, r, params);
@@ -164,8 +175,8 @@ final class BigQuerySql {
         return (cols, row, p) -> {
             Object a = value(cols, row, col);
             if (!p.containsKey(param)) {
-                throw new WarehouseException(WarehouseException.Kind.SYNTAX, "Query parameter '" + param
-                        + "' not found");
+                throw new WarehouseException(
+                        WarehouseException.Kind.SYNTAX, "Query parameter '" + param + "' not found");
             }
             Object b = p.get(param);
             if (a == null || b == null) {
@@ -179,8 +190,9 @@ final class BigQuerySql {
                 case ">=" -> cmp >= 0;
                 case "<=" -> cmp <= 0;
                 case "!=", "<>" -> cmp != 0;
-                default -> throw new WarehouseException(WarehouseException.Kind.SYNTAX, "Syntax error: "
-                        + "unexpected operator " + op);
+                default ->
+                    throw new WarehouseException(
+                            WarehouseException.Kind.SYNTAX, "Syntax error: " + "unexpected operator " + op);
             };
         };
     }
@@ -271,8 +283,8 @@ final class BigQuerySql {
                 p++;
             } else if (c == '@' || Character.isLetterOrDigit(c) || c == '_') {
                 int e = p + 1;
-                while (e < n && (Character.isLetterOrDigit(sql.charAt(e)) || sql.charAt(e) == '_'
-                        || sql.charAt(e) == '.')) {
+                while (e < n
+                        && (Character.isLetterOrDigit(sql.charAt(e)) || sql.charAt(e) == '_' || sql.charAt(e) == '.')) {
                     e++;
                 }
                 out.add(sql.substring(p, e));

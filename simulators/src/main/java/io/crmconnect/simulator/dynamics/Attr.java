@@ -1,14 +1,15 @@
 package io.crmconnect.simulator.dynamics;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.nio.charset.StandardCharsets;
 
 /** One column of a table: its metadata and where its value sits in a {@link Row}. */
 final class Attr {
     /** DateTime behaviours (DateTimeAttributeMetadata.DateTimeBehavior). */
     static final String USER_LOCAL = "UserLocal";
+
     static final String DATE_ONLY = "DateOnly";
     static final String TZ_INDEPENDENT = "TimeZoneIndependent";
 
@@ -18,6 +19,7 @@ final class Attr {
     final String displayName;
     /** Property name in Web API JSON: the logical name, or {@code _x_value} for lookups. */
     final String jsonName;
+
     final UUID metadataId;
     int index = -1;
     int maxLength = 100;
@@ -27,6 +29,7 @@ final class Attr {
     final Map<Integer, String> options = new LinkedHashMap<>();
     /** Referenced tables of a lookup and the single-valued navigation property for each. */
     final Map<String, String> navByTarget = new LinkedHashMap<>();
+
     boolean validForCreate = true;
     boolean validForUpdate = true;
     String requiredLevel = "None";
@@ -37,6 +40,7 @@ final class Attr {
     boolean computed;
     /** For State/Status: the statecode each statuscode belongs to. */
     final Map<Integer, Integer> statusState = new LinkedHashMap<>();
+
     Integer defaultValue;
 
     Attr(String table, String logicalName, String schemaName, AttrType type, String displayName) {
@@ -45,8 +49,8 @@ final class Attr {
         this.type = type;
         this.displayName = displayName;
         this.jsonName = type.isLookup() ? "_" + logicalName + "_value" : logicalName;
-        this.metadataId = UUID.nameUUIDFromBytes(("attr:" + table + "." + logicalName).getBytes(
-                StandardCharsets.UTF_8));
+        this.metadataId =
+                UUID.nameUUIDFromBytes(("attr:" + table + "." + logicalName).getBytes(StandardCharsets.UTF_8));
         this.custom = logicalName.startsWith(Schema.PREFIX);
     }
 

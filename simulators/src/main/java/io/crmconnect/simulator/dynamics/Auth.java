@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.List;
 
 /**
  * The Microsoft Entra ID client-credentials token endpoint ({@code POST /{tenant}/oauth2/v2.0/token} with
@@ -18,17 +18,18 @@ import java.util.List;
  */
 final class Auth {
     /** An authenticated caller: the application user's systemuserid and its app registration. */
-    record Principal(String userId, String clientId) { }
+    record Principal(String userId, String clientId) {}
 
-    record Client(String clientId, String secret, String userId) { }
+    record Client(String clientId, String secret, String userId) {}
 
-    private record Issued(Principal principal, long expiresAt) { }
+    private record Issued(Principal principal, long expiresAt) {}
 
     final DynamicsClock clock;
     final String tenantId;
     volatile boolean enabled = true;
     /** Fixed token lifetime in seconds, or <= 0 for Entra's random 60-90 minutes. */
     volatile long lifetimeSeconds;
+
     final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
     private final SplittableRandom random;
@@ -103,50 +104,83 @@ final class Auth {
         String clientId = first(form, "client_id");
         String secret = first(form, "client_secret");
         if (grant == null) {
-            return error(400, "invalid_request", 900144, "The request body must contain the following parameter: "
-                    + "'grant_type'.");
+            return error(
+                    400,
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: " + "'grant_type'.");
         }
         if (!grant.equals("client_credentials")) {
-            return error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '"
-                    + grant + "'.");
+            return error(
+                    400,
+                    "unsupported_grant_type",
+                    70003,
+                    "The app requested an unsupported grant type '" + grant + "'.");
         }
         if (clientId == null) {
-            return error(400, "invalid_request", 900144, "The request body must contain the following parameter: "
-                    + "'client_id'.");
+            return error(
+                    400,
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: " + "'client_id'.");
         }
         Client c = clients.get(clientId);
         if (c == null) {
-            return error(400, "unauthorized_client", 700016, "Application with identifier '" + clientId
-                    + "' was not found in the directory '" + tenantId + "'. This can happen if the application has "
-                    + "not been installed by the administrator of the tenant or consented to by any user in the "
-                    + "tenant. You may have sent your authentication request to the wrong tenant.");
+            return error(
+                    400,
+                    "unauthorized_client",
+                    700016,
+                    "Application with identifier '" + clientId
+                            + "' was not found in the directory '" + tenantId
+                            + "'. This can happen if the application has "
+                            + "not been installed by the administrator of the tenant or consented to by any user in the "
+                            + "tenant. You may have sent your authentication request to the wrong tenant.");
         }
         if (secret == null) {
-            return error(401, "invalid_client", 7000218, "The request body must contain the following parameter: "
-                    + "'client_assertion' or 'client_secret'.");
+            return error(
+                    401,
+                    "invalid_client",
+                    7000218,
+                    "The request body must contain the following parameter: "
+                            + "'client_assertion' or 'client_secret'.");
         }
         if (!secret.equals(c.secret())) {
-            return error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being "
-                    + "sent in the request is the client secret value, not the client secret ID, for a secret added "
-                    + "to app '" + clientId + "'.");
+            return error(
+                    401,
+                    "invalid_client",
+                    7000215,
+                    "Invalid client secret provided. Ensure the secret being "
+                            + "sent in the request is the client secret value, not the client secret ID, for a secret added "
+                            + "to app '" + clientId + "'.");
         }
         if (v2) {
             String scope = first(form, "scope");
             if (scope == null) {
-                return error(400, "invalid_request", 900144, "The request body must contain the following parameter: "
-                        + "'scope'.");
+                return error(
+                        400,
+                        "invalid_request",
+                        900144,
+                        "The request body must contain the following parameter: " + "'scope'.");
             }
             String s = scope.trim();
             if (!s.equals(resource + "/.default") && !s.equals(resource + "//.default")) {
-                return error(400, "invalid_scope", 1002012, "The provided value for scope " + scope + " is not valid. "
-                        + "Client credential flows must have a scope value with /.default suffixed to the resource "
-                        + "identifier (application ID URI).");
+                return error(
+                        400,
+                        "invalid_scope",
+                        1002012,
+                        "The provided value for scope " + scope + " is not valid. "
+                                + "Client credential flows must have a scope value with /.default suffixed to the resource "
+                                + "identifier (application ID URI).");
             }
         } else {
             String res = first(form, "resource");
             if (res == null || !res.replaceAll("/+$", "").equals(resource)) {
-                return error(400, "invalid_resource", 500011, "The resource principal named " + res + " was not found "
-                        + "in the tenant named " + tenantId + ".");
+                return error(
+                        400,
+                        "invalid_resource",
+                        500011,
+                        "The resource principal named " + res + " was not found " + "in the tenant named " + tenantId
+                                + ".");
             }
         }
         long seconds = lifetime();
@@ -174,8 +208,10 @@ final class Auth {
         String ts = Values.iso(clock.millis());
         ObjectNode n = Json.obj();
         n.put("error", error);
-        n.put("error_description", "AADSTS" + code + ": " + description + "\r\nTrace ID: " + trace
-                + "\r\nCorrelation ID: " + corr + "\r\nTimestamp: " + ts);
+        n.put(
+                "error_description",
+                "AADSTS" + code + ": " + description + "\r\nTrace ID: " + trace + "\r\nCorrelation ID: " + corr
+                        + "\r\nTimestamp: " + ts);
         n.putArray("error_codes").add(code);
         n.put("timestamp", ts);
         n.put("trace_id", trace);
@@ -212,8 +248,10 @@ final class Auth {
 
     private DataverseException unauthorized(String error) {
         DataverseException e = new DataverseException(401, "", "");
-        e.header("WWW-Authenticate", "Bearer error=" + error + ", authorization_uri=" + resource + "/" + tenantId
-                + "/oauth2/authorize, resource_id=" + resource + "/");
+        e.header(
+                "WWW-Authenticate",
+                "Bearer error=" + error + ", authorization_uri=" + resource + "/" + tenantId
+                        + "/oauth2/authorize, resource_id=" + resource + "/");
         return e;
     }
 

@@ -21,7 +21,7 @@ final class Batch {
     static final int MAX_REQUESTS = 1000;
 
     /** One parsed part: a request, or a change set of requests. */
-    private record Part(Http.Req req, String contentId, List<Part> changeSet) { }
+    private record Part(Http.Req req, String contentId, List<Part> changeSet) {}
 
     private final Store store;
     private final Function<Http.Req, Http.Resp> executor;
@@ -35,18 +35,20 @@ final class Batch {
         String ct = outer.header("content-type");
         String boundary = boundary(ct);
         if (boundary == null) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The content type '" + ct
-                    + "' of the $batch request is not multipart/mixed with a boundary.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "The content type '" + ct + "' of the $batch request is not multipart/mixed with a boundary.");
         }
-        List<Part> parts = parseParts(outer, new String(outer.body, StandardCharsets.UTF_8), boundary, api, orgUrl,
-                false);
+        List<Part> parts =
+                parseParts(outer, new String(outer.body, StandardCharsets.UTF_8), boundary, api, orgUrl, false);
         int n = 0;
         for (Part p : parts) {
             n += p.changeSet == null ? 1 : p.changeSet.size();
         }
         if (n > MAX_REQUESTS) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The batch contains " + n
-                    + " requests; the maximum is " + MAX_REQUESTS + ".");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "The batch contains " + n + " requests; the maximum is " + MAX_REQUESTS + ".");
         }
         boolean continueOnError = outer.prefer.continueOnError;
         String rb = "batchresponse_" + UUID.randomUUID();
@@ -139,8 +141,9 @@ final class Batch {
         String id = slash < 0 ? r.rawPath.substring(1) : r.rawPath.substring(1, slash);
         String target = ids.get(id);
         if (target == null) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Content-ID Reference: '$" + id
-                    + "' does not exist in the batch context.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "Content-ID Reference: '$" + id + "' does not exist in the batch context.");
         }
         String path = pathOf(api) + "/" + target + (slash < 0 ? "" : r.rawPath.substring(slash));
         Http.Req n = new Http.Req(r.method, path, r.rawQuery, r.headers, r.body);
@@ -167,8 +170,8 @@ final class Batch {
         return null;
     }
 
-    private List<Part> parseParts(Http.Req outer, String body, String boundary, String api, String orgUrl,
-            boolean inChangeSet) {
+    private List<Part> parseParts(
+            Http.Req outer, String body, String boundary, String api, String orgUrl, boolean inChangeSet) {
         List<Part> out = new ArrayList<>();
         String delim = "--" + boundary;
         String[] lines = body.split("\r?\n", -1);
@@ -191,8 +194,9 @@ final class Batch {
             }
         }
         if (!closed) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The $batch body does not end "
-                    + "with the closing boundary '" + delim + "--'.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "The $batch body does not end " + "with the closing boundary '" + delim + "--'.");
         }
         for (List<String> chunk : chunks) {
             int i = 0;
@@ -201,7 +205,9 @@ final class Batch {
                 String h = chunk.get(i++);
                 int c = h.indexOf(':');
                 if (c > 0) {
-                    headers.put(h.substring(0, c).trim().toLowerCase(Locale.ROOT), h.substring(c + 1).trim());
+                    headers.put(
+                            h.substring(0, c).trim().toLowerCase(Locale.ROOT),
+                            h.substring(c + 1).trim());
                 }
             }
             i++;
@@ -209,21 +215,22 @@ final class Batch {
             String rest = String.join("\r\n", chunk.subList(Math.min(i, chunk.size()), chunk.size()));
             if (partType.toLowerCase(Locale.ROOT).startsWith("multipart/mixed")) {
                 if (inChangeSet) {
-                    throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Change sets cannot be "
-                            + "nested.");
+                    throw DataverseException.badRequest(
+                            DataverseException.INVALID_ARGUMENT, "Change sets cannot be " + "nested.");
                 }
                 List<Part> cs = parseParts(outer, rest, boundary(partType), api, orgUrl, true);
                 out.add(new Part(null, null, cs));
                 continue;
             }
             if (!partType.toLowerCase(Locale.ROOT).startsWith("application/http")) {
-                throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "A $batch part must have "
-                        + "Content-Type application/http, not '" + partType + "'.");
+                throw DataverseException.badRequest(
+                        DataverseException.INVALID_ARGUMENT,
+                        "A $batch part must have " + "Content-Type application/http, not '" + partType + "'.");
             }
             Http.Req req = parseRequest(outer, chunk.subList(Math.min(i, chunk.size()), chunk.size()), api, orgUrl);
             if (inChangeSet && req.method.equals("GET")) {
-                throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "GET requests are not "
-                        + "allowed inside a change set.");
+                throw DataverseException.badRequest(
+                        DataverseException.INVALID_ARGUMENT, "GET requests are not " + "allowed inside a change set.");
             }
             out.add(new Part(req, headers.get("content-id"), null));
         }
@@ -236,25 +243,28 @@ final class Batch {
             i++;
         }
         if (i >= lines.size()) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "A $batch part has no request "
-                    + "line.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT, "A $batch part has no request " + "line.");
         }
         String line = lines.get(i++).trim();
         int sp = line.indexOf(' ');
         int version = line.lastIndexOf(" HTTP/");
         if (sp < 0) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Invalid request line in $batch: "
-                    + line);
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT, "Invalid request line in $batch: " + line);
         }
         String method = line.substring(0, sp).toUpperCase(Locale.ROOT);
-        String url = (version > sp ? line.substring(sp + 1, version) : line.substring(sp + 1)).trim()
+        String url = (version > sp ? line.substring(sp + 1, version) : line.substring(sp + 1))
+                .trim()
                 .replace(" ", "%20");
         Map<String, String> headers = new LinkedHashMap<>();
         while (i < lines.size() && !lines.get(i).isEmpty()) {
             String h = lines.get(i++);
             int c = h.indexOf(':');
             if (c > 0) {
-                headers.merge(h.substring(0, c).trim().toLowerCase(Locale.ROOT), h.substring(c + 1).trim(),
+                headers.merge(
+                        h.substring(0, c).trim().toLowerCase(Locale.ROOT),
+                        h.substring(c + 1).trim(),
                         (a, b) -> a + ", " + b);
             }
         }
@@ -284,15 +294,22 @@ final class Batch {
 
     private static void writePart(ByteArrayOutputStream out, String boundary, String contentId, Http.Resp r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("--").append(boundary).append("\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: "
-                + "binary\r\n");
+        sb.append("--")
+                .append(boundary)
+                .append("\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: " + "binary\r\n");
         if (contentId != null) {
             sb.append("Content-ID: ").append(contentId).append("\r\n");
         }
-        sb.append("\r\nHTTP/1.1 ").append(r.status).append(' ').append(reason(r.status)).append("\r\n");
+        sb.append("\r\nHTTP/1.1 ")
+                .append(r.status)
+                .append(' ')
+                .append(reason(r.status))
+                .append("\r\n");
         if (r.len > 0) {
-            sb.append("Content-Type: ").append(r.contentType.replace("; odata.streaming=true; IEEE754Compatible=false;"
-                    + " charset=utf-8", "")).append("\r\n");
+            sb.append("Content-Type: ")
+                    .append(r.contentType.replace(
+                            "; odata.streaming=true; IEEE754Compatible=false;" + " charset=utf-8", ""))
+                    .append("\r\n");
         }
         sb.append("OData-Version: 4.0\r\n");
         r.headers.forEach((k, v) -> {

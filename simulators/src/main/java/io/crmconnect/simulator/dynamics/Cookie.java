@@ -1,9 +1,9 @@
 package io.crmconnect.simulator.dynamics;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code $skiptoken} paging cookie, in Dataverse's format: {@code <cookie pagenumber="2"
@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
  * page; tracking pages also carry the version the delta token will be taken at. Clients treat it as opaque.
  */
 final class Cookie {
-    private static final Pattern OUTER = Pattern.compile("<cookie pagenumber=\"(\\d+)\" pagingcookie=\"([^\"]*)\" "
-            + "istracking=\"(True|False)\" />");
+    private static final Pattern OUTER = Pattern.compile(
+            "<cookie pagenumber=\"(\\d+)\" pagingcookie=\"([^\"]*)\" " + "istracking=\"(True|False)\" />");
     private static final Pattern ATTR = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     int pageNumber;
@@ -24,14 +24,16 @@ final class Cookie {
     long snapshot;
     /** Delta pages: "c" while changed rows are paged, "d" for deletions; and the last version written. */
     String phase;
+
     long lastVersion;
     long tokenTime;
 
     static Cookie parse(String skipToken, String pk) {
         Matcher m = OUTER.matcher(skipToken.trim());
         if (!m.matches()) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The paging cookie in $skiptoken "
-                    + "is not valid. Use the @odata.nextLink URL unchanged.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "The paging cookie in $skiptoken " + "is not valid. Use the @odata.nextLink URL unchanged.");
         }
         Cookie c = new Cookie();
         c.pageNumber = Integer.parseInt(m.group(1));
@@ -48,7 +50,7 @@ final class Cookie {
                 case "phase" -> c.phase = v;
                 case "lastversion" -> c.lastVersion = Long.parseLong(v);
                 case "tokentime" -> c.tokenTime = Long.parseLong(v);
-                default -> { }
+                default -> {}
             }
         }
         return c;
@@ -61,16 +63,26 @@ final class Cookie {
 
     /** The $skiptoken value (not yet URL-encoded) for the page after one that ended at {@code lastId}. */
     String write(String pk) {
-        StringBuilder inner = new StringBuilder("<cookie page=\"").append(pageNumber - 1).append("\"><").append(pk);
+        StringBuilder inner = new StringBuilder("<cookie page=\"")
+                .append(pageNumber - 1)
+                .append("\"><")
+                .append(pk);
         if (lastId != null) {
-            inner.append(" last=\"{").append(lastId.toUpperCase(Locale.ROOT)).append("}\" first=\"{")
-                    .append(firstId.toUpperCase(Locale.ROOT)).append("}\"");
+            inner.append(" last=\"{")
+                    .append(lastId.toUpperCase(Locale.ROOT))
+                    .append("}\" first=\"{")
+                    .append(firstId.toUpperCase(Locale.ROOT))
+                    .append("}\"");
         }
         if (snapshot > 0) {
             inner.append(" snapshot=\"").append(snapshot).append('"');
         }
         if (phase != null) {
-            inner.append(" phase=\"").append(phase).append("\" lastversion=\"").append(lastVersion).append('"');
+            inner.append(" phase=\"")
+                    .append(phase)
+                    .append("\" lastversion=\"")
+                    .append(lastVersion)
+                    .append('"');
         }
         if (tokenTime > 0) {
             inner.append(" tokentime=\"").append(tokenTime).append('"');

@@ -2,6 +2,7 @@ package io.crmconnect.simulator.dynamics;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.text.Normalizer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.text.Normalizer;
 
 /**
  * Deterministic seeded rows: the same seed and counts give the same ids and values (timestamps are relative to
@@ -18,32 +18,144 @@ import java.text.Normalizer;
  * choices, lookups between the tables, some inactive rows, and bursts of rows sharing one modifiedon second.
  */
 final class DataGenerator {
-    static final String[] FIRST = {"Ava", "Liam", "Sofia", "Noah", "Mia", "Lucas", "Chloé", "Mateo", "Yuki", "Hiro",
-        "Aarav", "Priya", "Olga", "Ivan", "Fatima", "Omar", "Zoë", "Jörg", "Ingrid", "Sven", "Wei", "Mei", "Kofi",
-        "Amara", "Diego", "Lucía", "Seán", "Aoife", "Nguyễn", "Linh", "Emma", "Oliver", "Hana", "Min-jun", "Ana",
-        "João", "Elif", "Mehmet", "Chiara", "Marco"};
-    static final String[] LAST = {"Smith", "Johnson", "García", "Müller", "Rossi", "Dubois", "Kowalski", "Nakamura",
-        "Sato", "Patel", "Sharma", "Ivanova", "Petrov", "Haddad", "Khan", "O'Brien", "Murphy", "Andersson",
-        "Nielsen", "Wang", "Li", "Mensah", "Okafor", "Fernández", "López", "Nguyen", "Tran", "Brown", "Wilson",
-        "Kim", "Park", "Silva", "Santos", "Yılmaz", "Demir", "Bianchi", "Fischer", "Schmidt", "van der Berg",
-        "de la Cruz"};
-    static final String[] CITIES = {"Seattle", "Redmond", "London", "Paris", "Berlin", "Madrid", "Tokyo", "Osaka",
-        "Mumbai", "São Paulo", "Toronto", "Sydney", "Dublin", "Stockholm", "Warsaw", "Istanbul", "Lagos", "Accra",
-        "Seoul", "Hanoi"};
-    static final String[] COUNTRIES = {"United States", "United States", "United Kingdom", "France", "Germany", "Spain",
-        "Japan", "Japan", "India", "Brazil", "Canada", "Australia", "Ireland", "Sweden", "Poland", "Türkiye",
-        "Nigeria", "Ghana", "South Korea", "Vietnam"};
-    static final String[] STATES = {"WA", "WA", "ENG", "IDF", "BE", "MD", "13", "27", "MH", "SP", "ON", "NSW", "D",
-        "AB", "MZ", "34", "LA", "AA", "11", "HN"};
-    static final String[] TITLES = {"CEO", "CTO", "Sales Manager", "Account Executive", "Engineer", "Data Analyst",
-        "Marketing Lead", "Purchasing Manager", "Consultant", "Office Manager", "VP Operations", "Designer"};
-    static final String[] COMPANY_A = {"Contoso", "Fabrikam", "Northwind", "Adventure Works", "Litware", "Tailspin",
-        "Woodgrove", "Proseware", "Fourth Coffee", "Alpine Ski House", "Blue Yonder", "Coho Winery", "Wide World",
-        "Trey Research", "Lucerne", "Margie's Travel", "Humongous", "VanArsdel", "Wingtip", "Relecloud"};
-    static final String[] COMPANY_B = {"Ltd", "Inc.", "GmbH", "S.A.", "K.K.", "Pvt Ltd", "LLC", "Group", "Partners",
-        "Holdings"};
-    static final String[] DOMAINS = {"example.com", "example.org", "example.net", "mail.example", "contoso.example",
-        "fabrikam.example"};
+    static final String[] FIRST = {
+        "Ava", "Liam", "Sofia", "Noah", "Mia", "Lucas", "Chloé", "Mateo", "Yuki", "Hiro", "Aarav", "Priya", "Olga",
+        "Ivan", "Fatima", "Omar", "Zoë", "Jörg", "Ingrid", "Sven", "Wei", "Mei", "Kofi", "Amara", "Diego", "Lucía",
+        "Seán", "Aoife", "Nguyễn", "Linh", "Emma", "Oliver", "Hana", "Min-jun", "Ana", "João", "Elif", "Mehmet",
+        "Chiara", "Marco"
+    };
+    static final String[] LAST = {
+        "Smith",
+        "Johnson",
+        "García",
+        "Müller",
+        "Rossi",
+        "Dubois",
+        "Kowalski",
+        "Nakamura",
+        "Sato",
+        "Patel",
+        "Sharma",
+        "Ivanova",
+        "Petrov",
+        "Haddad",
+        "Khan",
+        "O'Brien",
+        "Murphy",
+        "Andersson",
+        "Nielsen",
+        "Wang",
+        "Li",
+        "Mensah",
+        "Okafor",
+        "Fernández",
+        "López",
+        "Nguyen",
+        "Tran",
+        "Brown",
+        "Wilson",
+        "Kim",
+        "Park",
+        "Silva",
+        "Santos",
+        "Yılmaz",
+        "Demir",
+        "Bianchi",
+        "Fischer",
+        "Schmidt",
+        "van der Berg",
+        "de la Cruz"
+    };
+    static final String[] CITIES = {
+        "Seattle",
+        "Redmond",
+        "London",
+        "Paris",
+        "Berlin",
+        "Madrid",
+        "Tokyo",
+        "Osaka",
+        "Mumbai",
+        "São Paulo",
+        "Toronto",
+        "Sydney",
+        "Dublin",
+        "Stockholm",
+        "Warsaw",
+        "Istanbul",
+        "Lagos",
+        "Accra",
+        "Seoul",
+        "Hanoi"
+    };
+    static final String[] COUNTRIES = {
+        "United States",
+        "United States",
+        "United Kingdom",
+        "France",
+        "Germany",
+        "Spain",
+        "Japan",
+        "Japan",
+        "India",
+        "Brazil",
+        "Canada",
+        "Australia",
+        "Ireland",
+        "Sweden",
+        "Poland",
+        "Türkiye",
+        "Nigeria",
+        "Ghana",
+        "South Korea",
+        "Vietnam"
+    };
+    static final String[] STATES = {
+        "WA", "WA", "ENG", "IDF", "BE", "MD", "13", "27", "MH", "SP", "ON", "NSW", "D", "AB", "MZ", "34", "LA", "AA",
+        "11", "HN"
+    };
+    static final String[] TITLES = {
+        "CEO",
+        "CTO",
+        "Sales Manager",
+        "Account Executive",
+        "Engineer",
+        "Data Analyst",
+        "Marketing Lead",
+        "Purchasing Manager",
+        "Consultant",
+        "Office Manager",
+        "VP Operations",
+        "Designer"
+    };
+    static final String[] COMPANY_A = {
+        "Contoso",
+        "Fabrikam",
+        "Northwind",
+        "Adventure Works",
+        "Litware",
+        "Tailspin",
+        "Woodgrove",
+        "Proseware",
+        "Fourth Coffee",
+        "Alpine Ski House",
+        "Blue Yonder",
+        "Coho Winery",
+        "Wide World",
+        "Trey Research",
+        "Lucerne",
+        "Margie's Travel",
+        "Humongous",
+        "VanArsdel",
+        "Wingtip",
+        "Relecloud"
+    };
+    static final String[] COMPANY_B = {
+        "Ltd", "Inc.", "GmbH", "S.A.", "K.K.", "Pvt Ltd", "LLC", "Group", "Partners", "Holdings"
+    };
+    static final String[] DOMAINS = {
+        "example.com", "example.org", "example.net", "mail.example", "contoso.example", "fabrikam.example"
+    };
 
     private final Store store;
     private final Schema schema;
@@ -65,7 +177,10 @@ final class DataGenerator {
         long start = now - 500L * 86_400_000L;
         int accounts = counts.getOrDefault("account", 0);
         int contacts = counts.getOrDefault("contact", 0);
-        int total = accounts + contacts + counts.getOrDefault("lead", 0) + counts.getOrDefault("opportunity", 0)
+        int total = accounts
+                + contacts
+                + counts.getOrDefault("lead", 0)
+                + counts.getOrDefault("opportunity", 0)
                 + counts.getOrDefault("crmc_project", 0);
         long step = total == 0 ? 0 : (now - 60_000 - start) / Math.max(1, total);
         long[] t = {start};
@@ -87,8 +202,9 @@ final class DataGenerator {
         for (int i = 0; i < accountIds.size() && !contactIds.isEmpty(); i += 2) {
             Row a = store.get(at, accountIds.get(i));
             Map<Attr, Object> ch = new HashMap<>();
-            ch.put(at.byLogical.get("primarycontactid"), new Ref("contact", contactIds.get(r.nextInt(contactIds
-                    .size()))));
+            ch.put(
+                    at.byLogical.get("primarycontactid"),
+                    new Ref("contact", contactIds.get(r.nextInt(contactIds.size()))));
             store.update(at, a, ch, humans[r.nextInt(humans.length)], ts(a, at));
         }
         for (int i = 0; i < counts.getOrDefault("lead", 0); i++) {
@@ -137,7 +253,8 @@ final class DataGenerator {
     }
 
     private String ascii(String s) {
-        return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("[^A-Za-z0-9]", "")
+        return Normalizer.normalize(s, Normalizer.Form.NFD)
+                .replaceAll("[^A-Za-z0-9]", "")
                 .toLowerCase(Locale.ROOT);
     }
 
@@ -153,8 +270,12 @@ final class DataGenerator {
         m.put("telephone1", phone());
         m.put("mobilephone", chance(0.7) ? phone() : null);
         m.put("jobtitle", pick(TITLES));
-        m.put("birthdate", chance(0.8) ? LocalDate.of(1950 + r.nextInt(50), 1 + r.nextInt(12), 1 + r.nextInt(28))
-                .toEpochDay() : null);
+        m.put(
+                "birthdate",
+                chance(0.8)
+                        ? LocalDate.of(1950 + r.nextInt(50), 1 + r.nextInt(12), 1 + r.nextInt(28))
+                                .toEpochDay()
+                        : null);
         m.put("address1_line1", (1 + r.nextInt(9999)) + " " + pick(LAST) + " Street");
         m.put("address1_city", CITIES[c]);
         m.put("address1_stateorprovince", STATES[c]);
@@ -173,8 +294,11 @@ final class DataGenerator {
         if (chance(0.6)) {
             int a = r.nextInt(5);
             int b = r.nextInt(5);
-            m.put("crmc_interests", a == b ? Integer.toString(100_000_000 + a)
-                    : (100_000_000 + Math.min(a, b)) + "," + (100_000_000 + Math.max(a, b)));
+            m.put(
+                    "crmc_interests",
+                    a == b
+                            ? Integer.toString(100_000_000 + a)
+                            : (100_000_000 + Math.min(a, b)) + "," + (100_000_000 + Math.max(a, b)));
         }
         m.put("crmc_score", chance(0.7) ? BigDecimal.valueOf(r.nextInt(10_000), 2) : null);
         if (chance(0.1)) {
@@ -222,8 +346,10 @@ final class DataGenerator {
         Map<String, Object> m = new LinkedHashMap<>();
         String first = pick(FIRST);
         String last = pick(LAST);
-        m.put("subject", "Interested in " + pick(new String[] {"CRM sync", "data migration", "analytics",
-            "support plan", "training"}));
+        m.put(
+                "subject",
+                "Interested in "
+                        + pick(new String[] {"CRM sync", "data migration", "analytics", "support plan", "training"}));
         m.put("firstname", first);
         m.put("lastname", last);
         m.put("emailaddress1", ascii(first) + "." + ascii(last) + ".lead" + (i + 1) + "@" + pick(DOMAINS));
@@ -257,7 +383,9 @@ final class DataGenerator {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", pick(new String[] {"Renewal", "Upsell", "New licence", "Expansion", "Pilot"}) + " " + (i + 1));
         m.put("estimatedvalue", money(1_000_000));
-        m.put("estimatedclosedate", LocalDate.of(2026, 1, 1).plusDays(r.nextInt(500)).toEpochDay());
+        m.put(
+                "estimatedclosedate",
+                LocalDate.of(2026, 1, 1).plusDays(r.nextInt(500)).toEpochDay());
         m.put("closeprobability", r.nextInt(101));
         if (!accountIds.isEmpty() && (contactIds.isEmpty() || chance(0.7))) {
             String a = accountIds.get(r.nextInt(accountIds.size()));
@@ -285,13 +413,17 @@ final class DataGenerator {
 
     Map<String, Object> project(int i) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("crmc_name", pick(new String[] {"Migration", "Rollout", "Integration", "Audit", "Training"}) + " "
-                + (i + 1));
+        m.put(
+                "crmc_name",
+                pick(new String[] {"Migration", "Rollout", "Integration", "Audit", "Training"}) + " " + (i + 1));
         m.put("crmc_code", String.format(Locale.ROOT, "PRJ-%05d", i + 1));
         m.put("crmc_budget", money(2_000_000));
-        m.put("crmc_startdate", LocalDate.of(2025, 6, 1).plusDays(r.nextInt(400)).toEpochDay());
-        m.put("crmc_deadline", (LocalDate.of(2026, 6, 1).plusDays(r.nextInt(400)).toEpochDay() * 86_400L
-                + 17 * 3600L) * 1000L);
+        m.put(
+                "crmc_startdate",
+                LocalDate.of(2025, 6, 1).plusDays(r.nextInt(400)).toEpochDay());
+        m.put(
+                "crmc_deadline",
+                (LocalDate.of(2026, 6, 1).plusDays(r.nextInt(400)).toEpochDay() * 86_400L + 17 * 3600L) * 1000L);
         m.put("crmc_score", Math.round(r.nextDouble() * 1_000_000) / 10_000.0);
         m.put("crmc_hours", BigDecimal.valueOf(r.nextInt(100_000), 2));
         m.put("crmc_priority", 1 + r.nextInt(5));

@@ -12,6 +12,7 @@ final class DataverseException extends RuntimeException {
 
     /** Codes the simulator answers with (hex as Dataverse writes them; see the module README for sources). */
     static final String OBJECT_DOES_NOT_EXIST = "0x80040217";
+
     static final String RECORD_NOT_FOUND_BY_KEY = "0x80060891";
     static final String DUPLICATE_RECORD = "0x80040237";
     static final String DUPLICATE_KEY = "0x80060892";
@@ -58,18 +59,20 @@ final class DataverseException extends RuntimeException {
 
     /** A body Dataverse's OData reader rejects (unknown property, wrong type, bad JSON). */
     static DataverseException payload(String entitySet, String inner) {
-        return new DataverseException(400, PAYLOAD_ERROR, "Error identified in Payload provided by the user for "
-                + "Entity :'" + entitySet + "', For more information on this error please follow this help link "
-                + "https://go.microsoft.com/fwlink/?linkid=2195293  ---->  InnerException : " + inner);
+        return new DataverseException(
+                400,
+                PAYLOAD_ERROR,
+                "Error identified in Payload provided by the user for "
+                        + "Entity :'" + entitySet
+                        + "', For more information on this error please follow this help link "
+                        + "https://go.microsoft.com/fwlink/?linkid=2195293  ---->  InnerException : " + inner);
     }
 
     static DataverseException notFound(String logicalName, String id) {
-        return new DataverseException(404, OBJECT_DOES_NOT_EXIST, logicalName + " With Id = " + id
-                + " Does Not Exist");
+        return new DataverseException(404, OBJECT_DOES_NOT_EXIST, logicalName + " With Id = " + id + " Does Not Exist");
     }
 
     static DataverseException segment(String segment) {
-        return new DataverseException(404, RESOURCE_NOT_FOUND, "Resource not found for the segment '" + segment
-                + "'.");
+        return new DataverseException(404, RESOURCE_NOT_FOUND, "Resource not found for the segment '" + segment + "'.");
     }
 }

@@ -41,17 +41,19 @@ public final class DynamicsFault {
     public int status = 500;
     /** Dataverse error code of STATUS and THROTTLE_429 faults (defaults: 0x80040216, 0x80072322). */
     public String code;
+
     public double probability = 1.0;
     public long latencyMinMillis;
     public long latencyMaxMillis;
     /** Retry-After seconds of THROTTLE_429 faults (and of 503s when set). */
     public int retryAfterSeconds;
+
     public int times = -1;
 
     private transient AtomicInteger fired = new AtomicInteger();
     private transient volatile Pattern compiled;
 
-    public DynamicsFault() { }
+    public DynamicsFault() {}
 
     public static DynamicsFault status(String route, int status, double probability) {
         DynamicsFault f = new DynamicsFault();
@@ -125,7 +127,8 @@ public final class DynamicsFault {
             p = Pattern.compile(re.toString());
             compiled = p;
         }
-        return p.matcher(routeName).matches() || p.matcher(routeName.substring(routeName.indexOf(' ') + 1)).matches();
+        return p.matcher(routeName).matches()
+                || p.matcher(routeName.substring(routeName.indexOf(' ') + 1)).matches();
     }
 
     /** Consumes one firing if the fault has budget left. */

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.math.BigDecimal;
 
 /**
  * A local Dynamics 365 / Dataverse Web API v9.2: a real HTTP server on 127.0.0.1 with an Entra ID-style token
@@ -48,6 +48,7 @@ import java.math.BigDecimal;
 public final class DynamicsSimulator implements AutoCloseable {
     /** The OAuth client (app registration) every simulator accepts; its application user writes as "# CRM Connect". */
     public static final String DEFAULT_CLIENT_ID = "7f2a1c3e-5b64-4d1a-9c8e-3e1f00d365c0";
+
     public static final String DEFAULT_CLIENT_SECRET = "sim~client~secret~0000000000000000000";
     public static final String DEFAULT_TENANT_ID = "72f988bf-0000-4000-8000-00000000d365";
     /** The human user that seeded data and the mutator write as (systemuserid). */
@@ -200,8 +201,8 @@ public final class DynamicsSimulator implements AutoCloseable {
             try {
                 return new DynamicsSimulator(this);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot start the Dynamics simulator on port " + port + ": "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot start the Dynamics simulator on port " + port + ": " + e.getMessage(), e);
             }
         }
     }
@@ -211,8 +212,18 @@ public final class DynamicsSimulator implements AutoCloseable {
     }
 
     /** One entry of the request log. */
-    public record LoggedRequest(long seq, String time, String method, String path, String query, String route,
-            String entitySet, String userId, int status, long micros, String fault) { }
+    public record LoggedRequest(
+            long seq,
+            String time,
+            String method,
+            String path,
+            String query,
+            String route,
+            String entitySet,
+            String userId,
+            int status,
+            long micros,
+            String fault) {}
 
     private final Builder config;
     private final DynamicsClock clock = new DynamicsClock();
@@ -246,8 +257,10 @@ public final class DynamicsSimulator implements AutoCloseable {
         this.auth = new Auth(clock, b.tenantId, b.seed);
         this.throttle = new Throttle(clock);
         this.metadata = new Metadata(schema);
-        this.organizationId = UUID.nameUUIDFromBytes(("org:" + b.seed).getBytes(StandardCharsets.UTF_8)).toString();
-        this.businessUnitId = UUID.nameUUIDFromBytes(("bu:" + b.seed).getBytes(StandardCharsets.UTF_8)).toString();
+        this.organizationId = UUID.nameUUIDFromBytes(("org:" + b.seed).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        this.businessUnitId = UUID.nameUUIDFromBytes(("bu:" + b.seed).getBytes(StandardCharsets.UTF_8))
+                .toString();
         faults.addAll(b.faults);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 256);
         baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -255,7 +268,8 @@ public final class DynamicsSimulator implements AutoCloseable {
         auth.enabled = b.auth;
         auth.lifetimeSeconds = b.tokenLifetime == null ? 0 : b.tokenLifetime.toSeconds();
         b.clients.forEach((id, secret) -> {
-            String userId = UUID.nameUUIDFromBytes(("appuser:" + id).getBytes(StandardCharsets.UTF_8)).toString();
+            String userId = UUID.nameUUIDFromBytes(("appuser:" + id).getBytes(StandardCharsets.UTF_8))
+                    .toString();
             appUsers.put(id, userId);
             auth.clients.put(id, new Auth.Client(id, secret, userId));
         });
@@ -292,21 +306,24 @@ public final class DynamicsSimulator implements AutoCloseable {
         long created = now - 600L * 86_400_000L;
         // system rows: users and currencies (read-only tables)
         TableDef users = schema.table("systemuser");
-        String[] humans = {HUMAN_USER_ID, "0f1b5c12-3d4e-4f60-8a7b-00000000a002", "0f1b5c12-3d4e-4f60-8a7b-00000000a003"};
+        String[] humans = {HUMAN_USER_ID, "0f1b5c12-3d4e-4f60-8a7b-00000000a002", "0f1b5c12-3d4e-4f60-8a7b-00000000a003"
+        };
         String[][] humanNames = {{"Avery", "Admin"}, {"Sam", "Sales"}, {"Morgan", "Marketing"}};
         for (int i = 0; i < humans.length; i++) {
             Map<Attr, Object> v = new LinkedHashMap<>();
             v.put(users.byLogical.get("firstname"), humanNames[i][0]);
             v.put(users.byLogical.get("lastname"), humanNames[i][1]);
             v.put(users.byLogical.get("domainname"), humanNames[i][0].toLowerCase(Locale.ROOT) + "@crmconnect.example");
-            v.put(users.byLogical.get("internalemailaddress"), humanNames[i][0].toLowerCase(Locale.ROOT)
-                    + "@crmconnect.example");
+            v.put(
+                    users.byLogical.get("internalemailaddress"),
+                    humanNames[i][0].toLowerCase(Locale.ROOT) + "@crmconnect.example");
             s.insert(users, humans[i], v, humans[0], created);
         }
         for (Map.Entry<String, String> e : appUsers.entrySet()) {
             Map<Attr, Object> v = new LinkedHashMap<>();
-            v.put(users.byLogical.get("lastname"), "# " + (e.getKey().equals(DEFAULT_CLIENT_ID) ? "CRM Connect"
-                    : "App " + e.getKey()));
+            v.put(
+                    users.byLogical.get("lastname"),
+                    "# " + (e.getKey().equals(DEFAULT_CLIENT_ID) ? "CRM Connect" : "App " + e.getKey()));
             v.put(users.byLogical.get("domainname"), e.getKey() + "@crmconnect.example");
             v.put(users.byLogical.get("applicationid"), e.getKey().toLowerCase(Locale.ROOT));
             s.insert(users, e.getValue(), v, humans[0], created);
@@ -319,8 +336,13 @@ public final class DynamicsSimulator implements AutoCloseable {
             v.put(cur.byLogical.get("isocurrencycode"), currencies[i][1]);
             v.put(cur.byLogical.get("currencysymbol"), currencies[i][2]);
             v.put(cur.byLogical.get("exchangerate"), new BigDecimal(currencies[i][3]));
-            Row row = s.insert(cur, UUID.nameUUIDFromBytes(("currency:" + currencies[i][1]).getBytes(
-                    StandardCharsets.UTF_8)).toString(), v, humans[0], created);
+            Row row = s.insert(
+                    cur,
+                    UUID.nameUUIDFromBytes(("currency:" + currencies[i][1]).getBytes(StandardCharsets.UTF_8))
+                            .toString(),
+                    v,
+                    humans[0],
+                    created);
             if (i == 0) {
                 s.baseCurrencyId = row.id;
             }
@@ -347,8 +369,12 @@ public final class DynamicsSimulator implements AutoCloseable {
             }
             Map<String, String> headers = new LinkedHashMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(", ", v)));
-            req = new Http.Req(ex.getRequestMethod().toUpperCase(Locale.ROOT), ex.getRequestURI().getRawPath(),
-                    ex.getRequestURI().getRawQuery(), headers, body);
+            req = new Http.Req(
+                    ex.getRequestMethod().toUpperCase(Locale.ROOT),
+                    ex.getRequestURI().getRawPath(),
+                    ex.getRequestURI().getRawQuery(),
+                    headers,
+                    body);
             if (req.rawPath.startsWith("/_sim")) {
                 write(ex, admin(req), null);
                 return;
@@ -361,8 +387,9 @@ public final class DynamicsSimulator implements AutoCloseable {
             // client went away, or an injected connection fault: the connection is closed below
         } catch (RuntimeException e) {
             try {
-                Http.Resp r = errorResp(new DataverseException(500, DataverseException.UNEXPECTED,
-                        "Internal simulator error: " + e), null);
+                Http.Resp r = errorResp(
+                        new DataverseException(500, DataverseException.UNEXPECTED, "Internal simulator error: " + e),
+                        null);
                 if (req != null) {
                     record(req, 500, (System.nanoTime() - t0) / 1000, null);
                 }
@@ -396,10 +423,18 @@ public final class DynamicsSimulator implements AutoCloseable {
                 }
             }
             String tenant = p.substring(1, p.indexOf("/oauth2/"));
-            if (!tenantPrefix.equals("/" + tenant + "/oauth2/") && !tenant.equals("common")
+            if (!tenantPrefix.equals("/" + tenant + "/oauth2/")
+                    && !tenant.equals("common")
                     && !tenant.equals("organizations")) {
-                Http.Resp r = Http.Resp.json(400, Map.of("error", "invalid_tenant", "error_description",
-                        "AADSTS90002: Tenant '" + tenant + "' not found.", "error_codes", List.of(90002)));
+                Http.Resp r = Http.Resp.json(
+                        400,
+                        Map.of(
+                                "error",
+                                "invalid_tenant",
+                                "error_description",
+                                "AADSTS90002: Tenant '" + tenant + "' not found.",
+                                "error_codes",
+                                List.of(90002)));
                 r.contentType = "application/json; charset=utf-8";
                 return r;
             }
@@ -424,8 +459,8 @@ public final class DynamicsSimulator implements AutoCloseable {
         long started = 0;
         try {
             req.route = routeName(req);
-            req.principal = auth.authenticate(req, new Auth.Principal(appUsers.get(DEFAULT_CLIENT_ID),
-                    DEFAULT_CLIENT_ID));
+            req.principal =
+                    auth.authenticate(req, new Auth.Principal(appUsers.get(DEFAULT_CLIENT_ID), DEFAULT_CLIENT_ID));
             d = throttle.admit(req.principal.userId());
             if (!d.allowed()) {
                 resp = throttled(d.code(), d.message(), d.retryAfterMillis(), req.prefer);
@@ -447,8 +482,9 @@ public final class DynamicsSimulator implements AutoCloseable {
         } catch (DataverseException e) {
             resp = errorResp(e, req.prefer);
         } catch (RuntimeException e) {
-            resp = errorResp(new DataverseException(500, DataverseException.UNEXPECTED, "Internal simulator error: "
-                    + e), req.prefer);
+            resp = errorResp(
+                    new DataverseException(500, DataverseException.UNEXPECTED, "Internal simulator error: " + e),
+                    req.prefer);
         } finally {
             if (d != null && d.allowed()) {
                 throttle.finish(req.principal.userId(), started == 0 ? 0 : (System.nanoTime() - started) / 1_000_000);
@@ -460,8 +496,9 @@ public final class DynamicsSimulator implements AutoCloseable {
         resp.headers.put("x-ms-dop-hint", Integer.toString(dopHint));
         if (throttle.enabled && d != null && d.allowed()) {
             resp.headers.put("x-ms-ratelimit-burst-remaining-xrm-requests", Integer.toString(d.burstRemaining()));
-            resp.headers.put("x-ms-ratelimit-time-remaining-xrm-requests", String.format(Locale.ROOT, "%.2f",
-                    d.timeRemainingMillis() / 1000.0));
+            resp.headers.put(
+                    "x-ms-ratelimit-time-remaining-xrm-requests",
+                    String.format(Locale.ROOT, "%.2f", d.timeRemainingMillis() / 1000.0));
         }
         return resp;
     }
@@ -491,8 +528,11 @@ public final class DynamicsSimulator implements AutoCloseable {
             StringBuilder sb = new StringBuilder("/{entityset}" + (path.key != null ? "({key})" : ""));
             for (int i = 0; i < path.rest.size(); i++) {
                 String s = path.rest.get(i);
-                sb.append('/').append(s.startsWith("$") || s.startsWith("Microsoft.Dynamics.CRM.") ? s
-                        : i == 0 ? "{property}" : s);
+                sb.append('/')
+                        .append(
+                                s.startsWith("$") || s.startsWith("Microsoft.Dynamics.CRM.")
+                                        ? s
+                                        : i == 0 ? "{property}" : s);
             }
             t = sb.toString();
         }
@@ -556,10 +596,12 @@ public final class DynamicsSimulator implements AutoCloseable {
             if (rest.size() == 1 && op.equals("$count")) {
                 return m.equals("GET") ? api.count(req, t) : noResource(req, apiBase);
             }
-            String action = op.startsWith("Microsoft.Dynamics.CRM.") ? op.substring("Microsoft.Dynamics.CRM.".length())
-                    : op;
-            if (rest.size() == 1 && (action.equals("CreateMultiple") || action.equals("UpdateMultiple")
-                    || action.equals("UpsertMultiple"))) {
+            String action =
+                    op.startsWith("Microsoft.Dynamics.CRM.") ? op.substring("Microsoft.Dynamics.CRM.".length()) : op;
+            if (rest.size() == 1
+                    && (action.equals("CreateMultiple")
+                            || action.equals("UpdateMultiple")
+                            || action.equals("UpsertMultiple"))) {
                 return m.equals("POST") ? api.bulk(req, t, action, apiBase) : noResource(req, apiBase);
             }
             throw DataverseException.segment(op);
@@ -588,8 +630,11 @@ public final class DynamicsSimulator implements AutoCloseable {
     }
 
     private static Http.Resp noResource(Http.Req req, String apiBase) {
-        throw new DataverseException(404, "", "No HTTP resource was found that matches the request URI '"
-                + apiBase.substring(0, apiBase.indexOf("/api/data/")) + req.rawPath + "'.");
+        throw new DataverseException(
+                404,
+                "",
+                "No HTTP resource was found that matches the request URI '"
+                        + apiBase.substring(0, apiBase.indexOf("/api/data/")) + req.rawPath + "'.");
     }
 
     /** Dataverse's error body; 401s have none (only WWW-Authenticate). */
@@ -604,8 +649,10 @@ public final class DynamicsSimulator implements AutoCloseable {
         err.put("message", e.getMessage());
         if (prefer != null && prefer.annotations.errorDetails) {
             err.put("@Microsoft.PowerApps.CDS.ErrorDetails.OperationStatus", "0");
-            err.put("@Microsoft.PowerApps.CDS.HelpLink", "http://go.microsoft.com/fwlink/?LinkID=398563&error="
-                    + "Microsoft.Crm.CrmException%3a" + e.code.replace("0x", "") + "&client=platform");
+            err.put(
+                    "@Microsoft.PowerApps.CDS.HelpLink",
+                    "http://go.microsoft.com/fwlink/?LinkID=398563&error=" + "Microsoft.Crm.CrmException%3a"
+                            + e.code.replace("0x", "") + "&client=platform");
             err.put("@Microsoft.PowerApps.CDS.InnerError.Message", e.getMessage());
         }
         ObjectNode n = Json.obj();
@@ -652,8 +699,8 @@ public final class DynamicsSimulator implements AutoCloseable {
                     case 504 -> "The request timed out (injected fault).";
                     default -> "An unexpected error occurred (injected fault).";
                 };
-                DataverseException e = new DataverseException(f.status, f.code != null ? f.code
-                        : f.status == 500 ? DataverseException.UNEXPECTED : "", msg);
+                DataverseException e = new DataverseException(
+                        f.status, f.code != null ? f.code : f.status == 500 ? DataverseException.UNEXPECTED : "", msg);
                 if (f.retryAfterSeconds > 0) {
                     e.header("Retry-After", Integer.toString(f.retryAfterSeconds));
                 }
@@ -663,15 +710,16 @@ public final class DynamicsSimulator implements AutoCloseable {
                 throttle.served429.incrementAndGet();
                 String code = f.code != null ? f.code : DataverseException.REQUESTS_LIMIT;
                 String message = switch (code) {
-                    case DataverseException.EXECUTION_TIME_LIMIT -> "Combined execution time of incoming requests "
-                            + "exceeded limit of 1,200,000 milliseconds over time window of 300 seconds. Decrease "
-                            + "number of concurrent requests or reduce the duration of requests and try again later.";
-                    case DataverseException.CONCURRENCY_LIMIT -> "Number of concurrent requests exceeded the limit "
-                            + "of 52.";
+                    case DataverseException.EXECUTION_TIME_LIMIT ->
+                        "Combined execution time of incoming requests "
+                                + "exceeded limit of 1,200,000 milliseconds over time window of 300 seconds. Decrease "
+                                + "number of concurrent requests or reduce the duration of requests and try again later.";
+                    case DataverseException.CONCURRENCY_LIMIT ->
+                        "Number of concurrent requests exceeded the limit " + "of 52.";
                     default -> "Number of requests exceeded the limit of 6000 over time window of 300 seconds.";
                 };
-                return throttled(code, message, (f.retryAfterSeconds > 0 ? f.retryAfterSeconds : 5) * 1000L,
-                        req.prefer);
+                return throttled(
+                        code, message, (f.retryAfterSeconds > 0 ? f.retryAfterSeconds : 5) * 1000L, req.prefer);
             }
             default:
                 return null; // body faults act while writing
@@ -699,7 +747,8 @@ public final class DynamicsSimulator implements AutoCloseable {
         int len = resp.len;
         if ("MALFORMED_JSON".equals(fault)) {
             byte[] bad = ("{\"@odata.context\":\"" + baseUrl + "/api/data/v9.2/$metadata#contacts\",\"value\":[{"
-                    + "\"@odata.etag\":\"W/\\\"1").getBytes(StandardCharsets.UTF_8);
+                            + "\"@odata.etag\":\"W/\\\"1")
+                    .getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, bad.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bad);
@@ -741,11 +790,22 @@ public final class DynamicsSimulator implements AutoCloseable {
 
     private void record(Http.Req req, int status, long micros, String fault) {
         String routeName = req.route == null ? req.method + " (unmatched)" : req.route;
-        routeCounters.computeIfAbsent(routeName, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(status, k -> new LongAdder()).increment();
-        log.addLast(new LoggedRequest(seq.incrementAndGet(), Values.iso(clock.millis()), req.method, req.rawPath,
-                req.rawQuery, routeName, req.entitySet, req.principal == null ? null : req.principal.userId(), status,
-                micros, fault));
+        routeCounters
+                .computeIfAbsent(routeName, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, k -> new LongAdder())
+                .increment();
+        log.addLast(new LoggedRequest(
+                seq.incrementAndGet(),
+                Values.iso(clock.millis()),
+                req.method,
+                req.rawPath,
+                req.rawQuery,
+                routeName,
+                req.entitySet,
+                req.principal == null ? null : req.principal.userId(),
+                status,
+                micros,
+                fault));
         if (logSize.incrementAndGet() > config.requestLogSize) {
             log.pollFirst();
             logSize.decrementAndGet();
@@ -768,8 +828,8 @@ public final class DynamicsSimulator implements AutoCloseable {
         try {
             return req.body.length == 0 ? Json.obj() : Json.MAPPER.readTree(req.body);
         } catch (IOException e) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "admin: invalid JSON: "
-                    + e.getMessage());
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT, "admin: invalid JSON: " + e.getMessage());
         }
     }
 
@@ -789,8 +849,13 @@ public final class DynamicsSimulator implements AutoCloseable {
             return Http.Resp.json(200, counts());
         }
         if (p.startsWith("/_sim/state/")) {
-            return Http.Resp.json(200, Map.of("table", p.substring("/_sim/state/".length()), "rows",
-                    rows(p.substring("/_sim/state/".length()))));
+            return Http.Resp.json(
+                    200,
+                    Map.of(
+                            "table",
+                            p.substring("/_sim/state/".length()),
+                            "rows",
+                            rows(p.substring("/_sim/state/".length()))));
         }
         if (p.equals("/_sim/requests")) {
             if (m.equals("DELETE")) {
@@ -819,8 +884,8 @@ public final class DynamicsSimulator implements AutoCloseable {
                     addFault(f);
                     return Http.Resp.json(201, f);
                 } catch (IOException e) {
-                    throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Invalid fault: "
-                            + e.getMessage());
+                    throw DataverseException.badRequest(
+                            DataverseException.INVALID_ARGUMENT, "Invalid fault: " + e.getMessage());
                 }
             }
             if (m.equals("DELETE")) {
@@ -1023,8 +1088,8 @@ public final class DynamicsSimulator implements AutoCloseable {
     private TableDef table(String logicalName) {
         TableDef t = schema.table(logicalName);
         if (t == null) {
-            throw new IllegalArgumentException("unknown table " + logicalName + "; tables: "
-                    + schema.byLogical.keySet());
+            throw new IllegalArgumentException(
+                    "unknown table " + logicalName + "; tables: " + schema.byLogical.keySet());
         }
         return t;
     }
@@ -1053,8 +1118,8 @@ public final class DynamicsSimulator implements AutoCloseable {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("if-match", method.equals("PATCH") ? "*" : null);
         h.values().removeIf(v -> v == null);
-        Http.Req req = new Http.Req(method, "/api/data/" + API_VERSION + "/" + path, null, h,
-                body == null ? null : Json.bytes(body));
+        Http.Req req = new Http.Req(
+                method, "/api/data/" + API_VERSION + "/" + path, null, h, body == null ? null : Json.bytes(body));
         req.principal = new Auth.Principal(HUMAN_USER_ID, null);
         try {
             return route(req);

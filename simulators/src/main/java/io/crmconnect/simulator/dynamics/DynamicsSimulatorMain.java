@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs until killed (Ctrl-C).
  */
 public final class DynamicsSimulatorMain {
-    private DynamicsSimulatorMain() { }
+    private DynamicsSimulatorMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         DynamicsSimulator.Builder b = DynamicsSimulator.builder().port(8090);
@@ -24,12 +24,21 @@ public final class DynamicsSimulatorMain {
             }
             try {
                 switch (a) {
-                    case "--port" -> { b.port(Integer.parseInt(v)); i++; }
-                    case "--seed" -> { b.seed(Long.parseLong(v)); i++; }
+                    case "--port" -> {
+                        b.port(Integer.parseInt(v));
+                        i++;
+                    }
+                    case "--seed" -> {
+                        b.seed(Long.parseLong(v));
+                        i++;
+                    }
                     case "--contacts", "--accounts", "--leads", "--opportunities", "--projects" -> {
                         int n = Integer.parseInt(v);
                         switch (a) {
-                            case "--contacts" -> { b.contacts(n); contacts = n; }
+                            case "--contacts" -> {
+                                b.contacts(n);
+                                contacts = n;
+                            }
                             case "--accounts" -> b.accounts(n);
                             case "--leads" -> b.leads(n);
                             case "--opportunities" -> b.opportunities(n);
@@ -47,15 +56,27 @@ public final class DynamicsSimulatorMain {
                         b.oauthClient(kv[0], kv[1]);
                         i++;
                     }
-                    case "--token-lifetime-seconds" -> { b.tokenLifetime(Duration.ofSeconds(Long.parseLong(v))); i++; }
+                    case "--token-lifetime-seconds" -> {
+                        b.tokenLifetime(Duration.ofSeconds(Long.parseLong(v)));
+                        i++;
+                    }
                     case "--no-service-protection" -> b.serviceProtection(false);
-                    case "--dop-hint" -> { b.dopHint(Integer.parseInt(v)); i++; }
+                    case "--dop-hint" -> {
+                        b.dopHint(Integer.parseInt(v));
+                        i++;
+                    }
                     case "--delta-token-retention-days" -> {
                         b.deltaTokenRetention(Duration.ofDays(Long.parseLong(v)));
                         i++;
                     }
-                    case "--mutator" -> { b.mutator(Double.parseDouble(v)); i++; }
-                    case "--threads" -> { b.threads(Integer.parseInt(v)); i++; }
+                    case "--mutator" -> {
+                        b.mutator(Double.parseDouble(v));
+                        i++;
+                    }
+                    case "--threads" -> {
+                        b.threads(Integer.parseInt(v));
+                        i++;
+                    }
                     case "--help", "-h" -> {
                         System.out.println(usage());
                         return;

@@ -20,11 +20,19 @@ import java.util.regex.Pattern;
 final class Filter {
     private static final Pattern NUMBER = Pattern.compile("[-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?[mMdDlLfF]?");
     private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
-    private static final Pattern DATETIME = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})");
+    private static final Pattern DATETIME =
+            Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})");
 
-    private enum Kind { LPAREN, RPAREN, COMMA, STRING, WORD, END }
+    private enum Kind {
+        LPAREN,
+        RPAREN,
+        COMMA,
+        STRING,
+        WORD,
+        END
+    }
 
-    private record Tok(Kind kind, String text, int pos) { }
+    private record Tok(Kind kind, String text, int pos) {}
 
     private final TableDef table;
     private final String source;
@@ -82,8 +90,8 @@ final class Filter {
                     }
                 }
                 if (!closed) {
-                    throw DataverseException.query("There is an unterminated string literal at position " + start
-                            + " in '" + source + "'.");
+                    throw DataverseException.query(
+                            "There is an unterminated string literal at position " + start + " in '" + source + "'.");
                 }
                 toks.add(new Tok(Kind.STRING, sb.toString(), start));
             } else {
@@ -195,11 +203,15 @@ final class Filter {
         String needle = lit.text.toLowerCase(Locale.ROOT);
         int idx = a.index;
         return switch (fn) {
-            case "contains" -> row -> row.v[idx] != null && ((String) row.v[idx]).toLowerCase(Locale.ROOT)
-                    .contains(needle);
-            case "startswith" -> row -> row.v[idx] != null && ((String) row.v[idx]).toLowerCase(Locale.ROOT)
-                    .startsWith(needle);
-            default -> row -> row.v[idx] != null && ((String) row.v[idx]).toLowerCase(Locale.ROOT).endsWith(needle);
+            case "contains" ->
+                row -> row.v[idx] != null
+                        && ((String) row.v[idx]).toLowerCase(Locale.ROOT).contains(needle);
+            case "startswith" ->
+                row -> row.v[idx] != null
+                        && ((String) row.v[idx]).toLowerCase(Locale.ROOT).startsWith(needle);
+            default ->
+                row -> row.v[idx] != null
+                        && ((String) row.v[idx]).toLowerCase(Locale.ROOT).endsWith(needle);
         };
     }
 
@@ -210,8 +222,8 @@ final class Filter {
         }
         Attr a = table.byJson.get(name);
         if (a == null) {
-            throw DataverseException.query("Could not find a property named '" + name + "' on type '"
-                    + table.qualifiedType() + "'.");
+            throw DataverseException.query(
+                    "Could not find a property named '" + name + "' on type '" + table.qualifiedType() + "'.");
         }
         return a;
     }
@@ -243,8 +255,10 @@ final class Filter {
                 default -> o;
             };
         } else {
-            throw left.kind == Kind.WORD ? DataverseException.query("Could not find a property named '" + left.text
-                    + "' on type '" + table.qualifiedType() + "'.") : syntax(left.pos);
+            throw left.kind == Kind.WORD
+                    ? DataverseException.query("Could not find a property named '" + left.text + "' on type '"
+                            + table.qualifiedType() + "'.")
+                    : syntax(left.pos);
         }
         if (litTok.kind != Kind.STRING && litTok.kind != Kind.WORD) {
             throw syntax(litTok.pos);
@@ -280,9 +294,15 @@ final class Filter {
     }
 
     private boolean isProperty(String w) {
-        return !w.equals("null") && !w.equals("true") && !w.equals("false") && !NUMBER.matcher(w).matches()
-                && !DATE.matcher(w).matches() && !DATETIME.matcher(w).matches() && !Values.GUID.matcher(w).matches()
-                && Character.isLetter(w.charAt(0)) || w.startsWith("_");
+        return !w.equals("null")
+                        && !w.equals("true")
+                        && !w.equals("false")
+                        && !NUMBER.matcher(w).matches()
+                        && !DATE.matcher(w).matches()
+                        && !DATETIME.matcher(w).matches()
+                        && !Values.GUID.matcher(w).matches()
+                        && Character.isLetter(w.charAt(0))
+                || w.startsWith("_");
     }
 
     private DataverseException incompatible(Attr a, String litType, String op) {
@@ -341,7 +361,9 @@ final class Filter {
                 try {
                     if (DATE.matcher(s).matches()) {
                         LocalDate d = LocalDate.parse(s);
-                        return a.dateOnly() ? d.toEpochDay() : d.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+                        return a.dateOnly()
+                                ? d.toEpochDay()
+                                : d.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
                     }
                     if (DATETIME.matcher(s).matches()) {
                         long ms = OffsetDateTime.parse(s).toInstant().toEpochMilli();

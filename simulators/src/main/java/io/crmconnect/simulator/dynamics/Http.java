@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** Request and response values passed between the HTTP front, the batch executor and the handlers. */
 final class Http {
-    private Http() { }
+    private Http() {}
 
     /** The Content-Type Dataverse answers JSON with. */
     static final String JSON = "application/json; odata.metadata=minimal; odata.streaming=true; "
@@ -23,6 +23,7 @@ final class Http {
         final Map<String, List<String>> query;
         /** Lower-case header names; repeated headers joined with ", ". */
         final Map<String, String> headers;
+
         final byte[] body;
         Auth.Principal principal;
         String route;
@@ -119,7 +120,8 @@ final class Http {
             if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~$,".indexOf(c) >= 0) {
                 sb.append((char) c);
             } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }

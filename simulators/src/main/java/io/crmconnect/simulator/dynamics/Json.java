@@ -17,7 +17,7 @@ final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final JsonFactory FACTORY = MAPPER.getFactory();
 
-    private Json() { }
+    private Json() {}
 
     static ObjectNode obj() {
         return MAPPER.createObjectNode();

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.LinkedHashMap;
 
 /**
  * Metadata: {@code EntityDefinitions} (with {@code Attributes}, {@code Keys}, casts to attribute metadata types and
@@ -113,8 +113,8 @@ final class Metadata {
                 n.set("value", arr);
                 return Http.Resp.json(200, n);
             }
-            String name = unquote(ODataPath.keyParts(segKey).getOrDefault("LogicalName",
-                    ODataPath.keyParts(segKey).get("")));
+            String name = unquote(ODataPath.keyParts(segKey)
+                    .getOrDefault("LogicalName", ODataPath.keyParts(segKey).get("")));
             for (TableDef.Key k : t.keys) {
                 if (k.logicalName().equals(name) || k.metadataId().toString().equals(name)) {
                     ObjectNode n = Json.obj();
@@ -123,8 +123,10 @@ final class Metadata {
                     return Http.Resp.json(200, n);
                 }
             }
-            throw new DataverseException(404, DataverseException.OBJECT_DOES_NOT_EXIST, "Could not find key '"
-                    + name + "' of entity '" + t.logicalName + "'.");
+            throw new DataverseException(
+                    404,
+                    DataverseException.OBJECT_DOES_NOT_EXIST,
+                    "Could not find key '" + name + "' of entity '" + t.logicalName + "'.");
         }
         throw DataverseException.segment(seg);
     }
@@ -144,12 +146,16 @@ final class Metadata {
         String v = unquote(parts.containsKey("LogicalName") ? parts.get("LogicalName") : parts.get(""));
         for (TableDef t : schema.tables()) {
             if (parts.containsKey("LogicalName") && t.logicalName.equals(v)
-                    || !parts.containsKey("LogicalName") && t.metadataId.toString().equalsIgnoreCase(v)) {
+                    || !parts.containsKey("LogicalName")
+                            && t.metadataId.toString().equalsIgnoreCase(v)) {
                 return t;
             }
         }
-        throw new DataverseException(404, DataverseException.OBJECT_DOES_NOT_EXIST, "Could not find an entity "
-                + "with " + (parts.containsKey("LogicalName") ? "LogicalName '" : "MetadataId '") + v + "'.");
+        throw new DataverseException(
+                404,
+                DataverseException.OBJECT_DOES_NOT_EXIST,
+                "Could not find an entity " + "with "
+                        + (parts.containsKey("LogicalName") ? "LogicalName '" : "MetadataId '") + v + "'.");
     }
 
     private static Attr attributeByKey(TableDef t, String key) {
@@ -160,8 +166,10 @@ final class Metadata {
                 return a;
             }
         }
-        throw new DataverseException(404, DataverseException.OBJECT_DOES_NOT_EXIST, "Could not find attribute '" + v
-                + "' of entity '" + t.logicalName + "'.");
+        throw new DataverseException(
+                404,
+                DataverseException.OBJECT_DOES_NOT_EXIST,
+                "Could not find attribute '" + v + "' of entity '" + t.logicalName + "'.");
     }
 
     private static String unquote(String v) {
@@ -193,8 +201,15 @@ final class Metadata {
                     }
                 }
             }
-            if (!Set.of("Attributes", "Keys", "OptionSet", "GlobalOptionSet", "ManyToOneRelationships",
-                    "OneToManyRelationships", "ManyToManyRelationships").contains(name.trim())) {
+            if (!Set.of(
+                            "Attributes",
+                            "Keys",
+                            "OptionSet",
+                            "GlobalOptionSet",
+                            "ManyToOneRelationships",
+                            "OneToManyRelationships",
+                            "ManyToManyRelationships")
+                    .contains(name.trim())) {
                 throw DataverseException.query("Could not find a property named '" + name.trim() + "' on type "
                         + "'Microsoft.Dynamics.CRM.EntityMetadata'.");
             }
@@ -249,7 +264,9 @@ final class Metadata {
         n.put("OwnershipType", t.ownershipType);
         n.put("HasActivities", !t.readOnly);
         n.put("HasNotes", !t.readOnly);
-        n.put("IsAuditEnabled", managed(false, "canmodifyauditsettings").get("Value").asBoolean());
+        n.put(
+                "IsAuditEnabled",
+                managed(false, "canmodifyauditsettings").get("Value").asBoolean());
         n.set("DisplayName", label(t.displayName, t.metadataId));
         n.set("DisplayCollectionName", label(t.displayCollectionName, t.metadataId));
         n.set("Description", label("", t.metadataId));
@@ -310,10 +327,13 @@ final class Metadata {
         switch (a.type) {
             case STRING -> {
                 n.put("MaxLength", a.maxLength);
-                n.put("Format", a.logicalName.startsWith("emailaddress") || a.logicalName.equals(
-                        "internalemailaddress") ? "Email" : a.logicalName.startsWith("telephone")
-                        || a.logicalName.equals("mobilephone") ? "Phone" : a.logicalName.equals("websiteurl") ? "Url"
-                        : "Text");
+                n.put(
+                        "Format",
+                        a.logicalName.startsWith("emailaddress") || a.logicalName.equals("internalemailaddress")
+                                ? "Email"
+                                : a.logicalName.startsWith("telephone") || a.logicalName.equals("mobilephone")
+                                        ? "Phone"
+                                        : a.logicalName.equals("websiteurl") ? "Url" : "Text");
                 n.put("DatabaseLength", a.maxLength * 2);
             }
             case MEMO -> {
@@ -344,8 +364,9 @@ final class Metadata {
                 n.put("Format", a.dateOnly() ? "DateOnly" : "DateAndTime");
                 ObjectNode b = n.putObject("DateTimeBehavior");
                 b.put("Value", a.dateBehavior);
-                n.put("CanChangeDateTimeBehavior", managed(false, "canchangedatetimebehavior").get("Value")
-                        .asBoolean());
+                n.put(
+                        "CanChangeDateTimeBehavior",
+                        managed(false, "canchangedatetimebehavior").get("Value").asBoolean());
             }
             case LOOKUP, CUSTOMER, OWNER -> {
                 ArrayNode targets = n.putArray("Targets");
@@ -359,7 +380,7 @@ final class Metadata {
                     n.set("OptionSet", optionSet(t, a));
                 }
             }
-            default -> { }
+            default -> {}
         }
         if (!select.isEmpty()) {
             ObjectNode s = Json.obj();
@@ -383,20 +404,43 @@ final class Metadata {
 
     /** Properties of derived attribute metadata types: selecting them on other types is allowed (absent). */
     private static boolean isAttributeProperty(String f) {
-        return Set.of("MaxLength", "Format", "MinValue", "MaxValue", "Precision", "PrecisionSource", "DateTimeBehavior",
-                "Targets", "DefaultFormValue", "OptionSet", "DatabaseLength", "CanChangeDateTimeBehavior", "Description",
-                "IsAuditEnabled", "IsSecured", "IsSearchable", "IsFilterable", "IsSortableEnabled").contains(f);
+        return Set.of(
+                        "MaxLength",
+                        "Format",
+                        "MinValue",
+                        "MaxValue",
+                        "Precision",
+                        "PrecisionSource",
+                        "DateTimeBehavior",
+                        "Targets",
+                        "DefaultFormValue",
+                        "OptionSet",
+                        "DatabaseLength",
+                        "CanChangeDateTimeBehavior",
+                        "Description",
+                        "IsAuditEnabled",
+                        "IsSecured",
+                        "IsSearchable",
+                        "IsFilterable",
+                        "IsSortableEnabled")
+                .contains(f);
     }
 
     private static ObjectNode optionSet(TableDef t, Attr a) {
         ObjectNode os = Json.obj();
-        os.put("MetadataId", UUID.nameUUIDFromBytes(("optionset:" + t.logicalName + "." + a.logicalName)
-                .getBytes(StandardCharsets.UTF_8)).toString());
+        os.put(
+                "MetadataId",
+                UUID.nameUUIDFromBytes(
+                                ("optionset:" + t.logicalName + "." + a.logicalName).getBytes(StandardCharsets.UTF_8))
+                        .toString());
         os.put("Name", t.logicalName + "_" + a.logicalName);
         os.put("IsGlobal", false);
         os.put("IsCustomOptionSet", a.custom);
-        os.put("OptionSetType", a.type == AttrType.BOOLEAN ? "Boolean" : a.type == AttrType.STATE ? "State"
-                : a.type == AttrType.STATUS ? "Status" : "Picklist");
+        os.put(
+                "OptionSetType",
+                a.type == AttrType.BOOLEAN
+                        ? "Boolean"
+                        : a.type == AttrType.STATE ? "State" : a.type == AttrType.STATUS ? "Status" : "Picklist");
         if (a.type == AttrType.BOOLEAN) {
             os.set("TrueOption", option(1, a.options.get(1), a));
             os.set("FalseOption", option(0, a.options.get(0), a));
@@ -416,8 +460,9 @@ final class Metadata {
     private static ObjectNode option(int value, String label, Attr a) {
         ObjectNode o = Json.obj();
         o.put("Value", value);
-        o.set("Label", label(label, UUID.nameUUIDFromBytes((a.metadataId + ":" + value).getBytes(
-                StandardCharsets.UTF_8))));
+        o.set(
+                "Label",
+                label(label, UUID.nameUUIDFromBytes((a.metadataId + ":" + value).getBytes(StandardCharsets.UTF_8))));
         o.put("IsManaged", !a.custom);
         return o;
     }
@@ -479,18 +524,29 @@ final class Metadata {
             x.append("<EntityType Name=\"").append(t.logicalName).append("\" BaseType=\"mscrm.crmbaseentity\">\n");
             x.append("<Key><PropertyRef Name=\"").append(t.primaryIdAttribute).append("\"/></Key>\n");
             for (Attr a : t.attrs) {
-                x.append("<Property Name=\"").append(a.jsonName).append("\" Type=\"").append(a.edm()).append('"');
+                x.append("<Property Name=\"")
+                        .append(a.jsonName)
+                        .append("\" Type=\"")
+                        .append(a.edm())
+                        .append('"');
                 if (a.type == AttrType.MONEY || a.type == AttrType.DECIMAL) {
                     x.append(" Scale=\"Variable\"");
                 }
-                x.append(a.computed ? "><Annotation Term=\"Org.OData.Core.V1.Computed\" Bool=\"true\"/></Property>\n"
-                        : "/>\n");
+                x.append(
+                        a.computed
+                                ? "><Annotation Term=\"Org.OData.Core.V1.Computed\" Bool=\"true\"/></Property>\n"
+                                : "/>\n");
             }
             for (TableDef.Nav nav : t.navs.values()) {
-                x.append("<NavigationProperty Name=\"").append(nav.name()).append("\" Type=\"mscrm.")
-                        .append(nav.target()).append("\"><ReferentialConstraint Property=\"")
-                        .append(nav.attr().jsonName).append("\" ReferencedProperty=\"")
-                        .append(schema.table(nav.target()).primaryIdAttribute).append("\"/></NavigationProperty>\n");
+                x.append("<NavigationProperty Name=\"")
+                        .append(nav.name())
+                        .append("\" Type=\"mscrm.")
+                        .append(nav.target())
+                        .append("\"><ReferentialConstraint Property=\"")
+                        .append(nav.attr().jsonName)
+                        .append("\" ReferencedProperty=\"")
+                        .append(schema.table(nav.target()).primaryIdAttribute)
+                        .append("\"/></NavigationProperty>\n");
             }
             x.append("</EntityType>\n");
         }
@@ -502,9 +558,11 @@ final class Metadata {
         x.append("<Function Name=\"WhoAmI\"><ReturnType Type=\"mscrm.WhoAmIResponse\" Nullable=\"false\"/>"
                 + "</Function>\n");
         for (String m : new String[] {"CreateMultiple", "UpdateMultiple", "UpsertMultiple"}) {
-            x.append("<Action Name=\"").append(m).append("\" IsBound=\"true\"><Parameter Name=\"entityset\" "
-                    + "Type=\"Collection(mscrm.crmbaseentity)\" Nullable=\"false\"/><Parameter Name=\"Targets\" "
-                    + "Type=\"Collection(mscrm.crmbaseentity)\" Nullable=\"false\"/>");
+            x.append("<Action Name=\"")
+                    .append(m)
+                    .append("\" IsBound=\"true\"><Parameter Name=\"entityset\" "
+                            + "Type=\"Collection(mscrm.crmbaseentity)\" Nullable=\"false\"/><Parameter Name=\"Targets\" "
+                            + "Type=\"Collection(mscrm.crmbaseentity)\" Nullable=\"false\"/>");
             if (m.equals("CreateMultiple")) {
                 x.append("<ReturnType Type=\"mscrm.CreateMultipleResponse\" Nullable=\"false\"/>");
             }
@@ -512,11 +570,17 @@ final class Metadata {
         }
         x.append("<EntityContainer Name=\"System\">\n");
         for (TableDef t : schema.tables()) {
-            x.append("<EntitySet Name=\"").append(t.entitySetName).append("\" EntityType=\"mscrm.")
-                    .append(t.logicalName).append("\">");
+            x.append("<EntitySet Name=\"")
+                    .append(t.entitySetName)
+                    .append("\" EntityType=\"mscrm.")
+                    .append(t.logicalName)
+                    .append("\">");
             for (TableDef.Nav nav : t.navs.values()) {
-                x.append("<NavigationPropertyBinding Path=\"").append(nav.name()).append("\" Target=\"")
-                        .append(schema.table(nav.target()).entitySetName).append("\"/>");
+                x.append("<NavigationPropertyBinding Path=\"")
+                        .append(nav.name())
+                        .append("\" Target=\"")
+                        .append(schema.table(nav.target()).entitySetName)
+                        .append("\"/>");
             }
             x.append("</EntitySet>\n");
         }
@@ -529,7 +593,7 @@ final class Metadata {
 
     /** A small $filter evaluator over metadata JSON: {@code Prop[/Sub] op literal} joined by and/or. */
     static final class MetaFilter {
-        private MetaFilter() { }
+        private MetaFilter() {}
 
         static boolean test(String filter, JsonNode n) {
             String f = filter.trim();
@@ -582,15 +646,20 @@ final class Metadata {
             }
             String lit = w[2];
             String actual = v == null || v.isNull() ? null : v.asText();
-            String expected = lit.equals("null") ? null : lit.startsWith("'") && lit.endsWith("'")
-                    ? lit.substring(1, lit.length() - 1).replace("''", "'") : lit;
-            boolean eq = actual == null ? expected == null : expected != null && (v.isTextual()
-                    ? actual.equals(expected) : actual.equalsIgnoreCase(expected));
+            String expected = lit.equals("null")
+                    ? null
+                    : lit.startsWith("'") && lit.endsWith("'")
+                            ? lit.substring(1, lit.length() - 1).replace("''", "'")
+                            : lit;
+            boolean eq = actual == null
+                    ? expected == null
+                    : expected != null && (v.isTextual() ? actual.equals(expected) : actual.equalsIgnoreCase(expected));
             return switch (w[1].toLowerCase(Locale.ROOT)) {
                 case "eq" -> eq;
                 case "ne" -> !eq;
-                default -> throw DataverseException.query("The operator '" + w[1] + "' is not supported in metadata "
-                        + "queries by this simulator.");
+                default ->
+                    throw DataverseException.query(
+                            "The operator '" + w[1] + "' is not supported in metadata " + "queries by this simulator.");
             };
         }
     }

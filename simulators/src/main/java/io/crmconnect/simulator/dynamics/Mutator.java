@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * seed and call sequence.
  */
 final class Mutator {
-    private static final String[] TABLES = {"contact", "contact", "contact", "account", "lead", "opportunity",
-        "crmc_project"};
+    private static final String[] TABLES = {
+        "contact", "contact", "contact", "account", "lead", "opportunity", "crmc_project"
+    };
 
     private final Store store;
     private final DataGenerator gen;
@@ -51,16 +52,20 @@ final class Mutator {
         });
         double perTick = opsPerSecond / 10.0;
         double[] carry = {0};
-        exec.scheduleAtFixedRate(() -> {
-            carry[0] += perTick;
-            int n = (int) carry[0];
-            carry[0] -= n;
-            try {
-                applyBurst(n);
-            } catch (RuntimeException e) {
-                // a conflicting random edit (e.g. a duplicate key) is skipped
-            }
-        }, 0, 100, TimeUnit.MILLISECONDS);
+        exec.scheduleAtFixedRate(
+                () -> {
+                    carry[0] += perTick;
+                    int n = (int) carry[0];
+                    carry[0] -= n;
+                    try {
+                        applyBurst(n);
+                    } catch (RuntimeException e) {
+                        // a conflicting random edit (e.g. a duplicate key) is skipped
+                    }
+                },
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
     }
 
     synchronized void stop() {
@@ -123,8 +128,13 @@ final class Mutator {
         Map<Attr, Object> ch = new HashMap<>();
         List<Attr> editable = new ArrayList<>();
         for (Attr a : t.attrs) {
-            if ((a.type == AttrType.STRING || a.type == AttrType.MEMO || a.type == AttrType.INTEGER
-                    || a.type == AttrType.MONEY) && a.validForUpdate && !a.computed && !a.primaryName
+            if ((a.type == AttrType.STRING
+                            || a.type == AttrType.MEMO
+                            || a.type == AttrType.INTEGER
+                            || a.type == AttrType.MONEY)
+                    && a.validForUpdate
+                    && !a.computed
+                    && !a.primaryName
                     && t.keys.stream().noneMatch(k -> k.attributes().contains(a.logicalName))) {
                 editable.add(a);
             }

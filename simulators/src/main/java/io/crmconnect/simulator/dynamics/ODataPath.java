@@ -14,6 +14,7 @@ final class ODataPath {
     final String head;
     /** Raw text inside the head's parentheses, or null. */
     final String key;
+
     final List<String> rest;
 
     private ODataPath(String head, String key, List<String> rest) {

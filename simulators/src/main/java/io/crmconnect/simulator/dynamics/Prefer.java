@@ -28,7 +28,8 @@ final class Prefer {
                     includeAnnotations = unquote(p.substring(p.indexOf('=') + 1).trim());
                 } else if (lower.startsWith("odata.maxpagesize=")) {
                     try {
-                        maxPageSize = Integer.parseInt(unquote(p.substring(p.indexOf('=') + 1).trim()));
+                        maxPageSize = Integer.parseInt(
+                                unquote(p.substring(p.indexOf('=') + 1).trim()));
                     } catch (NumberFormatException e) {
                         maxPageSize = null; // an unusable preference is ignored, as preferences may be
                     }
@@ -115,12 +116,14 @@ final class Prefer {
                 if (p.startsWith("-")) {
                     continue;
                 }
-                if (p.equals("*") || p.equals(name) || p.endsWith(".*") && name.startsWith(p.substring(0,
-                        p.length() - 1))) {
+                if (p.equals("*")
+                        || p.equals(name)
+                        || p.endsWith(".*") && name.startsWith(p.substring(0, p.length() - 1))) {
                     boolean excluded = false;
                     for (String x : patterns) {
-                        if (x.startsWith("-") && (x.substring(1).equals(name) || x.endsWith(".*")
-                                && name.startsWith(x.substring(1, x.length() - 1)))) {
+                        if (x.startsWith("-")
+                                && (x.substring(1).equals(name)
+                                        || x.endsWith(".*") && name.startsWith(x.substring(1, x.length() - 1)))) {
                             excluded = true;
                         }
                     }

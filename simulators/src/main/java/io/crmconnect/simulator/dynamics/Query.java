@@ -11,12 +11,13 @@ import java.util.function.Predicate;
 /** Parsed OData query options of one request against one table. */
 final class Query {
     /** One {@code $expand} item: a single-valued navigation property and the columns to return from it. */
-    record Expand(TableDef.Nav nav, TableDef target, Selection select) { }
+    record Expand(TableDef.Nav nav, TableDef target, Selection select) {}
 
     /** Which columns to write, and the text of the {@code @odata.context} selection. */
     static final class Selection {
         /** Columns in output order; the primary key is always there. */
         final List<Attr> attrs;
+
         final boolean all;
         final String key;
         final List<Expand> expands = new ArrayList<>();
@@ -63,8 +64,20 @@ final class Query {
     }
 
     /** System query options Dataverse accepts on entity sets; others are rejected. */
-    private static final Set<String> KNOWN = Set.of("$select", "$filter", "$orderby", "$top", "$count", "$expand",
-            "$skiptoken", "$deltatoken", "$apply", "$skip", "$search", "$format", "$levels");
+    private static final Set<String> KNOWN = Set.of(
+            "$select",
+            "$filter",
+            "$orderby",
+            "$top",
+            "$count",
+            "$expand",
+            "$skiptoken",
+            "$deltatoken",
+            "$apply",
+            "$skip",
+            "$search",
+            "$format",
+            "$levels");
 
     static Query parse(Schema schema, TableDef t, Map<String, List<String>> q) {
         Query query = new Query(t);
@@ -77,8 +90,9 @@ final class Query {
             throw DataverseException.query("The query parameter $skip is not supported");
         }
         if (q.containsKey("$apply") || q.containsKey("$search") || q.containsKey("$levels")) {
-            throw DataverseException.query("The query parameter " + (q.containsKey("$apply") ? "$apply" : q.containsKey(
-                    "$search") ? "$search" : "$levels") + " is not supported by this simulator");
+            throw DataverseException.query("The query parameter "
+                    + (q.containsKey("$apply") ? "$apply" : q.containsKey("$search") ? "$search" : "$levels")
+                    + " is not supported by this simulator");
         }
         String sel = first(q, "$select");
         query.selectRequested = sel == null ? List.of() : splitTop(sel);
@@ -140,8 +154,8 @@ final class Query {
         for (String n : names) {
             Attr a = t.byJson.get(n);
             if (a == null) {
-                throw DataverseException.query("Could not find a property named '" + n + "' on type '"
-                        + t.qualifiedType() + "'.");
+                throw DataverseException.query(
+                        "Could not find a property named '" + n + "' on type '" + t.qualifiedType() + "'.");
             }
             out.add(a);
             money |= a.type == AttrType.MONEY;
@@ -177,9 +191,12 @@ final class Query {
             }
         }
         TableDef.Nav nav = t.navs.get(name.trim());
-        if (nav == null || nav.attr().computed && !nav.name().equals("createdby") && !nav.name().equals("modifiedby")) {
-            throw DataverseException.query("Could not find a property named '" + name + "' on type '"
-                    + t.qualifiedType() + "'.");
+        if (nav == null
+                || nav.attr().computed
+                        && !nav.name().equals("createdby")
+                        && !nav.name().equals("modifiedby")) {
+            throw DataverseException.query(
+                    "Could not find a property named '" + name + "' on type '" + t.qualifiedType() + "'.");
         }
         TableDef target = schema.table(nav.target());
         Selection ts = selection(target, select);
@@ -193,8 +210,8 @@ final class Query {
             String[] w = part.trim().split("\\s+");
             Attr a = t.byJson.get(w[0]);
             if (a == null) {
-                throw DataverseException.query("Could not find a property named '" + w[0] + "' on type '"
-                        + t.qualifiedType() + "'.");
+                throw DataverseException.query(
+                        "Could not find a property named '" + w[0] + "' on type '" + t.qualifiedType() + "'.");
             }
             boolean desc = w.length > 1 && w[1].equalsIgnoreCase("desc");
             if (w.length > 2 || w.length == 2 && !desc && !w[1].equalsIgnoreCase("asc")) {

@@ -12,6 +12,7 @@ final class Row {
     final long version;
     /** Serialized JSON of this version for one selection (no annotations), shared by repeated reads. */
     volatile byte[] cachedJson;
+
     volatile Object cachedFor;
 
     Row(String id, Object[] v, long version) {

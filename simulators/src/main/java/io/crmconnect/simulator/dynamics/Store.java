@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class Store {
     /** A deleted row as change tracking reports it. */
-    record Tombstone(long version, String id, long at) { }
+    record Tombstone(long version, String id, long at) {}
 
     /** One table's rows and indexes. */
     static final class Table {
@@ -46,6 +46,7 @@ final class Store {
     private long version = 1_000_000L;
     /** Non-null inside a transaction (change set, bulk message): how to undo each step, newest first. */
     private Deque<Runnable> undo;
+
     private final SplittableRandom idRandom;
     /** Org base currency set on rows that have money columns. */
     String baseCurrencyId;
@@ -73,8 +74,10 @@ final class Store {
     }
 
     synchronized String newId() {
-        return new UUID((idRandom.nextLong() & ~0xF000L) | 0x4000L,
-                (idRandom.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+        return new UUID(
+                        (idRandom.nextLong() & ~0xF000L) | 0x4000L,
+                        (idRandom.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L)
+                .toString();
     }
 
     // ------------------------------------------------------------------ transactions
@@ -135,8 +138,8 @@ final class Store {
         if (id == null) {
             id = newId();
         } else if (tab.rows.containsKey(id)) {
-            throw new DataverseException(412, DataverseException.DUPLICATE_RECORD,
-                    "A record with matching key values already exists.");
+            throw new DataverseException(
+                    412, DataverseException.DUPLICATE_RECORD, "A record with matching key values already exists.");
         }
         Object[] v = new Object[t.width()];
         for (Attr a : t.attrs) {
@@ -197,7 +200,9 @@ final class Store {
         for (Table tab : tables.values()) {
             List<Attr> refs = new ArrayList<>();
             for (Attr a : tab.def.attrs) {
-                if (a.type.isLookup() && a.navByTarget.containsKey(target.logicalName) && !a.computed
+                if (a.type.isLookup()
+                        && a.navByTarget.containsKey(target.logicalName)
+                        && !a.computed
                         && !"ownerid".equals(a.logicalName)) {
                     refs.add(a);
                 }
@@ -209,7 +214,9 @@ final class Store {
             for (Row r : tab.rows.values()) {
                 for (Attr a : refs) {
                     Object x = r.v[a.index];
-                    if (x instanceof Ref ref && ref.id().equals(id) && ref.table().equals(target.logicalName)) {
+                    if (x instanceof Ref ref
+                            && ref.id().equals(id)
+                            && ref.table().equals(target.logicalName)) {
                         hits.add(r);
                         break;
                     }
@@ -269,8 +276,10 @@ final class Store {
         } else if (statusSet && st != null && v[status.index] != null) {
             Integer s = status.statusState.get((Integer) v[status.index]);
             if (s != null && !s.equals(st)) {
-                throw DataverseException.badRequest("0x80040203", status.logicalName + " " + v[status.index]
-                        + " is not a valid status code for state code " + t.logicalName + "State." + st + ".");
+                throw DataverseException.badRequest(
+                        "0x80040203",
+                        status.logicalName + " " + v[status.index] + " is not a valid status code for state code "
+                                + t.logicalName + "State." + st + ".");
             }
         }
     }
@@ -283,10 +292,15 @@ final class Store {
             }
             String owner = tab.keyIndex.get(k.logicalName()).get(kv);
             if (owner != null && !owner.equals(row.id)) {
-                throw new DataverseException(412, DataverseException.DUPLICATE_KEY, "A record that has the attribute "
-                        + "values " + String.join(", ", display(tab.def, k, row)) + " already exists. The entity key "
-                        + k.schemaName() + " requires that this set of attributes contains unique values. Select "
-                        + "unique values and try again.");
+                throw new DataverseException(
+                        412,
+                        DataverseException.DUPLICATE_KEY,
+                        "A record that has the attribute "
+                                + "values " + String.join(", ", display(tab.def, k, row))
+                                + " already exists. The entity key "
+                                + k.schemaName()
+                                + " requires that this set of attributes contains unique values. Select "
+                                + "unique values and try again.");
             }
         }
     }

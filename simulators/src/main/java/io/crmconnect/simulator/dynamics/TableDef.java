@@ -4,17 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.Locale;
 
 /** A table's metadata (EntityMetadata): columns, alternate keys, names used in URLs and JSON. */
 final class TableDef {
     /** An alternate key (EntityKeyMetadata). */
-    record Key(String logicalName, String schemaName, List<String> attributes, UUID metadataId) { }
+    record Key(String logicalName, String schemaName, List<String> attributes, UUID metadataId) {}
 
     /** A single-valued navigation property: its lookup column and target table. */
-    record Nav(String name, Attr attr, String target) { }
+    record Nav(String name, Attr attr, String target) {}
 
     final String logicalName;
     final String schemaName;
@@ -35,8 +35,13 @@ final class TableDef {
     boolean readOnly;
     String ownershipType = "UserOwned";
 
-    TableDef(String logicalName, String schemaName, String entitySetName, String displayName,
-            String displayCollectionName, int objectTypeCode) {
+    TableDef(
+            String logicalName,
+            String schemaName,
+            String entitySetName,
+            String displayName,
+            String displayCollectionName,
+            int objectTypeCode) {
         this.logicalName = logicalName;
         this.schemaName = schemaName;
         this.entitySetName = entitySetName;
@@ -70,7 +75,10 @@ final class TableDef {
     }
 
     void key(String schemaName, String... attributes) {
-        keys.add(new Key(schemaName.toLowerCase(Locale.ROOT), schemaName, List.of(attributes),
+        keys.add(new Key(
+                schemaName.toLowerCase(Locale.ROOT),
+                schemaName,
+                List.of(attributes),
                 UUID.nameUUIDFromBytes(("key:" + logicalName + "." + schemaName).getBytes(StandardCharsets.UTF_8))));
     }
 

@@ -12,8 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Throttle {
     /** The outcome for one request. */
-    record Decision(boolean allowed, String code, String message, long retryAfterMillis, int burstRemaining,
-            long timeRemainingMillis) { }
+    record Decision(
+            boolean allowed,
+            String code,
+            String message,
+            long retryAfterMillis,
+            int burstRemaining,
+            long timeRemainingMillis) {}
 
     private static final class User {
         final ArrayDeque<long[]> window = new ArrayDeque<>(); // {start millis, execution millis}
@@ -29,6 +34,7 @@ final class Throttle {
     volatile long windowMillis = 300_000;
     /** Execution time charged per request on top of the measured time (lets tests reach the limit quickly). */
     volatile long extraExecutionMillis;
+
     private final Map<String, User> users = new ConcurrentHashMap<>();
     final AtomicLong served429 = new AtomicLong();
 
@@ -48,30 +54,46 @@ final class Throttle {
             }
             if (u.inFlight >= maxConcurrent) {
                 served429.incrementAndGet();
-                return new Decision(false, DataverseException.CONCURRENCY_LIMIT, "Number of concurrent requests "
-                        + "exceeded the limit of " + maxConcurrent + ".", 1000, 0, 0);
+                return new Decision(
+                        false,
+                        DataverseException.CONCURRENCY_LIMIT,
+                        "Number of concurrent requests " + "exceeded the limit of " + maxConcurrent + ".",
+                        1000,
+                        0,
+                        0);
             }
             long[] entry = {now, 0};
             u.window.addLast(entry); // rejected requests count too: sending while throttled extends the penalty
             if (u.window.size() > maxRequests) {
                 served429.incrementAndGet();
                 long retry = u.window.peekFirst()[0] + windowMillis - now;
-                return new Decision(false, DataverseException.REQUESTS_LIMIT, "Number of requests exceeded the limit "
-                        + "of " + maxRequests + " over time window of " + windowMillis / 1000 + " seconds.",
-                        Math.max(1000, retry), 0, 0);
+                return new Decision(
+                        false,
+                        DataverseException.REQUESTS_LIMIT,
+                        "Number of requests exceeded the limit " + "of " + maxRequests + " over time window of "
+                                + windowMillis / 1000 + " seconds.",
+                        Math.max(1000, retry),
+                        0,
+                        0);
             }
             if (u.executionMillis >= maxExecutionMillis) {
                 served429.incrementAndGet();
                 long retry = retryForExecution(u, now);
-                return new Decision(false, DataverseException.EXECUTION_TIME_LIMIT, "Combined execution time of "
-                        + "incoming requests exceeded limit of " + String.format("%,d", maxExecutionMillis)
-                        + " milliseconds over time window of " + windowMillis / 1000 + " seconds. Decrease number of "
-                        + "concurrent requests or reduce the duration of requests and try again later.",
-                        Math.max(1000, retry), 0, 0);
+                return new Decision(
+                        false,
+                        DataverseException.EXECUTION_TIME_LIMIT,
+                        "Combined execution time of "
+                                + "incoming requests exceeded limit of " + String.format("%,d", maxExecutionMillis)
+                                + " milliseconds over time window of " + windowMillis / 1000
+                                + " seconds. Decrease number of "
+                                + "concurrent requests or reduce the duration of requests and try again later.",
+                        Math.max(1000, retry),
+                        0,
+                        0);
             }
             u.inFlight++;
-            return new Decision(true, null, null, 0, maxRequests - u.window.size(),
-                    maxExecutionMillis - u.executionMillis);
+            return new Decision(
+                    true, null, null, 0, maxRequests - u.window.size(), maxExecutionMillis - u.executionMillis);
         }
     }
 

@@ -14,17 +14,17 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Converts Web API JSON values to stored values (with Dataverse's validation errors) and stored values to text. */
 final class Values {
-    private Values() { }
+    private Values() {}
 
     /** 1753-01-01T00:00:00Z: the smallest date-time Dataverse stores. */
     static final long MIN_MILLIS = -6_847_804_800_000L;
-    static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-            + "[0-9a-fA-F]{12}");
+
+    static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-" + "[0-9a-fA-F]{12}");
 
     /** A JSON body value for a column; throws Dataverse's 400s for wrong types, lengths and options. */
     static Object fromJson(TableDef t, Attr a, JsonNode n) {
@@ -110,7 +110,9 @@ final class Values {
                 }
                 return n.textValue().toLowerCase(Locale.ROOT);
             default:
-                throw new DataverseException(400, DataverseException.ENTITY_REFERENCE_UPDATE,
+                throw new DataverseException(
+                        400,
+                        DataverseException.ENTITY_REFERENCE_UPDATE,
                         "CRM do not support direct update of Entity Reference properties, Use Navigation properties "
                                 + "instead.");
         }
@@ -118,9 +120,12 @@ final class Values {
 
     static void checkLength(TableDef t, Attr a, String s) {
         if (s.length() > a.maxLength) {
-            throw DataverseException.badRequest(DataverseException.LENGTH_EXCEEDED, "A validation error occurred.  The "
-                    + "length of the '" + a.logicalName + "' attribute of the '" + t.logicalName + "' entity exceeded "
-                    + "the maximum allowed length of '" + a.maxLength + "'.");
+            throw DataverseException.badRequest(
+                    DataverseException.LENGTH_EXCEEDED,
+                    "A validation error occurred.  The "
+                            + "length of the '" + a.logicalName + "' attribute of the '" + t.logicalName
+                            + "' entity exceeded "
+                            + "the maximum allowed length of '" + a.maxLength + "'.");
         }
     }
 
@@ -130,9 +135,12 @@ final class Values {
             for (Integer k : a.options.keySet()) {
                 accepted.append(accepted.length() == 0 ? "" : ",").append(k);
             }
-            throw DataverseException.badRequest(DataverseException.PICKLIST_OUT_OF_RANGE, "A validation error "
-                    + "occurred. The value " + x + " of '" + a.logicalName + "' on record of type '" + t.logicalName
-                    + "' is outside the valid range. Accepted Values: " + accepted);
+            throw DataverseException.badRequest(
+                    DataverseException.PICKLIST_OUT_OF_RANGE,
+                    "A validation error "
+                            + "occurred. The value " + x + " of '" + a.logicalName + "' on record of type '"
+                            + t.logicalName
+                            + "' is outside the valid range. Accepted Values: " + accepted);
         }
     }
 
@@ -146,9 +154,11 @@ final class Values {
             try {
                 x = Integer.parseInt(part.trim());
             } catch (NumberFormatException e) {
-                throw DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: Cannot convert the "
-                        + "literal '" + s + "' to the expected type 'Edm.String' of multi-select option set '"
-                        + a.logicalName + "'.");
+                throw DataverseException.payload(
+                        t.entitySetName,
+                        "Microsoft.OData.ODataException: Cannot convert the "
+                                + "literal '" + s + "' to the expected type 'Edm.String' of multi-select option set '"
+                                + a.logicalName + "'.");
             }
             checkOption(t, a, x);
             if (!out.contains(Integer.toString(x))) {
@@ -182,20 +192,26 @@ final class Values {
             }
             return ms - Math.floorMod(ms, 1000L);
         } catch (DateTimeParseException e) {
-            throw DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: Cannot convert the "
-                    + "literal '" + s + "' to the expected type '" + a.edm() + "'.");
+            throw DataverseException.payload(
+                    t.entitySetName,
+                    "Microsoft.OData.ODataException: Cannot convert the " + "literal '" + s + "' to the expected type '"
+                            + a.edm() + "'.");
         }
     }
 
     private static DataverseException outOfRange(Attr a, String s) {
-        return DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The date-time format for "
-                + a.logicalName + " is invalid, or value is outside the supported range. " + s);
+        return DataverseException.badRequest(
+                DataverseException.INVALID_ARGUMENT,
+                "The date-time format for " + a.logicalName + " is invalid, or value is outside the supported range. "
+                        + s);
     }
 
     static DataverseException convert(TableDef t, JsonNode n, Attr a) {
         String lit = n.isTextual() ? n.textValue() : n.toString();
-        return DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: Cannot convert the "
-                + "literal '" + lit + "' to the expected type '" + a.edm() + "'.");
+        return DataverseException.payload(
+                t.entitySetName,
+                "Microsoft.OData.ODataException: Cannot convert the " + "literal '" + lit + "' to the expected type '"
+                        + a.edm() + "'.");
     }
 
     // ------------------------------------------------------------------ output
@@ -246,8 +262,8 @@ final class Values {
         DecimalFormat[] cache = FORMATS.get();
         int i = Math.min(decimals, cache.length - 1);
         if (cache[i] == null) {
-            DecimalFormat f = new DecimalFormat("#,##0" + (i > 0 ? "." + "0".repeat(i) : ""),
-                    DecimalFormatSymbols.getInstance(Locale.US));
+            DecimalFormat f = new DecimalFormat(
+                    "#,##0" + (i > 0 ? "." + "0".repeat(i) : ""), DecimalFormatSymbols.getInstance(Locale.US));
             f.setRoundingMode(RoundingMode.HALF_UP);
             cache[i] = f;
         }
@@ -266,7 +282,8 @@ final class Values {
             case MONEY:
                 BigDecimal m = (BigDecimal) x;
                 String sym = currencySymbol == null ? "$" : currencySymbol;
-                return m.signum() < 0 ? "-" + sym + grouped(a.precision).format(m.negate())
+                return m.signum() < 0
+                        ? "-" + sym + grouped(a.precision).format(m.negate())
                         : sym + grouped(a.precision).format(m);
             case DECIMAL:
                 return grouped(a.precision).format(x);
@@ -310,5 +327,4 @@ final class Values {
     static boolean isGuid(String s) {
         return s != null && s.length() == 36 && GUID.matcher(s).matches();
     }
-
 }

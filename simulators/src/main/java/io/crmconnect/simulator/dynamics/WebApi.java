@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -17,12 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.math.BigDecimal;
 
 /** Entity-set and record operations of the Web API: queries, change tracking, writes, upserts, bulk messages. */
 final class WebApi {
-    private static final DateTimeFormatter TOKEN_TIME = DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm:ss",
-            Locale.ROOT);
+    private static final DateTimeFormatter TOKEN_TIME = DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm:ss", Locale.ROOT);
 
     final Store store;
     final Schema schema;
@@ -30,6 +29,7 @@ final class WebApi {
     final DynamicsClock clock;
     /** How long delta tokens stay valid (organization.ExpireChangeTrackingInDays; default 7 days). */
     volatile long tokenRetentionMillis = 7L * 86_400_000L;
+
     volatile long metadataVersion = 8_800_001L;
 
     WebApi(Store store, DynamicsClock clock) {
@@ -50,13 +50,15 @@ final class WebApi {
         if (p.trackChanges) {
             rejectWithTracking(q, req);
             if (!t.changeTracking) {
-                throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Change tracking is not "
-                        + "enabled for the entity '" + t.logicalName + "'.");
+                throw DataverseException.badRequest(
+                        DataverseException.INVALID_ARGUMENT,
+                        "Change tracking is not " + "enabled for the entity '" + t.logicalName + "'.");
             }
         }
         boolean paged = p.maxPageSize != null || q.top == null || p.trackChanges;
-        int pageSize = p.maxPageSize != null || p.trackChanges ? p.pageSize() : q.top == null
-                ? Prefer.MAX_PAGE_SIZE : Math.min(q.top, Prefer.MAX_PAGE_SIZE);
+        int pageSize = p.maxPageSize != null || p.trackChanges
+                ? p.pageSize()
+                : q.top == null ? Prefer.MAX_PAGE_SIZE : Math.min(q.top, Prefer.MAX_PAGE_SIZE);
         Cookie cookie = q.skipToken == null ? null : Cookie.parse(q.skipToken, t.primaryIdAttribute);
         List<Row> page = new ArrayList<>(Math.min(pageSize, 1024));
         boolean more;
@@ -70,8 +72,8 @@ final class WebApi {
             snapshot = cookie != null && cookie.snapshot > 0 ? cookie.snapshot : store.currentVersion();
             tokenTime = cookie != null && cookie.tokenTime > 0 ? cookie.tokenTime : clock.millis();
             if (q.order == null) {
-                NavigableMap<String, Row> from = cookie == null || cookie.lastId == null ? tab.rows
-                        : tab.rows.tailMap(cookie.lastId, false);
+                NavigableMap<String, Row> from =
+                        cookie == null || cookie.lastId == null ? tab.rows : tab.rows.tailMap(cookie.lastId, false);
                 Iterator<Row> it = from.values().iterator();
                 while (it.hasNext() && page.size() <= pageSize) {
                     Row r = it.next();
@@ -105,11 +107,11 @@ final class WebApi {
                 }
             }
             out = new Json.Buf(1024 + page.size() * (96 + 48 * q.selection.attrs.size()));
-            out.ascii("{\"@odata.context\":").str(api + "/$metadata#" + t.entitySetName
-                    + q.selection.contextText(q.selectRequested));
+            out.ascii("{\"@odata.context\":")
+                    .str(api + "/$metadata#" + t.entitySetName + q.selection.contextText(q.selectRequested));
             if (q.count && p.annotations.total) {
-                out.ascii(",\"@Microsoft.Dynamics.CRM.totalrecordcount\":").ascii(Long.toString(Math.min(total,
-                        Prefer.MAX_PAGE_SIZE)));
+                out.ascii(",\"@Microsoft.Dynamics.CRM.totalrecordcount\":")
+                        .ascii(Long.toString(Math.min(total, Prefer.MAX_PAGE_SIZE)));
                 out.ascii(",\"@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded\":")
                         .ascii(total > Prefer.MAX_PAGE_SIZE ? "true" : "false");
             }
@@ -135,8 +137,9 @@ final class WebApi {
                 next.snapshot = snapshot;
                 next.tokenTime = tokenTime;
             }
-            out.ascii(",\"@odata.nextLink\":").str(api + "/" + t.entitySetName + "?" + keptQuery(req)
-                    + "$skiptoken=" + Cookie.urlForm(next.write(t.primaryIdAttribute)));
+            out.ascii(",\"@odata.nextLink\":")
+                    .str(api + "/" + t.entitySetName + "?" + keptQuery(req) + "$skiptoken="
+                            + Cookie.urlForm(next.write(t.primaryIdAttribute)));
         } else if (p.trackChanges) {
             out.ascii(",\"@odata.deltaLink\":").str(deltaLink(req, t, api, snapshot, tokenTime));
         }
@@ -149,8 +152,9 @@ final class WebApi {
     private static void rejectWithTracking(Query q, Http.Req req) {
         for (String o : new String[] {"$filter", "$orderby", "$expand", "$top"}) {
             if (req.query.containsKey(o)) {
-                throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The \"" + o + "\" query "
-                        + "parameter isn't supported when Change Tracking is enabled.");
+                throw DataverseException.badRequest(
+                        DataverseException.INVALID_ARGUMENT,
+                        "The \"" + o + "\" query " + "parameter isn't supported when Change Tracking is enabled.");
             }
         }
     }
@@ -191,8 +195,9 @@ final class WebApi {
     }
 
     private String deltaLink(Http.Req req, TableDef t, String api, long version, long tokenTime) {
-        String token = version + "!" + LocalDateTime.ofEpochSecond(Math.floorDiv(tokenTime, 1000L), 0, ZoneOffset.UTC)
-                .format(TOKEN_TIME);
+        String token = version + "!"
+                + LocalDateTime.ofEpochSecond(Math.floorDiv(tokenTime, 1000L), 0, ZoneOffset.UTC)
+                        .format(TOKEN_TIME);
         return api + "/" + t.entitySetName + "?" + keptQuery(req) + "$deltatoken=" + Cookie.lowerEncode(token);
     }
 
@@ -200,27 +205,31 @@ final class WebApi {
     private Http.Resp delta(Http.Req req, TableDef t, Query q, String api) {
         rejectWithTracking(q, req);
         if (!t.changeTracking) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Change tracking is not enabled "
-                    + "for the entity '" + t.logicalName + "'.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "Change tracking is not enabled " + "for the entity '" + t.logicalName + "'.");
         }
         long since;
         long tokenTime;
         try {
             String[] parts = q.deltaToken.split("!", 2);
             since = Long.parseLong(parts[0]);
-            tokenTime = LocalDateTime.parse(parts[1], TOKEN_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+            tokenTime = LocalDateTime.parse(parts[1], TOKEN_TIME)
+                    .toInstant(ZoneOffset.UTC)
+                    .toEpochMilli();
         } catch (RuntimeException e) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The delta token '"
-                    + q.deltaToken + "' is not valid.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT, "The delta token '" + q.deltaToken + "' is not valid.");
         }
         if (since > store.currentVersion()) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The delta token '"
-                    + q.deltaToken + "' is not valid.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT, "The delta token '" + q.deltaToken + "' is not valid.");
         }
         long now = clock.millis();
         if (tokenTime < now - tokenRetentionMillis) {
-            throw DataverseException.badRequest(DataverseException.EXPIRED_VERSION_STAMP, "Version stamp associated "
-                    + "with the client has expired. Please perform a full sync.");
+            throw DataverseException.badRequest(
+                    DataverseException.EXPIRED_VERSION_STAMP,
+                    "Version stamp associated " + "with the client has expired. Please perform a full sync.");
         }
         Prefer p = req.prefer;
         int pageSize = p.pageSize();
@@ -240,8 +249,9 @@ final class WebApi {
             targetTime = cookie != null && cookie.tokenTime > 0 ? cookie.tokenTime : now;
             phase = cookie != null && cookie.phase != null ? cookie.phase : "c";
             after = cookie != null && cookie.phase != null ? cookie.lastVersion : since;
-            out.ascii("{\"@odata.context\":").str(api + "/$metadata#" + t.entitySetName
-                    + q.selection.contextText(q.selectRequested) + "/$delta");
+            out.ascii("{\"@odata.context\":")
+                    .str(api + "/$metadata#" + t.entitySetName + q.selection.contextText(q.selectRequested)
+                            + "/$delta");
             out.ascii(",\"value\":[");
             if (phase.equals("c")) {
                 for (Row r : tab.byVersion.subMap(after, false, target, true).values()) {
@@ -276,8 +286,11 @@ final class WebApi {
                     if (n++ > 0) {
                         out.write(',');
                     }
-                    out.ascii("{\"@odata.context\":").str(api + "/$metadata#" + t.entitySetName + "/$deletedEntity")
-                            .ascii(",\"id\":").str(ts.id()).ascii(",\"reason\":\"deleted\"}");
+                    out.ascii("{\"@odata.context\":")
+                            .str(api + "/$metadata#" + t.entitySetName + "/$deletedEntity")
+                            .ascii(",\"id\":")
+                            .str(ts.id())
+                            .ascii(",\"reason\":\"deleted\"}");
                     lastVersion = ts.version();
                 }
             }
@@ -293,9 +306,10 @@ final class WebApi {
             next.tokenTime = targetTime;
             next.phase = phase;
             next.lastVersion = lastVersion;
-            out.ascii(",\"@odata.nextLink\":").str(api + "/" + t.entitySetName + "?" + keptQuery(req)
-                    + "$deltatoken=" + Cookie.lowerEncode(q.deltaToken) + "&$skiptoken="
-                    + Cookie.urlForm(next.write(t.primaryIdAttribute)));
+            out.ascii(",\"@odata.nextLink\":")
+                    .str(api + "/" + t.entitySetName + "?" + keptQuery(req)
+                            + "$deltatoken=" + Cookie.lowerEncode(q.deltaToken) + "&$skiptoken="
+                            + Cookie.urlForm(next.write(t.primaryIdAttribute)));
         } else {
             out.ascii(",\"@odata.deltaLink\":").str(deltaLink(req, t, api, target, targetTime));
         }
@@ -319,8 +333,8 @@ final class WebApi {
         } finally {
             store.lock.readLock().unlock();
         }
-        Http.Resp r = new Http.Resp(200, Long.toString(Math.min(n, Prefer.MAX_PAGE_SIZE)).getBytes(
-                StandardCharsets.UTF_8));
+        Http.Resp r = new Http.Resp(
+                200, Long.toString(Math.min(n, Prefer.MAX_PAGE_SIZE)).getBytes(StandardCharsets.UTF_8));
         r.contentType = "text/plain; charset=utf-8";
         return r;
     }
@@ -333,15 +347,20 @@ final class WebApi {
         try {
             Row row = require(t, key);
             String inm = req.header("if-none-match");
-            if (inm != null && inm.equals(row.etag()) && q.selection.expands.isEmpty() && p.includeAnnotations == null) {
+            if (inm != null
+                    && inm.equals(row.etag())
+                    && q.selection.expands.isEmpty()
+                    && p.includeAnnotations == null) {
                 return Http.Resp.empty(304);
             }
             Json.Buf out = new Json.Buf(1024);
             writer.write(out, t, row, q.selection, p.annotations);
             byte[] obj = out.copy();
             Json.Buf full = new Json.Buf(obj.length + 200);
-            full.ascii("{\"@odata.context\":").str(api + "/$metadata#" + t.entitySetName
-                    + q.selection.contextText(q.selectRequested) + "/$entity").write(',');
+            full.ascii("{\"@odata.context\":")
+                    .str(api + "/$metadata#" + t.entitySetName + q.selection.contextText(q.selectRequested)
+                            + "/$entity")
+                    .write(',');
             full.write(obj, 1, obj.length - 1);
             Http.Resp r = new Http.Resp(200, full.array(), full.length());
             applied(r, p, false, false);
@@ -360,8 +379,9 @@ final class WebApi {
             if (nav != null) {
                 Object x = row.get(nav.attr());
                 TableDef target = schema.table(nav.target());
-                if (!(x instanceof Ref r) || !r.table().equals(target.logicalName) || store.get(target, r.id())
-                        == null) {
+                if (!(x instanceof Ref r)
+                        || !r.table().equals(target.logicalName)
+                        || store.get(target, r.id()) == null) {
                     return Http.Resp.empty(204);
                 }
                 Http.Req inner = new Http.Req("GET", req.rawPath, req.rawQuery, req.headers, null);
@@ -378,8 +398,8 @@ final class WebApi {
             Json.Buf out = new Json.Buf(256);
             try (JsonGenerator g = Json.generator(out)) {
                 g.writeStartObject();
-                g.writeStringField("@odata.context", api + "/$metadata#" + t.entitySetName + "(" + row.id + ")/"
-                        + prop);
+                g.writeStringField(
+                        "@odata.context", api + "/$metadata#" + t.entitySetName + "(" + row.id + ")/" + prop);
                 Query.Selection one = new Query.Selection(List.of(a), false);
                 Json.Buf tmp = new Json.Buf(128);
                 try (JsonGenerator g2 = Json.generator(tmp)) {
@@ -425,8 +445,10 @@ final class WebApi {
             if (key == null) {
                 return DataverseException.notFound(table.logicalName, id);
             }
-            return new DataverseException(404, DataverseException.RECORD_NOT_FOUND_BY_KEY, "A record with the "
-                    + "specified key values does not exist in " + table.logicalName + " entity");
+            return new DataverseException(
+                    404,
+                    DataverseException.RECORD_NOT_FOUND_BY_KEY,
+                    "A record with the " + "specified key values does not exist in " + table.logicalName + " entity");
         }
     }
 
@@ -533,8 +555,8 @@ final class WebApi {
     /** Columns and lookups of a request body; unknown names and wrong types get Dataverse's 400s. */
     Map<Attr, Object> body(Http.Req req, TableDef t, JsonNode json, boolean create) {
         if (json == null || !json.isObject()) {
-            throw DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: The request body is "
-                    + "not a JSON object.");
+            throw DataverseException.payload(
+                    t.entitySetName, "Microsoft.OData.ODataException: The request body is " + "not a JSON object.");
         }
         Map<Attr, Object> out = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = json.fields();
@@ -545,10 +567,14 @@ final class WebApi {
             if (k.equals("@odata.type")) {
                 String type = v.asText().startsWith("#") ? v.asText().substring(1) : v.asText();
                 if (!type.equals(t.qualifiedType())) {
-                    throw DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: A resource "
-                            + "with type '" + type + "' was found, but it is not assignable to the expected type '"
-                            + t.qualifiedType() + "'. The type specified in the resource must be equal to either the "
-                            + "expected type or a derived type.");
+                    throw DataverseException.payload(
+                            t.entitySetName,
+                            "Microsoft.OData.ODataException: A resource "
+                                    + "with type '" + type
+                                    + "' was found, but it is not assignable to the expected type '"
+                                    + t.qualifiedType()
+                                    + "'. The type specified in the resource must be equal to either the "
+                                    + "expected type or a derived type.");
                 }
                 continue;
             }
@@ -559,8 +585,9 @@ final class WebApi {
                     throw undeclared(t, navName);
                 }
                 if (out.containsKey(nav.attr()) && out.get(nav.attr()) != null && !v.isNull()) {
-                    throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The lookup '"
-                            + nav.attr().logicalName + "' is bound twice in the payload.");
+                    throw DataverseException.badRequest(
+                            DataverseException.INVALID_ARGUMENT,
+                            "The lookup '" + nav.attr().logicalName + "' is bound twice in the payload.");
                 }
                 out.put(nav.attr(), v.isNull() ? null : bind(req, t, nav, v.asText()));
                 continue;
@@ -571,16 +598,24 @@ final class WebApi {
             Attr a = t.byJson.get(k);
             if (a == null) {
                 if (t.navs.containsKey(k)) {
-                    throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Deep insert through '"
-                            + k + "' is not supported by this simulator; bind with " + k + "@odata.bind.");
+                    throw DataverseException.badRequest(
+                            DataverseException.INVALID_ARGUMENT,
+                            "Deep insert through '" + k + "' is not supported by this simulator; bind with " + k
+                                    + "@odata.bind.");
                 }
-                throw DataverseException.payload(t.entitySetName, "Microsoft.Crm.CrmException: Invalid property '" + k
-                        + "' was found in entity '" + t.qualifiedType() + "'. ---> Microsoft.OData.ODataException: "
-                        + "Does not support untyped value in non-open type.");
+                throw DataverseException.payload(
+                        t.entitySetName,
+                        "Microsoft.Crm.CrmException: Invalid property '" + k
+                                + "' was found in entity '" + t.qualifiedType()
+                                + "'. ---> Microsoft.OData.ODataException: "
+                                + "Does not support untyped value in non-open type.");
             }
             if (a.type.isLookup()) {
-                throw new DataverseException(400, DataverseException.ENTITY_REFERENCE_UPDATE, "CRM do not support "
-                        + "direct update of Entity Reference properties, Use Navigation properties instead.");
+                throw new DataverseException(
+                        400,
+                        DataverseException.ENTITY_REFERENCE_UPDATE,
+                        "CRM do not support "
+                                + "direct update of Entity Reference properties, Use Navigation properties instead.");
             }
             Object val = Values.fromJson(t, a, v);
             if (a.primaryId) {
@@ -593,8 +628,8 @@ final class WebApi {
                 continue; // Dataverse ignores values for columns that are not valid for this operation
             }
             if (val == null && "SystemRequired".equals(a.requiredLevel)) {
-                throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Attribute '"
-                        + a.logicalName + "' cannot be NULL");
+                throw DataverseException.badRequest(
+                        DataverseException.INVALID_ARGUMENT, "Attribute '" + a.logicalName + "' cannot be NULL");
             }
             out.put(a, val);
         }
@@ -602,10 +637,13 @@ final class WebApi {
     }
 
     static DataverseException undeclared(TableDef t, String name) {
-        return DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: An undeclared property '"
-                + name + "' which only has property annotations in the payload but no property value was found in the "
-                + "payload. In OData, only declared navigation properties and declared named streams can be "
-                + "represented as properties without values.");
+        return DataverseException.payload(
+                t.entitySetName,
+                "Microsoft.OData.ODataException: An undeclared property '"
+                        + name
+                        + "' which only has property annotations in the payload but no property value was found in the "
+                        + "payload. In OData, only declared navigation properties and declared named streams can be "
+                        + "represented as properties without values.");
     }
 
     /** Resolves an @odata.bind value: /set(id), set(key='x'), an absolute URL, or a change-set $n reference. */
@@ -614,8 +652,9 @@ final class WebApi {
         if (s.startsWith("$") && req.contentIds != null) {
             String target = req.contentIds.get(s.substring(1));
             if (target == null) {
-                throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Content-ID Reference: '" + s
-                        + "' does not exist in the batch context.");
+                throw DataverseException.badRequest(
+                        DataverseException.INVALID_ARGUMENT,
+                        "Content-ID Reference: '" + s + "' does not exist in the batch context.");
             }
             s = target;
         }
@@ -637,8 +676,10 @@ final class WebApi {
             throw badBind(t, ref);
         }
         if (!target.logicalName.equals(nav.target())) {
-            throw DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: The entity set '"
-                    + path.head + "' is not valid for the navigation property '" + nav.name() + "'.");
+            throw DataverseException.payload(
+                    t.entitySetName,
+                    "Microsoft.OData.ODataException: The entity set '" + path.head
+                            + "' is not valid for the navigation property '" + nav.name() + "'.");
         }
         Resolved r = resolve(target, path.key);
         if (r.row == null) {
@@ -648,14 +689,16 @@ final class WebApi {
     }
 
     private static DataverseException badBind(TableDef t, String ref) {
-        return DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: The URI '" + ref
-                + "' in an @odata.bind annotation is not a valid entity reference.");
+        return DataverseException.payload(
+                t.entitySetName,
+                "Microsoft.OData.ODataException: The URI '" + ref
+                        + "' in an @odata.bind annotation is not a valid entity reference.");
     }
 
     static JsonNode parseJson(Http.Req req, TableDef t) {
         if (req.body.length == 0) {
-            throw DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: The request body is "
-                    + "empty.");
+            throw DataverseException.payload(
+                    t.entitySetName, "Microsoft.OData.ODataException: The request body is " + "empty.");
         }
         try {
             return Json.MAPPER.readTree(req.body);
@@ -689,8 +732,10 @@ final class WebApi {
             writer.write(out, t, row, q.selection, req.prefer.annotations);
             byte[] obj = out.copy();
             Json.Buf full = new Json.Buf(obj.length + 200);
-            full.ascii("{\"@odata.context\":").str(api + "/$metadata#" + t.entitySetName
-                    + q.selection.contextText(q.selectRequested) + "/$entity").write(',');
+            full.ascii("{\"@odata.context\":")
+                    .str(api + "/$metadata#" + t.entitySetName + q.selection.contextText(q.selectRequested)
+                            + "/$entity")
+                    .write(',');
             full.write(obj, 1, obj.length - 1);
             Http.Resp r = new Http.Resp(status, full.copy());
             r.header("OData-EntityId", entityId);
@@ -702,9 +747,12 @@ final class WebApi {
 
     private static void requireWritable(TableDef t) {
         if (t.readOnly) {
-            throw new DataverseException(403, DataverseException.PRIVILEGE_DENIED, "Principal user is missing "
-                    + "prvWrite" + t.schemaName + " privilege on OTC=" + t.objectTypeCode + " for entity '"
-                    + t.logicalName + "'.");
+            throw new DataverseException(
+                    403,
+                    DataverseException.PRIVILEGE_DENIED,
+                    "Principal user is missing "
+                            + "prvWrite" + t.schemaName + " privilege on OTC=" + t.objectTypeCode + " for entity '"
+                            + t.logicalName + "'.");
         }
     }
 
@@ -722,8 +770,10 @@ final class WebApi {
             long now = clock.millis();
             if (res.row != null) {
                 if ("*".equals(ifNoneMatch)) {
-                    throw new DataverseException(412, DataverseException.DUPLICATE_RECORD, "A record with matching "
-                            + "key values already exists.");
+                    throw new DataverseException(
+                            412,
+                            DataverseException.DUPLICATE_RECORD,
+                            "A record with matching " + "key values already exists.");
                 }
                 checkIfMatch(ifMatch, res.row);
                 values.remove(t.primaryId());
@@ -748,8 +798,10 @@ final class WebApi {
 
     private static void checkIfMatch(String ifMatch, Row row) {
         if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(row.etag())) {
-            throw new DataverseException(412, DataverseException.VERSION_MISMATCH, "The version of the existing "
-                    + "record doesn't match the RowVersion property provided.");
+            throw new DataverseException(
+                    412,
+                    DataverseException.VERSION_MISMATCH,
+                    "The version of the existing " + "record doesn't match the RowVersion property provided.");
         }
     }
 
@@ -772,8 +824,9 @@ final class WebApi {
         requireWritable(t);
         JsonNode json = parseJson(req, t);
         if (!json.has("value")) {
-            throw DataverseException.payload(t.entitySetName, "Microsoft.OData.ODataException: A property named "
-                    + "'value' was expected in the payload.");
+            throw DataverseException.payload(
+                    t.entitySetName,
+                    "Microsoft.OData.ODataException: A property named " + "'value' was expected in the payload.");
         }
         ObjectNode one = Json.obj();
         one.set(prop, json.get("value"));
@@ -806,7 +859,8 @@ final class WebApi {
     }
 
     private Http.Resp setColumns(Http.Req req, TableDef t, String key, ObjectNode body) {
-        if (!body.fields().next().getKey().contains("@") && !t.byJson.containsKey(body.fieldNames().next())) {
+        if (!body.fields().next().getKey().contains("@")
+                && !t.byJson.containsKey(body.fieldNames().next())) {
             throw DataverseException.segment(body.fieldNames().next());
         }
         store.lock.writeLock().lock();
@@ -829,12 +883,13 @@ final class WebApi {
         JsonNode json = parseJson(req, t);
         JsonNode targets = json.get("Targets");
         if (targets == null || !targets.isArray()) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Required parameter 'Targets' "
-                    + "of " + message + " is missing or not a collection.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "Required parameter 'Targets' " + "of " + message + " is missing or not a collection.");
         }
         if (targets.isEmpty()) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The Targets collection of "
-                    + message + " is empty.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT, "The Targets collection of " + message + " is empty.");
         }
         List<String> ids = new ArrayList<>();
         store.lock.writeLock().lock();
@@ -846,11 +901,13 @@ final class WebApi {
             long now = clock.millis();
             for (JsonNode target : targets) {
                 if (!target.isObject() || !target.has("@odata.type")) {
-                    throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Each entity in Targets "
-                            + "of " + message + " must have an @odata.type annotation.");
+                    throw DataverseException.badRequest(
+                            DataverseException.INVALID_ARGUMENT,
+                            "Each entity in Targets " + "of " + message + " must have an @odata.type annotation.");
                 }
                 ObjectNode item = ((ObjectNode) target).deepCopy();
-                String odataId = item.has("@odata.id") ? item.remove("@odata.id").asText() : null;
+                String odataId =
+                        item.has("@odata.id") ? item.remove("@odata.id").asText() : null;
                 Map<Attr, Object> values;
                 switch (message) {
                     case "CreateMultiple" -> {
@@ -876,8 +933,7 @@ final class WebApi {
                         } else {
                             Object bodyId = values.remove(t.primaryId());
                             values.putAll(r.keyValues);
-                            store.insert(t, r.id != null ? r.id : (String) bodyId, values, req.principal.userId(),
-                                    now);
+                            store.insert(t, r.id != null ? r.id : (String) bodyId, values, req.principal.userId(), now);
                         }
                     }
                 }
@@ -906,8 +962,10 @@ final class WebApi {
     private Resolved byBodyId(TableDef t, ObjectNode item) {
         JsonNode id = item.get(t.primaryIdAttribute);
         if (id == null || !id.isTextual() || !Values.isGuid(id.asText())) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "Each entity in Targets must "
-                    + "carry its primary key '" + t.primaryIdAttribute + "' or an @odata.id with an alternate key.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "Each entity in Targets must " + "carry its primary key '" + t.primaryIdAttribute
+                            + "' or an @odata.id with an alternate key.");
         }
         return resolve(t, id.asText());
     }
@@ -923,8 +981,9 @@ final class WebApi {
         }
         ODataPath p = ODataPath.parse(s);
         if (p.key == null || !t.entitySetName.equals(p.head)) {
-            throw DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, "The @odata.id '" + odataId
-                    + "' does not address a " + t.logicalName + " record.");
+            throw DataverseException.badRequest(
+                    DataverseException.INVALID_ARGUMENT,
+                    "The @odata.id '" + odataId + "' does not address a " + t.logicalName + " record.");
         }
         return resolve(t, p.key);
     }

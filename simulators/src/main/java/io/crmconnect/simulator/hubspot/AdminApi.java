@@ -28,11 +28,14 @@ final class AdminApi {
         add(r, "GET", "/_sim/counts", req -> Http.Resp.json(200, sim.counts()));
         add(r, "GET", "/_sim/state/{objectType}", req -> {
             ObjectType t = sim.store().type(req.param("objectType"));
-            return Http.Resp.json(200, Map.of("objectType", t.name, "results", sim.dump(t.name,
-                    req.qBool("archived", false))));
+            return Http.Resp.json(
+                    200, Map.of("objectType", t.name, "results", sim.dump(t.name, req.qBool("archived", false))));
         });
-        add(r, "GET", "/_sim/associations", req -> Http.Resp.json(200, sim.associations(req.q("from"), req.q("id"),
-                req.q("to"))));
+        add(
+                r,
+                "GET",
+                "/_sim/associations",
+                req -> Http.Resp.json(200, sim.associations(req.q("from"), req.q("id"), req.q("to"))));
         add(r, "GET", "/_sim/requests", this::requests);
         add(r, "DELETE", "/_sim/requests", req -> {
             sim.clearRequestLog();
@@ -105,8 +108,13 @@ final class AdminApi {
     }
 
     private Http.Resp clock(Http.Req req) {
-        return Http.Resp.json(200, Map.of("now", Json.iso(sim.clock().millis()), "offsetMillis",
-                sim.clock().offsetMillis()));
+        return Http.Resp.json(
+                200,
+                Map.of(
+                        "now",
+                        Json.iso(sim.clock().millis()),
+                        "offsetMillis",
+                        sim.clock().offsetMillis()));
     }
 
     private Http.Resp config(Http.Req req) {

@@ -50,8 +50,10 @@ final class ApiGateway {
         boolean[] known = new boolean[1];
         Router.Route route = router.match(req, known);
         if (route != null && route.admin || route == null && req.path.startsWith("/_sim")) {
-            Http.Resp resp = route == null ? ApiException.notFound("Unknown admin endpoint " + req.method + " "
-                    + req.path).response() : admin(route, req);
+            Http.Resp resp = route == null
+                    ? ApiException.notFound("Unknown admin endpoint " + req.method + " " + req.path)
+                            .response()
+                    : admin(route, req);
             resp.headers.put("X-HubSpot-Correlation-Id", Http.correlationId());
             return resp;
         }
@@ -60,12 +62,22 @@ final class ApiGateway {
             int uriLength = req.rawPath.length() + (req.rawQuery == null ? 0 : req.rawQuery.length() + 1);
             if (uriLength > MAX_URI_LENGTH) {
                 // HubSpot answers 414 around 16k characters (long property lists must be chunked)
-                resp = new ApiException(414, "VALIDATION_ERROR", "URI Too Long: " + uriLength
-                        + " characters, the limit is " + MAX_URI_LENGTH).response();
+                resp = new ApiException(
+                                414,
+                                "VALIDATION_ERROR",
+                                "URI Too Long: " + uriLength + " characters, the limit is " + MAX_URI_LENGTH)
+                        .response();
             } else if (route == null) {
-                resp = (known[0] ? new ApiException(405, "VALIDATION_ERROR", "Method " + req.method
-                        + " is not allowed on " + req.rawPath) : new ApiException(404, "OBJECT_NOT_FOUND",
-                        "No API route matches " + req.method + " " + req.rawPath)).response();
+                resp = (known[0]
+                                ? new ApiException(
+                                        405,
+                                        "VALIDATION_ERROR",
+                                        "Method " + req.method + " is not allowed on " + req.rawPath)
+                                : new ApiException(
+                                        404,
+                                        "OBJECT_NOT_FOUND",
+                                        "No API route matches " + req.method + " " + req.rawPath))
+                        .response();
             } else {
                 req.route = route.name;
                 resp = dispatch(route, req);
@@ -76,7 +88,11 @@ final class ApiGateway {
         }
         resp.headers.put("X-HubSpot-Correlation-Id", Http.correlationId());
         // record before writing: a client that saw the response also sees it in the log
-        log.record(req, route, resp.status, (System.nanoTime() - t0) / 1000,
+        log.record(
+                req,
+                route,
+                resp.status,
+                (System.nanoTime() - t0) / 1000,
                 resp.fault == null ? null : resp.fault.kind.name());
         return resp;
     }
@@ -124,13 +140,18 @@ final class ApiGateway {
     private void validate(Http.Req req, Http.Resp resp) {
         String pathAndQuery = req.rawPath + (req.rawQuery == null ? "" : "?" + req.rawQuery);
         if (validateRequests) {
-            violations.addAll(OpenApiContract.hubspot().validateRequest(req.method, pathAndQuery, req.headers,
-                    new String(req.body, StandardCharsets.UTF_8)));
+            violations.addAll(OpenApiContract.hubspot()
+                    .validateRequest(
+                            req.method, pathAndQuery, req.headers, new String(req.body, StandardCharsets.UTF_8)));
         }
         if (validateResponses) {
-            violations.addAll(OpenApiContract.hubspot().validateResponse(req.method, pathAndQuery, resp.status,
-                    Map.of("Content-Type", "application/json"), new String(resp.body, 0, resp.len,
-                            StandardCharsets.UTF_8)));
+            violations.addAll(OpenApiContract.hubspot()
+                    .validateResponse(
+                            req.method,
+                            pathAndQuery,
+                            resp.status,
+                            Map.of("Content-Type", "application/json"),
+                            new String(resp.body, 0, resp.len, StandardCharsets.UTF_8)));
         }
     }
 

@@ -46,10 +46,10 @@ final class AssociationLabelsApi {
         int typeId = store.associations.labelSeq.incrementAndGet();
         int inverse = store.associations.labelSeq.incrementAndGet();
         String inverseLabel = b.path("inverseLabel").asText(label);
-        store.associations.defs.add(new Store.Associations.Def(from.objectTypeId, to.objectTypeId, typeId, label,
-                "USER_DEFINED", inverse));
-        store.associations.defs.add(new Store.Associations.Def(to.objectTypeId, from.objectTypeId, inverse,
-                inverseLabel, "USER_DEFINED", typeId));
+        store.associations.defs.add(
+                new Store.Associations.Def(from.objectTypeId, to.objectTypeId, typeId, label, "USER_DEFINED", inverse));
+        store.associations.defs.add(new Store.Associations.Def(
+                to.objectTypeId, from.objectTypeId, inverse, inverseLabel, "USER_DEFINED", typeId));
         ObjectNode out = Json.obj();
         ArrayNode results = out.putArray("results");
         Store.Associations a = store.associations;
@@ -68,8 +68,13 @@ final class AssociationLabelsApi {
             throw ApiException.notFound("No user-defined association label " + typeId);
         }
         store.associations.defs.remove(d);
-        store.associations.defs.add(new Store.Associations.Def(d.fromTypeId(), d.toTypeId(), d.typeId(),
-                b.path("label").asText(d.label()), d.category(), d.inverseTypeId()));
+        store.associations.defs.add(new Store.Associations.Def(
+                d.fromTypeId(),
+                d.toTypeId(),
+                d.typeId(),
+                b.path("label").asText(d.label()),
+                d.category(),
+                d.inverseTypeId()));
         return Http.Resp.noContent();
     }
 
@@ -82,8 +87,8 @@ final class AssociationLabelsApi {
             throw ApiException.notFound("No user-defined association label " + typeId);
         }
         store.associations.defs.remove(d);
-        store.associations.defs.removeIf(x -> x.fromTypeId().equals(to.objectTypeId)
-                && x.typeId() == d.inverseTypeId());
+        store.associations.defs.removeIf(
+                x -> x.fromTypeId().equals(to.objectTypeId) && x.typeId() == d.inverseTypeId());
         return Http.Resp.noContent();
     }
 }

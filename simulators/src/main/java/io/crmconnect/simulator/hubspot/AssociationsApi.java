@@ -35,7 +35,9 @@ final class AssociationsApi {
         r.add("GET", ao, this::listForRecord);
         r.add("PUT", ao + "/{toObjectId}", this::putLabelled);
         r.add("DELETE", ao + "/{toObjectId}", this::deleteForRecord);
-        r.add("PUT", "/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
+        r.add(
+                "PUT",
+                "/crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}",
                 this::putDefault);
     }
 
@@ -74,8 +76,8 @@ final class AssociationsApi {
         for (JsonNode x : in) {
             String id = x.path("id").asText("");
             long fid = liveId(from, id);
-            TreeMap<Long, TreeSet<Integer>> m = fid < 0 ? new TreeMap<>()
-                    : store.associations.get(from.objectTypeId, fid, to.objectTypeId);
+            TreeMap<Long, TreeSet<Integer>> m =
+                    fid < 0 ? new TreeMap<>() : store.associations.get(from.objectTypeId, fid, to.objectTypeId);
             if (m.isEmpty()) {
                 missing.add(id);
                 continue;
@@ -136,8 +138,10 @@ final class AssociationsApi {
             long f = liveId(from, fid);
             long t = liveId(to, tid);
             if (f < 0 || t < 0) {
-                errors.add(assocError("OBJECT_NOT_FOUND", (f < 0 ? from.singular + " " + fid : to.singular + " " + tid)
-                        + " does not exist", f < 0 ? fid : tid));
+                errors.add(assocError(
+                        "OBJECT_NOT_FOUND",
+                        (f < 0 ? from.singular + " " + fid : to.singular + " " + tid) + " does not exist",
+                        f < 0 ? fid : tid));
                 continue;
             }
             List<Integer> typeIds = new ArrayList<>();
@@ -145,8 +149,10 @@ final class AssociationsApi {
             for (JsonNode ty : x.path("types")) {
                 int typeId = ty.path("associationTypeId").asInt(-1);
                 if (store.associations.def(from.objectTypeId, to.objectTypeId, typeId) == null) {
-                    errors.add(assocError("VALIDATION_ERROR", "association type id " + typeId + " is not valid for "
-                            + from.name + " -> " + to.name, fid));
+                    errors.add(assocError(
+                            "VALIDATION_ERROR",
+                            "association type id " + typeId + " is not valid for " + from.name + " -> " + to.name,
+                            fid));
                     bad = true;
                     break;
                 }
@@ -192,7 +198,8 @@ final class AssociationsApi {
         r.put("toObjectTypeId", to.objectTypeId);
         r.put("toObjectId", Long.toString(t));
         ArrayNode labels = r.putArray("labels");
-        TreeSet<Integer> types = store.associations.get(from.objectTypeId, f, to.objectTypeId).get(t);
+        TreeSet<Integer> types =
+                store.associations.get(from.objectTypeId, f, to.objectTypeId).get(t);
         if (types != null) {
             for (int typeId : types) {
                 Store.Associations.Def d = store.associations.def(from.objectTypeId, to.objectTypeId, typeId);
@@ -210,8 +217,8 @@ final class AssociationsApi {
         JsonNode in = Batch.inputs(req.json(), MAX_ASSOC_CREATE);
         Store.Associations.Def d = store.associations.defaultDef(from.objectTypeId, to.objectTypeId);
         if (d == null) {
-            throw ApiException.validation("No default association type exists between " + from.name + " and "
-                    + to.name);
+            throw ApiException.validation(
+                    "No default association type exists between " + from.name + " and " + to.name);
         }
         long started = store.clock.millis();
         ObjectNode out = Json.obj();
@@ -248,7 +255,11 @@ final class AssociationsApi {
             if (labelsOnly) {
                 long t = liveId(to, x.path("to").path("id").asText(""));
                 for (JsonNode ty : x.path("types")) {
-                    store.associations.remove(from.objectTypeId, f, to.objectTypeId, t,
+                    store.associations.remove(
+                            from.objectTypeId,
+                            f,
+                            to.objectTypeId,
+                            t,
                             ty.path("associationTypeId").asInt());
                 }
             } else {
@@ -319,8 +330,8 @@ final class AssociationsApi {
         for (JsonNode ty : body) {
             int typeId = ty.path("associationTypeId").asInt(-1);
             if (store.associations.def(from.objectTypeId, to.objectTypeId, typeId) == null) {
-                throw ApiException.validation("association type id " + typeId + " is not valid for " + from.name
-                        + " -> " + to.name);
+                throw ApiException.validation(
+                        "association type id " + typeId + " is not valid for " + from.name + " -> " + to.name);
             }
             store.associations.add(from.objectTypeId, f, to.objectTypeId, t, typeId);
         }

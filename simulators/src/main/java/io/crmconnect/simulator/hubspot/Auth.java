@@ -13,7 +13,7 @@ final class Auth {
     static final long ACCESS_TOKEN_SECONDS = 1800;
 
     /** Who is calling: an app (rate limits are per app) and its scopes (empty = every scope). */
-    record Principal(String appId, boolean oauth, Set<String> scopes, long expiresAtMillis) { }
+    record Principal(String appId, boolean oauth, Set<String> scopes, long expiresAtMillis) {}
 
     private final SimClock clock;
     final Map<String, Principal> tokens = new ConcurrentHashMap<>();
@@ -51,8 +51,13 @@ final class Auth {
     }
 
     void addPrivateAppToken(String token, Set<String> scopes) {
-        tokens.put(token, new Principal("private-app-" + Integer.toHexString(token.hashCode()), false,
-                Set.copyOf(scopes), Long.MAX_VALUE));
+        tokens.put(
+                token,
+                new Principal(
+                        "private-app-" + Integer.toHexString(token.hashCode()),
+                        false,
+                        Set.copyOf(scopes),
+                        Long.MAX_VALUE));
     }
 
     /** Resolves the bearer token or throws HubSpot's 401. */
@@ -62,8 +67,9 @@ final class Auth {
             return new Principal("anonymous", false, Set.of(), Long.MAX_VALUE);
         }
         if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw unauthenticated("Authentication credentials not found. This API supports OAuth 2.0 authentication "
-                    + "and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview");
+            throw unauthenticated(
+                    "Authentication credentials not found. This API supports OAuth 2.0 authentication "
+                            + "and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview");
         }
         String token = h.substring(7).trim();
         Principal p = tokens.get(token);
@@ -72,7 +78,7 @@ final class Auth {
         }
         if (p.oauth && clock.millis() >= p.expiresAtMillis) {
             throw unauthenticated("The OAuth token used to make this call expired "
-                    + ((clock.millis() - p.expiresAtMillis) / 1000) + " second(s) ago.")
+                            + ((clock.millis() - p.expiresAtMillis) / 1000) + " second(s) ago.")
                     .subCategory("EXPIRED_AUTHENTICATION");
         }
         return p;
@@ -87,13 +93,18 @@ final class Auth {
         if (p == null || p.scopes.isEmpty() || scope == null || p.scopes.contains(scope)) {
             return;
         }
-        ApiException e = new ApiException(403, "MISSING_SCOPES",
+        ApiException e = new ApiException(
+                403,
+                "MISSING_SCOPES",
                 "This app hasn't been granted all required scopes to make this call. Read more about required scopes "
                         + "here: https://developers.hubspot.com/scopes.");
         e.context("requiredGranularScopes", scope);
         e.extra.put("links", Map.of("scopes", "https://developers.hubspot.com/scopes"));
-        e.errors.add(Map.of("message", "One or more of the following scopes are required.",
-                "context", Map.of("requiredGranularScopes", List.of(scope))));
+        e.errors.add(Map.of(
+                "message",
+                "One or more of the following scopes are required.",
+                "context",
+                Map.of("requiredGranularScopes", List.of(scope))));
         throw e;
     }
 
@@ -127,8 +138,9 @@ final class Auth {
 
     private Http.Resp issue(String clientId, String refreshToken) {
         String access = "CJ" + UUID.randomUUID().toString().replace("-", "");
-        tokens.put(access, new Principal("oauth-" + clientId, true, Set.of(),
-                clock.millis() + ACCESS_TOKEN_SECONDS * 1000));
+        tokens.put(
+                access,
+                new Principal("oauth-" + clientId, true, Set.of(), clock.millis() + ACCESS_TOKEN_SECONDS * 1000));
         var n = Json.obj();
         n.put("token_type", "bearer");
         n.put("access_token", access);

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /** HubSpot's batch envelope shared by every batch endpoint: the inputs array and the per-input error shape. */
 final class Batch {
-    private Batch() { }
+    private Batch() {}
 
     static JsonNode inputs(JsonNode body, int max) {
         JsonNode in = body.get("inputs");
@@ -18,7 +18,10 @@ final class Batch {
         }
         if (in.size() > max) {
             throw ApiException.validation("Too many inputs: got " + in.size() + ", the limit is " + max)
-                    .error("inputs must contain at most " + max + " items", "TOO_MANY_INPUTS", "limit",
+                    .error(
+                            "inputs must contain at most " + max + " items",
+                            "TOO_MANY_INPUTS",
+                            "limit",
                             Integer.toString(max));
         }
         return in;

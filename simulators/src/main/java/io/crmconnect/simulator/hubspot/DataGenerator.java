@@ -15,28 +15,158 @@ import java.util.SplittableRandom;
  * dates of birth, amounts, enumerations) and are synthetic.
  */
 final class DataGenerator {
-    static final String[] FIRST = {"Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Sophia", "Elijah", "Mia",
-        "Lucas", "Charlotte", "Mateo", "Ava", "Levi", "Isabella", "Aarav", "Yuki", "Chen", "Fatima", "Jose", "Zoë",
-        "Björn", "Anaïs", "Siobhán", "Kwame", "Priya", "Dmitri", "Ngozi", "Luca", "Ingrid"};
-    static final String[] LAST = {"Smith", "Johnson", "Williams", "Brown", "Garcia", "Miller", "Davis", "Rodriguez",
-        "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson",
-        "Müller", "O'Brien", "Nakamura", "Kowalski", "Dubois", "Rossi", "Okafor", "Patel", "Ivanova", "Lindqvist",
-        "van der Berg", "Nguyen"};
-    static final String[] DOMAINS = {"example.com", "example.org", "example.net", "test.example", "mail.example",
-        "corp.example", "acme.example", "globex.example"};
-    static final String[] CITIES = {"Boston", "Dublin", "Berlin", "Paris", "Singapore", "Sydney", "Toronto", "Austin",
-        "Lisbon", "Tokyo", "Nairobi", "São Paulo"};
-    static final String[] COUNTRIES = {"United States", "Ireland", "Germany", "France", "Singapore", "Australia",
-        "Canada", "United States", "Portugal", "Japan", "Kenya", "Brazil"};
-    static final String[] STATES = {"MA", "Leinster", "Berlin", "Île-de-France", "Central", "NSW", "ON", "TX",
-        "Lisboa", "Tokyo", "Nairobi", "SP"};
-    static final String[] STREETS = {"Main St", "High Street", "Hauptstraße", "Rue de la Paix", "Orchard Rd",
-        "George St", "King St W", "Congress Ave", "Rua Augusta", "Chuo-dori", "Moi Ave", "Av. Paulista"};
-    static final String[] WORDS = {"Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay",
-        "Soylent", "Tyrell", "Cyberdyne", "Wonka", "Gringotts", "Oscorp", "Massive", "Dynamic", "Blue", "Northwind"};
+    static final String[] FIRST = {
+        "Olivia",
+        "Liam",
+        "Emma",
+        "Noah",
+        "Amelia",
+        "Oliver",
+        "Sophia",
+        "Elijah",
+        "Mia",
+        "Lucas",
+        "Charlotte",
+        "Mateo",
+        "Ava",
+        "Levi",
+        "Isabella",
+        "Aarav",
+        "Yuki",
+        "Chen",
+        "Fatima",
+        "Jose",
+        "Zoë",
+        "Björn",
+        "Anaïs",
+        "Siobhán",
+        "Kwame",
+        "Priya",
+        "Dmitri",
+        "Ngozi",
+        "Luca",
+        "Ingrid"
+    };
+    static final String[] LAST = {
+        "Smith",
+        "Johnson",
+        "Williams",
+        "Brown",
+        "Garcia",
+        "Miller",
+        "Davis",
+        "Rodriguez",
+        "Martinez",
+        "Hernandez",
+        "Lopez",
+        "Gonzalez",
+        "Wilson",
+        "Anderson",
+        "Thomas",
+        "Taylor",
+        "Moore",
+        "Jackson",
+        "Müller",
+        "O'Brien",
+        "Nakamura",
+        "Kowalski",
+        "Dubois",
+        "Rossi",
+        "Okafor",
+        "Patel",
+        "Ivanova",
+        "Lindqvist",
+        "van der Berg",
+        "Nguyen"
+    };
+    static final String[] DOMAINS = {
+        "example.com",
+        "example.org",
+        "example.net",
+        "test.example",
+        "mail.example",
+        "corp.example",
+        "acme.example",
+        "globex.example"
+    };
+    static final String[] CITIES = {
+        "Boston",
+        "Dublin",
+        "Berlin",
+        "Paris",
+        "Singapore",
+        "Sydney",
+        "Toronto",
+        "Austin",
+        "Lisbon",
+        "Tokyo",
+        "Nairobi",
+        "São Paulo"
+    };
+    static final String[] COUNTRIES = {
+        "United States",
+        "Ireland",
+        "Germany",
+        "France",
+        "Singapore",
+        "Australia",
+        "Canada",
+        "United States",
+        "Portugal",
+        "Japan",
+        "Kenya",
+        "Brazil"
+    };
+    static final String[] STATES = {
+        "MA", "Leinster", "Berlin", "Île-de-France", "Central", "NSW", "ON", "TX", "Lisboa", "Tokyo", "Nairobi", "SP"
+    };
+    static final String[] STREETS = {
+        "Main St",
+        "High Street",
+        "Hauptstraße",
+        "Rue de la Paix",
+        "Orchard Rd",
+        "George St",
+        "King St W",
+        "Congress Ave",
+        "Rua Augusta",
+        "Chuo-dori",
+        "Moi Ave",
+        "Av. Paulista"
+    };
+    static final String[] WORDS = {
+        "Acme",
+        "Globex",
+        "Initech",
+        "Umbrella",
+        "Stark",
+        "Wayne",
+        "Hooli",
+        "Vandelay",
+        "Soylent",
+        "Tyrell",
+        "Cyberdyne",
+        "Wonka",
+        "Gringotts",
+        "Oscorp",
+        "Massive",
+        "Dynamic",
+        "Blue",
+        "Northwind"
+    };
     static final String[] SUFFIX = {"Inc", "LLC", "GmbH", "Ltd", "SA", "Group", "Labs", "Systems"};
-    static final String[] TITLES = {"CEO", "CTO", "VP Sales", "Marketing Manager", "Engineer", "Analyst",
-        "Head of Data", "Account Executive", "Office Manager", "Consultant"};
+    static final String[] TITLES = {
+        "CEO",
+        "CTO",
+        "VP Sales",
+        "Marketing Manager",
+        "Engineer",
+        "Analyst",
+        "Head of Data",
+        "Account Executive",
+        "Office Manager",
+        "Consultant"
+    };
 
     private final Store store;
     private final Records records;
@@ -80,29 +210,59 @@ final class DataGenerator {
             for (int i = 1; i <= n; i++) {
                 String name = String.format("wide_prop_%03d", i);
                 switch (types[i % types.length]) {
-                    case "string": p.str(name, "wide_properties"); break;
-                    case "number": p.num(name, "wide_properties"); break;
-                    case "date": p.date(name, "wide_properties"); break;
-                    case "datetime": p.dt(name, "wide_properties"); break;
-                    case "enumeration": p.select(name, "wide_properties", Catalog.PRIORITY); break;
-                    default: p.bool(name, "wide_properties"); break;
+                    case "string":
+                        p.str(name, "wide_properties");
+                        break;
+                    case "number":
+                        p.num(name, "wide_properties");
+                        break;
+                    case "date":
+                        p.date(name, "wide_properties");
+                        break;
+                    case "datetime":
+                        p.dt(name, "wide_properties");
+                        break;
+                    case "enumeration":
+                        p.select(name, "wide_properties", Catalog.PRIORITY);
+                        break;
+                    default:
+                        p.bool(name, "wide_properties");
+                        break;
                 }
             }
             for (PropertyDef d : p.list) {
-                type.addProperty(new PropertyDef(d.name, d.label, d.type, d.fieldType, d.groupName, d.options, false,
-                        false, false, false, "Generated wide property", d.displayOrder, d.createdAt));
+                type.addProperty(new PropertyDef(
+                        d.name,
+                        d.label,
+                        d.type,
+                        d.fieldType,
+                        d.groupName,
+                        d.options,
+                        false,
+                        false,
+                        false,
+                        false,
+                        "Generated wide property",
+                        d.displayOrder,
+                        d.createdAt));
             }
         }
     }
 
     String valueFor(PropertyDef d) {
         switch (d.type) {
-            case "number": return Integer.toString(rnd.nextInt(100_000));
-            case "date": return LocalDate.ofEpochDay(15_000 + rnd.nextInt(5000)).toString();
-            case "datetime": return Json.iso(t - rnd.nextLong(300L * 86_400_000L));
-            case "enumeration": return d.options.isEmpty() ? "" : d.options.get(rnd.nextInt(d.options.size()))[1];
-            case "bool": return rnd.nextBoolean() ? "true" : "false";
-            default: return pick(WORDS) + " " + Integer.toHexString(rnd.nextInt(1 << 20));
+            case "number":
+                return Integer.toString(rnd.nextInt(100_000));
+            case "date":
+                return LocalDate.ofEpochDay(15_000 + rnd.nextInt(5000)).toString();
+            case "datetime":
+                return Json.iso(t - rnd.nextLong(300L * 86_400_000L));
+            case "enumeration":
+                return d.options.isEmpty() ? "" : d.options.get(rnd.nextInt(d.options.size()))[1];
+            case "bool":
+                return rnd.nextBoolean() ? "true" : "false";
+            default:
+                return pick(WORDS) + " " + Integer.toHexString(rnd.nextInt(1 << 20));
         }
     }
 
@@ -141,8 +301,11 @@ final class DataGenerator {
         }
         long recordSeed = GeneratedProps.mix(seed ^ (r.id * 0xD1B54A32D192ED03L));
         GeneratedProps props = new GeneratedProps(r.props, layout, recordSeed, r.createdAt);
-        store.table(type).put(new Rec(r.id, props, r.createdAt, r.updatedAt, r.archived, r.archivedAt, r.history),
-                r.updatedAt, 0);
+        store.table(type)
+                .put(
+                        new Rec(r.id, props, r.createdAt, r.updatedAt, r.archived, r.archivedAt, r.history),
+                        r.updatedAt,
+                        0);
     }
 
     Map<String, String> contact(int i) {
@@ -162,8 +325,7 @@ final class DataGenerator {
         String domain = pick(DOMAINS);
         String email = local + "@" + domain;
         if (rnd.nextInt(20) == 0) { // case variant: stored mixed-case, unique case-insensitively
-            email = Character.toUpperCase(local.charAt(0)) + local.substring(1) + "@"
-                    + domain.toUpperCase(Locale.ROOT);
+            email = Character.toUpperCase(local.charAt(0)) + local.substring(1) + "@" + domain.toUpperCase(Locale.ROOT);
         }
         p.put("email", email);
         p.put("firstname", first);
@@ -178,8 +340,10 @@ final class DataGenerator {
         p.put("state", STATES[c]);
         p.put("country", COUNTRIES[c]);
         p.put("zip", pad(rnd.nextInt(100_000), 5));
-        p.put("date_of_birth", LocalDate.of(1950 + rnd.nextInt(55), 1 + rnd.nextInt(12), 1 + rnd.nextInt(28))
-                .toString());
+        p.put(
+                "date_of_birth",
+                LocalDate.of(1950 + rnd.nextInt(55), 1 + rnd.nextInt(12), 1 + rnd.nextInt(28))
+                        .toString());
         p.put("jobtitle", pick(TITLES));
         p.put("company", pick(WORDS) + " " + pick(SUFFIX));
         p.put("lifecyclestage", pick(Catalog.LIFECYCLE)[1]);
@@ -271,8 +435,12 @@ final class DataGenerator {
 
     Map<String, String> ticket(int i) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("subject", "Ticket " + i + ": " + pick(WORDS) + " " + pick(new String[] {"login fails", "invoice wrong",
-            "feature request", "slow dashboard", "export broken"}));
+        p.put(
+                "subject",
+                "Ticket " + i + ": " + pick(WORDS) + " "
+                        + pick(new String[] {
+                            "login fails", "invoice wrong", "feature request", "slow dashboard", "export broken"
+                        }));
         p.put("content", "Customer reports an issue. Ref " + Integer.toHexString(rnd.nextInt()));
         p.put("hs_pipeline", "0");
         p.put("hs_pipeline_stage", Integer.toString(1 + rnd.nextInt(4)));
@@ -284,8 +452,10 @@ final class DataGenerator {
     Map<String, String> generic(ObjectType type, int i) {
         Map<String, String> p = new LinkedHashMap<>();
         for (PropertyDef d : type.properties(false)) {
-            if (d.readOnlyValue || d.calculated || d.name.equals("hubspot_owner_id") || d.hasUniqueValue
-                    && !d.name.equals("hs_sku")) {
+            if (d.readOnlyValue
+                    || d.calculated
+                    || d.name.equals("hubspot_owner_id")
+                    || d.hasUniqueValue && !d.name.equals("hs_sku")) {
                 continue;
             }
             if (d.name.equals("hs_timestamp")) {
@@ -307,8 +477,19 @@ final class DataGenerator {
             long id = 70_000_000L + i;
             String fn = pick(FIRST);
             String ln = pick(LAST);
-            store.owners.put(id, new Store.Owner(id, "owner" + i + "@owners.example", fn, ln, 9_000_000L + i,
-                    t, t, i == owners - 1 && owners > 2, "team-" + (i % 3), "Team " + (char) ('A' + i % 3)));
+            store.owners.put(
+                    id,
+                    new Store.Owner(
+                            id,
+                            "owner" + i + "@owners.example",
+                            fn,
+                            ln,
+                            9_000_000L + i,
+                            t,
+                            t,
+                            i == owners - 1 && owners > 2,
+                            "team-" + (i % 3),
+                            "Team " + (char) ('A' + i % 3)));
         }
         if (wideProps > 0) {
             addWideProperties(wideProps);
@@ -317,19 +498,39 @@ final class DataGenerator {
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         long step = Math.max(2, span / Math.max(1, total));
         Map<String, List<Long>> ids = new LinkedHashMap<>();
-        for (String typeName : List.of("companies", "contacts", "deals", "tickets", "products", "line_items", "calls",
-                "emails", "meetings", "notes", "tasks")) {
+        for (String typeName : List.of(
+                "companies",
+                "contacts",
+                "deals",
+                "tickets",
+                "products",
+                "line_items",
+                "calls",
+                "emails",
+                "meetings",
+                "notes",
+                "tasks")) {
             int n = counts.getOrDefault(typeName, 0);
             ObjectType type = store.type(typeName);
             List<Long> created = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Map<String, String> p;
                 switch (typeName) {
-                    case "contacts": p = contact(i); break;
-                    case "companies": p = company(i); break;
-                    case "deals": p = deal(i); break;
-                    case "tickets": p = ticket(i); break;
-                    default: p = generic(type, i); break;
+                    case "contacts":
+                        p = contact(i);
+                        break;
+                    case "companies":
+                        p = company(i);
+                        break;
+                    case "deals":
+                        p = deal(i);
+                        break;
+                    case "tickets":
+                        p = ticket(i);
+                        break;
+                    default:
+                        p = generic(type, i);
+                        break;
                 }
                 long ts = nextTime(step);
                 Rec r = records.createRecord(type, p, null, ts, "CRM_UI", true);

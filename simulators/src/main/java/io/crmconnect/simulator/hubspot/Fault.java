@@ -51,12 +51,13 @@ public final class Fault {
     public long latencyMaxMillis;
     /** "uniform" (default) between min and max, or "exponential": min + an exponential tail with mean (max - min). */
     public String latencyDistribution = "uniform";
+
     public int times = -1;
 
     private transient AtomicInteger fired = new AtomicInteger();
     private transient volatile Pattern compiled;
 
-    public Fault() { }
+    public Fault() {}
 
     public static Fault status(String route, int status, double probability) {
         Fault f = new Fault();
@@ -133,7 +134,8 @@ public final class Fault {
             p = Pattern.compile(re.toString());
             compiled = p;
         }
-        return p.matcher(routeName).matches() || p.matcher(routeName.substring(routeName.indexOf(' ') + 1)).matches();
+        return p.matcher(routeName).matches()
+                || p.matcher(routeName.substring(routeName.indexOf(' ') + 1)).matches();
     }
 
     /** Consumes one firing if the fault has budget left. */

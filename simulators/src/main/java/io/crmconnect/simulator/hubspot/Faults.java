@@ -69,8 +69,12 @@ final class Faults {
                 limiter.served429.incrementAndGet();
                 return limits.injected(route.search);
             case LOCKED_423:
-                return new ApiException(423, "LOCKED", "The resource is locked: too many concurrent "
-                        + "writes to this object. Retry after 2 seconds.").response();
+                return new ApiException(
+                                423,
+                                "LOCKED",
+                                "The resource is locked: too many concurrent "
+                                        + "writes to this object. Retry after 2 seconds.")
+                        .response();
             default:
                 // STATUS_AFTER_COMMIT replaces the response after the handler ran (after()); CONNECTION_RESET,
                 // TRUNCATED_BODY, MALFORMED_JSON and SLOW_BODY act while writing: all of them after the handler ran

@@ -3,13 +3,13 @@ package io.crmconnect.simulator.hubspot;
 import java.time.LocalDate;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.Arrays;
 
 /**
  * The properties of a generated record: the explicit values (name, email, address...) plus the generated
@@ -21,9 +21,11 @@ import java.util.Arrays;
 final class GeneratedProps extends AbstractMap<String, String> {
     /** About 7 of 10 wide properties have a value (as HubSpot portals: many properties stay empty). */
     private static final int FILLED_OF_10 = 7;
+
     private static final String[] DATES = new String[5000];
     /** The same values as JSON strings (quoted UTF-8), for {@link RecordWriter}. */
     private static final byte[][] DATES_JSON = new byte[DATES.length][];
+
     private static final byte[][] WORDS_JSON = new byte[DataGenerator.WORDS.length][];
     private static final byte[] TRUE_JSON = RecordWriter.quoted("true");
     private static final byte[] FALSE_JSON = RecordWriter.quoted("false");
@@ -49,6 +51,7 @@ final class GeneratedProps extends AbstractMap<String, String> {
         final byte[][][] optionsJson;
         /** Enumerations without options never have a value. */
         final boolean[] noValue;
+
         final Map<String, Integer> slots;
 
         Layout(List<PropertyDef> defs) {
@@ -71,7 +74,8 @@ final class GeneratedProps extends AbstractMap<String, String> {
                     default -> 's';
                 };
                 options[i] = d.options.stream().map(o -> o[1]).toArray(String[]::new);
-                optionsJson[i] = Arrays.stream(options[i]).map(RecordWriter::quoted).toArray(byte[][]::new);
+                optionsJson[i] =
+                        Arrays.stream(options[i]).map(RecordWriter::quoted).toArray(byte[][]::new);
                 noValue[i] = kinds[i] == 'e' && options[i].length == 0;
                 slots.put(d.name, i);
             }
@@ -88,6 +92,7 @@ final class GeneratedProps extends AbstractMap<String, String> {
     private final long timeAnchor;
     /** Whether an explicit value overrides a wide one (never for generated records). */
     private final boolean baseHasWide;
+
     private int size = -1;
 
     /**
@@ -240,7 +245,8 @@ final class GeneratedProps extends AbstractMap<String, String> {
             @Override
             public Iterator<Entry<String, String>> iterator() {
                 return new Iterator<>() {
-                    private final Iterator<Entry<String, String>> explicit = base.entrySet().iterator();
+                    private final Iterator<Entry<String, String>> explicit =
+                            base.entrySet().iterator();
                     private int slot = -1;
                     private Entry<String, String> next = advance();
 

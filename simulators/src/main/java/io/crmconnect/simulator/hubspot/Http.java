@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Request/response values used between the HTTP front and the API handlers. */
 final class Http {
-    private Http() { }
+    private Http() {}
 
     /** One parsed request. */
     static final class Req {
@@ -22,6 +22,7 @@ final class Http {
         final String rawPath;
         /** Path with date-versioned prefixes rewritten to the numbered form. */
         final String path;
+
         final String rawQuery;
         final Map<String, List<String>> query;
         final Map<String, String> headers; // lower-case names
@@ -79,8 +80,8 @@ final class Http {
             try {
                 return Integer.parseInt(v.trim());
             } catch (NumberFormatException e) {
-                throw ApiException.validation("Invalid input for query parameter " + name + ": " + v
-                        + " is not an integer");
+                throw ApiException.validation(
+                        "Invalid input for query parameter " + name + ": " + v + " is not an integer");
             }
         }
 
@@ -112,6 +113,7 @@ final class Http {
         final int status;
         /** The first {@link #len} bytes are the body. */
         final byte[] body;
+
         final int len;
         final Map<String, String> headers = new LinkedHashMap<>();
         String contentType = "application/json;charset=utf-8";
@@ -148,8 +150,8 @@ final class Http {
     /** A random version-4 UUID, as HubSpot's correlation and request ids (cheaper than UUID.randomUUID). */
     static String correlationId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL)
-                | 0x8000000000000000L).toString();
+        return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L)
+                .toString();
     }
 
     static String normalizePath(String p) {

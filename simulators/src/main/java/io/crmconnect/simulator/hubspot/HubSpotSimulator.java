@@ -211,8 +211,8 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     /** Associated record ids (to type) of one record, with their association type ids. */
     public Map<Long, Set<Integer>> associations(String fromType, String id, String toType) {
-        return new LinkedHashMap<>(store.associations.get(store.type(fromType).objectTypeId, Long.parseLong(id),
-                store.type(toType).objectTypeId));
+        return new LinkedHashMap<>(store.associations.get(
+                store.type(fromType).objectTypeId, Long.parseLong(id), store.type(toType).objectTypeId));
     }
 
     public List<LoggedRequest> requestLog() {

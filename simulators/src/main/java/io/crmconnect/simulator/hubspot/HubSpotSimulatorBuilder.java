@@ -182,8 +182,8 @@ public final class HubSpotSimulatorBuilder {
         try {
             return new HubSpotSimulator(this);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the HubSpot simulator on port " + port + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the HubSpot simulator on port " + port + ": " + e.getMessage(), e);
         }
     }
 }

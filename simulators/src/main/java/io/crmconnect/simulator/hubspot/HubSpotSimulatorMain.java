@@ -1,17 +1,17 @@
 package io.crmconnect.simulator.hubspot;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone simulator: {@code java -jar simulators/target/hubspot-simulator.jar --port 8089 --seed 42 --contacts 1000}.
  * Runs until killed (Ctrl-C).
  */
 public final class HubSpotSimulatorMain {
-    private HubSpotSimulatorMain() { }
+    private HubSpotSimulatorMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         HubSpotSimulatorBuilder b = HubSpotSimulator.builder().port(8089);
@@ -21,10 +21,25 @@ public final class HubSpotSimulatorMain {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
-                case "--port" -> { b.port(Integer.parseInt(v)); i++; }
-                case "--seed" -> { b.seed(Long.parseLong(v)); i++; }
-                case "--contacts", "--companies", "--deals", "--tickets", "--products", "--line_items", "--calls",
-                        "--emails", "--meetings", "--notes", "--tasks" -> {
+                case "--port" -> {
+                    b.port(Integer.parseInt(v));
+                    i++;
+                }
+                case "--seed" -> {
+                    b.seed(Long.parseLong(v));
+                    i++;
+                }
+                case "--contacts",
+                        "--companies",
+                        "--deals",
+                        "--tickets",
+                        "--products",
+                        "--line_items",
+                        "--calls",
+                        "--emails",
+                        "--meetings",
+                        "--notes",
+                        "--tasks" -> {
                     b.records(a.substring(2), Integer.parseInt(v));
                     given.add(a.substring(2));
                     if (a.equals("--contacts")) {
@@ -32,16 +47,37 @@ public final class HubSpotSimulatorMain {
                     }
                     i++;
                 }
-                case "--owners" -> { b.owners(Integer.parseInt(v)); i++; }
-                case "--wide-properties" -> { b.wideProperties(Integer.parseInt(v)); i++; }
+                case "--owners" -> {
+                    b.owners(Integer.parseInt(v));
+                    i++;
+                }
+                case "--wide-properties" -> {
+                    b.wideProperties(Integer.parseInt(v));
+                    i++;
+                }
                 case "--no-rate-limits" -> b.rateLimits(false);
-                case "--tier" -> { b.tier(Tier.valueOf(v.toUpperCase(Locale.ROOT))); i++; }
-                case "--limiter" -> { b.limiter(LimiterMode.valueOf(v.toUpperCase(Locale.ROOT))); i++; }
-                case "--index-lag-ms" -> { b.indexLag(Duration.ofMillis(Long.parseLong(v))); i++; }
+                case "--tier" -> {
+                    b.tier(Tier.valueOf(v.toUpperCase(Locale.ROOT)));
+                    i++;
+                }
+                case "--limiter" -> {
+                    b.limiter(LimiterMode.valueOf(v.toUpperCase(Locale.ROOT)));
+                    i++;
+                }
+                case "--index-lag-ms" -> {
+                    b.indexLag(Duration.ofMillis(Long.parseLong(v)));
+                    i++;
+                }
                 case "--no-auth" -> b.auth(false);
-                case "--token" -> { b.privateAppToken(v); i++; }
+                case "--token" -> {
+                    b.privateAppToken(v);
+                    i++;
+                }
                 case "--validate-requests" -> b.validateRequests(true);
-                case "--mutator" -> { b.mutator(Double.parseDouble(v)); i++; }
+                case "--mutator" -> {
+                    b.mutator(Double.parseDouble(v));
+                    i++;
+                }
                 case "--help", "-h" -> {
                     System.out.println(usage());
                     return;

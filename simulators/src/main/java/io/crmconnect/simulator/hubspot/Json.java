@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.LocalDate;
 
 /** JSON helpers shared by the simulator. */
 final class Json {
@@ -17,7 +17,7 @@ final class Json {
     private static final DateTimeFormatter ISO_MS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private Json() { }
+    private Json() {}
 
     /** yyyy-MM-dd'T'HH:mm:ss.SSS'Z' (UTC), without a formatter (hot path). */
     static String iso(long millis) {

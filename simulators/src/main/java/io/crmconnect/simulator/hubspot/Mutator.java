@@ -1,12 +1,12 @@
 package io.crmconnect.simulator.hubspot;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.LinkedHashMap;
 
 /**
  * Applies creates, updates, deletes, merges and association changes at a set rate, in bursts that share one
@@ -44,16 +44,20 @@ final class Mutator {
         long periodMicros = 100_000; // 10 ticks per second, each applies a burst
         double perTick = opsPerSecond / 10.0;
         double[] carry = {0};
-        exec.scheduleAtFixedRate(() -> {
-            carry[0] += perTick;
-            int n = (int) carry[0];
-            carry[0] -= n;
-            try {
-                applyBurst(n);
-            } catch (RuntimeException e) {
-                // a conflicting random op (e.g. duplicate email) is skipped
-            }
-        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        exec.scheduleAtFixedRate(
+                () -> {
+                    carry[0] += perTick;
+                    int n = (int) carry[0];
+                    carry[0] -= n;
+                    try {
+                        applyBurst(n);
+                    } catch (RuntimeException e) {
+                        // a conflicting random op (e.g. duplicate email) is skipped
+                    }
+                },
+                0,
+                periodMicros,
+                TimeUnit.MICROSECONDS);
     }
 
     synchronized void stop() {
@@ -92,19 +96,23 @@ final class Mutator {
                 if (op < 30 || tab.live.isEmpty()) {
                     Map<String, String> p;
                     synchronized (gen) {
-                        p = t.name.equals("contacts") ? gen.contact((int) (store.idSeq.get() % 1_000_000))
-                                : t.name.equals("companies") ? gen.company((int) store.idSeq.get())
-                                : gen.deal((int) store.idSeq.get());
+                        p = t.name.equals("contacts")
+                                ? gen.contact((int) (store.idSeq.get() % 1_000_000))
+                                : t.name.equals("companies")
+                                        ? gen.company((int) store.idSeq.get())
+                                        : gen.deal((int) store.idSeq.get());
                     }
                     records.createRecord(t, p, null, now, "API", true);
                     creates.incrementAndGet();
                 } else if (op < 80) {
                     Rec r = randomLive(tab, rnd);
-                    String prop = t.name.equals("contacts") ? "jobtitle" : t.name.equals("companies") ? "city"
-                            : "amount";
-                    String v = prop.equals("amount") ? Integer.toString(rnd.nextInt(100_000))
-                            : prop.equals("city") ? DataGenerator.CITIES[rnd.nextInt(DataGenerator.CITIES.length)]
-                            : DataGenerator.TITLES[rnd.nextInt(DataGenerator.TITLES.length)];
+                    String prop =
+                            t.name.equals("contacts") ? "jobtitle" : t.name.equals("companies") ? "city" : "amount";
+                    String v = prop.equals("amount")
+                            ? Integer.toString(rnd.nextInt(100_000))
+                            : prop.equals("city")
+                                    ? DataGenerator.CITIES[rnd.nextInt(DataGenerator.CITIES.length)]
+                                    : DataGenerator.TITLES[rnd.nextInt(DataGenerator.TITLES.length)];
                     records.updateRecord(t, r, Map.of(prop, v), now, "API", true);
                     updates.incrementAndGet();
                 } else if (op < 88) {

@@ -1,5 +1,6 @@
 package io.crmconnect.simulator.hubspot;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,13 +8,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
-import java.time.Instant;
-import java.util.Locale;
 
 /**
  * Records of one object type. Reads are lock-free over immutable snapshots; writes synchronize on the table.
@@ -32,6 +32,7 @@ final class ObjectTable {
     final Map<String, Map<String, Long>> unique = new ConcurrentHashMap<>();
     /** What search sees (lags behind {@link #live}). */
     final ConcurrentSkipListMap<Long, Rec> indexed = new ConcurrentSkipListMap<>();
+
     private final ArrayDeque<Object[]> pending = new ArrayDeque<>(); // {visibleAtMillis, id, Rec|null}; guarded by this
     /** Hash indexes over properties of the search view, for EQ/IN filters; guarded by this. */
     private final Map<String, PropIndex> propIndexes = new HashMap<>();
@@ -239,8 +240,7 @@ final class ObjectTable {
         }
     }
 
-    private PropIndex propIndex(long now, String prop, String signature,
-            Function<String, Collection<String>> keysOf) {
+    private PropIndex propIndex(long now, String prop, String signature, Function<String, Collection<String>> keysOf) {
         searchable(now);
         PropIndex pi = propIndexes.get(prop);
         if (pi == null || !pi.signature.equals(signature)) {
@@ -254,14 +254,22 @@ final class ObjectTable {
     }
 
     /** How many search-view records hold one of {@code keys} in the hash index of {@code prop}. */
-    synchronized int indexCount(long now, String prop, String signature,
-            Function<String, Collection<String>> keysOf, Collection<String> keys) {
+    synchronized int indexCount(
+            long now,
+            String prop,
+            String signature,
+            Function<String, Collection<String>> keysOf,
+            Collection<String> keys) {
         return propIndex(now, prop, signature, keysOf).count(keys);
     }
 
     /** The search-view records that hold one of {@code keys} in the hash index of {@code prop}. */
-    synchronized List<Rec> indexLookup(long now, String prop, String signature,
-            Function<String, Collection<String>> keysOf, Collection<String> keys) {
+    synchronized List<Rec> indexLookup(
+            long now,
+            String prop,
+            String signature,
+            Function<String, Collection<String>> keysOf,
+            Collection<String> keys) {
         Set<Long> ids = new HashSet<>();
         propIndex(now, prop, signature, keysOf).collect(keys, ids);
         List<Rec> out = new ArrayList<>(ids.size());
@@ -294,7 +302,13 @@ final class ObjectTable {
     }
 
     /** Builds a new snapshot from {@code base} with {@code changes} applied ("" clears). */
-    static Rec withChanges(Rec base, long id, Map<String, String> changes, long now, ObjectType t, String sourceType,
+    static Rec withChanges(
+            Rec base,
+            long id,
+            Map<String, String> changes,
+            long now,
+            ObjectType t,
+            String sourceType,
             boolean trackHistory) {
         Map<String, String> props = base == null ? new HashMap<>() : new HashMap<>(base.props);
         Map<String, List<Rec.Hist>> hist = base == null ? new HashMap<>() : new HashMap<>(base.history);

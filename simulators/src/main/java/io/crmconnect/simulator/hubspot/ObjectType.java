@@ -7,8 +7,8 @@ import java.util.Map;
 
 /** A CRM object type (built-in or custom) with its property definitions. */
 final class ObjectType {
-    final String name;            // contacts, companies, ..., or custom plural name
-    final String objectTypeId;    // 0-1, 2-1234567
+    final String name; // contacts, companies, ..., or custom plural name
+    final String objectTypeId; // 0-1, 2-1234567
     final String singular;
     final String fullyQualifiedName;
     final boolean custom;
@@ -23,11 +23,22 @@ final class ObjectType {
     private final Map<String, PropertyDef> properties = new LinkedHashMap<>();
     /** groupName -> label; guarded by this. */
     private final Map<String, String> groups = new LinkedHashMap<>();
+
     volatile boolean archived;
 
-    ObjectType(String name, String objectTypeId, String singular, String fullyQualifiedName, boolean custom,
-            String createdProp, String lastModifiedProp, List<String> defaultProps, List<String> requiredProps,
-            String primaryDisplayProperty, List<String> searchableProps, long createdAt) {
+    ObjectType(
+            String name,
+            String objectTypeId,
+            String singular,
+            String fullyQualifiedName,
+            boolean custom,
+            String createdProp,
+            String lastModifiedProp,
+            List<String> defaultProps,
+            List<String> requiredProps,
+            String primaryDisplayProperty,
+            List<String> searchableProps,
+            long createdAt) {
         this.name = name;
         this.objectTypeId = objectTypeId;
         this.singular = singular;

@@ -71,7 +71,8 @@ final class ObjectsApi {
                 throw ApiException.validation("Invalid after cursor: " + a);
             }
         }
-        Iterator<Rec> it = ((NavigableMap<Long, Rec>) src).tailMap(after, true).values().iterator();
+        Iterator<Rec> it =
+                ((NavigableMap<Long, Rec>) src).tailMap(after, true).values().iterator();
         List<Rec> page = new ArrayList<>(limit);
         Rec next = null;
         while (it.hasNext()) {
@@ -128,23 +129,30 @@ final class ObjectsApi {
         if (!node.isObject()) {
             throw ApiException.validation("Invalid input JSON: " + where + " must be an object of property values");
         }
-        node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
+        node.fields()
+                .forEachRemaining(e -> m.put(
+                        e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
         return m;
     }
 
     private Http.Resp create(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         JsonNode body = req.json();
-        Rec r = records.createRecord(t, propsOf(body.get("properties"), "properties"), body.get("associations"),
-                store.clock.millis(), "API", false);
+        Rec r = records.createRecord(
+                t,
+                propsOf(body.get("properties"), "properties"),
+                body.get("associations"),
+                store.clock.millis(),
+                "API",
+                false);
         return RecordJson.stream(201, g -> json.writeRecord(g, t, r, RecordJson.allProps(r), null, null, null));
     }
 
     private Http.Resp update(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
         Rec existing = records.resolve(t, req.param("objectId"), req.q("idProperty"), false, true);
-        Rec r = records.updateRecord(t, existing, propsOf(req.json().get("properties"), "properties"),
-                store.clock.millis(), "API", false);
+        Rec r = records.updateRecord(
+                t, existing, propsOf(req.json().get("properties"), "properties"), store.clock.millis(), "API", false);
         return RecordJson.stream(200, g -> json.writeRecord(g, t, r, RecordJson.allProps(r), null, null, null));
     }
 
@@ -205,8 +213,14 @@ final class ObjectsApi {
     }
 
     /** Writes a BatchResponse envelope; 207 when errors is non-empty. */
-    Http.Resp batchResponse(int okStatus, long started, ObjectType t, List<Rec> results, List<Set<String>> props,
-            List<Boolean> isNew, List<Map<String, Object>> errors) {
+    Http.Resp batchResponse(
+            int okStatus,
+            long started,
+            ObjectType t,
+            List<Rec> results,
+            List<Set<String>> props,
+            List<Boolean> isNew,
+            List<Map<String, Object>> errors) {
         long done = store.clock.millis();
         return RecordJson.stream(errors.isEmpty() ? okStatus : 207, g -> {
             g.writeStartObject();
@@ -300,10 +314,15 @@ final class ObjectsApi {
                     if (v != null && !v.isEmpty()) {
                         Long other = store.table(t).findByUnique(u, v);
                         if (other != null || !emails.add(u + "=" + ObjectTable.norm(u, v))) {
-                            throw new ApiException(409, "CONFLICT", t.name.equals("contacts") && u.equals("email")
-                                    ? "Contact already exists. Existing ID: " + other
-                                    : "Duplicate value \"" + v + "\" for unique property " + u
-                                            + (other == null ? " within the batch" : ". Existing ID: " + other));
+                            throw new ApiException(
+                                    409,
+                                    "CONFLICT",
+                                    t.name.equals("contacts") && u.equals("email")
+                                            ? "Contact already exists. Existing ID: " + other
+                                            : "Duplicate value \"" + v + "\" for unique property " + u
+                                                    + (other == null
+                                                            ? " within the batch"
+                                                            : ". Existing ID: " + other));
                         }
                     }
                 }
@@ -314,16 +333,19 @@ final class ObjectsApi {
         List<Map<String, Object>> errors = new ArrayList<>();
         for (JsonNode x : in) {
             try {
-                Rec r = records.createRecord(t, propsOf(x.get("properties"), "properties"), x.get("associations"), now,
-                        "API", false);
+                Rec r = records.createRecord(
+                        t, propsOf(x.get("properties"), "properties"), x.get("associations"), now, "API", false);
                 results.add(r);
                 props.add(RecordJson.allProps(r));
             } catch (ApiException e) {
                 if (!multi) {
                     throw e;
                 }
-                errors.add(Batch.standardError(e, Map.of("objectWriteTraceId",
-                        List.of(x.path("objectWriteTraceId").asText()))));
+                errors.add(Batch.standardError(
+                        e,
+                        Map.of(
+                                "objectWriteTraceId",
+                                List.of(x.path("objectWriteTraceId").asText()))));
             }
         }
         return batchResponse(201, now, t, results, props, null, errors);
@@ -371,7 +393,7 @@ final class ObjectsApi {
         }
         if (!missing.isEmpty() && !multi) {
             throw ApiException.notFound("Could not get some " + t.singular.toUpperCase(Locale.ROOT)
-                    + " objects, they may be deleted or not exist. Check that ids are valid: " + missing)
+                            + " objects, they may be deleted or not exist. Check that ids are valid: " + missing)
                     .context("ids", missing.toArray(new String[0]));
         }
         if (!multi) {
@@ -389,8 +411,13 @@ final class ObjectsApi {
             String trace = x.path("objectWriteTraceId").asText();
             if (target == null) {
                 ApiException e = ApiException.notFound("Object not found.  objectId are usually numeric.");
-                errors.add(Batch.standardError(e, Map.of("objectWriteTraceId", List.of(trace), "ids",
-                        List.of(x.path("id").asText()))));
+                errors.add(Batch.standardError(
+                        e,
+                        Map.of(
+                                "objectWriteTraceId",
+                                List.of(trace),
+                                "ids",
+                                List.of(x.path("id").asText()))));
                 continue;
             }
             try {
@@ -469,8 +496,11 @@ final class ObjectsApi {
                 if (!multi || byEmail) {
                     throw e;
                 }
-                errors.add(Batch.standardError(e, Map.of("objectWriteTraceId",
-                        List.of(x.path("objectWriteTraceId").asText()))));
+                errors.add(Batch.standardError(
+                        e,
+                        Map.of(
+                                "objectWriteTraceId",
+                                List.of(x.path("objectWriteTraceId").asText()))));
             }
         }
         return batchResponse(200, now, t, results, props, isNew, errors);

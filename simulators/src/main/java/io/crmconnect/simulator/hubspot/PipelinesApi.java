@@ -112,9 +112,15 @@ final class PipelinesApi {
 
     private Store.Pipeline.Stage stageFrom(JsonNode s, long now) {
         Map<String, String> md = new LinkedHashMap<>();
-        s.path("metadata").fields().forEachRemaining(e -> md.put(e.getKey(), e.getValue().asText()));
-        return new Store.Pipeline.Stage(s.path("stageId").asText(Long.toString(store.nextId())),
-                s.path("label").asText("Stage"), s.path("displayOrder").asInt(0), md, now);
+        s.path("metadata")
+                .fields()
+                .forEachRemaining(e -> md.put(e.getKey(), e.getValue().asText()));
+        return new Store.Pipeline.Stage(
+                s.path("stageId").asText(Long.toString(store.nextId())),
+                s.path("label").asText("Stage"),
+                s.path("displayOrder").asInt(0),
+                md,
+                now);
     }
 
     private Http.Resp patchPipeline(Http.Req req) {
@@ -180,7 +186,9 @@ final class PipelinesApi {
         if (b.has("displayOrder")) {
             s.displayOrder = b.get("displayOrder").asInt();
         }
-        b.path("metadata").fields().forEachRemaining(e -> s.metadata.put(e.getKey(), e.getValue().asText()));
+        b.path("metadata")
+                .fields()
+                .forEachRemaining(e -> s.metadata.put(e.getKey(), e.getValue().asText()));
         s.updatedAt = store.clock.millis();
         return Http.Resp.json(200, renderStage(s));
     }

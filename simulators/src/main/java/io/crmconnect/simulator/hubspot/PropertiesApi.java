@@ -10,10 +10,21 @@ import java.util.Set;
 
 /** Properties API ({@code properties-v3.json}): property definitions and property groups. */
 final class PropertiesApi {
-    static final Set<String> TYPES = Set.of("string", "number", "date", "datetime", "enumeration", "bool",
-            "phone_number");
-    static final Set<String> FIELD_TYPES = Set.of("booleancheckbox", "calculation_equation", "checkbox", "date",
-            "file", "html", "number", "phonenumber", "radio", "select", "text", "textarea");
+    static final Set<String> TYPES =
+            Set.of("string", "number", "date", "datetime", "enumeration", "bool", "phone_number");
+    static final Set<String> FIELD_TYPES = Set.of(
+            "booleancheckbox",
+            "calculation_equation",
+            "checkbox",
+            "date",
+            "file",
+            "html",
+            "number",
+            "phonenumber",
+            "radio",
+            "select",
+            "text",
+            "textarea");
 
     private final Store store;
 
@@ -92,11 +103,14 @@ final class PropertiesApi {
 
     private Http.Resp get(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
-        PropertyDef p = req.qBool("archived", false) ? t.propertyIncludingArchived(req.param("propertyName"))
+        PropertyDef p = req.qBool("archived", false)
+                ? t.propertyIncludingArchived(req.param("propertyName"))
                 : t.property(req.param("propertyName"));
         if (p == null) {
-            throw new ApiException(404, "OBJECT_NOT_FOUND", "Unable to find property " + req.param("propertyName")
-                    + " for object type " + t.objectTypeId);
+            throw new ApiException(
+                    404,
+                    "OBJECT_NOT_FOUND",
+                    "Unable to find property " + req.param("propertyName") + " for object type " + t.objectTypeId);
         }
         return Http.Resp.json(200, render(p));
     }
@@ -124,24 +138,42 @@ final class PropertiesApi {
             throw new ApiException(409, "OBJECT_ALREADY_EXISTS", "Property named '" + name + "' already exists.");
         }
         boolean unique = b.path("hasUniqueValue").asBoolean(false);
-        long customUnique = t.properties(false).stream().filter(x -> x.hasUniqueValue && !x.hubspotDefined).count();
+        long customUnique = t.properties(false).stream()
+                .filter(x -> x.hasUniqueValue && !x.hubspotDefined)
+                .count();
         if (unique && customUnique >= 10) {
             throw ApiException.validation("An object can have at most 10 unique value properties");
         }
         List<String[]> opts = new ArrayList<>();
         for (JsonNode o : b.path("options")) {
-            opts.add(new String[] {o.path("label").asText(o.path("value").asText()), o.path("value").asText()});
+            opts.add(new String[] {
+                o.path("label").asText(o.path("value").asText()),
+                o.path("value").asText()
+            });
         }
-        if (type.equals("enumeration") && opts.isEmpty() && !b.path("externalOptions").asBoolean(false)) {
+        if (type.equals("enumeration")
+                && opts.isEmpty()
+                && !b.path("externalOptions").asBoolean(false)) {
             throw ApiException.validation("Enumeration property " + name + " needs options");
         }
         if (type.equals("bool") && opts.isEmpty()) {
             opts.add(new String[] {"Yes", "true"});
             opts.add(new String[] {"No", "false"});
         }
-        PropertyDef p = new PropertyDef(name, label, type, fieldType, group, opts, unique,
-                fieldType.equals("calculation_equation"), fieldType.equals("calculation_equation"), false,
-                b.path("description").asText(""), b.path("displayOrder").asInt(-1), store.clock.millis());
+        PropertyDef p = new PropertyDef(
+                name,
+                label,
+                type,
+                fieldType,
+                group,
+                opts,
+                unique,
+                fieldType.equals("calculation_equation"),
+                fieldType.equals("calculation_equation"),
+                false,
+                b.path("description").asText(""),
+                b.path("displayOrder").asInt(-1),
+                store.clock.millis());
         t.addProperty(p);
         return p;
     }
@@ -168,10 +200,19 @@ final class PropertiesApi {
                 opts.add(new String[] {o.path("label").asText(), o.path("value").asText()});
             }
         }
-        PropertyDef p = new PropertyDef(old.name, b.path("label").asText(old.label), b.path("type").asText(old.type),
-                b.path("fieldType").asText(old.fieldType), b.path("groupName").asText(old.groupName), opts,
-                old.hasUniqueValue, old.calculated, old.readOnlyValue, old.hubspotDefined,
-                b.path("description").asText(old.description), b.path("displayOrder").asInt(old.displayOrder),
+        PropertyDef p = new PropertyDef(
+                old.name,
+                b.path("label").asText(old.label),
+                b.path("type").asText(old.type),
+                b.path("fieldType").asText(old.fieldType),
+                b.path("groupName").asText(old.groupName),
+                opts,
+                old.hasUniqueValue,
+                old.calculated,
+                old.readOnlyValue,
+                old.hubspotDefined,
+                b.path("description").asText(old.description),
+                b.path("displayOrder").asInt(old.displayOrder),
                 old.createdAt);
         t.addProperty(p);
         return Http.Resp.json(200, render(p));
@@ -201,7 +242,8 @@ final class PropertiesApi {
         out.put("status", "COMPLETE");
         ArrayNode res = out.putArray("results");
         for (JsonNode x : in) {
-            PropertyDef p = archived ? t.propertyIncludingArchived(x.path("name").asText())
+            PropertyDef p = archived
+                    ? t.propertyIncludingArchived(x.path("name").asText())
                     : t.property(x.path("name").asText());
             if (p != null) {
                 res.add(render(p));
@@ -280,7 +322,8 @@ final class PropertiesApi {
             throw new ApiException(409, "OBJECT_ALREADY_EXISTS", "Property group named '" + name + "' already exists.");
         }
         t.addGroup(name, label);
-        return Http.Resp.json(201, renderGroup(name, label, req.json().path("displayOrder").asInt(-1)));
+        return Http.Resp.json(
+                201, renderGroup(name, label, req.json().path("displayOrder").asInt(-1)));
     }
 
     private Http.Resp updateGroup(Http.Req req) {
@@ -291,7 +334,8 @@ final class PropertiesApi {
         }
         String label = req.json().path("label").asText(t.groups().get(name));
         t.addGroup(name, label);
-        return Http.Resp.json(200, renderGroup(name, label, req.json().path("displayOrder").asInt(0)));
+        return Http.Resp.json(
+                200, renderGroup(name, label, req.json().path("displayOrder").asInt(0)));
     }
 
     private Http.Resp archiveGroup(Http.Req req) {

@@ -6,8 +6,9 @@ import java.util.List;
 final class PropertyDef {
     final String name;
     final String label;
-    final String type;        // string, number, date, datetime, enumeration, bool, phone_number
-    final String fieldType;   // text, textarea, number, date, select, radio, checkbox, booleancheckbox, phonenumber, calculation_equation
+    final String type; // string, number, date, datetime, enumeration, bool, phone_number
+    final String fieldType; // text, textarea, number, date, select, radio, checkbox, booleancheckbox, phonenumber,
+    // calculation_equation
     final String groupName;
     final List<String[]> options; // {label, value}
     final boolean hasUniqueValue;
@@ -20,9 +21,20 @@ final class PropertyDef {
     volatile boolean archived;
     volatile long archivedAt;
 
-    PropertyDef(String name, String label, String type, String fieldType, String groupName, List<String[]> options,
-            boolean hasUniqueValue, boolean calculated, boolean readOnlyValue, boolean hubspotDefined, String description,
-            int displayOrder, long createdAt) {
+    PropertyDef(
+            String name,
+            String label,
+            String type,
+            String fieldType,
+            String groupName,
+            List<String[]> options,
+            boolean hasUniqueValue,
+            boolean calculated,
+            boolean readOnlyValue,
+            boolean hubspotDefined,
+            String description,
+            int displayOrder,
+            long createdAt) {
         this.name = name;
         this.label = label;
         this.type = type;
@@ -41,5 +53,4 @@ final class PropertyDef {
     boolean isMultiValued() {
         return "enumeration".equals(type) && "checkbox".equals(fieldType);
     }
-
 }

@@ -18,15 +18,18 @@ final class RateLimitResponses {
 
     /** The 429 for a request the limiter refused. */
     Http.Resp limited(RateLimiter.Decision d, boolean searchRoute) {
-        String message = searchRoute ? "You have reached your secondly limit."
-                : "DAILY".equals(d.policy()) ? "You have reached your daily limit."
-                : "You have reached your ten_secondly_rolling limit.";
+        String message = searchRoute
+                ? "You have reached your secondly limit."
+                : "DAILY".equals(d.policy())
+                        ? "You have reached your daily limit."
+                        : "You have reached your ten_secondly_rolling limit.";
         return body(message, d.policy(), d.retryAfterMillis());
     }
 
     /** An injected 429 (a storm): the answer a full window would give. */
     Http.Resp injected(boolean searchRoute) {
-        return searchRoute ? body("You have reached your secondly limit.", "SECONDLY", 1000)
+        return searchRoute
+                ? body("You have reached your secondly limit.", "SECONDLY", 1000)
                 : body("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING", 10_000);
     }
 
@@ -61,7 +64,6 @@ final class RateLimitResponses {
         resp.headers.put("X-HubSpot-RateLimit-Max", Integer.toString(d.max()));
         resp.headers.put("X-HubSpot-RateLimit-Remaining", Integer.toString(d.remaining()));
         resp.headers.put("X-HubSpot-RateLimit-Secondly", Integer.toString(Math.max(1, d.max() / 10)));
-        resp.headers.put("X-HubSpot-RateLimit-Secondly-Remaining",
-                Integer.toString(Math.max(0, d.remaining() / 10)));
+        resp.headers.put("X-HubSpot-RateLimit-Secondly-Remaining", Integer.toString(Math.max(0, d.remaining() / 10)));
     }
 }

@@ -14,8 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RateLimiter {
     /** What the limiter decided for one request. */
-    record Decision(boolean allowed, String policy, long retryAfterMillis, int max, int remaining, long daily,
-            long dailyRemaining) { }
+    record Decision(
+            boolean allowed,
+            String policy,
+            long retryAfterMillis,
+            int max,
+            int remaining,
+            long daily,
+            long dailyRemaining) {}
 
     private static final long WINDOW_MS = 10_000;
     private static final long SEARCH_WINDOW_MS = 1_000;
@@ -82,7 +88,9 @@ final class RateLimiter {
             return new Decision(true, null, 0, max, max, t.daily, t.daily);
         }
         long now = clock.millis();
-        long day = LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L)).atStartOfDay(ZoneOffset.UTC).toLocalDate()
+        long day = LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L))
+                .atStartOfDay(ZoneOffset.UTC)
+                .toLocalDate()
                 .toEpochDay();
         synchronized (this) {
             if (day != dailyEpochDay) {
@@ -103,7 +111,13 @@ final class RateLimiter {
                 long wait = admit(w, max, WINDOW_MS, now);
                 if (wait >= 0) {
                     served429.incrementAndGet();
-                    return new Decision(false, "TEN_SECONDLY_ROLLING", wait, max, 0, t.daily,
+                    return new Decision(
+                            false,
+                            "TEN_SECONDLY_ROLLING",
+                            wait,
+                            max,
+                            0,
+                            t.daily,
                             Math.max(0, t.daily - dailyUsed.get()));
                 }
                 remaining = max - w.size();

@@ -6,7 +6,7 @@ import java.util.Map;
 /** An immutable snapshot of one CRM record; writes replace the snapshot. */
 final class Rec {
     /** One historical value of a property, newest first in {@link #history}. */
-    record Hist(String value, long timestamp, String sourceType, String sourceId) { }
+    record Hist(String value, long timestamp, String sourceType, String sourceId) {}
 
     final long id;
     final Map<String, String> props;
@@ -17,12 +17,19 @@ final class Rec {
     final Map<String, List<Hist>> history;
     /** ISO-8601 forms, computed once (responses write them for every record). */
     final String createdIso;
+
     final String updatedIso;
     final String archivedIso;
     /** Serialized JSON of this snapshot for one property selection: {selectionKey, RawJson}. */
     volatile Object[] jsonCache;
 
-    Rec(long id, Map<String, String> props, long createdAt, long updatedAt, boolean archived, long archivedAt,
+    Rec(
+            long id,
+            Map<String, String> props,
+            long createdAt,
+            long updatedAt,
+            boolean archived,
+            long archivedAt,
             Map<String, List<Hist>> history) {
         this.id = id;
         this.props = props;

@@ -42,8 +42,15 @@ final class RecordJson {
         return s;
     }
 
-    void writeRecord(JsonGenerator g, ObjectType t, Rec r, Set<String> props, Set<String> hist,
-            List<String> assocTypes, Boolean isNew) throws IOException {
+    void writeRecord(
+            JsonGenerator g,
+            ObjectType t,
+            Rec r,
+            Set<String> props,
+            Set<String> hist,
+            List<String> assocTypes,
+            Boolean isNew)
+            throws IOException {
         g.writeStartObject();
         g.writeFieldName(F_ID);
         g.writeString(Long.toString(r.id));
@@ -77,7 +84,9 @@ final class RecordJson {
                         g.writeStringField("sourceId", x.sourceId());
                         if (x.sourceId() != null && x.sourceId().startsWith("userId:")) {
                             // changes made by a user carry the user's id (ValueWithTimestamp.updatedByUserId)
-                            g.writeNumberField("updatedByUserId", Integer.parseInt(x.sourceId().substring(7)));
+                            g.writeNumberField(
+                                    "updatedByUserId",
+                                    Integer.parseInt(x.sourceId().substring(7)));
                         }
                         g.writeEndObject();
                     }
@@ -121,8 +130,10 @@ final class RecordJson {
                         Store.Associations.Def d = store.associations.def(t.objectTypeId, to.objectTypeId, typeId);
                         g.writeStartObject();
                         g.writeStringField("id", Long.toString(e.getKey()));
-                        g.writeStringField("type", t.singular + "_to_" + to.singular
-                                + (d != null && d.label() == null ? "_unlabeled" : ""));
+                        g.writeStringField(
+                                "type",
+                                t.singular + "_to_" + to.singular
+                                        + (d != null && d.label() == null ? "_unlabeled" : ""));
                         g.writeEndObject();
                     }
                     if (++n >= 500) {
@@ -147,8 +158,7 @@ final class RecordJson {
     private static final SerializedString F_UPDATED = new SerializedString("updatedAt");
     private static final SerializedString F_ARCHIVED = new SerializedString("archived");
     private static final SerializedString F_URL = new SerializedString("url");
-    private static final Map<String, SerializedString> NAMES =
-            new ConcurrentHashMap<>();
+    private static final Map<String, SerializedString> NAMES = new ConcurrentHashMap<>();
 
     /** Pre-encoded field names (property names repeat on every record). */
     static SerializedString name(String n) {
@@ -165,8 +175,8 @@ final class RecordJson {
     private final Map<String, String> urlPrefixes = new ConcurrentHashMap<>();
 
     private String urlPrefix(ObjectType t) {
-        return urlPrefixes.computeIfAbsent(t.objectTypeId, k -> baseUrl + "/contacts/" + store.portalId + "/record/"
-                + k + "/");
+        return urlPrefixes.computeIfAbsent(
+                t.objectTypeId, k -> baseUrl + "/contacts/" + store.portalId + "/record/" + k + "/");
     }
 
     /**

@@ -14,8 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a benchmark measures the connector with.
  */
 final class RecordWriter {
-    private RecordWriter() {
-    }
+    private RecordWriter() {}
 
     /** A growable byte buffer written directly. */
     static final class Out {
@@ -182,8 +181,8 @@ final class RecordWriter {
     private static final byte[] CREATED = "},\"createdAt\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UPDATED = ",\"updatedAt\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ARCHIVED_FALSE = ",\"archived\":false".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ARCHIVED_TRUE = ",\"archived\":true,\"archivedAt\":".getBytes(
-            StandardCharsets.US_ASCII);
+    private static final byte[] ARCHIVED_TRUE =
+            ",\"archived\":true,\"archivedAt\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] URL = ",\"url\":".getBytes(StandardCharsets.US_ASCII);
 
     static Plan plan(String typeName, Set<String> props, String selectionKey) {

@@ -64,8 +64,8 @@ final class Records {
     }
 
     /** Creates a record (validated), with inline associations. Caller holds no lock. */
-    Rec createRecord(ObjectType t, Map<String, String> input, JsonNode associations, long now, String source,
-            boolean internal) {
+    Rec createRecord(
+            ObjectType t, Map<String, String> input, JsonNode associations, long now, String source, boolean internal) {
         ObjectTable tab = store.table(t);
         Map<String, String> changes = new LinkedHashMap<>(store.validate(t, input, null, internal));
         applyCreateDefaults(t, changes);
@@ -75,8 +75,8 @@ final class Records {
             checkUnique(t, tab, changes, -1);
             long id = store.nextId();
             // generated (CRM_UI) records keep no explicit history: their one value is implied (see writeRecord)
-            Rec r = ObjectTable.withChanges(null, id, changes, now, t, source,
-                    trackHistory && !"CRM_UI".equals(source));
+            Rec r = ObjectTable.withChanges(
+                    null, id, changes, now, t, source, trackHistory && !"CRM_UI".equals(source));
             tab.put(r, now, store.indexLagMillis);
             for (InlineAssoc a : assoc) {
                 store.associations.add(t.objectTypeId, id, a.toTypeId(), a.toId(), a.typeId());
@@ -98,8 +98,8 @@ final class Records {
         for (String p : t.requiredProps) {
             String v = changes.get(p);
             if (v == null || v.isEmpty()) {
-                throw ApiException.validation("Property values were not valid: [{\"isValid\":false,\"message\":"
-                        + "\"" + p + " is required\",\"error\":\"REQUIRED_PROPERTY\",\"name\":\"" + p + "\"}]")
+                throw ApiException.validation("Property values were not valid: [{\"isValid\":false,\"message\":" + "\""
+                                + p + " is required\",\"error\":\"REQUIRED_PROPERTY\",\"name\":\"" + p + "\"}]")
                         .error(p + " is required", "REQUIRED_PROPERTY", "propertyName", p);
             }
         }
@@ -124,7 +124,7 @@ final class Records {
     }
 
     /** One association given inline on create. */
-    record InlineAssoc(String toTypeId, long toId, int typeId) { }
+    record InlineAssoc(String toTypeId, long toId, int typeId) {}
 
     /** Parses [{to:{id}, types:[{associationCategory, associationTypeId}]}]. */
     private List<InlineAssoc> parseInlineAssociations(ObjectType t, JsonNode associations) {
@@ -148,8 +148,9 @@ final class Records {
                 }
                 ObjectType to = store.typeOrNull(d.toTypeId());
                 if (to == null || store.table(to).live.get(toId) == null) {
-                    throw ApiException.validation("Cannot create association: " + (to == null ? "?" : to.singular)
-                            + " " + toId + " does not exist").context("id", Long.toString(toId));
+                    throw ApiException.validation("Cannot create association: " + (to == null ? "?" : to.singular) + " "
+                                    + toId + " does not exist")
+                            .context("id", Long.toString(toId));
                 }
                 out.add(new InlineAssoc(d.toTypeId(), toId, typeId));
             }
@@ -157,8 +158,7 @@ final class Records {
         return out;
     }
 
-    Rec updateRecord(ObjectType t, Rec existing, Map<String, String> input, long now, String source,
-            boolean internal) {
+    Rec updateRecord(ObjectType t, Rec existing, Map<String, String> input, long now, String source, boolean internal) {
         ObjectTable tab = store.table(t);
         Map<String, String> changes = store.validate(t, input, existing, internal);
         synchronized (tab) {
@@ -208,8 +208,11 @@ final class Records {
             Map<String, String> changes = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : merged.props.entrySet()) {
                 String k = e.getKey();
-                if (!primary.props.containsKey(k) && !k.equals("hs_object_id") && !k.equals(t.createdProp)
-                        && !k.equals(t.lastModifiedProp) && !k.equals("hs_merged_object_ids")) {
+                if (!primary.props.containsKey(k)
+                        && !k.equals("hs_object_id")
+                        && !k.equals(t.createdProp)
+                        && !k.equals(t.lastModifiedProp)
+                        && !k.equals("hs_merged_object_ids")) {
                     changes.put(k, e.getValue());
                 }
             }
@@ -228,7 +231,8 @@ final class Records {
             changes.put("hs_merged_object_ids", String.join(";", ids));
             if (t.name.equals("contacts") && merged.props.get("email") != null) {
                 String extra = primary.props.getOrDefault("hs_additional_emails", "");
-                changes.put("hs_additional_emails",
+                changes.put(
+                        "hs_additional_emails",
                         extra.isEmpty() ? merged.props.get("email") : extra + ";" + merged.props.get("email"));
                 changes.remove("email");
             }

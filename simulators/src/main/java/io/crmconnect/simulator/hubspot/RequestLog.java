@@ -26,10 +26,21 @@ final class RequestLog {
 
     void record(Http.Req req, Router.Route route, int status, long micros, String fault) {
         String routeName = route == null ? req.method + " (unmatched)" : route.name;
-        routeCounters.computeIfAbsent(routeName, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(status, k -> new LongAdder()).increment();
-        log.addLast(new LoggedRequest(seq.incrementAndGet(), Json.iso(clock.millis()), req.method, req.rawPath,
-                req.rawQuery, routeName, req.param("objectType"), status, micros, fault));
+        routeCounters
+                .computeIfAbsent(routeName, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, k -> new LongAdder())
+                .increment();
+        log.addLast(new LoggedRequest(
+                seq.incrementAndGet(),
+                Json.iso(clock.millis()),
+                req.method,
+                req.rawPath,
+                req.rawQuery,
+                routeName,
+                req.param("objectType"),
+                status,
+                micros,
+                fault));
         if (size.incrementAndGet() > maxSize) {
             log.pollFirst();
             size.decrementAndGet();

@@ -19,6 +19,7 @@ final class Router {
         final String name;
         /** Search endpoints: the per-account 5/s limit instead of the ten-second window, no rate headers. */
         boolean search;
+
         boolean tenSecondlyExempt;
         boolean write;
         /** No bearer token, no limits (the OAuth token endpoint). */

@@ -102,7 +102,8 @@ final class SchemasApi {
         for (JsonNode x : Batch.inputs(req.json(), 100)) {
             ObjectType t = store.typeOrNull(x.asText(x.path("id").asText("")));
             if (t != null && t.custom) {
-                results.add(renderSchema(t, req.json().path("includePropertyDefinitions").asBoolean(true)));
+                results.add(renderSchema(
+                        t, req.json().path("includePropertyDefinitions").asBoolean(true)));
             }
         }
         return Http.Resp.json(200, out);
@@ -123,25 +124,39 @@ final class SchemasApi {
         String lower = name.toLowerCase(Locale.ROOT);
         for (ObjectType t : store.types) {
             if (t.custom && t.name.equals(lower) && !t.archived) {
-                throw new ApiException(409, "OBJECT_ALREADY_EXISTS", "Object type with name " + name
-                        + " already exists");
+                throw new ApiException(
+                        409, "OBJECT_ALREADY_EXISTS", "Object type with name " + name + " already exists");
             }
         }
         List<String> required = new ArrayList<>();
         b.path("requiredProperties").forEach(n -> required.add(n.asText()));
         List<String> searchable = new ArrayList<>();
         b.path("searchableProperties").forEach(n -> searchable.add(n.asText()));
-        String primary = b.path("primaryDisplayProperty").asText(b.path("properties").get(0).path("name").asText());
+        String primary = b.path("primaryDisplayProperty")
+                .asText(b.path("properties").get(0).path("name").asText());
         if (searchable.isEmpty()) {
             searchable.add(primary);
         }
         long now = store.clock.millis();
         String id = "2-" + store.customTypeSeq.getAndIncrement();
-        ObjectType t = new ObjectType(lower, id, b.path("labels").path("singular").asText(lower),
-                "p" + store.portalId + "_" + lower, true, "hs_createdate", "hs_lastmodifieddate", List.of(primary),
-                required, primary, searchable, now);
-        Catalog.Props base = new Catalog.Props(now).systemId().roDt("hs_createdate", lower + "_information")
-                .roDt("hs_lastmodifieddate", lower + "_information").mergedIds();
+        ObjectType t = new ObjectType(
+                lower,
+                id,
+                b.path("labels").path("singular").asText(lower),
+                "p" + store.portalId + "_" + lower,
+                true,
+                "hs_createdate",
+                "hs_lastmodifieddate",
+                List.of(primary),
+                required,
+                primary,
+                searchable,
+                now);
+        Catalog.Props base = new Catalog.Props(now)
+                .systemId()
+                .roDt("hs_createdate", lower + "_information")
+                .roDt("hs_lastmodifieddate", lower + "_information")
+                .mergedIds();
         base.list.forEach(t::addProperty);
         store.registerType(t);
         try {
@@ -187,8 +202,11 @@ final class SchemasApi {
     private Http.Resp deleteSchema(Http.Req req) {
         ObjectType t = customType(req.param("objectType"));
         if (!store.table(t).live.isEmpty()) {
-            throw new ApiException(400, "VALIDATION_ERROR", "Object type " + t.objectTypeId
-                    + " still has records; delete every record before deleting its schema");
+            throw new ApiException(
+                    400,
+                    "VALIDATION_ERROR",
+                    "Object type " + t.objectTypeId
+                            + " still has records; delete every record before deleting its schema");
         }
         if (req.qBool("archived", false)) {
             store.unregisterType(t);

@@ -24,8 +24,20 @@ final class SearchApi {
     static final int MAX_FILTERS = 18;
     static final int MAX_PAGE = 200;
     static final int MAX_BODY_CHARS = 3_000;
-    static final Set<String> OPERATORS = Set.of("LT", "LTE", "GT", "GTE", "EQ", "NEQ", "BETWEEN", "IN", "NOT_IN",
-            "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN");
+    static final Set<String> OPERATORS = Set.of(
+            "LT",
+            "LTE",
+            "GT",
+            "GTE",
+            "EQ",
+            "NEQ",
+            "BETWEEN",
+            "IN",
+            "NOT_IN",
+            "HAS_PROPERTY",
+            "NOT_HAS_PROPERTY",
+            "CONTAINS_TOKEN",
+            "NOT_CONTAINS_TOKEN");
 
     private final Store store;
     private final RecordJson json;
@@ -44,9 +56,20 @@ final class SearchApi {
      * compared in, see {@link #inKey}); {@code num}/{@code highNum} are typed values parsed once; {@code lookup}
      * holds the hash-index keys of an EQ/IN filter (null when the filter cannot use the index).
      */
-    private record F(String prop, String op, PropertyDef def, String value, String high, List<String> values,
-            Pattern token, Long assocTo, String assocType, Set<String> inSet, BigDecimal num, BigDecimal highNum,
-            Set<String> lookup) { }
+    private record F(
+            String prop,
+            String op,
+            PropertyDef def,
+            String value,
+            String high,
+            List<String> values,
+            Pattern token,
+            Long assocTo,
+            String assocType,
+            Set<String> inSet,
+            BigDecimal num,
+            BigDecimal highNum,
+            Set<String> lookup) {}
 
     private Http.Resp search(Http.Req req) {
         ObjectType t = store.type(req.param("objectType"));
@@ -73,8 +96,8 @@ final class SearchApi {
         }
         if (after >= MAX_RESULTS) {
             throw ApiException.validation("Search results are limited to " + MAX_RESULTS
-                    + " total results for any given query. Page beyond " + MAX_RESULTS
-                    + " results by narrowing the query (e.g. hs_object_id > the last id seen).")
+                            + " total results for any given query. Page beyond " + MAX_RESULTS
+                            + " results by narrowing the query (e.g. hs_object_id > the last id seen).")
                     .subCategory("SEARCH_RESULT_LIMIT_EXCEEDED");
         }
         List<List<F>> groups = new ArrayList<>();
@@ -108,13 +131,19 @@ final class SearchApi {
         Comparator<Rec> order = Comparator.comparingLong((Rec r) -> r.createdAt).thenComparingLong(r -> r.id);
         if (sorts.size() == 1) {
             JsonNode s = sorts.get(0);
-            String prop = s.isTextual() ? s.asText().replaceFirst("^-", "") : s.path("propertyName").asText();
-            boolean desc = s.isTextual() ? s.asText().startsWith("-")
+            String prop = s.isTextual()
+                    ? s.asText().replaceFirst("^-", "")
+                    : s.path("propertyName").asText();
+            boolean desc = s.isTextual()
+                    ? s.asText().startsWith("-")
                     : "DESCENDING".equalsIgnoreCase(s.path("direction").asText("ASCENDING"));
             PropertyDef def = t.property(prop);
             if (def == null) {
                 throw ApiException.validation("Cannot sort by unknown property: " + prop)
-                        .error("Property \"" + prop + "\" does not exist", "PROPERTY_DOESNT_EXIST", "propertyName",
+                        .error(
+                                "Property \"" + prop + "\" does not exist",
+                                "PROPERTY_DOESNT_EXIST",
+                                "propertyName",
                                 prop);
             }
             Comparator<Rec> byProp = (x, y) -> compareValues(def, x.props.get(prop), y.props.get(prop));
@@ -320,16 +349,30 @@ final class SearchApi {
             if (other == null || !op.equals("EQ") || value == null) {
                 throw ApiException.validation("Invalid association filter: " + prop + " " + op);
             }
-            return new F(prop, op, null, value, null, values, null, Long.parseLong(value.trim()), other.objectTypeId,
-                    null, null, null, null);
+            return new F(
+                    prop,
+                    op,
+                    null,
+                    value,
+                    null,
+                    values,
+                    null,
+                    Long.parseLong(value.trim()),
+                    other.objectTypeId,
+                    null,
+                    null,
+                    null,
+                    null);
         }
         PropertyDef def = t.property(prop);
         if (def == null) {
-            throw ApiException.validation("There was a problem with the request: Property \"" + prop
-                    + "\" does not exist").error("Property \"" + prop + "\" does not exist",
-                    "PROPERTY_DOESNT_EXIST", "propertyName", prop);
+            throw ApiException.validation(
+                            "There was a problem with the request: Property \"" + prop + "\" does not exist")
+                    .error("Property \"" + prop + "\" does not exist", "PROPERTY_DOESNT_EXIST", "propertyName", prop);
         }
-        boolean needsValue = !op.equals("HAS_PROPERTY") && !op.equals("NOT_HAS_PROPERTY") && !op.equals("IN")
+        boolean needsValue = !op.equals("HAS_PROPERTY")
+                && !op.equals("NOT_HAS_PROPERTY")
+                && !op.equals("IN")
                 && !op.equals("NOT_IN");
         if (needsValue && value == null) {
             throw ApiException.validation("Filter on " + prop + " with operator " + op + " needs a value");
@@ -345,8 +388,9 @@ final class SearchApi {
                 try {
                     toNumber(def, v);
                 } catch (RuntimeException e) {
-                    throw ApiException.validation("Invalid filter value \"" + v + "\" for " + def.type + " property "
-                            + prop).error("Invalid value for " + prop, "INVALID_FILTER_VALUE", "propertyName", prop);
+                    throw ApiException.validation(
+                                    "Invalid filter value \"" + v + "\" for " + def.type + " property " + prop)
+                            .error("Invalid value for " + prop, "INVALID_FILTER_VALUE", "propertyName", prop);
                 }
             }
         }
@@ -367,8 +411,8 @@ final class SearchApi {
         }
         BigDecimal num = isTyped(def) && value != null ? toNumber(def, value) : null;
         BigDecimal highNum = isTyped(def) && high != null ? toNumber(def, high) : null;
-        Set<String> lookup = op.equals("EQ") ? lookupKeys(def, List.of(value))
-                : op.equals("IN") ? lookupKeys(def, values) : null;
+        Set<String> lookup =
+                op.equals("EQ") ? lookupKeys(def, List.of(value)) : op.equals("IN") ? lookupKeys(def, values) : null;
         return new F(prop, op, def, value, high, values, token, null, null, inSet, num, highNum, lookup);
     }
 
@@ -482,8 +526,7 @@ final class SearchApi {
             case "GTE":
                 return v != null && compare(f.def, v, f.value, f.num) >= 0;
             case "BETWEEN":
-                return v != null && compare(f.def, v, f.value, f.num) >= 0
-                        && compare(f.def, v, f.high, f.highNum) <= 0;
+                return v != null && compare(f.def, v, f.value, f.num) >= 0 && compare(f.def, v, f.high, f.highNum) <= 0;
             case "CONTAINS_TOKEN":
                 return v != null && containsToken(v, f.token);
             case "NOT_CONTAINS_TOKEN":

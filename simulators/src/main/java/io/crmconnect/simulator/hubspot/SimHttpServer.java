@@ -65,10 +65,14 @@ final class SimHttpServer implements AutoCloseable {
                 body = in.readAllBytes();
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.isEmpty() ? "" :
-                    v.get(0)));
-            Http.Req req = new Http.Req(ex.getRequestMethod().toUpperCase(Locale.ROOT), ex.getRequestURI().getRawPath(),
-                    ex.getRequestURI().getRawQuery(), headers, body);
+            ex.getRequestHeaders()
+                    .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.isEmpty() ? "" : v.get(0)));
+            Http.Req req = new Http.Req(
+                    ex.getRequestMethod().toUpperCase(Locale.ROOT),
+                    ex.getRequestURI().getRawPath(),
+                    ex.getRequestURI().getRawQuery(),
+                    headers,
+                    body);
             write(ex, handler.apply(req));
         } catch (IOException e) {
             // client went away, or an injected connection fault: the connection is closed below
@@ -88,8 +92,9 @@ final class SimHttpServer implements AutoCloseable {
         int len = fault == null ? resp.len : body.length;
         if (fault == Fault.Kind.MALFORMED_JSON) {
             String s = new String(body, StandardCharsets.UTF_8);
-            body = ("{\"results\":[{\"id\":\"1\",\"properties\":{\"email\":\"" + s.substring(0,
-                    Math.min(20, s.length())).replace("\"", "")).getBytes(StandardCharsets.UTF_8);
+            body = ("{\"results\":[{\"id\":\"1\",\"properties\":{\"email\":\""
+                            + s.substring(0, Math.min(20, s.length())).replace("\"", ""))
+                    .getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);

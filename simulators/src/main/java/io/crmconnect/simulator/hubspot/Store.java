@@ -24,8 +24,7 @@ import java.util.regex.Pattern;
 
 /** All simulated CRM state: object types and records, associations, pipelines, owners. */
 final class Store {
-    private static final Pattern EMAIL =
-            Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern DIGITS = Pattern.compile("-?\\d+");
     final SimClock clock;
     volatile long indexLagMillis;
@@ -108,7 +107,10 @@ final class Store {
             } else if ((p.readOnlyValue || p.calculated) && !internal) {
                 problem = "\"" + name + "\" is a read only property; its value cannot be set.";
                 code = "READ_ONLY_VALUE";
-            } else if (!internal && !v.isEmpty() && p.name.equals("email") && t.name.equals("contacts")
+            } else if (!internal
+                    && !v.isEmpty()
+                    && p.name.equals("email")
+                    && t.name.equals("contacts")
                     && blockedEmails.contains(ObjectTable.norm("email", v))) {
                 // no echo of the address: error texts end up in clients' logs
                 problem = "Email address is blocklisted: it was deleted under GDPR and cannot be used again";
@@ -137,9 +139,16 @@ final class Store {
                 if (i > 0) {
                     msg.append(',');
                 }
-                String name = ((List<?>) ((Map<?, ?>) x.get("context")).get("propertyName")).get(0).toString();
-                msg.append("{\"isValid\":false,\"message\":").append(com.fasterxml.jackson.databind.node.TextNode.valueOf(String.valueOf(x.get("message"))).toString())
-                        .append(",\"error\":\"").append(x.get("code")).append("\",\"name\":\"").append(name)
+                String name = ((List<?>) ((Map<?, ?>) x.get("context")).get("propertyName"))
+                        .get(0)
+                        .toString();
+                msg.append("{\"isValid\":false,\"message\":")
+                        .append(com.fasterxml.jackson.databind.node.TextNode.valueOf(String.valueOf(x.get("message")))
+                                .toString())
+                        .append(",\"error\":\"")
+                        .append(x.get("code"))
+                        .append("\",\"name\":\"")
+                        .append(name)
                         .append("\"}");
             }
             msg.append(']');
@@ -170,7 +179,9 @@ final class Store {
             case "number": {
                 try {
                     BigDecimal d = new BigDecimal(v.trim());
-                    return d.scale() <= 0 ? d.toBigInteger().toString() : d.stripTrailingZeros().toPlainString();
+                    return d.scale() <= 0
+                            ? d.toBigInteger().toString()
+                            : d.stripTrailingZeros().toPlainString();
                 } catch (NumberFormatException ex) {
                     throw new IllegalArgumentException(v + " was not a valid number.");
                 }
@@ -198,7 +209,9 @@ final class Store {
                 if (v.length() > 65_536) {
                     throw new IllegalArgumentException("Value is longer than 65536 characters");
                 }
-                if (p.name.equals("email") && t.name.equals("contacts") && !EMAIL.matcher(v).matches()) {
+                if (p.name.equals("email")
+                        && t.name.equals("contacts")
+                        && !EMAIL.matcher(v).matches()) {
                     throw new IllegalArgumentException("Email address " + "is invalid");
                 }
                 return v;
@@ -262,7 +275,10 @@ final class Store {
                 return Long.parseLong(s);
             }
             if (s.length() == 10) {
-                return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                return LocalDate.parse(s)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli();
             }
             try {
                 return Instant.parse(s).toEpochMilli();
@@ -280,7 +296,7 @@ final class Store {
     /** Association type definitions and stored associations (both directions kept). */
     static final class Associations {
         /** A label / type definition between two object types. */
-        record Def(String fromTypeId, String toTypeId, int typeId, String label, String category, int inverseTypeId) { }
+        record Def(String fromTypeId, String toTypeId, int typeId, String label, String category, int inverseTypeId) {}
 
         final List<Def> defs = new CopyOnWriteArrayList<>();
         final AtomicInteger labelSeq = new AtomicInteger(1000);
@@ -310,7 +326,9 @@ final class Store {
         /** The unlabelled default type between two object types. */
         Def defaultDef(String from, String to) {
             for (Def d : defs) {
-                if (d.fromTypeId.equals(from) && d.toTypeId.equals(to) && d.label == null
+                if (d.fromTypeId.equals(from)
+                        && d.toTypeId.equals(to)
+                        && d.label == null
                         && "HUBSPOT_DEFINED".equals(d.category)) {
                     return d;
                 }
@@ -347,9 +365,11 @@ final class Store {
             }
             int inverse = d == null ? typeId : d.inverseTypeId;
             edges.computeIfAbsent(key(fromType, fromId, toType), k -> new TreeMap<>())
-                    .computeIfAbsent(toId, k -> new TreeSet<>()).add(typeId);
+                    .computeIfAbsent(toId, k -> new TreeSet<>())
+                    .add(typeId);
             edges.computeIfAbsent(key(toType, toId, fromType), k -> new TreeMap<>())
-                    .computeIfAbsent(fromId, k -> new TreeSet<>()).add(inverse);
+                    .computeIfAbsent(fromId, k -> new TreeSet<>())
+                    .add(inverse);
         }
 
         /** Removes one type (or all types when typeId is null) between two records. */
@@ -457,9 +477,13 @@ final class Store {
         a.define("0-1", "0-1", 449, null, "HUBSPOT_DEFINED", 449);
         a.define("0-2", "0-2", 450, null, "HUBSPOT_DEFINED", 450);
         // engagements -> contact/company/deal/ticket
-        int[][] eng = {{0x30, 194, 193, 206, 205, 220, 219}, {0x31, 198, 197, 186, 185, 210, 209},
-            {0x2F, 200, 199, 188, 187, 212, 211}, {0x2E, 202, 201, 190, 189, 214, 213},
-            {0x1B, 204, 203, 192, 191, 216, 215}};
+        int[][] eng = {
+            {0x30, 194, 193, 206, 205, 220, 219},
+            {0x31, 198, 197, 186, 185, 210, 209},
+            {0x2F, 200, 199, 188, 187, 212, 211},
+            {0x2E, 202, 201, 190, 189, 214, 213},
+            {0x1B, 204, 203, 192, 191, 216, 215}
+        };
         String[] engIds = {"0-48", "0-49", "0-47", "0-46", "0-27"};
         for (int i = 0; i < engIds.length; i++) {
             a.define(engIds[i], "0-1", eng[i][1], null, "HUBSPOT_DEFINED", eng[i][2]);
@@ -511,27 +535,38 @@ final class Store {
 
     void defineDefaultPipelines(long now) {
         Pipeline deals = new Pipeline("default", "Sales Pipeline", 0, 0);
-        String[][] ds = {{"appointmentscheduled", "Appointment Scheduled", "0.2", "false"},
+        String[][] ds = {
+            {"appointmentscheduled", "Appointment Scheduled", "0.2", "false"},
             {"qualifiedtobuy", "Qualified To Buy", "0.4", "false"},
             {"presentationscheduled", "Presentation Scheduled", "0.6", "false"},
             {"decisionmakerboughtin", "Decision Maker Bought-In", "0.8", "false"},
-            {"contractsent", "Contract Sent", "0.9", "false"}, {"closedwon", "Closed Won", "1.0", "true"},
-            {"closedlost", "Closed Lost", "0.0", "true"}};
+            {"contractsent", "Contract Sent", "0.9", "false"},
+            {"closedwon", "Closed Won", "1.0", "true"},
+            {"closedlost", "Closed Lost", "0.0", "true"}
+        };
         for (int i = 0; i < ds.length; i++) {
-            deals.stages.add(new Pipeline.Stage(ds[i][0], ds[i][1], i,
-                    Map.of("probability", ds[i][2], "isClosed", ds[i][3]), 0));
+            deals.stages.add(new Pipeline.Stage(
+                    ds[i][0], ds[i][1], i, Map.of("probability", ds[i][2], "isClosed", ds[i][3]), 0));
         }
         Pipeline enterprise = new Pipeline("enterprise", "Enterprise Pipeline", 1, now);
-        String[][] es = {{"ent_discovery", "Discovery", "0.1", "false"}, {"ent_proposal", "Proposal", "0.5", "false"},
-            {"ent_won", "Won", "1.0", "true"}, {"ent_lost", "Lost", "0.0", "true"}};
+        String[][] es = {
+            {"ent_discovery", "Discovery", "0.1", "false"},
+            {"ent_proposal", "Proposal", "0.5", "false"},
+            {"ent_won", "Won", "1.0", "true"},
+            {"ent_lost", "Lost", "0.0", "true"}
+        };
         for (int i = 0; i < es.length; i++) {
-            enterprise.stages.add(new Pipeline.Stage(es[i][0], es[i][1], i,
-                    Map.of("probability", es[i][2], "isClosed", es[i][3]), now));
+            enterprise.stages.add(new Pipeline.Stage(
+                    es[i][0], es[i][1], i, Map.of("probability", es[i][2], "isClosed", es[i][3]), now));
         }
         pipelines.put("0-3", new CopyOnWriteArrayList<>(List.of(deals, enterprise)));
         Pipeline support = new Pipeline("0", "Support Pipeline", 0, 0);
-        String[][] ts = {{"1", "New", "OPEN"}, {"2", "Waiting on contact", "OPEN"}, {"3", "Waiting on us", "OPEN"},
-            {"4", "Closed", "CLOSED"}};
+        String[][] ts = {
+            {"1", "New", "OPEN"},
+            {"2", "Waiting on contact", "OPEN"},
+            {"3", "Waiting on us", "OPEN"},
+            {"4", "Closed", "CLOSED"}
+        };
         for (int i = 0; i < ts.length; i++) {
             support.stages.add(new Pipeline.Stage(ts[i][0], ts[i][1], i, Map.of("ticketState", ts[i][2]), 0));
         }
@@ -539,6 +574,15 @@ final class Store {
     }
 
     /** A CRM owner (user). */
-    record Owner(long id, String email, String firstName, String lastName, long userId, long createdAt,
-            long updatedAt, boolean archived, String teamId, String teamName) { }
+    record Owner(
+            long id,
+            String email,
+            String firstName,
+            String lastName,
+            long userId,
+            long createdAt,
+            long updatedAt,
+            boolean archived,
+            String teamId,
+            String teamName) {}
 }

@@ -17,21 +17,23 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Arrays;
 
 /** Runs a parsed statement against the warehouse model and returns typed columns and Java values. */
 final class QueryExecutor {
     /** A result: columns (model columns with Snowflake type names) and rows. */
-    record Result(List<Column> columns, List<Object[]> rows) {
-    }
+    record Result(List<Column> columns, List<Object[]> rows) {}
 
     private static final DateTimeFormatter SPACE_TS = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart()
-            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd().toFormatter(Locale.ROOT);
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd()
+            .toFormatter(Locale.ROOT);
 
     private final Warehouse wh;
 
@@ -42,15 +44,16 @@ final class QueryExecutor {
     Result run(Sql.Select s, Map<Integer, String> binds) {
         Instant now = wh.clock().now();
         if (s.alterSession) {
-            return new Result(List.of(Column.of("status", "TEXT")),
+            return new Result(
+                    List.of(Column.of("status", "TEXT")),
                     List.<Object[]>of(new Object[] {"Statement executed successfully."}));
         }
         if (s.showTablesLike != null) {
             return showTables(s.showTablesLike);
         }
         if (s.table == null) {
-            return new Result(List.of(Column.of("CURRENT_TIMESTAMP()", "TIMESTAMP_LTZ")),
-                    List.<Object[]>of(new Object[] {now}));
+            return new Result(
+                    List.of(Column.of("CURRENT_TIMESTAMP()", "TIMESTAMP_LTZ")), List.<Object[]>of(new Object[] {now}));
         }
         VersionedTable t = table(s.table);
         List<Column> cols = new ArrayList<>(t.columns());
@@ -135,8 +138,8 @@ final class QueryExecutor {
                 return false;
             }
         }
-        return orderBy.size() >= keys.size() && (rest.isEmpty()
-                || (rest.size() == 1 && rest.get(0).equalsIgnoreCase("METADATA$ACTION")));
+        return orderBy.size() >= keys.size()
+                && (rest.isEmpty() || (rest.size() == 1 && rest.get(0).equalsIgnoreCase("METADATA$ACTION")));
     }
 
     private static int[] keyIdx(VersionedTable t) {
@@ -153,12 +156,21 @@ final class QueryExecutor {
         for (VersionedTable t : wh.tables()) {
             String simple = t.name().substring(t.name().lastIndexOf('.') + 1);
             if (simple.equalsIgnoreCase(like) || t.name().equalsIgnoreCase(like)) {
-                rows.add(new Object[] {t.created(), simple, t.changeTracking() ? "ON" : "OFF",
-                        BigDecimal.valueOf(t.retention().toDays())});
+                rows.add(new Object[] {
+                    t.created(),
+                    simple,
+                    t.changeTracking() ? "ON" : "OFF",
+                    BigDecimal.valueOf(t.retention().toDays())
+                });
             }
         }
-        return new Result(List.of(Column.of("created_on", "TIMESTAMP_LTZ"), Column.of("name", "TEXT"),
-                Column.of("change_tracking", "TEXT"), Column.number("retention_time", 38, 0)), rows);
+        return new Result(
+                List.of(
+                        Column.of("created_on", "TIMESTAMP_LTZ"),
+                        Column.of("name", "TEXT"),
+                        Column.of("change_tracking", "TEXT"),
+                        Column.number("retention_time", 38, 0)),
+                rows);
     }
 
     VersionedTable table(String name) {
@@ -169,8 +181,9 @@ final class QueryExecutor {
         if (wh.hasTable(simple)) {
             return wh.table(simple);
         }
-        throw new WarehouseException(WarehouseException.Kind.NO_SUCH_TABLE, "SQL compilation error:\nObject '"
-                + name + "' does not exist or not authorized.");
+        throw new WarehouseException(
+                WarehouseException.Kind.NO_SUCH_TABLE,
+                "SQL compilation error:\nObject '" + name + "' does not exist or not authorized.");
     }
 
     private static int index(List<Column> cols, String name) {
@@ -212,7 +225,8 @@ final class QueryExecutor {
             case "TIMESTAMP_LTZ", "TIMESTAMP_TZ", "TIMESTAMP":
                 return parseInstant(text);
             case "TIMESTAMP_NTZ":
-                return text.endsWith("Z") ? LocalDateTime.ofInstant(Instant.parse(text), ZoneOffset.UTC)
+                return text.endsWith("Z")
+                        ? LocalDateTime.ofInstant(Instant.parse(text), ZoneOffset.UTC)
                         : text.contains("T") ? LocalDateTime.parse(text) : LocalDateTime.parse(text, SPACE_TS);
             case "NUMBER", "INT", "INTEGER", "DECIMAL", "NUMERIC":
                 return new BigDecimal(text);
@@ -231,8 +245,7 @@ final class QueryExecutor {
             try {
                 return LocalDateTime.parse(s, SPACE_TS).toInstant(ZoneOffset.UTC);
             } catch (RuntimeException e2) {
-                throw new WarehouseException(WarehouseException.Kind.SYNTAX, "Timestamp '" + s
-                        + "' is not recognized");
+                throw new WarehouseException(WarehouseException.Kind.SYNTAX, "Timestamp '" + s + "' is not recognized");
             }
         }
     }

@@ -21,8 +21,7 @@ import java.util.Locale;
  * days since the epoch, times as seconds since midnight, binary as hex, VARIANT as JSON text).
  */
 final class RowsetWriter {
-    private RowsetWriter() {
-    }
+    private RowsetWriter() {}
 
     static String wireType(Column c) {
         return switch (c.type().toUpperCase(Locale.ROOT)) {

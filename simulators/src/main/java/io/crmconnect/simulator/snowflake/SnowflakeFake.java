@@ -8,11 +8,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.crmconnect.simulator.warehouse.Warehouse;
 import io.crmconnect.simulator.warehouse.WarehouseException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -27,8 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
-import java.io.BufferedOutputStream;
-import java.net.URLDecoder;
 
 /**
  * A Snowflake endpoint on 127.0.0.1 that the official JDBC driver (net.snowflake:snowflake-jdbc) connects to
@@ -40,11 +40,9 @@ import java.net.URLDecoder;
 public final class SnowflakeFake implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record User(String password, PublicKey publicKey) {
-    }
+    private record User(String password, PublicKey publicKey) {}
 
-    private record Session(String user, Map<String, String> params) {
-    }
+    private record Session(String user, Map<String, String> params) {}
 
     private final Warehouse warehouse;
     private final String account;
@@ -187,23 +185,30 @@ public final class SnowflakeFake implements AutoCloseable {
         if (ok && "SNOWFLAKE_JWT".equalsIgnoreCase(data.path("AUTHENTICATOR").asText())) {
             ok = u.publicKey() != null && jwtValid(data.path("TOKEN").asText(""), acct, login, u.publicKey());
         } else if (ok) {
-            ok = u.password() != null && u.password().equals(data.path("PASSWORD").asText(null));
+            ok = u.password() != null
+                    && u.password().equals(data.path("PASSWORD").asText(null));
         }
         if (!ok) {
             failedLogins.incrementAndGet();
-            send(ex, 200, "{\"data\":{\"nextAction\":null,\"authnMethod\":\"PASSWORD\"},\"code\":\"390100\","
-                    + "\"message\":\"Incorrect username or password was specified.\",\"success\":false}");
+            send(
+                    ex,
+                    200,
+                    "{\"data\":{\"nextAction\":null,\"authnMethod\":\"PASSWORD\"},\"code\":\"390100\","
+                            + "\"message\":\"Incorrect username or password was specified.\",\"success\":false}");
             return;
         }
         logins.incrementAndGet();
         Map<String, String> params = new HashMap<>();
         params.put("TIMEZONE", "America/Los_Angeles"); // Snowflake's account default
         params.put("AUTOCOMMIT", "true");
-        data.path("SESSION_PARAMETERS").fields().forEachRemaining(e -> params.put(e.getKey().toUpperCase(Locale.ROOT),
-                e.getValue().asText()));
+        data.path("SESSION_PARAMETERS")
+                .fields()
+                .forEachRemaining(e -> params.put(
+                        e.getKey().toUpperCase(Locale.ROOT), e.getValue().asText()));
         String token = "tok-" + UUID.randomUUID();
         sessions.put(token, new Session(login, params));
-        try (OutputStream os = start(ex); JsonGenerator g = JSON.getFactory().createGenerator(os, JsonEncoding.UTF8)) {
+        try (OutputStream os = start(ex);
+                JsonGenerator g = JSON.getFactory().createGenerator(os, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeObjectFieldStart("data");
             g.writeStringField("masterToken", "master-" + token);
@@ -256,8 +261,9 @@ public final class SnowflakeFake implements AutoCloseable {
                 return false;
             }
             JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            String fp = "SHA256:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getEncoded()));
+            String fp = "SHA256:"
+                    + Base64.getEncoder()
+                            .encodeToString(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
             return claims.path("iss").asText().equalsIgnoreCase(acct + "." + user + "." + fp)
                     && claims.path("sub").asText().equalsIgnoreCase(acct + "." + user)
                     && claims.path("exp").asLong() * 1000 > System.currentTimeMillis();
@@ -269,8 +275,11 @@ public final class SnowflakeFake implements AutoCloseable {
     private void query(HttpExchange ex, byte[] body) throws IOException {
         Session s = sessions.get(token(ex));
         if (s == null) {
-            send(ex, 200, "{\"data\":null,\"code\":\"390104\",\"message\":\"User must login again to access the "
-                    + "service.\",\"success\":false}");
+            send(
+                    ex,
+                    200,
+                    "{\"data\":null,\"code\":\"390104\",\"message\":\"User must login again to access the "
+                            + "service.\",\"success\":false}");
             return;
         }
         if (failNextQueries > 0) {
@@ -282,8 +291,13 @@ public final class SnowflakeFake implements AutoCloseable {
         JsonNode req = JSON.readTree(body);
         String sql = req.path("sqlText").asText();
         Map<Integer, String> binds = new HashMap<>();
-        req.path("bindings").fields().forEachRemaining(e -> binds.put(Integer.parseInt(e.getKey()),
-                e.getValue().path("value").isNull() ? null : e.getValue().path("value").asText()));
+        req.path("bindings")
+                .fields()
+                .forEachRemaining(e -> binds.put(
+                        Integer.parseInt(e.getKey()),
+                        e.getValue().path("value").isNull()
+                                ? null
+                                : e.getValue().path("value").asText()));
         String queryId = UUID.randomUUID().toString();
         QueryExecutor.Result r;
         try {
@@ -297,7 +311,8 @@ public final class SnowflakeFake implements AutoCloseable {
                 case NO_SUCH_TABLE -> "002003";
                 default -> "001003";
             };
-            String state = e.kind() == WarehouseException.Kind.NO_SUCH_TABLE ? "42S02"
+            String state = e.kind() == WarehouseException.Kind.NO_SUCH_TABLE
+                    ? "42S02"
                     : e.kind() == WarehouseException.Kind.SYNTAX ? "42000" : "02000";
             Map<String, Object> err = new HashMap<>();
             err.put("success", false);
@@ -308,7 +323,8 @@ public final class SnowflakeFake implements AutoCloseable {
             return;
         }
         rowsServed.addAndGet(r.rows().size());
-        try (OutputStream os = start(ex); JsonGenerator g = JSON.getFactory().createGenerator(os, JsonEncoding.UTF8)) {
+        try (OutputStream os = start(ex);
+                JsonGenerator g = JSON.getFactory().createGenerator(os, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeObjectFieldStart("data");
             g.writeArrayFieldStart("parameters");

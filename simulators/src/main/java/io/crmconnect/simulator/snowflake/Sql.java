@@ -28,27 +28,20 @@ final class Sql {
     }
 
     /** A bind, literal or CURRENT_TIMESTAMP(), with its cast. */
-    record Value(int bindIndex, String literal, boolean currentTimestamp, String cast) {
-    }
+    record Value(int bindIndex, String literal, boolean currentTimestamp, String cast) {}
 
     /** A boolean or operand expression. */
-    sealed interface Expr permits And, Or, Not, Cmp, IsNull {
-    }
+    sealed interface Expr permits And, Or, Not, Cmp, IsNull {}
 
-    record And(Expr a, Expr b) implements Expr {
-    }
+    record And(Expr a, Expr b) implements Expr {}
 
-    record Or(Expr a, Expr b) implements Expr {
-    }
+    record Or(Expr a, Expr b) implements Expr {}
 
-    record Not(Expr a) implements Expr {
-    }
+    record Not(Expr a) implements Expr {}
 
-    record Cmp(Object left, String op, Object right) implements Expr {
-    }
+    record Cmp(Object left, String op, Object right) implements Expr {}
 
-    record IsNull(String column, boolean negated) implements Expr {
-    }
+    record IsNull(String column, boolean negated) implements Expr {}
 
     private final List<String> tokens;
     private int p;
@@ -295,7 +288,9 @@ final class Sql {
     /** A column name (String) or a {@link Value}. */
     private Object operand() {
         String t = peek();
-        if (t.equals("?") || t.startsWith("'") || t.equalsIgnoreCase("CURRENT_TIMESTAMP")
+        if (t.equals("?")
+                || t.startsWith("'")
+                || t.equalsIgnoreCase("CURRENT_TIMESTAMP")
                 || (!t.isEmpty() && (Character.isDigit(t.charAt(0)) || t.charAt(0) == '-'))) {
             return value();
         }

@@ -1,7 +1,7 @@
 package io.crmconnect.simulator.warehouse;
 
-import java.util.Arrays;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Objects;
 
 /** A business key: the values of a table's key columns, ordered column by column, nulls first. */
@@ -61,8 +61,10 @@ public final class Key implements Comparable<Key> {
     public int hashCode() {
         int h = 1;
         for (Object v : values) {
-            h = 31 * h + (v instanceof Number n ? new BigDecimal(n.toString()).stripTrailingZeros()
-                    .hashCode() : Objects.hashCode(v));
+            h = 31 * h
+                    + (v instanceof Number n
+                            ? new BigDecimal(n.toString()).stripTrailingZeros().hashCode()
+                            : Objects.hashCode(v));
         }
         return h;
     }

@@ -5,5 +5,4 @@ package io.crmconnect.simulator.warehouse;
  * it: {@code action} INSERT or DELETE, {@code isUpdate} true for both halves of an update (old row deleted, new
  * row inserted).
  */
-public record RowChange(Object[] row, String action, boolean isUpdate) {
-}
+public record RowChange(Object[] row, String action, boolean isUpdate) {}

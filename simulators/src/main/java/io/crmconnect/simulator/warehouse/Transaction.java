@@ -13,10 +13,13 @@ import java.util.Map;
  * rows other transactions committed meanwhile.
  */
 public final class Transaction {
-    enum Kind { INSERT, UPDATE, DELETE }
-
-    record Op(VersionedTable table, Kind kind, Object[] row, Key key, Map<String, Object> set) {
+    enum Kind {
+        INSERT,
+        UPDATE,
+        DELETE
     }
+
+    record Op(VersionedTable table, Kind kind, Object[] row, Key key, Map<String, Object> set) {}
 
     private final Warehouse warehouse;
     private final Instant startTime;

@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import java.util.LinkedHashSet;
 
 /**
  * A table whose every committed version stays readable for its retention period: time travel ({@link #snapshot}),
@@ -19,11 +19,9 @@ import java.util.LinkedHashSet;
  * itself is still one row changing. All methods are thread-safe.
  */
 public final class VersionedTable {
-    private record Version(Instant commitTime, Object[] values, String op) {
-    }
+    private record Version(Instant commitTime, Object[] values, String op) {}
 
-    private record Commit(Instant time, long[] rowIds) {
-    }
+    private record Commit(Instant time, long[] rowIds) {}
 
     private final String name;
     private final List<Column> columns;
@@ -38,7 +36,12 @@ public final class VersionedTable {
     private int cachedVersion = -1;
     private List<Object[]> cachedSnapshot;
 
-    VersionedTable(String name, List<Column> columns, List<String> keyColumns, Duration retention, Instant created,
+    VersionedTable(
+            String name,
+            List<Column> columns,
+            List<String> keyColumns,
+            Duration retention,
+            Instant created,
             boolean changeTracking) {
         this.name = name;
         this.columns = List.copyOf(columns);
@@ -116,8 +119,8 @@ public final class VersionedTable {
                 case INSERT -> {
                     Object[] row = op.row().clone();
                     if (row.length != columns.size()) {
-                        throw new IllegalArgumentException(name + ": row has " + row.length + " values, table has "
-                                + columns.size() + " columns");
+                        throw new IllegalArgumentException(
+                                name + ": row has " + row.length + " values, table has " + columns.size() + " columns");
                     }
                     Key k = Key.of(row, keyIdx);
                     if (live.containsKey(k)) {
@@ -150,8 +153,12 @@ public final class VersionedTable {
                         live.remove(op.key());
                         live.put(nk, id);
                     }
-                    touched.put(id, new Version(commitTime, row,
-                            touched.containsKey(id) && "INSERT".equals(before.op()) ? "INSERT" : "UPDATE"));
+                    touched.put(
+                            id,
+                            new Version(
+                                    commitTime,
+                                    row,
+                                    touched.containsKey(id) && "INSERT".equals(before.op()) ? "INSERT" : "UPDATE"));
                 }
                 case DELETE -> {
                     Long id = live.remove(op.key());
@@ -160,7 +167,9 @@ public final class VersionedTable {
                     }
                     Version before = touched.containsKey(id) ? touched.get(id) : last(id);
                     touched.put(id, new Version(commitTime, null, "DELETE"));
-                    if ("INSERT".equals(before.op()) && touched.containsKey(id) && chains.get(id).isEmpty()) {
+                    if ("INSERT".equals(before.op())
+                            && touched.containsKey(id)
+                            && chains.get(id).isEmpty()) {
                         touched.remove(id); // inserted and deleted in one transaction: never visible
                         chains.remove(id);
                     }
@@ -221,11 +230,13 @@ public final class VersionedTable {
     /** Throws unless {@code t} is inside the time-travel window [max(created, now - retention), now]. */
     public synchronized void checkTimeTravel(Instant t, Instant now) {
         if (t.isAfter(now)) {
-            throw new WarehouseException(WarehouseException.Kind.INVALID_INTERVAL, "The requested time " + t
-                    + " for table " + name + " is in the future.");
+            throw new WarehouseException(
+                    WarehouseException.Kind.INVALID_INTERVAL,
+                    "The requested time " + t + " for table " + name + " is in the future.");
         }
         if (t.isBefore(created) || t.isBefore(now.minus(retention))) {
-            throw new WarehouseException(WarehouseException.Kind.TIME_TRAVEL_UNAVAILABLE,
+            throw new WarehouseException(
+                    WarehouseException.Kind.TIME_TRAVEL_UNAVAILABLE,
                     "Time travel data is not available for table " + name + ". The requested time is either beyond "
                             + "the allowed time travel period or before the object creation time.");
         }
@@ -279,8 +290,10 @@ public final class VersionedTable {
      */
     public synchronized List<RowChange> changes(Instant from, Instant to, boolean appendOnly) {
         if (changeTrackingSince == null || from.isBefore(changeTrackingSince)) {
-            throw new WarehouseException(WarehouseException.Kind.CHANGE_TRACKING_OFF, "Change tracking is not "
-                    + "enabled or has been missing for the time range requested on table '" + name + "'.");
+            throw new WarehouseException(
+                    WarehouseException.Kind.CHANGE_TRACKING_OFF,
+                    "Change tracking is not " + "enabled or has been missing for the time range requested on table '"
+                            + name + "'.");
         }
         if (to.isBefore(from)) {
             throw new WarehouseException(WarehouseException.Kind.INVALID_INTERVAL, "END is before AT for " + name);
@@ -327,11 +340,14 @@ public final class VersionedTable {
      */
     public synchronized List<ChangeEvent> changeEvents(Instant from, Instant to, boolean appendsOnly) {
         if (!appendsOnly && (changeTrackingSince == null || from.isBefore(changeTrackingSince))) {
-            throw new WarehouseException(WarehouseException.Kind.CHANGE_TRACKING_OFF, "Table " + name
-                    + " does not have change history enabled for the requested time range");
+            throw new WarehouseException(
+                    WarehouseException.Kind.CHANGE_TRACKING_OFF,
+                    "Table " + name + " does not have change history enabled for the requested time range");
         }
         List<ChangeEvent> out = new ArrayList<>();
-        for (int i = versionAt(from.minusNanos(1)); i < log.size() && log.get(i).time().isBefore(to); i++) {
+        for (int i = versionAt(from.minusNanos(1));
+                i < log.size() && log.get(i).time().isBefore(to);
+                i++) {
             Commit c = log.get(i);
             for (long id : c.rowIds()) {
                 List<Version> chain = chains.get(id);
@@ -345,7 +361,8 @@ public final class VersionedTable {
                 if (appendsOnly && !"INSERT".equals(v.op())) {
                     continue;
                 }
-                Object[] row = v.values() != null ? v.values() : chain.get(at - 1).values();
+                Object[] row =
+                        v.values() != null ? v.values() : chain.get(at - 1).values();
                 out.add(new ChangeEvent(row, v.op(), c.time()));
             }
         }

@@ -23,13 +23,13 @@ public final class Warehouse {
     }
 
     /** Creates a table (key columns = its business key; retention = time-travel period). */
-    public synchronized VersionedTable createTable(String name, List<Column> columns, List<String> keyColumns,
-            Duration retention, boolean changeTracking) {
+    public synchronized VersionedTable createTable(
+            String name, List<Column> columns, List<String> keyColumns, Duration retention, boolean changeTracking) {
         if (tables.containsKey(name)) {
             throw new IllegalArgumentException("table " + name + " exists");
         }
-        VersionedTable t = new VersionedTable(name, columns, keyColumns, retention, clock.nextCommitTime(),
-                changeTracking);
+        VersionedTable t =
+                new VersionedTable(name, columns, keyColumns, retention, clock.nextCommitTime(), changeTracking);
         tables.put(name, t);
         return t;
     }
@@ -37,8 +37,8 @@ public final class Warehouse {
     public synchronized VersionedTable table(String name) {
         VersionedTable t = tables.get(name);
         if (t == null) {
-            throw new WarehouseException(WarehouseException.Kind.NO_SUCH_TABLE, "Object '" + name
-                    + "' does not exist or not authorized.");
+            throw new WarehouseException(
+                    WarehouseException.Kind.NO_SUCH_TABLE, "Object '" + name + "' does not exist or not authorized.");
         }
         return t;
     }

@@ -73,35 +73,64 @@ class BatchIT {
     @Test
     void changeSetWithContentIdReferencesThenAGet() {
         String api = "/api/data/v9.2/";
-        String body = batch("batch_AAA123", List.of(
-                changeSet("changeset_BBB456", List.of(
-                        part("POST", api + "accounts", "{\"name\":\"Batch Account\",\"accountnumber\":\"BT-1\"}", "1"),
-                        part("POST", api + "contacts", "{\"lastname\":\"Batch Contact\","
-                                + "\"parentcustomerid_account@odata.bind\":\"$1\"}", "2"),
-                        part("PATCH", "$1", "{\"telephone1\":\"555-0100\"}", "3"))),
-                part("GET", api + "accounts(accountnumber='BT-1')?$select=name,telephone1", null, null),
-                part("GET", "contacts?$select=lastname&$filter=lastname eq 'Batch Contact'", null, null)));
+        String body = batch(
+                "batch_AAA123",
+                List.of(
+                        changeSet(
+                                "changeset_BBB456",
+                                List.of(
+                                        part(
+                                                "POST",
+                                                api + "accounts",
+                                                "{\"name\":\"Batch Account\",\"accountnumber\":\"BT-1\"}",
+                                                "1"),
+                                        part(
+                                                "POST",
+                                                api + "contacts",
+                                                "{\"lastname\":\"Batch Contact\","
+                                                        + "\"parentcustomerid_account@odata.bind\":\"$1\"}",
+                                                "2"),
+                                        part("PATCH", "$1", "{\"telephone1\":\"555-0100\"}", "3"))),
+                        part("GET", api + "accounts(accountnumber='BT-1')?$select=name,telephone1", null, null),
+                        part("GET", "contacts?$select=lastname&$filter=lastname eq 'Batch Contact'", null, null)));
         DvClient.Res r = send(body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.header("Content-Type")).startsWith("multipart/mixed; boundary=batchresponse_");
         assertThat(statuses(r.body())).containsExactly(204, 204, 204, 200, 200);
-        assertThat(r.body()).contains("Content-Type: multipart/mixed; boundary=changesetresponse_", "Content-ID: 2",
-                "OData-EntityId: " + c.api + "/accounts(", "\"telephone1\":\"555-0100\"", "\"name\":\"Batch Account\"",
-                "\"lastname\":\"Batch Contact\"");
-        String account = c.get("accounts(accountnumber='BT-1')?$select=accountid").json().get("accountid").asText();
-        assertThat(c.get("contacts?$select=_parentcustomerid_value&$filter=lastname eq 'Batch Contact'").json()
-                .get("value").get(0).get("_parentcustomerid_value").asText()).isEqualTo(account);
+        assertThat(r.body())
+                .contains(
+                        "Content-Type: multipart/mixed; boundary=changesetresponse_",
+                        "Content-ID: 2",
+                        "OData-EntityId: " + c.api + "/accounts(",
+                        "\"telephone1\":\"555-0100\"",
+                        "\"name\":\"Batch Account\"",
+                        "\"lastname\":\"Batch Contact\"");
+        String account = c.get("accounts(accountnumber='BT-1')?$select=accountid")
+                .json()
+                .get("accountid")
+                .asText();
+        assertThat(c.get("contacts?$select=_parentcustomerid_value&$filter=lastname eq 'Batch Contact'")
+                        .json()
+                        .get("value")
+                        .get(0)
+                        .get("_parentcustomerid_value")
+                        .asText())
+                .isEqualTo(account);
     }
 
     @Test
     void aFailingChangeSetRollsBackAndStopsTheBatch() {
         int before = sim.counts().get("account");
         String api = "/api/data/v9.2/";
-        String body = batch("batch_AAA123", List.of(
-                changeSet("changeset_1", List.of(
-                        part("POST", api + "accounts", "{\"name\":\"Rolled back\"}", "1"),
-                        part("POST", api + "accounts", "{\"name\":\"x\",\"nope\":1}", "2"))),
-                part("POST", api + "accounts", "{\"name\":\"Never run\"}", null)));
+        String body = batch(
+                "batch_AAA123",
+                List.of(
+                        changeSet(
+                                "changeset_1",
+                                List.of(
+                                        part("POST", api + "accounts", "{\"name\":\"Rolled back\"}", "1"),
+                                        part("POST", api + "accounts", "{\"name\":\"x\",\"nope\":1}", "2"))),
+                        part("POST", api + "accounts", "{\"name\":\"Never run\"}", null)));
         DvClient.Res r = send(body);
         assertThat(r.status()).isEqualTo(400);
         assertThat(statuses(r.body())).containsExactly(400);
@@ -118,20 +147,32 @@ class BatchIT {
     @Test
     void invalidBatches() {
         String api = "/api/data/v9.2/";
-        QueryIT.assertError(send(batch("batch_AAA123", List.of(changeSet("cs", List.of(part("GET", api + "accounts",
-                null, null)))))), 400, "0x80040203", "GET requests are not allowed inside a change set.");
+        QueryIT.assertError(
+                send(batch(
+                        "batch_AAA123", List.of(changeSet("cs", List.of(part("GET", api + "accounts", null, null)))))),
+                400,
+                "0x80040203",
+                "GET requests are not allowed inside a change set.");
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 1001; i++) {
             many.add(part("GET", api + "WhoAmI", null, null));
         }
         QueryIT.assertError(send(batch("batch_AAA123", many)), 400, "0x80040203", "the maximum is 1000");
-        QueryIT.assertError(c.post("$batch", "{}", "Content-Type", "application/json"), 400, "0x80040203",
-                "multipart/mixed");
-        QueryIT.assertError(send("--batch_AAA123\r\n" + part("GET", api + "WhoAmI", null, null)), 400, "0x80040203",
+        QueryIT.assertError(
+                c.post("$batch", "{}", "Content-Type", "application/json"), 400, "0x80040203", "multipart/mixed");
+        QueryIT.assertError(
+                send("--batch_AAA123\r\n" + part("GET", api + "WhoAmI", null, null)),
+                400,
+                "0x80040203",
                 "closing boundary");
-        QueryIT.assertError(send(batch("batch_AAA123", List.of(changeSet("cs", List.of(part("PATCH", "$9",
-                "{\"name\":\"x\"}", "1")))))), 400, "0x80040203", "Content-ID Reference: '$9' does not exist in the "
-                + "batch context.");
-        assertThat(sim.routeCounters().values().stream().noneMatch(m -> m.containsKey(500))).isTrue();
+        QueryIT.assertError(
+                send(batch(
+                        "batch_AAA123",
+                        List.of(changeSet("cs", List.of(part("PATCH", "$9", "{\"name\":\"x\"}", "1")))))),
+                400,
+                "0x80040203",
+                "Content-ID Reference: '$9' does not exist in the " + "batch context.");
+        assertThat(sim.routeCounters().values().stream().noneMatch(m -> m.containsKey(500)))
+                .isTrue();
     }
 }

@@ -25,7 +25,12 @@ class ChangeTrackingIT {
 
     @BeforeAll
     static void start() {
-        sim = DynamicsSimulator.builder().seed(3).contacts(250).accounts(30).leads(10).start();
+        sim = DynamicsSimulator.builder()
+                .seed(3)
+                .contacts(250)
+                .accounts(30)
+                .leads(10)
+                .start();
         c = new DvClient(sim);
     }
 
@@ -59,25 +64,28 @@ class ChangeTrackingIT {
     @Test
     void initialLoadThenDeltasWithUpdatesCreatesAndDeletes() {
         DvClient.Res first = c.get("contacts?$select=fullname,emailaddress1,_modifiedby_value", "Prefer", TRACK);
-        assertThat(first.header("Preference-Applied")).contains("odata.track-changes")
+        assertThat(first.header("Preference-Applied"))
+                .contains("odata.track-changes")
                 .contains("odata.maxpagesize=100");
         assertThat(first.json().get("@odata.nextLink").asText()).contains("istracking=%22True%22");
         Object[] initial = drain("contacts?$select=fullname,emailaddress1,_modifiedby_value", TRACK);
         assertThat((List<JsonNode>) initial[0]).hasSize(250);
         String delta = (String) initial[1];
-        assertThat(delta).startsWith(c.api + "/contacts?$select=fullname,emailaddress1,_modifiedby_value&$deltatoken=")
+        assertThat(delta)
+                .startsWith(c.api + "/contacts?$select=fullname,emailaddress1,_modifiedby_value&$deltatoken=")
                 .matches(".*\\$deltatoken=\\d+%21\\d{2}%2f\\d{2}%2f\\d{4}%20\\d{2}%3a\\d{2}%3a\\d{2}");
 
         // nothing changed: an empty page with a fresh delta link
         JsonNode empty = c.get(delta, "Prefer", "odata.track-changes").json();
         assertThat(empty.get("value")).isEmpty();
-        assertThat(empty.get("@odata.context").asText()).endsWith("#contacts(fullname,emailaddress1,"
-                + "_modifiedby_value)/$delta");
+        assertThat(empty.get("@odata.context").asText())
+                .endsWith("#contacts(fullname,emailaddress1," + "_modifiedby_value)/$delta");
         assertThat(empty.get("@odata.deltaLink").asText()).contains("$deltatoken=");
 
         List<String> ids = sim.ids("contact");
         // our write, a human's edit, a create and a delete (the create-then-delete shows as a delete)
-        assertThat(c.patch("contacts(" + ids.get(0) + ")", DvClient.map("jobtitle", "Sync edit")).status())
+        assertThat(c.patch("contacts(" + ids.get(0) + ")", DvClient.map("jobtitle", "Sync edit"))
+                        .status())
                 .isEqualTo(204);
         sim.update("contact", ids.get(1), Map.of("jobtitle", "Human edit"));
         String created = sim.create("contact", Map.of("lastname", "Newcomer", "emailaddress1", "new@x.example"));
@@ -97,7 +105,9 @@ class ChangeTrackingIT {
                 assertThat(ch.get("reason").asText()).isEqualTo("deleted");
                 deleted.add(ch.get("id").asText());
             } else {
-                assertThat(seenDelete).as("new and updated rows come before deletes").isFalse();
+                assertThat(seenDelete)
+                        .as("new and updated rows come before deletes")
+                        .isFalse();
                 byId.put(ch.get("contactid").asText(), ch);
             }
         }
@@ -107,7 +117,8 @@ class ChangeTrackingIT {
         assertThat(byId.get(ids.get(1)).get("_modifiedby_value").asText()).isEqualTo(sim.humanUserId());
 
         // the next delta starts after these changes
-        assertThat(((List<JsonNode>) drain((String) d1[1], "odata.track-changes")[0])).isEmpty();
+        assertThat(((List<JsonNode>) drain((String) d1[1], "odata.track-changes")[0]))
+                .isEmpty();
     }
 
     @SuppressWarnings("unchecked")
@@ -144,16 +155,26 @@ class ChangeTrackingIT {
 
     @Test
     void optionsNotAllowedWithChangeTrackingAndBadTokens() {
-        for (String opt : new String[] {"$filter=statecode eq 0", "$orderby=fullname", "$top=5",
-            "$expand=parentcustomerid_account($select=name)"}) {
+        for (String opt : new String[] {
+            "$filter=statecode eq 0", "$orderby=fullname", "$top=5", "$expand=parentcustomerid_account($select=name)"
+        }) {
             DvClient.Res r = c.get("contacts?$select=fullname&" + opt, "Prefer", "odata.track-changes");
             String name = opt.substring(0, opt.indexOf('='));
-            QueryIT.assertError(r, 400, "0x80040203", "The \"" + name + "\" query parameter isn't supported when "
-                    + "Change Tracking is enabled.");
+            QueryIT.assertError(
+                    r,
+                    400,
+                    "0x80040203",
+                    "The \"" + name + "\" query parameter isn't supported when " + "Change Tracking is enabled.");
         }
-        QueryIT.assertError(c.get("contacts?$select=fullname&$deltatoken=garbage", "Prefer", "odata.track-changes"),
-                400, "0x80040203", "The delta token 'garbage' is not valid.");
-        QueryIT.assertError(c.get("systemusers?$select=fullname", "Prefer", "odata.track-changes"), 400, "0x80040203",
+        QueryIT.assertError(
+                c.get("contacts?$select=fullname&$deltatoken=garbage", "Prefer", "odata.track-changes"),
+                400,
+                "0x80040203",
+                "The delta token 'garbage' is not valid.");
+        QueryIT.assertError(
+                c.get("systemusers?$select=fullname", "Prefer", "odata.track-changes"),
+                400,
+                "0x80040203",
                 "Change tracking is not enabled");
     }
 
@@ -162,10 +183,14 @@ class ChangeTrackingIT {
         Object[] initial = drain("crmc_projects?$select=crmc_name", TRACK);
         sim.advanceClock(Duration.ofDays(6));
         c = new DvClient(sim); // the access token expired too
-        assertThat(c.get((String) initial[1], "Prefer", "odata.track-changes").status()).isEqualTo(200);
+        assertThat(c.get((String) initial[1], "Prefer", "odata.track-changes").status())
+                .isEqualTo(200);
         sim.advanceClock(Duration.ofDays(2));
         c = new DvClient(sim);
-        QueryIT.assertError(c.get((String) initial[1], "Prefer", "odata.track-changes"), 400, "0x80044352",
+        QueryIT.assertError(
+                c.get((String) initial[1], "Prefer", "odata.track-changes"),
+                400,
+                "0x80044352",
                 "Version stamp associated with the client has expired. Please perform a full sync.");
     }
 }

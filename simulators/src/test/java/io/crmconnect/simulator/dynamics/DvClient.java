@@ -50,7 +50,8 @@ final class DvClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final String api;
     final String base;
     String token;
@@ -63,8 +64,17 @@ final class DvClient {
 
     /** The client-credentials flow against the simulator's token endpoint. */
     String tokenFor(String tokenUrl, String clientId, String secret, String scope) {
-        Res r = form(tokenUrl, Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret",
-                secret, "scope", scope));
+        Res r = form(
+                tokenUrl,
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        clientId,
+                        "client_secret",
+                        secret,
+                        "scope",
+                        scope));
         if (r.status != 200) {
             throw new AssertionError("token: " + r.status + " " + r.body);
         }
@@ -73,10 +83,15 @@ final class DvClient {
 
     Res form(String url, Map<String, String> fields) {
         StringBuilder sb = new StringBuilder();
-        fields.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        fields.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "&")
+                .append(enc(k))
+                .append('=')
+                .append(enc(v)));
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(sb.toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(sb.toString()))
+                .build();
         return send(req);
     }
 
@@ -107,8 +122,11 @@ final class DvClient {
 
     Res send(String method, String path, Object body, String... headers) {
         String url = path.startsWith("http") ? path : api + "/" + path.replace(" ", "%20");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/json").header("OData-MaxVersion", "4.0").header("OData-Version", "4.0");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json")
+                .header("OData-MaxVersion", "4.0")
+                .header("OData-Version", "4.0");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -130,8 +148,9 @@ final class DvClient {
                 b.header("Content-Type", "application/json");
             }
         }
-        b.method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(payload));
+        b.method(
+                method,
+                payload == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(payload));
         return send(b.build());
     }
 

@@ -26,8 +26,16 @@ class LimitsFaultsAdminIT {
 
     @BeforeAll
     static void start() {
-        sim = DynamicsSimulator.builder().seed(21).contacts(100).accounts(10).leads(10).opportunities(10).projects(5)
-                .oauthClient("other-app", "o-secret").tokenLifetime(Duration.ofDays(30)).start();
+        sim = DynamicsSimulator.builder()
+                .seed(21)
+                .contacts(100)
+                .accounts(10)
+                .leads(10)
+                .opportunities(10)
+                .projects(5)
+                .oauthClient("other-app", "o-secret")
+                .tokenLifetime(Duration.ofDays(30))
+                .start();
         sim.clock().freeze();
         c = new DvClient(sim);
     }
@@ -54,8 +62,11 @@ class LimitsFaultsAdminIT {
             assertThat(ok.header("x-ms-ratelimit-burst-remaining-xrm-requests")).isEqualTo(Integer.toString(4 - i));
         }
         DvClient.Res limited = c.get("contacts?$top=1");
-        QueryIT.assertError(limited, 429, "0x80072322", "Number of requests exceeded the limit of 5 over time window "
-                + "of 300 seconds.");
+        QueryIT.assertError(
+                limited,
+                429,
+                "0x80072322",
+                "Number of requests exceeded the limit of 5 over time window " + "of 300 seconds.");
         assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 300L);
         // another application user has its own budget
         DvClient other = new DvClient(sim);
@@ -83,8 +94,12 @@ class LimitsFaultsAdminIT {
             assertThat(c.get("WhoAmI").status()).isEqualTo(200);
         }
         DvClient.Res limited = c.get("WhoAmI");
-        QueryIT.assertError(limited, 429, "0x80072321", "Combined execution time of incoming requests exceeded limit "
-                + "of 3,000 milliseconds over time window of 300 seconds.");
+        QueryIT.assertError(
+                limited,
+                429,
+                "0x80072321",
+                "Combined execution time of incoming requests exceeded limit "
+                        + "of 3,000 milliseconds over time window of 300 seconds.");
         assertThat(limited.header("Retry-After")).isNotNull();
     }
 
@@ -131,7 +146,9 @@ class LimitsFaultsAdminIT {
 
     @Test
     void injectedFaults() {
-        sim.addFault(DynamicsFault.status("GET /{entityset}", 503, 1).times(2).entitySet("accounts")
+        sim.addFault(DynamicsFault.status("GET /{entityset}", 503, 1)
+                .times(2)
+                .entitySet("accounts")
                 .code("0x80072ee7"));
         QueryIT.assertError(c.get("accounts?$top=1"), 503, "0x80072ee7", "temporarily unavailable");
         assertThat(c.get("contacts?$top=1").status()).isEqualTo(200); // other tables untouched
@@ -139,19 +156,23 @@ class LimitsFaultsAdminIT {
         assertThat(c.get("accounts?$top=1").status()).isEqualTo(200);
         sim.clearFaults();
 
-        sim.addFault(DynamicsFault.throttle("PATCH /{entityset}({key})", "0x80072321", 7).times(1));
+        sim.addFault(DynamicsFault.throttle("PATCH /{entityset}({key})", "0x80072321", 7)
+                .times(1));
         DvClient.Res t = c.patch("contacts(" + sim.ids("contact").get(0) + ")", DvClient.map("jobtitle", "x"));
         QueryIT.assertError(t, 429, "0x80072321", "Combined execution time");
         assertThat(t.header("Retry-After")).isEqualTo("7");
         sim.clearFaults();
 
-        sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.MALFORMED_JSON, 1).times(1));
+        sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.MALFORMED_JSON, 1)
+                .times(1));
         DvClient.Res bad = c.get("contacts?$top=1");
         assertThat(bad.status()).isEqualTo(200);
         assertThatThrownBy(bad::json).isInstanceOf(AssertionError.class);
-        sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.TRUNCATED_BODY, 1).times(1));
+        sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.TRUNCATED_BODY, 1)
+                .times(1));
         assertThatThrownBy(() -> c.get("contacts?$top=50")).isInstanceOf(AssertionError.class);
-        sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.CONNECTION_RESET, 1).times(1));
+        sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.CONNECTION_RESET, 1)
+                .times(1));
         assertThatThrownBy(() -> c.get("contacts?$top=1")).isInstanceOf(AssertionError.class);
         sim.addFault(DynamicsFault.latency("GET /{entityset}", 300, 300).times(1));
         long t0 = System.nanoTime();
@@ -161,11 +182,23 @@ class LimitsFaultsAdminIT {
 
         // through the admin API
         DvClient admin = new DvClient(sim);
-        assertThat(admin.post(sim.baseUrl() + "/_sim/faults", Map.of("route", "POST /{tenant}/oauth2/v2.0/token",
-                "kind", "STATUS", "status", 500, "times", 1)).status()).isEqualTo(201);
+        assertThat(admin.post(
+                                sim.baseUrl() + "/_sim/faults",
+                                Map.of(
+                                        "route",
+                                        "POST /{tenant}/oauth2/v2.0/token",
+                                        "kind",
+                                        "STATUS",
+                                        "status",
+                                        500,
+                                        "times",
+                                        1))
+                        .status())
+                .isEqualTo(201);
         assertThatThrownBy(() -> new DvClient(sim)).hasMessageContaining("500");
         assertThat(new DvClient(sim).token).isNotBlank();
-        assertThat(sim.requestLog().stream().anyMatch(r -> "TRUNCATED_BODY".equals(r.fault()))).isTrue();
+        assertThat(sim.requestLog().stream().anyMatch(r -> "TRUNCATED_BODY".equals(r.fault())))
+                .isTrue();
     }
 
     @Test
@@ -177,23 +210,30 @@ class LimitsFaultsAdminIT {
         assertThat(health.get("apiUrl").asText()).isEqualTo(sim.apiUrl());
         assertThat(a.get(sim.baseUrl() + "/_sim/counts").json().get("contact").asInt())
                 .isEqualTo(sim.counts().get("contact"));
-        assertThat(a.get(sim.baseUrl() + "/_sim/state/account").json().get("rows")).hasSize(sim.counts()
-                .get("account"));
+        assertThat(a.get(sim.baseUrl() + "/_sim/state/account").json().get("rows"))
+                .hasSize(sim.counts().get("account"));
         c.get("contacts?$top=1");
         JsonNode log = a.get(sim.baseUrl() + "/_sim/requests?limit=5").json().get("results");
         JsonNode last = log.get(log.size() - 1);
         assertThat(last.get("route").asText()).isEqualTo("GET /{entityset}");
         assertThat(last.get("entitySet").asText()).isEqualTo("contacts");
         assertThat(last.get("userId").asText()).isEqualTo(sim.applicationUserId());
-        assertThat(a.get(sim.baseUrl() + "/_sim/routes").json().has("GET /{entityset}")).isTrue();
-        JsonNode cfg = a.post(sim.baseUrl() + "/_sim/config", Map.of("dopHint", 9, "maxRequests", 7000)).json();
+        assertThat(a.get(sim.baseUrl() + "/_sim/routes").json().has("GET /{entityset}"))
+                .isTrue();
+        JsonNode cfg = a.post(sim.baseUrl() + "/_sim/config", Map.of("dopHint", 9, "maxRequests", 7000))
+                .json();
         assertThat(cfg.get("dopHint").asInt()).isEqualTo(9);
         assertThat(cfg.get("maxRequests").asInt()).isEqualTo(7000);
         sim.setDopHint(5);
-        long offset = a.post(sim.baseUrl() + "/_sim/clock", Map.of("advanceMillis", 1000)).json().get("offsetMillis")
+        long offset = a.post(sim.baseUrl() + "/_sim/clock", Map.of("advanceMillis", 1000))
+                .json()
+                .get("offsetMillis")
                 .asLong();
         assertThat(offset).isEqualTo(sim.clock().offsetMillis());
-        String token = a.post(sim.baseUrl() + "/_sim/token", Map.of()).json().get("access_token").asText();
+        String token = a.post(sim.baseUrl() + "/_sim/token", Map.of())
+                .json()
+                .get("access_token")
+                .asText();
         a.token = token;
         assertThat(a.get("WhoAmI").status()).isEqualTo(200);
         assertThat(a.get(sim.baseUrl() + "/_sim/nope").status()).isEqualTo(404);
@@ -205,13 +245,15 @@ class LimitsFaultsAdminIT {
         long version = ((Number) sim.stats().get("version")).longValue();
         sim.mutateNow(60);
         Map<String, Object> stats = sim.mutatorStats();
-        long ops = ((Number) stats.get("creates")).longValue() + ((Number) stats.get("updates")).longValue()
+        long ops = ((Number) stats.get("creates")).longValue()
+                + ((Number) stats.get("updates")).longValue()
                 + ((Number) stats.get("deletes")).longValue();
         assertThat(ops).isEqualTo(60);
         assertThat(((Number) sim.stats().get("version")).longValue()).isGreaterThan(version + 50);
         assertThat(sim.counts()).isNotEqualTo(before);
         JsonNode recent = c.get("contacts?$select=_modifiedby_value,modifiedon&$orderby=versionnumber desc&$top=3")
-                .json().get("value");
+                .json()
+                .get("value");
         assertThat(recent.get(0).get("_modifiedby_value").asText()).isNotEqualTo(sim.applicationUserId());
         sim.clock().unfreeze();
         try {
@@ -221,16 +263,29 @@ class LimitsFaultsAdminIT {
         } finally {
             sim.clock().freeze();
         }
-        long after = ((Number) sim.mutatorStats().get("creates")).longValue() + ((Number) sim.mutatorStats()
-                .get("updates")).longValue() + ((Number) sim.mutatorStats().get("deletes")).longValue();
+        long after = ((Number) sim.mutatorStats().get("creates")).longValue()
+                + ((Number) sim.mutatorStats().get("updates")).longValue()
+                + ((Number) sim.mutatorStats().get("deletes")).longValue();
         assertThat(after).isGreaterThan(ops);
     }
 
     @Test
     void sameSeedSameData() {
-        try (DynamicsSimulator a = DynamicsSimulator.builder().seed(77).contacts(50).accounts(5).start();
-                DynamicsSimulator b = DynamicsSimulator.builder().seed(77).contacts(50).accounts(5).start();
-                DynamicsSimulator d = DynamicsSimulator.builder().seed(78).contacts(50).accounts(5).start()) {
+        try (DynamicsSimulator a = DynamicsSimulator.builder()
+                        .seed(77)
+                        .contacts(50)
+                        .accounts(5)
+                        .start();
+                DynamicsSimulator b = DynamicsSimulator.builder()
+                        .seed(77)
+                        .contacts(50)
+                        .accounts(5)
+                        .start();
+                DynamicsSimulator d = DynamicsSimulator.builder()
+                        .seed(78)
+                        .contacts(50)
+                        .accounts(5)
+                        .start()) {
             assertThat(a.ids("contact")).isEqualTo(b.ids("contact")).isNotEqualTo(d.ids("contact"));
             List<Map<String, Object>> ra = a.rows("contact");
             List<Map<String, Object>> rb = b.rows("contact");
@@ -241,9 +296,15 @@ class LimitsFaultsAdminIT {
                 rb.get(i).remove("modifiedon");
             }
             assertThat(ra).isEqualTo(rb);
-            long emails = ra.stream().map(r -> ((String) r.get("emailaddress1")).toLowerCase()).distinct().count();
+            long emails = ra.stream()
+                    .map(r -> ((String) r.get("emailaddress1")).toLowerCase())
+                    .distinct()
+                    .count();
             assertThat(emails).isEqualTo(50);
-            assertThat(ra.stream().filter(r -> r.get("_parentcustomerid_value") != null).count()).isGreaterThan(25);
+            assertThat(ra.stream()
+                            .filter(r -> r.get("_parentcustomerid_value") != null)
+                            .count())
+                    .isGreaterThan(25);
         }
         sim.reset();
         assertThat(sim.counts().get("contact")).isEqualTo(100);

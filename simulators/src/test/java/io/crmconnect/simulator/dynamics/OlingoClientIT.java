@@ -13,8 +13,8 @@ import java.util.Set;
 import org.apache.olingo.client.api.ODataClient;
 import org.apache.olingo.client.api.communication.ODataClientErrorException;
 import org.apache.olingo.client.api.communication.request.batch.BatchManager;
-import org.apache.olingo.client.api.communication.request.batch.ODataBatchResponseItem;
 import org.apache.olingo.client.api.communication.request.batch.ODataBatchRequest;
+import org.apache.olingo.client.api.communication.request.batch.ODataBatchResponseItem;
 import org.apache.olingo.client.api.communication.request.batch.ODataChangeset;
 import org.apache.olingo.client.api.communication.request.cud.ODataEntityCreateRequest;
 import org.apache.olingo.client.api.communication.request.cud.ODataEntityUpdateRequest;
@@ -25,8 +25,8 @@ import org.apache.olingo.client.api.communication.request.retrieve.ODataEntitySe
 import org.apache.olingo.client.api.communication.response.ODataBatchResponse;
 import org.apache.olingo.client.api.communication.response.ODataEntityCreateResponse;
 import org.apache.olingo.client.api.communication.response.ODataResponse;
-import org.apache.olingo.client.api.domain.ClientDelta;
 import org.apache.olingo.client.api.domain.ClientDeletedEntity;
+import org.apache.olingo.client.api.domain.ClientDelta;
 import org.apache.olingo.client.api.domain.ClientEntity;
 import org.apache.olingo.client.api.domain.ClientEntitySet;
 import org.apache.olingo.client.core.ODataClientFactory;
@@ -72,7 +72,9 @@ class OlingoClientIT {
         assertThat(contact).isNotNull();
         assertThat(contact.getKeyPredicateNames()).containsExactly("contactid");
         assertThat(contact.getProperty("birthdate").getType().getName()).isEqualTo("Date");
-        assertThat(contact.getNavigationProperty("parentcustomerid_account").getType().getName())
+        assertThat(contact.getNavigationProperty("parentcustomerid_account")
+                        .getType()
+                        .getName())
                 .isEqualTo("account");
         assertThat(edm.getEntityContainer().getEntitySet("crmc_projects")).isNotNull();
     }
@@ -82,9 +84,11 @@ class OlingoClientIT {
         List<ClientEntity> rows = new ArrayList<>();
         URI next = uri("contacts?$select=fullname,emailaddress1");
         URI delta = null;
-        String prefer = client.newPreferences().trackChanges() + "," + client.newPreferences().maxPageSize(50);
+        String prefer = client.newPreferences().trackChanges() + ","
+                + client.newPreferences().maxPageSize(50);
         while (next != null) {
-            ODataEntitySetRequest<ClientEntitySet> req = client.getRetrieveRequestFactory().getEntitySetRequest(next);
+            ODataEntitySetRequest<ClientEntitySet> req =
+                    client.getRetrieveRequestFactory().getEntitySetRequest(next);
             req.setPrefer(prefer);
             req.addCustomHeader("Authorization", bearer);
             ClientEntitySet page = req.execute().getBody();
@@ -113,7 +117,11 @@ class OlingoClientIT {
         dr.addCustomHeader("Authorization", bearer);
         ClientDelta d = dr.execute().getBody();
         assertThat(d.getEntities()).hasSize(1);
-        assertThat(d.getEntities().get(0).getProperty("contactid").getPrimitiveValue().toString())
+        assertThat(d.getEntities()
+                        .get(0)
+                        .getProperty("contactid")
+                        .getPrimitiveValue()
+                        .toString())
                 .isEqualTo(all.get(5));
         List<ClientDeletedEntity> deleted = d.getDeletedEntities();
         assertThat(deleted).hasSize(1);
@@ -124,14 +132,24 @@ class OlingoClientIT {
 
     @Test
     void createsUpdatesAndReadsErrors() {
-        ClientEntity account = client.getObjectFactory().newEntity(new FullQualifiedName("Microsoft.Dynamics.CRM",
-                "account"));
-        account.getProperties().add(client.getObjectFactory().newPrimitiveProperty("name",
-                client.getObjectFactory().newPrimitiveValueBuilder().buildString("Olingo Ltd")));
-        account.getProperties().add(client.getObjectFactory().newPrimitiveProperty("accountnumber",
-                client.getObjectFactory().newPrimitiveValueBuilder().buildString("OL-1")));
-        ODataEntityCreateRequest<ClientEntity> create = client.getCUDRequestFactory().getEntityCreateRequest(
-                uri("accounts"), account);
+        ClientEntity account =
+                client.getObjectFactory().newEntity(new FullQualifiedName("Microsoft.Dynamics.CRM", "account"));
+        account.getProperties()
+                .add(client.getObjectFactory()
+                        .newPrimitiveProperty(
+                                "name",
+                                client.getObjectFactory()
+                                        .newPrimitiveValueBuilder()
+                                        .buildString("Olingo Ltd")));
+        account.getProperties()
+                .add(client.getObjectFactory()
+                        .newPrimitiveProperty(
+                                "accountnumber",
+                                client.getObjectFactory()
+                                        .newPrimitiveValueBuilder()
+                                        .buildString("OL-1")));
+        ODataEntityCreateRequest<ClientEntity> create =
+                client.getCUDRequestFactory().getEntityCreateRequest(uri("accounts"), account);
         create.setPrefer(client.newPreferences().returnRepresentation());
         create.addCustomHeader("Authorization", bearer);
         ODataEntityCreateResponse<ClientEntity> created = create.execute();
@@ -140,19 +158,24 @@ class OlingoClientIT {
         String id = body.getProperty("accountid").getPrimitiveValue().toString();
         assertThat(body.getProperty("name").getPrimitiveValue().toString()).isEqualTo("Olingo Ltd");
 
-        ClientEntity patch = client.getObjectFactory().newEntity(new FullQualifiedName("Microsoft.Dynamics.CRM",
-                "account"));
-        patch.getProperties().add(client.getObjectFactory().newPrimitiveProperty("telephone1",
-                client.getObjectFactory().newPrimitiveValueBuilder().buildString("555-0199")));
-        ODataEntityUpdateRequest<ClientEntity> update = client.getCUDRequestFactory().getEntityUpdateRequest(
-                uri("accounts(" + id + ")"), UpdateType.PATCH, patch);
+        ClientEntity patch =
+                client.getObjectFactory().newEntity(new FullQualifiedName("Microsoft.Dynamics.CRM", "account"));
+        patch.getProperties()
+                .add(client.getObjectFactory()
+                        .newPrimitiveProperty(
+                                "telephone1",
+                                client.getObjectFactory()
+                                        .newPrimitiveValueBuilder()
+                                        .buildString("555-0199")));
+        ODataEntityUpdateRequest<ClientEntity> update = client.getCUDRequestFactory()
+                .getEntityUpdateRequest(uri("accounts(" + id + ")"), UpdateType.PATCH, patch);
         update.setIfMatch(body.getETag());
         update.addCustomHeader("Authorization", bearer);
         assertThat(update.execute().getStatusCode()).isEqualTo(204);
         assertThat(sim.row("account", id).get("telephone1")).isEqualTo("555-0199");
 
-        ODataEntityUpdateRequest<ClientEntity> stale = client.getCUDRequestFactory().getEntityUpdateRequest(
-                uri("accounts(" + id + ")"), UpdateType.PATCH, patch);
+        ODataEntityUpdateRequest<ClientEntity> stale = client.getCUDRequestFactory()
+                .getEntityUpdateRequest(uri("accounts(" + id + ")"), UpdateType.PATCH, patch);
         stale.setIfMatch(body.getETag());
         stale.addCustomHeader("Authorization", bearer);
         ODataClientErrorException e = catchThrowableOfType(ODataClientErrorException.class, stale::execute);
@@ -169,10 +192,15 @@ class OlingoClientIT {
         BatchManager batch = request.payloadManager();
         cs = batch.addChangeset();
         for (int i = 1; i <= 2; i++) {
-            ClientEntity a = client.getObjectFactory().newEntity(new FullQualifiedName("Microsoft.Dynamics.CRM",
-                    "account"));
-            a.getProperties().add(client.getObjectFactory().newPrimitiveProperty("name",
-                    client.getObjectFactory().newPrimitiveValueBuilder().buildString("Batch " + i)));
+            ClientEntity a =
+                    client.getObjectFactory().newEntity(new FullQualifiedName("Microsoft.Dynamics.CRM", "account"));
+            a.getProperties()
+                    .add(client.getObjectFactory()
+                            .newPrimitiveProperty(
+                                    "name",
+                                    client.getObjectFactory()
+                                            .newPrimitiveValueBuilder()
+                                            .buildString("Batch " + i)));
             cs.addRequest(client.getCUDRequestFactory().getEntityCreateRequest(uri("accounts"), a));
         }
         int before = sim.counts().get("account");

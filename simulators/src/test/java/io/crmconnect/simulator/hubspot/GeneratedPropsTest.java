@@ -20,9 +20,22 @@ class GeneratedPropsTest {
         String[] types = {"string", "number", "date", "datetime", "enumeration", "bool"};
         for (int i = 1; i <= 60; i++) {
             String type = types[i % types.length];
-            defs.add(new PropertyDef(String.format("wide_prop_%03d", i), "W" + i, type, "text", "wide_properties",
-                    type.equals("enumeration") ? List.of(new String[] {"Low", "LOW"}, new String[] {"High", "HIGH"})
-                            : List.of(), false, false, false, false, "", i, NOW));
+            defs.add(new PropertyDef(
+                    String.format("wide_prop_%03d", i),
+                    "W" + i,
+                    type,
+                    "text",
+                    "wide_properties",
+                    type.equals("enumeration")
+                            ? List.of(new String[] {"Low", "LOW"}, new String[] {"High", "HIGH"})
+                            : List.of(),
+                    false,
+                    false,
+                    false,
+                    false,
+                    "",
+                    i,
+                    NOW));
         }
         return new GeneratedProps.Layout(defs);
     }
@@ -45,7 +58,8 @@ class GeneratedPropsTest {
         }
         assertThat(props(7)).isEqualTo(copy).isEqualTo(a);
         assertThat(props(8)).isNotEqualTo(a);
-        long wide = copy.keySet().stream().filter(k -> k.startsWith("wide_prop_")).count();
+        long wide =
+                copy.keySet().stream().filter(k -> k.startsWith("wide_prop_")).count();
         assertThat(wide).as("about 7 in 10 wide properties have a value").isBetween(25L, 57L);
         assertThat(a.get("wide_prop_999")).isNull();
         assertThat(a.containsKey("nope")).isFalse();

@@ -16,8 +16,19 @@ class JsonIsoTest {
     @Test
     void matchesJavaTime() {
         SplittableRandom r = new SplittableRandom(7);
-        long[] fixed = {0, 1, 999, 1000, 86_399_999, 86_400_000, 951_782_400_000L, 1_700_000_000_000L,
-            253_402_300_799_999L, -1, -86_400_001};
+        long[] fixed = {
+            0,
+            1,
+            999,
+            1000,
+            86_399_999,
+            86_400_000,
+            951_782_400_000L,
+            1_700_000_000_000L,
+            253_402_300_799_999L,
+            -1,
+            -86_400_001
+        };
         for (long ms : fixed) {
             assertThat(Json.iso(ms)).as(Long.toString(ms)).isEqualTo(REF.format(Instant.ofEpochMilli(ms)));
         }

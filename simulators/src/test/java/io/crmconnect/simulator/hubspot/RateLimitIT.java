@@ -15,9 +15,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** HubSpot's limits by tier: rolling ten seconds per app, daily per account, 5 searches per second. */
 class RateLimitIT {
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension(b -> b.seed(3).contacts(20).tier(Tier.STARTER));
+    static final SimulatorExtension SIM =
+            new SimulatorExtension(b -> b.seed(3).contacts(20).tier(Tier.STARTER));
+
     @SimulatorExtension.Inject
     static HubSpotSimulator sim;
+
     @SimulatorExtension.Inject
     static SimClient c;
 
@@ -54,7 +57,8 @@ class RateLimitIT {
         assertThat(b.get("status").asText()).isEqualTo("error");
         SimClient.Res again = c.get("/crm/v3/objects/contacts?limit=1");
         assertThat(again.status()).isEqualTo(429);
-        assertThat(limited.header("Retry-After") == null).as("Retry-After is sometimes absent")
+        assertThat(limited.header("Retry-After") == null)
+                .as("Retry-After is sometimes absent")
                 .isNotEqualTo(again.header("Retry-After") == null);
         assertThat(sim.rateLimited429Count() - before).isEqualTo(2);
 
@@ -76,8 +80,8 @@ class RateLimitIT {
 
     @Test
     void searchHasItsOwnFivePerSecondLimitAndNoHeaders() {
-        Map<String, Object> body = Map.of("filterGroups", List.of(), "sorts", List.of(), "limit", 1, "after", "0",
-                "properties", List.of());
+        Map<String, Object> body = Map.of(
+                "filterGroups", List.of(), "sorts", List.of(), "limit", 1, "after", "0", "properties", List.of());
         List<Integer> statuses = new ArrayList<>();
         SimClient.Res first = null;
         SimClient.Res limited = null;
@@ -92,7 +96,9 @@ class RateLimitIT {
             }
         }
         assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 429);
-        assertThat(first.header("X-HubSpot-RateLimit-Max")).as("no rate-limit headers on search").isNull();
+        assertThat(first.header("X-HubSpot-RateLimit-Max"))
+                .as("no rate-limit headers on search")
+                .isNull();
         assertThat(limited.json().get("message").asText()).isEqualTo("You have reached your secondly limit.");
         // search does not consume the ten-second window
         assertThat(c.get("/crm/v3/objects/contacts?limit=1").header("X-HubSpot-RateLimit-Remaining"))
@@ -112,7 +118,9 @@ class RateLimitIT {
         assertThat(over.json().get("policyName").asText()).isEqualTo("DAILY");
         assertThat(over.json().get("message").asText()).isEqualTo("You have reached your daily limit.");
         sim.clock().advance(Duration.ofDays(1));
-        assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).as("resets at midnight").isEqualTo(200);
+        assertThat(c.get("/crm/v3/objects/contacts?limit=1").status())
+                .as("resets at midnight")
+                .isEqualTo(200);
     }
 
     @Test
@@ -122,24 +130,32 @@ class RateLimitIT {
             long into = Math.floorMod(sim.clock().millis(), 10_000L);
             sim.clock().advance(Duration.ofMillis(20_000 - into + 9_000)); // 9 s into a clock-aligned window
             for (int i = 0; i < Tier.STARTER.burstPer10s; i++) {
-                assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).as(mode + " call " + i).isEqualTo(200);
+                assertThat(c.get("/crm/v3/objects/contacts?limit=1").status())
+                        .as(mode + " call " + i)
+                        .isEqualTo(200);
             }
             SimClient.Res limited = c.get("/crm/v3/objects/contacts?limit=1");
             assertThat(limited.status()).isEqualTo(429);
             sim.clock().advance(Duration.ofMillis(1_000)); // the next clock-aligned window
             int expected = mode == LimiterMode.FIXED ? 200 : 429;
-            assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).as(mode.name()).isEqualTo(expected);
+            assertThat(c.get("/crm/v3/objects/contacts?limit=1").status())
+                    .as(mode.name())
+                    .isEqualTo(expected);
             // search: 5 per window of one second, of the same kind
-            sim.clock().advance(Duration.ofMillis(10_000 + 1_000 - Math.floorMod(sim.clock().millis(), 1_000L)
-                    + 900));
-            Map<String, Object> search = Map.of("filterGroups", List.of(), "sorts", List.of(), "limit", 1,
-                    "after", "0", "properties", List.of());
+            sim.clock()
+                    .advance(Duration.ofMillis(
+                            10_000 + 1_000 - Math.floorMod(sim.clock().millis(), 1_000L) + 900));
+            Map<String, Object> search = Map.of(
+                    "filterGroups", List.of(), "sorts", List.of(), "limit", 1, "after", "0", "properties", List.of());
             for (int i = 0; i < Tier.SEARCH_PER_SECOND; i++) {
-                assertThat(c.post("/crm/v3/objects/contacts/search", search).status()).isEqualTo(200);
+                assertThat(c.post("/crm/v3/objects/contacts/search", search).status())
+                        .isEqualTo(200);
             }
-            assertThat(c.post("/crm/v3/objects/contacts/search", search).status()).isEqualTo(429);
+            assertThat(c.post("/crm/v3/objects/contacts/search", search).status())
+                    .isEqualTo(429);
             sim.clock().advance(Duration.ofMillis(100));
-            assertThat(c.post("/crm/v3/objects/contacts/search", search).status()).as("search " + mode)
+            assertThat(c.post("/crm/v3/objects/contacts/search", search).status())
+                    .as("search " + mode)
                     .isEqualTo(mode == LimiterMode.FIXED ? 200 : 429);
             sim.clock().advance(Duration.ofSeconds(11));
         }

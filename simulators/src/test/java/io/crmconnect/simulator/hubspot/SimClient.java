@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmconnect.simulator.hubspot.contract.OpenApiContract;
 import io.crmconnect.simulator.hubspot.contract.Violation;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.io.UncheckedIOException;
 
 /**
  * Test HTTP client (java.net.http) that checks every request and response it sees against HubSpot's OpenAPI
@@ -43,7 +43,8 @@ final class SimClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private String token;
     private final boolean checkContract;
@@ -96,8 +97,8 @@ final class SimClient {
             headers.put("Content-Type", "application/json");
         }
         headers.forEach(b::header);
-        b.method(method, text == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(text));
+        b.method(
+                method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             Res res = new Res(r.statusCode(), r.headers().map(), r.body());
@@ -106,8 +107,8 @@ final class SimClient {
                 if (!res.body().isEmpty()) {
                     respHeaders.put("Content-Type", "application/json");
                 }
-                violations.addAll(OpenApiContract.hubspotStrict().validateResponse(method, path, res.status(), respHeaders,
-                        res.body()));
+                violations.addAll(OpenApiContract.hubspotStrict()
+                        .validateResponse(method, path, res.status(), respHeaders, res.body()));
             }
             return res;
         } catch (IOException e) {

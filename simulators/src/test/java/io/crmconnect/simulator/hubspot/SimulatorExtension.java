@@ -37,7 +37,7 @@ final class SimulatorExtension implements BeforeAllCallback, AfterEachCallback, 
     /** Marks a static field the extension sets: the simulator or the contract-checking client. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
-    @interface Inject { }
+    @interface Inject {}
 
     private final UnaryOperator<HubSpotSimulatorBuilder> config;
     private HubSpotSimulator sim;
@@ -72,8 +72,8 @@ final class SimulatorExtension implements BeforeAllCallback, AfterEachCallback, 
             } else if (f.getType() == SimClient.class) {
                 f.set(null, client);
             } else {
-                throw new IllegalStateException("@Inject field " + f.getName() + " must be a HubSpotSimulator or a"
-                        + " SimClient");
+                throw new IllegalStateException(
+                        "@Inject field " + f.getName() + " must be a HubSpotSimulator or a" + " SimClient");
             }
         }
     }

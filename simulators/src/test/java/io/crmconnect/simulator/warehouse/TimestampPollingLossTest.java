@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * connector's tests run its change capture through the same scenarios.
  */
 class TimestampPollingLossTest {
-    static final List<Column> USERS = List.of(Column.number("ID", 38, 0), Column.of("EMAIL", "TEXT"),
-            Column.of("UPDATED_AT", "TIMESTAMP_LTZ"));
+    static final List<Column> USERS =
+            List.of(Column.number("ID", 38, 0), Column.of("EMAIL", "TEXT"), Column.of("UPDATED_AT", "TIMESTAMP_LTZ"));
 
     static Warehouse warehouse() {
         Warehouse wh = new Warehouse();
@@ -62,8 +62,10 @@ class TimestampPollingLossTest {
 
         assertThat(ids(seen)).as("the polling source lost the late commit").containsExactly(2L);
         Instant end = wh.clock().now();
-        assertThat(wh.table("USERS").changes(t0, end, false)).extracting(c -> c.row()[0])
-                .as("the net change set between the two versions has both").containsExactly(1L, 2L);
+        assertThat(wh.table("USERS").changes(t0, end, false))
+                .extracting(c -> c.row()[0])
+                .as("the net change set between the two versions has both")
+                .containsExactly(1L, 2L);
     }
 
     /** kafka-connect-jdbc #598 (fixed by CCDB-4141): timestamp mode stores only the timestamp; rows sharing it
@@ -84,7 +86,9 @@ class TimestampPollingLossTest {
         restarted.ts = poller.ts; // the committed offset holds the timestamp only
         seen.addAll(restarted.poll(100));
 
-        assertThat(ids(seen)).as("three rows sharing the timestamp were skipped").hasSize(2);
+        assertThat(ids(seen))
+                .as("three rows sharing the timestamp were skipped")
+                .hasSize(2);
         assertThat(wh.table("USERS").changes(t0, wh.clock().now(), false)).hasSize(5);
     }
 
@@ -117,7 +121,9 @@ class TimestampPollingLossTest {
         long read = rows.stream().filter(r -> r.isAfter(rebound)).count();
 
         assertThat(rebound).isEqualTo(cursor.plusHours(7)); // PDT = UTC-7 in August
-        assertThat(read).as("two of three later rows fall behind the shifted cursor").isEqualTo(1);
+        assertThat(read)
+                .as("two of three later rows fall behind the shifted cursor")
+                .isEqualTo(1);
         assertThat(TimestampPoller.ntzCursorRoundTrip(cursor, ZoneId.of("UTC"))).isEqualTo(cursor);
     }
 
@@ -149,7 +155,9 @@ class TimestampPollingLossTest {
                     open.add(tx);
                 } else if (op < 6 && nextId > 1) {
                     Transaction tx = wh.begin();
-                    tx.update("USERS", new Key(1L + rnd.nextInt((int) nextId - 1)),
+                    tx.update(
+                            "USERS",
+                            new Key(1L + rnd.nextInt((int) nextId - 1)),
                             Map.of("EMAIL", "v" + step + "@x.io", "UPDATED_AT", tx.startTime()));
                     open.add(tx);
                 } else if (op < 7 && nextId > 1) {
@@ -178,7 +186,9 @@ class TimestampPollingLossTest {
                 pollingLost++;
             }
         }
-        assertThat(pollingLost).as("histories in which the polling source missed a live row").isPositive();
+        assertThat(pollingLost)
+                .as("histories in which the polling source missed a live row")
+                .isPositive();
     }
 
     static void apply(Map<Long, Object[]> replica, List<RowChange> changes) {
@@ -201,20 +211,24 @@ class TimestampPollingLossTest {
         Instant created = t.created();
         wh.insert("USERS", new Object[] {1L, "a@x.io", wh.clock().now()});
         wh.clock().advance(Duration.ofDays(2));
-        assertThatThrownBy(() -> t.checkTimeTravel(created.plusSeconds(1), wh.clock().now()))
-                .isInstanceOfSatisfying(WarehouseException.class,
+        assertThatThrownBy(() ->
+                        t.checkTimeTravel(created.plusSeconds(1), wh.clock().now()))
+                .isInstanceOfSatisfying(
+                        WarehouseException.class,
                         e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.TIME_TRAVEL_UNAVAILABLE));
         wh.changeTracking("USERS", false);
-        assertThatThrownBy(() -> t.changes(wh.clock().now().minusSeconds(1), wh.clock().now(), false))
-                .isInstanceOfSatisfying(WarehouseException.class,
+        assertThatThrownBy(() ->
+                        t.changes(wh.clock().now().minusSeconds(1), wh.clock().now(), false))
+                .isInstanceOfSatisfying(
+                        WarehouseException.class,
                         e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.CHANGE_TRACKING_OFF));
     }
 
     @Test
     void updatesAreDeleteInsertPairsKeyChangesIncludedAndInsertThenDeleteVanishes() {
         Warehouse wh = warehouse();
-        Instant t0 = wh.insert("USERS", new Object[] {1L, "a@x.io", Instant.EPOCH},
-                new Object[] {2L, "b@x.io", Instant.EPOCH});
+        Instant t0 = wh.insert(
+                "USERS", new Object[] {1L, "a@x.io", Instant.EPOCH}, new Object[] {2L, "b@x.io", Instant.EPOCH});
         wh.clock().advance(Duration.ofSeconds(1));
         wh.begin().update("USERS", 1L, "EMAIL", "a2@x.io").commit();
         wh.begin().update("USERS", 2L, "ID", 20L).commit(); // the key itself changes
@@ -223,12 +237,15 @@ class TimestampPollingLossTest {
         wh.clock().advance(Duration.ofSeconds(1));
         Instant t1 = wh.clock().now();
         List<RowChange> ch = wh.table("USERS").changes(t0, t1, false);
-        assertThat(ch).extracting(c -> c.row()[0] + ":" + c.action() + ":" + c.isUpdate())
+        assertThat(ch)
+                .extracting(c -> c.row()[0] + ":" + c.action() + ":" + c.isUpdate())
                 .containsExactly("1:DELETE:true", "1:INSERT:true", "2:DELETE:true", "20:INSERT:true");
         List<ChangeEvent> ev = wh.table("USERS").changeEvents(t0.plusNanos(1000), t1, false);
-        assertThat(ev).extracting(e -> e.row()[0] + ":" + e.type())
+        assertThat(ev)
+                .extracting(e -> e.row()[0] + ":" + e.type())
                 .containsExactly("1:UPDATE", "20:UPDATE", "3:INSERT", "3:DELETE");
-        assertThat(wh.table("USERS").changeEvents(t0, t1, true)).extracting(e -> e.row()[0])
+        assertThat(wh.table("USERS").changeEvents(t0, t1, true))
+                .extracting(e -> e.row()[0])
                 .containsExactly(1L, 2L, 3L);
         assertThat(wh.table("USERS").snapshot(t0)).extracting(r -> r[1]).containsExactly("a@x.io", "b@x.io");
     }

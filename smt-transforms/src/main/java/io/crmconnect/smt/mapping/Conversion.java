@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
+import java.text.ParsePosition;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,7 +28,6 @@ import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Timestamp;
-import java.text.ParsePosition;
 
 /**
  * A type conversion compiled from a field's {@code type}, {@code format}, {@code timezone}, {@code output} options:
@@ -64,9 +64,16 @@ public abstract class Conversion {
 
     // ------------------------------------------------------------------ factory
 
-    public static Conversion compile(String location, String type, List<String> formats, String timezone,
-                                     String output, String outputFormat, String outputTimezone, Integer scale,
-                                     boolean required) {
+    public static Conversion compile(
+            String location,
+            String type,
+            List<String> formats,
+            String timezone,
+            String output,
+            String outputFormat,
+            String outputTimezone,
+            Integer scale,
+            boolean required) {
         String t = type.trim().toLowerCase(Locale.ROOT);
         ZoneId zone = zone(location, "timezone", timezone);
         ZoneId outZone = zone(location, "output_timezone", outputTimezone);
@@ -74,18 +81,23 @@ public abstract class Conversion {
         switch (t) {
             case "string":
                 noOutput(location, t, out);
-                return new ToString(opt(SchemaBuilder.string(), required), formatter(location, formats, zone),
-                        zone);
-            case "int32": case "int": case "integer":
+                return new ToString(opt(SchemaBuilder.string(), required), formatter(location, formats, zone), zone);
+            case "int32":
+            case "int":
+            case "integer":
                 noOutput(location, t, out);
                 return new ToInteger(opt(SchemaBuilder.int32(), required), true);
-            case "int64": case "long":
+            case "int64":
+            case "long":
                 noOutput(location, t, out);
                 return new ToInteger(opt(SchemaBuilder.int64(), required), false);
-            case "float64": case "double": case "number":
+            case "float64":
+            case "double":
+            case "number":
                 noOutput(location, t, out);
                 return new ToDouble(opt(SchemaBuilder.float64(), required), false);
-            case "float32": case "float":
+            case "float32":
+            case "float":
                 noOutput(location, t, out);
                 return new ToDouble(opt(SchemaBuilder.float32(), required), true);
             case "decimal":
@@ -94,16 +106,21 @@ public abstract class Conversion {
                     throw MappingDocument.error("", location, "type decimal needs 'scale' (digits after the point)");
                 }
                 return new ToDecimal(opt(Decimal.builder(scale), required), scale);
-            case "boolean": case "bool":
+            case "boolean":
+            case "bool":
                 noOutput(location, t, out);
                 return new ToBoolean(opt(SchemaBuilder.bool(), required));
             case "date":
                 return toDate(location, formats, zone, out, outputFormat, required);
-            case "timestamp": case "datetime":
+            case "timestamp":
+            case "datetime":
                 return toTimestamp(location, formats, zone, out, outputFormat, outZone, required);
             default:
-                throw MappingDocument.error("", location, "unknown type '" + type + "'; use string, int32, int64, "
-                        + "float32, float64, decimal, boolean, date or timestamp");
+                throw MappingDocument.error(
+                        "",
+                        location,
+                        "unknown type '" + type + "'; use string, int32, int64, "
+                                + "float32, float64, decimal, boolean, date or timestamp");
         }
     }
 
@@ -124,18 +141,21 @@ public abstract class Conversion {
         try {
             return ZoneId.of(id.trim());
         } catch (DateTimeException e) {
-            throw MappingDocument.error("", location, key + " '" + id + "' is not a time zone (e.g. America/New_York,"
-                    + " UTC, +02:00)");
+            throw MappingDocument.error(
+                    "", location, key + " '" + id + "' is not a time zone (e.g. America/New_York," + " UTC, +02:00)");
         }
     }
 
     private static DateTimeFormatter pattern(String location, String p) {
         try {
-            return new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(p)
-                    .parseDefaulting(ChronoField.ERA, 1).toFormatter(Locale.ENGLISH);
+            return new DateTimeFormatterBuilder()
+                    .parseCaseInsensitive()
+                    .appendPattern(p)
+                    .parseDefaulting(ChronoField.ERA, 1)
+                    .toFormatter(Locale.ENGLISH);
         } catch (IllegalArgumentException e) {
-            throw MappingDocument.error("", location, "format '" + p + "' is not a valid date/time pattern: "
-                    + e.getMessage());
+            throw MappingDocument.error(
+                    "", location, "format '" + p + "' is not a valid date/time pattern: " + e.getMessage());
         }
     }
 
@@ -143,7 +163,8 @@ public abstract class Conversion {
         if (formats.isEmpty()) {
             return null;
         }
-        DateTimeFormatter f = new DateTimeFormatterBuilder().appendPattern(formats.get(0)).toFormatter(Locale.ENGLISH);
+        DateTimeFormatter f =
+                new DateTimeFormatterBuilder().appendPattern(formats.get(0)).toFormatter(Locale.ENGLISH);
         return f.withZone(zone == null ? ZoneOffset.UTC : zone);
     }
 
@@ -172,7 +193,8 @@ public abstract class Conversion {
                 return bd.toPlainString();
             }
             if (v instanceof java.util.Date d) {
-                return dateFormat != null ? dateFormat.format(d.toInstant())
+                return dateFormat != null
+                        ? dateFormat.format(d.toInstant())
                         : DateTimeFormatter.ISO_INSTANT.format(d.toInstant());
             }
             if (v instanceof byte[] b) {
@@ -396,10 +418,24 @@ public abstract class Conversion {
             if (v instanceof String s) {
                 String t = s.trim().toLowerCase(Locale.ROOT);
                 switch (t) {
-                    case "": return null;
-                    case "true": case "t": case "yes": case "y": case "1": case "on": return Boolean.TRUE;
-                    case "false": case "f": case "no": case "n": case "0": case "off": return Boolean.FALSE;
-                    default: throw new Failure("is not a boolean (true/false, yes/no, y/n, 1/0, on/off)");
+                    case "":
+                        return null;
+                    case "true":
+                    case "t":
+                    case "yes":
+                    case "y":
+                    case "1":
+                    case "on":
+                        return Boolean.TRUE;
+                    case "false":
+                    case "f":
+                    case "no":
+                    case "n":
+                    case "0":
+                    case "off":
+                        return Boolean.FALSE;
+                    default:
+                        throw new Failure("is not a boolean (true/false, yes/no, y/n, 1/0, on/off)");
                 }
             }
             if (v instanceof Number n) {
@@ -418,10 +454,15 @@ public abstract class Conversion {
 
     // ------------------------------------------------------------------ dates
 
-    enum DateOut { CONNECT, ISO, EPOCH_DAYS, PATTERN }
+    enum DateOut {
+        CONNECT,
+        ISO,
+        EPOCH_DAYS,
+        PATTERN
+    }
 
-    private static Conversion toDate(String location, List<String> formats, ZoneId zone, String out,
-                                     String outputFormat, boolean required) {
+    private static Conversion toDate(
+            String location, List<String> formats, ZoneId zone, String out, String outputFormat, boolean required) {
         DateOut mode;
         if (outputFormat != null) {
             mode = DateOut.PATTERN;
@@ -432,7 +473,8 @@ public abstract class Conversion {
         } else if (out.equals("epoch_days")) {
             mode = DateOut.EPOCH_DAYS;
         } else {
-            throw MappingDocument.error("", location, "output '" + out + "' for a date must be date, iso or epoch_days");
+            throw MappingDocument.error(
+                    "", location, "output '" + out + "' for a date must be date, iso or epoch_days");
         }
         Schema schema = switch (mode) {
             case CONNECT -> opt(Date.builder(), required);
@@ -453,8 +495,7 @@ public abstract class Conversion {
         private final DateOut mode;
         private final DateTimeFormatter outFormat;
 
-        ToDate(Schema schema, Normalizers.DateFormats parsers, ZoneId zone, DateOut mode,
-               DateTimeFormatter outFormat) {
+        ToDate(Schema schema, Normalizers.DateFormats parsers, ZoneId zone, DateOut mode, DateTimeFormatter outFormat) {
             super(schema);
             this.parsers = parsers;
             this.zone = zone;
@@ -472,15 +513,19 @@ public abstract class Conversion {
                 }
                 date = parsers != null ? parsers.parse(t) : parseIsoDate(t, zone);
                 if (date == null) {
-                    throw new Failure("is not a date in the format " + (parsers == null ? "yyyy-MM-dd"
-                            : String.join(" or ", parsers.patterns())));
+                    throw new Failure("is not a date in the format "
+                            + (parsers == null ? "yyyy-MM-dd" : String.join(" or ", parsers.patterns())));
                 }
             } else if (v instanceof java.util.Date d) {
-                date = d.toInstant().atZone(zone == null ? ZoneOffset.UTC : zone).toLocalDate();
+                date = d.toInstant()
+                        .atZone(zone == null ? ZoneOffset.UTC : zone)
+                        .toLocalDate();
             } else if (v instanceof Integer days) {
                 date = LocalDate.ofEpochDay(days);
             } else if (v instanceof Long millis) {
-                date = Instant.ofEpochMilli(millis).atZone(zone == null ? ZoneOffset.UTC : zone).toLocalDate();
+                date = Instant.ofEpochMilli(millis)
+                        .atZone(zone == null ? ZoneOffset.UTC : zone)
+                        .toLocalDate();
             } else {
                 throw new Failure("a " + v.getClass().getSimpleName() + " cannot become a date");
             }
@@ -497,19 +542,37 @@ public abstract class Conversion {
                 return LocalDate.parse(t);
             } catch (DateTimeParseException e) {
                 Instant i = parseIsoInstant(t, zone);
-                return i == null ? null : i.atZone(zone == null ? ZoneOffset.UTC : zone).toLocalDate();
+                return i == null
+                        ? null
+                        : i.atZone(zone == null ? ZoneOffset.UTC : zone).toLocalDate();
             }
         }
     }
 
     // ------------------------------------------------------------------ timestamps
 
-    enum TsOut { CONNECT, EPOCH_MILLIS, ISO, PATTERN }
+    enum TsOut {
+        CONNECT,
+        EPOCH_MILLIS,
+        ISO,
+        PATTERN
+    }
 
-    enum TsIn { ISO, EPOCH_MILLIS, EPOCH_SECONDS, PATTERNS }
+    enum TsIn {
+        ISO,
+        EPOCH_MILLIS,
+        EPOCH_SECONDS,
+        PATTERNS
+    }
 
-    private static Conversion toTimestamp(String location, List<String> formats, ZoneId zone, String out,
-                                          String outputFormat, ZoneId outZone, boolean required) {
+    private static Conversion toTimestamp(
+            String location,
+            List<String> formats,
+            ZoneId zone,
+            String out,
+            String outputFormat,
+            ZoneId outZone,
+            boolean required) {
         TsOut mode;
         if (outputFormat != null) {
             mode = TsOut.PATTERN;
@@ -520,8 +583,8 @@ public abstract class Conversion {
         } else if (out.equals("iso") || out.equals("string")) {
             mode = TsOut.ISO;
         } else {
-            throw MappingDocument.error("", location, "output '" + out
-                    + "' for a timestamp must be timestamp, epoch_millis or iso");
+            throw MappingDocument.error(
+                    "", location, "output '" + out + "' for a timestamp must be timestamp, epoch_millis or iso");
         }
         TsIn in = TsIn.ISO;
         List<DateTimeFormatter> parsers = new ArrayList<>();
@@ -537,7 +600,8 @@ public abstract class Conversion {
             }
         }
         if (in == TsIn.PATTERNS && parsers.size() != formats.size()) {
-            throw MappingDocument.error("", location, "format: do not mix patterns with iso/epoch_millis/epoch_seconds");
+            throw MappingDocument.error(
+                    "", location, "format: do not mix patterns with iso/epoch_millis/epoch_seconds");
         }
         Schema schema = switch (mode) {
             case CONNECT -> opt(Timestamp.builder(), required);
@@ -546,8 +610,8 @@ public abstract class Conversion {
         };
         ZoneId oz = outZone == null ? ZoneOffset.UTC : outZone;
         DateTimeFormatter outFormat = switch (mode) {
-            case ISO -> outZone == null ? DateTimeFormatter.ISO_INSTANT
-                    : DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(oz);
+            case ISO ->
+                outZone == null ? DateTimeFormatter.ISO_INSTANT : DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(oz);
             case PATTERN -> pattern(location, outputFormat).withZone(oz);
             default -> null;
         };
@@ -562,8 +626,13 @@ public abstract class Conversion {
         private final TsOut mode;
         private final DateTimeFormatter outFormat;
 
-        ToTimestamp(Schema schema, TsIn in, List<DateTimeFormatter> parsers, ZoneId zone, TsOut mode,
-                    DateTimeFormatter outFormat) {
+        ToTimestamp(
+                Schema schema,
+                TsIn in,
+                List<DateTimeFormatter> parsers,
+                ZoneId zone,
+                TsOut mode,
+                DateTimeFormatter outFormat) {
             super(schema);
             this.in = in;
             this.parsers = parsers.toArray(new DateTimeFormatter[0]);
@@ -582,8 +651,10 @@ public abstract class Conversion {
             return switch (mode) {
                 case CONNECT -> new java.util.Date(instant.toEpochMilli());
                 case EPOCH_MILLIS -> instant.toEpochMilli();
-                case ISO -> outFormat == DateTimeFormatter.ISO_INSTANT
-                        ? io.crmconnect.common.time.FastTime.isoInstant(instant.toEpochMilli()) : outFormat.format(instant);
+                case ISO ->
+                    outFormat == DateTimeFormatter.ISO_INSTANT
+                            ? io.crmconnect.common.time.FastTime.isoInstant(instant.toEpochMilli())
+                            : outFormat.format(instant);
                 case PATTERN -> outFormat.format(instant);
             };
         }
@@ -602,7 +673,8 @@ public abstract class Conversion {
                         for (DateTimeFormatter f : parsers) {
                             if (parsers.length > 1) {
                                 ParsePosition pos = new ParsePosition(0);
-                                if (f.parseUnresolved(t, pos) == null || pos.getErrorIndex() >= 0
+                                if (f.parseUnresolved(t, pos) == null
+                                        || pos.getErrorIndex() >= 0
                                         || pos.getIndex() != t.length()) {
                                     continue;
                                 }
@@ -631,11 +703,18 @@ public abstract class Conversion {
                 Instant i = d.toInstant();
                 // A zone on a Timestamp input means: the source wrote local wall-clock time as if it were UTC
                 // (warehouse TIMESTAMP_NTZ); re-read that wall clock in the zone.
-                return zone == null ? i : LocalDateTime.ofInstant(i, ZoneOffset.UTC).atZone(zone).toInstant();
+                return zone == null
+                        ? i
+                        : LocalDateTime.ofInstant(i, ZoneOffset.UTC)
+                                .atZone(zone)
+                                .toInstant();
             }
             if (v instanceof Number n) {
-                BigDecimal bd = n instanceof BigDecimal b ? b : n instanceof Long || n instanceof Integer
-                        ? BigDecimal.valueOf(n.longValue()) : BigDecimal.valueOf(n.doubleValue());
+                BigDecimal bd = n instanceof BigDecimal b
+                        ? b
+                        : n instanceof Long || n instanceof Integer
+                                ? BigDecimal.valueOf(n.longValue())
+                                : BigDecimal.valueOf(n.doubleValue());
                 return fromEpoch(bd);
             }
             if (v instanceof Instant i) {
@@ -647,7 +726,8 @@ public abstract class Conversion {
         private Instant fromEpoch(BigDecimal bd) {
             try {
                 if (in == TsIn.EPOCH_SECONDS) {
-                    return Instant.ofEpochMilli(bd.movePointRight(3).setScale(0, RoundingMode.HALF_UP)
+                    return Instant.ofEpochMilli(bd.movePointRight(3)
+                            .setScale(0, RoundingMode.HALF_UP)
                             .longValueExact());
                 }
                 return Instant.ofEpochMilli(bd.setScale(0, RoundingMode.HALF_UP).longValueExact());

@@ -5,7 +5,8 @@ import org.apache.kafka.common.config.ConfigException;
 
 /** The two directions of a sync between system A and system B, as named in mapping files. */
 public enum Direction {
-    A_TO_B, B_TO_A;
+    A_TO_B,
+    B_TO_A;
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** A per-field sync rule: which directions may carry the field. */
 public enum DirectionRule {
-    A_TO_B, B_TO_A, BOTH, NONE;
+    A_TO_B,
+    B_TO_A,
+    BOTH,
+    NONE;
 
     public boolean allows(Direction direction) {
         return switch (this) {

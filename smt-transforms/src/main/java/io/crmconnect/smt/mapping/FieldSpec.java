@@ -27,6 +27,5 @@ public record FieldSpec(
         boolean required) {
 
     /** A concatenation part: a field path, or a literal text when {@code literal} is true. */
-    public record ConcatPart(String text, boolean literal) {
-    }
+    public record ConcatPart(String text, boolean literal) {}
 }

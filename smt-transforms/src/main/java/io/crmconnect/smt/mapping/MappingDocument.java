@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.config.ConfigException;
 import java.util.TreeSet;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * A mapping file (YAML or JSON) or inline mapping, parsed and checked once at configure time.
@@ -43,11 +43,25 @@ public final class MappingDocument {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    static final Set<String> FIELD_KEYS = Set.of("to", "from", "constant", "concat", "separator", "json", "default",
-            "type", "format", "timezone", "output", "output_format", "output_timezone", "scale", "required");
+    static final Set<String> FIELD_KEYS = Set.of(
+            "to",
+            "from",
+            "constant",
+            "concat",
+            "separator",
+            "json",
+            "default",
+            "type",
+            "format",
+            "timezone",
+            "output",
+            "output_format",
+            "output_timezone",
+            "scale",
+            "required");
     private static final Set<String> DIRECTION_KEYS = Set.of("fields", "unmapped", "drop", "schema_name");
-    private static final Set<String> OBJECT_KEYS = Set.of("rules", "a_to_b", "b_to_a", "fields", "unmapped", "drop",
-            "schema_name");
+    private static final Set<String> OBJECT_KEYS =
+            Set.of("rules", "a_to_b", "b_to_a", "fields", "unmapped", "drop", "schema_name");
 
     private final String source;
     private final Map<String, ObjectSpec> objects;
@@ -86,7 +100,9 @@ public final class MappingDocument {
             root = trimmed.startsWith("{") ? JSON.readTree(trimmed) : YAML.readTree(trimmed);
         } catch (JsonProcessingException e) {
             throw new ConfigException("Mapping " + source + " is not valid JSON/YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " at line " + e.getLocation().getLineNr()));
         }
         if (root == null || !root.isObject()) {
             throw new ConfigException("Mapping " + source + " must be an object with 'objects' or 'fields'");
@@ -117,13 +133,15 @@ public final class MappingDocument {
             if (objects.size() == 1) {
                 return objects.values().iterator().next();
             }
-            throw new ConfigException(key, name, "the mapping " + source + " describes several objects "
-                    + objects.keySet() + "; choose one");
+            throw new ConfigException(
+                    key,
+                    name,
+                    "the mapping " + source + " describes several objects " + objects.keySet() + "; choose one");
         }
         ObjectSpec spec = objects.get(name.trim());
         if (spec == null) {
-            throw new ConfigException(key, name, "no such object in the mapping " + source + "; known: "
-                    + objects.keySet());
+            throw new ConfigException(
+                    key, name, "no such object in the mapping " + source + "; known: " + objects.keySet());
         }
         return spec;
     }
@@ -161,10 +179,14 @@ public final class MappingDocument {
                 throw error(source, loc, "must map field names to a_to_b, b_to_a, both or none");
             }
             for (Map.Entry<String, JsonNode> e : rn.properties()) {
-                DirectionRule rule = e.getValue().isTextual() ? DirectionRule.fromName(e.getValue().asText()) : null;
+                DirectionRule rule = e.getValue().isTextual()
+                        ? DirectionRule.fromName(e.getValue().asText())
+                        : null;
                 if (rule == null) {
-                    throw error(source, join(loc, e.getKey()), "must be one of a_to_b, b_to_a, both, none (was "
-                            + e.getValue() + ")");
+                    throw error(
+                            source,
+                            join(loc, e.getKey()),
+                            "must be one of a_to_b, b_to_a, both, none (was " + e.getValue() + ")");
                 }
                 rules.put(e.getKey(), rule);
             }
@@ -175,8 +197,8 @@ public final class MappingDocument {
         return new ObjectSpec(name, Collections.unmodifiableMap(directions), Collections.unmodifiableMap(rules));
     }
 
-    private static ObjectSpec.DirectionSpec parseDirection(String source, String location, JsonNode node,
-                                                           boolean fieldsRequired) {
+    private static ObjectSpec.DirectionSpec parseDirection(
+            String source, String location, JsonNode node, boolean fieldsRequired) {
         JsonNode fn = node.get("fields");
         String floc = join(location, "fields");
         List<FieldSpec> fields = new ArrayList<>();
@@ -208,15 +230,30 @@ public final class MappingDocument {
                 throw error(source, f.location(), "maps to '" + f.to() + "', which an earlier entry already maps to");
             }
         }
-        return new ObjectSpec.DirectionSpec(location, List.copyOf(fields), keep, Collections.unmodifiableSet(drop),
-                schemaName);
+        return new ObjectSpec.DirectionSpec(
+                location, List.copyOf(fields), keep, Collections.unmodifiableSet(drop), schemaName);
     }
 
     private static FieldSpec parseField(String source, String loc, JsonNode n) {
         if (n.isTextual()) {
             // shorthand: "email" keeps a field as is
-            return new FieldSpec(loc, leaf(n.asText()), n.asText(), null, null, null, null, null, null, List.of(),
-                    null, null, null, null, null, false);
+            return new FieldSpec(
+                    loc,
+                    leaf(n.asText()),
+                    n.asText(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false);
         }
         if (!n.isObject()) {
             throw error(source, loc, "must be an object such as {from: a, to: b} or a field name");
@@ -246,7 +283,10 @@ public final class MappingDocument {
                 JsonNode p = concatNode.get(i);
                 if (p.isTextual()) {
                     parts.add(new FieldSpec.ConcatPart(p.asText(), false));
-                } else if (p.isObject() && p.size() == 1 && p.has("literal") && p.get("literal").isValueNode()) {
+                } else if (p.isObject()
+                        && p.size() == 1
+                        && p.has("literal")
+                        && p.get("literal").isValueNode()) {
                     parts.add(new FieldSpec.ConcatPart(p.get("literal").asText(), true));
                 } else {
                     throw error(source, loc + ".concat[" + i + "]", "must be a field path or {literal: text}");
@@ -269,8 +309,16 @@ public final class MappingDocument {
         if (req != null && !req.isBoolean()) {
             throw error(source, loc + ".required", "must be true or false");
         }
-        return new FieldSpec(loc, to, from, constantNode == null ? null : plain(constantNode), parts,
-                n.has("separator") && n.get("separator").isValueNode() ? n.get("separator").asText() : null, json,
+        return new FieldSpec(
+                loc,
+                to,
+                from,
+                constantNode == null ? null : plain(constantNode),
+                parts,
+                n.has("separator") && n.get("separator").isValueNode()
+                        ? n.get("separator").asText()
+                        : null,
+                json,
                 n.has("default") ? plain(n.get("default")) : null,
                 text(source, loc + ".type", n.get("type")),
                 stringList(source, loc + ".format", n.get("format")),
@@ -278,7 +326,8 @@ public final class MappingDocument {
                 text(source, loc + ".output", n.get("output")),
                 text(source, loc + ".output_format", n.get("output_format")),
                 text(source, loc + ".output_timezone", n.get("output_timezone")),
-                scale, req != null && req.asBoolean());
+                scale,
+                req != null && req.asBoolean());
     }
 
     /** A JSON scalar as a Java value (text, Long, Double/BigDecimal, Boolean); containers as JSON text. */
@@ -336,8 +385,10 @@ public final class MappingDocument {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw error(source, loc.isEmpty() ? k : loc + "." + k, "unknown key '" + k + "'; allowed: "
-                        + new TreeSet<>(allowed));
+                throw error(
+                        source,
+                        loc.isEmpty() ? k : loc + "." + k,
+                        "unknown key '" + k + "'; allowed: " + new TreeSet<>(allowed));
             }
         }
     }

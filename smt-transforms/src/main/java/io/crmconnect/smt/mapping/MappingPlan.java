@@ -30,7 +30,12 @@ import org.apache.kafka.connect.errors.DataException;
 public final class MappingPlan {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    enum Kind { PATH, CONSTANT, CONCAT, JSON }
+    enum Kind {
+        PATH,
+        CONSTANT,
+        CONCAT,
+        JSON
+    }
 
     /** One compiled target field. */
     static final class Op {
@@ -49,9 +54,19 @@ public final class MappingPlan {
         final boolean required;
         final String sourceName;
 
-        Op(String location, String target, Kind kind, FieldPath from, Object constant, Object[] concatParts,
-           String separator, FieldPath jsonPath, int jsonSlot, Conversion conversion, Object defaultValue,
-           boolean required) {
+        Op(
+                String location,
+                String target,
+                Kind kind,
+                FieldPath from,
+                Object constant,
+                Object[] concatParts,
+                String separator,
+                FieldPath jsonPath,
+                int jsonSlot,
+                Conversion conversion,
+                Object defaultValue,
+                boolean required) {
             this.location = location;
             this.target = target;
             this.targetPath = FieldPath.parse(target);
@@ -82,8 +97,14 @@ public final class MappingPlan {
     private final Set<String> consumedRoots;
     private final String schemaName;
 
-    private MappingPlan(String transform, Op[] ops, FieldPath[] jsonColumns, boolean keepUnmapped, Set<String> drop,
-                        Set<String> consumedRoots, String schemaName) {
+    private MappingPlan(
+            String transform,
+            Op[] ops,
+            FieldPath[] jsonColumns,
+            boolean keepUnmapped,
+            Set<String> drop,
+            Set<String> consumedRoots,
+            String schemaName) {
         this.transform = transform;
         this.ops = ops;
         this.jsonColumns = jsonColumns;
@@ -111,14 +132,25 @@ public final class MappingPlan {
             targetRoots.add(target.root());
             Conversion conversion = null;
             if (f.type() != null) {
-                conversion = Conversion.compile(loc, f.type(), f.formats(), f.timezone(), f.output(),
-                        f.outputFormat(), f.outputTimezone(), f.scale(), f.required());
-            } else if (f.timezone() != null || f.output() != null || f.outputFormat() != null
-                    || !f.formats().isEmpty() || f.scale() != null) {
+                conversion = Conversion.compile(
+                        loc,
+                        f.type(),
+                        f.formats(),
+                        f.timezone(),
+                        f.output(),
+                        f.outputFormat(),
+                        f.outputTimezone(),
+                        f.scale(),
+                        f.required());
+            } else if (f.timezone() != null
+                    || f.output() != null
+                    || f.outputFormat() != null
+                    || !f.formats().isEmpty()
+                    || f.scale() != null) {
                 throw MappingDocument.error("", loc, "format/timezone/output/scale need a 'type'");
             }
-            Object defaultValue = f.defaultValue() == null ? null : convertAtConfigure(loc, "default", conversion,
-                    f.defaultValue());
+            Object defaultValue =
+                    f.defaultValue() == null ? null : convertAtConfigure(loc, "default", conversion, f.defaultValue());
             Kind kind;
             FieldPath from = null;
             FieldPath jsonPath = null;
@@ -128,8 +160,12 @@ public final class MappingPlan {
             if (f.constant() != null) {
                 kind = Kind.CONSTANT;
                 constant = convertAtConfigure(loc, "constant", conversion, f.constant());
-                if (conversion == null && !(constant == null || constant instanceof String || constant instanceof Long
-                        || constant instanceof Double || constant instanceof Boolean)) {
+                if (conversion == null
+                        && !(constant == null
+                                || constant instanceof String
+                                || constant instanceof Long
+                                || constant instanceof Double
+                                || constant instanceof Boolean)) {
                     constant = constant.toString();
                 }
             } else if (f.concat() != null) {
@@ -156,15 +192,30 @@ public final class MappingPlan {
                     consumed.add(from.root());
                 }
             }
-            ops.add(new Op(loc, target.path(), kind, from, constant, parts,
-                    f.separator() == null ? (kind == Kind.CONCAT ? " " : null) : f.separator(), jsonPath, slot,
-                    conversion, defaultValue, f.required()));
+            ops.add(new Op(
+                    loc,
+                    target.path(),
+                    kind,
+                    from,
+                    constant,
+                    parts,
+                    f.separator() == null ? (kind == Kind.CONCAT ? " " : null) : f.separator(),
+                    jsonPath,
+                    slot,
+                    conversion,
+                    defaultValue,
+                    f.required()));
         }
         // Kept (unmapped) fields are top-level; a kept name also targeted by a mapping is taken by the mapping.
         consumed.addAll(targetRoots);
-        return new MappingPlan(transform, ops.toArray(new Op[0]),
-                jsonColumns.toArray(new FieldPath[0]), spec.keepUnmapped(), Set.copyOf(spec.drop()),
-                Set.copyOf(consumed), spec.schemaName());
+        return new MappingPlan(
+                transform,
+                ops.toArray(new Op[0]),
+                jsonColumns.toArray(new FieldPath[0]),
+                spec.keepUnmapped(),
+                Set.copyOf(spec.drop()),
+                Set.copyOf(consumed),
+                spec.schemaName());
     }
 
     private static void checkTargetShape(String loc, FieldPath target, Map<String, Boolean> shape) {
@@ -179,8 +230,8 @@ public final class MappingPlan {
             boolean leaf = i == segs.size() - 1;
             Boolean existing = shape.putIfAbsent(prefix.toString(), leaf);
             if (existing != null && (existing || leaf)) {
-                throw MappingDocument.error("", loc, "target '" + target + "' clashes with another target at '"
-                        + prefix + "'");
+                throw MappingDocument.error(
+                        "", loc, "target '" + target + "' clashes with another target at '" + prefix + "'");
             }
         }
     }
@@ -217,15 +268,16 @@ public final class MappingPlan {
             try {
                 value = op.conversion.convert(value);
             } catch (Conversion.Failure e) {
-                throw Errors.field(transform, op.sourceName, "cannot map to '" + op.target + "': "
-                        + Errors.describe(raw) + " " + e.getMessage());
+                throw Errors.field(
+                        transform,
+                        op.sourceName,
+                        "cannot map to '" + op.target + "': " + Errors.describe(raw) + " " + e.getMessage());
             }
         }
         if (value == null) {
             value = op.defaultValue;
             if (value == null && op.required) {
-                throw Errors.field(transform, op.sourceName, "is null or missing but '" + op.target
-                        + "' is required");
+                throw Errors.field(transform, op.sourceName, "is null or missing but '" + op.target + "' is required");
             }
         }
         return value;
@@ -242,12 +294,17 @@ public final class MappingPlan {
             try {
                 return JSON.readTree(s);
             } catch (JsonProcessingException e) {
-                throw Errors.field(transform, column.path(), "is not valid JSON (" + e.getOriginalMessage()
-                        + " at column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr()) + ")");
+                throw Errors.field(
+                        transform,
+                        column.path(),
+                        "is not valid JSON (" + e.getOriginalMessage() + " at column "
+                                + (e.getLocation() == null
+                                        ? "?"
+                                        : e.getLocation().getColumnNr()) + ")");
             }
         }
-        throw Errors.field(transform, column.path(), "holds a " + value.getClass().getSimpleName()
-                + ", expected JSON text");
+        throw Errors.field(
+                transform, column.path(), "holds a " + value.getClass().getSimpleName() + ", expected JSON text");
     }
 
     private static Object text(Object v) {
@@ -433,12 +490,14 @@ public final class MappingPlan {
                         }
                         return concat(parts, values, sep);
                     };
-                    leafSchemas[i] = op.conversion != null ? op.conversion.schema()
+                    leafSchemas[i] = op.conversion != null
+                            ? op.conversion.schema()
                             : op.required ? Schema.STRING_SCHEMA : Schema.OPTIONAL_STRING_SCHEMA;
                 }
                 case PATH -> {
                     Field[] chain = requireChain(op, op.from, input);
-                    readers[i] = chain.length == 1 ? (root, json) -> ((Struct) root).get(chain[0])
+                    readers[i] = chain.length == 1
+                            ? (root, json) -> ((Struct) root).get(chain[0])
                             : (root, json) -> FieldPath.get((Struct) root, chain);
                     single[i] = chain.length == 1 ? chain[0] : null;
                     if (op.conversion != null) {
@@ -448,11 +507,14 @@ public final class MappingPlan {
                         if (op.defaultValue != null) {
                             // an unconverted default must fit the source type
                             try {
-                                org.apache.kafka.connect.data.ConnectSchema.validateValue(Schemas.optional(s),
-                                        op.defaultValue);
+                                org.apache.kafka.connect.data.ConnectSchema.validateValue(
+                                        Schemas.optional(s), op.defaultValue);
                             } catch (DataException e) {
-                                throw Errors.field(transform, op.sourceName, "default for '" + op.target
-                                        + "' does not fit the field type " + s.type() + "; add a 'type'");
+                                throw Errors.field(
+                                        transform,
+                                        op.sourceName,
+                                        "default for '" + op.target + "' does not fit the field type " + s.type()
+                                                + "; add a 'type'");
                             }
                         }
                         // a struct keeps its exact schema: its values carry that schema and must match it
@@ -474,7 +536,8 @@ public final class MappingPlan {
                         Object v = parsed == NULL_JSON ? null : navigateJson(parsed, jp, false);
                         return untyped ? text(v) : v;
                     };
-                    leafSchemas[i] = op.conversion != null ? op.conversion.schema()
+                    leafSchemas[i] = op.conversion != null
+                            ? op.conversion.schema()
                             : op.required ? Schema.STRING_SCHEMA : Schema.OPTIONAL_STRING_SCHEMA;
                 }
                 default -> throw new IllegalStateException();
@@ -496,8 +559,11 @@ public final class MappingPlan {
     private Field[] requireChain(Op op, FieldPath path, Schema input) {
         Field[] chain = path.bind(input);
         if (chain == null) {
-            throw Errors.field(transform, path.path(), "is not in the record schema" + (input.name() == null ? ""
-                    : " '" + input.name() + "'") + " (mapping " + op.location + " -> '" + op.target + "')");
+            throw Errors.field(
+                    transform,
+                    path.path(),
+                    "is not in the record schema" + (input.name() == null ? "" : " '" + input.name() + "'")
+                            + " (mapping " + op.location + " -> '" + op.target + "')");
         }
         return chain;
     }
@@ -519,9 +585,9 @@ public final class MappingPlan {
     static final class Node {
         Schema schema;
         Field[] fields;
-        int[] leafOp;       // op index per field, or -1
-        Node[] children;    // child node per field, or null
-        Field[] keptIn;     // root only
+        int[] leafOp; // op index per field, or -1
+        Node[] children; // child node per field, or null
+        Field[] keptIn; // root only
         Field[] keptOut;
     }
 
@@ -566,7 +632,8 @@ public final class MappingPlan {
     private Node buildNode(int depth, List<Integer> opIdx, Schema[] leafSchemas, String prefix) {
         LinkedHashMap<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int i : opIdx) {
-            groups.computeIfAbsent(ops[i].targetPath.segments().get(depth), k -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent(ops[i].targetPath.segments().get(depth), k -> new ArrayList<>())
+                    .add(i);
         }
         Node node = new Node();
         int size = groups.size();
@@ -687,7 +754,9 @@ public final class MappingPlan {
                     try {
                         s.put(node.fields[i], v);
                     } catch (DataException e) {
-                        throw Errors.field(plan.transform, op >= 0 ? plan.ops[op].sourceName : node.fields[i].name(),
+                        throw Errors.field(
+                                plan.transform,
+                                op >= 0 ? plan.ops[op].sourceName : node.fields[i].name(),
                                 "does not fit the target '" + node.fields[i].name() + "': " + e.getMessage());
                     }
                 }

@@ -36,8 +36,8 @@ public final class MappingValidator implements ConfigDef.Validator {
         if (file) {
             Path path = Path.of(text.trim());
             if (!Files.isReadable(path)) {
-                throw new ConfigException(name, value, "the mapping file does not exist or is not readable on this "
-                        + "worker");
+                throw new ConfigException(
+                        name, value, "the mapping file does not exist or is not readable on this " + "worker");
             }
             doc = MappingDocument.load("mapping", "", name, text);
         } else {

@@ -8,7 +8,6 @@ import java.util.Set;
 public record ObjectSpec(String name, Map<Direction, DirectionSpec> directions, Map<String, DirectionRule> rules) {
 
     /** The mapping of one direction. {@code keepUnmapped}: fields no mapping names pass through unchanged. */
-    public record DirectionSpec(String location, List<FieldSpec> fields, boolean keepUnmapped, Set<String> drop,
-                                String schemaName) {
-    }
+    public record DirectionSpec(
+            String location, List<FieldSpec> fields, boolean keepUnmapped, Set<String> drop, String schemaName) {}
 }

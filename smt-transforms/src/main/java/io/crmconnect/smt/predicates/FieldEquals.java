@@ -11,10 +11,17 @@ public abstract class FieldEquals<R extends ConnectRecord<R>> extends FieldPredi
     public static final String VALUE_CONFIG = "value";
     public static final String IGNORE_CASE_CONFIG = "ignore.case";
 
-    public static final ConfigDef CONFIG_DEF = base()
-            .define(VALUE_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+    public static final ConfigDef CONFIG_DEF = base().define(
+                    VALUE_CONFIG,
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    ConfigDef.Importance.HIGH,
                     "The value to compare with.")
-            .define(IGNORE_CASE_CONFIG, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
+            .define(
+                    IGNORE_CASE_CONFIG,
+                    ConfigDef.Type.BOOLEAN,
+                    false,
+                    ConfigDef.Importance.LOW,
                     "Compare ignoring case.");
 
     private String expected;

@@ -10,8 +10,11 @@ public abstract class FieldIsNull<R extends ConnectRecord<R>> extends FieldPredi
             + "or value is null (a tombstone). Optionally blank text counts as null.";
     public static final String BLANK_IS_NULL_CONFIG = "blank.is.null";
 
-    public static final ConfigDef CONFIG_DEF = base()
-            .define(BLANK_IS_NULL_CONFIG, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
+    public static final ConfigDef CONFIG_DEF = base().define(
+                    BLANK_IS_NULL_CONFIG,
+                    ConfigDef.Type.BOOLEAN,
+                    false,
+                    ConfigDef.Importance.LOW,
                     "Treat empty or whitespace-only text as null.");
 
     private boolean blankIsNull;

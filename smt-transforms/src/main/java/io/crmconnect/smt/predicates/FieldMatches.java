@@ -13,9 +13,13 @@ public abstract class FieldMatches<R extends ConnectRecord<R>> extends FieldPred
             + "expression as a whole (use .* for a partial match). A missing or null field never matches.";
     public static final String PATTERN_CONFIG = "pattern";
 
-    public static final ConfigDef CONFIG_DEF = base()
-            .define(PATTERN_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new RegexValidator(),
-                    ConfigDef.Importance.HIGH, "The Java regular expression the whole value must match.");
+    public static final ConfigDef CONFIG_DEF = base().define(
+                    PATTERN_CONFIG,
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new RegexValidator(),
+                    ConfigDef.Importance.HIGH,
+                    "The Java regular expression the whole value must match.");
 
     /** Compiles the pattern at validation time so a bad regex is reported against its key. */
     static final class RegexValidator implements ConfigDef.Validator {

@@ -2,6 +2,7 @@ package io.crmconnect.smt.predicates;
 
 import io.crmconnect.common.PluginVersion;
 import io.crmconnect.smt.util.FieldPath;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -9,7 +10,6 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.transforms.predicates.Predicate;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Base of the predicates that look at one field (dotted path) of the record key or value, with or without a
@@ -27,9 +27,14 @@ public abstract class FieldPredicate<R extends ConnectRecord<R>> implements Pred
     }
 
     static ConfigDef base() {
-        return new ConfigDef().define(FIELD_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
-                "The field to test; a dotted path (a.b.c) reaches into nested structs and maps.");
+        return new ConfigDef()
+                .define(
+                        FIELD_CONFIG,
+                        ConfigDef.Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        new ConfigDef.NonEmptyString(),
+                        ConfigDef.Importance.HIGH,
+                        "The field to test; a dotted path (a.b.c) reaches into nested structs and maps.");
     }
 
     @Override
@@ -73,6 +78,5 @@ public abstract class FieldPredicate<R extends ConnectRecord<R>> implements Pred
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -19,11 +19,24 @@ public class HeaderEquals<R extends ConnectRecord<R>> implements Predicate<R>, V
     public static final String IGNORE_CASE_CONFIG = "ignore.case";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(HEADER_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                    ConfigDef.Importance.HIGH, "The header name.")
-            .define(VALUE_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+            .define(
+                    HEADER_CONFIG,
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    ConfigDef.Importance.HIGH,
+                    "The header name.")
+            .define(
+                    VALUE_CONFIG,
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    ConfigDef.Importance.HIGH,
                     "The value to compare with.")
-            .define(IGNORE_CASE_CONFIG, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
+            .define(
+                    IGNORE_CASE_CONFIG,
+                    ConfigDef.Type.BOOLEAN,
+                    false,
+                    ConfigDef.Importance.LOW,
                     "Compare values ignoring case.");
 
     private String header;
@@ -59,6 +72,5 @@ public class HeaderEquals<R extends ConnectRecord<R>> implements Predicate<R>, V
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

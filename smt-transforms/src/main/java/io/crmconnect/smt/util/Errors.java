@@ -8,8 +8,7 @@ import org.apache.kafka.connect.errors.DataException;
  * {@code __connect.errors.exception.message} header says what to fix; values appear only as redacted fingerprints.
  */
 public final class Errors {
-    private Errors() {
-    }
+    private Errors() {}
 
     public static DataException field(String transform, String field, String reason) {
         return new DataException(transform + ": field '" + field + "': " + reason);

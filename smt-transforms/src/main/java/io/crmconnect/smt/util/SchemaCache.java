@@ -15,8 +15,7 @@ public final class SchemaCache<V> {
     private final Cache<Schema, V> cache = new SynchronizedCache<>(new LRUCache<>(16));
     private volatile Entry<V> last;
 
-    private record Entry<V>(Schema schema, V value) {
-    }
+    private record Entry<V>(Schema schema, V value) {}
 
     public V get(Schema schema, Function<Schema, V> derive) {
         Entry<V> e = last;

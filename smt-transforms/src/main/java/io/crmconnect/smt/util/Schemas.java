@@ -6,8 +6,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 
 /** Small schema helpers shared by the transforms. */
 public final class Schemas {
-    private Schemas() {
-    }
+    private Schemas() {}
 
     /** A builder for a struct carrying over name, version, doc and parameters of {@code source}. */
     public static SchemaBuilder structLike(Schema source) {

@@ -15,8 +15,7 @@ import org.apache.kafka.connect.data.Struct;
 public final class Structs {
     private static final VarHandle VALUES = resolve();
 
-    private Structs() {
-    }
+    private Structs() {}
 
     private static VarHandle resolve() {
         if (Boolean.getBoolean("crmconnect.smt.validatingPut")) {
@@ -27,7 +26,8 @@ public final class Structs {
                     .findVarHandle(Struct.class, "values", Object[].class);
             // self-check: the array must be the one Struct.get reads
             Struct probe = new Struct(org.apache.kafka.connect.data.SchemaBuilder.struct()
-                    .field("f", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).build());
+                    .field("f", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
+                    .build());
             ((Object[]) h.get(probe))[0] = "probe";
             return "probe".equals(probe.get("f")) ? h : null;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

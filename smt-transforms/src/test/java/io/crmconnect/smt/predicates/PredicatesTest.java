@@ -3,6 +3,7 @@ package io.crmconnect.smt.predicates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Schema;
@@ -10,16 +11,22 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
-import java.nio.charset.StandardCharsets;
 
 class PredicatesTest {
-    static final Schema INNER = SchemaBuilder.struct().optional().field("stage", Schema.OPTIONAL_STRING_SCHEMA)
+    static final Schema INNER = SchemaBuilder.struct()
+            .optional()
+            .field("stage", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
-    static final Schema S = SchemaBuilder.struct().field("email", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("score", Schema.OPTIONAL_INT32_SCHEMA).field("props", INNER).build();
+    static final Schema S = SchemaBuilder.struct()
+            .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("score", Schema.OPTIONAL_INT32_SCHEMA)
+            .field("props", INNER)
+            .build();
 
     static SinkRecord struct(String email, Integer score, String stage) {
-        Struct v = new Struct(S).put("email", email).put("score", score)
+        Struct v = new Struct(S)
+                .put("email", email)
+                .put("score", score)
                 .put("props", stage == null ? null : new Struct(INNER).put("stage", stage));
         return new SinkRecord("t", 0, null, null, S, v, 0);
     }
@@ -46,7 +53,8 @@ class PredicatesTest {
         assertThat(ci.test(struct("a", 1, "customer"))).isTrue();
         FieldEquals.Key<SinkRecord> key = new FieldEquals.Key<>();
         key.configure(Map.of("field", "id", "value", "9"));
-        assertThat(key.test(new SinkRecord("t", 0, null, Map.of("id", 9), null, null, 0))).isTrue();
+        assertThat(key.test(new SinkRecord("t", 0, null, Map.of("id", 9), null, null, 0)))
+                .isTrue();
         assertThat(key.test(new SinkRecord("t", 0, null, "9", null, null, 0))).isFalse();
     }
 
@@ -57,8 +65,10 @@ class PredicatesTest {
         assertThat(p.test(struct("qa@example.test", 1, null))).isTrue();
         assertThat(p.test(struct("qa@example.test.com", 1, null))).isFalse();
         assertThat(p.test(struct(null, 1, null))).isFalse();
-        assertThatThrownBy(() -> new FieldMatches.Value<SinkRecord>().configure(Map.of("field", "email",
-                "pattern", "(["))).isInstanceOf(ConfigException.class).hasMessageContaining("pattern");
+        assertThatThrownBy(
+                        () -> new FieldMatches.Value<SinkRecord>().configure(Map.of("field", "email", "pattern", "([")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("pattern");
     }
 
     @Test
@@ -71,7 +81,8 @@ class PredicatesTest {
         assertThat(p.test(map(Map.of("x", 1)))).isTrue();
         assertThat(p.test(new SinkRecord("t", 0, null, null, S, null, 0))).isTrue();
         assertThatThrownBy(() -> new FieldIsNull.Value<SinkRecord>().configure(Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("field");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("field");
     }
 
     @Test

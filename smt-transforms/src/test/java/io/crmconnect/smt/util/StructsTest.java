@@ -16,13 +16,17 @@ class StructsTest {
 
     @Test
     void directWritesAreTheValuesThatStructGetEqualsAndValidateSee() {
-        Schema schema = SchemaBuilder.struct().field("a", Schema.STRING_SCHEMA)
-                .field("b", Schema.OPTIONAL_INT64_SCHEMA).build();
+        Schema schema = SchemaBuilder.struct()
+                .field("a", Schema.STRING_SCHEMA)
+                .field("b", Schema.OPTIONAL_INT64_SCHEMA)
+                .build();
         Struct viaPut = new Struct(schema).put("a", "x").put("b", 5L);
         Struct fresh = new Struct(schema);
         Object[] values = Structs.values(fresh);
         if (!Structs.direct()) {
-            assertThat(values).as("the fallback hands out no array: callers use put").isNull();
+            assertThat(values)
+                    .as("the fallback hands out no array: callers use put")
+                    .isNull();
             return;
         }
         assertThat(values).hasSize(2);

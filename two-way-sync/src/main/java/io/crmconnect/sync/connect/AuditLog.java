@@ -77,8 +77,13 @@ final class AuditLog implements AutoCloseable {
 
     /** The sink refused the write planned for this change: the other record changed between the plan and the write. */
     void targetChanged(String sourceId, String targetId, long now) {
-        send(sourceId, base(sourceId, targetId, now).put("outcome", "target_changed").put("reason",
-                "the other record changed after the write was planned (conditional write refused); planned again"));
+        send(
+                sourceId,
+                base(sourceId, targetId, now)
+                        .put("outcome", "target_changed")
+                        .put(
+                                "reason",
+                                "the other record changed after the write was planned (conditional write refused); planned again"));
     }
 
     /** A record deleted on the source side: {@code targetId} is the linked record deleted with it (null: none). */
@@ -93,7 +98,10 @@ final class AuditLog implements AutoCloseable {
     }
 
     private ObjectNode base(String sourceId, String targetId, long now) {
-        ObjectNode e = JSON.createObjectNode().put("at", now).put("object", object).put("direction", direction)
+        ObjectNode e = JSON.createObjectNode()
+                .put("at", now)
+                .put("object", object)
+                .put("direction", direction)
                 .put("source_id", sourceId);
         if (targetId != null) {
             e.put("target_id", targetId);
@@ -103,15 +111,21 @@ final class AuditLog implements AutoCloseable {
 
     private void send(String key, ObjectNode e) {
         try {
-            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
-                    JSON.writeValueAsBytes(e)), (md, ex) -> {
+            producer.send(
+                    new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(e)),
+                    (md, ex) -> {
                         if (ex != null) {
-                            LOG.warn("Two-way sync audit event not written to {}: {}", topic,
+                            LOG.warn(
+                                    "Two-way sync audit event not written to {}: {}",
+                                    topic,
                                     ex.getClass().getSimpleName());
                         }
                     });
         } catch (Exception ex) {
-            LOG.warn("Two-way sync audit event not written to {}: {}", topic, ex.getClass().getSimpleName());
+            LOG.warn(
+                    "Two-way sync audit event not written to {}: {}",
+                    topic,
+                    ex.getClass().getSimpleName());
         }
     }
 

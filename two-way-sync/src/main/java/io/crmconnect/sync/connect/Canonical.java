@@ -22,8 +22,7 @@ import org.apache.kafka.connect.errors.DataException;
  * like the HubSpot sink writes it. Empty text is null.
  */
 final class Canonical {
-    private Canonical() {
-    }
+    private Canonical() {}
 
     static String of(ObjectMapping m, FieldRule f, Side side, Object raw, boolean dateOnly) {
         String text = text(raw, dateOnly);
@@ -66,7 +65,8 @@ final class Canonical {
             return v.toString();
         }
         if (v instanceof Date d) {
-            return dateOnly ? LocalDate.ofInstant(d.toInstant(), ZoneOffset.UTC).toString()
+            return dateOnly
+                    ? LocalDate.ofInstant(d.toInstant(), ZoneOffset.UTC).toString()
                     : Instant.ofEpochMilli(d.getTime()).toString();
         }
         if (v instanceof Collection<?> c) {

@@ -36,8 +36,9 @@ final class DynamicsReader implements TargetReader {
         this.entitySet = t.entitySetName();
         Set<String> cols = new LinkedHashSet<>();
         ObjectMapping.SideSpec d = m.dynamics();
-        for (String c : new String[] {d.idField(), d.linkField(), d.stateField(), d.matchKey(), d.modifiedField(),
-                d.modifiedByField()}) {
+        for (String c : new String[] {
+            d.idField(), d.linkField(), d.stateField(), d.matchKey(), d.modifiedField(), d.modifiedByField()
+        }) {
             if (!c.isEmpty()) {
                 cols.add(jsonName(t, c, "objects." + m.name() + ".dynamics"));
             }
@@ -87,7 +88,8 @@ final class DynamicsReader implements TargetReader {
 
     private List<RecordView> query(String filter) {
         List<RecordView> out = new ArrayList<>();
-        for (ObjectNode row : client.read(entitySet, select, filter, null, OPTIONS).rows()) {
+        for (ObjectNode row :
+                client.read(entitySet, select, filter, null, OPTIONS).rows()) {
             out.add(views.fromDynamics(row));
         }
         return out;

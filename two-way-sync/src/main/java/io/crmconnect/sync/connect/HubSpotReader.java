@@ -50,8 +50,15 @@ final class HubSpotReader implements TargetReader {
     @Override
     public List<String> idsLinkedTo(String otherSideId) {
         List<String> ids = new ArrayList<>();
-        for (CrmObject o : client.search(m.hubspot().object(), SearchRequest.of(List.of(SearchRequest.Filter.of(
-                m.hubspot().linkField(), "EQ", otherSideId)), null, true, List.of(m.hubspot().linkField()), 10, null))
+        for (CrmObject o : client.search(
+                        m.hubspot().object(),
+                        SearchRequest.of(
+                                List.of(SearchRequest.Filter.of(m.hubspot().linkField(), "EQ", otherSideId)),
+                                null,
+                                true,
+                                List.of(m.hubspot().linkField()),
+                                10,
+                                null))
                 .results()) {
             ids.add(o.id());
         }
@@ -61,8 +68,13 @@ final class HubSpotReader implements TargetReader {
     @Override
     public List<RecordView> byMatchKey(String canonicalKey) {
         List<RecordView> out = new ArrayList<>();
-        for (CrmObject o : client.batchRead(m.hubspot().object(), List.of(canonicalKey), properties,
-                m.hubspot().matchKey(), false).results()) {
+        for (CrmObject o : client.batchRead(
+                        m.hubspot().object(),
+                        List.of(canonicalKey),
+                        properties,
+                        m.hubspot().matchKey(),
+                        false)
+                .results()) {
             out.add(views.fromHubSpot(o, null));
         }
         return out;

@@ -41,12 +41,18 @@ final class RecordViews {
         for (FieldRule f : m.fields()) {
             String name = f.on(side);
             boolean byLabel = side == Side.DYNAMICS && !f.values().isIdentity();
-            Object raw = byLabel && has(value, name + LABEL_SUFFIX) ? get(value, name + LABEL_SUFFIX) : get(value, name);
+            Object raw =
+                    byLabel && has(value, name + LABEL_SUFFIX) ? get(value, name + LABEL_SUFFIX) : get(value, name);
             values.put(f.name(), Canonical.of(m, f, side, raw, isDateOnly(value, name)));
         }
         String id = key != null ? key.toString() : text(get(value, s.idField()));
-        return new RecordView(id, orEmpty(text(get(value, s.linkField()))), values,
-                SyncState.decode(text(get(value, s.stateField()))), millis(get(value, s.modifiedField())), Map.of(),
+        return new RecordView(
+                id,
+                orEmpty(text(get(value, s.linkField()))),
+                values,
+                SyncState.decode(text(get(value, s.stateField()))),
+                millis(get(value, s.modifiedField())),
+                Map.of(),
                 s.modifiedByField().isEmpty() ? "" : orEmpty(text(get(value, s.modifiedByField()))));
     }
 
@@ -63,8 +69,14 @@ final class RecordViews {
             }
         }
         long updatedAt = o.updatedAt() == null ? 0L : o.updatedAt().toEpochMilli();
-        return new RecordView(o.id(), orEmpty(o.property(s.linkField())), values,
-                SyncState.decode(o.property(s.stateField())), updatedAt, times, "",
+        return new RecordView(
+                o.id(),
+                orEmpty(o.property(s.linkField())),
+                values,
+                SyncState.decode(o.property(s.stateField())),
+                updatedAt,
+                times,
+                "",
                 o.updatedAt() == null ? "" : Long.toString(updatedAt));
     }
 
@@ -90,9 +102,15 @@ final class RecordViews {
             values.put(f.name(), Canonical.of(m, f, Side.DYNAMICS, raw, false));
         }
         String modifiedBy = row.path("_" + s.modifiedByField() + "_value").asText("");
-        return new RecordView(row.path(s.idField()).asText(), row.path(s.linkField()).asText(""), values,
-                SyncState.decode(row.path(s.stateField()).asText(null)), millis(row.path(s.modifiedField()).asText(null)),
-                Map.of(), modifiedBy, row.path("@odata.etag").asText(""));
+        return new RecordView(
+                row.path(s.idField()).asText(),
+                row.path(s.linkField()).asText(""),
+                values,
+                SyncState.decode(row.path(s.stateField()).asText(null)),
+                millis(row.path(s.modifiedField()).asText(null)),
+                Map.of(),
+                modifiedBy,
+                row.path("@odata.etag").asText(""));
     }
 
     static boolean has(Object value, String field) {

@@ -59,8 +59,15 @@ final class SyncCounters {
     }
 
     private void log() {
-        LOG.info("Two-way sync {}: {} writes, {} echoes dropped, {} changes with nothing to write, {} with conflicts, "
-                + "{} planned again (the other record changed before the write), {} deletions passed on", label,
-                writes.get(), echoes.get(), nothing.get(), conflicts.get(), targetChanged.get(), deleted.get());
+        LOG.info(
+                "Two-way sync {}: {} writes, {} echoes dropped, {} changes with nothing to write, {} with conflicts, "
+                        + "{} planned again (the other record changed before the write), {} deletions passed on",
+                label,
+                writes.get(),
+                echoes.get(),
+                nothing.get(),
+                conflicts.get(),
+                targetChanged.get(),
+                deleted.get());
     }
 }

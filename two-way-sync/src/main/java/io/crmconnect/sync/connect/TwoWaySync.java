@@ -64,6 +64,7 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
     private TargetReader target;
     /** Reads the changed record again as it is now: a change is only the trigger (it may be stale or replayed). */
     private TargetReader source;
+
     private final SyncCounters counters = new SyncCounters();
     /** Null when no audit topic is configured. */
     private AuditLog audit;
@@ -96,8 +97,8 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
     @Override
     public ConfigDef config() {
         // Both sides are read: the changed record as it is now, and the record it is linked to.
-        return HubSpotConnectionConfig.define(DynamicsConnection.define(TwoWaySyncConfig.defineMapping(
-                new ConfigDef())));
+        return HubSpotConnectionConfig.define(
+                DynamicsConnection.define(TwoWaySyncConfig.defineMapping(new ConfigDef())));
     }
 
     @Override
@@ -105,8 +106,8 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
         TwoWaySyncConfig c = new TwoWaySyncConfig(config(), props);
         mapping = c.object();
         views = new RecordViews(mapping);
-        TargetReader hubspot = new HubSpotReader(new HubSpotClientFactory(new HubSpotConnectionConfig(c))
-                .taskClient(1), mapping);
+        TargetReader hubspot =
+                new HubSpotReader(new HubSpotClientFactory(new HubSpotConnectionConfig(c)).taskClient(1), mapping);
         TargetReader dynamics = new DynamicsReader(DynamicsConnection.of(c).client(1), mapping);
         source = from == Side.HUBSPOT ? hubspot : dynamics;
         target = from == Side.HUBSPOT ? dynamics : hubspot;
@@ -116,7 +117,8 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
 
     @Override
     public R apply(R record) {
-        if (record.value() == null && (record.key() == null || !mapping.deletes().allows(from))) {
+        if (record.value() == null
+                && (record.key() == null || !mapping.deletes().allows(from))) {
             return null; // a deletion that stays on its side
         }
         try {
@@ -125,18 +127,21 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
             if (audit != null) {
                 String m = e.getMessage() == null ? "" : e.getMessage();
                 String[] words = m.split(" ");
-                audit.rejected(String.valueOf(record.key()), words.length > 1 ? words[1] : "DATA_ERROR",
+                audit.rejected(
+                        String.valueOf(record.key()),
+                        words.length > 1 ? words[1] : "DATA_ERROR",
                         System.currentTimeMillis());
             }
             throw e;
         } catch (HubSpotRetriableException | DynamicsRetriableException e) {
-            throw new RetriableException("TwoWaySync: reading a linked record failed for now (" + e.getClass().getSimpleName() + ", status " + status(e) + ")");
+            throw new RetriableException("TwoWaySync: reading a linked record failed for now ("
+                    + e.getClass().getSimpleName() + ", status " + status(e) + ")");
         } catch (HubSpotException | DynamicsException e) {
             if (audit != null) {
                 audit.rejected(String.valueOf(record.key()), "READ_FAILED", System.currentTimeMillis());
             }
-            throw new DataException("TwoWaySync: READ_FAILED reading a linked record failed (status " + status(e)
-                    + ")");
+            throw new DataException(
+                    "TwoWaySync: READ_FAILED reading a linked record failed (status " + status(e) + ")");
         }
     }
 
@@ -168,12 +173,16 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
             long now = System.currentTimeMillis();
             String syncUser = mapping.side(from).integrationUser();
             // An echo last modified by the sync (or from a side that does not say who modified) confirms its write.
-            if (plan.outcome() == Plan.Outcome.ECHO && source.state().syncedAt() > 0
+            if (plan.outcome() == Plan.Outcome.ECHO
+                    && source.state().syncedAt() > 0
                     && (syncUser.isEmpty() || source.modifiedBy().equalsIgnoreCase(syncUser))) {
-                audit.confirmed(source.id(), other == null ? null : other.id(), source.state().syncedAt(), now);
-            } else {
-                audit.decided(source.id(), other == null ? null : other.id(), plan, source.modifiedAt(), started,
+                audit.confirmed(
+                        source.id(),
+                        other == null ? null : other.id(),
+                        source.state().syncedAt(),
                         now);
+            } else {
+                audit.decided(source.id(), other == null ? null : other.id(), plan, source.modifiedAt(), started, now);
             }
         }
         if (!plan.isWrite()) {
@@ -199,8 +208,14 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
             }
         }
         value.put(spec.stateField(), plan.newState().encode());
-        R out = record.newRecord(record.topic(), record.kafkaPartition(), Schema.OPTIONAL_STRING_SCHEMA,
-                other == null ? null : other.id(), null, value, record.timestamp());
+        R out = record.newRecord(
+                record.topic(),
+                record.kafkaPartition(),
+                Schema.OPTIONAL_STRING_SCHEMA,
+                other == null ? null : other.id(),
+                null,
+                value,
+                record.timestamp());
         Headers h = out.headers();
         h.addString(HEADER_PREFIX + "direction", from == Side.HUBSPOT ? "hubspot_to_d365" : "d365_to_hubspot");
         h.addString(HEADER_PREFIX + "object", mapping.name());
@@ -239,8 +254,9 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
         List<String> linked = target.idsLinkedTo(id);
         if (linked.size() > 1) {
             throw new DataException("TwoWaySync: AMBIGUOUS_MATCH " + linked.size() + " " + side(from.other())
-                    + " records are linked to deleted " + side(from) + " record " + id + " (" + String.join(", ",
-                            linked.subList(0, Math.min(10, linked.size()))) + "); none deleted, never guessed");
+                    + " records are linked to deleted " + side(from) + " record " + id + " ("
+                    + String.join(", ", linked.subList(0, Math.min(10, linked.size())))
+                    + "); none deleted, never guessed");
         }
         String other = linked.isEmpty() ? null : linked.get(0);
         if (audit != null) {
@@ -250,8 +266,14 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
             return null;
         }
         counters.deleted();
-        R out = record.newRecord(record.topic(), record.kafkaPartition(), Schema.OPTIONAL_STRING_SCHEMA, other, null,
-                null, record.timestamp());
+        R out = record.newRecord(
+                record.topic(),
+                record.kafkaPartition(),
+                Schema.OPTIONAL_STRING_SCHEMA,
+                other,
+                null,
+                null,
+                record.timestamp());
         Headers h = out.headers();
         h.addString(HEADER_PREFIX + "direction", from == Side.HUBSPOT ? "hubspot_to_d365" : "d365_to_hubspot");
         h.addString(HEADER_PREFIX + "object", mapping.name());

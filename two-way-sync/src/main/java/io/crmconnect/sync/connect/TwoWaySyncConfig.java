@@ -30,22 +30,64 @@ final class TwoWaySyncConfig extends AbstractConfig {
     /** Adds the mapping keys to {@code d}. */
     static ConfigDef defineMapping(ConfigDef d) {
         int o = 0;
-        d.define(MAPPING, Type.STRING, "", Importance.HIGH, "The mapping inline (YAML or JSON): objects with, per "
-                + "side, the object/table, the link and state properties, the match key and the integration user, "
-                + "and per field the HubSpot property, the Dynamics 365 column, direction (hubspot_to_d365, "
-                + "d365_to_hubspot, both, none), merge (overwrite, fill_if_missing), conflict "
-                + "(source_of_truth:hubspot|dynamics, most_recent_wins) and values. Use the same mapping in both "
-                + "directions' transforms.", GROUP, ++o, Width.LONG, "Mapping");
-        d.define(MAPPING_FILE, Type.STRING, "", Importance.HIGH, "Or a path to the mapping file (.yaml, .yml, "
-                + ".json) readable on every worker.", GROUP, ++o, Width.LONG, "Mapping file");
-        d.define(OBJECT, Type.STRING, "", Importance.MEDIUM, "Which object of the mapping this pipeline syncs (may "
-                + "be empty when the mapping has one).", GROUP, ++o, Width.SHORT, "Object");
-        d.define(AUDIT_TOPIC, Type.STRING, "", Importance.MEDIUM, "Topic that receives one JSON event per sync "
-                + "decision (direction, object, record ids, outcome write/echo/nothing/rejected, error code, fields "
-                + "written, conflicts and their winner, timings; ids and field names only). Empty = no audit events. "
-                + "The JDBC sink can keep it in a table.", GROUP, ++o, Width.MEDIUM, "Audit topic");
-        d.define(AUDIT_BOOTSTRAP, Type.STRING, "", Importance.MEDIUM, "Kafka bootstrap servers of the audit topic "
-                + "(usually the worker's). Other producer settings: sync.audit.producer.*.", GROUP, ++o, Width.LONG,
+        d.define(
+                MAPPING,
+                Type.STRING,
+                "",
+                Importance.HIGH,
+                "The mapping inline (YAML or JSON): objects with, per "
+                        + "side, the object/table, the link and state properties, the match key and the integration user, "
+                        + "and per field the HubSpot property, the Dynamics 365 column, direction (hubspot_to_d365, "
+                        + "d365_to_hubspot, both, none), merge (overwrite, fill_if_missing), conflict "
+                        + "(source_of_truth:hubspot|dynamics, most_recent_wins) and values. Use the same mapping in both "
+                        + "directions' transforms.",
+                GROUP,
+                ++o,
+                Width.LONG,
+                "Mapping");
+        d.define(
+                MAPPING_FILE,
+                Type.STRING,
+                "",
+                Importance.HIGH,
+                "Or a path to the mapping file (.yaml, .yml, " + ".json) readable on every worker.",
+                GROUP,
+                ++o,
+                Width.LONG,
+                "Mapping file");
+        d.define(
+                OBJECT,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Which object of the mapping this pipeline syncs (may " + "be empty when the mapping has one).",
+                GROUP,
+                ++o,
+                Width.SHORT,
+                "Object");
+        d.define(
+                AUDIT_TOPIC,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Topic that receives one JSON event per sync "
+                        + "decision (direction, object, record ids, outcome write/echo/nothing/rejected, error code, fields "
+                        + "written, conflicts and their winner, timings; ids and field names only). Empty = no audit events. "
+                        + "The JDBC sink can keep it in a table.",
+                GROUP,
+                ++o,
+                Width.MEDIUM,
+                "Audit topic");
+        d.define(
+                AUDIT_BOOTSTRAP,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Kafka bootstrap servers of the audit topic "
+                        + "(usually the worker's). Other producer settings: sync.audit.producer.*.",
+                GROUP,
+                ++o,
+                Width.LONG,
                 "Audit bootstrap servers");
         return d;
     }

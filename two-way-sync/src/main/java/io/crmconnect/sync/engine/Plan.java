@@ -8,7 +8,11 @@ import java.util.Map;
  * other side's link to this record must be written, the state the other side's record carries after the write, and
  * the decision taken for every field (for the audit trail and tests).
  */
-public record Plan(Outcome outcome, Map<String, String> writes, boolean writeLink, SyncState newState,
+public record Plan(
+        Outcome outcome,
+        Map<String, String> writes,
+        boolean writeLink,
+        SyncState newState,
         List<FieldDecision> decisions) {
 
     public enum Outcome {
@@ -30,8 +34,7 @@ public record Plan(Outcome outcome, Map<String, String> writes, boolean writeLin
         CONFLICT_LOST
     }
 
-    public record FieldDecision(String field, Action action) {
-    }
+    public record FieldDecision(String field, Action action) {}
 
     public boolean isWrite() {
         return outcome == Outcome.WRITE;

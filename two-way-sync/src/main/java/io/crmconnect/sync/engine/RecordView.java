@@ -9,12 +9,25 @@ import java.util.Map;
  * at (Dataverse: the row's ETag; HubSpot: {@code updatedAt} in epoch milliseconds; empty when unknown), which a write
  * planned against it expects.
  */
-public record RecordView(String id, String linkedId, Map<String, String> values, SyncState state,
-        long modifiedAt, Map<String, Long> fieldModifiedAt, String modifiedBy, String version) {
+public record RecordView(
+        String id,
+        String linkedId,
+        Map<String, String> values,
+        SyncState state,
+        long modifiedAt,
+        Map<String, Long> fieldModifiedAt,
+        String modifiedBy,
+        String version) {
 
     /** A view whose version is unknown (changes as the source connectors captured them). */
-    public RecordView(String id, String linkedId, Map<String, String> values, SyncState state, long modifiedAt,
-            Map<String, Long> fieldModifiedAt, String modifiedBy) {
+    public RecordView(
+            String id,
+            String linkedId,
+            Map<String, String> values,
+            SyncState state,
+            long modifiedAt,
+            Map<String, Long> fieldModifiedAt,
+            String modifiedBy) {
         this(id, linkedId, values, state, modifiedAt, fieldModifiedAt, modifiedBy, "");
     }
 

@@ -32,8 +32,7 @@ import java.util.TreeMap;
  * <p>Pure: no I/O; the caller reads the other side and writes the plan.
  */
 public final class SyncPlanner {
-    private SyncPlanner() {
-    }
+    private SyncPlanner() {}
 
     /**
      * @param from the side that changed
@@ -77,12 +76,18 @@ public final class SyncPlanner {
                 continue;
             }
             // A field that only travels this way has no conflict: the other side's value is not its to keep.
-            boolean changedThere = target != null && f.direction().allows(from.other())
+            boolean changedThere = target != null
+                    && f.direction().allows(from.other())
                     && (b == null ? targetHasValue : !ht.equals(b));
             Plan.Action action = Plan.Action.WRITE;
             if (changedThere) {
-                if (winner(f.conflict(), from, changeTime(source, f.name(), m.side(from).integrationUser()),
-                        changeTime(target, f.name(), m.side(from.other()).integrationUser())) != from) {
+                if (winner(
+                                f.conflict(),
+                                from,
+                                changeTime(source, f.name(), m.side(from).integrationUser()),
+                                changeTime(
+                                        target, f.name(), m.side(from.other()).integrationUser()))
+                        != from) {
                     decisions.add(new Plan.FieldDecision(f.name(), Plan.Action.CONFLICT_LOST));
                     continue;
                 }
@@ -93,9 +98,14 @@ public final class SyncPlanner {
             decisions.add(new Plan.FieldDecision(f.name(), action));
         }
         boolean writeLink = target == null || !source.id().equals(target.linkedId());
-        long syncedAt = Math.max(now, Math.max(source.state().syncedAt(),
-                target == null ? 0L : target.state().syncedAt()) + 1);
-        long humanAt = target == null ? 0L : humanTime(target, m.side(from.other()).integrationUser());
+        long syncedAt = Math.max(
+                now,
+                Math.max(
+                                source.state().syncedAt(),
+                                target == null ? 0L : target.state().syncedAt())
+                        + 1);
+        long humanAt =
+                target == null ? 0L : humanTime(target, m.side(from.other()).integrationUser());
         SyncState next = new SyncState(syncedAt, humanAt, newBase);
         Plan.Outcome outcome;
         if (!writes.isEmpty() || writeLink) {
@@ -117,7 +127,8 @@ public final class SyncPlanner {
 
     /** The record's last modification by anyone but the sync, where the side says who modified it. */
     static long humanTime(RecordView v, String integrationUser) {
-        boolean bySync = integrationUser != null && !integrationUser.isEmpty()
+        boolean bySync = integrationUser != null
+                && !integrationUser.isEmpty()
                 && integrationUser.equalsIgnoreCase(v.modifiedBy());
         return bySync ? v.state().humanAt() : v.modifiedAt();
     }

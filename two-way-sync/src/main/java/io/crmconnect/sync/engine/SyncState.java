@@ -57,7 +57,11 @@ public record SyncState(long syncedAt, long humanAt, Map<String, String> fingerp
     }
 
     public String encode() {
-        StringBuilder b = new StringBuilder(PREFIX).append("t=").append(syncedAt).append(";h=").append(humanAt);
+        StringBuilder b = new StringBuilder(PREFIX)
+                .append("t=")
+                .append(syncedAt)
+                .append(";h=")
+                .append(humanAt);
         fingerprints.forEach((k, v) -> b.append(';').append(k).append('=').append(v));
         return b.toString();
     }

@@ -23,7 +23,8 @@ public record ConflictPolicy(Kind kind, Side side) {
 
     @Override
     public String toString() {
-        return kind == Kind.SOURCE_OF_TRUTH ? "source_of_truth:" + side.name().toLowerCase(Locale.ROOT)
+        return kind == Kind.SOURCE_OF_TRUTH
+                ? "source_of_truth:" + side.name().toLowerCase(Locale.ROOT)
                 : "most_recent_wins";
     }
 }

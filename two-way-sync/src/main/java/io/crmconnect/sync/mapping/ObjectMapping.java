@@ -8,8 +8,8 @@ import java.util.List;
  * users whose writes are the sync's own, the field rules, and which way deletions travel ({@code deletes}: a record
  * deleted on a side the direction allows is deleted on the other side too; {@link Direction#NONE} by default).
  */
-public record ObjectMapping(String name, SideSpec hubspot, SideSpec dynamics, List<FieldRule> fields,
-        Direction deletes) {
+public record ObjectMapping(
+        String name, SideSpec hubspot, SideSpec dynamics, List<FieldRule> fields, Direction deletes) {
 
     /** Deletions stay on their side. */
     public ObjectMapping(String name, SideSpec hubspot, SideSpec dynamics, List<FieldRule> fields) {
@@ -23,9 +23,15 @@ public record ObjectMapping(String name, SideSpec hubspot, SideSpec dynamics, Li
      * (normalized) for first-time linking; {@code modifiedField} the record's last-modified time;
      * {@code integrationUser} the id the sync writes as (empty when the side does not expose one).
      */
-    public record SideSpec(String object, String idField, String linkField, String stateField, String matchKey,
-            String modifiedField, String modifiedByField, String integrationUser) {
-    }
+    public record SideSpec(
+            String object,
+            String idField,
+            String linkField,
+            String stateField,
+            String matchKey,
+            String modifiedField,
+            String modifiedByField,
+            String integrationUser) {}
 
     public SideSpec side(Side s) {
         return s == Side.HUBSPOT ? hubspot : dynamics;

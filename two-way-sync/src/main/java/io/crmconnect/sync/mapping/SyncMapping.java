@@ -38,11 +38,11 @@ import java.util.TreeSet;
 public final class SyncMapping {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> OBJECT_KEYS = Set.of("hubspot", "dynamics", "defaults", "fields", "deletes");
-    private static final Set<String> SIDE_KEYS = Set.of("object", "id", "link", "state", "match_key", "modified",
-            "modified_by", "integration_user");
+    private static final Set<String> SIDE_KEYS =
+            Set.of("object", "id", "link", "state", "match_key", "modified", "modified_by", "integration_user");
     private static final Set<String> RULE_KEYS = Set.of("direction", "merge", "conflict", "tie_breaker");
-    private static final Set<String> FIELD_KEYS = Set.of("hubspot", "dynamics", "direction", "merge", "conflict",
-            "tie_breaker", "values");
+    private static final Set<String> FIELD_KEYS =
+            Set.of("hubspot", "dynamics", "direction", "merge", "conflict", "tie_breaker", "values");
 
     private final Map<String, ObjectMapping> objects;
 
@@ -70,7 +70,8 @@ public final class SyncMapping {
         try {
             return parse(Files.readString(file));
         } catch (IOException e) {
-            throw new MappingException("cannot read the mapping file " + file + ": " + e.getClass().getSimpleName());
+            throw new MappingException(
+                    "cannot read the mapping file " + file + ": " + e.getClass().getSimpleName());
         }
     }
 
@@ -82,7 +83,10 @@ public final class SyncMapping {
         } catch (IOException e) {
             throw new MappingException("the mapping is not valid YAML/JSON: " + firstLine(e.getMessage()));
         }
-        if (root == null || !root.isObject() || !root.has("objects") || !root.get("objects").isObject()
+        if (root == null
+                || !root.isObject()
+                || !root.has("objects")
+                || !root.get("objects").isObject()
                 || root.get("objects").isEmpty()) {
             throw new MappingException("the mapping needs an 'objects' map with at least one object");
         }
@@ -101,13 +105,14 @@ public final class SyncMapping {
             throw new MappingException(path + ": must be a map");
         }
         checkKeys(n, OBJECT_KEYS, path);
-        ObjectMapping.SideSpec hs = side(n.get("hubspot"), path + ".hubspot", "hs_object_id", "updatedAt",
-                "");
+        ObjectMapping.SideSpec hs = side(n.get("hubspot"), path + ".hubspot", "hs_object_id", "updatedAt", "");
         ObjectMapping.SideSpec d = side(n.get("dynamics"), path + ".dynamics", null, "modifiedon", "modifiedby");
         JsonNode defaults = n.has("defaults") ? n.get("defaults") : YAML.createObjectNode();
         checkKeys(defaults, RULE_KEYS, path + ".defaults");
-        Rules base = rules(defaults, new Rules(Direction.BOTH, MergePolicy.OVERWRITE,
-                ConflictPolicy.mostRecentWins(Side.HUBSPOT)), path + ".defaults");
+        Rules base = rules(
+                defaults,
+                new Rules(Direction.BOTH, MergePolicy.OVERWRITE, ConflictPolicy.mostRecentWins(Side.HUBSPOT)),
+                path + ".defaults");
         JsonNode fieldsNode = n.get("fields");
         if (fieldsNode == null || !fieldsNode.isObject() || fieldsNode.isEmpty()) {
             throw new MappingException(path + ".fields: needs at least one field");
@@ -164,15 +169,14 @@ public final class SyncMapping {
             try {
                 deletes = Direction.parse(n.get("deletes").asText());
             } catch (IllegalArgumentException ex) {
-                throw new MappingException(path + ".deletes: '" + n.get("deletes").asText() + "' is not none, both, "
-                        + "hubspot_to_d365 or d365_to_hubspot");
+                throw new MappingException(path + ".deletes: '"
+                        + n.get("deletes").asText() + "' is not none, both, " + "hubspot_to_d365 or d365_to_hubspot");
             }
         }
         return new ObjectMapping(name, hs, d, List.copyOf(fields), deletes);
     }
 
-    private record Rules(Direction direction, MergePolicy merge, ConflictPolicy conflict) {
-    }
+    private record Rules(Direction direction, MergePolicy merge, ConflictPolicy conflict) {}
 
     private static Rules rules(JsonNode n, Rules base, String path) {
         Direction dir = base.direction;
@@ -182,16 +186,16 @@ public final class SyncMapping {
             try {
                 dir = Direction.parse(n.get("direction").asText());
             } catch (IllegalArgumentException e) {
-                throw new MappingException(path + ".direction: '" + n.get("direction").asText()
-                        + "' is not one of hubspot_to_d365, d365_to_hubspot, both, none");
+                throw new MappingException(path + ".direction: '"
+                        + n.get("direction").asText() + "' is not one of hubspot_to_d365, d365_to_hubspot, both, none");
             }
         }
         if (n.has("merge")) {
             try {
                 merge = MergePolicy.valueOf(n.get("merge").asText().trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new MappingException(path + ".merge: '" + n.get("merge").asText()
-                        + "' is not one of overwrite, fill_if_missing");
+                throw new MappingException(
+                        path + ".merge: '" + n.get("merge").asText() + "' is not one of overwrite, fill_if_missing");
             }
         }
         Side tie = conflict.kind() == ConflictPolicy.Kind.MOST_RECENT_WINS ? conflict.side() : Side.HUBSPOT;
@@ -206,11 +210,12 @@ public final class SyncMapping {
             if (c.equals("most_recent_wins")) {
                 conflict = ConflictPolicy.mostRecentWins(tie);
             } else if (c.startsWith("source_of_truth:")) {
-                conflict = ConflictPolicy.sourceOfTruth(sideName(c.substring("source_of_truth:".length()),
-                        path + ".conflict"));
+                conflict = ConflictPolicy.sourceOfTruth(
+                        sideName(c.substring("source_of_truth:".length()), path + ".conflict"));
             } else {
-                throw new MappingException(path + ".conflict: '" + n.get("conflict").asText()
-                        + "' is not most_recent_wins, source_of_truth:hubspot or source_of_truth:dynamics");
+                throw new MappingException(
+                        path + ".conflict: '" + n.get("conflict").asText()
+                                + "' is not most_recent_wins, source_of_truth:hubspot or source_of_truth:dynamics");
             }
         }
         return new Rules(dir, merge, conflict);
@@ -228,8 +233,8 @@ public final class SyncMapping {
         }
     }
 
-    private static ObjectMapping.SideSpec side(JsonNode n, String path, String defaultId, String defaultModified,
-            String defaultModifiedBy) {
+    private static ObjectMapping.SideSpec side(
+            JsonNode n, String path, String defaultId, String defaultModified, String defaultModifiedBy) {
         if (n == null || !n.isObject()) {
             throw new MappingException(path + ": required (object, link, state, match_key)");
         }
@@ -239,7 +244,11 @@ public final class SyncMapping {
         if (id == null) {
             throw new MappingException(path + ".id: required (the table's primary id column, e.g. contactid)");
         }
-        return new ObjectMapping.SideSpec(object, id, text(n, "link", path, true), text(n, "state", path, true),
+        return new ObjectMapping.SideSpec(
+                object,
+                id,
+                text(n, "link", path, true),
+                text(n, "state", path, true),
                 text(n, "match_key", path, true),
                 n.has("modified") ? text(n, "modified", path, true) : defaultModified,
                 n.has("modified_by") ? text(n, "modified_by", path, false) : defaultModifiedBy,

@@ -41,12 +41,12 @@ class RecordViewsTest {
                             values: { any: Any, email: Email, phone: Phone } }
             """).object("contact");
     static final String STATE = new SyncState(5, 4, Map.of("email", "12345678")).encode();
-    static final Map<String, String> EXPECTED = Map.of("email", "ada@example.com", "score", "12.5", "method",
-            "phone");
+    static final Map<String, String> EXPECTED = Map.of("email", "ada@example.com", "score", "12.5", "method", "phone");
 
     @Test
     void dynamicsSourceRecordReadsChoicesByLabel() {
-        Schema s = SchemaBuilder.struct().field("contactid", Schema.STRING_SCHEMA)
+        Schema s = SchemaBuilder.struct()
+                .field("contactid", Schema.STRING_SCHEMA)
                 .field("emailaddress1", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("crmc_score", Decimal.builder(2).optional().build())
                 .field("preferredcontactmethodcode", Schema.OPTIONAL_INT32_SCHEMA)
@@ -54,11 +54,18 @@ class RecordViewsTest {
                 .field("crmc_hubspotid", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("crmc_syncstate", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("modifiedon", Timestamp.builder().optional().build())
-                .field("modifiedby", Schema.OPTIONAL_STRING_SCHEMA).build();
-        Struct v = new Struct(s).put("contactid", "d1").put("emailaddress1", " Ada@Example.com ")
-                .put("crmc_score", new BigDecimal("12.50")).put("preferredcontactmethodcode", 3)
-                .put("preferredcontactmethodcode_label", "Phone").put("crmc_hubspotid", "101")
-                .put("crmc_syncstate", STATE).put("modifiedon", new Date(1_000L)).put("modifiedby", "app");
+                .field("modifiedby", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        Struct v = new Struct(s)
+                .put("contactid", "d1")
+                .put("emailaddress1", " Ada@Example.com ")
+                .put("crmc_score", new BigDecimal("12.50"))
+                .put("preferredcontactmethodcode", 3)
+                .put("preferredcontactmethodcode_label", "Phone")
+                .put("crmc_hubspotid", "101")
+                .put("crmc_syncstate", STATE)
+                .put("modifiedon", new Date(1_000L))
+                .put("modifiedby", "app");
         RecordView r = new RecordViews(M).fromRecord(Side.DYNAMICS, "d1", v);
         assertThat(r.values()).isEqualTo(EXPECTED);
         assertThat(r.linkedId()).isEqualTo("101");
@@ -84,15 +91,45 @@ class RecordViewsTest {
 
     @Test
     void hubspotRecordAndApiObjectAgree() {
-        Map<String, Object> value = new HashMap<>(Map.of("email", "ada@example.com", "score", 12.5,
-                "crm_contact_method", "phone", "d365_contactid", "d1", "crmconnect_sync_state", STATE,
-                "updatedAt", new Date(2_000L)));
+        Map<String, Object> value = new HashMap<>(Map.of(
+                "email",
+                "ada@example.com",
+                "score",
+                12.5,
+                "crm_contact_method",
+                "phone",
+                "d365_contactid",
+                "d1",
+                "crmconnect_sync_state",
+                STATE,
+                "updatedAt",
+                new Date(2_000L)));
         RecordView fromRecord = new RecordViews(M).fromRecord(Side.HUBSPOT, "101", value);
-        CrmObject o = new CrmObject("101", Map.of("email", "ada@example.com", "score", "12.5",
-                "crm_contact_method", "PHONE", "d365_contactid", "d1", "crmconnect_sync_state", STATE),
-                Instant.ofEpochMilli(1_000L), Instant.ofEpochMilli(2_000L), false, null, Map.of());
-        RecordView fromApi = new RecordViews(M).fromHubSpot(o, Map.of("score", List.of(new PropertyValue("12.5",
-                Instant.ofEpochMilli(1_500L), "API", null, null, null))));
+        CrmObject o = new CrmObject(
+                "101",
+                Map.of(
+                        "email",
+                        "ada@example.com",
+                        "score",
+                        "12.5",
+                        "crm_contact_method",
+                        "PHONE",
+                        "d365_contactid",
+                        "d1",
+                        "crmconnect_sync_state",
+                        STATE),
+                Instant.ofEpochMilli(1_000L),
+                Instant.ofEpochMilli(2_000L),
+                false,
+                null,
+                Map.of());
+        RecordView fromApi = new RecordViews(M)
+                .fromHubSpot(
+                        o,
+                        Map.of(
+                                "score",
+                                List.of(new PropertyValue(
+                                        "12.5", Instant.ofEpochMilli(1_500L), "API", null, null, null))));
         assertThat(fromRecord.values()).isEqualTo(EXPECTED);
         assertThat(fromApi.values()).isEqualTo(EXPECTED);
         assertThat(fromRecord.modifiedAt()).isEqualTo(fromApi.modifiedAt()).isEqualTo(2_000L);
@@ -104,7 +141,9 @@ class RecordViewsTest {
     void aValueTheMapDoesNotTranslateFailsTheRecordWithoutTheValue() {
         Map<String, Object> value = Map.of("email", "ada@example.com", "crm_contact_method", "pigeon-post-ada");
         assertThatThrownBy(() -> new RecordViews(M).fromRecord(Side.HUBSPOT, "101", value))
-                .isInstanceOf(DataException.class).hasMessageStartingWith("TwoWaySync: UNMAPPED_VALUE field 'method'")
-                .hasMessageNotContaining("pigeon").hasMessageNotContaining("ada");
+                .isInstanceOf(DataException.class)
+                .hasMessageStartingWith("TwoWaySync: UNMAPPED_VALUE field 'method'")
+                .hasMessageNotContaining("pigeon")
+                .hasMessageNotContaining("ada");
     }
 }

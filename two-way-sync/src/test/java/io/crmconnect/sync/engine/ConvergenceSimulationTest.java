@@ -55,8 +55,8 @@ class ConvergenceSimulationTest {
         Map<String, Long> fieldModified = new HashMap<>();
 
         RecordView view() {
-            return new RecordView(id, link, new HashMap<>(values), state, modified, new HashMap<>(fieldModified),
-                    modifiedBy);
+            return new RecordView(
+                    id, link, new HashMap<>(values), state, modified, new HashMap<>(fieldModified), modifiedBy);
         }
     }
 
@@ -69,6 +69,7 @@ class ConvergenceSimulationTest {
         int humanEdits;
         /** field -> side -> record -> last value a human wrote, and when. */
         final Map<String, Map<Side, Map<String, long[]>>> lastEditAt = new HashMap<>();
+
         final Map<String, Map<Side, Map<String, String>>> lastEdit = new HashMap<>();
 
         World(long seed) {
@@ -95,18 +96,24 @@ class ConvergenceSimulationTest {
             Rec r = byHubSpotId(side, hsId);
             r.values.put(field, value);
             humanEdits++;
-            lastEdit.computeIfAbsent(field, k -> new EnumMap<>(Side.class)).computeIfAbsent(side, k -> new HashMap<>())
+            lastEdit.computeIfAbsent(field, k -> new EnumMap<>(Side.class))
+                    .computeIfAbsent(side, k -> new HashMap<>())
                     .put(hsId, value);
             touch(side, r, false, List.of(field));
-            lastEditAt.computeIfAbsent(field, k -> new EnumMap<>(Side.class))
-                    .computeIfAbsent(side, k -> new HashMap<>()).put(hsId, new long[] {r.modified});
+            lastEditAt
+                    .computeIfAbsent(field, k -> new EnumMap<>(Side.class))
+                    .computeIfAbsent(side, k -> new HashMap<>())
+                    .put(hsId, new long[] {r.modified});
         }
 
         Rec byHubSpotId(Side side, String hsId) {
             if (side == Side.HUBSPOT) {
                 return recs.get(side).get(hsId);
             }
-            return recs.get(side).values().stream().filter(r -> hsId.equals(r.link)).findFirst().orElseThrow();
+            return recs.get(side).values().stream()
+                    .filter(r -> hsId.equals(r.link))
+                    .findFirst()
+                    .orElseThrow();
         }
 
         /** Handles the oldest change of a side's feed, as the sync connector of the other side would. */
@@ -120,7 +127,10 @@ class ConvergenceSimulationTest {
             Side to = from.other();
             Rec target = ev.linkedId().isEmpty() ? null : recs.get(to).get(ev.linkedId());
             if (target == null) {
-                target = recs.get(to).values().stream().filter(r -> ev.id().equals(r.link)).findFirst().orElse(null);
+                target = recs.get(to).values().stream()
+                        .filter(r -> ev.id().equals(r.link))
+                        .findFirst()
+                        .orElse(null);
             }
             Plan p = SyncPlanner.plan(M, from, ev, target == null ? null : target.view(), clock);
             if (!p.isWrite()) {
@@ -163,15 +173,27 @@ class ConvergenceSimulationTest {
         for (String id : IDS) {
             Rec r = new Rec();
             r.id = id;
-            r.values.putAll(Map.of("email", id + "@example.com", "firstname", "F" + id, "lastname", "L" + id,
-                    "stage", "lead", "website", "w" + id, "phone", "p" + id));
+            r.values.putAll(Map.of(
+                    "email",
+                    id + "@example.com",
+                    "firstname",
+                    "F" + id,
+                    "lastname",
+                    "L" + id,
+                    "stage",
+                    "lead",
+                    "website",
+                    "w" + id,
+                    "phone",
+                    "p" + id));
             w.recs.get(Side.HUBSPOT).put(id, r);
             w.touch(Side.HUBSPOT, r, false, r.values.keySet());
         }
         w.drain();
         int linkWrites = w.syncWrites;
         assertEquals(2 * IDS.size(), linkWrites, "a create on Dynamics 365 and the link written back on HubSpot");
-        assertEquals(0, w.feed.get(Side.HUBSPOT).size() + w.feed.get(Side.DYNAMICS).size());
+        assertEquals(
+                0, w.feed.get(Side.HUBSPOT).size() + w.feed.get(Side.DYNAMICS).size());
 
         // Phase 1: random edits on both sides, feeds handled at random in between (stale snapshots, conflicts).
         List<FieldRule> editable = M.fields();
@@ -184,8 +206,13 @@ class ConvergenceSimulationTest {
             } else if (f.direction() == Direction.D365_TO_HUBSPOT) {
                 side = Side.DYNAMICS;
             }
-            w.humanEdit(side, id, f.name(), f.name().equals("phone") && w.rnd.nextInt(4) == 0 ? null
-                    : f.name() + "-" + side.name().charAt(0) + i);
+            w.humanEdit(
+                    side,
+                    id,
+                    f.name(),
+                    f.name().equals("phone") && w.rnd.nextInt(4) == 0
+                            ? null
+                            : f.name() + "-" + side.name().charAt(0) + i);
             w.handleSome(w.rnd.nextInt(4));
         }
         // Phase 2: a burst of simultaneous edits of one field on both sides before either is handled.
@@ -204,8 +231,10 @@ class ConvergenceSimulationTest {
             Rec d = w.byHubSpotId(Side.DYNAMICS, id);
             for (FieldRule f : M.fields()) {
                 if (f.merge() != MergePolicy.FILL_IF_MISSING) {
-                    assertEquals(h.values.get(f.name()), d.values.get(f.name()), "seed " + seed + " record " + id
-                            + " field " + f.name() + " differs between the sides");
+                    assertEquals(
+                            h.values.get(f.name()),
+                            d.values.get(f.name()),
+                            "seed " + seed + " record " + id + " field " + f.name() + " differs between the sides");
                 }
             }
             // The oracle of the burst: source_of_truth sides win, most_recent_wins takes the later edit.
@@ -213,16 +242,21 @@ class ConvergenceSimulationTest {
             assertEquals("burst-d-" + id, d.values.get("stage"));
             assertEquals("burst-d-" + id, h.values.get("firstname"));
             // One-way fields carry the last edit of their source side.
-            assertEquals(w.lastEdit.get("jobtitle") == null ? null
-                    : w.lastEdit.get("jobtitle").get(Side.DYNAMICS).get(id), h.values.get("jobtitle"));
+            assertEquals(
+                    w.lastEdit.get("jobtitle") == null
+                            ? null
+                            : w.lastEdit.get("jobtitle").get(Side.DYNAMICS).get(id),
+                    h.values.get("jobtitle"));
             String lastWebsite = w.lastEdit.containsKey("website")
-                    ? w.lastEdit.get("website").get(Side.HUBSPOT).get(id) : null;
+                    ? w.lastEdit.get("website").get(Side.HUBSPOT).get(id)
+                    : null;
             assertEquals(lastWebsite == null ? "w" + id : lastWebsite, d.values.get("website"));
         }
         // Bounded: every sync write carries at least one human edit; echoes write nothing.
         int editWrites = w.syncWrites - linkWrites;
-        assertTrue(editWrites <= w.humanEdits, "seed " + seed + ": " + editWrites + " writes for " + w.humanEdits
-                + " edits");
+        assertTrue(
+                editWrites <= w.humanEdits,
+                "seed " + seed + ": " + editWrites + " writes for " + w.humanEdits + " edits");
         // Quiet: handling every record once more writes nothing.
         for (Side s : Side.values()) {
             for (Rec r : new ArrayList<>(w.recs.get(s).values())) {

@@ -48,8 +48,8 @@ class SyncPlannerTest {
         return new RecordView(id, link, v, s, modified, Map.of(), "");
     }
 
-    static final Map<String, String> BASE = vals("email", "ada@example.com", "firstname", "Ada", "jobtitle", "CTO",
-            "phone", "123", "notes", "n");
+    static final Map<String, String> BASE =
+            vals("email", "ada@example.com", "firstname", "Ada", "jobtitle", "CTO", "phone", "123", "notes", "n");
 
     @Test
     void aChangeHereOnlyIsWrittenAndItsEchoWritesNothing() {
@@ -61,8 +61,8 @@ class SyncPlannerTest {
         assertEquals(Map.of("firstname", "Augusta"), p.writes());
         assertFalse(p.writeLink());
         // The write comes back from Dynamics 365 with the new state: an echo.
-        Plan echo = SyncPlanner.plan(M, Side.DYNAMICS, view("d1", "1", hs, p.newState(), 301),
-                view("1", "d1", hs, s, 200), 400);
+        Plan echo = SyncPlanner.plan(
+                M, Side.DYNAMICS, view("d1", "1", hs, p.newState(), 301), view("1", "d1", hs, s, 200), 400);
         assertEquals(Plan.Outcome.ECHO, echo.outcome());
         assertTrue(echo.writes().isEmpty());
     }
@@ -77,8 +77,7 @@ class SyncPlannerTest {
         assertEquals(Plan.Outcome.ECHO, p.outcome(), "changes no rule lets through are not changes to sync");
         Map<String, String> d = new HashMap<>(BASE);
         d.put("jobtitle", "CEO");
-        Plan back = SyncPlanner.plan(M, Side.DYNAMICS, view("d1", "1", d, s, 200), view("1", "d1", BASE, s, 100),
-                300);
+        Plan back = SyncPlanner.plan(M, Side.DYNAMICS, view("d1", "1", d, s, 200), view("1", "d1", BASE, s, 100), 300);
         assertEquals(Map.of("jobtitle", "CEO"), back.writes());
     }
 
@@ -147,13 +146,17 @@ class SyncPlannerTest {
         Map<String, String> d = new HashMap<>(BASE);
         d.put("firstname", "Adeline");
         d.put("phone", null);
-        Plan link = SyncPlanner.plan(M, Side.HUBSPOT, view("1", "", BASE, SyncState.NONE, 200),
-                view("d9", "", d, SyncState.NONE, 100), 300);
+        Plan link = SyncPlanner.plan(
+                M, Side.HUBSPOT, view("1", "", BASE, SyncState.NONE, 200), view("d9", "", d, SyncState.NONE, 100), 300);
         assertTrue(link.writeLink());
         assertEquals(Map.of("firstname", "Ada", "phone", "123"), link.writes(), "HubSpot's newer record wins");
         // The link is written back on HubSpot once the created row comes back: then nothing else is written.
-        Plan back = SyncPlanner.plan(M, Side.DYNAMICS, view("d1", "1", BASE, create.newState(), 301),
-                view("1", "", BASE, SyncState.NONE, 200), 400);
+        Plan back = SyncPlanner.plan(
+                M,
+                Side.DYNAMICS,
+                view("d1", "1", BASE, create.newState(), 301),
+                view("1", "", BASE, SyncState.NONE, 200),
+                400);
         assertTrue(back.writeLink());
         assertTrue(back.writes().isEmpty());
     }
@@ -172,8 +175,8 @@ class SyncPlannerTest {
         assertEquals(s.base("email"), fromD.newState().base("email"));
         Map<String, String> hsAfter = new HashMap<>(hs);
         hsAfter.put("firstname", "Dyn");
-        Plan fromHs = SyncPlanner.plan(M, Side.HUBSPOT, view("1", "d1", hsAfter, fromD.newState(), 401),
-                view("d1", "1", d, s, 300), 500);
+        Plan fromHs = SyncPlanner.plan(
+                M, Side.HUBSPOT, view("1", "d1", hsAfter, fromD.newState(), 401), view("d1", "1", d, s, 300), 500);
         assertEquals(Map.of("email", "a@hs.example"), fromHs.writes());
     }
 }

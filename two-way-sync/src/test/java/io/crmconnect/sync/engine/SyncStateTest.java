@@ -11,8 +11,14 @@ import org.junit.jupiter.api.Test;
 class SyncStateTest {
     @Test
     void roundTripsAndNeverHoldsValues() {
-        SyncState s = new SyncState(1733400000123L, 0L, Map.of("email", SyncState.fingerprint("email", "ada@example.com"),
-                "phone", SyncState.fingerprint("phone", null)));
+        SyncState s = new SyncState(
+                1733400000123L,
+                0L,
+                Map.of(
+                        "email",
+                        SyncState.fingerprint("email", "ada@example.com"),
+                        "phone",
+                        SyncState.fingerprint("phone", null)));
         String text = s.encode();
         assertEquals(s, SyncState.decode(text));
         assertFalse(text.contains("ada"), text);

@@ -33,8 +33,11 @@ class SyncMappingTest {
         assertEquals("updatedAt", m.hubspot().modifiedField());
         assertEquals("modifiedon", m.dynamics().modifiedField());
         assertEquals("modifiedby", m.dynamics().modifiedByField());
-        assertEquals(ConflictPolicy.sourceOfTruth(Side.HUBSPOT), m.field("email").conflict());
-        assertEquals(ConflictPolicy.mostRecentWins(Side.DYNAMICS), m.field("firstname").conflict());
+        assertEquals(
+                ConflictPolicy.sourceOfTruth(Side.HUBSPOT), m.field("email").conflict());
+        assertEquals(
+                ConflictPolicy.mostRecentWins(Side.DYNAMICS),
+                m.field("firstname").conflict());
         assertEquals(Direction.D365_TO_HUBSPOT, m.field("jobtitle").direction());
         assertEquals(MergePolicy.FILL_IF_MISSING, m.field("phone").merge());
         assertEquals(MergePolicy.OVERWRITE, m.field("firstname").merge());
@@ -50,13 +53,15 @@ class SyncMappingTest {
         assertEquals(Direction.HUBSPOT_TO_D365, m.deletes());
         assertTrue(m.deletes().allows(Side.HUBSPOT));
         assertEquals(false, m.deletes().allows(Side.DYNAMICS));
-        assertMessage("objects.contact.deletes: 'always' is not none, both, hubspot_to_d365 or d365_to_hubspot",
+        assertMessage(
+                "objects.contact.deletes: 'always' is not none, both, hubspot_to_d365 or d365_to_hubspot",
                 CONTACTS.replace("    fields:\n", "    deletes: always\n    fields:\n"));
     }
 
     @Test
     void valueMapsTranslateBothWaysCaseInsensitively() {
-        ValueMap v = SyncMapping.parse(CONTACTS).object("contact").field("country").values();
+        ValueMap v =
+                SyncMapping.parse(CONTACTS).object("contact").field("country").values();
         assertEquals("US", v.toCanonical(Side.DYNAMICS, "united states"));
         assertEquals("DE", v.toCanonical(Side.HUBSPOT, "de"));
         assertEquals("Germany", v.fromCanonical(Side.DYNAMICS, "DE"));
@@ -67,20 +72,25 @@ class SyncMappingTest {
 
     @Test
     void errorsNameTheirPath() {
-        assertMessage("objects.contact.fields.email.conflct: unknown key",
+        assertMessage(
+                "objects.contact.fields.email.conflct: unknown key",
                 CONTACTS.replace("conflict: \"source_of_truth:hubspot\"", "conflct: x"));
-        assertMessage("objects.contact.fields.jobtitle.direction: 'sideways' is not one of",
+        assertMessage(
+                "objects.contact.fields.jobtitle.direction: 'sideways' is not one of",
                 CONTACTS.replace("direction: d365_to_hubspot", "direction: sideways"));
-        assertMessage("objects.contact.fields.phone.dynamics: column 'emailaddress1' is linked by two fields",
+        assertMessage(
+                "objects.contact.fields.phone.dynamics: column 'emailaddress1' is linked by two fields",
                 CONTACTS.replace("dynamics: telephone1", "dynamics: emailaddress1"));
-        assertMessage("objects.contact.fields.email.conflict: 'salesforce' is not hubspot or dynamics",
+        assertMessage(
+                "objects.contact.fields.email.conflict: 'salesforce' is not hubspot or dynamics",
                 CONTACTS.replace("source_of_truth:hubspot", "source_of_truth:salesforce"));
-        assertMessage("objects.contact.fields.country.values: values 'US' and 'DE' map to the same",
+        assertMessage(
+                "objects.contact.fields.country.values: values 'US' and 'DE' map to the same",
                 CONTACTS.replace("DE: Germany", "DE: United States"));
-        assertMessage("objects.contact.fields.firstname.dynamics: 'crmc_syncstate' holds the id, link or sync state",
+        assertMessage(
+                "objects.contact.fields.firstname.dynamics: 'crmc_syncstate' holds the id, link or sync state",
                 CONTACTS.replace("dynamics: firstname", "dynamics: crmc_syncstate"));
-        assertMessage("objects.contact.hubspot.state: required",
-                CONTACTS.replace("state: crmconnect_sync_state,", ""));
+        assertMessage("objects.contact.hubspot.state: required", CONTACTS.replace("state: crmconnect_sync_state,", ""));
         assertMessage("objects: no object 'company'", CONTACTS, "company");
         assertMessage("the mapping needs an 'objects' map", "fields: {}");
     }
@@ -90,7 +100,8 @@ class SyncMappingTest {
     }
 
     private static void assertMessage(String expected, String yaml, String object) {
-        SyncMapping.MappingException e = assertThrows(SyncMapping.MappingException.class,
+        SyncMapping.MappingException e = assertThrows(
+                SyncMapping.MappingException.class,
                 () -> SyncMapping.parse(yaml).object(object));
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());

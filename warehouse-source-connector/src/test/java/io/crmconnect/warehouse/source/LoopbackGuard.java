@@ -16,8 +16,7 @@ public final class LoopbackGuard extends SecurityManager {
     private static volatile boolean installed;
     private static String localHostName = "localhost";
 
-    private LoopbackGuard() {
-    }
+    private LoopbackGuard() {}
 
     public static synchronized void install() {
         if (!installed) {
@@ -42,8 +41,7 @@ public final class LoopbackGuard extends SecurityManager {
     }
 
     @Override
-    public void checkPermission(Permission perm, Object context) {
-    }
+    public void checkPermission(Permission perm, Object context) {}
 
     @Override
     public void checkConnect(String host, int port) {

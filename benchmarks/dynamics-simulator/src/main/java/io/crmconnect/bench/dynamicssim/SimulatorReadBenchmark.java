@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,7 +22,6 @@ import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import java.time.Duration;
 
 /**
  * How many rows per second the Dynamics simulator serves to a paging reader: GET /api/data/v9.2/contacts with a
@@ -38,12 +38,38 @@ import java.time.Duration;
  * <p>Options: --seconds 10 --warmup 10 --rounds 3 --threads 2 --contacts 50000.
  */
 public final class SimulatorReadBenchmark {
-    static final String SELECT = String.join(",", "firstname", "lastname", "fullname", "emailaddress1",
-            "emailaddress2", "telephone1", "mobilephone", "jobtitle", "birthdate", "address1_line1", "address1_city",
-            "address1_stateorprovince", "address1_postalcode", "address1_country", "gendercode",
-            "preferredcontactmethodcode", "donotemail", "creditlimit", "numberofchildren", "description",
-            "_parentcustomerid_value", "crmc_hubspotid", "crmc_interests", "crmc_score", "statecode", "statuscode",
-            "createdon", "modifiedon", "versionnumber", "_modifiedby_value");
+    static final String SELECT = String.join(
+            ",",
+            "firstname",
+            "lastname",
+            "fullname",
+            "emailaddress1",
+            "emailaddress2",
+            "telephone1",
+            "mobilephone",
+            "jobtitle",
+            "birthdate",
+            "address1_line1",
+            "address1_city",
+            "address1_stateorprovince",
+            "address1_postalcode",
+            "address1_country",
+            "gendercode",
+            "preferredcontactmethodcode",
+            "donotemail",
+            "creditlimit",
+            "numberofchildren",
+            "description",
+            "_parentcustomerid_value",
+            "crmc_hubspotid",
+            "crmc_interests",
+            "crmc_score",
+            "statecode",
+            "statuscode",
+            "createdon",
+            "modifiedon",
+            "versionnumber",
+            "_modifiedby_value");
     static final double CEILING = 20_000;
 
     /** The same 30 columns rotated by n: another selection, so the rows are serialized afresh. */
@@ -52,9 +78,10 @@ public final class SimulatorReadBenchmark {
         Collections.rotate(cols, n % cols.size());
         return String.join(",", cols);
     }
+
     static final JsonFactory JSON = new JsonFactory();
 
-    private SimulatorReadBenchmark() { }
+    private SimulatorReadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = 10;
@@ -73,24 +100,42 @@ public final class SimulatorReadBenchmark {
             }
         }
         long t0 = System.nanoTime();
-        try (DynamicsSimulator sim = DynamicsSimulator.builder().seed(42).contacts(contacts).accounts(contacts / 10)
-                .tokenLifetime(Duration.ofHours(24)).requestLogSize(1000).start()) {
-            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                    ManagementFactory.getOperatingSystemMXBean();
-            System.out.printf(Locale.ROOT, "simulator %s started in %d ms with %d contacts; %d client threads; %d "
-                    + "cores; load average %.1f%n", sim.apiUrl(), (System.nanoTime() - t0) / 1_000_000, contacts,
-                    threads, Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
+        try (DynamicsSimulator sim = DynamicsSimulator.builder()
+                .seed(42)
+                .contacts(contacts)
+                .accounts(contacts / 10)
+                .tokenLifetime(Duration.ofHours(24))
+                .requestLogSize(1000)
+                .start()) {
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            System.out.printf(
+                    Locale.ROOT,
+                    "simulator %s started in %d ms with %d contacts; %d client threads; %d "
+                            + "cores; load average %.1f%n",
+                    sim.apiUrl(),
+                    (System.nanoTime() - t0) / 1_000_000,
+                    contacts,
+                    threads,
+                    Runtime.getRuntime().availableProcessors(),
+                    os.getSystemLoadAverage());
             String token = sim.accessToken();
-            OkHttpClient http = new OkHttpClient.Builder().connectionPool(new ConnectionPool(threads * 2, 5,
-                    TimeUnit.MINUTES)).readTimeout(60, TimeUnit.SECONDS).build();
+            OkHttpClient http = new OkHttpClient.Builder()
+                    .connectionPool(new ConnectionPool(threads * 2, 5, TimeUnit.MINUTES))
+                    .readTimeout(60, TimeUnit.SECONDS)
+                    .build();
             checkShape(sim, http, token);
             long c0 = os.getProcessCpuTime();
             long w0 = System.nanoTime();
             long[] first = scanOnce(sim, http, token);
-            System.out.printf(Locale.ROOT, "first full scan (rows serialized for the first time): %d rows in %d "
-                    + "pages, %.0f rows/s, process CPU %.1f ms per 1,000 rows%n", first[0], first[1],
-                    first[0] / ((System.nanoTime() - w0) / 1e9), (os.getProcessCpuTime() - c0) / 1e6
-                    / Math.max(1, first[0]) * 1000);
+            System.out.printf(
+                    Locale.ROOT,
+                    "first full scan (rows serialized for the first time): %d rows in %d "
+                            + "pages, %.0f rows/s, process CPU %.1f ms per 1,000 rows%n",
+                    first[0],
+                    first[1],
+                    first[0] / ((System.nanoTime() - w0) / 1e9),
+                    (os.getProcessCpuTime() - c0) / 1e6 / Math.max(1, first[0]) * 1000);
             run(sim, http, token, threads, warmup, true);
             List<Double> fresh = phase("fresh", sim, http, token, threads, seconds, rounds, true, os);
             List<Double> repeated = phase("repeated", sim, http, token, threads, seconds, rounds, false, os);
@@ -99,17 +144,35 @@ public final class SimulatorReadBenchmark {
                 throw new IllegalStateException(sim.throttled429Count() + " 429s");
             }
             double median = fresh.get(fresh.size() / 2);
-            System.out.printf(Locale.ROOT, "fresh: median of %d rounds %.0f rows/s (best %.0f); repeated: median %.0f "
-                    + "rows/s (best %.0f)%n", rounds, median, fresh.get(fresh.size() - 1),
-                    repeated.get(repeated.size() / 2), repeated.get(repeated.size() - 1));
-            System.out.printf(Locale.ROOT, "RESULT name=dynamics-simulator-read value=%.0f unit=rows/s ceiling=%.0f "
-                    + "ratio=%.2f%n", median, CEILING, median / CEILING);
+            System.out.printf(
+                    Locale.ROOT,
+                    "fresh: median of %d rounds %.0f rows/s (best %.0f); repeated: median %.0f "
+                            + "rows/s (best %.0f)%n",
+                    rounds,
+                    median,
+                    fresh.get(fresh.size() - 1),
+                    repeated.get(repeated.size() / 2),
+                    repeated.get(repeated.size() - 1));
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT name=dynamics-simulator-read value=%.0f unit=rows/s ceiling=%.0f " + "ratio=%.2f%n",
+                    median,
+                    CEILING,
+                    median / CEILING);
         }
     }
 
     /** Rounds of one phase; returns the sorted rows/s figures. */
-    static List<Double> phase(String name, DynamicsSimulator sim, OkHttpClient http, String token, int threads,
-            int seconds, int rounds, boolean fresh, com.sun.management.OperatingSystemMXBean os)
+    static List<Double> phase(
+            String name,
+            DynamicsSimulator sim,
+            OkHttpClient http,
+            String token,
+            int threads,
+            int seconds,
+            int rounds,
+            boolean fresh,
+            com.sun.management.OperatingSystemMXBean os)
             throws InterruptedException {
         List<Double> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
@@ -121,10 +184,23 @@ public final class SimulatorReadBenchmark {
             long server = th1.getOrDefault("server", 0L) - th0.getOrDefault("server", 0L);
             double rows = r[0] / (double) seconds;
             double k = Math.max(1, r[0]) / 1000.0;
-            System.out.printf(Locale.ROOT, "%s round %d: %d rows (%d pages, %.0f MB of JSON) in %d s: %.0f rows/s, "
-                    + "errors=%d; CPU per 1,000 rows: simulator %.1f ms, client %.1f ms, process %.1f ms; load average "
-                    + "%.1f%n", name, round, r[0], r[1], r[2] / 1e6, seconds, rows, r[3], server / 1e6 / k,
-                    r[4] / 1e6 / k, cpu / 1e6 / k, os.getSystemLoadAverage());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s round %d: %d rows (%d pages, %.0f MB of JSON) in %d s: %.0f rows/s, "
+                            + "errors=%d; CPU per 1,000 rows: simulator %.1f ms, client %.1f ms, process %.1f ms; load average "
+                            + "%.1f%n",
+                    name,
+                    round,
+                    r[0],
+                    r[1],
+                    r[2] / 1e6,
+                    seconds,
+                    rows,
+                    r[3],
+                    server / 1e6 / k,
+                    r[4] / 1e6 / k,
+                    cpu / 1e6 / k,
+                    os.getSystemLoadAverage());
             if (r[3] > 0) {
                 throw new IllegalStateException(r[3] + " requests failed");
             }
@@ -152,18 +228,25 @@ public final class SimulatorReadBenchmark {
     }
 
     static Request request(String url, String token) {
-        return new Request.Builder().url(url).header("Authorization", "Bearer " + token)
-                .header("Accept", "application/json").header("OData-MaxVersion", "4.0").header("OData-Version", "4.0")
-                .header("Prefer", "odata.maxpagesize=5000").build();
+        return new Request.Builder()
+                .url(url)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .header("OData-MaxVersion", "4.0")
+                .header("OData-Version", "4.0")
+                .header("Prefer", "odata.maxpagesize=5000")
+                .build();
     }
 
     /** The first page has 5,000 rows of exactly the 30 selected columns (+ etag, primary key, currency). */
     static void checkShape(DynamicsSimulator sim, OkHttpClient http, String token) throws IOException {
-        try (Response r = http.newCall(request(sim.apiUrl() + "/contacts?$select=" + SELECT, token)).execute()) {
+        try (Response r = http.newCall(request(sim.apiUrl() + "/contacts?$select=" + SELECT, token))
+                .execute()) {
             com.fasterxml.jackson.databind.JsonNode page = new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(r.body().byteStream());
             if (page.get("value").size() != Math.min(5000, sim.counts().get("contact"))) {
-                throw new IllegalStateException("expected 5,000 rows per page, got " + page.get("value").size());
+                throw new IllegalStateException(
+                        "expected 5,000 rows per page, got " + page.get("value").size());
             }
             int width = page.get("value").get(0).size();
             if (width != 33) { // + @odata.etag, contactid and _transactioncurrencyid_value (money selected)
@@ -211,7 +294,8 @@ public final class SimulatorReadBenchmark {
         while (url != null) {
             try (Response r = http.newCall(request(url, token)).execute()) {
                 if (r.code() != 200) {
-                    throw new IllegalStateException("HTTP " + r.code() + ": " + r.body().string());
+                    throw new IllegalStateException(
+                            "HTTP " + r.code() + ": " + r.body().string());
                 }
                 Object[] x = parse(r.body().byteStream());
                 rows += (Long) x[0];
@@ -223,8 +307,8 @@ public final class SimulatorReadBenchmark {
     }
 
     /** Each thread scans the table over and over; returns {rows, pages, bytes, errors, client CPU ns}. */
-    static long[] run(DynamicsSimulator sim, OkHttpClient http, String token, int threads, int seconds,
-            boolean fresh) throws InterruptedException {
+    static long[] run(DynamicsSimulator sim, OkHttpClient http, String token, int threads, int seconds, boolean fresh)
+            throws InterruptedException {
         AtomicLong rows = new AtomicLong();
         AtomicLong pages = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
@@ -235,40 +319,43 @@ public final class SimulatorReadBenchmark {
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int self = t;
-            Thread th = new Thread(() -> {
-                long cpu0 = mx.getCurrentThreadCpuTime();
-                int scan = 0;
-                String first = sim.apiUrl() + "/contacts?$select=" + (fresh ? rotated(self) : SELECT);
-                String url = first;
-                while (System.nanoTime() < end) {
-                    try (Response r = http.newCall(request(url, token)).execute()) {
-                        if (r.code() != 200) {
-                            errors.incrementAndGet();
-                            url = first;
-                            continue;
+            Thread th = new Thread(
+                    () -> {
+                        long cpu0 = mx.getCurrentThreadCpuTime();
+                        int scan = 0;
+                        String first = sim.apiUrl() + "/contacts?$select=" + (fresh ? rotated(self) : SELECT);
+                        String url = first;
+                        while (System.nanoTime() < end) {
+                            try (Response r = http.newCall(request(url, token)).execute()) {
+                                if (r.code() != 200) {
+                                    errors.incrementAndGet();
+                                    url = first;
+                                    continue;
+                                }
+                                long len = r.body().contentLength();
+                                Object[] x = parse(r.body().byteStream());
+                                rows.addAndGet((Long) x[0]);
+                                pages.incrementAndGet();
+                                bytes.addAndGet(len);
+                                if (x[1] == null) {
+                                    // a new scan; "fresh" scans rotate the columns (a selection no other scan uses at
+                                    // the
+                                    // same time) so no row is served from the cache
+                                    scan++;
+                                    first = sim.apiUrl() + "/contacts?$select="
+                                            + (fresh ? rotated(scan * threads + self) : SELECT);
+                                    url = first;
+                                } else {
+                                    url = (String) x[1];
+                                }
+                            } catch (IOException e) {
+                                errors.incrementAndGet();
+                                url = first;
+                            }
                         }
-                        long len = r.body().contentLength();
-                        Object[] x = parse(r.body().byteStream());
-                        rows.addAndGet((Long) x[0]);
-                        pages.incrementAndGet();
-                        bytes.addAndGet(len);
-                        if (x[1] == null) {
-                            // a new scan; "fresh" scans rotate the columns (a selection no other scan uses at the
-                            // same time) so no row is served from the cache
-                            scan++;
-                            first = sim.apiUrl() + "/contacts?$select=" + (fresh ? rotated(scan * threads + self)
-                                    : SELECT);
-                            url = first;
-                        } else {
-                            url = (String) x[1];
-                        }
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                        url = first;
-                    }
-                }
-                clientCpu.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
-            }, "bench-client-" + t);
+                        clientCpu.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
+                    },
+                    "bench-client-" + t);
             ts.add(th);
             th.start();
         }

@@ -33,11 +33,11 @@ import java.util.concurrent.TimeUnit;
 public final class DynamicsSinkBenchmark {
     /** Dataverse's documented per-user rates: 6,000 requests and 1,200,000 ms of execution per 300 s. */
     static final double REQUESTS_PER_SECOND = 20;
+
     static final double EXECUTION_MS_PER_SECOND = 4_000;
     static final String UPSERT_MULTIPLE = "POST /{entityset}/Microsoft.Dynamics.CRM.UpsertMultiple";
 
-    private DynamicsSinkBenchmark() {
-    }
+    private DynamicsSinkBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int rows = 20_000;
@@ -60,27 +60,63 @@ public final class DynamicsSinkBenchmark {
         long callMillis = (long) msPerRow * batchSize;
         double ceiling = Math.min(EXECUTION_MS_PER_SECOND / msPerRow, REQUESTS_PER_SECOND * batchSize);
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s, load average %.1f%n",
-                os.getAvailableProcessors(), os.getName(), System.getProperty("java.version"),
+        System.out.printf(
+                Locale.ROOT,
+                "machine: %d cores, %s, Java %s, load average %.1f%n",
+                os.getAvailableProcessors(),
+                os.getName(),
+                System.getProperty("java.version"),
                 os.getSystemLoadAverage());
-        try (DynamicsSimulator sim = DynamicsSimulator.builder().seed(42).contacts(0).accounts(100)
+        try (DynamicsSimulator sim = DynamicsSimulator.builder()
+                .seed(42)
+                .contacts(0)
+                .accounts(100)
                 .limits(requests, executionMillis, 52, Duration.ofSeconds(windowSeconds))
                 .fault(DynamicsFault.latency(UPSERT_MULTIPLE, callMillis, callMillis))
-                .tokenLifetime(Duration.ofMinutes(5)).requestLogSize(1000).start()) {
-            System.out.printf(Locale.ROOT, "simulator %s: limits %d requests and %,d ms execution per %d s, 52 "
-                    + "concurrent; UpsertMultiple of %d rows held %d ms -> ceiling %.0f rows/s%n", sim.baseUrl(),
-                    requests, executionMillis, windowSeconds, batchSize, callMillis, ceiling);
+                .tokenLifetime(Duration.ofMinutes(5))
+                .requestLogSize(1000)
+                .start()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "simulator %s: limits %d requests and %,d ms execution per %d s, 52 "
+                            + "concurrent; UpsertMultiple of %d rows held %d ms -> ceiling %.0f rows/s%n",
+                    sim.baseUrl(),
+                    requests,
+                    executionMillis,
+                    windowSeconds,
+                    batchSize,
+                    callMillis,
+                    ceiling);
             Path results = Files.createTempFile("dynamics-sink-bench", ".txt");
-            String self = new File(DynamicsSinkBenchmark.class.getProtectionDomain().getCodeSource().getLocation()
-                    .toURI()).getPath();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseG1GC",
+            String self = new File(DynamicsSinkBenchmark.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .getPath();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "-Xmx256m",
+                    "-XX:+UseG1GC",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", self,
-                    SinkTaskRunner.class.getName(), sim.baseUrl(), sim.tenantId(), sim.clientId(),
-                    sim.clientSecret(), sim.tokenUrl(), Integer.toString(rows), Integer.toString(batchSize),
-                    Integer.toString(inFlight), Integer.toString(requests), Long.toString(executionMillis),
-                    Long.toString(windowSeconds * 1000L), results.toString()));
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+                    "-cp",
+                    self,
+                    SinkTaskRunner.class.getName(),
+                    sim.baseUrl(),
+                    sim.tenantId(),
+                    sim.clientId(),
+                    sim.clientSecret(),
+                    sim.tokenUrl(),
+                    Integer.toString(rows),
+                    Integer.toString(batchSize),
+                    Integer.toString(inFlight),
+                    Integer.toString(requests),
+                    Long.toString(executionMillis),
+                    Long.toString(windowSeconds * 1000L),
+                    results.toString()));
             Process task = new ProcessBuilder(cmd).inheritIO().start();
             if (!task.waitFor(30, TimeUnit.MINUTES) || task.exitValue() != 0) {
                 throw new IllegalStateException("the task runner failed");
@@ -90,18 +126,30 @@ public final class DynamicsSinkBenchmark {
             double seconds = Double.parseDouble(r[0]);
             long peakMb = Long.parseLong(r[1]);
             long unhandled = Long.parseLong(r[2]);
-            long written = sim.rows("contact").stream().filter(c -> String.valueOf(c.get("emailaddress1"))
-                    .startsWith("bench")).count();
+            long written = sim.rows("contact").stream()
+                    .filter(c -> String.valueOf(c.get("emailaddress1")).startsWith("bench"))
+                    .count();
             if (written != rows) {
                 throw new IllegalStateException("the simulator holds " + written + " of the " + rows + " contacts");
             }
             double rate = rows / seconds;
-            System.out.printf(Locale.ROOT, "simulator: %,d contacts written, %d answers 429, requests per route %s; "
-                    + "load average %.1f%n", written, sim.throttled429Count(), sim.routeCounters(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "simulator: %,d contacts written, %d answers 429, requests per route %s; " + "load average %.1f%n",
+                    written,
+                    sim.throttled429Count(),
+                    sim.routeCounters(),
                     os.getSystemLoadAverage());
-            System.out.printf(Locale.ROOT, "RESULT name=dynamics-sink-upsert value=%.0f unit=records/s ceiling=%.0f "
-                    + "ratio=%.3f http429=%d unhandled429=%d peak_heap_mb=%d heap_limit_mb=256%n", rate, ceiling,
-                    rate / ceiling, sim.throttled429Count(), unhandled, peakMb);
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT name=dynamics-sink-upsert value=%.0f unit=records/s ceiling=%.0f "
+                            + "ratio=%.3f http429=%d unhandled429=%d peak_heap_mb=%d heap_limit_mb=256%n",
+                    rate,
+                    ceiling,
+                    rate / ceiling,
+                    sim.throttled429Count(),
+                    unhandled,
+                    peakMb);
         }
     }
 }

@@ -31,14 +31,18 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
  * may be dead-lettered. Writes "seconds peakHeapMb retriable" to the result file.
  */
 public final class SinkTaskRunner {
-    static final Schema USER = SchemaBuilder.struct().name("warehouse.user")
-            .field("email", Schema.OPTIONAL_STRING_SCHEMA).field("first_name", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("last_name", Schema.OPTIONAL_STRING_SCHEMA).field("job_title", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("phone", Schema.OPTIONAL_STRING_SCHEMA).field("gender", Schema.OPTIONAL_STRING_SCHEMA).build();
+    static final Schema USER = SchemaBuilder.struct()
+            .name("warehouse.user")
+            .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("first_name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("last_name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("job_title", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("phone", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("gender", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
     static final TopicPartition TP = new TopicPartition("warehouse.users", 0);
 
-    private SinkTaskRunner() {
-    }
+    private SinkTaskRunner() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> config = new HashMap<>();
@@ -57,8 +61,10 @@ public final class SinkTaskRunner {
         config.put("topics", TP.topic());
         config.put("table", "contact");
         config.put("alternate.key", "emailaddress1");
-        config.put("field.mapping", "email:emailaddress1,first_name:firstname,last_name:lastname,job_title:jobtitle,"
-                + "phone:telephone1,gender:gendercode");
+        config.put(
+                "field.mapping",
+                "email:emailaddress1,first_name:firstname,last_name:lastname,job_title:jobtitle,"
+                        + "phone:telephone1,gender:gendercode");
         config.put("task.count", "1");
 
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
@@ -87,8 +93,11 @@ public final class SinkTaskRunner {
             List<SinkRecord> batch = new ArrayList<>(500);
             for (int i = from; i < Math.min(rows, from + 500); i++) {
                 String email = "bench" + i + "@example.org";
-                Struct v = new Struct(USER).put("email", email).put("first_name", "First" + i)
-                        .put("last_name", "Last" + (i % 997)).put("job_title", i % 3 == 0 ? "Analyst" : "Engineer")
+                Struct v = new Struct(USER)
+                        .put("email", email)
+                        .put("first_name", "First" + i)
+                        .put("last_name", "Last" + (i % 997))
+                        .put("job_title", i % 3 == 0 ? "Analyst" : "Engineer")
                         .put("phone", "+1 212 555 " + String.format(Locale.ROOT, "%04d", i % 10_000))
                         .put("gender", i % 2 == 0 ? "Female" : "Male");
                 batch.add(new SinkRecord(TP.topic(), TP.partition(), Schema.STRING_SCHEMA, email, USER, v, i));
@@ -105,7 +114,11 @@ public final class SinkTaskRunner {
             task.preCommit(Map.of(TP, new OffsetAndMetadata(from + batch.size())));
             if (System.nanoTime() - lastReport > 10_000_000_000L) {
                 lastReport = System.nanoTime();
-                System.out.printf(Locale.ROOT, "%,d of %,d records after %.0f s%n", from + batch.size(), rows,
+                System.out.printf(
+                        Locale.ROOT,
+                        "%,d of %,d records after %.0f s%n",
+                        from + batch.size(),
+                        rows,
                         (lastReport - t0) / 1e9);
             }
         }
@@ -114,8 +127,13 @@ public final class SinkTaskRunner {
         if (deadLettered.get() > 0) {
             throw new IllegalStateException(deadLettered.get() + " records were dead-lettered");
         }
-        System.out.printf(Locale.ROOT, "upserts: %,d contacts in %.1f s = %.0f records/s; peak heap %d MB%n", rows,
-                seconds, rows / seconds, peak.get() >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "upserts: %,d contacts in %.1f s = %.0f records/s; peak heap %d MB%n",
+                rows,
+                seconds,
+                rows / seconds,
+                peak.get() >> 20);
         Files.writeString(results, String.format(Locale.ROOT, "%.3f %d %d", seconds, peak.get() >> 20, retriable));
         System.exit(0);
     }
@@ -136,16 +154,13 @@ public final class SinkTaskRunner {
         }
 
         @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
+        public void offset(Map<TopicPartition, Long> offsets) {}
 
         @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
+        public void offset(TopicPartition tp, long offset) {}
 
         @Override
-        public void timeout(long timeoutMs) {
-        }
+        public void timeout(long timeoutMs) {}
 
         @Override
         public Set<TopicPartition> assignment() {
@@ -153,16 +168,13 @@ public final class SinkTaskRunner {
         }
 
         @Override
-        public void pause(TopicPartition... partitions) {
-        }
+        public void pause(TopicPartition... partitions) {}
 
         @Override
-        public void resume(TopicPartition... partitions) {
-        }
+        public void resume(TopicPartition... partitions) {}
 
         @Override
-        public void requestCommit() {
-        }
+        public void requestCommit() {}
 
         @Override
         public ErrantRecordReporter errantRecordReporter() {

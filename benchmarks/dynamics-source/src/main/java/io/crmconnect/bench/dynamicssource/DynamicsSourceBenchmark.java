@@ -30,10 +30,10 @@ import java.util.concurrent.TimeUnit;
 public final class DynamicsSourceBenchmark {
     /** Dataverse's documented per-user rates: 6,000 requests and 1,200,000 ms of execution per 300 s. */
     static final double REQUESTS_PER_SECOND = 20;
+
     static final double EXECUTION_MS_PER_SECOND = 4_000;
 
-    private DynamicsSourceBenchmark() {
-    }
+    private DynamicsSourceBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int rows = 150_000;
@@ -51,28 +51,63 @@ public final class DynamicsSourceBenchmark {
         long executionMillis = (long) (EXECUTION_MS_PER_SECOND * windowSeconds);
         double ceiling = REQUESTS_PER_SECOND * pageSize;
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s, load average %.1f%n",
-                os.getAvailableProcessors(), os.getName(), System.getProperty("java.version"),
+        System.out.printf(
+                Locale.ROOT,
+                "machine: %d cores, %s, Java %s, load average %.1f%n",
+                os.getAvailableProcessors(),
+                os.getName(),
+                System.getProperty("java.version"),
                 os.getSystemLoadAverage());
         long t0 = System.nanoTime();
-        try (DynamicsSimulator sim = DynamicsSimulator.builder().seed(42).contacts(rows).accounts(rows / 10)
+        try (DynamicsSimulator sim = DynamicsSimulator.builder()
+                .seed(42)
+                .contacts(rows)
+                .accounts(rows / 10)
                 .limits(requests, executionMillis, 52, Duration.ofSeconds(windowSeconds))
-                .tokenLifetime(Duration.ofMinutes(5)).requestLogSize(1000).start()) {
-            System.out.printf(Locale.ROOT, "simulator %s: %,d contacts in %d ms; limits %d requests and %,d ms "
-                    + "execution per %d s, 52 concurrent; page size %d -> ceiling %.0f rows/s%n", sim.baseUrl(), rows,
-                    (System.nanoTime() - t0) / 1_000_000, requests, executionMillis, windowSeconds, pageSize,
+                .tokenLifetime(Duration.ofMinutes(5))
+                .requestLogSize(1000)
+                .start()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "simulator %s: %,d contacts in %d ms; limits %d requests and %,d ms "
+                            + "execution per %d s, 52 concurrent; page size %d -> ceiling %.0f rows/s%n",
+                    sim.baseUrl(),
+                    rows,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    requests,
+                    executionMillis,
+                    windowSeconds,
+                    pageSize,
                     ceiling);
             Path results = Files.createTempFile("dynamics-source-bench", ".txt");
-            String self = new File(DynamicsSourceBenchmark.class.getProtectionDomain().getCodeSource().getLocation()
-                    .toURI()).getPath();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseG1GC",
+            String self = new File(DynamicsSourceBenchmark.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .getPath();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "-Xmx256m",
+                    "-XX:+UseG1GC",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", self,
-                    SourceTaskRunner.class.getName(), sim.baseUrl(), sim.tenantId(), sim.clientId(),
-                    sim.clientSecret(), sim.tokenUrl(), Integer.toString(rows), Integer.toString(pageSize),
-                    Integer.toString(requests), Long.toString(executionMillis),
-                    Long.toString(windowSeconds * 1000L), results.toString()));
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+                    "-cp",
+                    self,
+                    SourceTaskRunner.class.getName(),
+                    sim.baseUrl(),
+                    sim.tenantId(),
+                    sim.clientId(),
+                    sim.clientSecret(),
+                    sim.tokenUrl(),
+                    Integer.toString(rows),
+                    Integer.toString(pageSize),
+                    Integer.toString(requests),
+                    Long.toString(executionMillis),
+                    Long.toString(windowSeconds * 1000L),
+                    results.toString()));
             Process task = new ProcessBuilder(cmd).inheritIO().start();
             if (!task.waitFor(30, TimeUnit.MINUTES) || task.exitValue() != 0) {
                 throw new IllegalStateException("the task runner failed");
@@ -83,11 +118,22 @@ public final class DynamicsSourceBenchmark {
             long peakMb = Long.parseLong(r[1]);
             long unhandled = Long.parseLong(r[2]);
             double rate = rows / seconds;
-            System.out.printf(Locale.ROOT, "simulator: %d answers 429, requests per route %s; load average %.1f%n",
-                    sim.throttled429Count(), sim.routeCounters(), os.getSystemLoadAverage());
-            System.out.printf(Locale.ROOT, "RESULT name=dynamics-source-initial-load value=%.0f unit=records/s "
-                    + "ceiling=%.0f ratio=%.3f http429=%d unhandled429=%d peak_heap_mb=%d heap_limit_mb=256%n", rate,
-                    ceiling, rate / ceiling, sim.throttled429Count(), unhandled, peakMb);
+            System.out.printf(
+                    Locale.ROOT,
+                    "simulator: %d answers 429, requests per route %s; load average %.1f%n",
+                    sim.throttled429Count(),
+                    sim.routeCounters(),
+                    os.getSystemLoadAverage());
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT name=dynamics-source-initial-load value=%.0f unit=records/s "
+                            + "ceiling=%.0f ratio=%.3f http429=%d unhandled429=%d peak_heap_mb=%d heap_limit_mb=256%n",
+                    rate,
+                    ceiling,
+                    rate / ceiling,
+                    sim.throttled429Count(),
+                    unhandled,
+                    peakMb);
         }
     }
 }

@@ -28,8 +28,7 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
  * would retry) is counted as an unhandled 429 when the client gave up on throttling.
  */
 public final class SourceTaskRunner {
-    private SourceTaskRunner() {
-    }
+    private SourceTaskRunner() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> config = new HashMap<>();
@@ -119,13 +118,19 @@ public final class SourceTaskRunner {
             }
             if (System.nanoTime() - lastReport > 10_000_000_000L) {
                 lastReport = System.nanoTime();
-                System.out.printf(Locale.ROOT, "%,d of %,d rows after %.0f s%n", seen.size(), rows,
-                        (lastReport - t0) / 1e9);
+                System.out.printf(
+                        Locale.ROOT, "%,d of %,d rows after %.0f s%n", seen.size(), rows, (lastReport - t0) / 1e9);
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "initial load: %,d contacts in %.1f s = %.0f records/s; %.2f KB per record as "
-                + "JSON with schema; peak heap %d MB%n", rows, seconds, rows / seconds, bytes / 1024.0 / rows,
+        System.out.printf(
+                Locale.ROOT,
+                "initial load: %,d contacts in %.1f s = %.0f records/s; %.2f KB per record as "
+                        + "JSON with schema; peak heap %d MB%n",
+                rows,
+                seconds,
+                rows / seconds,
+                bytes / 1024.0 / rows,
                 peak.get() >> 20);
         Files.writeString(results, String.format(Locale.ROOT, "%.3f %d %d", seconds, peak.get() >> 20, unhandled));
         task.stop();

@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -35,8 +34,7 @@ public final class EmbeddedRunnerBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "pat-bench-token";
 
-    private EmbeddedRunnerBenchmark() {
-    }
+    private EmbeddedRunnerBenchmark() {}
 
     /** When the first and the last of the expected rows appeared, measured from the phase's start. */
     record Load(long firstRowMs, long lastRowMs, long rows) {
@@ -69,16 +67,39 @@ public final class EmbeddedRunnerBenchmark {
         }
         deleteTree(work);
         Files.createDirectories(work);
-        System.out.printf("machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), System.getProperty("java.version"));
-        System.out.printf("HubSpot simulator: %,d contacts x %d custom properties, rate limits %s%n", contacts,
-                properties, rateLimits ? "on (professional)" : "off");
+        System.out.printf(
+                "machine: %d cores, %s, Java %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("java.version"));
+        System.out.printf(
+                "HubSpot simulator: %,d contacts x %d custom properties, rate limits %s%n",
+                contacts, properties, rateLimits ? "on (professional)" : "off");
 
         int simPort = freePort();
-        List<String> simCmd = new ArrayList<>(List.of(java(), "-Xmx3g", "-jar", simJar.toString(), "--port",
-                Integer.toString(simPort), "--contacts", Integer.toString(contacts), "--companies", "0", "--deals",
-                "0", "--tickets", "0", "--wide-properties", Integer.toString(properties), "--tier", "PROFESSIONAL",
-                "--index-lag-ms", "0", "--token", TOKEN));
+        List<String> simCmd = new ArrayList<>(List.of(
+                java(),
+                "-Xmx3g",
+                "-jar",
+                simJar.toString(),
+                "--port",
+                Integer.toString(simPort),
+                "--contacts",
+                Integer.toString(contacts),
+                "--companies",
+                "0",
+                "--deals",
+                "0",
+                "--tickets",
+                "0",
+                "--wide-properties",
+                Integer.toString(properties),
+                "--tier",
+                "PROFESSIONAL",
+                "--index-lag-ms",
+                "0",
+                "--token",
+                TOKEN));
         if (!rateLimits) {
             simCmd.add("--no-rate-limits");
         }
@@ -98,10 +119,11 @@ public final class EmbeddedRunnerBenchmark {
 
             // 1. Connect cluster
             String clusterDb = pg.createDatabase("bench_cluster");
-            System.setProperty(ConnectCluster.PLUGIN_PATH_PROPERTY, dist.resolve("plugins").toString());
+            System.setProperty(
+                    ConnectCluster.PLUGIN_PATH_PROPERTY, dist.resolve("plugins").toString());
             Load cluster;
-            try (ConnectCluster connect = ConnectCluster.start("runner-bench",
-                    Map.of("offset.flush.interval.ms", "5000"))) {
+            try (ConnectCluster connect =
+                    ConnectCluster.start("runner-bench", Map.of("offset.flush.interval.ms", "5000"))) {
                 Map<String, String> clusterSink = new LinkedHashMap<>(sink);
                 clusterSink.put("connection.url", pg.jdbcUrl(clusterDb));
                 // one broker: the dead-letter topic's replication factor must fit (a cluster-only key)
@@ -117,17 +139,26 @@ public final class EmbeddedRunnerBenchmark {
             String runnerDb = pg.createDatabase("bench_runner");
             Path pipeline = work.resolve("bench.properties");
             StringBuilder p = new StringBuilder();
-            p.append("source=").append(dist.resolve("examples/hubspot-source.json")).append('\n');
-            p.append("sink=").append(dist.resolve("examples/postgres-sink.json")).append('\n');
+            p.append("source=")
+                    .append(dist.resolve("examples/hubspot-source.json"))
+                    .append('\n');
+            p.append("sink=")
+                    .append(dist.resolve("examples/postgres-sink.json"))
+                    .append('\n');
             p.append("state.dir=").append(work.resolve("state")).append('\n');
             p.append("offset.flush.interval.ms=5000\nonce.idle.ms=3000\nprogress.interval.ms=5000\n");
-            source.forEach((k, v) -> p.append("source.").append(k).append('=').append(escape(v)).append('\n'));
-            sink.forEach((k, v) -> p.append("sink.").append(k).append('=').append(escape(v)).append('\n'));
-            p.append("sink.connection.url=").append(escape(pg.jdbcUrl(runnerDb))).append('\n');
+            source.forEach((k, v) ->
+                    p.append("source.").append(k).append('=').append(escape(v)).append('\n'));
+            sink.forEach((k, v) ->
+                    p.append("sink.").append(k).append('=').append(escape(v)).append('\n'));
+            p.append("sink.connection.url=")
+                    .append(escape(pg.jdbcUrl(runnerDb)))
+                    .append('\n');
             Files.writeString(pipeline, p.toString());
             long t0 = System.nanoTime();
-            ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/crm-connect").toString(), "run",
-                    pipeline.toString(), "--once").redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(
+                            dist.resolve("bin/crm-connect").toString(), "run", pipeline.toString(), "--once")
+                    .redirectErrorStream(true)
                     .redirectOutput(work.resolve("runner.out").toFile());
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
             pb.environment().put("CRM_CONNECT_OPTS", "-Xmx1g");
@@ -144,8 +175,12 @@ public final class EmbeddedRunnerBenchmark {
 
             double ratio = embedded.rate() / cluster.rate();
             System.out.printf(Locale.ROOT, "runner / cluster initial-load rate: %.3f (goal >= 0.90)%n", ratio);
-            System.out.printf(Locale.ROOT, "RESULT name=embedded-runner value=%.0f unit=rows/s ceiling=%.0f "
-                    + "ratio=%.3f%n", embedded.rate(), cluster.rate(), ratio);
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT name=embedded-runner value=%.0f unit=rows/s ceiling=%.0f " + "ratio=%.3f%n",
+                    embedded.rate(),
+                    cluster.rate(),
+                    ratio);
         } finally {
             sim.destroy();
             sim.waitFor(30, TimeUnit.SECONDS);
@@ -154,13 +189,19 @@ public final class EmbeddedRunnerBenchmark {
     }
 
     private static void report(String what, Load load, int contacts) {
-        System.out.printf(Locale.ROOT, "%-16s %,d contacts: first row after %,d ms, last after %,d ms -> %,.0f "
-                + "rows/s over the load%n", what, contacts, load.firstRowMs(), load.lastRowMs(), load.rate());
+        System.out.printf(
+                Locale.ROOT,
+                "%-16s %,d contacts: first row after %,d ms, last after %,d ms -> %,.0f " + "rows/s over the load%n",
+                what,
+                contacts,
+                load.firstRowMs(),
+                load.lastRowMs(),
+                load.rate());
     }
 
     /** Polls the contacts table until it holds all rows; times are from {@code t0}. */
-    private static Load awaitLoad(PostgresServer pg, String db, int rows, long t0,
-            BooleanSupplier alive) throws InterruptedException {
+    private static Load awaitLoad(PostgresServer pg, String db, int rows, long t0, BooleanSupplier alive)
+            throws InterruptedException {
         long first = -1;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
         while (System.nanoTime() < deadline) {
@@ -182,7 +223,9 @@ public final class EmbeddedRunnerBenchmark {
 
     private static long count(PostgresServer pg, String db) {
         try {
-            return ((Number) pg.query(db, "SELECT COUNT(*) AS n FROM hubspot_contacts").get(0).get("n"))
+            return ((Number) pg.query(db, "SELECT COUNT(*) AS n FROM hubspot_contacts")
+                            .get(0)
+                            .get("n"))
                     .longValue();
         } catch (RuntimeException e) {
             return 0; // table not created yet

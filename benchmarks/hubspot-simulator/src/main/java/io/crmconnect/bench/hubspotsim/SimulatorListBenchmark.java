@@ -9,9 +9,15 @@ import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.simulator.hubspot.HubSpotSimulatorBuilder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,12 +26,6 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * How many list requests per second the HubSpot simulator serves: GET /crm/v3/objects/contacts?limit=100 with 20
@@ -37,13 +37,32 @@ import java.util.Map;
  * the median round.
  */
 public final class SimulatorListBenchmark {
-    static final String PROPS = String.join(",", "email", "firstname", "lastname", "phone", "address", "city",
-            "state", "zip", "country", "date_of_birth", "company", "jobtitle", "lifecyclestage", "hs_lead_status",
-            "annualrevenue", "hs_email_optout", "hubspot_owner_id", "createdate", "lastmodifieddate", "hs_object_id");
+    static final String PROPS = String.join(
+            ",",
+            "email",
+            "firstname",
+            "lastname",
+            "phone",
+            "address",
+            "city",
+            "state",
+            "zip",
+            "country",
+            "date_of_birth",
+            "company",
+            "jobtitle",
+            "lifecyclestage",
+            "hs_lead_status",
+            "annualrevenue",
+            "hs_email_optout",
+            "hubspot_owner_id",
+            "createdate",
+            "lastmodifieddate",
+            "hs_object_id");
     static final double CEILING = 1000;
     static final JsonFactory JSON = new JsonFactory();
 
-    private SimulatorListBenchmark() { }
+    private SimulatorListBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = 10;
@@ -63,25 +82,37 @@ public final class SimulatorListBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        HubSpotSimulatorBuilder b = HubSpotSimulator.builder().seed(42).contacts(contacts).rateLimits(false)
-                .propertyHistory(false).requestLogSize(1000);
+        HubSpotSimulatorBuilder b = HubSpotSimulator.builder()
+                .seed(42)
+                .contacts(contacts)
+                .rateLimits(false)
+                .propertyHistory(false)
+                .requestLogSize(1000);
         if (serverThreads > 0) {
             b.threads(serverThreads);
         }
         try (HubSpotSimulator sim = b.start()) {
-            System.out.printf(Locale.ROOT, "simulator %s started in %d ms with %d contacts; %d client threads; "
-                    + "%d cores; load average %.1f%n", sim.baseUrl(), sim.startupMillis(), contacts, threads,
+            System.out.printf(
+                    Locale.ROOT,
+                    "simulator %s started in %d ms with %d contacts; %d client threads; "
+                            + "%d cores; load average %.1f%n",
+                    sim.baseUrl(),
+                    sim.startupMillis(),
+                    contacts,
+                    threads,
                     Runtime.getRuntime().availableProcessors(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             Dispatcher d = new Dispatcher();
             d.setMaxRequestsPerHost(threads * 2);
-            OkHttpClient http = new OkHttpClient.Builder().dispatcher(d)
+            OkHttpClient http = new OkHttpClient.Builder()
+                    .dispatcher(d)
                     .connectionPool(new ConnectionPool(threads * 2, 5, TimeUnit.MINUTES))
-                    .readTimeout(30, TimeUnit.SECONDS).build();
+                    .readTimeout(30, TimeUnit.SECONDS)
+                    .build();
             checkShape(sim, http);
             run(sim, http, threads, warmup);
-            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                    ManagementFactory.getOperatingSystemMXBean();
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             List<Double> results = new ArrayList<>();
             long errorsTotal = 0;
             for (int round = 1; round <= rounds; round++) {
@@ -94,10 +125,22 @@ public final class SimulatorListBenchmark {
                 long clientNanos = r[4] + threads1.getOrDefault("client", 0L) - threads0.getOrDefault("client", 0L);
                 double rps = r[0] / (double) seconds;
                 long n = Math.max(1, r[0]);
-                System.out.printf(Locale.ROOT, "round %d: %d list requests in %d s (%d records, %.1f MB of JSON): "
-                        + "%.0f req/s, errors=%d; CPU per request: simulator %.2f ms, client %.2f ms, process %.2f ms;"
-                        + " load average %.1f%n", round, r[0], seconds, r[1], r[2] / 1e6, rps, r[3],
-                        serverNanos / 1e6 / n, clientNanos / 1e6 / n, cpuNanos / 1e6 / n, os.getSystemLoadAverage());
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: %d list requests in %d s (%d records, %.1f MB of JSON): "
+                                + "%.0f req/s, errors=%d; CPU per request: simulator %.2f ms, client %.2f ms, process %.2f ms;"
+                                + " load average %.1f%n",
+                        round,
+                        r[0],
+                        seconds,
+                        r[1],
+                        r[2] / 1e6,
+                        rps,
+                        r[3],
+                        serverNanos / 1e6 / n,
+                        clientNanos / 1e6 / n,
+                        cpuNanos / 1e6 / n,
+                        os.getSystemLoadAverage());
                 results.add(rps);
                 errorsTotal += r[3];
             }
@@ -109,10 +152,14 @@ public final class SimulatorListBenchmark {
             if (errorsTotal > 0) {
                 throw new IllegalStateException(errorsTotal + " requests failed");
             }
-            System.out.printf(Locale.ROOT, "median of %d rounds (best %.0f req/s)%n", rounds, sorted.get(sorted.size()
-                    - 1));
-            System.out.printf(Locale.ROOT, "RESULT name=hubspot-simulator-list value=%.0f unit=req/s ceiling=%.0f "
-                    + "ratio=%.2f%n", median, CEILING, median / CEILING);
+            System.out.printf(
+                    Locale.ROOT, "median of %d rounds (best %.0f req/s)%n", rounds, sorted.get(sorted.size() - 1));
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT name=hubspot-simulator-list value=%.0f unit=req/s ceiling=%.0f " + "ratio=%.2f%n",
+                    median,
+                    CEILING,
+                    median / CEILING);
         }
     }
 
@@ -125,7 +172,8 @@ public final class SimulatorListBenchmark {
                 continue;
             }
             String n = ti.getThreadName();
-            String group = n.startsWith("hubspot-sim-") || n.startsWith("HTTP-Dispatcher") ? "server"
+            String group = n.startsWith("hubspot-sim-") || n.startsWith("HTTP-Dispatcher")
+                    ? "server"
                     : n.startsWith("OkHttp") ? "client" : null; // bench-client threads report their own CPU
             long cpu = mx.getThreadCpuTime(ti.getThreadId());
             if (group != null && cpu > 0) {
@@ -140,7 +188,8 @@ public final class SimulatorListBenchmark {
         try (Response r = http.newCall(request(sim, null)).execute()) {
             JsonNode page = new ObjectMapper().readTree(r.body().byteStream());
             if (page.get("results").size() != 100) {
-                throw new IllegalStateException("expected 100 records per page, got " + page.get("results").size());
+                throw new IllegalStateException("expected 100 records per page, got "
+                        + page.get("results").size());
             }
             for (JsonNode rec : page.get("results")) {
                 if (rec.get("properties").size() != 20) {
@@ -151,8 +200,11 @@ public final class SimulatorListBenchmark {
     }
 
     static Request request(HubSpotSimulator sim, String after) {
-        return new Request.Builder().url(sim.baseUrl() + "/crm/v3/objects/contacts?limit=100&properties=" + PROPS
-                + (after == null ? "" : "&after=" + after)).header("Authorization", "Bearer " + sim.token()).build();
+        return new Request.Builder()
+                .url(sim.baseUrl() + "/crm/v3/objects/contacts?limit=100&properties=" + PROPS
+                        + (after == null ? "" : "&after=" + after))
+                .header("Authorization", "Bearer " + sim.token())
+                .build();
     }
 
     /** Tokenizes the whole page; returns {records, after-cursor or null}. */
@@ -201,32 +253,35 @@ public final class SimulatorListBenchmark {
         CountDownLatch done = new CountDownLatch(threads);
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread th = new Thread(() -> {
-                String after = null;
-                long cpuStart = mx.getCurrentThreadCpuTime();
-                try {
-                    while (System.nanoTime() < end) {
-                        try (Response r = http.newCall(request(sim, after)).execute()) {
-                            if (r.code() != 200) {
-                                errors.incrementAndGet();
-                                continue;
+            Thread th = new Thread(
+                    () -> {
+                        String after = null;
+                        long cpuStart = mx.getCurrentThreadCpuTime();
+                        try {
+                            while (System.nanoTime() < end) {
+                                try (Response r =
+                                        http.newCall(request(sim, after)).execute()) {
+                                    if (r.code() != 200) {
+                                        errors.incrementAndGet();
+                                        continue;
+                                    }
+                                    long len = r.body().contentLength();
+                                    Object[] res = parse(r.body().byteStream());
+                                    records.addAndGet((Integer) res[0]);
+                                    bytes.addAndGet(len);
+                                    requests.incrementAndGet();
+                                    after = (String) res[1];
+                                }
                             }
-                            long len = r.body().contentLength();
-                            Object[] res = parse(r.body().byteStream());
-                            records.addAndGet((Integer) res[0]);
-                            bytes.addAndGet(len);
-                            requests.incrementAndGet();
-                            after = (String) res[1];
+                        } catch (Exception e) {
+                            errors.incrementAndGet();
+                            e.printStackTrace();
+                        } finally {
+                            clientCpu.addAndGet(mx.getCurrentThreadCpuTime() - cpuStart);
+                            done.countDown();
                         }
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                    e.printStackTrace();
-                } finally {
-                    clientCpu.addAndGet(mx.getCurrentThreadCpuTime() - cpuStart);
-                    done.countDown();
-                }
-            }, "bench-client-" + t);
+                    },
+                    "bench-client-" + t);
             ts.add(th);
             th.start();
         }

@@ -58,8 +58,11 @@ public final class HubSpotSourceBenchmark {
         if (!Files.exists(simJar)) {
             throw new IllegalStateException("missing " + simJar + ": run benchmarks/run.sh hubspot-source");
         }
-        System.out.printf("machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), System.getProperty("java.version"));
+        System.out.printf(
+                "machine: %d cores, %s, Java %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("java.version"));
         String worst = null;
         long worstRate = Long.MAX_VALUE;
         long most429 = 0;
@@ -70,7 +73,9 @@ public final class HubSpotSourceBenchmark {
                 System.out.print(results);
                 return;
             }
-            String load = results.lines().filter(l -> l.contains("hubspot-source-initial-load")).findFirst()
+            String load = results.lines()
+                    .filter(l -> l.contains("hubspot-source-initial-load"))
+                    .findFirst()
                     .orElseThrow();
             long rate = Long.parseLong(group(RATE, load));
             long http429 = Long.parseLong(group(HTTP429, load));
@@ -96,25 +101,59 @@ public final class HubSpotSourceBenchmark {
     }
 
     /** One simulator and one task run; returns the RESULT lines. */
-    private static String runOnce(Path simJar, int contacts, int properties, int latencySeconds, double mutations,
-            String simHeap, String limiter) throws Exception {
-        String self = new File(HubSpotSourceBenchmark.class.getProtectionDomain().getCodeSource().getLocation()
-                .toURI()).getPath();
+    private static String runOnce(
+            Path simJar,
+            int contacts,
+            int properties,
+            int latencySeconds,
+            double mutations,
+            String simHeap,
+            String limiter)
+            throws Exception {
+        String self = new File(HubSpotSourceBenchmark.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .getPath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        System.out.printf("starting the HubSpot simulator: %,d contacts x %d custom properties, PROFESSIONAL limits "
-                + "(190/10 s, %s window), rate limits on%n", contacts, properties, limiter);
-        Process sim = new ProcessBuilder(java, "-Xmx" + simHeap, "-jar", simJar.toString(), "--port",
-                Integer.toString(port), "--contacts", Integer.toString(contacts), "--companies", "0", "--deals", "0",
-                "--tickets", "0", "--wide-properties", Integer.toString(properties), "--tier", "PROFESSIONAL",
-                "--limiter", limiter, "--index-lag-ms", "0").redirectErrorStream(true).start();
+        System.out.printf(
+                "starting the HubSpot simulator: %,d contacts x %d custom properties, PROFESSIONAL limits "
+                        + "(190/10 s, %s window), rate limits on%n",
+                contacts, properties, limiter);
+        Process sim = new ProcessBuilder(
+                        java,
+                        "-Xmx" + simHeap,
+                        "-jar",
+                        simJar.toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--contacts",
+                        Integer.toString(contacts),
+                        "--companies",
+                        "0",
+                        "--deals",
+                        "0",
+                        "--tickets",
+                        "0",
+                        "--wide-properties",
+                        Integer.toString(properties),
+                        "--tier",
+                        "PROFESSIONAL",
+                        "--limiter",
+                        limiter,
+                        "--index-lag-ms",
+                        "0")
+                .redirectErrorStream(true)
+                .start();
         String base = "http://127.0.0.1:" + port;
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(sim.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("HubSpot simulator listening")) {
@@ -137,21 +176,34 @@ public final class HubSpotSourceBenchmark {
             drain.setDaemon(true);
             drain.start();
 
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseG1GC",
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "-Xmx256m",
+                    "-XX:+UseG1GC",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", self,
-                    TaskRunner.class.getName(), base, Integer.toString(contacts), Integer.toString(latencySeconds),
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+                    "-cp",
+                    self,
+                    TaskRunner.class.getName(),
+                    base,
+                    Integer.toString(contacts),
+                    Integer.toString(latencySeconds),
                     Double.toString(mutations)));
             Process task = new ProcessBuilder(cmd).inheritIO().start();
             if (!task.waitFor(30, TimeUnit.MINUTES) || task.exitValue() != 0) {
                 throw new IllegalStateException("the task runner failed (exit " + task.exitValue() + ")");
             }
             HttpClient http = HttpClient.newHttpClient();
-            String stats = http.send(HttpRequest.newBuilder(URI.create(base + "/_sim/stats")).GET()
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String stats = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/_sim/stats"))
+                                    .GET()
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             System.out.println("simulator stats: " + stats);
-            String results = Files.readString(Path.of(System.getProperty("java.io.tmpdir"), "hubspot-source-bench."
-                    + port + ".txt"));
+            String results = Files.readString(
+                    Path.of(System.getProperty("java.io.tmpdir"), "hubspot-source-bench." + port + ".txt"));
             String served429 = stats.replaceAll(".*\"served429\":(\\d+).*", "$1");
             return results.replace("${429}", served429);
         } finally {

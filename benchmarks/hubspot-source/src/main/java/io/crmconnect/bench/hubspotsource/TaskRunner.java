@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +29,6 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
-import java.util.Date;
 
 /**
  * Runs one HubSpot source task (the connector's real code) in this JVM (-Xmx256m), polling as a Connect worker
@@ -58,9 +58,14 @@ public final class TaskRunner {
         sampler.start();
 
         int chunks;
-        try (HubSpotClient c = HubSpotClient.builder().baseUrl(base).accessToken(token)
-                .rateBudget(new RateBudget(Tier.PROFESSIONAL, 1.0, 1.0)).build()) {
-            List<String> props = c.properties("contacts").stream().map(PropertyDefinition::name).toList();
+        try (HubSpotClient c = HubSpotClient.builder()
+                .baseUrl(base)
+                .accessToken(token)
+                .rateBudget(new RateBudget(Tier.PROFESSIONAL, 1.0, 1.0))
+                .build()) {
+            List<String> props = c.properties("contacts").stream()
+                    .map(PropertyDefinition::name)
+                    .toList();
             chunks = c.propertyChunks("contacts", props);
             System.out.printf("contacts have %d properties: %d request(s) per page of 100%n", props.size(), chunks);
         }
@@ -129,15 +134,16 @@ public final class TaskRunner {
             }
             convertNanos += System.nanoTime() - p1;
         }
-        System.out.printf("time in poll(): %d ms, in the converter: %d ms%n", pollNanos / 1_000_000,
-                convertNanos / 1_000_000);
+        System.out.printf(
+                "time in poll(): %d ms, in the converter: %d ms%n", pollNanos / 1_000_000, convertNanos / 1_000_000);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double rate = contacts / seconds;
         double ceiling = 1900.0 / chunks;
         long loadPeak = peak.get();
-        System.out.printf("initial load: %,d contacts in %.1f s = %.0f records/s (ceiling %.0f for %d chunk(s)); "
-                + "%.1f KB per record as JSON; peak heap %d MB%n", contacts, seconds, rate, ceiling, chunks,
-                bytes / 1024.0 / contacts, loadPeak >> 20);
+        System.out.printf(
+                "initial load: %,d contacts in %.1f s = %.0f records/s (ceiling %.0f for %d chunk(s)); "
+                        + "%.1f KB per record as JSON; peak heap %d MB%n",
+                contacts, seconds, rate, ceiling, chunks, bytes / 1024.0 / contacts, loadPeak >> 20);
 
         // phase 2: change -> record latency
         HttpClient http = HttpClient.newHttpClient();
@@ -164,18 +170,32 @@ public final class TaskRunner {
         task.stop();
         Collections.sort(latencies);
         long p50 = latencies.isEmpty() ? -1 : latencies.get(latencies.size() / 2);
-        long p95 = latencies.isEmpty() ? -1 : latencies.get((int) Math.min(latencies.size() - 1,
-                Math.round(latencies.size() * 0.95)));
-        System.out.printf("change -> record latency over %d s at %.0f mutations/s: %d changes, p50 %d ms, p95 %d ms "
-                + "(poll.interval.ms=1000, search index lag 0)%n", latencySeconds, mutations, latencies.size(), p50,
-                p95);
-        String results = String.format("RESULT name=hubspot-source-initial-load value=%.0f unit=records/s "
-                + "ceiling=%.0f ratio=%.3f chunks=%d http429=${429} peak_heap_mb=%d heap_limit_mb=256%n"
-                + "RESULT name=hubspot-source-change-latency value=%d unit=ms_p95 ceiling=1000 ratio=%.3f "
-                + "p50_ms=%d changes=%d%n", rate, ceiling, rate / ceiling, chunks, loadPeak >> 20, p95,
-                p95 <= 0 ? 0 : 1000.0 / p95, p50, latencies.size());
-        Files.writeString(Path.of(System.getProperty("java.io.tmpdir"), "hubspot-source-bench."
-                + URI.create(base).getPort() + ".txt"), results);
+        long p95 = latencies.isEmpty()
+                ? -1
+                : latencies.get((int) Math.min(latencies.size() - 1, Math.round(latencies.size() * 0.95)));
+        System.out.printf(
+                "change -> record latency over %d s at %.0f mutations/s: %d changes, p50 %d ms, p95 %d ms "
+                        + "(poll.interval.ms=1000, search index lag 0)%n",
+                latencySeconds, mutations, latencies.size(), p50, p95);
+        String results = String.format(
+                "RESULT name=hubspot-source-initial-load value=%.0f unit=records/s "
+                        + "ceiling=%.0f ratio=%.3f chunks=%d http429=${429} peak_heap_mb=%d heap_limit_mb=256%n"
+                        + "RESULT name=hubspot-source-change-latency value=%d unit=ms_p95 ceiling=1000 ratio=%.3f "
+                        + "p50_ms=%d changes=%d%n",
+                rate,
+                ceiling,
+                rate / ceiling,
+                chunks,
+                loadPeak >> 20,
+                p95,
+                p95 <= 0 ? 0 : 1000.0 / p95,
+                p50,
+                latencies.size());
+        Files.writeString(
+                Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "hubspot-source-bench." + URI.create(base).getPort() + ".txt"),
+                results);
         System.exit(0);
     }
 
@@ -185,8 +205,12 @@ public final class TaskRunner {
     }
 
     private static void post(HttpClient http, String url, String body) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30)).build(),
+        http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 }

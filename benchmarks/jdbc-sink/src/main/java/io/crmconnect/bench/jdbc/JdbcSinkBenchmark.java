@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +34,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import java.net.InetAddress;
-import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * End to end: N keyed records (20 value fields: 7 strings, 4 bigints, 4 decimals, 4 timestamps, a sequence number)
@@ -62,18 +62,34 @@ public final class JdbcSinkBenchmark {
     private static int PARTITIONS = 2;
     private static int BATCH = 10_000;
     private static final long T0 = 1_700_000_000_000L;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private JdbcSinkBenchmark() {
-    }
+    private JdbcSinkBenchmark() {}
 
-    record RunResult(String sink, String db, long records, double seconds, double rowsPerSecond, String xmx,
-            long heapAfterGcMb, long heapBeforeGcMb, long gcCount) {
-    }
+    record RunResult(
+            String sink,
+            String db,
+            long records,
+            double seconds,
+            double rowsPerSecond,
+            String xmx,
+            long heapAfterGcMb,
+            long heapBeforeGcMb,
+            long gcCount) {}
 
-    record Options(int records, List<String> dbs, boolean debezium, boolean envelope, String oursXmx,
-            String debeziumXmx, int tasks, boolean jfr, Path root, Path pluginPath, Path logs) {
-    }
+    record Options(
+            int records,
+            List<String> dbs,
+            boolean debezium,
+            boolean envelope,
+            String oursXmx,
+            String debeziumXmx,
+            int tasks,
+            boolean jfr,
+            Path root,
+            Path pluginPath,
+            Path logs) {}
 
     public static void main(String[] args) throws Exception {
         int status = 1;
@@ -102,13 +118,18 @@ public final class JdbcSinkBenchmark {
         }
         Path logs = root.resolve("benchmarks/jdbc-sink/target/bench-logs");
         Files.createDirectories(logs);
-        Options o = new Options(Integer.parseInt(opts.getOrDefault("records", "1000000")),
+        Options o = new Options(
+                Integer.parseInt(opts.getOrDefault("records", "1000000")),
                 List.of(opts.getOrDefault("dbs", "postgres,mariadb").split(",")),
                 Boolean.parseBoolean(opts.getOrDefault("debezium", "true")),
                 opts.getOrDefault("format", "payload").equals("envelope"),
-                opts.getOrDefault("ours.xmx", "512m"), opts.getOrDefault("debezium.xmx", ""),
+                opts.getOrDefault("ours.xmx", "512m"),
+                opts.getOrDefault("debezium.xmx", ""),
                 Integer.parseInt(opts.getOrDefault("tasks", "2")),
-                Boolean.parseBoolean(opts.getOrDefault("jfr", "false")), root, pluginPath, logs);
+                Boolean.parseBoolean(opts.getOrDefault("jfr", "false")),
+                root,
+                pluginPath,
+                logs);
         System.setProperty(ConnectCluster.PLUGIN_PATH_PROPERTY, pluginPath.toString());
         PARTITIONS = Integer.parseInt(opts.getOrDefault("partitions", "2"));
         BATCH = Integer.parseInt(opts.getOrDefault("batch", "10000"));
@@ -146,21 +167,40 @@ public final class JdbcSinkBenchmark {
                 + "| max heap before GC (MB) | GCs |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (RunResult r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.0f | %s | %d | %d | %d |%n", r.db(), r.sink(),
-                    r.records(), r.seconds(), r.rowsPerSecond(), r.xmx(), r.heapAfterGcMb(), r.heapBeforeGcMb(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %.1f | %.0f | %s | %d | %d | %d |%n",
+                    r.db(),
+                    r.sink(),
+                    r.records(),
+                    r.seconds(),
+                    r.rowsPerSecond(),
+                    r.xmx(),
+                    r.heapAfterGcMb(),
+                    r.heapBeforeGcMb(),
                     r.gcCount());
         }
         System.out.println("machine: " + machine);
         for (String db : servers.keySet()) {
-            RunResult ours = results.stream().filter(r -> r.db().equals(db) && r.sink().equals("crmconnect"))
-                    .findFirst().orElseThrow();
-            RunResult theirs = results.stream().filter(r -> r.db().equals(db) && r.sink().equals("debezium"))
-                    .findFirst().orElse(null);
+            RunResult ours = results.stream()
+                    .filter(r -> r.db().equals(db) && r.sink().equals("crmconnect"))
+                    .findFirst()
+                    .orElseThrow();
+            RunResult theirs = results.stream()
+                    .filter(r -> r.db().equals(db) && r.sink().equals("debezium"))
+                    .findFirst()
+                    .orElse(null);
             double ceiling = db.equals("postgres") ? 60_700 : 38_200; // build-notes.md, bare COPY/LOAD DATA path
-            String ratio = theirs == null ? "n/a" : String.format(Locale.ROOT, "%.2f",
-                    ours.rowsPerSecond() / theirs.rowsPerSecond());
-            System.out.printf(Locale.ROOT, "RESULT name=jdbc-sink-%s value=%.0f unit=rows/s ceiling=%.0f ratio=%s%n",
-                    db, ours.rowsPerSecond(), ceiling, ratio);
+            String ratio = theirs == null
+                    ? "n/a"
+                    : String.format(Locale.ROOT, "%.2f", ours.rowsPerSecond() / theirs.rowsPerSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT name=jdbc-sink-%s value=%.0f unit=rows/s ceiling=%.0f ratio=%s%n",
+                    db,
+                    ours.rowsPerSecond(),
+                    ceiling,
+                    ratio);
         }
         System.out.flush();
         return 0;
@@ -171,10 +211,12 @@ public final class JdbcSinkBenchmark {
     /** A Struct key {id}: Debezium's record_key mode needs a Struct key; ours takes either. */
     static final String KEY_SCHEMA = "{\"type\":\"struct\",\"name\":\"bench.Key\",\"optional\":false,"
             + "\"fields\":[{\"field\":\"id\",\"type\":\"int64\",\"optional\":false}]}";
+
     static final String VALUE_SCHEMA;
 
     static {
-        StringBuilder s = new StringBuilder("{\"type\":\"struct\",\"name\":\"bench.Contact\",\"optional\":false,\"fields\":[");
+        StringBuilder s =
+                new StringBuilder("{\"type\":\"struct\",\"name\":\"bench.Contact\",\"optional\":false,\"fields\":[");
         List<String> fields = new ArrayList<>();
         for (int i = 1; i <= 7; i++) {
             fields.add("{\"field\":\"s" + i + "\",\"type\":\"string\",\"optional\":true}");
@@ -205,7 +247,12 @@ public final class JdbcSinkBenchmark {
         p.append('{');
         String[] words = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"};
         for (int f = 1; f <= 7; f++) {
-            p.append("\"s").append(f).append("\":\"").append(words[(int) ((i + f) % 7)]).append('-').append(i * 31 + f)
+            p.append("\"s")
+                    .append(f)
+                    .append("\":\"")
+                    .append(words[(int) ((i + f) % 7)])
+                    .append('-')
+                    .append(i * 31 + f)
                     .append("@example.com\",");
         }
         for (int f = 1; f <= 4; f++) {
@@ -213,8 +260,11 @@ public final class JdbcSinkBenchmark {
         }
         for (int f = 1; f <= 4; f++) {
             BigDecimal d = BigDecimal.valueOf(i * 1000L + f * 7L, 4);
-            p.append("\"d").append(f).append("\":\"").append(Base64.getEncoder().encodeToString(
-                    d.unscaledValue().toByteArray())).append("\",");
+            p.append("\"d")
+                    .append(f)
+                    .append("\":\"")
+                    .append(Base64.getEncoder().encodeToString(d.unscaledValue().toByteArray()))
+                    .append("\",");
         }
         for (int f = 1; f <= 4; f++) {
             p.append("\"t").append(f).append("\":").append(T0 + i * 1000 + f).append(',');
@@ -245,13 +295,18 @@ public final class JdbcSinkBenchmark {
                 }
                 byte[] vb = v.getBytes(StandardCharsets.UTF_8);
                 bytes += vb.length;
-                producer.send(new ProducerRecord<>(TOPIC, (int) (key % PARTITIONS), k.getBytes(StandardCharsets.UTF_8),
-                        vb));
+                producer.send(
+                        new ProducerRecord<>(TOPIC, (int) (key % PARTITIONS), k.getBytes(StandardCharsets.UTF_8), vb));
             }
             producer.flush();
         }
-        System.err.printf(Locale.ROOT, "produced %d records (%s, %d value bytes on average) in %.1f s%n", records,
-                envelope ? "envelope" : "payload", bytes / Math.max(1, records), (System.nanoTime() - started) / 1e9);
+        System.err.printf(
+                Locale.ROOT,
+                "produced %d records (%s, %d value bytes on average) in %.1f s%n",
+                records,
+                envelope ? "envelope" : "payload",
+                bytes / Math.max(1, records),
+                (System.nanoTime() - started) / 1e9);
     }
 
     // ------------------------------------------------------------------ runs
@@ -376,11 +431,16 @@ public final class JdbcSinkBenchmark {
                     lastReport = System.nanoTime();
                     String status = worker.get("/connectors/" + name + "/status");
                     long[] state = counts(server, database, records - updates);
-                    System.err.printf(Locale.ROOT, "%s: %d rows, %d updated after %.0f s%n", name, state[0], state[1],
+                    System.err.printf(
+                            Locale.ROOT,
+                            "%s: %d rows, %d updated after %.0f s%n",
+                            name,
+                            state[0],
+                            state[1],
                             (System.nanoTime() - started) / 1e9);
                     if (status.contains("\"FAILED\"")) {
-                        throw new IllegalStateException(name + " task failed: "
-                                + status.substring(0, Math.min(status.length(), 2000)));
+                        throw new IllegalStateException(
+                                name + " task failed: " + status.substring(0, Math.min(status.length(), 2000)));
                     }
                 }
                 if (System.nanoTime() - started > Duration.ofMinutes(30).toNanos()) {
@@ -391,11 +451,28 @@ public final class JdbcSinkBenchmark {
             Thread.sleep(1000);
             worker.stop();
             long[] heap = worker.gcFigures();
-            RunResult r = new RunResult(sink, db, records, seconds, records / seconds, xmx.isEmpty() ? "default" : xmx,
-                    heap[0], heap[1], heap[2]);
-            System.err.printf(Locale.ROOT, "%s: %d records in %.1f s = %.0f rows/s; worker heap (-Xmx %s): max %d MB "
-                            + "after GC, max %d MB before GC, %d GCs%n", name, records, seconds, r.rowsPerSecond(),
-                    r.xmx(), heap[0], heap[1], heap[2]);
+            RunResult r = new RunResult(
+                    sink,
+                    db,
+                    records,
+                    seconds,
+                    records / seconds,
+                    xmx.isEmpty() ? "default" : xmx,
+                    heap[0],
+                    heap[1],
+                    heap[2]);
+            System.err.printf(
+                    Locale.ROOT,
+                    "%s: %d records in %.1f s = %.0f rows/s; worker heap (-Xmx %s): max %d MB "
+                            + "after GC, max %d MB before GC, %d GCs%n",
+                    name,
+                    records,
+                    seconds,
+                    r.rowsPerSecond(),
+                    r.xmx(),
+                    heap[0],
+                    heap[1],
+                    heap[2]);
             return r;
         }
     }
@@ -417,10 +494,14 @@ public final class JdbcSinkBenchmark {
     /** {rows in the table, rows carrying an update (seq >= first update)}; zeros while the table does not exist. */
     private static long[] counts(SqlServer server, String database, long firstUpdateSeq) {
         try {
-            Map<String, Object> row = server.query(database, "SELECT COUNT(*) AS n, SUM(CASE WHEN seq >= "
-                    + firstUpdateSeq + " THEN 1 ELSE 0 END) AS u FROM bench").get(0);
-            return new long[] {((Number) row.get("n")).longValue(),
-                    row.get("u") == null ? 0 : ((Number) row.get("u")).longValue()};
+            Map<String, Object> row = server.query(
+                            database,
+                            "SELECT COUNT(*) AS n, SUM(CASE WHEN seq >= " + firstUpdateSeq
+                                    + " THEN 1 ELSE 0 END) AS u FROM bench")
+                    .get(0);
+            return new long[] {
+                ((Number) row.get("n")).longValue(), row.get("u") == null ? 0 : ((Number) row.get("u")).longValue()
+            };
         } catch (RuntimeException e) {
             return new long[] {0, 0};
         }
@@ -482,12 +563,18 @@ public final class JdbcSinkBenchmark {
                 cmd.add("-XX:StartFlightRecording=filename=" + o.logs().resolve(name + ".jfr") + ",settings=profile");
             }
             cmd.add("-cp");
-            cmd.add(new File(JdbcSinkBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            cmd.add(new File(JdbcSinkBenchmark.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
                     .getPath());
             cmd.add("org.apache.kafka.connect.cli.ConnectDistributed");
             cmd.add(props.toString());
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(o.logs().resolve(name + "-worker.log").toFile()).start();
+            Process process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(o.logs().resolve(name + "-worker.log").toFile())
+                    .start();
             Worker w = new Worker(process, "http://127.0.0.1:" + port, gcLog);
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (true) {
@@ -511,10 +598,12 @@ public final class JdbcSinkBenchmark {
         }
 
         HttpResponse<String> request(String method, String path, String body) throws IOException, InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rest + path)).timeout(Duration.ofSeconds(60))
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rest + path))
+                    .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json");
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
+            b.method(
+                    method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
             return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         }
 

@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SmtChainBenchmark {
-    static final Schema CONTACT = SchemaBuilder.struct().name("hubspot.contact")
+    static final Schema CONTACT = SchemaBuilder.struct()
+            .name("hubspot.contact")
             .field("id", Schema.STRING_SCHEMA)
             .field("email", Schema.OPTIONAL_STRING_SCHEMA)
             .field("firstname", Schema.OPTIONAL_STRING_SCHEMA)
@@ -59,7 +60,8 @@ public class SmtChainBenchmark {
             .build();
 
     /** The mapping: renames, nested-free casts, a concatenation, a date, timestamps and a constant. */
-    static final String MAPPING = String.join("\n",
+    static final String MAPPING = String.join(
+            "\n",
             "fields:",
             "  - { from: id, to: contact_id, type: int64, required: true }",
             "  - { from: email, to: email }",
@@ -103,7 +105,9 @@ public class SmtChainBenchmark {
         keys = new MatchKeys.Value<>();
         Map<String, String> k = new HashMap<>();
         boolean heavy = "heavy".equals(profile);
-        k.put("keys", heavy ? "email_key,name_key,dob_key,address_key,person_key" : "email_key,name_key,dob_key,person_key");
+        k.put(
+                "keys",
+                heavy ? "email_key,name_key,dob_key,address_key,person_key" : "email_key,name_key,dob_key,person_key");
         k.put("key.email_key.type", "email");
         k.put("key.email_key.fields", "email");
         k.put("key.name_key.type", "name");
@@ -135,7 +139,9 @@ public class SmtChainBenchmark {
                     .put("company", "Company " + (i % 97))
                     .put("jobtitle", "Engineer")
                     .put("lifecyclestage", i % 5 == 0 ? null : "customer")
-                    .put("createdate", Instant.ofEpochSecond(1_600_000_000L + i * 3_600L).toString())
+                    .put(
+                            "createdate",
+                            Instant.ofEpochSecond(1_600_000_000L + i * 3_600L).toString())
                     .put("lastmodifieddate", 1_700_000_000_000L + i * 1_000L)
                     .put("annualrevenue", (i * 1000 + 0.5) + "")
                     .put("num_employees", i % 500)
@@ -150,11 +156,14 @@ public class SmtChainBenchmark {
     /** Guards against measuring a broken chain. */
     static void check(SinkRecord out, boolean heavy) {
         Struct v = (Struct) out.value();
-        boolean ok = v.getString("email").length() == 64 && "ana lopez|1950-01-01".equals(v.getString("person_key"))
-                && v.getInt64("contact_id") == 100_000L && v.get("created_at") != null
+        boolean ok = v.getString("email").length() == 64
+                && "ana lopez|1950-01-01".equals(v.getString("person_key"))
+                && v.getInt64("contact_id") == 100_000L
+                && v.get("created_at") != null
                 && "ana.l\u00f3pez0@example.com".equals(v.getString("email_key"))
-                && (heavy ? v.getString("phone").length() == 64
-                        && v.getString("address_key").equals("10 n main st apt 0 springfield il 62704")
+                && (heavy
+                        ? v.getString("phone").length() == 64
+                                && v.getString("address_key").equals("10 n main st apt 0 springfield il 62704")
                         : v.getString("phone").startsWith("+1"));
         if (!ok) {
             throw new IllegalStateException("unexpected chain output: " + v);

@@ -1,9 +1,9 @@
 package io.crmconnect.bench.smt;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,8 +37,7 @@ public final class SmtChainMain {
     /** Every result is published here so the JIT cannot drop any of the work (cheaper than a hash of it). */
     static Object escape;
 
-    private SmtChainMain() {
-    }
+    private SmtChainMain() {}
 
     /** Heap flags of both the JMH fork and the per-core fork. */
     static final List<String> FORK_FLAGS = List.of("-Xms512m", "-Xmx512m");
@@ -72,17 +71,30 @@ public final class SmtChainMain {
             perCore.put(profile, forkedCpuNormalized(profile, quick));
         }
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        System.out.printf(Locale.ROOT, "machine: %d cpus, load average %.2f at the end, %s %s%n",
-                Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"),
+        System.out.printf(
+                Locale.ROOT,
+                "machine: %d cpus, load average %.2f at the end, %s %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                load,
+                System.getProperty("java.vm.name"),
                 System.getProperty("java.version"));
         for (String profile : perCore.keySet()) {
-            System.out.printf(Locale.ROOT, "chain %-8s: %,10.0f records/s per core (process CPU time, median; "
-                    + "best window %,.0f)   %,10.0f records/s wall clock (JMH, single thread)%n", profile, perCore.get(profile)[0],
-                    perCore.get(profile)[1], wall.getOrDefault(profile, Double.NaN));
+            System.out.printf(
+                    Locale.ROOT,
+                    "chain %-8s: %,10.0f records/s per core (process CPU time, median; "
+                            + "best window %,.0f)   %,10.0f records/s wall clock (JMH, single thread)%n",
+                    profile,
+                    perCore.get(profile)[0],
+                    perCore.get(profile)[1],
+                    wall.getOrDefault(profile, Double.NaN));
         }
         double value = perCore.get("standard")[0];
-        System.out.printf(Locale.ROOT, "RESULT name=smt-chain value=%.0f unit=records/s-per-core ceiling=%.0f "
-                + "ratio=%.3f%n", value, CEILING, value / CEILING);
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT name=smt-chain value=%.0f unit=records/s-per-core ceiling=%.0f " + "ratio=%.3f%n",
+                value,
+                CEILING,
+                value / CEILING);
     }
 
     /**
@@ -104,8 +116,8 @@ public final class SmtChainMain {
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         double[] result = null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.startsWith("PERCORE ")) {
                     String[] f = line.split(" ");
@@ -133,8 +145,8 @@ public final class SmtChainMain {
         bench.profile = profile;
         bench.setup();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                ManagementFactory.getOperatingSystemMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long warmupEnd = System.nanoTime() + warmupNanos;
         while (System.nanoTime() < warmupEnd) {
             for (int i = 0; i < 1000; i++) {
@@ -159,8 +171,13 @@ public final class SmtChainMain {
             long thread = threads.getCurrentThreadCpuTime() - threadStart;
             long wall = System.nanoTime() - wallStart;
             windows.add(ops * 1e9 / used);
-            System.out.printf(Locale.ROOT, "window %d: %,10.0f records per process CPU-second, %,10.0f per "
-                    + "driving-thread CPU-second, %,10.0f per wall-clock second%n", w + 1, ops * 1e9 / used, ops * 1e9 / thread,
+            System.out.printf(
+                    Locale.ROOT,
+                    "window %d: %,10.0f records per process CPU-second, %,10.0f per "
+                            + "driving-thread CPU-second, %,10.0f per wall-clock second%n",
+                    w + 1,
+                    ops * 1e9 / used,
+                    ops * 1e9 / thread,
                     ops * 1e9 / wall);
         }
         Collections.sort(windows);

@@ -52,12 +52,10 @@ public final class TwoWaySyncBenchmark {
     private static DynamicsSimulator d365;
     private static ConnectCluster cluster;
 
-    private TwoWaySyncBenchmark() {
-    }
+    private TwoWaySyncBenchmark() {}
 
     /** One edit waiting for its value on the other side. */
-    private record Edit(boolean fromHubSpot, String hsId, String dId, String value, long at) {
-    }
+    private record Edit(boolean fromHubSpot, String hsId, String dId, String value, long at) {}
 
     public static void main(String[] args) throws Exception {
         int status = 1;
@@ -69,8 +67,8 @@ public final class TwoWaySyncBenchmark {
     }
 
     private static int run(String[] args) throws Exception {
-        Map<String, String> opt = new HashMap<>(Map.of("contacts", "1000", "percent", "5", "minutes", "2",
-                "warmup", "20"));
+        Map<String, String> opt =
+                new HashMap<>(Map.of("contacts", "1000", "percent", "5", "minutes", "2", "warmup", "20"));
         for (String a : args) {
             String[] kv = a.split("=", 2);
             opt.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -81,15 +79,30 @@ public final class TwoWaySyncBenchmark {
         long warmupMs = Long.parseLong(opt.get("warmup")) * 1000;
         System.setProperty("log4j2.configurationFile", "sync-bench-log4j2.xml");
         Path root = Path.of(System.getProperty("crmconnect.repo.root", "."));
-        System.setProperty(ConnectCluster.PLUGIN_PATH_PROPERTY,
+        System.setProperty(
+                ConnectCluster.PLUGIN_PATH_PROPERTY,
                 root.resolve("benchmarks/two-way-sync/target/plugin-path").toString());
 
-        hs = HubSpotSimulator.builder().seed(16).contacts(0).companies(0).deals(0).tickets(0).rateLimits(false)
+        hs = HubSpotSimulator.builder()
+                .seed(16)
+                .contacts(0)
+                .companies(0)
+                .deals(0)
+                .tickets(0)
+                .rateLimits(false)
                 .start();
         d365 = DynamicsSimulator.builder().seed(16).serviceProtection(false).start();
-        try (HubSpotClient api = HubSpotClient.builder().baseUrl(hs.baseUrl()).accessToken(hs.token()).build()) {
-            cluster = ConnectCluster.start("two-way-sync-bench", Map.of("config.providers", "file",
-                    "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"));
+        try (HubSpotClient api = HubSpotClient.builder()
+                .baseUrl(hs.baseUrl())
+                .accessToken(hs.token())
+                .build()) {
+            cluster = ConnectCluster.start(
+                    "two-way-sync-bench",
+                    Map.of(
+                            "config.providers",
+                            "file",
+                            "config.providers.file.class",
+                            "org.apache.kafka.common.config.provider.FileConfigProvider"));
             return measure(api, contacts, percent, minutes, warmupMs);
         } finally {
             if (cluster != null) {
@@ -102,28 +115,42 @@ public final class TwoWaySyncBenchmark {
 
     private static int measure(HubSpotClient api, int contacts, double percent, double minutes, long warmupMs)
             throws Exception {
-        api.createProperty("contacts", "d365_contactid", "Dynamics 365 contact id", "string", "text",
-                "contactinformation");
+        api.createProperty(
+                "contacts", "d365_contactid", "Dynamics 365 contact id", "string", "text", "contactinformation");
         api.createProperty("contacts", "crmconnect_sync_state", "Sync state", "string", "text", "contactinformation");
-        api.createProperty("contacts", "crm_contact_method", "Contact method", "string", "text",
-                "contactinformation");
+        api.createProperty("contacts", "crm_contact_method", "Contact method", "string", "text", "contactinformation");
         for (int i = 0; i < contacts; i += 100) {
             List<ObjectNode> batch = new ArrayList<>();
             for (int j = i; j < Math.min(contacts, i + 100); j++) {
-                batch.add(input(null, Map.of("email", "person" + j + "@example.com", "firstname", "First" + j,
-                        "lastname", "Last" + j, "city", "City" + j, "country", j % 2 == 0 ? "US" : "DE",
-                        "crm_contact_method", "email")));
+                batch.add(input(
+                        null,
+                        Map.of(
+                                "email",
+                                "person" + j + "@example.com",
+                                "firstname",
+                                "First" + j,
+                                "lastname",
+                                "Last" + j,
+                                "city",
+                                "City" + j,
+                                "country",
+                                j % 2 == 0 ? "US" : "DE",
+                                "crm_contact_method",
+                                "email")));
             }
             api.batchCreate("contacts", batch);
         }
 
         Path etc = sampleDir();
         Path secrets = Files.createTempFile("sync-secrets", ".properties");
-        Files.writeString(secrets, "hubspot.access.token=" + hs.token() + "\ndynamics.client.secret="
-                + d365.clientSecret() + "\n");
+        Files.writeString(
+                secrets,
+                "hubspot.access.token=" + hs.token() + "\ndynamics.client.secret=" + d365.clientSecret() + "\n");
         Path mapping = Files.createTempFile("two-way-sync-contacts", ".yaml");
-        Files.writeString(mapping, Files.readString(etc.resolve("two-way-sync-contacts.yaml"))
-                .replace("00000000-0000-0000-0000-000000000000", d365.applicationUserId()));
+        Files.writeString(
+                mapping,
+                Files.readString(etc.resolve("two-way-sync-contacts.yaml"))
+                        .replace("00000000-0000-0000-0000-000000000000", d365.applicationUserId()));
         Map<String, String> hsSource = sample(etc, "sync-hubspot-source.json", secrets, mapping);
         hsSource.put("poll.interval.ms", "1000");
         hsSource.put("search.index.lag.overlap.ms", "2000");
@@ -153,7 +180,10 @@ public final class TwoWaySyncBenchmark {
             }
             return true;
         });
-        System.out.printf(Locale.ROOT, "linked %d contacts in %.1f s%n", contacts,
+        System.out.printf(
+                Locale.ROOT,
+                "linked %d contacts in %.1f s%n",
+                contacts,
                 (System.currentTimeMillis() - linkStart) / 1000.0);
         awaitQuiet(); // the linking's echoes and link write-backs drain before the edits start
         System.out.printf(Locale.ROOT, "quiet after %.1f s%n", (System.currentTimeMillis() - linkStart) / 1000.0);
@@ -231,15 +261,31 @@ public final class TwoWaySyncBenchmark {
         long p95 = percentile(latencies, 0.95);
         long max = latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1);
         double requestsPerEdit = hsRequests / (double) Math.max(1, seq);
-        System.out.printf(Locale.ROOT, "edits: %d measured (of %d; %.2f/s per side), arrived %d, never arrived %d%n",
-                measuredEdits, seq, perSecond, latencies.size(), lost);
+        System.out.printf(
+                Locale.ROOT,
+                "edits: %d measured (of %d; %.2f/s per side), arrived %d, never arrived %d%n",
+                measuredEdits,
+                seq,
+                perSecond,
+                latencies.size(),
+                lost);
         System.out.printf(Locale.ROOT, "edit -> other side: p50 %d ms, p95 %d ms, max %d ms%n", p50, p95, max);
-        System.out.printf(Locale.ROOT, "sync writes per edit: %.2f (%d writes; audit outcomes after warm-up %s)%n",
-                writes / (double) Math.max(1, measuredEdits), writes, outcomes);
-        System.out.printf(Locale.ROOT, "HubSpot requests per edit (both directions, sources included): %.1f; "
-                + "HubSpot's Professional burst limit (190 / 10 s) allows %.1f edits/s at that cost%n",
-                requestsPerEdit, 19.0 / Math.max(0.01, requestsPerEdit));
-        System.out.printf(Locale.ROOT, "RESULT name=two-way-sync value=%d unit=ms ceiling=60000 ratio=%.3f%n", p95,
+        System.out.printf(
+                Locale.ROOT,
+                "sync writes per edit: %.2f (%d writes; audit outcomes after warm-up %s)%n",
+                writes / (double) Math.max(1, measuredEdits),
+                writes,
+                outcomes);
+        System.out.printf(
+                Locale.ROOT,
+                "HubSpot requests per edit (both directions, sources included): %.1f; "
+                        + "HubSpot's Professional burst limit (190 / 10 s) allows %.1f edits/s at that cost%n",
+                requestsPerEdit,
+                19.0 / Math.max(0.01, requestsPerEdit));
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT name=two-way-sync value=%d unit=ms ceiling=60000 ratio=%.3f%n",
+                p95,
                 p95 / 60_000.0);
         return lost == 0 && !latencies.isEmpty() ? 0 : 1;
     }
@@ -269,14 +315,17 @@ public final class TwoWaySyncBenchmark {
      * checks 5 s apart: the echoes of the sinks' writes keep arriving from the sources for a while.
      */
     private static void awaitQuiet() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                cluster.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             TopicPartition audit = new TopicPartition("sync.audit", 0);
             int quietChecks = 0;
             long last = -1;
             long deadline = System.currentTimeMillis() + 3_600_000;
             while (quietChecks < 3 && System.currentTimeMillis() < deadline) {
-                long end = admin.listOffsets(Map.of(audit, OffsetSpec.latest())).partitionResult(audit).get().offset();
+                long end = admin.listOffsets(Map.of(audit, OffsetSpec.latest()))
+                        .partitionResult(audit)
+                        .get()
+                        .offset();
                 quietChecks = end == last ? quietChecks + 1 : 0;
                 last = end;
                 Thread.sleep(5_000);
@@ -286,7 +335,9 @@ public final class TwoWaySyncBenchmark {
 
     /** Every request HubSpot served, by any client (the route counters are not capped like the request log). */
     private static long hubSpotRequests() {
-        return hs.routeCounters().values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue)
+        return hs.routeCounters().values().stream()
+                .flatMap(m -> m.values().stream())
+                .mapToLong(Long::longValue)
                 .sum();
     }
 
@@ -310,7 +361,8 @@ public final class TwoWaySyncBenchmark {
     /** The etc/ directory of the unpacked two-way-sync archive. */
     private static Path sampleDir() throws IOException {
         try (Stream<Path> dirs = Files.list(cluster.pluginPath())) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("crmconnect-two-way-sync-")).findFirst()
+            return dirs.filter(d -> d.getFileName().toString().startsWith("crmconnect-two-way-sync-"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no two-way-sync archive on the plugin.path"))
                     .resolve("etc");
         }
@@ -319,12 +371,18 @@ public final class TwoWaySyncBenchmark {
     /** A shipped connector sample with the simulators' addresses, the secrets file and the mapping file. */
     private static Map<String, String> sample(Path etc, String file, Path secrets, Path mapping) throws IOException {
         Map<String, String> out = new HashMap<>();
-        JSON.readTree(etc.resolve(file).toFile()).get("config").fields().forEachRemaining(e -> out.put(e.getKey(),
-                e.getValue().asText().replace("http://127.0.0.1:8089", hs.baseUrl())
-                        .replace("http://127.0.0.1:8090", d365.baseUrl())
-                        .replace("127.0.0.1:9092", cluster.bootstrapServers())
-                        .replace("/etc/kafka-connect/secrets.properties", secrets.toString())
-                        .replace("/etc/kafka-connect/two-way-sync-contacts.yaml", mapping.toString())));
+        JSON.readTree(etc.resolve(file).toFile())
+                .get("config")
+                .fields()
+                .forEachRemaining(e -> out.put(
+                        e.getKey(),
+                        e.getValue()
+                                .asText()
+                                .replace("http://127.0.0.1:8089", hs.baseUrl())
+                                .replace("http://127.0.0.1:8090", d365.baseUrl())
+                                .replace("127.0.0.1:9092", cluster.bootstrapServers())
+                                .replace("/etc/kafka-connect/secrets.properties", secrets.toString())
+                                .replace("/etc/kafka-connect/two-way-sync-contacts.yaml", mapping.toString())));
         return out;
     }
 }

@@ -1,5 +1,11 @@
 package io.crmconnect.bench.warehousesource;
 
+import com.google.cloud.NoCredentials;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryOptions;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.TableResult;
 import io.crmconnect.simulator.bigquery.BigQueryFake;
 import io.crmconnect.simulator.snowflake.SnowflakeFake;
 import io.crmconnect.simulator.warehouse.Column;
@@ -15,22 +21,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import com.google.cloud.NoCredentials;
-import com.google.cloud.bigquery.BigQuery;
-import com.google.cloud.bigquery.BigQueryOptions;
-import com.google.cloud.bigquery.FieldValueList;
-import com.google.cloud.bigquery.QueryJobConfiguration;
-import com.google.cloud.bigquery.TableResult;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
-import java.util.Collection;
 
 /**
  * N rows x 20 columns (default 1,000,000) through each warehouse source task against its fake in this JVM; every
@@ -111,8 +111,8 @@ public final class WarehouseSourceBenchmark {
     }
 
     static void result(String name, double rate, double ceiling) {
-        System.out.printf("RESULT name=%s value=%.0f unit=rows/s ceiling=%.0f ratio=%.3f%n", name, rate, ceiling,
-                rate / ceiling);
+        System.out.printf(
+                "RESULT name=%s value=%.0f unit=rows/s ceiling=%.0f ratio=%.3f%n", name, rate, ceiling, rate / ceiling);
     }
 
     /** The fake served bare: the same key-chunked snapshot queries through the driver, every cell read. */
@@ -127,12 +127,13 @@ public final class WarehouseSourceBenchmark {
         pr.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
         long start = System.nanoTime();
         long n = 0;
-        try (Connection c = DriverManager.getConnection(fake.jdbcUrl(), pr); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(fake.jdbcUrl(), pr);
+                Statement st = c.createStatement()) {
             long after = 0;
             while (true) {
                 int got = 0;
-                try (ResultSet rs = st.executeQuery("SELECT * FROM BENCH WHERE ID > " + after + " ORDER BY ID LIMIT "
-                        + CHUNK)) {
+                try (ResultSet rs =
+                        st.executeQuery("SELECT * FROM BENCH WHERE ID > " + after + " ORDER BY ID LIMIT " + CHUNK)) {
                     while (rs.next()) {
                         for (int i = 1; i <= 20; i++) {
                             rs.getObject(i);
@@ -153,15 +154,20 @@ public final class WarehouseSourceBenchmark {
     }
 
     static double bigQueryBare(BigQueryFake fake, int rows) throws Exception {
-        BigQuery bq = BigQueryOptions.newBuilder().setProjectId("bench").setHost(fake.rootUrl())
-                .setCredentials(NoCredentials.getInstance()).build().getService();
+        BigQuery bq = BigQueryOptions.newBuilder()
+                .setProjectId("bench")
+                .setHost(fake.rootUrl())
+                .setCredentials(NoCredentials.getInstance())
+                .build()
+                .getService();
         long start = System.nanoTime();
         long n = 0;
         long after = 0;
         while (true) {
-            TableResult r = bq.query(QueryJobConfiguration.newBuilder("SELECT * FROM `bench.bench.rows` WHERE id > @k"
-                    + " ORDER BY id LIMIT " + CHUNK).addNamedParameter("k",
-                            com.google.cloud.bigquery.QueryParameterValue.int64(after)).build());
+            TableResult r = bq.query(QueryJobConfiguration.newBuilder(
+                            "SELECT * FROM `bench.bench.rows` WHERE id > @k" + " ORDER BY id LIMIT " + CHUNK)
+                    .addNamedParameter("k", com.google.cloud.bigquery.QueryParameterValue.int64(after))
+                    .build());
             int got = 0;
             for (FieldValueList row : r.iterateAll()) {
                 for (int i = 0; i < 20; i++) {
@@ -202,8 +208,7 @@ public final class WarehouseSourceBenchmark {
                     }
 
                     @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(
-                            Collection<Map<String, T>> partitions) {
+                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
                         return Map.of();
                     }
                 };
@@ -231,7 +236,8 @@ public final class WarehouseSourceBenchmark {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         task.stop();
-        System.out.printf("%s: %,d records (%,d JSON bytes) in %.1f s = %,.0f rows/s; JVM heap used now %d MB%n",
+        System.out.printf(
+                "%s: %,d records (%,d JSON bytes) in %.1f s = %,.0f rows/s; JVM heap used now %d MB%n",
                 task.getClass().getSimpleName(), n, bytes, secs, n / secs, (rt.totalMemory() - rt.freeMemory()) >> 20);
         return n / secs;
     }

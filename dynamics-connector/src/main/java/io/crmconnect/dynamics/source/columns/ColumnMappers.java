@@ -9,8 +9,7 @@ public final class ColumnMappers {
     /** Scale of decimal columns whose precision the metadata does not give (Dataverse allows up to 10). */
     static final int MAX_DECIMAL_SCALE = 10;
 
-    private ColumnMappers() {
-    }
+    private ColumnMappers() {}
 
     public static ColumnMapper of(ColumnMetadata c) {
         if (!c.readable()) {
@@ -32,8 +31,11 @@ public final class ColumnMappers {
             case DOUBLE:
                 return new FloatColumn(n);
             case DECIMAL:
-                return new DecimalColumn(n, c.precision() == null ? MAX_DECIMAL_SCALE
-                        : Math.max(0, Math.min(MAX_DECIMAL_SCALE, c.precision())));
+                return new DecimalColumn(
+                        n,
+                        c.precision() == null
+                                ? MAX_DECIMAL_SCALE
+                                : Math.max(0, Math.min(MAX_DECIMAL_SCALE, c.precision())));
             case MONEY:
                 return new DecimalColumn(n, MONEY_SCALE);
             case DATETIME:

@@ -10,7 +10,10 @@ import java.util.Date;
  */
 final class DateColumn extends ScalarColumn {
     DateColumn(String column) {
-        super(column, column, org.apache.kafka.connect.data.Date.builder().optional().build());
+        super(
+                column,
+                column,
+                org.apache.kafka.connect.data.Date.builder().optional().build());
     }
 
     @Override

@@ -15,8 +15,10 @@ import org.apache.kafka.connect.data.Struct;
  * {@code <column>_label} (array of labels, from the column's options, else the FormattedValue split on ";").
  */
 final class MultiChoiceColumn implements ColumnMapper {
-    private static final Schema VALUES = SchemaBuilder.array(Schema.INT32_SCHEMA).optional().build();
-    private static final Schema LABELS = SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).optional().build();
+    private static final Schema VALUES =
+            SchemaBuilder.array(Schema.INT32_SCHEMA).optional().build();
+    private static final Schema LABELS =
+            SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).optional().build();
     private final String column;
     private final String annotation;
     private final Map<Integer, String> options;

@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.time.Instant;
 
 /**
  * The BUILT HubSpot sink plugin in a real Connect worker against the HubSpot simulator (real HTTP, OpenAPI request
@@ -66,7 +66,9 @@ class HubSpotSinkIT {
             }
         }
         if (sim != null) {
-            assertThat(sim.contractViolations()).as("requests follow HubSpot's OpenAPI contract").isEmpty();
+            assertThat(sim.contractViolations())
+                    .as("requests follow HubSpot's OpenAPI contract")
+                    .isEmpty();
             client.close();
             sim.close();
         }
@@ -74,17 +76,24 @@ class HubSpotSinkIT {
 
     void startSimulator() {
         sim = HubSpotSimulator.builder().seed(5).validateRequests(true).start();
-        client = HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token()).build();
+        client = HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .build();
     }
 
     // ------------------------------------------------------------------------------------------ helpers
 
     JsonNode api(String path, String json) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(sim.baseUrl() + path)).header("Authorization", "Bearer " + sim.token())
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                                    .header("Authorization", "Bearer " + sim.token())
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
             }
@@ -95,9 +104,11 @@ class HubSpotSinkIT {
     }
 
     void property(String object, String name, String type, String fieldType, boolean unique) {
-        api("/crm/v3/properties/" + object, "{\"name\":\"" + name + "\",\"label\":\"" + name + "\",\"type\":\""
-                + type + "\",\"fieldType\":\"" + fieldType + "\",\"groupName\":\"contactinformation\","
-                + "\"hasUniqueValue\":" + unique + "}");
+        api(
+                "/crm/v3/properties/" + object,
+                "{\"name\":\"" + name + "\",\"label\":\"" + name + "\",\"type\":\""
+                        + type + "\",\"fieldType\":\"" + fieldType + "\",\"groupName\":\"contactinformation\","
+                        + "\"hasUniqueValue\":" + unique + "}");
     }
 
     String contact(Map<String, String> props) {
@@ -116,7 +127,9 @@ class HubSpotSinkIT {
         fields.forEach((k, v) -> {
             ObjectNode f = fs.addObject().put("field", k).put("optional", true);
             if (v instanceof Long l) {
-                f.put("type", "int64").put("name", "org.apache.kafka.connect.data.Timestamp").put("version", 1);
+                f.put("type", "int64")
+                        .put("name", "org.apache.kafka.connect.data.Timestamp")
+                        .put("version", 1);
                 payload.put(k, l);
             } else {
                 f.put("type", "string");
@@ -159,17 +172,22 @@ class HubSpotSinkIT {
 
     /** Waits until the connector's consumer group has committed everything in the topic. */
     void awaitCaughtUp(String connector, String topic, long records) {
-        cluster.awaitCondition(connector + " committed " + records + " records of " + topic, Duration.ofSeconds(120),
+        cluster.awaitCondition(
+                connector + " committed " + records + " records of " + topic,
+                Duration.ofSeconds(120),
                 () -> committed(connector, topic) >= records);
     }
 
     long committed(String connector, String topic) {
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                cluster.bootstrapServers()))) {
-            var offsets = admin.listConsumerGroupOffsets("connect-" + connector).partitionsToOffsetAndMetadata()
+        try (var admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            var offsets = admin.listConsumerGroupOffsets("connect-" + connector)
+                    .partitionsToOffsetAndMetadata()
                     .get();
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
-                    .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset()).sum();
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic))
+                    .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset())
+                    .sum();
         } catch (Exception e) {
             return -1;
         }
@@ -190,60 +208,145 @@ class HubSpotSinkIT {
         property("contacts", "patient_id", "string", "text", true);
         String byEmail = contact(Map.of("email", "ann.lee@example.com", "firstname", "Ann", "lastname", "Lee"));
         String byName = contact(Map.of("firstname", "José", "lastname", "Núñez", "date_of_birth", "1980-03-05"));
-        String byAddress = contact(Map.of("firstname", "Robert", "lastname", "Ford", "address",
-                "12 North Main Street", "address2", "Apt 4", "city", "Springfield", "state", "IL", "zip", "62701"));
+        String byAddress = contact(Map.of(
+                "firstname",
+                "Robert",
+                "lastname",
+                "Ford",
+                "address",
+                "12 North Main Street",
+                "address2",
+                "Apt 4",
+                "city",
+                "Springfield",
+                "state",
+                "IL",
+                "zip",
+                "62701"));
         String amb1 = contact(Map.of("firstname", "Mary", "lastname", "Smith", "date_of_birth", "1990-01-01"));
         String amb2 = contact(Map.of("firstname", "MARY", "lastname", "smith", "date_of_birth", "1990-01-01"));
         int before = sim.ids("contacts").size();
 
         String topic = "clinic.patients";
         cluster.createTopic(topic, 1);
-        cluster.produce(topic, "P1", json(m("patient_id", "P1", "email", " ANN.Lee@Example.com ", "first_name",
-                "Annie", "last_name", "Lee")));
-        cluster.produce(topic, "P2", json(m("patient_id", "P2", "email", null, "first_name", "Jose", "last_name",
-                "Nunez", "dob", "03/05/1980")));
-        cluster.produce(topic, "P3", json(m("patient_id", "P3", "first_name", "Bob", "last_name", "Ford",
-                "address1", "12 N. Main St", "address2", "Apartment 4", "city", "springfield", "state", "il",
-                "zip", "62701-1234")));
-        cluster.produce(topic, "P4", json(m("patient_id", "P4", "first_name", "Mary", "last_name", "Smith", "dob",
-                "1990-01-01")));
-        cluster.produce(topic, "P5", json(m("patient_id", "P5", "first_name", "Nobody", "last_name", "Known",
-                "dob", "2001-02-03")));
-        cluster.produce(topic, "P6", json(m("patient_id", "P6", "email", "new.patient@example.com", "first_name",
-                "Nina", "last_name", "New", "dob", "1975-12-31")));
+        cluster.produce(
+                topic,
+                "P1",
+                json(m(
+                        "patient_id",
+                        "P1",
+                        "email",
+                        " ANN.Lee@Example.com ",
+                        "first_name",
+                        "Annie",
+                        "last_name",
+                        "Lee")));
+        cluster.produce(
+                topic,
+                "P2",
+                json(m(
+                        "patient_id",
+                        "P2",
+                        "email",
+                        null,
+                        "first_name",
+                        "Jose",
+                        "last_name",
+                        "Nunez",
+                        "dob",
+                        "03/05/1980")));
+        cluster.produce(
+                topic,
+                "P3",
+                json(m(
+                        "patient_id",
+                        "P3",
+                        "first_name",
+                        "Bob",
+                        "last_name",
+                        "Ford",
+                        "address1",
+                        "12 N. Main St",
+                        "address2",
+                        "Apartment 4",
+                        "city",
+                        "springfield",
+                        "state",
+                        "il",
+                        "zip",
+                        "62701-1234")));
+        cluster.produce(
+                topic,
+                "P4",
+                json(m("patient_id", "P4", "first_name", "Mary", "last_name", "Smith", "dob", "1990-01-01")));
+        cluster.produce(
+                topic,
+                "P5",
+                json(m("patient_id", "P5", "first_name", "Nobody", "last_name", "Known", "dob", "2001-02-03")));
+        cluster.produce(
+                topic,
+                "P6",
+                json(m(
+                        "patient_id",
+                        "P6",
+                        "email",
+                        "new.patient@example.com",
+                        "first_name",
+                        "Nina",
+                        "last_name",
+                        "New",
+                        "dob",
+                        "1975-12-31")));
 
-        Map<String, String> cfg = config(topic, "clinic.patients.quarantine", Map.of(
-                "object", "contacts",
-                "unique.property", "patient_id",
-                "field.mapping", "patient_id:patient_id,email:email,first_name:firstname,last_name:lastname,"
-                        + "dob:date_of_birth,address1:address,address2:address2,city:city,state:state,zip:zip",
-                "match.tiers", "email;firstname,lastname,date_of_birth;address,address2?,city,state,zip",
-                "properties.fill.if.missing", "firstname"));
+        Map<String, String> cfg = config(
+                topic,
+                "clinic.patients.quarantine",
+                Map.of(
+                        "object", "contacts",
+                        "unique.property", "patient_id",
+                        "field.mapping",
+                                "patient_id:patient_id,email:email,first_name:firstname,last_name:lastname,"
+                                        + "dob:date_of_birth,address1:address,address2:address2,city:city,state:state,zip:zip",
+                        "match.tiers", "email;firstname,lastname,date_of_birth;address,address2?,city,state,zip",
+                        "properties.fill.if.missing", "firstname"));
         run("sink-patients", cfg);
         awaitCaughtUp("sink-patients", topic, 6);
 
-        assertThat(client.get("contacts", byEmail, List.of("patient_id", "firstname")).properties())
-                .containsEntry("patient_id", "P1").containsEntry("firstname", "Ann"); // fill-if-missing kept Ann
-        assertThat(client.get("contacts", byName, List.of("patient_id")).property("patient_id")).isEqualTo("P2");
-        assertThat(client.get("contacts", byAddress, List.of("patient_id")).property("patient_id")).isEqualTo("P3");
-        assertThat(client.get("contacts", amb1, List.of("patient_id")).property("patient_id")).isNull();
-        assertThat(client.get("contacts", amb2, List.of("patient_id")).property("patient_id")).isNull();
+        assertThat(client.get("contacts", byEmail, List.of("patient_id", "firstname"))
+                        .properties())
+                .containsEntry("patient_id", "P1")
+                .containsEntry("firstname", "Ann"); // fill-if-missing kept Ann
+        assertThat(client.get("contacts", byName, List.of("patient_id")).property("patient_id"))
+                .isEqualTo("P2");
+        assertThat(client.get("contacts", byAddress, List.of("patient_id")).property("patient_id"))
+                .isEqualTo("P3");
+        assertThat(client.get("contacts", amb1, List.of("patient_id")).property("patient_id"))
+                .isNull();
+        assertThat(client.get("contacts", amb2, List.of("patient_id")).property("patient_id"))
+                .isNull();
         assertThat(sim.ids("contacts")).hasSize(before + 1);
-        CrmObject created = client.batchRead("contacts", List.of("P6"), List.of("email", "date_of_birth"),
-                "patient_id", false).results().get(0);
+        CrmObject created = client.batchRead(
+                        "contacts", List.of("P6"), List.of("email", "date_of_birth"), "patient_id", false)
+                .results()
+                .get(0);
         assertThat(created.property("email")).isEqualTo("new.patient@example.com");
         assertThat(created.property("date_of_birth")).isEqualTo("1975-12-31");
 
         List<DeadLetter> dls = cluster.readDeadLetters("clinic.patients.quarantine", 2, Duration.ofSeconds(30));
         assertThat(dls).hasSize(2);
-        DeadLetter ambiguous = dls.stream().filter(d -> "P4".equals(d.key())).findFirst().orElseThrow();
+        DeadLetter ambiguous =
+                dls.stream().filter(d -> "P4".equals(d.key())).findFirst().orElseThrow();
         assertThat(ambiguous.header("crmconnect.error.reason")).isEqualTo("AMBIGUOUS_MATCH");
-        assertThat(ambiguous.header("crmconnect.error.context")).contains(amb1).contains(amb2).contains("\"tier\":[\"2\"]");
+        assertThat(ambiguous.header("crmconnect.error.context"))
+                .contains(amb1)
+                .contains(amb2)
+                .contains("\"tier\":[\"2\"]");
         assertThat(ambiguous.exceptionMessage()).startsWith("AMBIGUOUS_MATCH: 2 contacts records match tier 2");
         assertThat(ambiguous.exceptionClass()).isEqualTo("io.crmconnect.common.sink.DeadLetterException");
         assertThat(ambiguous.originalTopic()).isEqualTo(topic);
         assertThat(ambiguous.value()).contains("\"patient_id\":\"P4\"");
-        DeadLetter noEmail = dls.stream().filter(d -> "P5".equals(d.key())).findFirst().orElseThrow();
+        DeadLetter noEmail =
+                dls.stream().filter(d -> "P5".equals(d.key())).findFirst().orElseThrow();
         assertThat(noEmail.header("crmconnect.error.reason")).isEqualTo("NO_EMAIL_NO_MATCH");
         assertThat(noEmail.exceptionMessage()).startsWith("NO_EMAIL_NO_MATCH");
 
@@ -253,13 +356,15 @@ class HubSpotSinkIT {
         awaitCaughtUp("sink-patients-replay", topic, 6);
         assertThat(sim.ids("contacts")).hasSize(before + 1);
         assertThat(reasons(cluster.readDeadLetters("clinic.patients.quarantine", 4, Duration.ofSeconds(30))))
-                .containsEntry("AMBIGUOUS_MATCH", 2).containsEntry("NO_EMAIL_NO_MATCH", 2);
+                .containsEntry("AMBIGUOUS_MATCH", 2)
+                .containsEntry("NO_EMAIL_NO_MATCH", 2);
     }
 
     @Test
     void roiCustomObjectAndWarehouseUsersByIdThenEmail() {
         startSimulator();
-        String roiType = api("/crm-object-schemas/v3/schemas", """
+        String roiType =
+                api("/crm-object-schemas/v3/schemas", """
                 {"name":"roi","labels":{"singular":"ROI","plural":"ROIs"},"primaryDisplayProperty":"roi_id",
                  "requiredProperties":["roi_id"],"searchableProperties":["roi_id"],"associatedObjects":["CONTACT"],
                  "properties":[
@@ -274,67 +379,120 @@ class HubSpotSinkIT {
         client.createAssociationLabel(roiType, "contacts", "Patient", "patient");
         String patient = contact(Map.of("email", "pat@example.com", "firstname", "Pat"));
         ObjectNode done = MAPPER.createObjectNode();
-        done.putObject("properties").put("roi_id", "R2").put("processing_status", "Processed")
-                .put("reviewer_notes", "checked by staff").put("status", "closed");
+        done.putObject("properties")
+                .put("roi_id", "R2")
+                .put("processing_status", "Processed")
+                .put("reviewer_notes", "checked by staff")
+                .put("status", "closed");
         String r2 = client.batchCreate(roiType, List.of(done)).results().get(0).id();
 
         cluster.createTopic("clinic.roi", 1);
         long lateEvening = Instant.parse("2024-03-11T03:30:00Z").toEpochMilli(); // March 10 in New York
         for (String id : List.of("R1", "R2", "R3")) {
-            cluster.produce("clinic.roi", id, json(m("roi_id", id, "patient_email", "PAT@example.com",
-                    "requested_at", lateEvening, "status", "R3".equals(id) ? "archived" : "open",
-                    "reviewer_notes", "from the warehouse")));
+            cluster.produce(
+                    "clinic.roi",
+                    id,
+                    json(m(
+                            "roi_id",
+                            id,
+                            "patient_email",
+                            "PAT@example.com",
+                            "requested_at",
+                            lateEvening,
+                            "status",
+                            "R3".equals(id) ? "archived" : "open",
+                            "reviewer_notes",
+                            "from the warehouse")));
         }
-        Map<String, String> roiCfg = new HashMap<>(Map.of("object", "roi", "unique.property", "roi_id",
-                "timezone", "America/New_York",
-                "field.mapping", "roi_id:roi_id,requested_at:request_date,status:status,reviewer_notes:reviewer_notes",
-                "properties.protected", "reviewer_notes", "skip.if", "processing_status=Processed",
-                "associations", "patient_email>contacts.email/Patient"));
+        Map<String, String> roiCfg = new HashMap<>(Map.of(
+                "object",
+                "roi",
+                "unique.property",
+                "roi_id",
+                "timezone",
+                "America/New_York",
+                "field.mapping",
+                "roi_id:roi_id,requested_at:request_date,status:status,reviewer_notes:reviewer_notes",
+                "properties.protected",
+                "reviewer_notes",
+                "skip.if",
+                "processing_status=Processed",
+                "associations",
+                "patient_email>contacts.email/Patient"));
         run("sink-roi", config("clinic.roi", "clinic.roi.dlq", roiCfg));
 
         // warehouse users -> contacts by id, else by email
         String known = contact(Map.of("email", "old.address@example.com", "firstname", "Known"));
         String byMail = contact(Map.of("email", "by.mail@example.com", "firstname", "Mail"));
         cluster.createTopic("warehouse.users", 1);
-        cluster.produce("warehouse.users", "u1", json(m("hubspot_id", known, "email", "new.address@example.com",
-                "first_name", "Known2")));
-        cluster.produce("warehouse.users", "u2", json(m("hubspot_id", null, "email", "BY.MAIL@example.com",
-                "first_name", "Mail2")));
-        cluster.produce("warehouse.users", "u3", json(m("hubspot_id", "999999999", "email", "fresh@example.com",
-                "first_name", "Fresh")));
+        cluster.produce(
+                "warehouse.users",
+                "u1",
+                json(m("hubspot_id", known, "email", "new.address@example.com", "first_name", "Known2")));
+        cluster.produce(
+                "warehouse.users",
+                "u2",
+                json(m("hubspot_id", null, "email", "BY.MAIL@example.com", "first_name", "Mail2")));
+        cluster.produce(
+                "warehouse.users",
+                "u3",
+                json(m("hubspot_id", "999999999", "email", "fresh@example.com", "first_name", "Fresh")));
         int contactsBefore = sim.ids("contacts").size();
-        run("sink-users", config("warehouse.users", "warehouse.users.dlq", Map.of("object", "contacts",
-                "id.field", "hubspot_id", "unique.property", "email",
-                "field.mapping", "email:email,first_name:firstname")));
+        run(
+                "sink-users",
+                config(
+                        "warehouse.users",
+                        "warehouse.users.dlq",
+                        Map.of(
+                                "object",
+                                "contacts",
+                                "id.field",
+                                "hubspot_id",
+                                "unique.property",
+                                "email",
+                                "field.mapping",
+                                "email:email,first_name:firstname")));
 
         awaitCaughtUp("sink-roi", "clinic.roi", 3);
         awaitCaughtUp("sink-users", "warehouse.users", 3);
 
         Map<String, CrmObject> byRoi = new HashMap<>();
-        client.batchRead(roiType, List.of("R1", "R2", "R3"), List.of("roi_id", "request_date", "status",
-                "reviewer_notes", "processing_status"), "roi_id", false).results()
+        client.batchRead(
+                        roiType,
+                        List.of("R1", "R2", "R3"),
+                        List.of("roi_id", "request_date", "status", "reviewer_notes", "processing_status"),
+                        "roi_id",
+                        false)
+                .results()
                 .forEach(o -> byRoi.put(o.property("roi_id"), o));
         assertThat(byRoi).containsOnlyKeys("R1", "R2"); // R3 has an invalid status option: DLQ
         assertThat(byRoi.get("R1").property("request_date")).isEqualTo("2024-03-10");
         assertThat(byRoi.get("R1").property("reviewer_notes")).isNull();
         assertThat(byRoi.get("R2").property("status")).isEqualTo("closed");
         assertThat(byRoi.get("R2").property("reviewer_notes")).isEqualTo("checked by staff");
-        assertThat(sim.associations(roiType, byRoi.get("R1").id(), "contacts")).containsOnlyKeys(Long.parseLong(patient));
+        assertThat(sim.associations(roiType, byRoi.get("R1").id(), "contacts"))
+                .containsOnlyKeys(Long.parseLong(patient));
         assertThat(sim.associations(roiType, r2, "contacts")).isEmpty();
         List<DeadLetter> roiDead = cluster.readDeadLetters("clinic.roi.dlq", 1, Duration.ofSeconds(30));
         assertThat(roiDead).singleElement().satisfies(d -> {
             assertThat(d.key()).isEqualTo("R3");
             assertThat(d.header("crmconnect.error.reason")).isEqualTo("INVALID_OPTION");
             // the record's value stays in the dead letter's value, not in its headers
-            assertThat(d.exceptionMessage()).contains("is not an option of enumeration status").doesNotContain("archived");
+            assertThat(d.exceptionMessage())
+                    .contains("is not an option of enumeration status")
+                    .doesNotContain("archived");
         });
 
         assertThat(client.get("contacts", known, List.of("email", "firstname")).properties())
-                .containsEntry("email", "new.address@example.com").containsEntry("firstname", "Known2");
-        assertThat(client.get("contacts", byMail, List.of("firstname")).property("firstname")).isEqualTo("Mail2");
+                .containsEntry("email", "new.address@example.com")
+                .containsEntry("firstname", "Known2");
+        assertThat(client.get("contacts", byMail, List.of("firstname")).property("firstname"))
+                .isEqualTo("Mail2");
         assertThat(sim.ids("contacts")).hasSize(contactsBefore + 1);
         assertThat(client.batchRead("contacts", List.of("fresh@example.com"), List.of("firstname"), "email", false)
-                .results()).singleElement().satisfies(c -> assertThat(c.property("firstname")).isEqualTo("Fresh"));
+                        .results())
+                .singleElement()
+                .satisfies(c -> assertThat(c.property("firstname")).isEqualTo("Fresh"));
     }
 
     @Test
@@ -347,8 +505,16 @@ class HubSpotSinkIT {
         Set<String> bad = Set.of("P17", "P230", "P555");
         for (int i = 0; i < n; i++) {
             String id = "P" + i;
-            cluster.produce(topic, id, json(m("patient_id", id, "email", bad.contains(id) ? "broken-at-" + i
-                    : "p" + i + "@example.com", "first_name", "F" + i)));
+            cluster.produce(
+                    topic,
+                    id,
+                    json(m(
+                            "patient_id",
+                            id,
+                            "email",
+                            bad.contains(id) ? "broken-at-" + i : "p" + i + "@example.com",
+                            "first_name",
+                            "F" + i)));
         }
         int before = sim.ids("contacts").size();
         String upsert = "POST /crm/v3/objects/*/batch/upsert";
@@ -357,9 +523,18 @@ class HubSpotSinkIT {
         sim.addFault(Fault.status(upsert, 502, 0.05));
         sim.addFault(Fault.of(upsert, Fault.Kind.CONNECTION_RESET, 0.08));
         sim.addFault(Fault.of(upsert, Fault.Kind.TRUNCATED_BODY, 0.04));
-        Map<String, String> cfg = config(topic, "faults.dlq", Map.of("object", "contacts",
-                "unique.property", "patient_id", "field.mapping", "patient_id:patient_id,email:email,"
-                        + "first_name:firstname", "hubspot.retry.budget.ms", "15000"));
+        Map<String, String> cfg = config(
+                topic,
+                "faults.dlq",
+                Map.of(
+                        "object",
+                        "contacts",
+                        "unique.property",
+                        "patient_id",
+                        "field.mapping",
+                        "patient_id:patient_id,email:email," + "first_name:firstname",
+                        "hubspot.retry.budget.ms",
+                        "15000"));
         run("sink-faults", cfg);
         awaitCaughtUp("sink-faults", topic, n);
         sim.clearFaults();
@@ -391,6 +566,7 @@ class HubSpotSinkIT {
         run("sink-faults-replay", cfg);
         awaitCaughtUp("sink-faults-replay", topic, n);
         assertThat(sim.ids("contacts")).hasSize(before + n - bad.size());
-        assertThat(cluster.readDeadLetters("faults.dlq", 6, Duration.ofSeconds(30))).hasSize(6);
+        assertThat(cluster.readDeadLetters("faults.dlq", 6, Duration.ofSeconds(30)))
+                .hasSize(6);
     }
 }

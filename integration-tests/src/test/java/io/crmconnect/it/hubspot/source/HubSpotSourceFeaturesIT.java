@@ -8,6 +8,7 @@ import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.simulator.hubspot.Fault;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.testharness.ConnectCluster;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
 
 /**
  * Features of the BUILT HubSpot source plugin beyond the torture/restart/fault runs of {@link HubSpotSourceIT}, in a
@@ -59,24 +59,31 @@ class HubSpotSourceFeaturesIT {
     }
 
     static Map<String, String> config(HubSpotSimulator sim, String prefix, Map<String, String> extra) {
-        Map<String, String> c = new HashMap<>(HubSpotSourceIT.config(sim, prefix, Map.of("associations", "",
-                "tasks.max", "1")));
+        Map<String, String> c =
+                new HashMap<>(HubSpotSourceIT.config(sim, prefix, Map.of("associations", "", "tasks.max", "1")));
         c.putAll(extra);
         return c;
     }
 
     @Test
     void customObjectMetricsAndExactlyOnceDelivery() throws Exception {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(31).contacts(400).validateRequests(true)
-                .fault(Fault.of("*", Fault.Kind.RATE_LIMIT_429, 0.05)).start();
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                        .seed(31)
+                        .contacts(400)
+                        .validateRequests(true)
+                        .fault(Fault.of("*", Fault.Kind.RATE_LIMIT_429, 0.05))
+                        .start();
                 HubSpotClient api = HubSpotSourceIT.client(sim)) {
             // a custom object defined through the schemas API, with records
-            JsonNode schema = post(sim, "/crm-object-schemas/v3/schemas", "{\"name\":\"machines\",\"labels\":"
-                    + "{\"singular\":\"Machine\",\"plural\":\"Machines\"},\"primaryDisplayProperty\":\"machine_name\","
-                    + "\"requiredProperties\":[\"machine_name\"],\"associatedObjects\":[\"CONTACT\"],"
-                    + "\"properties\":[{\"name\":\"machine_name\","
-                    + "\"label\":\"Name\",\"type\":\"string\",\"fieldType\":\"text\"},{\"name\":\"rpm\",\"label\":"
-                    + "\"RPM\",\"type\":\"number\",\"fieldType\":\"number\"}]}");
+            JsonNode schema = post(
+                    sim,
+                    "/crm-object-schemas/v3/schemas",
+                    "{\"name\":\"machines\",\"labels\":"
+                            + "{\"singular\":\"Machine\",\"plural\":\"Machines\"},\"primaryDisplayProperty\":\"machine_name\","
+                            + "\"requiredProperties\":[\"machine_name\"],\"associatedObjects\":[\"CONTACT\"],"
+                            + "\"properties\":[{\"name\":\"machine_name\","
+                            + "\"label\":\"Name\",\"type\":\"string\",\"fieldType\":\"text\"},{\"name\":\"rpm\",\"label\":"
+                            + "\"RPM\",\"type\":\"number\",\"fieldType\":\"number\"}]}");
             String typeId = schema.path("objectTypeId").asText();
             List<ObjectNode> inputs = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
@@ -87,56 +94,71 @@ class HubSpotSourceFeaturesIT {
             api.batchCreate(typeId, inputs);
 
             String prefix = "eos";
-            Map<String, String> cfg = config(sim, prefix, Map.of("objects.include", "contacts,custom",
-                    "exactly.once.support", "required"));
+            Map<String, String> cfg = config(
+                    sim, prefix, Map.of("objects.include", "contacts,custom", "exactly.once.support", "required"));
             Map<String, String> forValidate = new HashMap<>(cfg);
             forValidate.remove("connector.class");
             forValidate.put("name", "hs-eos");
             assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, forValidate)))
-                    .as("exactly.once.support=required is accepted by an EOS worker").isEmpty();
+                    .as("exactly.once.support=required is accepted by an EOS worker")
+                    .isEmpty();
             cluster.configureConnector("hs-eos", cfg);
             cluster.awaitRunning("hs-eos", 1, Duration.ofSeconds(60));
 
             // read_committed consumers see exactly HubSpot's state, custom object included
             String[] last = {""};
             cluster.awaitCondition("committed topics equal to the simulator", Duration.ofSeconds(90), () -> {
-                last[0] = TopicState.readCommitted(cluster, prefix + ".contacts").diff(sim, "contacts", "email",
-                        "jobtitle") + TopicState.readCommitted(cluster, prefix + ".machines").diff(sim, "machines",
-                        "machine_name");
+                last[0] = TopicState.readCommitted(cluster, prefix + ".contacts")
+                                .diff(sim, "contacts", "email", "jobtitle")
+                        + TopicState.readCommitted(cluster, prefix + ".machines")
+                                .diff(sim, "machines", "machine_name");
                 return last[0].isEmpty();
             });
             TopicState machines = TopicState.readCommitted(cluster, prefix + ".machines");
             assertThat(machines.live).hasSize(60);
-            JsonNode press7 = machines.live.values().stream().filter(n -> "press-7".equals(n.path("machine_name")
-                    .asText())).findFirst().orElseThrow();
+            JsonNode press7 = machines.live.values().stream()
+                    .filter(n -> "press-7".equals(n.path("machine_name").asText()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(press7.path("rpm").asDouble()).isEqualTo(907.0);
-            assertThat(machines.lastHeaders.values()).allSatisfy(h -> assertThat(h).containsEntry("hubspot.object",
-                    "machines"));
+            assertThat(machines.lastHeaders.values())
+                    .allSatisfy(h -> assertThat(h).containsEntry("hubspot.object", "machines"));
             // records were written in transactions: every commit leaves a control marker behind the records
             long end = cluster.raw().kafka().endOffset(new TopicPartition(prefix + ".contacts", 0));
             int committed = TopicState.readCommitted(cluster, prefix + ".contacts").records;
-            assertThat(end).as("end offset vs committed records (transaction markers)").isGreaterThan(committed);
+            assertThat(end)
+                    .as("end offset vs committed records (transaction markers)")
+                    .isGreaterThan(committed);
 
             // PluginMetrics, as the worker exposes them over JMX
             Map<String, Object> m = pluginMetrics("hs-eos");
             System.out.println("plugin metrics: " + m);
-            assertThat(((Number) m.get("initial-load-done{contacts}")).longValue()).isEqualTo(400);
-            assertThat(((Number) m.get("initial-load-total{contacts}")).longValue()).isEqualTo(400);
-            assertThat(((Number) m.get("initial-load-done{machines}")).longValue()).isEqualTo(60);
+            assertThat(((Number) m.get("initial-load-done{contacts}")).longValue())
+                    .isEqualTo(400);
+            assertThat(((Number) m.get("initial-load-total{contacts}")).longValue())
+                    .isEqualTo(400);
+            assertThat(((Number) m.get("initial-load-done{machines}")).longValue())
+                    .isEqualTo(60);
             assertThat(((Number) m.get("records-total{contacts}")).longValue()).isGreaterThanOrEqualTo(400);
             assertThat(((Number) m.get("api-calls")).longValue()).isGreaterThan(4);
-            long injected429 = sim.faults().stream().mapToLong(Fault::firedCount).sum();
+            long injected429 =
+                    sim.faults().stream().mapToLong(Fault::firedCount).sum();
             assertThat(injected429).isPositive();
             // the connector's own calls (schemas at start, validate) use other clients: at most all injected 429s
-            assertThat(((Number) m.get("api-429-count")).longValue()).isPositive().isLessThanOrEqualTo(injected429);
+            assertThat(((Number) m.get("api-429-count")).longValue())
+                    .isPositive()
+                    .isLessThanOrEqualTo(injected429);
             assertThat(sim.contractViolations()).isEmpty();
         }
     }
 
     @Test
     void oauthAccessTokenExpiryMidRunIsRefreshedAndNothingIsLost() {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(32).contacts(300)
-                .oauthClient("crm-connect-app", "s3cret-client", "refresh-token-1").start();
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                        .seed(32)
+                        .contacts(300)
+                        .oauthClient("crm-connect-app", "s3cret-client", "refresh-token-1")
+                        .start();
                 HubSpotClient api = HubSpotSourceIT.client(sim)) {
             String prefix = "oauth";
             Map<String, String> cfg = config(sim, prefix, Map.of("objects.include", "contacts"));
@@ -148,7 +170,9 @@ class HubSpotSourceFeaturesIT {
             cluster.awaitRunning("hs-oauth", 1, Duration.ofSeconds(60));
             awaitExact(sim, prefix, Duration.ofSeconds(60), "contacts");
             long refreshes = sim.routeCount("POST /oauth/v1/token");
-            assertThat(refreshes).as("access tokens obtained through the refresh token").isPositive();
+            assertThat(refreshes)
+                    .as("access tokens obtained through the refresh token")
+                    .isPositive();
 
             // HubSpot access tokens live 30 minutes: jump past the expiry, then change records
             sim.advanceClock(Duration.ofMinutes(31));
@@ -160,23 +184,43 @@ class HubSpotSourceFeaturesIT {
             }
             api.batchUpdate("contacts", updates);
             awaitExact(sim, prefix, Duration.ofSeconds(60), "contacts");
-            assertThat(sim.routeCount("POST /oauth/v1/token")).as("a new access token after the expiry")
+            assertThat(sim.routeCount("POST /oauth/v1/token"))
+                    .as("a new access token after the expiry")
                     .isGreaterThan(refreshes);
-            assertThat(TopicState.readCommitted(cluster, prefix + ".contacts").live.get(sim.ids("contacts").get(3))
-                    .path("jobtitle").asText()).isEqualTo("after-expiry-" + sim.ids("contacts").get(3));
-            assertThat(cluster.status("hs-oauth").tasks()).allSatisfy(t -> assertThat(t.state())
-                    .isEqualTo("RUNNING"));
+            assertThat(TopicState.readCommitted(cluster, prefix + ".contacts")
+                            .live
+                            .get(sim.ids("contacts").get(3))
+                            .path("jobtitle")
+                            .asText())
+                    .isEqualTo("after-expiry-" + sim.ids("contacts").get(3));
+            assertThat(cluster.status("hs-oauth").tasks())
+                    .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
         }
     }
 
     @Test
     void propertyHistoryAndReconciliationAcrossAWorkerRestart() throws Exception {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(33).contacts(300).validateRequests(true).start();
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                        .seed(33)
+                        .contacts(300)
+                        .validateRequests(true)
+                        .start();
                 HubSpotClient api = HubSpotSourceIT.client(sim)) {
             String prefix = "hist";
-            cluster.configureConnector("hs-history", config(sim, prefix, Map.of("objects.include", "contacts",
-                    "property.history", "contacts.email", "reconcile.interval.ms", "4000",
-                    "reconcile.checkpoint.interval.ms", "1000")));
+            cluster.configureConnector(
+                    "hs-history",
+                    config(
+                            sim,
+                            prefix,
+                            Map.of(
+                                    "objects.include",
+                                    "contacts",
+                                    "property.history",
+                                    "contacts.email",
+                                    "reconcile.interval.ms",
+                                    "4000",
+                                    "reconcile.checkpoint.interval.ms",
+                                    "1000")));
             cluster.awaitRunning("hs-history", 1, Duration.ofSeconds(60));
             awaitExact(sim, prefix, Duration.ofSeconds(60), "contacts");
 
@@ -196,28 +240,34 @@ class HubSpotSourceFeaturesIT {
                 return values.size() >= 3;
             });
             assertThat(values).containsExactly(original, "history-one@example.com", "history-two@example.com");
-            long withEmail = sim.ids("contacts").stream().filter(c -> sim.record("contacts", c).get("email") != null)
+            long withEmail = sim.ids("contacts").stream()
+                    .filter(c -> sim.record("contacts", c).get("email") != null)
                     .count();
-            assertThat(TopicState.readCommitted(cluster, historyTopic).live).as("one key per change")
+            assertThat(TopicState.readCommitted(cluster, historyTopic).live)
+                    .as("one key per change")
                     .hasSize((int) withEmail + 2);
 
             // the id checkpoint is committed with its record (EOS): wait for it, restart the worker, then delete a
             // contact for good (GDPR: no recycle bin, no trace) — only the checkpoint knows it was ever sent
-            cluster.awaitCondition("an id checkpoint after the load", Duration.ofSeconds(30), () ->
-                    TopicState.readCommitted(cluster, prefix + ".contacts").lastHeaders.values().stream()
+            cluster.awaitCondition(
+                    "an id checkpoint after the load",
+                    Duration.ofSeconds(30),
+                    () -> TopicState.readCommitted(cluster, prefix + ".contacts").lastHeaders.values().stream()
                             .anyMatch(h -> "checkpoint".equals(h.get("hubspot.change"))));
             var connect = cluster.raw();
             connect.removeWorker(connect.workers().iterator().next());
             connect.addWorker();
             cluster.awaitRunning("hs-history", 1, Duration.ofSeconds(60));
             String gone = sim.ids("contacts").get(40);
-            HttpResponse<String> r = http(sim, "/crm/v3/objects/contacts/gdpr-delete", "{\"objectId\":\"" + gone
-                    + "\"}");
+            HttpResponse<String> r =
+                    http(sim, "/crm/v3/objects/contacts/gdpr-delete", "{\"objectId\":\"" + gone + "\"}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
-            cluster.awaitCondition("a reconcile-delete tombstone for the GDPR-deleted contact", Duration.ofSeconds(45),
+            cluster.awaitCondition(
+                    "a reconcile-delete tombstone for the GDPR-deleted contact",
+                    Duration.ofSeconds(45),
                     () -> TopicState.readCommitted(cluster, prefix + ".contacts").tombstoneHeaders.stream()
-                            .anyMatch(h -> gone.equals(h.get("_key"))
-                                    && "reconcile-delete".equals(h.get("hubspot.change"))));
+                            .anyMatch(h ->
+                                    gone.equals(h.get("_key")) && "reconcile-delete".equals(h.get("hubspot.change"))));
             awaitExact(sim, prefix, Duration.ofSeconds(30), "contacts");
             assertThat(sim.contractViolations()).isEmpty();
         }
@@ -225,14 +275,27 @@ class HubSpotSourceFeaturesIT {
 
     @Test
     void customObjectsAreNotDroppedOnSchemaFaultsAndNewOnesArePickedUpWhileRunning() throws Exception {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(34).contacts(40).validateRequests(true).start();
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                        .seed(34)
+                        .contacts(40)
+                        .validateRequests(true)
+                        .start();
                 HubSpotClient api = HubSpotSourceIT.client(sim)) {
             createCustomObject(sim, api, "machines", 12);
             // every object implicitly (objects.include empty), narrowed to contacts and the custom objects
             String prefix = "disc";
-            Map<String, String> cfg = config(sim, prefix, Map.of("objects.include", "", "objects.exclude",
-                    "companies,deals,tickets,line_items,products,calls,emails,meetings,notes,tasks,owners,pipelines",
-                    "hubspot.retry.budget.ms", "2000", "custom.objects.refresh.interval.ms", "1500"));
+            Map<String, String> cfg = config(
+                    sim,
+                    prefix,
+                    Map.of(
+                            "objects.include",
+                            "",
+                            "objects.exclude",
+                            "companies,deals,tickets,line_items,products,calls,emails,meetings,notes,tasks,owners,pipelines",
+                            "hubspot.retry.budget.ms",
+                            "2000",
+                            "custom.objects.refresh.interval.ms",
+                            "1500"));
 
             // the schemas API keeps failing: the connector stops with an actionable first line (it used to start
             // without the custom objects and never read them)
@@ -245,8 +308,10 @@ class HubSpotSourceFeaturesIT {
                 trace[0] = c.trace();
                 return "FAILED".equals(c.state());
             });
-            assertThat(trace[0].lines().findFirst().orElse("")).contains("custom objects cannot be discovered")
-                    .contains("hubspot.retry.budget.ms").contains("objects.exclude=custom");
+            assertThat(trace[0].lines().findFirst().orElse(""))
+                    .contains("custom objects cannot be discovered")
+                    .contains("hubspot.retry.budget.ms")
+                    .contains("objects.exclude=custom");
 
             // a short outage is retried with backoff within the retry budget
             sim.clearFaults();
@@ -260,20 +325,23 @@ class HubSpotSourceFeaturesIT {
             // a custom object created while the connector runs is read without a restart
             createCustomObject(sim, api, "pumps", 5);
             awaitExact(sim, prefix, Duration.ofSeconds(60), "contacts", "machines", "pumps");
-            assertThat(cluster.status("hs-discovery").tasks()).allSatisfy(t -> assertThat(t.state())
-                    .isEqualTo("RUNNING"));
+            assertThat(cluster.status("hs-discovery").tasks())
+                    .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
             assertThat(sim.contractViolations()).isEmpty();
         }
     }
 
     /** A custom object (name, required name property, a number) with {@code n} records; returns its type id. */
     static String createCustomObject(HubSpotSimulator sim, HubSpotClient api, String name, int n) throws Exception {
-        JsonNode schema = post(sim, "/crm-object-schemas/v3/schemas", "{\"name\":\"" + name + "\",\"labels\":"
-                + "{\"singular\":\"" + name + "\",\"plural\":\"" + name + "\"},\"primaryDisplayProperty\":"
-                + "\"" + name + "_name\",\"requiredProperties\":[\"" + name + "_name\"],\"associatedObjects\":"
-                + "[\"CONTACT\"],\"properties\":[{\"name\":\"" + name + "_name\",\"label\":\"Name\",\"type\":"
-                + "\"string\",\"fieldType\":\"text\"},{\"name\":\"rpm\",\"label\":\"RPM\",\"type\":\"number\","
-                + "\"fieldType\":\"number\"}]}");
+        JsonNode schema = post(
+                sim,
+                "/crm-object-schemas/v3/schemas",
+                "{\"name\":\"" + name + "\",\"labels\":"
+                        + "{\"singular\":\"" + name + "\",\"plural\":\"" + name + "\"},\"primaryDisplayProperty\":"
+                        + "\"" + name + "_name\",\"requiredProperties\":[\"" + name + "_name\"],\"associatedObjects\":"
+                        + "[\"CONTACT\"],\"properties\":[{\"name\":\"" + name + "_name\",\"label\":\"Name\",\"type\":"
+                        + "\"string\",\"fieldType\":\"text\"},{\"name\":\"rpm\",\"label\":\"RPM\",\"type\":\"number\","
+                        + "\"fieldType\":\"number\"}]}");
         String typeId = schema.path("objectTypeId").asText();
         List<ObjectNode> inputs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -312,7 +380,8 @@ class HubSpotSourceFeaturesIT {
                 try {
                     JsonNode v = TopicState.MAPPER.readTree(rec.value()).path("payload");
                     assertThat(v.path("objectId").asText()).isEqualTo(id);
-                    assertThat(key).isEqualTo(id + ":email:" + v.path("timestamp").asLong());
+                    assertThat(key)
+                            .isEqualTo(id + ":email:" + v.path("timestamp").asLong());
                     keys.add(key);
                     out.add(v.path("value").asText());
                 } catch (IOException e) {
@@ -350,8 +419,13 @@ class HubSpotSourceFeaturesIT {
     }
 
     static HttpResponse<String> http(HubSpotSimulator sim, String path, String json) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
-                .header("Authorization", "Bearer " + sim.token()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                                .header("Authorization", "Bearer " + sim.token())
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -72,7 +72,10 @@ class HubSpotSourceIT {
     }
 
     static HubSpotClient client(HubSpotSimulator sim) {
-        return HubSpotClient.builder().baseUrl(sim.baseUrl()).accessToken(sim.token()).build();
+        return HubSpotClient.builder()
+                .baseUrl(sim.baseUrl())
+                .accessToken(sim.token())
+                .build();
     }
 
     /** Waits until every listed object topic equals the simulator; fails with the last difference. */
@@ -81,14 +84,15 @@ class HubSpotSourceIT {
         Supplier<Boolean> same = () -> {
             StringBuilder d = new StringBuilder();
             try {
-            for (String t : types) {
-                String props = t.equals("contacts") ? "email,jobtitle" : t.equals("companies") ? "city,name"
-                        : "amount,dealname";
-                String x = TopicState.read(cluster, prefix + "." + t).diff(sim, t, props.split(","));
-                if (!x.isEmpty()) {
-                    d.append(x).append("; ");
+                for (String t : types) {
+                    String props = t.equals("contacts")
+                            ? "email,jobtitle"
+                            : t.equals("companies") ? "city,name" : "amount,dealname";
+                    String x = TopicState.read(cluster, prefix + "." + t).diff(sim, t, props.split(","));
+                    if (!x.isEmpty()) {
+                        d.append(x).append("; ");
+                    }
                 }
-            }
             } catch (RuntimeException e) {
                 d.append("cannot read topics: ").append(e);
             }
@@ -114,13 +118,28 @@ class HubSpotSourceIT {
 
     @Test
     void tortureRunEndsWithTopicsEqualToHubSpot() {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(11).contacts(1500).companies(300).deals(300)
-                .owners(12).indexLag(Duration.ofSeconds(5)).validateRequests(true).start();
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                        .seed(11)
+                        .contacts(1500)
+                        .companies(300)
+                        .deals(300)
+                        .owners(12)
+                        .indexLag(Duration.ofSeconds(5))
+                        .validateRequests(true)
+                        .start();
                 HubSpotClient api = client(sim)) {
             String prefix = "torture";
             // overlap > index lag + the time a 12,000-change burst stamped with one millisecond takes to apply
-            cluster.configureConnector("hs-torture", config(sim, prefix, Map.of("objects.include",
-                    "contacts,companies,deals,owners,pipelines", "search.index.lag.overlap.ms", "8000")));
+            cluster.configureConnector(
+                    "hs-torture",
+                    config(
+                            sim,
+                            prefix,
+                            Map.of(
+                                    "objects.include",
+                                    "contacts,companies,deals,owners,pipelines",
+                                    "search.index.lag.overlap.ms",
+                                    "8000")));
             cluster.awaitRunning("hs-torture", 2, Duration.ofSeconds(60));
             awaitExact(sim, prefix, Duration.ofSeconds(90), "contacts", "companies", "deals");
 
@@ -129,8 +148,8 @@ class HubSpotSourceIT {
             sim.mutateNow(12_000);
             System.out.println("12,000-change burst applied in " + (System.nanoTime() - burst) / 1_000_000 + " ms");
             // a property added mid-run, then used
-            api.createProperty("contacts", "favourite_colour", "Favourite colour", "string", "text",
-                    "contactinformation");
+            api.createProperty(
+                    "contacts", "favourite_colour", "Favourite colour", "string", "text", "contactinformation");
             List<ObjectNode> updates = new ArrayList<>();
             for (String id : sim.ids("contacts").subList(0, 20)) {
                 ObjectNode u = TopicState.MAPPER.createObjectNode().put("id", id);
@@ -142,8 +161,13 @@ class HubSpotSourceIT {
             int label = api.createAssociationLabel("contacts", "companies", "Billing contact", "billing_contact");
             String labelledContact = sim.ids("contacts").get(3);
             String labelledCompany = sim.ids("companies").get(4);
-            api.createAssociations("contacts", "companies", List.of(new HubSpotClient.AssociationInput(
-                    labelledContact, labelledCompany, List.of(new AssociationType("USER_DEFINED", label, null)))));
+            api.createAssociations(
+                    "contacts",
+                    "companies",
+                    List.of(new HubSpotClient.AssociationInput(
+                            labelledContact,
+                            labelledCompany,
+                            List.of(new AssociationType("USER_DEFINED", label, null)))));
             // steady churn with index lag on top
             sim.startMutator(150);
             sleep(5_000);
@@ -160,7 +184,12 @@ class HubSpotSourceIT {
             TopicState contactsTopic = TopicState.read(cluster, prefix + ".contacts");
             for (String id : sim.ids("contacts").subList(0, 20)) {
                 if (sim.record("contacts", id).containsKey("favourite_colour")) {
-                    assertThat(contactsTopic.live.get(id).path("favourite_colour").asText()).isEqualTo("teal-" + id);
+                    assertThat(contactsTopic
+                                    .live
+                                    .get(id)
+                                    .path("favourite_colour")
+                                    .asText())
+                            .isEqualTo("teal-" + id);
                 }
             }
             assertThat(contactsTopic.tombstoneHeaders).anySatisfy(h -> {
@@ -168,7 +197,8 @@ class HubSpotSourceIT {
                 assertThat(h.get("hubspot.change")).isEqualTo("merge");
                 assertThat(h.get("hubspot.merged.into")).isEqualTo(survivor);
             });
-            assertThat(contactsTopic.lastHeaders.get(survivor)).containsEntry("hubspot.system", "hubspot")
+            assertThat(contactsTopic.lastHeaders.get(survivor))
+                    .containsEntry("hubspot.system", "hubspot")
                     .containsEntry("hubspot.object", "contacts")
                     .containsEntry("hubspot.portal", Long.toString(sim.portalId()));
 
@@ -180,27 +210,38 @@ class HubSpotSourceIT {
                 Set<String> got = new TreeSet<>(a.live.keySet());
                 lastAssoc[0] = "missing " + minus(want, got) + " extra " + minus(got, want);
                 JsonNode l = a.live.get(labelledContact + "-" + labelledCompany);
-                return want.equals(got) && l != null && l.path("labels").toString().contains("Billing contact");
+                return want.equals(got)
+                        && l != null
+                        && l.path("labels").toString().contains("Billing contact");
             });
             assertThat(TopicState.read(cluster, prefix + ".owners").live).hasSize(12);
             assertThat(TopicState.read(cluster, prefix + ".pipelines").live).isNotEmpty();
             assertThat(sim.contractViolations()).isEmpty();
-            assertThat(cluster.status("hs-torture").tasks()).allSatisfy(t -> assertThat(t.state())
-                    .isEqualTo("RUNNING"));
+            assertThat(cluster.status("hs-torture").tasks())
+                    .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
         }
     }
 
     @Test
     void workerRestartsDuringTheLoadAndDuringIncrementalLoseNothing() {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(12).contacts(3000).companies(100).deals(50)
-                .tier(Tier.STARTER).start()) {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                .seed(12)
+                .contacts(3000)
+                .companies(100)
+                .deals(50)
+                .tier(Tier.STARTER)
+                .start()) {
             String prefix = "restart";
-            cluster.configureConnector("hs-restart", config(sim, prefix, Map.of("hubspot.tier", "starter",
-                    "tasks.max", "1", "associations", "")));
+            cluster.configureConnector(
+                    "hs-restart",
+                    config(sim, prefix, Map.of("hubspot.tier", "starter", "tasks.max", "1", "associations", "")));
             cluster.awaitRunning("hs-restart", 1, Duration.ofSeconds(60));
-            cluster.awaitCondition("part of the initial load", Duration.ofSeconds(60),
+            cluster.awaitCondition(
+                    "part of the initial load",
+                    Duration.ofSeconds(60),
                     () -> TopicState.read(cluster, prefix + ".contacts").live.size() >= 600);
-            assertThat(TopicState.read(cluster, prefix + ".contacts").live.size()).isLessThan(3000);
+            assertThat(TopicState.read(cluster, prefix + ".contacts").live.size())
+                    .isLessThan(3000);
             restartWorker();
             cluster.awaitRunning("hs-restart", 1, Duration.ofSeconds(60));
             awaitExact(sim, prefix, Duration.ofSeconds(90), "contacts", "companies", "deals");
@@ -212,18 +253,25 @@ class HubSpotSourceIT {
             sim.stopMutator();
             cluster.awaitRunning("hs-restart", 1, Duration.ofSeconds(60));
             awaitExact(sim, prefix, Duration.ofSeconds(90), "contacts", "companies", "deals");
-            assertThat(sim.rateLimited429Count()).as("the budget keeps the task under the tier's limit")
+            assertThat(sim.rateLimited429Count())
+                    .as("the budget keeps the task under the tier's limit")
                     .isZero();
         }
     }
 
     @Test
     void faultsKeepTheTaskRunningAndLoseNothing() {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(13).contacts(1200).companies(150).deals(100)
-                .fault(Fault.status("*", 502, 0.05)).fault(Fault.of("*", Fault.Kind.CONNECTION_RESET, 0.03))
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                .seed(13)
+                .contacts(1200)
+                .companies(150)
+                .deals(100)
+                .fault(Fault.status("*", 502, 0.05))
+                .fault(Fault.of("*", Fault.Kind.CONNECTION_RESET, 0.03))
                 .fault(Fault.of("*", Fault.Kind.TRUNCATED_BODY, 0.03))
                 .fault(Fault.of("*", Fault.Kind.MALFORMED_JSON, 0.02))
-                .fault(Fault.of("*", Fault.Kind.RATE_LIMIT_429, 0.05)).start()) {
+                .fault(Fault.of("*", Fault.Kind.RATE_LIMIT_429, 0.05))
+                .start()) {
             String prefix = "faults";
             cluster.configureConnector("hs-faults", config(sim, prefix, Map.of()));
             cluster.awaitRunning("hs-faults", 2, Duration.ofSeconds(60));
@@ -232,20 +280,28 @@ class HubSpotSourceIT {
             sim.stopMutator();
             awaitExact(sim, prefix, Duration.ofSeconds(120), "contacts", "companies", "deals");
             assertThat(sim.faults().stream().mapToInt(Fault::firedCount).sum()).isGreaterThan(10);
-            assertThat(cluster.status("hs-faults").tasks()).allSatisfy(t -> assertThat(t.state())
-                    .isEqualTo("RUNNING"));
+            assertThat(cluster.status("hs-faults").tasks())
+                    .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
 
             // KIP-875: offsets of a stopped connector can be altered, but only to shapes the connector understands
-            assertThat(cluster.rest("PUT", "connectors/hs-faults/stop", null).status()).isEqualTo(204);
-            cluster.awaitCondition("connector stopped", Duration.ofSeconds(60),
-                    () -> "STOPPED".equals(cluster.status("hs-faults").connector().state()));
-            ConnectCluster.RestResponse bad = cluster.rest("PATCH", "connectors/hs-faults/offsets",
+            assertThat(cluster.rest("PUT", "connectors/hs-faults/stop", null).status())
+                    .isEqualTo(204);
+            cluster.awaitCondition(
+                    "connector stopped",
+                    Duration.ofSeconds(60),
+                    () -> "STOPPED"
+                            .equals(cluster.status("hs-faults").connector().state()));
+            ConnectCluster.RestResponse bad = cluster.rest(
+                    "PATCH",
+                    "connectors/hs-faults/offsets",
                     "{\"offsets\":[{\"partition\":{\"stream\":\"contacts\"},"
                             + "\"offset\":{\"v\":1,\"phase\":\"oops\",\"since\":1}}]}");
             // the worker answers 500 for any exception from alterOffsets; the body carries the connector's reason
             assertThat(bad.status()).isIn(400, 500);
             assertThat(bad.body()).contains("phase").contains("oops");
-            ConnectCluster.RestResponse good = cluster.rest("PATCH", "connectors/hs-faults/offsets",
+            ConnectCluster.RestResponse good = cluster.rest(
+                    "PATCH",
+                    "connectors/hs-faults/offsets",
                     "{\"offsets\":[{\"partition\":{\"stream\":\"contacts\"},\"offset\":{\"v\":1,"
                             + "\"phase\":\"inc\",\"since\":" + (System.currentTimeMillis() - 3_600_000L) + "}}]}");
             assertThat(good.status()).as(good.body()).isEqualTo(200);
@@ -254,14 +310,19 @@ class HubSpotSourceIT {
 
     @Test
     void validateReportsTokenScopeAndObjectProblemsOnTheirKeys() {
-        try (HubSpotSimulator sim = HubSpotSimulator.builder().seed(14).contacts(10).companies(5)
-                .privateAppToken("pat-contacts-only", "crm.objects.contacts.read").start()) {
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                .seed(14)
+                .contacts(10)
+                .companies(5)
+                .privateAppToken("pat-contacts-only", "crm.objects.contacts.read")
+                .start()) {
             Map<String, String> base = config(sim, "validate", Map.of());
             base.remove("connector.class");
             base.put("name", "hs-validate");
 
             Map<String, String> good = new HashMap<>(base);
-            assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, good))).isEmpty();
+            assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, good)))
+                    .isEmpty();
 
             Map<String, String> badToken = new HashMap<>(base);
             badToken.put("hubspot.access.token", "pat-na1-not-a-real-token");
@@ -273,7 +334,9 @@ class HubSpotSourceIT {
             scopes.put("hubspot.access.token", "pat-contacts-only");
             Map<String, List<String>> e2 = ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, scopes));
             assertThat(e2).containsOnlyKeys("objects.include");
-            assertThat(String.join(" ", e2.get("objects.include"))).contains("companies").contains("scope");
+            assertThat(String.join(" ", e2.get("objects.include")))
+                    .contains("companies")
+                    .contains("scope");
 
             Map<String, String> unknown = new HashMap<>(base);
             unknown.put("objects.include", "contacts,widgets");
@@ -288,13 +351,13 @@ class HubSpotSourceIT {
             assertThat(e4).containsOnlyKeys("property.history");
             assertThat(e4.get("property.history").get(0)).contains("tickets.subject");
             history.put("property.history", "contacts");
-            assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, history))).containsOnlyKeys(
-                    "property.history");
+            assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, history)))
+                    .containsOnlyKeys("property.history");
 
             Map<String, String> badEnum = new HashMap<>(base);
             badEnum.put("hubspot.tier", "platinum");
-            assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, badEnum))).containsOnlyKeys(
-                    "hubspot.tier");
+            assertThat(ConnectCluster.errorsByKey(cluster.validate(CONNECTOR, badEnum)))
+                    .containsOnlyKeys("hubspot.tier");
         }
     }
 

@@ -5,21 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.testharness.ConnectCluster;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import java.math.BigDecimal;
-import java.util.Objects;
 
 /** The compacted view of a topic (last value per key, tombstones remove) and its comparison with the simulator. */
 final class TopicState {
@@ -37,7 +37,9 @@ final class TopicState {
     static TopicState readCommitted(ConnectCluster cluster, String topic) {
         try {
             List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-            cluster.raw().kafka().consumeAll(30_000, Map.of("isolation.level", "read_committed"), Map.of(), topic)
+            cluster.raw()
+                    .kafka()
+                    .consumeAll(30_000, Map.of("isolation.level", "read_committed"), Map.of(), topic)
                     .forEach(all::add);
             return of(all);
         } catch (Exception e) {

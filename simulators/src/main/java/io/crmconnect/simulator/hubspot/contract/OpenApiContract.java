@@ -15,11 +15,11 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Locale;
 
 /**
  * Checks HTTP interactions against HubSpot's official OpenAPI 3 specifications (bundled unchanged under
@@ -138,26 +138,39 @@ public final class OpenApiContract {
     }
 
     /** Checks a request. {@code pathAndQuery} may carry a query string. */
-    public List<Violation> validateRequest(String method, String pathAndQuery, Map<String, String> headers,
-            String body) {
+    public List<Violation> validateRequest(
+            String method, String pathAndQuery, Map<String, String> headers, String body) {
         return check(method, pathAndQuery, headers, body, 0, null, null, true, false);
     }
 
     /** Checks a response to a request on {@code pathAndQuery}. */
-    public List<Violation> validateResponse(String method, String pathAndQuery, int status,
-            Map<String, String> responseHeaders, String responseBody) {
+    public List<Violation> validateResponse(
+            String method, String pathAndQuery, int status, Map<String, String> responseHeaders, String responseBody) {
         return check(method, pathAndQuery, Map.of(), null, status, responseHeaders, responseBody, false, true);
     }
 
     /** Checks both sides of one interaction. */
-    public List<Violation> validate(String method, String pathAndQuery, Map<String, String> requestHeaders,
-            String requestBody, int status, Map<String, String> responseHeaders, String responseBody) {
-        return check(method, pathAndQuery, requestHeaders, requestBody, status, responseHeaders, responseBody, true,
-                true);
+    public List<Violation> validate(
+            String method,
+            String pathAndQuery,
+            Map<String, String> requestHeaders,
+            String requestBody,
+            int status,
+            Map<String, String> responseHeaders,
+            String responseBody) {
+        return check(
+                method, pathAndQuery, requestHeaders, requestBody, status, responseHeaders, responseBody, true, true);
     }
 
-    private List<Violation> check(String method, String pathAndQuery, Map<String, String> reqHeaders, String reqBody,
-            int status, Map<String, String> respHeaders, String respBody, boolean checkRequest,
+    private List<Violation> check(
+            String method,
+            String pathAndQuery,
+            Map<String, String> reqHeaders,
+            String reqBody,
+            int status,
+            Map<String, String> respHeaders,
+            String respBody,
+            boolean checkRequest,
             boolean checkResponse) {
         String rawPath = pathAndQuery;
         String query = null;
@@ -214,7 +227,13 @@ public final class OpenApiContract {
         return out;
     }
 
-    private void collect(ValidationReport report, String dir, String method, String path, int status, String spec,
+    private void collect(
+            ValidationReport report,
+            String dir,
+            String method,
+            String path,
+            int status,
+            String spec,
             List<Violation> out) {
         for (ValidationReport.Message msg : report.getMessages()) {
             if (msg.getLevel() != ValidationReport.Level.ERROR) {
@@ -229,8 +248,14 @@ public final class OpenApiContract {
                 }
             }
             if (!ignored) {
-                out.add(new Violation(dir, method, path, status, spec, msg.getKey(), msg.getMessage()
-                        + (msg.getAdditionalInfo().isEmpty() ? "" : " " + msg.getAdditionalInfo())));
+                out.add(new Violation(
+                        dir,
+                        method,
+                        path,
+                        status,
+                        spec,
+                        msg.getKey(),
+                        msg.getMessage() + (msg.getAdditionalInfo().isEmpty() ? "" : " " + msg.getAdditionalInfo())));
             }
         }
     }
@@ -252,11 +277,12 @@ public final class OpenApiContract {
             if (root.path("components").isObject()) {
                 ((ObjectNode) root.get("components")).remove("securitySchemes");
             }
-            root.path("paths").forEach(item -> item.forEach(op -> {
-                if (op.isObject()) {
-                    ((ObjectNode) op).remove("security");
-                }
-            }));
+            root.path("paths")
+                    .forEach(item -> item.forEach(op -> {
+                        if (op.isObject()) {
+                            ((ObjectNode) op).remove("security");
+                        }
+                    }));
             return OpenApiInteractionValidator.createForInlineApiSpecification(MAPPER.writeValueAsString(root))
                     .withLevelResolver(LevelResolver.create()
                             .withLevel("validation.request.security", ValidationReport.Level.IGNORE)
@@ -269,9 +295,17 @@ public final class OpenApiContract {
 
     /** Parses every bundled spec now (otherwise lazily on first use). */
     public static void preload() {
-        for (String s : List.of("objects-v3.json", "objects-2026-03.json", "contacts-v3.json", "customObjects-v3.json",
-                "properties-v3.json", "associations-v4.json", "associationsSchema-v4.json", "pipelines-v3.json",
-                "crmOwners-v3.json", "schemas-v3.json")) {
+        for (String s : List.of(
+                "objects-v3.json",
+                "objects-2026-03.json",
+                "contacts-v3.json",
+                "customObjects-v3.json",
+                "properties-v3.json",
+                "associations-v4.json",
+                "associationsSchema-v4.json",
+                "pipelines-v3.json",
+                "crmOwners-v3.json",
+                "schemas-v3.json")) {
             validator(s);
         }
     }

@@ -11,8 +11,8 @@ package io.crmconnect.simulator.hubspot.contract;
  * @param key the validator's message key, e.g. {@code validation.response.body.schema.required}
  * @param message the validator's message
  */
-public record Violation(String direction, String method, String path, int status, String spec, String key,
-        String message) {
+public record Violation(
+        String direction, String method, String path, int status, String spec, String key, String message) {
     @Override
     public String toString() {
         return direction + " " + method + " " + path + (status > 0 ? " -> " + status : "") + " [" + spec + "] " + key

@@ -66,8 +66,10 @@ final class BigQueryChangeSource implements ChangeSource {
         } else if (parts.length == 2) {
             tableId = TableId.of(project, parts[0], parts[1]);
         } else {
-            throw new WarehouseError(WarehouseError.Kind.PERMANENT, "Table " + spec.name()
-                    + ": name it dataset.table or project.dataset.table", null);
+            throw new WarehouseError(
+                    WarehouseError.Kind.PERMANENT,
+                    "Table " + spec.name() + ": name it dataset.table or project.dataset.table",
+                    null);
         }
         from = "`" + tableId.getProject() + "." + tableId.getDataset() + "." + tableId.getTable() + "`";
     }
@@ -84,8 +86,11 @@ final class BigQueryChangeSource implements ChangeSource {
             throw BigQueryErrors.classify("reading the schema of " + spec.name(), e);
         }
         if (t == null) {
-            throw new WarehouseError(WarehouseError.Kind.PERMANENT, "Table " + spec.name() + " does not exist or "
-                    + "the connector may not read it (needs bigquery.tables.get)", null);
+            throw new WarehouseError(
+                    WarehouseError.Kind.PERMANENT,
+                    "Table " + spec.name() + " does not exist or "
+                            + "the connector may not read it (needs bigquery.tables.get)",
+                    null);
         }
         List<ColumnInfo> out = new ArrayList<>();
         for (Field f : t.getDefinition().getSchema().getFields()) {
@@ -111,15 +116,15 @@ final class BigQueryChangeSource implements ChangeSource {
                 return i;
             }
         }
-        throw new WarehouseError(WarehouseError.Kind.PERMANENT, "Table " + spec.name() + " has no column " + name,
-                null);
+        throw new WarehouseError(
+                WarehouseError.Kind.PERMANENT, "Table " + spec.name() + " has no column " + name, null);
     }
 
     static ColumnInfo column(Field f) {
         ColumnInfo scalar = scalar(f);
         if (f.getMode() == Field.Mode.REPEATED) {
-            return new ColumnInfo(f.getName(), ColumnType.ARRAY, "ARRAY<" + scalar.warehouseType() + ">", 0, 0,
-                    scalar, null);
+            return new ColumnInfo(
+                    f.getName(), ColumnType.ARRAY, "ARRAY<" + scalar.warehouseType() + ">", 0, 0, scalar, null);
         }
         return scalar;
     }
@@ -159,8 +164,10 @@ final class BigQueryChangeSource implements ChangeSource {
     @Override
     public Instant serverNow() {
         try {
-            TableResult r = client.get().query(QueryJobConfiguration.newBuilder("SELECT CURRENT_TIMESTAMP() AS now")
-                    .setUseLegacySql(false).build());
+            TableResult r = client.get()
+                    .query(QueryJobConfiguration.newBuilder("SELECT CURRENT_TIMESTAMP() AS now")
+                            .setUseLegacySql(false)
+                            .build());
             return r.getValues().iterator().next().get(0).getTimestampInstant();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -221,7 +228,10 @@ final class BigQueryChangeSource implements ChangeSource {
             if (k > 0) {
                 sb.append(" OR (");
                 for (int j = 0; j < k; j++) {
-                    sb.append(quote(columns.get(keyIdx.get(j)).name())).append(" = @k").append(j).append(" AND ");
+                    sb.append(quote(columns.get(keyIdx.get(j)).name()))
+                            .append(" = @k")
+                            .append(j)
+                            .append(" AND ");
                 }
             }
             sb.append(quote(columns.get(keyIdx.get(k)).name())).append(" > @k").append(k);
@@ -236,8 +246,11 @@ final class BigQueryChangeSource implements ChangeSource {
     private QueryParameterValue point(Instant t) {
         ColumnInfo c = columns.get(wmIdx);
         return switch (c.type()) {
-            case TIMESTAMP_NTZ -> QueryParameterValue.dateTime(LocalDateTime.ofInstant(t, ZoneOffset.UTC).toString());
-            case DATE -> QueryParameterValue.date(LocalDate.ofInstant(t, ZoneOffset.UTC).toString());
+            case TIMESTAMP_NTZ ->
+                QueryParameterValue.dateTime(
+                        LocalDateTime.ofInstant(t, ZoneOffset.UTC).toString());
+            case DATE ->
+                QueryParameterValue.date(LocalDate.ofInstant(t, ZoneOffset.UTC).toString());
             default -> timestamp(t);
         };
     }
@@ -249,8 +262,10 @@ final class BigQueryChangeSource implements ChangeSource {
     private static QueryParameterValue param(ColumnInfo c, Object v) {
         return switch (c.type()) {
             case INTEGER -> QueryParameterValue.int64((Long) v);
-            case DECIMAL -> "BIGNUMERIC".equals(c.warehouseType()) ? QueryParameterValue.bigNumeric((BigDecimal) v)
-                    : QueryParameterValue.numeric((BigDecimal) v);
+            case DECIMAL ->
+                "BIGNUMERIC".equals(c.warehouseType())
+                        ? QueryParameterValue.bigNumeric((BigDecimal) v)
+                        : QueryParameterValue.numeric((BigDecimal) v);
             case DOUBLE -> QueryParameterValue.float64((Double) v);
             case BOOLEAN -> QueryParameterValue.bool((Boolean) v);
             case DATE -> QueryParameterValue.date(v.toString());
@@ -268,12 +283,18 @@ final class BigQueryChangeSource implements ChangeSource {
 
     /** Runs one query as a job (jobs.insert), reads every page of its result and what it processed. */
     private Page read(String sql, Map<String, QueryParameterValue> params, SourceRow.Op op, boolean changeRows) {
-        QueryJobConfiguration.Builder q = QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false)
-                .setNamedParameters(params).setUseQueryCache(false);
+        QueryJobConfiguration.Builder q = QueryJobConfiguration.newBuilder(sql)
+                .setUseLegacySql(false)
+                .setNamedParameters(params)
+                .setUseQueryCache(false);
         try {
             BigQuery bq = client.get();
-            Job job = bq.create(JobInfo.of(JobId.newBuilder().setJob("crmconnect_" + UUID.randomUUID())
-                    .setProject(project).build(), q.build()));
+            Job job = bq.create(JobInfo.of(
+                    JobId.newBuilder()
+                            .setJob("crmconnect_" + UUID.randomUUID())
+                            .setProject(project)
+                            .build(),
+                    q.build()));
             TableResult result = pageRows > 0
                     ? job.getQueryResults(BigQuery.QueryResultsOption.pageSize(pageRows))
                     : job.getQueryResults();
@@ -292,7 +313,8 @@ final class BigQueryChangeSource implements ChangeSource {
             }
             long bytes = 0;
             Job done = job.isDone() ? job : bq.getJob(job.getJobId());
-            if (done != null && done.getStatistics() instanceof JobStatistics.QueryStatistics s
+            if (done != null
+                    && done.getStatistics() instanceof JobStatistics.QueryStatistics s
                     && s.getTotalBytesProcessed() != null) {
                 bytes = s.getTotalBytesProcessed();
             }
@@ -345,5 +367,4 @@ final class BigQueryChangeSource implements ChangeSource {
     public void close() {
         // the client holds no connection of its own to release
     }
-
 }

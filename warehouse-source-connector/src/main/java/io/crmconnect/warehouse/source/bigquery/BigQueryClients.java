@@ -24,16 +24,17 @@ import java.util.Locale;
 final class BigQueryClients {
     static final String SCOPE = "https://www.googleapis.com/auth/bigquery";
 
-    private BigQueryClients() {
-    }
+    private BigQueryClients() {}
 
     static BigQuery open(BigQuerySourceConfig c) {
         BigQueryOptions.Builder b = BigQueryOptions.newBuilder()
                 .setProjectId(c.getString(BigQuerySourceConfig.PROJECT).trim())
                 .setHost(c.getString(BigQuerySourceConfig.ROOT_URL).trim().replaceAll("/+$", ""))
                 .setCredentials(credentials(c))
-                .setTransportOptions(HttpTransportOptions.newBuilder().setConnectTimeout(30_000)
-                        .setReadTimeout(300_000).build());
+                .setTransportOptions(HttpTransportOptions.newBuilder()
+                        .setConnectTimeout(30_000)
+                        .setReadTimeout(300_000)
+                        .build());
         String location = c.getString(BigQuerySourceConfig.LOCATION).trim();
         if (!location.isEmpty()) {
             b.setLocation(location);
@@ -45,17 +46,24 @@ final class BigQueryClients {
         try {
             return switch (c.auth()) {
                 case NONE -> NoCredentials.getInstance();
-                case APPLICATION_DEFAULT -> GoogleCredentials.getApplicationDefault().createScoped(List.of(SCOPE));
-                case SERVICE_ACCOUNT_JSON -> ServiceAccountCredentials.fromStream(new ByteArrayInputStream(
-                        c.credentialsJson().getBytes(StandardCharsets.UTF_8))).createScoped(List.of(SCOPE));
+                case APPLICATION_DEFAULT ->
+                    GoogleCredentials.getApplicationDefault().createScoped(List.of(SCOPE));
+                case SERVICE_ACCOUNT_JSON ->
+                    ServiceAccountCredentials.fromStream(
+                                    new ByteArrayInputStream(c.credentialsJson().getBytes(StandardCharsets.UTF_8)))
+                            .createScoped(List.of(SCOPE));
             };
         } catch (IOException | RuntimeException e) {
             // the key's content must not reach the message: name the setting and the kind of failure only
-            throw new WarehouseError(WarehouseError.Kind.PERMANENT, "BigQuery credentials (" + c.auth().name()
-                    .toLowerCase(Locale.ROOT) + ") could not be loaded: " + e.getClass().getSimpleName()
-                    + (c.auth() == BigQuerySourceConfig.Auth.SERVICE_ACCOUNT_JSON
-                            ? "; " + BigQuerySourceConfig.CREDENTIALS_JSON + " must hold a service-account key file"
-                            : ""), null);
+            throw new WarehouseError(
+                    WarehouseError.Kind.PERMANENT,
+                    "BigQuery credentials (" + c.auth().name().toLowerCase(Locale.ROOT) + ") could not be loaded: "
+                            + e.getClass().getSimpleName()
+                            + (c.auth() == BigQuerySourceConfig.Auth.SERVICE_ACCOUNT_JSON
+                                    ? "; " + BigQuerySourceConfig.CREDENTIALS_JSON
+                                            + " must hold a service-account key file"
+                                    : ""),
+                    null);
         }
     }
 }

@@ -9,16 +9,23 @@ import java.util.Set;
 
 /** BigQuery errors classified for the change-capture core, messages sanitized (they may quote values). */
 final class BigQueryErrors {
-    private static final Set<String> TRANSIENT_REASONS = Set.of("backendError", "internalError", "rateLimitExceeded",
-            "jobRateLimitExceeded", "jobBackendError", "jobInternalError");
+    private static final Set<String> TRANSIENT_REASONS = Set.of(
+            "backendError",
+            "internalError",
+            "rateLimitExceeded",
+            "jobRateLimitExceeded",
+            "jobBackendError",
+            "jobInternalError");
 
-    private BigQueryErrors() {
-    }
+    private BigQueryErrors() {}
 
     static WarehouseError classify(String what, RuntimeException e) {
         if (!(e instanceof BigQueryException b)) {
-            return new WarehouseError(WarehouseError.Kind.TRANSIENT, what + ": " + e.getClass().getSimpleName()
-                    + ": " + ErrorSanitizer.sanitize(String.valueOf(e.getMessage())), e);
+            return new WarehouseError(
+                    WarehouseError.Kind.TRANSIENT,
+                    what + ": " + e.getClass().getSimpleName() + ": "
+                            + ErrorSanitizer.sanitize(String.valueOf(e.getMessage())),
+                    e);
         }
         BigQueryError err = b.getError();
         String reason = err == null ? "" : String.valueOf(err.getReason());
@@ -30,7 +37,10 @@ final class BigQueryErrors {
             kind = WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE;
         } else if (lower.contains("change history")) {
             kind = WarehouseError.Kind.CHANGE_TRACKING_OFF;
-        } else if (b.getCode() == 0 || b.getCode() == 429 || b.getCode() >= 500 || b.isRetryable()
+        } else if (b.getCode() == 0
+                || b.getCode() == 429
+                || b.getCode() >= 500
+                || b.isRetryable()
                 || TRANSIENT_REASONS.contains(reason)) {
             kind = WarehouseError.Kind.TRANSIENT;
         } else {

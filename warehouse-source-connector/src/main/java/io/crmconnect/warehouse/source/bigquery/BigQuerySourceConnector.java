@@ -68,8 +68,7 @@ public class BigQuerySourceConnector extends SourceConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     /**
      * Static checks, then one bounded live check (30 s): the credentials load (reported on the credentials key) and
@@ -123,15 +122,19 @@ public class BigQuerySourceConnector extends SourceConnector {
             try {
                 BigQueryChangeSource source = new BigQueryChangeSource(t, () -> bq, project, 0);
                 List<ColumnInfo> columns = source.columns();
-                if (t.watermarkColumn() == null && config.getString(CaptureConfig.MODE).trim()
-                        .equalsIgnoreCase("watermark")) {
-                    byName.get(CaptureConfig.TABLES).addErrorMessage("Table " + t.name() + ": mode watermark needs "
-                            + "a watermark column (" + t.name() + ":key@column); columns: "
-                            + columns.stream().map(ColumnInfo::name).toList());
+                if (t.watermarkColumn() == null
+                        && config.getString(CaptureConfig.MODE).trim().equalsIgnoreCase("watermark")) {
+                    byName.get(CaptureConfig.TABLES)
+                            .addErrorMessage("Table " + t.name() + ": mode watermark needs "
+                                    + "a watermark column (" + t.name() + ":key@column); columns: "
+                                    + columns.stream().map(ColumnInfo::name).toList());
                 }
             } catch (WarehouseError e) {
-                byName.get(e.kind() == WarehouseError.Kind.TRANSIENT ? BigQuerySourceConfig.ROOT_URL
-                        : CaptureConfig.TABLES).addErrorMessage(e.getMessage());
+                byName.get(
+                                e.kind() == WarehouseError.Kind.TRANSIENT
+                                        ? BigQuerySourceConfig.ROOT_URL
+                                        : CaptureConfig.TABLES)
+                        .addErrorMessage(e.getMessage());
             }
         }
     }

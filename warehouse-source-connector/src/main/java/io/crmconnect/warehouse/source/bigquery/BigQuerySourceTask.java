@@ -41,8 +41,8 @@ public class BigQuerySourceTask extends SourceTask {
         List<CaptureRunner.Table> tables = new ArrayList<>();
         for (String entry : config.getList(CaptureConfig.TASK_TABLES)) {
             TableSpec spec = TableSpec.parse(CaptureConfig.TABLES, entry);
-            TableCapture capture = new TableCapture(spec, new BigQueryChangeSource(spec, this::client, project,
-                    pageRows), settings, metrics);
+            TableCapture capture = new TableCapture(
+                    spec, new BigQueryChangeSource(spec, this::client, project, pageRows), settings, metrics);
             capture.restore(context.offsetStorageReader().offset(capture.partition()));
             tables.add(new CaptureRunner.Table() {
                 private RecordFactory records;
@@ -55,8 +55,12 @@ public class BigQuerySourceTask extends SourceTask {
                 @Override
                 public RecordFactory records() {
                     if (records == null) {
-                        records = new RecordFactory("bigquery", spec, CaptureConfig.topic(config, spec),
-                                capture.columns(), CaptureConfig.lowerCase(config));
+                        records = new RecordFactory(
+                                "bigquery",
+                                spec,
+                                CaptureConfig.topic(config, spec),
+                                capture.columns(),
+                                CaptureConfig.lowerCase(config));
                     }
                     return records;
                 }

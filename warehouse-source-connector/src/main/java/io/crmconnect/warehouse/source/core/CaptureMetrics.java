@@ -44,9 +44,13 @@ public final class CaptureMetrics {
     }
 
     public void scanned(String table, long rows, long bytes) {
-        counter("rows-scanned-total", table, "Rows the warehouse returned for this table").addAndGet(rows);
-        counter("bytes-scanned-total", table, "Bytes the warehouse reports it processed for this table (0 where "
-                + "it does not say)").addAndGet(bytes);
+        counter("rows-scanned-total", table, "Rows the warehouse returned for this table")
+                .addAndGet(rows);
+        counter(
+                        "bytes-scanned-total",
+                        table,
+                        "Bytes the warehouse reports it processed for this table (0 where " + "it does not say)")
+                .addAndGet(bytes);
     }
 
     public void sent(String table) {
@@ -54,7 +58,8 @@ public final class CaptureMetrics {
     }
 
     public void lag(String table, long millis) {
-        counter("lag-ms", table, "How far the captured position is behind the warehouse's clock").set(millis);
+        counter("lag-ms", table, "How far the captured position is behind the warehouse's clock")
+                .set(millis);
     }
 
     public void resnapshot(String table) {

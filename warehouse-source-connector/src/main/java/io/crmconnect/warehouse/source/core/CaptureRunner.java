@@ -78,8 +78,8 @@ public final class CaptureRunner {
             long delay = attempts.nextDelayMillis();
             if (delay < 0) {
                 attempts = null;
-                throw new RetriableException("Table " + name + ": warehouse unavailable, will retry: "
-                        + e.getMessage(), e);
+                throw new RetriableException(
+                        "Table " + name + ": warehouse unavailable, will retry: " + e.getMessage(), e);
             }
             LOG.warn("Table {}: transient failure, retrying in {} ms: {}", name, delay, e.getMessage());
             if (!stopping) {

@@ -9,11 +9,30 @@ import java.time.Duration;
  * {@code grid}: change intervals end on multiples of it; {@code replayWindow}: after a restart, how much of the
  * time after the committed position is re-read one grid step at a time (see {@link TableCapture}).
  */
-public record CaptureSettings(CaptureMode mode, int chunkRows, Duration changesLag, Duration watermarkDelay,
-        Duration pollInterval, RetentionAction retentionAction, Duration grid, Duration replayWindow) {
-    public CaptureSettings(CaptureMode mode, int chunkRows, Duration changesLag, Duration watermarkDelay,
-            Duration pollInterval, RetentionAction retentionAction) {
-        this(mode, chunkRows, changesLag, watermarkDelay, pollInterval, retentionAction, Duration.ofMillis(1),
+public record CaptureSettings(
+        CaptureMode mode,
+        int chunkRows,
+        Duration changesLag,
+        Duration watermarkDelay,
+        Duration pollInterval,
+        RetentionAction retentionAction,
+        Duration grid,
+        Duration replayWindow) {
+    public CaptureSettings(
+            CaptureMode mode,
+            int chunkRows,
+            Duration changesLag,
+            Duration watermarkDelay,
+            Duration pollInterval,
+            RetentionAction retentionAction) {
+        this(
+                mode,
+                chunkRows,
+                changesLag,
+                watermarkDelay,
+                pollInterval,
+                retentionAction,
+                Duration.ofMillis(1),
                 Duration.ofDays(1));
     }
 }

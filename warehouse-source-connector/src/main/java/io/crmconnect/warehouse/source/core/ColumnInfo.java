@@ -6,8 +6,14 @@ import java.util.List;
  * A column as read from the warehouse: name, core type, the warehouse's type name, decimal precision/scale,
  * element (ARRAY) or fields (STRUCT).
  */
-public record ColumnInfo(String name, ColumnType type, String warehouseType, int precision, int scale,
-        ColumnInfo element, List<ColumnInfo> fields) {
+public record ColumnInfo(
+        String name,
+        ColumnType type,
+        String warehouseType,
+        int precision,
+        int scale,
+        ColumnInfo element,
+        List<ColumnInfo> fields) {
     public ColumnInfo {
         fields = fields == null ? List.of() : List.copyOf(fields);
     }

@@ -5,8 +5,7 @@ import java.util.List;
 
 /** A key's values as one JSON array of strings (or nulls), the form a Connect offset can store, and back. */
 final class KeyText {
-    private KeyText() {
-    }
+    private KeyText() {}
 
     static String format(List<String> values) {
         StringBuilder b = new StringBuilder("[");

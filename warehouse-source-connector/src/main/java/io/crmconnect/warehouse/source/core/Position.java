@@ -5,9 +5,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
-import java.util.Locale;
 
 /**
  * Where a table's capture stands, as stored in Connect's source offsets (version 1):
@@ -24,7 +24,11 @@ public record Position(Phase phase, Instant t0, Instant from, Instant to, Instan
     public static final int VERSION = 1;
 
     /** The capture phases. */
-    public enum Phase { SNAPSHOT, CHANGES, WATERMARK }
+    public enum Phase {
+        SNAPSHOT,
+        CHANGES,
+        WATERMARK
+    }
 
     public static Position snapshot(Instant t0, List<String> after) {
         return new Position(Phase.SNAPSHOT, t0, null, null, null, after);
@@ -94,8 +98,10 @@ public record Position(Phase phase, Instant t0, Instant from, Instant to, Instan
             try {
                 return KeyText.parse(s);
             } catch (IllegalArgumentException e) {
-                throw bad(table, "\"after\" must be a JSON array of the key values as strings, e.g. [\"42\"]: "
-                        + e.getMessage());
+                throw bad(
+                        table,
+                        "\"after\" must be a JSON array of the key values as strings, e.g. [\"42\"]: "
+                                + e.getMessage());
             }
         }
         if (!(a instanceof List<?> l)) {

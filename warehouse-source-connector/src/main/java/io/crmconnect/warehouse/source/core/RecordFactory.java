@@ -42,8 +42,8 @@ public final class RecordFactory {
     private final int[] keyIdx;
     private final String[] fieldNames;
 
-    public RecordFactory(String system, TableSpec spec, String topic, List<ColumnInfo> columns,
-            boolean lowerCaseNames) {
+    public RecordFactory(
+            String system, TableSpec spec, String topic, List<ColumnInfo> columns, boolean lowerCaseNames) {
         this.system = system;
         this.table = spec.name();
         this.topic = topic;
@@ -51,7 +51,9 @@ public final class RecordFactory {
         this.columns = columns;
         fieldNames = new String[columns.size()];
         for (int i = 0; i < fieldNames.length; i++) {
-            fieldNames[i] = lowerCaseNames ? columns.get(i).name().toLowerCase(Locale.ROOT) : columns.get(i).name();
+            fieldNames[i] = lowerCaseNames
+                    ? columns.get(i).name().toLowerCase(Locale.ROOT)
+                    : columns.get(i).name();
         }
         String base = "crmconnect." + system + "." + spec.shortName().toLowerCase(Locale.ROOT);
         keyIdx = new int[spec.keyColumns().size()];
@@ -83,8 +85,8 @@ public final class RecordFactory {
     static Schema schema(ColumnInfo c, boolean optional) {
         SchemaBuilder b = switch (c.type()) {
             case INTEGER -> SchemaBuilder.int64();
-            case DECIMAL -> Decimal.builder(c.scale()).parameter("connect.decimal.precision",
-                    Integer.toString(c.precision()));
+            case DECIMAL ->
+                Decimal.builder(c.scale()).parameter("connect.decimal.precision", Integer.toString(c.precision()));
             case DOUBLE -> SchemaBuilder.float64();
             case BOOLEAN -> SchemaBuilder.bool();
             case DATE -> org.apache.kafka.connect.data.Date.builder();
@@ -145,21 +147,34 @@ public final class RecordFactory {
         Struct key = new Struct(keySchema);
         for (int k = 0; k < keyIdx.length; k++) {
             int i = keyIdx[k];
-            key.put(fieldNames[i], value(columns.get(i), keySchema.field(fieldNames[i]).schema(), e.key()[k]));
+            key.put(
+                    fieldNames[i],
+                    value(columns.get(i), keySchema.field(fieldNames[i]).schema(), e.key()[k]));
         }
         Struct value = null;
         if (e.values() != null) {
             value = new Struct(valueSchema);
             Object[] v = e.values();
             for (int i = 0; i < fieldNames.length; i++) {
-                value.put(fieldNames[i], value(columns.get(i), valueSchema.field(fieldNames[i]).schema(), v[i]));
+                value.put(
+                        fieldNames[i],
+                        value(columns.get(i), valueSchema.field(fieldNames[i]).schema(), v[i]));
             }
         }
         ConnectHeaders h = new ConnectHeaders();
         h.addString(H_SYSTEM, system);
         h.addString(H_TABLE, table);
         h.addString(H_CHANGE, e.change());
-        return new SourceRecord(partition, e.offset(), topic, null, keySchema, key,
-                value == null ? null : valueSchema, value, captureMillis, h);
+        return new SourceRecord(
+                partition,
+                e.offset(),
+                topic,
+                null,
+                keySchema,
+                key,
+                value == null ? null : valueSchema,
+                value,
+                captureMillis,
+                h);
     }
 }

@@ -7,5 +7,9 @@ package io.crmconnect.warehouse.source.core;
  */
 public record SourceRow(Object[] values, Op op) {
     /** What the row says. */
-    public enum Op { SNAPSHOT, UPSERT, DELETE }
+    public enum Op {
+        SNAPSHOT,
+        UPSERT,
+        DELETE
+    }
 }

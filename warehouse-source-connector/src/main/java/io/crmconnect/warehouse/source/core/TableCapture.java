@@ -3,12 +3,12 @@ package io.crmconnect.warehouse.source.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Arrays;
 
 /**
  * The change-capture state machine of one table: a snapshot as of t0 read in key chunks, then change intervals
@@ -123,31 +123,42 @@ public final class TableCapture {
     }
 
     private List<Emit> onError(WarehouseError e, long nowMillis) {
-        if (e.kind() == WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE && freshPointChosenAt != null
-                && pos.phase() == Position.Phase.SNAPSHOT && pos.after() == null) {
+        if (e.kind() == WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE
+                && freshPointChosenAt != null
+                && pos.phase() == Position.Phase.SNAPSHOT
+                && pos.after() == null) {
             return freshPointUnavailable(e, nowMillis);
         }
-        if (e.kind() == WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE && pos != null
+        if (e.kind() == WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE
+                && pos != null
                 && pos.phase() != Position.Phase.WATERMARK) {
             Instant point = pos.phase() == Position.Phase.SNAPSHOT ? pos.t0() : pos.from();
             if (settings.retentionAction() == RetentionAction.RESNAPSHOT) {
-                LOG.warn("Table {}: position {} is outside time travel; taking a new snapshot (rows deleted since "
-                        + "then get no tombstone)", spec.name(), point);
+                LOG.warn(
+                        "Table {}: position {} is outside time travel; taking a new snapshot (rows deleted since "
+                                + "then get no tombstone)",
+                        spec.name(),
+                        point);
                 metrics.resnapshot(spec.name());
                 pos = null;
                 nextDue = nowMillis;
                 return List.of();
             }
-            throw new ConnectException("Table " + spec.name() + ": the stored position " + point
-                    + " is older than the table's time travel, so the changes since then cannot be read. Set "
-                    + "retention.exceeded.action=resnapshot to re-read the table, or reset this connector's offsets; "
-                    + "keep the connector down for less than the table's retention (" + e.getMessage() + ")", e);
+            throw new ConnectException(
+                    "Table " + spec.name() + ": the stored position " + point
+                            + " is older than the table's time travel, so the changes since then cannot be read. Set "
+                            + "retention.exceeded.action=resnapshot to re-read the table, or reset this connector's offsets; "
+                            + "keep the connector down for less than the table's retention (" + e.getMessage() + ")",
+                    e);
         }
         if (e.kind() == WarehouseError.Kind.CHANGE_TRACKING_OFF) {
-            throw new ConnectException("Table " + spec.name() + ": change tracking is off (or was off in the interval "
-                    + "read): enable it (Snowflake: ALTER TABLE " + spec.name() + " SET CHANGE_TRACKING = TRUE; "
-                    + "BigQuery: enable_change_history = TRUE) and reset the offsets, or use mode watermark (" 
-                    + e.getMessage() + ")", e);
+            throw new ConnectException(
+                    "Table " + spec.name() + ": change tracking is off (or was off in the interval "
+                            + "read): enable it (Snowflake: ALTER TABLE " + spec.name()
+                            + " SET CHANGE_TRACKING = TRUE; "
+                            + "BigQuery: enable_change_history = TRUE) and reset the offsets, or use mode watermark ("
+                            + e.getMessage() + ")",
+                    e);
         }
         throw e;
     }
@@ -162,18 +173,25 @@ public final class TableCapture {
         Instant t0 = pos.t0();
         if (pointAfter == null) {
             pointAfter = freshPointChosenAt;
-            LOG.info("Table {}: no time travel at {} (the table is newer than changes.lag.ms?); the snapshot point "
-                    + "moves to after {}", spec.name(), t0, pointAfter);
+            LOG.info(
+                    "Table {}: no time travel at {} (the table is newer than changes.lag.ms?); the snapshot point "
+                            + "moves to after {}",
+                    spec.name(),
+                    t0,
+                    pointAfter);
             pos = null;
             freshPointChosenAt = null;
             nextDue = nowMillis + settings.changesLag().toMillis() + 1;
             return List.of();
         }
-        throw new ConnectException("Table " + spec.name() + ": time travel is not available at " + t0 + ", after "
-                + "the table was first read at " + pointAfter + ", so no consistent snapshot can be taken: the table "
-                + "keeps no time travel. Give it a retention (Snowflake: ALTER TABLE " + spec.name() + " SET "
-                + "DATA_RETENTION_TIME_IN_DAYS = 1; BigQuery: max_time_travel_hours of at least 48 on the dataset), or "
-                + "use mode watermark (" + e.getMessage() + ")", e);
+        throw new ConnectException(
+                "Table " + spec.name() + ": time travel is not available at " + t0 + ", after "
+                        + "the table was first read at " + pointAfter
+                        + ", so no consistent snapshot can be taken: the table "
+                        + "keeps no time travel. Give it a retention (Snowflake: ALTER TABLE " + spec.name() + " SET "
+                        + "DATA_RETENTION_TIME_IN_DAYS = 1; BigQuery: max_time_travel_hours of at least 48 on the dataset), or "
+                        + "use mode watermark (" + e.getMessage() + ")",
+                e);
     }
 
     private List<Emit> snapshotStep(long nowMillis) {
@@ -195,7 +213,11 @@ public final class TableCapture {
         List<Emit> out = new ArrayList<>(page.rows().size());
         for (SourceRow r : page.rows()) {
             Object[] key = key(r.values());
-            out.add(new Emit(key, r.values(), "snapshot", Position.snapshot(t0, text(key)).toMap()));
+            out.add(new Emit(
+                    key,
+                    r.values(),
+                    "snapshot",
+                    Position.snapshot(t0, text(key)).toMap()));
         }
         if (page.rows().size() < settings.chunkRows()) {
             Position next = Position.changes(t0, null, null);
@@ -288,7 +310,8 @@ public final class TableCapture {
         if (pos != null && pos.ts() != null) {
             metrics.lag(spec.name(), Math.max(0, Duration.between(pos.ts(), now).toMillis()));
         }
-        nextDue = page.rows().size() < settings.chunkRows() ? nowMillis + settings.pollInterval().toMillis()
+        nextDue = page.rows().size() < settings.chunkRows()
+                ? nowMillis + settings.pollInterval().toMillis()
                 : nowMillis;
         return out;
     }

@@ -13,8 +13,11 @@ public record TableSpec(String name, List<String> keyColumns, String watermarkCo
         String e = entry.trim();
         int colon = e.lastIndexOf(':');
         if (colon <= 0 || colon == e.length() - 1) {
-            throw new ConfigException(configKey, entry, "each entry must be table:key_column (composite keys "
-                    + "key1+key2, optional @watermark_column), e.g. ANALYTICS.PUBLIC.USERS:ID@UPDATED_AT");
+            throw new ConfigException(
+                    configKey,
+                    entry,
+                    "each entry must be table:key_column (composite keys "
+                            + "key1+key2, optional @watermark_column), e.g. ANALYTICS.PUBLIC.USERS:ID@UPDATED_AT");
         }
         String name = e.substring(0, colon).trim();
         String rest = e.substring(colon + 1).trim();

@@ -6,13 +6,12 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.time.ZoneOffset;
+import java.util.Base64;
 
 /** Key and watermark values as text in offsets, and back: exact for every key-able type. */
 public final class ValueText {
-    private ValueText() {
-    }
+    private ValueText() {}
 
     public static String text(Object v) {
         if (v == null) {
@@ -60,6 +59,7 @@ public final class ValueText {
         if (v instanceof LocalDate d) {
             return d.atStartOfDay(ZoneOffset.UTC).toInstant();
         }
-        throw new IllegalArgumentException("not a timestamp: " + (v == null ? "null" : v.getClass().getSimpleName()));
+        throw new IllegalArgumentException(
+                "not a timestamp: " + (v == null ? "null" : v.getClass().getSimpleName()));
     }
 }

@@ -8,11 +8,13 @@ import io.crmconnect.warehouse.source.core.SourceRow;
 import io.crmconnect.warehouse.source.core.TableSpec;
 import io.crmconnect.warehouse.source.core.ValueText;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Time;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -21,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import java.sql.Date;
-import java.sql.Time;
 
 /**
  * One Snowflake table through JDBC: {@code AT(TIMESTAMP => t)} snapshots, {@code CHANGES(INFORMATION => ...)
@@ -81,16 +81,17 @@ final class SnowflakeChangeSource implements ChangeSource {
             }
         }
         throw new io.crmconnect.warehouse.source.core.WarehouseError(
-                io.crmconnect.warehouse.source.core.WarehouseError.Kind.PERMANENT, "Snowflake table " + spec.name()
-                        + " has no column " + name, null);
+                io.crmconnect.warehouse.source.core.WarehouseError.Kind.PERMANENT,
+                "Snowflake table " + spec.name() + " has no column " + name,
+                null);
     }
 
     /** Snowflake type names as JDBC metadata reports them (NUMBER, VARCHAR, TIMESTAMPNTZ, ...). */
     static ColumnInfo column(String name, String typeName, int precision, int scale) {
         String t = typeName.toUpperCase(Locale.ROOT).replace("_", "");
         ColumnType ct = switch (t) {
-            case "NUMBER", "DECIMAL", "NUMERIC", "FIXED" -> scale == 0 && precision > 0 && precision <= 18
-                    ? ColumnType.INTEGER : ColumnType.DECIMAL;
+            case "NUMBER", "DECIMAL", "NUMERIC", "FIXED" ->
+                scale == 0 && precision > 0 && precision <= 18 ? ColumnType.INTEGER : ColumnType.DECIMAL;
             case "FLOAT", "DOUBLE", "REAL" -> ColumnType.DOUBLE;
             case "BOOLEAN" -> ColumnType.BOOLEAN;
             case "DATE" -> ColumnType.DATE;
@@ -102,8 +103,8 @@ final class SnowflakeChangeSource implements ChangeSource {
             case "BINARY" -> ColumnType.BYTES;
             default -> ColumnType.STRING;
         };
-        return new ColumnInfo(name, ct, typeName, precision == 0 && ct == ColumnType.DECIMAL ? 38 : precision,
-                scale, null, null);
+        return new ColumnInfo(
+                name, ct, typeName, precision == 0 && ct == ColumnType.DECIMAL ? 38 : precision, scale, null, null);
     }
 
     static String quote(String name) {
@@ -132,8 +133,15 @@ final class SnowflakeChangeSource implements ChangeSource {
             String col = quote(c.name());
             String v = ValueText.text(after[i]);
             if (i < n - 1) {
-                sb.append("(").append(col).append(" > ?").append(cast(c)).append(" OR (").append(col).append(" = ?")
-                        .append(cast(c)).append(" AND ");
+                sb.append("(")
+                        .append(col)
+                        .append(" > ?")
+                        .append(cast(c))
+                        .append(" OR (")
+                        .append(col)
+                        .append(" = ?")
+                        .append(cast(c))
+                        .append(" AND ");
                 binds.add(v);
                 binds.add(v);
             } else {
@@ -203,8 +211,17 @@ final class SnowflakeChangeSource implements ChangeSource {
         if (afterTs != null) {
             binds.add(point(wm, afterTs));
             binds.add(point(wm, afterTs));
-            where.append(" AND (").append(col).append(" > ?").append(c).append(" OR (").append(col).append(" = ?")
-                    .append(c).append(" AND ").append(keyAfter(afterKey, binds)).append("))");
+            where.append(" AND (")
+                    .append(col)
+                    .append(" > ?")
+                    .append(c)
+                    .append(" OR (")
+                    .append(col)
+                    .append(" = ?")
+                    .append(c)
+                    .append(" AND ")
+                    .append(keyAfter(afterKey, binds))
+                    .append("))");
         }
         String sql = "SELECT " + selectList + " FROM " + spec.name() + " WHERE " + where + " ORDER BY " + col + ", "
                 + orderByKey() + " LIMIT " + limit;
@@ -213,7 +230,8 @@ final class SnowflakeChangeSource implements ChangeSource {
 
     /** An instant as text for the watermark column: NTZ columns hold UTC wall clock. */
     private static String point(ColumnInfo wm, Instant t) {
-        return wm.type() == ColumnType.TIMESTAMP_NTZ ? LocalDateTime.ofInstant(t, ZoneOffset.UTC).toString()
+        return wm.type() == ColumnType.TIMESTAMP_NTZ
+                ? LocalDateTime.ofInstant(t, ZoneOffset.UTC).toString()
                 : t.toString();
     }
 
@@ -278,6 +296,5 @@ final class SnowflakeChangeSource implements ChangeSource {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

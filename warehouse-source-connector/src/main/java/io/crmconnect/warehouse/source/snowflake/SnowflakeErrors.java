@@ -9,8 +9,7 @@ final class SnowflakeErrors {
     static final int TIME_TRAVEL_UNAVAILABLE = 707;
     static final int BAD_CREDENTIALS = 390100;
 
-    private SnowflakeErrors() {
-    }
+    private SnowflakeErrors() {}
 
     static WarehouseError classify(String what, SQLException e) {
         String msg = e.getMessage() == null ? "" : e.getMessage().replace('\n', ' ');
@@ -22,14 +21,17 @@ final class SnowflakeErrors {
             k = WarehouseError.Kind.PERMANENT;
         } else if (msg.contains("Change tracking is not enabled")) {
             k = WarehouseError.Kind.CHANGE_TRACKING_OFF;
-        } else if (e instanceof SQLTransientException || state.startsWith("08") || state.startsWith("57")
-                || e.getErrorCode() == 390114 /* session token expired */ || msg.contains("HTTP status=5")
+        } else if (e instanceof SQLTransientException
+                || state.startsWith("08")
+                || state.startsWith("57")
+                || e.getErrorCode() == 390114 /* session token expired */
+                || msg.contains("HTTP status=5")
                 || msg.contains("JDBC driver encountered communication error")) {
             k = WarehouseError.Kind.TRANSIENT;
         } else {
             k = WarehouseError.Kind.PERMANENT;
         }
-        return new WarehouseError(k, "Snowflake " + what + ": " + msg + " (code " + e.getErrorCode() + ", state "
-                + state + ")", e);
+        return new WarehouseError(
+                k, "Snowflake " + what + ": " + msg + " (code " + e.getErrorCode() + ", state " + state + ")", e);
     }
 }

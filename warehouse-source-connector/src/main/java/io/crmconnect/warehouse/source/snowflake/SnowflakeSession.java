@@ -17,8 +17,7 @@ import java.util.ServiceLoader;
  * to UTC (TIMEZONE, NTZ read as UTC) and JSON results (Arrow needs --add-opens on JDK 17).
  */
 final class SnowflakeSession {
-    private SnowflakeSession() {
-    }
+    private SnowflakeSession() {}
 
     static Connection open(SnowflakeSourceConfig c) {
         URI uri = URI.create(c.getString(SnowflakeSourceConfig.URL).trim());
@@ -34,8 +33,9 @@ final class SnowflakeSession {
         putIfSet(p, "warehouse", c.getString(SnowflakeSourceConfig.WAREHOUSE));
         putIfSet(p, "db", c.getString(SnowflakeSourceConfig.DATABASE));
         putIfSet(p, "schema", c.getString(SnowflakeSourceConfig.SCHEMA));
-        p.put("disablePlatformDetection", Boolean.toString(c.getBoolean(
-                SnowflakeSourceConfig.DISABLE_PLATFORM_DETECTION)));
+        p.put(
+                "disablePlatformDetection",
+                Boolean.toString(c.getBoolean(SnowflakeSourceConfig.DISABLE_PLATFORM_DETECTION)));
         p.put("disableOCSPChecks", Boolean.toString(c.getBoolean(SnowflakeSourceConfig.DISABLE_OCSP_CHECKS)));
         p.put("TIMEZONE", "UTC");
         p.put("JDBC_TREAT_TIMESTAMP_NTZ_AS_UTC", "true");
@@ -74,11 +74,14 @@ final class SnowflakeSession {
 
     static PrivateKey privateKey(String base64Pkcs8) {
         try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
-                    Base64.getDecoder().decode(base64Pkcs8)));
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64Pkcs8)));
         } catch (Exception e) {
-            throw new WarehouseError(WarehouseError.Kind.PERMANENT, "snowflake.private.key is not an unencrypted "
-                    + "PKCS#8 RSA key (" + e.getClass().getSimpleName() + ")", null);
+            throw new WarehouseError(
+                    WarehouseError.Kind.PERMANENT,
+                    "snowflake.private.key is not an unencrypted " + "PKCS#8 RSA key ("
+                            + e.getClass().getSimpleName() + ")",
+                    null);
         }
     }
 

@@ -36,48 +36,160 @@ public final class SnowflakeSourceConfig extends AbstractConfig {
     public static final String GROUP = "Snowflake connection";
 
     /** How the connector signs in. */
-    public enum Auth { KEY_PAIR, PASSWORD }
+    public enum Auth {
+        KEY_PAIR,
+        PASSWORD
+    }
 
     public static final ConfigDef CONFIG = config();
 
     private static ConfigDef config() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UrlValidator(), Importance.HIGH,
+        def.define(
+                URL,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new UrlValidator(),
+                Importance.HIGH,
                 "Account URL, e.g. https://myorg-myaccount.snowflakecomputing.com (http:// only for a local "
-                        + "test endpoint).", GROUP, ++order, Width.LONG, "URL");
-        def.define(ACCOUNT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                "Account identifier (myorg-myaccount); signs the key-pair token.", GROUP, ++order, Width.MEDIUM,
+                        + "test endpoint).",
+                GROUP,
+                ++order,
+                Width.LONG,
+                "URL");
+        def.define(
+                ACCOUNT,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
+                "Account identifier (myorg-myaccount); signs the key-pair token.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
                 "Account");
-        def.define(USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                "User (a TYPE=SERVICE user with a registered RSA public key).", GROUP, ++order, Width.MEDIUM, "User");
-        def.define(AUTH, Type.STRING, "key_pair", ConfigDef.ValidString.in("key_pair", "password", "KEY_PAIR",
-                "PASSWORD"), Importance.HIGH, "key_pair (JWT signed with snowflake.private.key) or password "
+        def.define(
+                USER,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
+                "User (a TYPE=SERVICE user with a registered RSA public key).",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "User");
+        def.define(
+                AUTH,
+                Type.STRING,
+                "key_pair",
+                ConfigDef.ValidString.in("key_pair", "password", "KEY_PAIR", "PASSWORD"),
+                Importance.HIGH,
+                "key_pair (JWT signed with snowflake.private.key) or password "
                         + "(legacy: Snowflake is blocking password sign-in for service users).",
-                GROUP, ++order, Width.SHORT, "Authentication");
-        def.define(PRIVATE_KEY, Type.PASSWORD, null, Importance.HIGH,
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Authentication");
+        def.define(
+                PRIVATE_KEY,
+                Type.PASSWORD,
+                null,
+                Importance.HIGH,
                 "PKCS#8 private key, PEM (-----BEGIN PRIVATE KEY-----) or its base64 body; encrypted keys need "
-                        + "snowflake.private.key.passphrase.", GROUP, ++order, Width.LONG, "Private key");
-        def.define(PRIVATE_KEY_PASSPHRASE, Type.PASSWORD, null, Importance.MEDIUM,
-                "Passphrase of an encrypted private key.", GROUP, ++order, Width.MEDIUM, "Key passphrase");
-        def.define(PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password, for snowflake.auth=password only.",
-                GROUP, ++order, Width.MEDIUM, "Password");
-        def.define(ROLE, Type.STRING, "", Importance.MEDIUM, "Role (needs SELECT on the tables).", GROUP, ++order,
-                Width.MEDIUM, "Role");
-        def.define(WAREHOUSE, Type.STRING, "", Importance.HIGH, "Virtual warehouse that runs the queries.", GROUP,
-                ++order, Width.MEDIUM, "Warehouse");
-        def.define(DATABASE, Type.STRING, "", Importance.MEDIUM, "Default database for unqualified table names.",
-                GROUP, ++order, Width.MEDIUM, "Database");
-        def.define(SCHEMA, Type.STRING, "", Importance.MEDIUM, "Default schema for unqualified table names.", GROUP,
-                ++order, Width.MEDIUM, "Schema");
-        def.define(DISABLE_PLATFORM_DETECTION, Type.BOOLEAN, false, Importance.LOW,
+                        + "snowflake.private.key.passphrase.",
+                GROUP,
+                ++order,
+                Width.LONG,
+                "Private key");
+        def.define(
+                PRIVATE_KEY_PASSPHRASE,
+                Type.PASSWORD,
+                null,
+                Importance.MEDIUM,
+                "Passphrase of an encrypted private key.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Key passphrase");
+        def.define(
+                PASSWORD,
+                Type.PASSWORD,
+                null,
+                Importance.LOW,
+                "Password, for snowflake.auth=password only.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Password");
+        def.define(
+                ROLE,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Role (needs SELECT on the tables).",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Role");
+        def.define(
+                WAREHOUSE,
+                Type.STRING,
+                "",
+                Importance.HIGH,
+                "Virtual warehouse that runs the queries.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Warehouse");
+        def.define(
+                DATABASE,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Default database for unqualified table names.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Database");
+        def.define(
+                SCHEMA,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Default schema for unqualified table names.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Schema");
+        def.define(
+                DISABLE_PLATFORM_DETECTION,
+                Type.BOOLEAN,
+                false,
+                Importance.LOW,
                 "Stop the driver probing cloud metadata addresses (169.254.169.254) at login; set it where those "
                         + "must not be contacted (tests, local endpoints, locked-down networks).",
-                GROUP, ++order, Width.SHORT, "Disable platform detection");
-        def.define(DISABLE_OCSP_CHECKS, Type.BOOLEAN, false, Importance.LOW,
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Disable platform detection");
+        def.define(
+                DISABLE_OCSP_CHECKS,
+                Type.BOOLEAN,
+                false,
+                Importance.LOW,
                 "Skip the driver's OCSP certificate-revocation checks (they contact the CA's OCSP hosts); for local "
-                        + "endpoints only.", GROUP, ++order, Width.SHORT, "Disable OCSP checks");
-        return CaptureConfig.define(def, "snowflake", 1_000L, CaptureConfig.NameCase.LOWER,
+                        + "endpoints only.",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Disable OCSP checks");
+        return CaptureConfig.define(
+                def,
+                "snowflake",
+                1_000L,
+                CaptureConfig.NameCase.LOWER,
                 List.of(CaptureMode.CHANGES, CaptureMode.APPEND_ONLY, CaptureMode.WATERMARK));
     }
 
@@ -102,8 +214,8 @@ public final class SnowflakeSourceConfig extends AbstractConfig {
 
     /** Prints the configuration reference (docs/reference). */
     public static void main(String[] args) {
-        System.out.println(io.crmconnect.common.ConfigDocs.markdown("Snowflake source configuration", OVERVIEW,
-                CONFIG));
+        System.out.println(
+                io.crmconnect.common.ConfigDocs.markdown("Snowflake source configuration", OVERVIEW, CONFIG));
     }
 
     static final class UrlValidator implements ConfigDef.Validator {

@@ -12,11 +12,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -25,8 +27,6 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
-import java.util.Locale;
-import java.util.concurrent.TimeoutException;
 
 /** Snowflake tables → Kafka. Tables are spread over {@code tasks.max} tasks; each table is one offset partition. */
 public class SnowflakeSourceConnector extends SourceConnector {
@@ -71,8 +71,7 @@ public class SnowflakeSourceConnector extends SourceConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     /**
      * Static checks, then one bounded live check (30 s): sign-in (reported on the credential's key), and per table
@@ -92,7 +91,8 @@ public class SnowflakeSourceConnector extends SourceConnector {
         try {
             config = new SnowflakeSourceConfig(connectorConfigs);
         } catch (ConfigException e) {
-            String key = e.getMessage().contains(SnowflakeSourceConfig.PASSWORD) ? SnowflakeSourceConfig.PASSWORD
+            String key = e.getMessage().contains(SnowflakeSourceConfig.PASSWORD)
+                    ? SnowflakeSourceConfig.PASSWORD
                     : SnowflakeSourceConfig.PRIVATE_KEY;
             byName.get(key).addErrorMessage(e.getMessage());
             return result;
@@ -116,21 +116,27 @@ public class SnowflakeSourceConnector extends SourceConnector {
     }
 
     private static void liveChecks(SnowflakeSourceConfig config, Map<String, ConfigValue> byName) {
-        String credKey = config.auth() == SnowflakeSourceConfig.Auth.KEY_PAIR ? SnowflakeSourceConfig.PRIVATE_KEY
+        String credKey = config.auth() == SnowflakeSourceConfig.Auth.KEY_PAIR
+                ? SnowflakeSourceConfig.PRIVATE_KEY
                 : SnowflakeSourceConfig.PASSWORD;
         Connection c;
         try {
             c = SnowflakeSession.open(config);
         } catch (WarehouseError e) {
-            boolean auth = e.getCause() instanceof SQLException s && s.getErrorCode() == SnowflakeErrors.BAD_CREDENTIALS;
-            byName.get(auth ? credKey : SnowflakeSourceConfig.URL).addErrorMessage(auth
-                    ? "Snowflake rejected the sign-in of " + config.getString(SnowflakeSourceConfig.USER)
-                            + ": check the key registered with ALTER USER ... SET RSA_PUBLIC_KEY (or the password)"
-                    : e.getMessage());
+            boolean auth =
+                    e.getCause() instanceof SQLException s && s.getErrorCode() == SnowflakeErrors.BAD_CREDENTIALS;
+            byName.get(auth ? credKey : SnowflakeSourceConfig.URL)
+                    .addErrorMessage(
+                            auth
+                                    ? "Snowflake rejected the sign-in of "
+                                            + config.getString(SnowflakeSourceConfig.USER)
+                                            + ": check the key registered with ALTER USER ... SET RSA_PUBLIC_KEY (or the password)"
+                                    : e.getMessage());
             return;
         }
         boolean changes = !config.getString(CaptureConfig.MODE).equalsIgnoreCase("watermark");
-        try (c; Statement st = c.createStatement()) {
+        try (c;
+                Statement st = c.createStatement()) {
             for (TableSpec t : CaptureConfig.tables(config, CaptureConfig.TABLES)) {
                 try (ResultSet rs = st.executeQuery("SELECT * FROM " + t.name() + " LIMIT 0")) {
                     List<String> names = new ArrayList<>();
@@ -143,23 +149,28 @@ public class SnowflakeSourceConnector extends SourceConnector {
                     }
                     for (String k : needed) {
                         if (!names.contains(k.toUpperCase(Locale.ROOT))) {
-                            byName.get(CaptureConfig.TABLES).addErrorMessage("Table " + t.name() + " has no column "
-                                    + k + " (columns: " + names + ")");
+                            byName.get(CaptureConfig.TABLES)
+                                    .addErrorMessage(
+                                            "Table " + t.name() + " has no column " + k + " (columns: " + names + ")");
                         }
                     }
                 } catch (SQLException e) {
-                    byName.get(CaptureConfig.TABLES).addErrorMessage("Table " + t.name() + " cannot be read: "
-                            + e.getMessage().replace('\n', ' '));
+                    byName.get(CaptureConfig.TABLES)
+                            .addErrorMessage("Table " + t.name() + " cannot be read: "
+                                    + e.getMessage().replace('\n', ' '));
                     continue;
                 }
                 if (changes) {
-                    String simple = t.name().substring(t.name().lastIndexOf('.') + 1).replace("\"", "");
+                    String simple =
+                            t.name().substring(t.name().lastIndexOf('.') + 1).replace("\"", "");
                     try (ResultSet rs = st.executeQuery("SHOW TABLES LIKE '" + simple.replace("'", "''") + "'")) {
                         while (rs.next()) {
                             if ("OFF".equalsIgnoreCase(rs.getString("change_tracking"))) {
-                                byName.get(CaptureConfig.TABLES).addErrorMessage("Table " + t.name() + " has change "
-                                        + "tracking off: run ALTER TABLE " + t.name() + " SET CHANGE_TRACKING = TRUE "
-                                        + "(needs OWNERSHIP), or use mode=watermark");
+                                byName.get(CaptureConfig.TABLES)
+                                        .addErrorMessage("Table " + t.name() + " has change "
+                                                + "tracking off: run ALTER TABLE " + t.name()
+                                                + " SET CHANGE_TRACKING = TRUE "
+                                                + "(needs OWNERSHIP), or use mode=watermark");
                             }
                         }
                     } catch (SQLException e) {

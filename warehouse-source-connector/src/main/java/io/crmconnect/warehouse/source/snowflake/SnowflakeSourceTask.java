@@ -40,8 +40,8 @@ public class SnowflakeSourceTask extends SourceTask {
         List<CaptureRunner.Table> tables = new ArrayList<>();
         for (String entry : config.getList(CaptureConfig.TASK_TABLES)) {
             TableSpec spec = TableSpec.parse(CaptureConfig.TABLES, entry);
-            TableCapture capture = new TableCapture(spec, new SnowflakeChangeSource(spec, this::connection), settings,
-                    metrics);
+            TableCapture capture =
+                    new TableCapture(spec, new SnowflakeChangeSource(spec, this::connection), settings, metrics);
             capture.restore(context.offsetStorageReader().offset(capture.partition()));
             tables.add(new CaptureRunner.Table() {
                 private RecordFactory records;
@@ -54,8 +54,12 @@ public class SnowflakeSourceTask extends SourceTask {
                 @Override
                 public RecordFactory records() {
                     if (records == null) {
-                        records = new RecordFactory("snowflake", spec, CaptureConfig.topic(config, spec),
-                                capture.columns(), CaptureConfig.lowerCase(config));
+                        records = new RecordFactory(
+                                "snowflake",
+                                spec,
+                                CaptureConfig.topic(config, spec),
+                                capture.columns(),
+                                CaptureConfig.lowerCase(config));
                     }
                     return records;
                 }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
@@ -35,7 +36,6 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.time.temporal.ChronoUnit;
 
 /**
  * The official BigQuery client (google-cloud-bigquery) against the BigQuery REST fake on loopback: jobs.insert,
@@ -53,11 +53,22 @@ class BigQueryFakeIT {
         LoopbackGuard.install();
         wh = new Warehouse();
         fake = new BigQueryFake(wh, "acme-analytics").pageRows(3);
-        wh.createTable("crm.patients", List.of(Column.of("patient_id", "INT64"), Column.of("email", "STRING"),
-                Column.of("balance", "NUMERIC"), Column.of("big", "BIGNUMERIC"), Column.repeated("tags", "STRING"),
-                Column.record("address", List.of(Column.of("city", "STRING"), Column.of("zip", "STRING"))),
-                Column.of("born", "DATE"), Column.of("seen", "DATETIME"), Column.of("updated_at", "TIMESTAMP"),
-                Column.of("active", "BOOL")), List.of("patient_id"), Duration.ofDays(7), true);
+        wh.createTable(
+                "crm.patients",
+                List.of(
+                        Column.of("patient_id", "INT64"),
+                        Column.of("email", "STRING"),
+                        Column.of("balance", "NUMERIC"),
+                        Column.of("big", "BIGNUMERIC"),
+                        Column.repeated("tags", "STRING"),
+                        Column.record("address", List.of(Column.of("city", "STRING"), Column.of("zip", "STRING"))),
+                        Column.of("born", "DATE"),
+                        Column.of("seen", "DATETIME"),
+                        Column.of("updated_at", "TIMESTAMP"),
+                        Column.of("active", "BOOL")),
+                List.of("patient_id"),
+                Duration.ofDays(7),
+                true);
     }
 
     @AfterAll
@@ -81,15 +92,27 @@ class BigQueryFakeIT {
     }
 
     static Object[] row(long id, String email, Instant updated) {
-        return new Object[] {id, email, new BigDecimal("12.5"), new BigDecimal("123456789012345678901234567890.5"),
-            List.of("vip", "ny"), List.of("New York", "10001"), LocalDate.of(1980, 5, 6),
-            LocalDateTime.of(2026, 3, 4, 9, 30, 0, 123_456_000), updated, true};
+        return new Object[] {
+            id,
+            email,
+            new BigDecimal("12.5"),
+            new BigDecimal("123456789012345678901234567890.5"),
+            List.of("vip", "ny"),
+            List.of("New York", "10001"),
+            LocalDate.of(1980, 5, 6),
+            LocalDateTime.of(2026, 3, 4, 9, 30, 0, 123_456_000),
+            updated,
+            true
+        };
     }
 
     static TableCapture capture(BigQuerySourceConfig config, String entry) {
         TableSpec spec = TableSpec.parse("t", entry);
-        return new TableCapture(spec, new BigQueryChangeSource(spec, () -> BigQueryClients.open(config),
-                "acme-analytics", 0), CaptureConfig.settings(config), new CaptureMetrics(Optional.empty()));
+        return new TableCapture(
+                spec,
+                new BigQueryChangeSource(spec, () -> BigQueryClients.open(config), "acme-analytics", 0),
+                CaptureConfig.settings(config),
+                new CaptureMetrics(Optional.empty()));
     }
 
     @Test
@@ -105,15 +128,25 @@ class BigQueryFakeIT {
         TableCapture cap = capture(config, "crm.patients:patient_id");
         List<Emit> snapshot = drain(cap);
         assertThat(snapshot).extracting(e -> e.key()[0]).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
-        assertThat(cap.columns()).extracting(c -> c.type()).containsExactly(ColumnType.INTEGER, ColumnType.STRING,
-                ColumnType.DECIMAL, ColumnType.DECIMAL, ColumnType.ARRAY, ColumnType.STRUCT, ColumnType.DATE,
-                ColumnType.TIMESTAMP_NTZ, ColumnType.TIMESTAMP, ColumnType.BOOLEAN);
+        assertThat(cap.columns())
+                .extracting(c -> c.type())
+                .containsExactly(
+                        ColumnType.INTEGER,
+                        ColumnType.STRING,
+                        ColumnType.DECIMAL,
+                        ColumnType.DECIMAL,
+                        ColumnType.ARRAY,
+                        ColumnType.STRUCT,
+                        ColumnType.DATE,
+                        ColumnType.TIMESTAMP_NTZ,
+                        ColumnType.TIMESTAMP,
+                        ColumnType.BOOLEAN);
         RecordFactory rf = new RecordFactory("bigquery", cap.spec(), "bigquery.patients", cap.columns(), false);
         SourceRecord r = rf.record(snapshot.get(0), 0);
         Struct v = (Struct) r.value();
         assertThat(v.get("balance")).isEqualTo(new BigDecimal("12.500000000"));
-        assertThat(rf.valueSchema().field("balance").schema().parameters()).containsEntry("connect.decimal.precision",
-                "38");
+        assertThat(rf.valueSchema().field("balance").schema().parameters())
+                .containsEntry("connect.decimal.precision", "38");
         assertThat(((BigDecimal) v.get("big")).stripTrailingZeros())
                 .isEqualTo(new BigDecimal("123456789012345678901234567890.5"));
         assertThat(v.getArray("tags")).containsExactly("vip", "ny");
@@ -130,12 +163,13 @@ class BigQueryFakeIT {
         wh.begin().delete("crm.patients", 9L).commit();
         wh.clock().advance(Duration.ofSeconds(2));
         List<Emit> changes = drain(cap);
-        assertThat(changes).extracting(e -> e.key()[0] + ":" + e.change())
+        assertThat(changes)
+                .extracting(e -> e.key()[0] + ":" + e.change())
                 .containsExactly("1:upsert", "2:delete", "8:upsert", "9:delete");
         assertThat(changes.get(0).values()[1]).isEqualTo("changed@example.com");
         // paging: 3-row pages through getQueryResults / tabledata.list; the clock through jobs.query
-        assertThat(fake.calls()).containsKeys("jobs.insert", "jobs.getQueryResults", "tabledata.list", "tables.get",
-                "jobs.query");
+        assertThat(fake.calls())
+                .containsKeys("jobs.insert", "jobs.getQueryResults", "tabledata.list", "tables.get", "jobs.query");
 
         BigQuerySourceConfig appends = new BigQuerySourceConfig(props(CaptureConfig.MODE, "append_only"));
         TableCapture app = capture(appends, "crm.patients:patient_id");
@@ -149,15 +183,32 @@ class BigQueryFakeIT {
 
     @Test
     void watermarkModeReadsEmptyWatermarksFirstThenDeltasUpToServerTimeMinusTheDelay() {
-        wh.createTable("crm.roi", List.of(Column.of("roi_id", "STRING"), Column.of("status", "STRING"),
-                Column.of("updated_at", "TIMESTAMP")), List.of("roi_id"), Duration.ofDays(7), false);
+        wh.createTable(
+                "crm.roi",
+                List.of(
+                        Column.of("roi_id", "STRING"),
+                        Column.of("status", "STRING"),
+                        Column.of("updated_at", "TIMESTAMP")),
+                List.of("roi_id"),
+                Duration.ofDays(7),
+                false);
         Instant t = wh.clock().now();
-        wh.insert("crm.roi", new Object[] {"R1", "Open", null}, new Object[] {"R2", "Open", t},
-                new Object[] {"R3", "Open", null}, new Object[] {"R4", "Open", null}, new Object[] {"R5", "Open",
-                    null}, new Object[] {"R6", "Open", t});
+        wh.insert(
+                "crm.roi",
+                new Object[] {"R1", "Open", null},
+                new Object[] {"R2", "Open", t},
+                new Object[] {"R3", "Open", null},
+                new Object[] {"R4", "Open", null},
+                new Object[] {"R5", "Open", null},
+                new Object[] {"R6", "Open", t});
         wh.clock().advance(Duration.ofMinutes(2));
-        BigQuerySourceConfig config = new BigQuerySourceConfig(props(CaptureConfig.MODE, "watermark",
-                CaptureConfig.TABLES, "crm.roi:roi_id@updated_at", CaptureConfig.WATERMARK_DELAY_MS, "60000"));
+        BigQuerySourceConfig config = new BigQuerySourceConfig(props(
+                CaptureConfig.MODE,
+                "watermark",
+                CaptureConfig.TABLES,
+                "crm.roi:roi_id@updated_at",
+                CaptureConfig.WATERMARK_DELAY_MS,
+                "60000"));
         TableCapture cap = capture(config, "crm.roi:roi_id@updated_at");
         assertThat(drain(cap)).extracting(e -> e.key()[0]).containsExactly("R1", "R3", "R4", "R5", "R2", "R6");
         Instant now = wh.clock().now();
@@ -173,8 +224,10 @@ class BigQueryFakeIT {
     void serviceAccountKeySignsInThroughTheTokenEndpoint() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
-        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(g.generateKeyPair()
-                .getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder()
+                        .encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
         Map<String, String> key = new HashMap<>();
         key.put("type", "service_account");
         key.put("project_id", "acme-analytics");
@@ -185,20 +238,29 @@ class BigQueryFakeIT {
         key.put("token_uri", fake.tokenUri());
         fake.requireToken(true);
         try {
-            BigQuerySourceConfig config = new BigQuerySourceConfig(props(BigQuerySourceConfig.AUTH,
-                    "service_account_json", BigQuerySourceConfig.CREDENTIALS_JSON,
+            BigQuerySourceConfig config = new BigQuerySourceConfig(props(
+                    BigQuerySourceConfig.AUTH,
+                    "service_account_json",
+                    BigQuerySourceConfig.CREDENTIALS_JSON,
                     new ObjectMapper().writeValueAsString(key)));
             int before = fake.tokensIssued();
-            assertThat(new BigQueryChangeSource(TableSpec.parse("t", "crm.patients:patient_id"),
-                    () -> BigQueryClients.open(config), "acme-analytics", 0).serverNow())
-                    .isCloseTo(wh.clock().now(), org.assertj.core.api.Assertions.within(5,
-                            ChronoUnit.SECONDS));
+            assertThat(new BigQueryChangeSource(
+                                    TableSpec.parse("t", "crm.patients:patient_id"),
+                                    () -> BigQueryClients.open(config),
+                                    "acme-analytics",
+                                    0)
+                            .serverNow())
+                    .isCloseTo(wh.clock().now(), org.assertj.core.api.Assertions.within(5, ChronoUnit.SECONDS));
             assertThat(fake.tokensIssued()).isGreaterThan(before);
             BigQuerySourceConfig none = new BigQuerySourceConfig(props());
-            assertThatThrownBy(() -> new BigQueryChangeSource(TableSpec.parse("t", "crm.patients:patient_id"),
-                    () -> BigQueryClients.open(none), "acme-analytics", 0).serverNow())
-                    .isInstanceOfSatisfying(WarehouseError.class,
-                            e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.PERMANENT))
+            assertThatThrownBy(() -> new BigQueryChangeSource(
+                                    TableSpec.parse("t", "crm.patients:patient_id"),
+                                    () -> BigQueryClients.open(none),
+                                    "acme-analytics",
+                                    0)
+                            .serverNow())
+                    .isInstanceOfSatisfying(
+                            WarehouseError.class, e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.PERMANENT))
                     .hasMessageContaining("401");
         } finally {
             fake.requireToken(false);
@@ -209,22 +271,31 @@ class BigQueryFakeIT {
     @Test
     void errorsAreClassified() {
         BigQuerySourceConfig config = new BigQuerySourceConfig(props());
-        BigQueryChangeSource src = new BigQueryChangeSource(TableSpec.parse("t", "crm.patients:patient_id"),
-                () -> BigQueryClients.open(config), "acme-analytics", 0);
+        BigQueryChangeSource src = new BigQueryChangeSource(
+                TableSpec.parse("t", "crm.patients:patient_id"),
+                () -> BigQueryClients.open(config),
+                "acme-analytics",
+                0);
         src.columns();
         Instant old = wh.clock().now().minus(Duration.ofDays(9));
         assertThatThrownBy(() -> src.changes(old, wh.clock().now(), false, null, 10))
-                .isInstanceOfSatisfying(WarehouseError.class,
+                .isInstanceOfSatisfying(
+                        WarehouseError.class,
                         e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE));
-        assertThatThrownBy(() -> new BigQueryChangeSource(TableSpec.parse("t", "crm.nope:id"),
-                () -> BigQueryClients.open(config), "acme-analytics", 0).columns())
-                .isInstanceOfSatisfying(WarehouseError.class,
-                        e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.PERMANENT))
+        assertThatThrownBy(() -> new BigQueryChangeSource(
+                                TableSpec.parse("t", "crm.nope:id"),
+                                () -> BigQueryClients.open(config),
+                                "acme-analytics",
+                                0)
+                        .columns())
+                .isInstanceOfSatisfying(
+                        WarehouseError.class, e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.PERMANENT))
                 .hasMessageContaining("does not exist");
         fake.failNext(20);
         try {
-            assertThatThrownBy(src::serverNow).isInstanceOfSatisfying(WarehouseError.class,
-                    e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.TRANSIENT));
+            assertThatThrownBy(src::serverNow)
+                    .isInstanceOfSatisfying(
+                            WarehouseError.class, e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.TRANSIENT));
         } finally {
             fake.failNext(0);
         }

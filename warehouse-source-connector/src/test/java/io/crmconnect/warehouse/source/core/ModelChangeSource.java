@@ -86,8 +86,8 @@ final class ModelChangeSource implements ChangeSource {
             List<SourceRow> out = new ArrayList<>();
             for (RowChange c : table.changes(from, to, appendOnly)) {
                 if (afterKey(c.row(), after) && out.size() < limit) {
-                    out.add(new SourceRow(c.row(), c.action().equals("DELETE") ? SourceRow.Op.DELETE
-                            : SourceRow.Op.UPSERT));
+                    out.add(new SourceRow(
+                            c.row(), c.action().equals("DELETE") ? SourceRow.Op.DELETE : SourceRow.Op.UPSERT));
                 }
             }
             return new Page(out, 0);
@@ -131,6 +131,5 @@ final class ModelChangeSource implements ChangeSource {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

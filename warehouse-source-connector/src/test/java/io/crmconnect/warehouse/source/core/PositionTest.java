@@ -17,11 +17,14 @@ class PositionTest {
     @Test
     void offsetsHoldOnlyPrimitiveValuesAndReadBackEqual() {
         List<String> awkward = Arrays.asList("4\"2", null, "a\\b,c", "line\nbreak", "");
-        for (Position p : List.of(Position.snapshot(T, List.of("42")), Position.changes(T, T.plusSeconds(1),
-                awkward), Position.changes(T, null, null), Position.watermark(T, List.of("7", "x")))) {
+        for (Position p : List.of(
+                Position.snapshot(T, List.of("42")),
+                Position.changes(T, T.plusSeconds(1), awkward),
+                Position.changes(T, null, null),
+                Position.watermark(T, List.of("7", "x")))) {
             Map<String, Object> m = p.toMap();
-            assertThat(m.values()).allSatisfy(v -> assertThat(v).isInstanceOfAny(String.class, Number.class,
-                    Boolean.class));
+            assertThat(m.values())
+                    .allSatisfy(v -> assertThat(v).isInstanceOfAny(String.class, Number.class, Boolean.class));
             assertThat(Position.fromMap("T", m)).isEqualTo(p);
         }
         assertThat(Position.changes(T, T, List.of("42")).toMap().get("after")).isEqualTo("[\"42\"]");
@@ -30,7 +33,8 @@ class PositionTest {
     @Test
     void aMalformedKeyIsRefusedNamingTheField() {
         Map<String, Object> m = Map.of("v", 1, "phase", "snapshot", "t0", T.toString(), "after", "[42]");
-        assertThatThrownBy(() -> Position.fromMap("T", m)).isInstanceOf(ConnectException.class)
+        assertThatThrownBy(() -> Position.fromMap("T", m))
+                .isInstanceOf(ConnectException.class)
                 .hasMessageContaining("\"after\"");
     }
 }

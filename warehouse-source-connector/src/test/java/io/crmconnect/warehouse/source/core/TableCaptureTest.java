@@ -13,18 +13,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
-import java.util.Optional;
 
 /**
  * The capture core against the commit-versioned model, through the scenarios in which timestamp-polling sources
  * lose rows (simulators' TimestampPollingLossTest reproduces the losses): here nothing is lost.
  */
 class TableCaptureTest {
-    static final List<Column> USERS = List.of(Column.number("ID", 38, 0), Column.of("EMAIL", "TEXT"),
-            Column.of("UPDATED_AT", "TIMESTAMP_LTZ"));
+    static final List<Column> USERS =
+            List.of(Column.number("ID", 38, 0), Column.of("EMAIL", "TEXT"), Column.of("UPDATED_AT", "TIMESTAMP_LTZ"));
     static final Duration LAG = Duration.ofMillis(1);
 
     static Warehouse warehouse(Duration retention) {
@@ -37,8 +37,11 @@ class TableCaptureTest {
 
     static TableCapture capture(Warehouse wh, CaptureMode mode, int chunk, Duration wmDelay, RetentionAction ra) {
         CaptureSettings s = new CaptureSettings(mode, chunk, LAG, wmDelay, Duration.ZERO, ra);
-        return new TableCapture(new TableSpec("USERS", List.of("ID"), "UPDATED_AT"),
-                new ModelChangeSource(wh, "USERS", "UPDATED_AT"), s, new CaptureMetrics(Optional.empty()));
+        return new TableCapture(
+                new TableSpec("USERS", List.of("ID"), "UPDATED_AT"),
+                new ModelChangeSource(wh, "USERS", "UPDATED_AT"),
+                s,
+                new CaptureMetrics(Optional.empty()));
     }
 
     static TableCapture capture(Warehouse wh, CaptureMode mode, int chunk) {
@@ -126,7 +129,8 @@ class TableCaptureTest {
                 restarted.restore(full.log.get(cut).offset());
                 r.drain(restarted);
                 assertEqual(r, wh);
-                assertThat(r.log.size() - (cut + 1)).as("re-sent after a restart at %d", cut)
+                assertThat(r.log.size() - (cut + 1))
+                        .as("re-sent after a restart at %d", cut)
                         .isLessThanOrEqualTo(full.log.size() - (cut + 1));
             }
         }
@@ -136,7 +140,9 @@ class TableCaptureTest {
     void aTransientErrorMidIntervalMovesNothing_notCcdb5069() {
         Warehouse wh = warehouse(Duration.ofDays(1));
         ModelChangeSource src = new ModelChangeSource(wh, "USERS", "UPDATED_AT");
-        TableCapture c = new TableCapture(new TableSpec("USERS", List.of("ID"), null), src,
+        TableCapture c = new TableCapture(
+                new TableSpec("USERS", List.of("ID"), null),
+                src,
                 new CaptureSettings(CaptureMode.CHANGES, 2, LAG, Duration.ZERO, Duration.ZERO, RetentionAction.FAIL),
                 new CaptureMetrics(Optional.empty()));
         Replica r = new Replica();
@@ -160,7 +166,10 @@ class TableCaptureTest {
     @Test
     void updatesDeletesAndKeyChangesBecomeUpsertsAndTombstones() {
         Warehouse wh = warehouse(Duration.ofDays(1));
-        wh.insert("USERS", new Object[] {1L, "a@x.io", Instant.EPOCH}, new Object[] {2L, "b@x.io", Instant.EPOCH},
+        wh.insert(
+                "USERS",
+                new Object[] {1L, "a@x.io", Instant.EPOCH},
+                new Object[] {2L, "b@x.io", Instant.EPOCH},
                 new Object[] {3L, "c@x.io", Instant.EPOCH});
         wh.clock().advance(Duration.ofSeconds(1));
         TableCapture c = capture(wh, CaptureMode.CHANGES, 2);
@@ -172,7 +181,8 @@ class TableCaptureTest {
         wh.clock().advance(Duration.ofSeconds(1));
         int before = r.log.size();
         r.drain(c);
-        assertThat(r.log.subList(before, r.log.size())).extracting(e -> e.key()[0] + ":" + e.change())
+        assertThat(r.log.subList(before, r.log.size()))
+                .extracting(e -> e.key()[0] + ":" + e.change())
                 .containsExactly("1:upsert", "2:delete", "3:delete", "20:upsert");
         assertEqual(r, wh);
     }
@@ -181,8 +191,8 @@ class TableCaptureTest {
     void watermarkModeCatchesCommitsWithinTheDelayAndNotBeyondIt() {
         for (int delaySeconds : new int[] {5, 1}) {
             Warehouse wh = warehouse(Duration.ofDays(1));
-            TableCapture c = capture(wh, CaptureMode.WATERMARK, 100, Duration.ofSeconds(delaySeconds),
-                    RetentionAction.FAIL);
+            TableCapture c =
+                    capture(wh, CaptureMode.WATERMARK, 100, Duration.ofSeconds(delaySeconds), RetentionAction.FAIL);
             Replica r = new Replica();
             Transaction slow = wh.begin(); // commits 3 s after stamping its row
             slow.insert("USERS", 1L, "a@x.io", slow.startTime());
@@ -202,7 +212,9 @@ class TableCaptureTest {
             if (delaySeconds == 5) {
                 assertEqual(r, wh);
             } else {
-                assertThat(r.rows.keySet()).as("documented limit: a commit later than the delay").containsOnly(2L);
+                assertThat(r.rows.keySet())
+                        .as("documented limit: a commit later than the delay")
+                        .containsOnly(2L);
             }
         }
     }
@@ -222,7 +234,8 @@ class TableCaptureTest {
 
         TableCapture failing = capture(wh, CaptureMode.CHANGES, 10);
         failing.restore(committed);
-        assertThatThrownBy(() -> failing.step(0)).isInstanceOf(ConnectException.class)
+        assertThatThrownBy(() -> failing.step(0))
+                .isInstanceOf(ConnectException.class)
                 .hasMessageStartingWith("Table USERS: the stored position")
                 .hasMessageContaining("retention.exceeded.action=resnapshot");
 
@@ -243,9 +256,10 @@ class TableCaptureTest {
         wh.createTable("USERS", USERS, List.of("ID"), Duration.ofDays(1), true);
         wh.insert("USERS", new Object[] {1L, "a@x.io", Instant.EPOCH});
         Duration lag = Duration.ofSeconds(5);
-        TableCapture c = new TableCapture(new TableSpec("USERS", List.of("ID"), null),
-                new ModelChangeSource(wh, "USERS", null), new CaptureSettings(CaptureMode.CHANGES, 10, lag,
-                        Duration.ZERO, Duration.ZERO, RetentionAction.FAIL),
+        TableCapture c = new TableCapture(
+                new TableSpec("USERS", List.of("ID"), null),
+                new ModelChangeSource(wh, "USERS", null),
+                new CaptureSettings(CaptureMode.CHANGES, 10, lag, Duration.ZERO, Duration.ZERO, RetentionAction.FAIL),
                 new CaptureMetrics(Optional.empty()));
         assertThat(c.step(0)).isEmpty();
         assertThat(c.nextDue()).isGreaterThan(lag.toMillis());
@@ -268,13 +282,21 @@ class TableCaptureTest {
         wh.createTable("USERS", USERS, List.of("ID"), Duration.ZERO, true);
         wh.insert("USERS", new Object[] {1L, "a@x.io", Instant.EPOCH});
         wh.clock().advance(Duration.ofSeconds(30));
-        TableCapture c = new TableCapture(new TableSpec("USERS", List.of("ID"), null),
-                new ModelChangeSource(wh, "USERS", null), new CaptureSettings(CaptureMode.CHANGES, 10,
-                        Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, RetentionAction.RESNAPSHOT),
+        TableCapture c = new TableCapture(
+                new TableSpec("USERS", List.of("ID"), null),
+                new ModelChangeSource(wh, "USERS", null),
+                new CaptureSettings(
+                        CaptureMode.CHANGES,
+                        10,
+                        Duration.ofSeconds(1),
+                        Duration.ZERO,
+                        Duration.ZERO,
+                        RetentionAction.RESNAPSHOT),
                 new CaptureMetrics(Optional.empty()));
         assertThat(c.step(0)).isEmpty();
         wh.clock().advance(Duration.ofSeconds(2));
-        assertThatThrownBy(() -> c.step(c.nextDue())).isInstanceOf(ConnectException.class)
+        assertThatThrownBy(() -> c.step(c.nextDue()))
+                .isInstanceOf(ConnectException.class)
                 .hasMessageStartingWith("Table USERS: time travel is not available at")
                 .hasMessageContaining("DATA_RETENTION_TIME_IN_DAYS");
     }
@@ -304,7 +326,9 @@ class TableCaptureTest {
                     open.add(tx);
                 } else if (op < 6 && nextId > 1) {
                     Transaction tx = wh.begin();
-                    tx.update("USERS", new Key(1L + rnd.nextInt((int) nextId - 1)),
+                    tx.update(
+                            "USERS",
+                            new Key(1L + rnd.nextInt((int) nextId - 1)),
                             Map.of("EMAIL", "v" + step + "@x.io", "UPDATED_AT", tx.startTime()));
                     open.add(tx);
                 } else if (op < 7 && nextId > 1) {
@@ -338,7 +362,8 @@ class TableCaptureTest {
             Map<Long, Object[]> t = table(wh);
             int s = seed;
             assertThat(r.rows.keySet()).as("seed %d", s).isEqualTo(t.keySet());
-            t.forEach((k, v) -> assertThat(r.rows.get(k)).as("seed %d row %d", s, k).isEqualTo(v));
+            t.forEach((k, v) ->
+                    assertThat(r.rows.get(k)).as("seed %d row %d", s, k).isEqualTo(v));
         }
     }
 }

@@ -25,8 +25,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +38,6 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
 
 /**
  * The official Snowflake JDBC driver against the Snowflake fake on loopback: key-pair and password sign-in, the
@@ -56,13 +56,24 @@ class SnowflakeFakeIT {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         keys = g.generateKeyPair();
-        fake = new SnowflakeFake(wh, "myorg-acct").keyPairUser("CONNECT_SVC", keys.getPublic())
+        fake = new SnowflakeFake(wh, "myorg-acct")
+                .keyPairUser("CONNECT_SVC", keys.getPublic())
                 .passwordUser("LEGACY", "s3cret");
-        wh.createTable("USERS", List.of(Column.number("ID", 18, 0), Column.of("EMAIL", "TEXT"),
-                Column.number("SCORE", 10, 2), Column.of("ACTIVE", "BOOLEAN"), Column.of("BORN", "DATE"),
-                Column.of("SEEN_NTZ", "TIMESTAMP_NTZ"), Column.of("UPDATED_AT", "TIMESTAMP_LTZ"),
-                Column.of("SEEN_TZ", "TIMESTAMP_TZ"), Column.of("ATTRS", "VARIANT")), List.of("ID"),
-                Duration.ofDays(1), true);
+        wh.createTable(
+                "USERS",
+                List.of(
+                        Column.number("ID", 18, 0),
+                        Column.of("EMAIL", "TEXT"),
+                        Column.number("SCORE", 10, 2),
+                        Column.of("ACTIVE", "BOOLEAN"),
+                        Column.of("BORN", "DATE"),
+                        Column.of("SEEN_NTZ", "TIMESTAMP_NTZ"),
+                        Column.of("UPDATED_AT", "TIMESTAMP_LTZ"),
+                        Column.of("SEEN_TZ", "TIMESTAMP_TZ"),
+                        Column.of("ATTRS", "VARIANT")),
+                List.of("ID"),
+                Duration.ofDays(1),
+                true);
     }
 
     @AfterAll
@@ -75,8 +86,11 @@ class SnowflakeFakeIT {
         p.put(SnowflakeSourceConfig.URL, "http://127.0.0.1:" + fake.port());
         p.put(SnowflakeSourceConfig.ACCOUNT, "myorg-acct");
         p.put(SnowflakeSourceConfig.USER, "connect_svc");
-        p.put(SnowflakeSourceConfig.PRIVATE_KEY, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----");
+        p.put(
+                SnowflakeSourceConfig.PRIVATE_KEY,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----");
         p.put(SnowflakeSourceConfig.WAREHOUSE, "WH");
         p.put(SnowflakeSourceConfig.DISABLE_PLATFORM_DETECTION, "true");
         p.put(SnowflakeSourceConfig.DISABLE_OCSP_CHECKS, "true");
@@ -88,9 +102,17 @@ class SnowflakeFakeIT {
     }
 
     static Object[] row(long id, String email, Instant t) {
-        return new Object[] {id, email, new BigDecimal("12.50"), true, LocalDate.of(1990, 2, 3),
-                LocalDateTime.of(2026, 8, 1, 10, 0, 0, 123_456_789), t,
-                OffsetDateTime.parse("2026-08-01T10:00:00-04:00"), "{\"tier\":\"gold\"}"};
+        return new Object[] {
+            id,
+            email,
+            new BigDecimal("12.50"),
+            true,
+            LocalDate.of(1990, 2, 3),
+            LocalDateTime.of(2026, 8, 1, 10, 0, 0, 123_456_789),
+            t,
+            OffsetDateTime.parse("2026-08-01T10:00:00-04:00"),
+            "{\"tier\":\"gold\"}"
+        };
     }
 
     @Test
@@ -99,19 +121,26 @@ class SnowflakeFakeIT {
             assertThat(new SnowflakeChangeSource(TableSpec.parse("t", "USERS:ID"), () -> c).serverNow())
                     .isCloseTo(wh.clock().now(), org.assertj.core.api.Assertions.within(5, ChronoUnit.SECONDS));
         }
-        try (Connection c = SnowflakeSession.open(new SnowflakeSourceConfig(props(SnowflakeSourceConfig.AUTH,
-                "password", SnowflakeSourceConfig.USER, "legacy", SnowflakeSourceConfig.PASSWORD, "s3cret")))) {
+        try (Connection c = SnowflakeSession.open(new SnowflakeSourceConfig(props(
+                SnowflakeSourceConfig.AUTH,
+                "password",
+                SnowflakeSourceConfig.USER,
+                "legacy",
+                SnowflakeSourceConfig.PASSWORD,
+                "s3cret")))) {
             assertThat(c.isClosed()).isFalse();
         }
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         Map<String, String> wrong = props();
-        wrong.put(SnowflakeSourceConfig.PRIVATE_KEY, Base64.getEncoder().encodeToString(g.generateKeyPair()
-                .getPrivate().getEncoded()));
+        wrong.put(
+                SnowflakeSourceConfig.PRIVATE_KEY,
+                Base64.getEncoder()
+                        .encodeToString(g.generateKeyPair().getPrivate().getEncoded()));
         long failed = fake.failedLogins();
         assertThatThrownBy(() -> SnowflakeSession.open(new SnowflakeSourceConfig(wrong)))
-                .isInstanceOfSatisfying(WarehouseError.class,
-                        e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.PERMANENT))
+                .isInstanceOfSatisfying(
+                        WarehouseError.class, e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.PERMANENT))
                 .hasMessageContaining("390100");
         assertThat(fake.failedLogins()).isEqualTo(failed + 1);
         assertThat(LoopbackGuard.blocked()).isEmpty();
@@ -126,17 +155,29 @@ class SnowflakeFakeIT {
         }
         tx.commit();
         wh.clock().advance(Duration.ofSeconds(2));
-        SnowflakeSourceConfig config = new SnowflakeSourceConfig(props(CaptureConfig.CHUNK_ROWS, "2",
-                CaptureConfig.POLL_INTERVAL_MS, "0", CaptureConfig.CHANGES_LAG_MS, "0"));
+        SnowflakeSourceConfig config = new SnowflakeSourceConfig(props(
+                CaptureConfig.CHUNK_ROWS, "2", CaptureConfig.POLL_INTERVAL_MS, "0", CaptureConfig.CHANGES_LAG_MS, "0"));
         try (Connection c = SnowflakeSession.open(config)) {
             TableSpec spec = TableSpec.parse("t", "USERS:ID");
-            TableCapture cap = new TableCapture(spec, new SnowflakeChangeSource(spec, () -> c),
-                    CaptureConfig.settings(config), new CaptureMetrics(Optional.empty()));
+            TableCapture cap = new TableCapture(
+                    spec,
+                    new SnowflakeChangeSource(spec, () -> c),
+                    CaptureConfig.settings(config),
+                    new CaptureMetrics(Optional.empty()));
             List<Emit> emits = drain(cap);
             assertThat(emits).extracting(e -> e.key()[0]).containsExactly(1L, 2L, 3L, 4L, 5L);
-            assertThat(cap.columns()).extracting(col -> col.type()).containsExactly(ColumnType.INTEGER,
-                    ColumnType.STRING, ColumnType.DECIMAL, ColumnType.BOOLEAN, ColumnType.DATE,
-                    ColumnType.TIMESTAMP_NTZ, ColumnType.TIMESTAMP, ColumnType.TIMESTAMP_TZ, ColumnType.JSON);
+            assertThat(cap.columns())
+                    .extracting(col -> col.type())
+                    .containsExactly(
+                            ColumnType.INTEGER,
+                            ColumnType.STRING,
+                            ColumnType.DECIMAL,
+                            ColumnType.BOOLEAN,
+                            ColumnType.DATE,
+                            ColumnType.TIMESTAMP_NTZ,
+                            ColumnType.TIMESTAMP,
+                            ColumnType.TIMESTAMP_TZ,
+                            ColumnType.JSON);
             RecordFactory rf = new RecordFactory("snowflake", spec, "snowflake.users", cap.columns(), true);
             SourceRecord r = rf.record(emits.get(0), 0);
             Struct v = (Struct) r.value();
@@ -160,7 +201,8 @@ class SnowflakeFakeIT {
             late.commit();
             wh.clock().advance(Duration.ofSeconds(2));
             changes.addAll(drain(cap));
-            assertThat(changes).extracting(e -> e.key()[0] + ":" + e.change())
+            assertThat(changes)
+                    .extracting(e -> e.key()[0] + ":" + e.change())
                     .containsExactly("2:delete", "3:delete", "20:upsert", "1:upsert");
             assertThat(changes.get(3).values()[1]).isEqualTo("late@x.io");
             assertThat(fake.statementCounts()).containsKeys("SNAPSHOT", "CHANGES", "CURRENT_TIMESTAMP");
@@ -175,11 +217,12 @@ class SnowflakeFakeIT {
             SnowflakeChangeSource src = new SnowflakeChangeSource(TableSpec.parse("t", "USERS:ID"), () -> c);
             Instant old = wh.clock().now().minus(Duration.ofDays(3));
             assertThatThrownBy(() -> src.changes(old, wh.clock().now(), false, null, 10))
-                    .isInstanceOfSatisfying(WarehouseError.class,
+                    .isInstanceOfSatisfying(
+                            WarehouseError.class,
                             e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.TIME_TRAVEL_UNAVAILABLE));
             assertThatThrownBy(() -> new SnowflakeChangeSource(TableSpec.parse("t", "NOPE:ID"), () -> c).columns())
-                    .isInstanceOfSatisfying(WarehouseError.class,
-                            e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.PERMANENT))
+                    .isInstanceOfSatisfying(
+                            WarehouseError.class, e -> assertThat(e.kind()).isEqualTo(WarehouseError.Kind.PERMANENT))
                     .hasMessageContaining("does not exist");
         }
     }
