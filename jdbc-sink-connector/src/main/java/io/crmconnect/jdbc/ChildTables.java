@@ -46,14 +46,18 @@ final class ChildTables {
         return !fields.isEmpty();
     }
 
-    /** The rows of one child table for one chunk, with the parents whose rows they replace. */
+    /**
+     * The rows of one child table for one chunk, with the parents whose rows they replace; {@code deleteOnly}: the
+     * chunk had only deleted parents, {@code columns} are then the existing table's parent-key columns.
+     */
     record Plan(
             String table,
             List<ColumnDef> columns,
             List<String> key,
             int parentColumns,
             List<Object[]> parents,
-            List<Object[]> rows) {}
+            List<Object[]> rows,
+            boolean deleteOnly) {}
 
     /**
      * Plans the child rows of the chunk's records that change the parent table ({@code apply}); creates or evolves
@@ -68,8 +72,12 @@ final class ChildTables {
         }
         for (Map.Entry<String, String> f : fields.entrySet()) {
             Plan plan = plan(table, chunk, apply, parentKey, f.getKey(), f.getValue());
-            if (plan != null) {
+            if (plan != null && plan.deleteOnly()) {
+                plan = deletePlan(connection, plan);
+            } else if (plan != null) {
                 tables.ensure(connection, plan.table(), plan.columns(), plan.key(), List.of());
+            }
+            if (plan != null) {
                 plans.add(plan);
             }
         }
@@ -149,16 +157,41 @@ final class ChildTables {
                 rows.add(row);
             }
         }
-        if (parents.isEmpty() || columns.isEmpty()) {
+        if (parents.isEmpty()) {
             return null;
         }
-        return new Plan(
-                dialect.sibling(table, "_" + column(field)),
-                List.copyOf(columns.values()),
-                key,
-                key.size() - 1,
-                parents,
-                rows);
+        String child = dialect.sibling(table, "_" + column(field));
+        if (columns.isEmpty()) {
+            // only deleted parents: no element tells the child table's layout, the table itself will
+            List<String> names = new ArrayList<>();
+            for (String k : parentKey) {
+                names.add(parentColumn != null && parentKey.size() == 1 ? parentColumn : "parent_" + k);
+            }
+            return new Plan(child, List.of(), names, names.size(), parents, List.of(), true);
+        }
+        return new Plan(child, List.copyOf(columns.values()), key, key.size() - 1, parents, rows, false);
+    }
+
+    /**
+     * The delete-only plan with the existing child table's parent-key columns and kinds, or null when the table
+     * does not exist (no parent ever had rows there) or lacks those columns.
+     */
+    private Plan deletePlan(Connection connection, Plan plan) throws SQLException {
+        TableManager.TableState state = tables.lookup(connection, plan.table());
+        if (!state.exists()) {
+            return null;
+        }
+        List<ColumnDef> columns = new ArrayList<>();
+        List<String> key = new ArrayList<>();
+        for (String name : plan.key()) {
+            String existing = tables.existingName(state, name);
+            if (existing == null) {
+                return null;
+            }
+            columns.add(new ColumnDef(existing, state.columns().get(existing), -1, -1, true));
+            key.add(existing);
+        }
+        return new Plan(plan.table(), columns, key, key.size(), plan.parents(), List.of(), true);
     }
 
     private String column(String field) {

@@ -108,6 +108,21 @@ public final class TableManager {
     }
 
     /**
+     * The table's layout without creating or changing it; a table that does not exist is looked up again next time
+     * (another task may create it).
+     */
+    public TableState lookup(Connection connection, String table) throws SQLException {
+        TableState state = tables.get(table);
+        if (state == null) {
+            state = load(connection, table, 0);
+            if (state.exists()) {
+                tables.put(table, state);
+            }
+        }
+        return state;
+    }
+
+    /**
      * Makes sure {@code table} exists with at least {@code columns}. {@code keyColumns} become the primary key of a
      * new table; {@code indexes} lists non-unique indexes (each a column list), created once the table has the columns.
      */
@@ -191,8 +206,9 @@ public final class TableManager {
 
     /**
      * Creates each wanted index whose columns the table has, once per task (CREATE INDEX IF NOT EXISTS, so an index
-     * made by another task or by hand is kept). An index the database refuses (e.g. MariaDB cannot index a LONGTEXT
-     * column created before the index was declared) is logged and not asked for again: rows still land without it.
+     * made by another task or by hand is kept). An index the database refuses is retried the dialect's other way
+     * (a MariaDB LONGTEXT column created before the index was declared: a prefix index), else logged and not asked
+     * for again: rows still land without it.
      */
     private void ensureIndexes(Connection connection, String table, TableState state, List<List<String>> indexes)
             throws SQLException {
@@ -209,7 +225,22 @@ public final class TableManager {
             }
             String name = dialect.indexName(table, String.join("_", columns) + "_idx");
             try {
-                execute(connection, dialect.createIndex(table, name, columns, false));
+                try {
+                    execute(connection, dialect.createIndex(table, name, columns, false));
+                } catch (SQLException refused) {
+                    String retry = dialect.isTransient(refused)
+                            ? null
+                            : dialect.indexRetry(table, name, columns, state.columns, refused);
+                    if (retry == null) {
+                        throw refused;
+                    }
+                    execute(connection, retry);
+                    LOG.info(
+                            "Index {} on table {} {} created on a prefix of its text columns",
+                            dialect.quote(name),
+                            dialect.quoteTable(table),
+                            columns);
+                }
             } catch (SQLException e) {
                 if (dialect.isTransient(e)) {
                     ensuredIndexes.remove(table + "\u0000" + columns);

@@ -522,6 +522,17 @@ class JdbcSinkTaskIT {
         assertThat(server.query(db, "SELECT status FROM _crmconnect_sync_state WHERE table_name = 'assoc'"))
                 .extracting(r -> r.get("status"))
                 .containsExactly("ok");
+
+        // an index declared after its text column was created (LONGTEXT on MariaDB: a prefix index there)
+        Running later = start(props(server, db, "delete.mode", "soft", "table.indexes", "email+hubspot_owner_id"));
+        later.task().put(List.of(contact(4, "303", "c@example.com")));
+        assertThat(indexedColumns(server, db, "hubspot_contacts"))
+                .containsExactly(
+                        "created_at",
+                        "property_email",
+                        "property_hubspot_owner_id",
+                        "property_hubspot_owner_id",
+                        "updated_at");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -667,6 +678,13 @@ class JdbcSinkTaskIT {
                 .extracting(r -> r.get("id") + "/" + r.get("object_type"))
                 .containsExactly("deals:default/deals");
         assertThat(run.context().reported()).isEmpty();
+
+        // a batch of nothing but a pipeline's tombstone, in a task that never saw a pipeline: its stages go too
+        Running restarted = start(props(server, db, "child.tables", "stages:pipeline_id"));
+        restarted.task().put(List.of(rec("hubspot.pipelines", 4, Schema.STRING_SCHEMA, "deals:default", null, null)));
+        assertThat(server.query(db, "SELECT id FROM hubspot_pipelines")).isEmpty();
+        assertThat(server.query(db, "SELECT id FROM hubspot_pipelines_stages")).isEmpty();
+        assertThat(restarted.context().reported()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

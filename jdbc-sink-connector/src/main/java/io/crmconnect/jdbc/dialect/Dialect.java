@@ -197,6 +197,15 @@ public abstract class Dialect {
 
     public abstract String createIndex(String table, String indexName, List<String> columns, boolean unique);
 
+    /**
+     * Another way to create a non-unique index the database refused with {@code refused} (MariaDB: on long text
+     * columns, a prefix index), or null when there is none. {@code kinds}: the table's columns.
+     */
+    public String indexRetry(
+            String table, String indexName, List<String> columns, Map<String, ColumnKind> kinds, SQLException refused) {
+        return null;
+    }
+
     public abstract String addColumn(String table, ColumnDef column, boolean indexed);
 
     public abstract String widenColumn(String table, String column, String sqlType);

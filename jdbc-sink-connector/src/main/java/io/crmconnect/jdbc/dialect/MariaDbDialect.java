@@ -26,6 +26,9 @@ import java.util.Set;
  * surface as errors on the merge (LOAD DATA LOCAL would only warn) and can be pinned to a record.
  */
 public final class MariaDbDialect extends Dialect {
+    /** Characters of a text column in a prefix index (191 x 4 bytes of utf8mb4 = 764 bytes). */
+    static final int INDEX_PREFIX = 191;
+
     private static final DateTimeFormatter DATETIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final Set<Integer> TRANSIENT_CODES = Set.of(
@@ -197,6 +200,29 @@ public final class MariaDbDialect extends Dialect {
     public String createIndex(String table, String indexName, List<String> columns, boolean unique) {
         return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + quote(indexName) + " ON "
                 + quoteTable(table) + " (" + quoteAll(columns) + ")";
+    }
+
+    /**
+     * Text and binary columns of an index the server refused for them (a LONGTEXT column, created before the index
+     * was declared: 1170 {@code BLOB/TEXT column used in key specification without a key length}, or 1071 {@code
+     * Specified key was too long}) are indexed by their first {@value #INDEX_PREFIX} characters: four such columns
+     * fit InnoDB's 3072-byte key in utf8mb4.
+     */
+    @Override
+    public String indexRetry(
+            String table, String indexName, List<String> columns, Map<String, ColumnKind> kinds, SQLException refused) {
+        if (refused.getErrorCode() != 1170 && refused.getErrorCode() != 1071) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String c : columns) {
+            ColumnKind k = kinds.get(c);
+            boolean text =
+                    k == ColumnKind.STRING || k == ColumnKind.BYTES || k == ColumnKind.JSON || k == ColumnKind.OTHER;
+            parts.add(quote(c) + (text ? "(" + INDEX_PREFIX + ")" : ""));
+        }
+        return "CREATE INDEX IF NOT EXISTS " + quote(indexName) + " ON " + quoteTable(table) + " ("
+                + String.join(", ", parts) + ")";
     }
 
     @Override
