@@ -11,9 +11,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Requests and execution time are token buckets whose capacity is 2 % of the window's limit and whose rate is the
  * rest spread over the window: whatever the start, no window of the server's length ever sees more than the limit,
- * and there is no burst-then-stall. Execution time is charged after the fact with the call's observed duration (at
- * least the server's), so calls may only start while the time bucket is not in debt. Concurrency follows the latest
- * {@code x-ms-dop-hint}. A 429 pauses every call of the task for the server's Retry-After.
+ * and there is no burst-then-stall. Execution time is charged while a call is in flight (each call drains the time
+ * bucket by one millisecond per millisecond, so the refill made meanwhile is not lost to the bucket's cap) and, at
+ * its end, whatever of its observed duration (at least the server's) was not charged yet; calls may only start while
+ * the time bucket is not in debt. Concurrency follows the latest {@code x-ms-dop-hint}. A 429 pauses every call of
+ * the task for the server's Retry-After.
  *
  * <p>Thread-safe.
  */
@@ -94,10 +96,13 @@ public final class ServiceProtectionBudget {
 
     /**
      * Blocks until a call may start, then counts it as in flight. Every acquire must be followed by one
-     * {@link #release(long)} with the call's duration.
+     * {@link #release(long, long)} with the ticket returned here and the call's duration.
+     *
+     * @return the call's ticket (when it started on this budget's clock)
      */
-    public void acquire() throws InterruptedException {
+    public long acquire() throws InterruptedException {
         long waitStart = clock.getAsLong();
+        long started;
         synchronized (this) {
             while (true) {
                 long now = clock.getAsLong();
@@ -107,6 +112,7 @@ public final class ServiceProtectionBudget {
                     requestTokens -= 1;
                     inFlight++;
                     calls.incrementAndGet();
+                    started = now;
                     break;
                 }
                 wait(Math.max(1, Math.min(wait, 1_000)));
@@ -116,6 +122,7 @@ public final class ServiceProtectionBudget {
         if (waited > 0) {
             waitedMillis.addAndGet(waited);
         }
+        return started;
     }
 
     private long waitMillis(long now) {
@@ -139,7 +146,8 @@ public final class ServiceProtectionBudget {
         long dt = now - refilledAt;
         if (dt > 0) {
             requestTokens = Math.min(requestCapacity, requestTokens + dt * requestRate);
-            timeTokens = Math.min(timeCapacity, timeTokens + dt * timeRate);
+            double net = timeRate - inFlight; // every call in flight uses one millisecond of server time per ms
+            timeTokens = net >= 0 ? Math.min(timeCapacity, timeTokens + dt * net) : timeTokens + dt * net;
             refilledAt = now;
         }
     }
@@ -151,11 +159,18 @@ public final class ServiceProtectionBudget {
         return Math.max(0, waitMillis(now));
     }
 
-    /** Ends a call started by {@link #acquire()}, charging its duration against the execution-time limit. */
-    public synchronized void release(long durationMillis) {
+    /**
+     * Ends a call started by {@link #acquire()}, charging the part of its duration not charged while it was in
+     * flight against the execution-time limit.
+     *
+     * @param ticket         what {@link #acquire()} returned
+     * @param durationMillis the call's observed duration
+     */
+    public synchronized void release(long ticket, long durationMillis) {
+        long now = clock.getAsLong();
+        refill(now); // charges this call's time in flight up to now
         inFlight = Math.max(0, inFlight - 1);
-        refill(clock.getAsLong());
-        timeTokens -= Math.max(0, durationMillis);
+        timeTokens -= Math.max(0, durationMillis - Math.max(0, now - ticket));
         executionMillis.addAndGet(Math.max(0, durationMillis));
         notifyAll();
     }

@@ -83,8 +83,9 @@ final class Transport {
                 continue;
             }
             Request req = rb.header("Authorization", "Bearer " + token).build();
+            long ticket;
             try {
-                budget.acquire();
+                ticket = budget.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DynamicsRetriableException(
@@ -102,7 +103,7 @@ final class Transport {
                 observe(resp);
                 ResponseBody body = resp.body();
                 byte[] bytes = body == null ? new byte[0] : body.bytes(); // throws on truncated bodies
-                budget.release((System.nanoTime() - started) / 1_000_000L);
+                budget.release(ticket, (System.nanoTime() - started) / 1_000_000L);
                 released = true;
                 lastRequestId = requestId(resp);
                 if (code >= 200 && code < 300) {
@@ -146,7 +147,7 @@ final class Transport {
                 lastProblem = Failures.describe(e);
             } finally {
                 if (!released) {
-                    budget.release((System.nanoTime() - started) / 1_000_000L);
+                    budget.release(ticket, (System.nanoTime() - started) / 1_000_000L);
                 }
             }
             retryHint = serverDelay;

@@ -3,6 +3,7 @@ package io.crmconnect.dynamics.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.dynamics.client.DynamicsClient;
+import io.crmconnect.dynamics.client.DynamicsRetriableException;
 import io.crmconnect.dynamics.client.ReadOptions;
 import io.crmconnect.dynamics.client.RowPage;
 import java.util.ArrayList;
@@ -13,19 +14,25 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
- * Reads the current rows a batch addresses (by id or alternate key, many per read) with the columns the diff
- * needs, and indexes them by both their id and their alternate-key values, as {@link RowIdentity#canonical()}.
+ * Reads the current rows a batch addresses (by id or alternate key, many per read, the reads at once on the writer's
+ * threads) with the columns the diff needs, and indexes them by both their id and their alternate-key values, as
+ * {@link RowIdentity#canonical()}.
  */
 final class CurrentRows {
     private static final ReadOptions OPTIONS = new ReadOptions(ReadOptions.MAX_PAGE_SIZE, false, false);
     private final DynamicsClient client;
     private final TargetTable target;
+    private final ExecutorService pool;
 
-    CurrentRows(DynamicsClient client, TargetTable target) {
+    CurrentRows(DynamicsClient client, TargetTable target, ExecutorService pool) {
         this.client = client;
         this.target = target;
+        this.pool = pool;
     }
 
     /** Current rows by canonical identity; identities without a row are absent. */
@@ -39,19 +46,42 @@ final class CurrentRows {
         select.addAll(target.keyColumns);
         select.addAll(properties);
         String selectText = String.join(",", select);
+        List<Future<List<ObjectNode>>> reads = new ArrayList<>();
         for (String filter : KeyFilters.build(ids, target.primaryId())) {
-            RowPage page = client.read(target.entitySet(), selectText, filter, null, OPTIONS);
-            while (true) {
-                for (ObjectNode row : page.rows()) {
+            reads.add(pool.submit(() -> rows(selectText, filter)));
+        }
+        RuntimeException failure = null;
+        for (Future<List<ObjectNode>> r : reads) { // indexed in filter order, as read one after another
+            try {
+                for (ObjectNode row : r.get()) {
                     index(row, out);
                 }
-                if (page.nextLink() == null) {
-                    break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DynamicsRetriableException("interrupted while reading current rows", 0, null, null, 0, e);
+            } catch (ExecutionException e) {
+                if (failure == null || e.getCause() instanceof DynamicsRetriableException) {
+                    failure =
+                            e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 }
-                page = client.readLink(page.nextLink(), OPTIONS);
             }
         }
+        if (failure != null) {
+            throw failure;
+        }
         return out;
+    }
+
+    private List<ObjectNode> rows(String select, String filter) {
+        List<ObjectNode> rows = new ArrayList<>();
+        RowPage page = client.read(target.entitySet(), select, filter, null, OPTIONS);
+        while (true) {
+            rows.addAll(page.rows());
+            if (page.nextLink() == null) {
+                return rows;
+            }
+            page = client.readLink(page.nextLink(), OPTIONS);
+        }
     }
 
     private void index(ObjectNode row, Map<String, ObjectNode> out) {

@@ -31,7 +31,7 @@ final class DynamicsSinkWriter {
         this.target = target;
         this.reader = new RecordReader(target, config);
         this.lookups = new LookupResolver(client);
-        this.current = new CurrentRows(client, target);
+        this.current = new CurrentRows(client, target, executor.pool());
         this.planner = new ChangePlanner(target, config.writeMode(), config.changedOnly());
         this.executor = executor;
         this.deletes = config.deleteMode() == DeleteMode.DELETE;

@@ -47,6 +47,11 @@ final class SinkMetrics {
                         "Records not written because the row changed after they "
                                 + "were planned (If-Match refused); consumed again",
                         changedSincePlanned::get);
+                gauge(
+                        pm,
+                        "dead-letters-total",
+                        "Records sent to the dead-letter topic (every sink's name for it)",
+                        deadLettered::get);
                 gauge(pm, "bulk-calls", "UpsertMultiple calls", executor.bulkCalls::get);
                 gauge(pm, "batch-calls", "$batch calls", executor.batchCalls::get);
                 gauge(pm, "api-calls", "Web API calls sent", budget::calls);

@@ -67,6 +67,11 @@ final class WriteExecutor {
         this.bulk = api == WriteApi.AUTO && mode == WriteMode.UPSERT && bulkSupported;
     }
 
+    /** The threads the calls run on ({@code batch.max.in.flight}); the current-row reads use them too. */
+    ExecutorService pool() {
+        return pool;
+    }
+
     /** Writes the segment's plans (no two address the same row) and reports each outcome. */
     void write(List<WritePlan> plans, Outcomes out) {
         List<WritePlan> upserts = new ArrayList<>();

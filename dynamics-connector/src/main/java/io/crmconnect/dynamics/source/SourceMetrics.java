@@ -66,6 +66,15 @@ final class SourceMetrics {
         });
     }
 
+    /** Publishes a table's counters at 0 (and its lag at -1) when its stream starts, so dashboards find them. */
+    void table(String table) {
+        records(table, 0);
+        tombstones(table, 0);
+        counter("resnapshots-total", table, "Re-snapshots after an expired delta token");
+        resnapshotTombstones(table, 0);
+        lagClock(table);
+    }
+
     void records(String table, int n) {
         counter("records-total", table, "Records sent for this table (tombstones excluded)")
                 .addAndGet(n);
@@ -92,24 +101,26 @@ final class SourceMetrics {
      * {@code lag-ms} gauge grows until the next pass completes).
      */
     void caughtUp(String table, long passStartMillis) {
-        caughtUpAt
-                .computeIfAbsent(table, t -> {
-                    AtomicLong at = new AtomicLong();
-                    plugin.ifPresent(pm -> {
-                        try {
-                            gauge(
-                                    pm,
-                                    "lag-ms",
-                                    "Time since the start of the last pass that read every change",
-                                    Map.of("table", t),
-                                    () -> at.get() == 0 ? -1 : System.currentTimeMillis() - at.get());
-                        } catch (RuntimeException e) {
-                            LOG.debug("metric lag-ms not registered: {}", e.toString());
-                        }
-                    });
-                    return at;
-                })
-                .set(passStartMillis);
+        lagClock(table).set(passStartMillis);
+    }
+
+    private AtomicLong lagClock(String table) {
+        return caughtUpAt.computeIfAbsent(table, t -> {
+            AtomicLong at = new AtomicLong();
+            plugin.ifPresent(pm -> {
+                try {
+                    gauge(
+                            pm,
+                            "lag-ms",
+                            "Time since the start of the last pass that read every change",
+                            Map.of("table", t),
+                            () -> at.get() == 0 ? -1 : System.currentTimeMillis() - at.get());
+                } catch (RuntimeException e) {
+                    LOG.debug("metric lag-ms not registered: {}", e.toString());
+                }
+            });
+            return at;
+        });
     }
 
     /** Milliseconds since the last complete pass started, -1 before the first. */

@@ -66,6 +66,7 @@ final class TableStream {
         this.client = client;
         this.config = config;
         this.metrics = metrics;
+        metrics.table(table);
         this.schema = new RowSchema(table, config::excluded);
         this.emitter = new Emitter(table, config.topic(table), environment, metrics);
         this.pageSize = config.getInt(DynamicsSourceConfig.PAGE_SIZE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmconnect.it.samples.DocumentedMBean;
 import io.crmconnect.simulator.dynamics.DynamicsFault;
 import io.crmconnect.simulator.dynamics.DynamicsSimulator;
 import io.crmconnect.testharness.ConnectCluster;
@@ -12,6 +13,7 @@ import io.crmconnect.testharness.MariaDbServer;
 import io.crmconnect.testharness.PostgresServer;
 import io.crmconnect.testharness.SqlServer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.management.MBeanServer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +47,7 @@ class DynamicsClusterIT {
     private static final String SINK = "io.crmconnect.dynamics.sink.DynamicsSinkConnector";
     private static final String JDBC = "io.crmconnect.jdbc.JdbcSinkConnector";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path REPO = Path.of(System.getProperty("crmconnect.repo.root"));
     private static ConnectCluster cluster;
     private static DynamicsSimulator sim;
 
@@ -178,6 +182,7 @@ class DynamicsClusterIT {
                         && "Round 2".equals(value(pg, pgDb, "crm_contact", "jobtitle", ids.get(2)))
                         && "Round 2".equals(value(maria, mariaDb, "crm_contact", "jobtitle", ids.get(2))));
         sim.clearFaults();
+        assertDocumentedMetrics("Dynamics source", "d365-source");
         assertThat(sim.throttled429Count()).isPositive();
         // typed columns made it through: a choice's label next to its value
         Map<String, Object> withGender = pg.query(
@@ -267,6 +272,7 @@ class DynamicsClusterIT {
                         && "Changed19"
                                 .equals(people().get("person19@example.org").get("lastname")));
         sim.clearFaults();
+        assertDocumentedMetrics("Dynamics sink", "d365-sink");
         Map<String, Map<String, Object>> people = people();
         assertThat(people.get("person3@example.org").get("gendercode")).isEqualTo(2);
         assertThat(people.get("person30@example.org").get("lastname")).isEqualTo("Last30");
@@ -313,6 +319,30 @@ class DynamicsClusterIT {
             assertThat(after.get(email).get("versionnumber")).as(email).isEqualTo(versions.get(email));
         }
         cluster.deleteConnector("d365-sink-replay");
+    }
+
+    /**
+     * Every MBean docs/guides/operations.md lists for {@code plugin} exists on the running worker with every attribute
+     * it names (SampleConfigsIT leaves the Dynamics rows to this test, which runs the Dynamics samples' connectors).
+     */
+    private static void assertDocumentedMetrics(String plugin, String connector) {
+        List<DocumentedMBean> rows = DocumentedMBean.read(REPO.resolve("docs/guides/operations.md")).stream()
+                .filter(d -> d.plugin().equals(plugin))
+                .toList();
+        assertThat(rows).as("operations.md rows of " + plugin).isNotEmpty();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (DocumentedMBean doc : rows) {
+            String[] problem = {""};
+            try {
+                cluster.awaitCondition(connector + ": " + doc.mbean(), Duration.ofSeconds(30), () -> {
+                    problem[0] = doc.missingOn(server, connector);
+                    return problem[0].isEmpty();
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        connector + ": " + problem[0] + " (documented in docs/guides/operations.md)", e);
+            }
+        }
     }
 
     private static Map<String, Map<String, Object>> people() {

@@ -6,16 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.JMException;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /** One row of the metrics table in docs/guides/operations.md: plugin, MBean name pattern, attributes. */
-record DocumentedMBean(String plugin, String mbean, List<String> attributes) {
+public record DocumentedMBean(String plugin, String mbean, List<String> attributes) {
     private static final Pattern ROW =
             Pattern.compile("^\\| ([^|]+) \\| `(kafka\\.(?:connect|consumer):[^`]+)` \\| (.+) \\|$");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
-    static List<DocumentedMBean> read(Path operationsGuide) {
+    public static List<DocumentedMBean> read(Path operationsGuide) {
         List<DocumentedMBean> rows = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(operationsGuide)) {
@@ -36,5 +42,29 @@ record DocumentedMBean(String plugin, String mbean, List<String> attributes) {
             throw new IllegalStateException("no MBean rows found in " + operationsGuide);
         }
         return rows;
+    }
+
+    /** What the running worker lacks of this row for {@code connector} ("" when nothing). */
+    public String missingOn(MBeanServer server, String connector) {
+        try {
+            ObjectName pattern =
+                    new ObjectName(mbean().replace("<name>", connector).replaceAll("<[a-z]+>", "*"));
+            Set<ObjectName> names = server.queryNames(pattern, null);
+            if (names.isEmpty()) {
+                return "no MBean " + pattern;
+            }
+            for (ObjectName name : names) {
+                Set<String> present = new TreeSet<>();
+                for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
+                    present.add(a.getName());
+                }
+                if (!present.containsAll(attributes())) {
+                    return name + " has " + present + ", not all of " + attributes();
+                }
+            }
+            return "";
+        } catch (JMException e) {
+            return mbean() + ": " + e;
+        }
     }
 }

@@ -39,6 +39,12 @@ public final class DynamicsSinkBenchmark {
 
     private DynamicsSinkBenchmark() {}
 
+    /** Extra options for the task's JVM from {@code BENCH_TASK_JAVA_OPTS} (e.g. a flight recording to profile it). */
+    static List<String> taskJavaOptions() {
+        String opts = System.getenv().getOrDefault("BENCH_TASK_JAVA_OPTS", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    }
+
     public static void main(String[] args) throws Exception {
         int rows = 20_000;
         int batchSize = 100;
@@ -101,7 +107,9 @@ public final class DynamicsSinkBenchmark {
                     "-Xmx256m",
                     "-XX:+UseG1GC",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"));
+            cmd.addAll(taskJavaOptions());
+            cmd.addAll(List.of(
                     "-cp",
                     self,
                     SinkTaskRunner.class.getName(),

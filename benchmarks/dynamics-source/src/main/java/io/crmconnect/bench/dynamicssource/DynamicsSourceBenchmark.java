@@ -35,6 +35,12 @@ public final class DynamicsSourceBenchmark {
 
     private DynamicsSourceBenchmark() {}
 
+    /** Extra options for the task's JVM from {@code BENCH_TASK_JAVA_OPTS} (e.g. a flight recording to profile it). */
+    static List<String> taskJavaOptions() {
+        String opts = System.getenv().getOrDefault("BENCH_TASK_JAVA_OPTS", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    }
+
     public static void main(String[] args) throws Exception {
         int rows = 150_000;
         int pageSize = 250;
@@ -93,7 +99,9 @@ public final class DynamicsSourceBenchmark {
                     "-Xmx256m",
                     "-XX:+UseG1GC",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"));
+            cmd.addAll(taskJavaOptions());
+            cmd.addAll(List.of(
                     "-cp",
                     self,
                     SourceTaskRunner.class.getName(),
