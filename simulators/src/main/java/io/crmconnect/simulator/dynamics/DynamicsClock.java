@@ -1,57 +1,9 @@
 package io.crmconnect.simulator.dynamics;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
+import io.crmconnect.simulator.common.SimulatedClock;
 
 /**
- * The simulator's clock: wall-clock time plus an offset that tests move forward. Row timestamps, delta-token
- * expiry, OAuth token expiry and the service-protection windows all read it.
+ * The Dynamics 365 simulator's clock ({@link SimulatedClock}): row timestamps, delta-token expiry, OAuth token
+ * expiry and the service-protection windows all read it.
  */
-public final class DynamicsClock {
-    private final AtomicLong offsetMillis = new AtomicLong();
-    private volatile long frozenAt = Long.MIN_VALUE;
-
-    /** Current simulated epoch milliseconds. */
-    public long millis() {
-        long f = frozenAt;
-        return (f != Long.MIN_VALUE ? f : System.currentTimeMillis()) + offsetMillis.get();
-    }
-
-    public Instant now() {
-        return Instant.ofEpochMilli(millis());
-    }
-
-    /** Stops simulated time: only {@link #advance(Duration)} moves it (deterministic window tests). */
-    public synchronized void freeze() {
-        if (frozenAt == Long.MIN_VALUE) {
-            frozenAt = System.currentTimeMillis();
-        }
-    }
-
-    /** Lets simulated time run with the wall clock again, keeping what was advanced while frozen. */
-    public synchronized void unfreeze() {
-        long f = frozenAt;
-        if (f != Long.MIN_VALUE) {
-            offsetMillis.addAndGet(f - System.currentTimeMillis());
-            frozenAt = Long.MIN_VALUE;
-        }
-    }
-
-    /** Moves simulated time forward (never backwards). */
-    public void advance(Duration d) {
-        if (d.isNegative()) {
-            throw new IllegalArgumentException("the simulated clock only moves forward");
-        }
-        offsetMillis.addAndGet(d.toMillis());
-    }
-
-    public long offsetMillis() {
-        return offsetMillis.get();
-    }
-
-    synchronized void reset() {
-        frozenAt = Long.MIN_VALUE;
-        offsetMillis.set(0);
-    }
-}
+public final class DynamicsClock extends SimulatedClock {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.crmconnect.simulator.common.RequestLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,18 +19,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A local Dynamics 365 / Dataverse Web API v9.2: a real HTTP server on 127.0.0.1 with an Entra ID-style token
@@ -241,10 +237,7 @@ public final class DynamicsSimulator implements AutoCloseable {
     private final Map<String, String> appUsers = new LinkedHashMap<>();
     private final List<DynamicsFault> faults = new CopyOnWriteArrayList<>();
     private final SplittableRandom faultRandom;
-    private final ConcurrentLinkedDeque<LoggedRequest> log = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger logSize = new AtomicInteger();
-    private final AtomicLong seq = new AtomicLong();
-    private final Map<String, Map<Integer, LongAdder>> routeCounters = new ConcurrentHashMap<>();
+    private final RequestLog<LoggedRequest> log;
     private volatile int dopHint;
     private final long startedMillis;
     private final String organizationId;
@@ -254,6 +247,7 @@ public final class DynamicsSimulator implements AutoCloseable {
         long t0 = System.nanoTime();
         this.config = b;
         this.faultRandom = new SplittableRandom(b.seed ^ 0x5DEECE66DL);
+        this.log = new RequestLog<>(b.requestLogSize);
         this.auth = new Auth(clock, b.tenantId, b.seed);
         this.throttle = new Throttle(clock);
         this.metadata = new Metadata(schema);
@@ -790,26 +784,21 @@ public final class DynamicsSimulator implements AutoCloseable {
 
     private void record(Http.Req req, int status, long micros, String fault) {
         String routeName = req.route == null ? req.method + " (unmatched)" : req.route;
-        routeCounters
-                .computeIfAbsent(routeName, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(status, k -> new LongAdder())
-                .increment();
-        log.addLast(new LoggedRequest(
-                seq.incrementAndGet(),
-                Values.iso(clock.millis()),
-                req.method,
-                req.rawPath,
-                req.rawQuery,
+        log.record(
                 routeName,
-                req.entitySet,
-                req.principal == null ? null : req.principal.userId(),
                 status,
-                micros,
-                fault));
-        if (logSize.incrementAndGet() > config.requestLogSize) {
-            log.pollFirst();
-            logSize.decrementAndGet();
-        }
+                seq -> new LoggedRequest(
+                        seq,
+                        Values.iso(clock.millis()),
+                        req.method,
+                        req.rawPath,
+                        req.rawQuery,
+                        routeName,
+                        req.entitySet,
+                        req.principal == null ? null : req.principal.userId(),
+                        status,
+                        micros,
+                        fault));
     }
 
     // ------------------------------------------------------------------ admin API
@@ -1129,30 +1118,21 @@ public final class DynamicsSimulator implements AutoCloseable {
     }
 
     public List<LoggedRequest> requestLog() {
-        return new ArrayList<>(log);
+        return log.entries();
     }
 
     public void clearRequestLog() {
         log.clear();
-        logSize.set(0);
-        routeCounters.clear();
     }
 
     /** Route name ("METHOD /template") -> status -> count. */
     public Map<String, Map<Integer, Long>> routeCounters() {
-        Map<String, Map<Integer, Long>> out = new TreeMap<>();
-        routeCounters.forEach((k, v) -> {
-            Map<Integer, Long> mm = new TreeMap<>();
-            v.forEach((s, c) -> mm.put(s, c.sum()));
-            out.put(k, mm);
-        });
-        return out;
+        return log.routeCounters();
     }
 
     /** Calls of one route, any status. */
     public long routeCount(String routeName) {
-        Map<Integer, LongAdder> mm = routeCounters.get(routeName);
-        return mm == null ? 0 : mm.values().stream().mapToLong(LongAdder::sum).sum();
+        return log.routeCount(routeName);
     }
 
     /** 429 responses served (service protection and injected storms). */
@@ -1162,7 +1142,7 @@ public final class DynamicsSimulator implements AutoCloseable {
 
     public Map<String, Object> stats() {
         Map<String, Object> mm = new LinkedHashMap<>();
-        mm.put("requests", seq.get());
+        mm.put("requests", log.total());
         mm.put("served429", throttle.served429.get());
         mm.put("serviceProtection", throttle.enabled);
         mm.put("maxRequests", throttle.maxRequests);

@@ -1,5 +1,6 @@
 package io.crmconnect.simulator.dynamics;
 
+import io.crmconnect.simulator.common.Churn;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,9 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,11 +24,10 @@ final class Mutator {
     private final DataGenerator gen;
     private final String userId;
     private final SplittableRandom r;
-    private ScheduledExecutorService exec;
+    private final Churn churn = new Churn("dynamics-sim-mutator", this::applyBurst);
     final AtomicLong creates = new AtomicLong();
     final AtomicLong updates = new AtomicLong();
     final AtomicLong deletes = new AtomicLong();
-    volatile double opsPerSecond;
 
     Mutator(Store store, DataGenerator gen, String userId, long seed) {
         this.store = store;
@@ -39,41 +36,12 @@ final class Mutator {
         this.r = new SplittableRandom(seed ^ 0x1234_5678_9ABCL);
     }
 
-    synchronized void start(double opsPerSecond) {
-        stop();
-        if (opsPerSecond <= 0) {
-            return;
-        }
-        this.opsPerSecond = opsPerSecond;
-        exec = Executors.newSingleThreadScheduledExecutor(t -> {
-            Thread th = new Thread(t, "dynamics-sim-mutator");
-            th.setDaemon(true);
-            return th;
-        });
-        double perTick = opsPerSecond / 10.0;
-        double[] carry = {0};
-        exec.scheduleAtFixedRate(
-                () -> {
-                    carry[0] += perTick;
-                    int n = (int) carry[0];
-                    carry[0] -= n;
-                    try {
-                        applyBurst(n);
-                    } catch (RuntimeException e) {
-                        // a conflicting random edit (e.g. a duplicate key) is skipped
-                    }
-                },
-                0,
-                100,
-                TimeUnit.MILLISECONDS);
+    void start(double opsPerSecond) {
+        churn.start(opsPerSecond);
     }
 
-    synchronized void stop() {
-        if (exec != null) {
-            exec.shutdownNow();
-            exec = null;
-        }
-        opsPerSecond = 0;
+    void stop() {
+        churn.stop();
     }
 
     /** Applies n operations now, all stamped with the same time. */
@@ -154,8 +122,8 @@ final class Mutator {
 
     Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("running", exec != null);
-        m.put("opsPerSecond", opsPerSecond);
+        m.put("running", churn.running());
+        m.put("opsPerSecond", churn.opsPerSecond());
         m.put("creates", creates.get());
         m.put("updates", updates.get());
         m.put("deletes", deletes.get());

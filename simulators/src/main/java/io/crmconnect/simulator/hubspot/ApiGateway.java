@@ -1,5 +1,6 @@
 package io.crmconnect.simulator.hubspot;
 
+import io.crmconnect.simulator.common.RequestLog;
 import io.crmconnect.simulator.hubspot.contract.OpenApiContract;
 import io.crmconnect.simulator.hubspot.contract.Violation;
 import java.nio.charset.StandardCharsets;
@@ -20,19 +21,27 @@ final class ApiGateway {
     private final RateLimiter limiter;
     private final RateLimitResponses limitResponses;
     private final Faults faults;
-    private final RequestLog log;
+    private final RequestLog<LoggedRequest> log;
+    private final SimClock clock;
     private final List<Violation> violations = new CopyOnWriteArrayList<>();
     volatile boolean validateRequests;
     volatile boolean validateResponses;
     private volatile Router router;
     private volatile Store store;
 
-    ApiGateway(Auth auth, RateLimiter limiter, RateLimitResponses limitResponses, Faults faults, RequestLog log) {
+    ApiGateway(
+            Auth auth,
+            RateLimiter limiter,
+            RateLimitResponses limitResponses,
+            Faults faults,
+            RequestLog<LoggedRequest> log,
+            SimClock clock) {
         this.auth = auth;
         this.limiter = limiter;
         this.limitResponses = limitResponses;
         this.faults = faults;
         this.log = log;
+        this.clock = clock;
     }
 
     /** Serves these routes over this state from now on (at start and after a reset). */
@@ -88,13 +97,31 @@ final class ApiGateway {
         }
         resp.headers.put("X-HubSpot-Correlation-Id", Http.correlationId());
         // record before writing: a client that saw the response also sees it in the log
-        log.record(
+        record(
                 req,
                 route,
                 resp.status,
                 (System.nanoTime() - t0) / 1000,
                 resp.fault == null ? null : resp.fault.kind.name());
         return resp;
+    }
+
+    private void record(Http.Req req, Router.Route route, int status, long micros, String fault) {
+        String routeName = route == null ? req.method + " (unmatched)" : route.name;
+        log.record(
+                routeName,
+                status,
+                seq -> new LoggedRequest(
+                        seq,
+                        Json.iso(clock.millis()),
+                        req.method,
+                        req.rawPath,
+                        req.rawQuery,
+                        routeName,
+                        req.param("objectType"),
+                        status,
+                        micros,
+                        fault));
     }
 
     private Http.Resp dispatch(Router.Route route, Http.Req req) {

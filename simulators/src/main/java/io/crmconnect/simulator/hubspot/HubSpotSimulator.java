@@ -1,5 +1,6 @@
 package io.crmconnect.simulator.hubspot;
 
+import io.crmconnect.simulator.common.RequestLog;
 import io.crmconnect.simulator.hubspot.contract.Violation;
 import java.io.IOException;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public final class HubSpotSimulator implements AutoCloseable {
     private final RateLimiter limiter;
     private final RateLimitResponses limitResponses;
     private final Faults faults;
-    private final RequestLog log;
+    private final RequestLog<LoggedRequest> log;
     private final ApiGateway gateway;
     private Store store;
     private Mutator mutator;
@@ -60,8 +61,8 @@ public final class HubSpotSimulator implements AutoCloseable {
         this.limitResponses = new RateLimitResponses(b.retryAfter);
         this.faults = new Faults(b.seed);
         b.faults.forEach(faults::add);
-        this.log = new RequestLog(b.requestLogSize, clock);
-        this.gateway = new ApiGateway(auth, limiter, limitResponses, faults, log);
+        this.log = new RequestLog<>(b.requestLogSize);
+        this.gateway = new ApiGateway(auth, limiter, limitResponses, faults, log, clock);
         gateway.validateRequests = b.validateRequests;
         gateway.validateResponses = b.validateResponses;
         auth.enabled = b.auth;

@@ -1,11 +1,9 @@
 package io.crmconnect.simulator.hubspot;
 
+import io.crmconnect.simulator.common.Churn;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,13 +14,12 @@ final class Mutator {
     private final Store store;
     private final Records records;
     private final DataGenerator gen;
-    private ScheduledExecutorService exec;
+    private final Churn churn = new Churn("hubspot-sim-mutator", this::applyBurst);
     final AtomicLong creates = new AtomicLong();
     final AtomicLong updates = new AtomicLong();
     final AtomicLong deletes = new AtomicLong();
     final AtomicLong merges = new AtomicLong();
     final AtomicLong associationChanges = new AtomicLong();
-    volatile double opsPerSecond;
 
     Mutator(Store store, Records records, DataGenerator gen) {
         this.store = store;
@@ -30,51 +27,12 @@ final class Mutator {
         this.gen = gen;
     }
 
-    synchronized void start(double opsPerSecond) {
-        stop();
-        if (opsPerSecond <= 0) {
-            return;
-        }
-        this.opsPerSecond = opsPerSecond;
-        exec = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hubspot-sim-mutator");
-            t.setDaemon(true);
-            return t;
-        });
-        long periodMicros = 100_000; // 10 ticks per second, each applies a burst
-        double perTick = opsPerSecond / 10.0;
-        double[] carry = {0};
-        exec.scheduleAtFixedRate(
-                () -> {
-                    carry[0] += perTick;
-                    int n = (int) carry[0];
-                    carry[0] -= n;
-                    try {
-                        applyBurst(n);
-                    } catch (RuntimeException e) {
-                        // a conflicting random op (e.g. duplicate email) is skipped
-                    }
-                },
-                0,
-                periodMicros,
-                TimeUnit.MICROSECONDS);
+    void start(double opsPerSecond) {
+        churn.start(opsPerSecond);
     }
 
-    synchronized void stop() {
-        if (exec != null) {
-            exec.shutdownNow();
-            try {
-                exec.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exec = null;
-            opsPerSecond = 0;
-        }
-    }
-
-    boolean running() {
-        return exec != null;
+    void stop() {
+        churn.stop();
     }
 
     /** Applies {@code n} random operations sharing one timestamp. */
@@ -156,8 +114,8 @@ final class Mutator {
 
     Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("running", running());
-        m.put("opsPerSecond", opsPerSecond);
+        m.put("running", churn.running());
+        m.put("opsPerSecond", churn.opsPerSecond());
         m.put("creates", creates.get());
         m.put("updates", updates.get());
         m.put("deletes", deletes.get());

@@ -1,4 +1,4 @@
-package io.crmconnect.simulator.hubspot;
+package io.crmconnect.simulator.common;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,38 +9,30 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongFunction;
 
-/** The last N API requests and a count per route and status (admin requests are not recorded). */
-final class RequestLog {
+/**
+ * The last N requests a simulator served (entries of type {@code E}, each simulator's own record) and a count per
+ * route name and status. Admin requests are not recorded by the simulators.
+ */
+public final class RequestLog<E> {
     private final int maxSize;
-    private final SimClock clock;
-    private final ConcurrentLinkedDeque<LoggedRequest> log = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<E> log = new ConcurrentLinkedDeque<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong seq = new AtomicLong();
     private final Map<String, Map<Integer, LongAdder>> routeCounters = new ConcurrentHashMap<>();
 
-    RequestLog(int maxSize, SimClock clock) {
+    public RequestLog(int maxSize) {
         this.maxSize = maxSize;
-        this.clock = clock;
     }
 
-    void record(Http.Req req, Router.Route route, int status, long micros, String fault) {
-        String routeName = route == null ? req.method + " (unmatched)" : route.name;
+    /** Counts the route and status and appends the entry {@code entry} builds from the request's sequence number. */
+    public void record(String routeName, int status, LongFunction<E> entry) {
         routeCounters
                 .computeIfAbsent(routeName, k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(status, k -> new LongAdder())
                 .increment();
-        log.addLast(new LoggedRequest(
-                seq.incrementAndGet(),
-                Json.iso(clock.millis()),
-                req.method,
-                req.rawPath,
-                req.rawQuery,
-                routeName,
-                req.param("objectType"),
-                status,
-                micros,
-                fault));
+        log.addLast(entry.apply(seq.incrementAndGet()));
         if (size.incrementAndGet() > maxSize) {
             log.pollFirst();
             size.decrementAndGet();
@@ -48,21 +40,23 @@ final class RequestLog {
     }
 
     /** Requests served since start (the log keeps only the last N). */
-    long total() {
+    public long total() {
         return seq.get();
     }
 
-    List<LoggedRequest> entries() {
+    public List<E> entries() {
         return new ArrayList<>(log);
     }
 
-    void clear() {
+    /** Empties the log and the route counters (the total keeps counting). */
+    public void clear() {
         log.clear();
         size.set(0);
         routeCounters.clear();
     }
 
-    Map<String, Map<Integer, Long>> routeCounters() {
+    /** Route name ("METHOD /template") -> status -> count. */
+    public Map<String, Map<Integer, Long>> routeCounters() {
         Map<String, Map<Integer, Long>> out = new TreeMap<>();
         routeCounters.forEach((k, v) -> {
             Map<Integer, Long> m = new TreeMap<>();
@@ -72,7 +66,8 @@ final class RequestLog {
         return out;
     }
 
-    long routeCount(String routeName) {
+    /** Calls of one route, any status. */
+    public long routeCount(String routeName) {
         Map<Integer, LongAdder> m = routeCounters.get(routeName);
         return m == null ? 0 : m.values().stream().mapToLong(LongAdder::sum).sum();
     }
