@@ -1,22 +1,20 @@
 package io.crmconnect.jdbc;
 
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.connector.LiveValidation;
+import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.jdbc.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -52,11 +50,7 @@ public class JdbcSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (int i = 0; i < maxTasks; i++) {
-            configs.add(props);
-        }
-        return configs;
+        return TaskConfigs.copies(props, maxTasks, null);
     }
 
     @Override
@@ -81,10 +75,7 @@ public class JdbcSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> values = new HashMap<>();
-        for (ConfigValue v : result.configValues()) {
-            values.put(v.name(), v);
-        }
+        Map<String, ConfigValue> values = LiveValidation.byKey(result);
         for (Map.Entry<String, List<String>> error : JdbcSinkConfig.crossFieldErrors(connectorConfigs)) {
             for (String key : error.getValue()) {
                 ConfigValue v = values.get(key);
@@ -105,29 +96,16 @@ public class JdbcSinkConnector extends SinkConnector {
 
     /** Problems found by connecting, keyed by the config key to report them on. */
     static Map<String, String> liveCheck(JdbcSinkConfig config) {
-        Map<String, String> problems = new HashMap<>();
+        // a check that outlives its time limit may still add to it: concurrent
+        Map<String, String> problems = new ConcurrentHashMap<>();
         Dialect dialect = Dialect.forUrl(config.url());
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "jdbc-sink-validate");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<Map<String, String>> future = executor.submit(() -> check(dialect, config));
-            problems.putAll(future.get(config.connectionTimeoutMs() + 5_000L, TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            problems.put(
-                    JdbcSinkConfig.CONNECTION_URL,
-                    "No answer from the " + dialect.name() + " server within " + (config.connectionTimeoutMs() + 5_000)
-                            + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problems.put(JdbcSinkConfig.CONNECTION_URL, "Validation was interrupted");
-        } catch (ExecutionException e) {
-            problems.put(JdbcSinkConfig.CONNECTION_URL, "Connection check failed: " + e.getCause());
-        } finally {
-            executor.shutdownNow();
-        }
+        long limitMs = config.connectionTimeoutMs() + 5_000L;
+        LiveValidation.bounded(
+                "The " + dialect.name() + " server",
+                "jdbc-sink-validate",
+                Duration.ofMillis(limitMs),
+                () -> problems.putAll(check(dialect, config)),
+                problem -> problems.put(JdbcSinkConfig.CONNECTION_URL, problem));
         return problems;
     }
 

@@ -1,12 +1,12 @@
 package io.crmconnect.dynamics.sink;
 
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.connector.LiveValidation;
+import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.dynamics.client.DynamicsClient;
 import io.crmconnect.dynamics.client.DynamicsException;
 import io.crmconnect.dynamics.client.TableMetadata;
 import io.crmconnect.dynamics.connection.ConnectionCheck;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
@@ -45,13 +45,7 @@ public class DynamicsSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> out = new ArrayList<>();
-        for (int i = 0; i < maxTasks; i++) {
-            Map<String, String> m = new HashMap<>(props);
-            m.put(DynamicsSinkConfig.TASK_COUNT, Integer.toString(maxTasks));
-            out.add(m);
-        }
-        return out;
+        return TaskConfigs.copies(props, maxTasks, DynamicsSinkConfig.TASK_COUNT);
     }
 
     @Override
@@ -65,21 +59,15 @@ public class DynamicsSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byKey = new HashMap<>();
-        result.configValues().forEach(v -> byKey.put(v.name(), v));
-        for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty()
-                    && DynamicsSinkConfig.CONFIG.names().contains(v.name())) {
-                return result; // fix the static problems first; live checks need a valid configuration
-            }
+        if (LiveValidation.hasStaticErrors(result, DynamicsSinkConfig.CONFIG)) {
+            return result; // fix the static problems first; live checks need a valid configuration
         }
+        Map<String, ConfigValue> byKey = LiveValidation.byKey(result);
         DynamicsSinkConfig config;
         try {
             config = new DynamicsSinkConfig(connectorConfigs);
         } catch (ConfigException e) {
-            String key = keyOf(e.getMessage());
-            (byKey.containsKey(key) ? byKey.get(key) : byKey.get(DynamicsSinkConfig.TABLE))
-                    .addErrorMessage(e.getMessage());
+            LiveValidation.report(e, byKey, DynamicsSinkConfig.TABLE);
             return result;
         }
         try (DynamicsClient c = config.connection().checkClient()) {
@@ -100,19 +88,5 @@ public class DynamicsSinkConnector extends SinkConnector {
             byKey.get(DynamicsSinkConfig.TABLE).addErrorMessage("The table could not be checked: " + e.getMessage());
         }
         return result;
-    }
-
-    /** The config key a ConfigException names ("... for configuration KEY ..."). */
-    static String keyOf(String message) {
-        if (message == null) {
-            return "";
-        }
-        int i = message.indexOf("for configuration ");
-        if (i < 0) {
-            return "";
-        }
-        String rest = message.substring(i + "for configuration ".length());
-        int end = rest.indexOf(' ');
-        return end < 0 ? rest : rest.substring(0, end);
     }
 }

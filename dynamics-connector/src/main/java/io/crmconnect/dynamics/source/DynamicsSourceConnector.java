@@ -1,12 +1,13 @@
 package io.crmconnect.dynamics.source;
 
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.connector.LiveValidation;
+import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.dynamics.client.DynamicsClient;
 import io.crmconnect.dynamics.client.DynamicsException;
 import io.crmconnect.dynamics.client.TableMetadata;
 import io.crmconnect.dynamics.connection.ConnectionCheck;
 import io.crmconnect.dynamics.source.DynamicsSourceConfig.ChangeMode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,22 +54,8 @@ public class DynamicsSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        int n = Math.max(1, Math.min(maxTasks, tables.size()));
-        List<List<String>> groups = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            groups.add(new ArrayList<>());
-        }
-        for (int i = 0; i < tables.size(); i++) {
-            groups.get(i % n).add(tables.get(i));
-        }
-        List<Map<String, String>> out = new ArrayList<>();
-        for (List<String> g : groups) {
-            Map<String, String> m = new HashMap<>(props);
-            m.put(DynamicsSourceConfig.TASK_TABLES, String.join(",", g));
-            m.put(DynamicsSourceConfig.TASK_COUNT, Integer.toString(n));
-            out.add(m);
-        }
-        return out;
+        return TaskConfigs.roundRobin(
+                props, tables, maxTasks, DynamicsSourceConfig.TASK_TABLES, DynamicsSourceConfig.TASK_COUNT);
     }
 
     @Override
@@ -82,19 +69,15 @@ public class DynamicsSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byKey = new HashMap<>();
-        result.configValues().forEach(v -> byKey.put(v.name(), v));
-        for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty()
-                    && DynamicsSourceConfig.CONFIG.names().contains(v.name())) {
-                return result; // fix the static problems first; live checks need a valid configuration
-            }
+        if (LiveValidation.hasStaticErrors(result, DynamicsSourceConfig.CONFIG)) {
+            return result; // fix the static problems first; live checks need a valid configuration
         }
+        Map<String, ConfigValue> byKey = LiveValidation.byKey(result);
         DynamicsSourceConfig config;
         try {
             config = new DynamicsSourceConfig(connectorConfigs);
         } catch (ConfigException e) {
-            byKey.get(DynamicsSourceConfig.COLUMNS_EXCLUDE).addErrorMessage(e.getMessage());
+            LiveValidation.report(e, byKey, DynamicsSourceConfig.COLUMNS_EXCLUDE);
             return result;
         }
         try (DynamicsClient c = config.connection().checkClient()) {

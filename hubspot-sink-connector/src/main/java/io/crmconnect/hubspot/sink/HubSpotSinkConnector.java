@@ -1,13 +1,13 @@
 package io.crmconnect.hubspot.sink;
 
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.connector.LiveValidation;
+import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.hubspot.client.AssociationType;
 import io.crmconnect.hubspot.client.HubSpotApiException;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.HubSpotClientFactory;
 import io.crmconnect.hubspot.client.HubSpotException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
@@ -43,13 +43,7 @@ public class HubSpotSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> out = new ArrayList<>();
-        for (int i = 0; i < maxTasks; i++) {
-            Map<String, String> m = new HashMap<>(props);
-            m.put(HubSpotSinkTask.TASK_COUNT, Integer.toString(maxTasks));
-            out.add(m);
-        }
-        return out;
+        return TaskConfigs.copies(props, maxTasks, HubSpotSinkTask.TASK_COUNT);
     }
 
     @Override
@@ -63,20 +57,15 @@ public class HubSpotSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byKey = new HashMap<>();
-        result.configValues().forEach(v -> byKey.put(v.name(), v));
-        for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                return result; // fix the static errors first
-            }
+        if (LiveValidation.hasStaticErrors(result, HubSpotSinkConfig.CONFIG)) {
+            return result; // fix the static problems first; live checks need a valid configuration
         }
+        Map<String, ConfigValue> byKey = LiveValidation.byKey(result);
         HubSpotSinkConfig cfg;
         try {
             cfg = new HubSpotSinkConfig(connectorConfigs);
         } catch (ConfigException e) {
-            String key = keyOf(e.getMessage());
-            (byKey.containsKey(key) ? byKey.get(key) : byKey.get(HubSpotSinkConfig.OBJECT))
-                    .addErrorMessage(e.getMessage());
+            LiveValidation.report(e, byKey, HubSpotSinkConfig.OBJECT);
             return result;
         }
         try (HubSpotClient client = new HubSpotClientFactory(cfg.connection()).validationClient()) {
@@ -87,20 +76,6 @@ public class HubSpotSinkConnector extends SinkConnector {
             byKey.get(HubSpotSinkConfig.BASE_URL).addErrorMessage("HubSpot could not be checked: " + e);
         }
         return result;
-    }
-
-    private static String keyOf(String message) {
-        if (message == null) {
-            return "";
-        }
-        int i = message.indexOf("for configuration ");
-        if (i < 0) {
-            return "";
-        }
-        String rest = message.substring(i + "for configuration ".length());
-        int end = rest.indexOf(' ');
-        String key = end < 0 ? rest : rest.substring(0, end);
-        return key.endsWith(":") ? key.substring(0, key.length() - 1) : key;
     }
 
     private static void liveChecks(HubSpotSinkConfig cfg, HubSpotClient client, Map<String, ConfigValue> byKey) {

@@ -1,6 +1,8 @@
 package io.crmconnect.hubspot.source;
 
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.connector.LiveValidation;
+import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.hubspot.client.HubSpotApiException;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.hubspot.client.HubSpotClientFactory;
@@ -85,23 +87,9 @@ public class HubSpotSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<StreamId> streams = this.streams;
-        int n = Math.max(1, Math.min(maxTasks, streams.size()));
-        List<List<String>> groups = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            groups.add(new ArrayList<>());
-        }
-        for (int i = 0; i < streams.size(); i++) {
-            groups.get(i % n).add(streams.get(i).encode());
-        }
-        List<Map<String, String>> out = new ArrayList<>();
-        for (List<String> g : groups) {
-            Map<String, String> m = new HashMap<>(props);
-            m.put(HubSpotSourceConfig.TASK_STREAMS, String.join(",", g));
-            m.put(HubSpotSourceConfig.TASK_COUNT, Integer.toString(n));
-            out.add(m);
-        }
-        return out;
+        List<String> encoded = streams.stream().map(StreamId::encode).toList();
+        return TaskConfigs.roundRobin(
+                props, encoded, maxTasks, HubSpotSourceConfig.TASK_STREAMS, HubSpotSourceConfig.TASK_COUNT);
     }
 
     @Override
@@ -119,21 +107,15 @@ public class HubSpotSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        for (ConfigValue v : result.configValues()) {
-            byName.put(v.name(), v);
+        if (LiveValidation.hasStaticErrors(result, HubSpotSourceConfig.CONFIG)) {
+            return result; // fix the static problems first; live checks need a valid configuration
         }
-        for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty()
-                    && HubSpotSourceConfig.CONFIG.names().contains(v.name())) {
-                return result; // fix the static problems first; live checks need a valid configuration
-            }
-        }
+        Map<String, ConfigValue> byName = LiveValidation.byKey(result);
         HubSpotSourceConfig config;
         try {
             config = new HubSpotSourceConfig(connectorConfigs);
         } catch (ConfigException e) {
-            byName.get(HubSpotSourceConfig.ACCESS_TOKEN).addErrorMessage(e.getMessage());
+            LiveValidation.report(e, byName, HubSpotSourceConfig.ACCESS_TOKEN);
             return result;
         }
         for (String h : config.getList(HubSpotSourceConfig.PROPERTY_HISTORY)) {

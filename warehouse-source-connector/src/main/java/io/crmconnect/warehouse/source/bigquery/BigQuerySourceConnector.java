@@ -2,20 +2,17 @@ package io.crmconnect.warehouse.source.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.connector.LiveValidation;
+import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.warehouse.source.core.CaptureConfig;
 import io.crmconnect.warehouse.source.core.ColumnInfo;
 import io.crmconnect.warehouse.source.core.Position;
 import io.crmconnect.warehouse.source.core.TableSpec;
 import io.crmconnect.warehouse.source.core.WarehouseError;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -53,18 +50,7 @@ public class BigQuerySourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        int n = Math.max(1, Math.min(maxTasks, tables.size()));
-        List<Map<String, String>> out = new ArrayList<>();
-        for (int t = 0; t < n; t++) {
-            List<String> mine = new ArrayList<>();
-            for (int i = t; i < tables.size(); i += n) {
-                mine.add(tables.get(i));
-            }
-            Map<String, String> m = new HashMap<>(props);
-            m.put(CaptureConfig.TASK_TABLES, String.join(",", mine));
-            out.add(m);
-        }
-        return out;
+        return TaskConfigs.roundRobin(props, tables, maxTasks, CaptureConfig.TASK_TABLES, null);
     }
 
     @Override
@@ -77,35 +63,23 @@ public class BigQuerySourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        result.configValues().forEach(v -> byName.put(v.name(), v));
-        for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                return result;
-            }
+        if (LiveValidation.hasStaticErrors(result, config())) {
+            return result; // fix the static problems first; live checks need a valid configuration
         }
+        Map<String, ConfigValue> byName = LiveValidation.byKey(result);
         BigQuerySourceConfig config;
         try {
             config = new BigQuerySourceConfig(connectorConfigs);
         } catch (ConfigException e) {
-            byName.get(BigQuerySourceConfig.CREDENTIALS_JSON).addErrorMessage(e.getMessage());
+            LiveValidation.report(e, byName, BigQuerySourceConfig.CREDENTIALS_JSON);
             return result;
         }
-        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bigquery-validate");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<?> f = ex.submit(() -> liveChecks(config, byName));
-            f.get(30, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            byName.get(BigQuerySourceConfig.ROOT_URL).addErrorMessage("BigQuery did not answer within 30 s");
-        } catch (Exception e) {
-            byName.get(BigQuerySourceConfig.ROOT_URL).addErrorMessage("BigQuery check failed: " + e.getMessage());
-        } finally {
-            ex.shutdownNow();
-        }
+        LiveValidation.bounded(
+                "BigQuery",
+                "bigquery-validate",
+                Duration.ofSeconds(30),
+                () -> liveChecks(config, byName),
+                problem -> byName.get(BigQuerySourceConfig.ROOT_URL).addErrorMessage(problem));
         return result;
     }
 

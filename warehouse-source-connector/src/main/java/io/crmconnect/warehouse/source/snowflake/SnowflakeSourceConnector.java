@@ -1,6 +1,8 @@
 package io.crmconnect.warehouse.source.snowflake;
 
 import io.crmconnect.common.PluginVersion;
+import io.crmconnect.common.connector.LiveValidation;
+import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.warehouse.source.core.CaptureConfig;
 import io.crmconnect.warehouse.source.core.Position;
 import io.crmconnect.warehouse.source.core.TableSpec;
@@ -9,16 +11,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -56,18 +54,7 @@ public class SnowflakeSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        int n = Math.max(1, Math.min(maxTasks, tables.size()));
-        List<Map<String, String>> out = new ArrayList<>();
-        for (int t = 0; t < n; t++) {
-            List<String> mine = new ArrayList<>();
-            for (int i = t; i < tables.size(); i += n) {
-                mine.add(tables.get(i));
-            }
-            Map<String, String> m = new HashMap<>(props);
-            m.put(CaptureConfig.TASK_TABLES, String.join(",", mine));
-            out.add(m);
-        }
-        return out;
+        return TaskConfigs.roundRobin(props, tables, maxTasks, CaptureConfig.TASK_TABLES, null);
     }
 
     @Override
@@ -80,13 +67,10 @@ public class SnowflakeSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        result.configValues().forEach(v -> byName.put(v.name(), v));
-        for (ConfigValue v : result.configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                return result;
-            }
+        if (LiveValidation.hasStaticErrors(result, config())) {
+            return result; // fix the static problems first; live checks need a valid configuration
         }
+        Map<String, ConfigValue> byName = LiveValidation.byKey(result);
         SnowflakeSourceConfig config;
         try {
             config = new SnowflakeSourceConfig(connectorConfigs);
@@ -97,21 +81,12 @@ public class SnowflakeSourceConnector extends SourceConnector {
             byName.get(key).addErrorMessage(e.getMessage());
             return result;
         }
-        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "snowflake-validate");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<?> f = ex.submit(() -> liveChecks(config, byName));
-            f.get(30, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            byName.get(SnowflakeSourceConfig.URL).addErrorMessage("Snowflake did not answer within 30 s");
-        } catch (Exception e) {
-            byName.get(SnowflakeSourceConfig.URL).addErrorMessage("Snowflake check failed: " + e.getMessage());
-        } finally {
-            ex.shutdownNow();
-        }
+        LiveValidation.bounded(
+                "Snowflake",
+                "snowflake-validate",
+                Duration.ofSeconds(30),
+                () -> liveChecks(config, byName),
+                problem -> byName.get(SnowflakeSourceConfig.URL).addErrorMessage(problem));
         return result;
     }
 
