@@ -3,7 +3,7 @@ package io.crmconnect.smt;
 import io.crmconnect.smt.mapping.Direction;
 import io.crmconnect.smt.mapping.DirectionRule;
 import io.crmconnect.smt.mapping.MappingDocument;
-import io.crmconnect.smt.mapping.MappingValidator;
+import io.crmconnect.smt.mapping.MappingSettings;
 import io.crmconnect.smt.mapping.ObjectSpec;
 import io.crmconnect.smt.util.SchemaCache;
 import io.crmconnect.smt.util.Schemas;
@@ -39,26 +39,8 @@ public abstract class FieldDirection<R extends ConnectRecord<R>> extends BaseTra
     public static final String DIRECTION_CONFIG = "direction";
     public static final String UNLISTED_CONFIG = "unlisted";
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(
-                    MAPPING_CONFIG,
-                    ConfigDef.Type.STRING,
-                    "",
-                    MappingValidator.inline(),
-                    ConfigDef.Importance.HIGH,
-                    "The mapping inline, as JSON (or YAML). Set this or " + MAPPING_FILE_CONFIG + ".")
-            .define(
-                    MAPPING_FILE_CONFIG,
-                    ConfigDef.Type.STRING,
-                    "",
-                    MappingValidator.file(),
-                    ConfigDef.Importance.HIGH,
-                    "Path of a mapping file (.yaml, .yml or .json). Set this or " + MAPPING_CONFIG + ".")
-            .define(
-                    MAPPING_OBJECT_CONFIG,
-                    ConfigDef.Type.STRING,
-                    "",
-                    ConfigDef.Importance.MEDIUM,
+    public static final ConfigDef CONFIG_DEF = MappingSettings.define(
+                    new ConfigDef(),
                     "Which object's rules to apply; may be empty when the mapping describes a single object.")
             .define(
                     DIRECTION_CONFIG,
@@ -89,12 +71,8 @@ public abstract class FieldDirection<R extends ConnectRecord<R>> extends BaseTra
     @Override
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
-        MappingDocument doc = MappingDocument.load(
-                MAPPING_CONFIG,
-                config.getString(MAPPING_CONFIG),
-                MAPPING_FILE_CONFIG,
-                config.getString(MAPPING_FILE_CONFIG));
-        ObjectSpec object = doc.object(MAPPING_OBJECT_CONFIG, config.getString(MAPPING_OBJECT_CONFIG));
+        MappingDocument doc = MappingSettings.document(config);
+        ObjectSpec object = MappingSettings.object(doc, config);
         if (object.rules().isEmpty()) {
             throw new ConfigException(
                     MAPPING_OBJECT_CONFIG,

@@ -3,7 +3,7 @@ package io.crmconnect.smt;
 import io.crmconnect.smt.mapping.Direction;
 import io.crmconnect.smt.mapping.MappingDocument;
 import io.crmconnect.smt.mapping.MappingPlan;
-import io.crmconnect.smt.mapping.MappingValidator;
+import io.crmconnect.smt.mapping.MappingSettings;
 import io.crmconnect.smt.mapping.ObjectSpec;
 import io.crmconnect.smt.util.SchemaCache;
 import java.util.Map;
@@ -30,32 +30,13 @@ public abstract class FieldMapping<R extends ConnectRecord<R>> extends BaseTrans
             + "Records with schemas (Struct) and without (Map) are supported; tombstones pass through. "
             + "Use <code>" + FieldMapping.class.getName() + "$Value</code> or <code>$Key</code>.";
 
-    public static final String MAPPING_CONFIG = "mapping";
-    public static final String MAPPING_FILE_CONFIG = "mapping.file";
-    public static final String MAPPING_OBJECT_CONFIG = "mapping.object";
+    public static final String MAPPING_CONFIG = MappingSettings.MAPPING_CONFIG;
+    public static final String MAPPING_FILE_CONFIG = MappingSettings.MAPPING_FILE_CONFIG;
+    public static final String MAPPING_OBJECT_CONFIG = MappingSettings.MAPPING_OBJECT_CONFIG;
     public static final String MAPPING_DIRECTION_CONFIG = "mapping.direction";
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(
-                    MAPPING_CONFIG,
-                    ConfigDef.Type.STRING,
-                    "",
-                    MappingValidator.inline(),
-                    ConfigDef.Importance.HIGH,
-                    "The mapping inline, as JSON (or YAML). Set this or " + MAPPING_FILE_CONFIG + ".")
-            .define(
-                    MAPPING_FILE_CONFIG,
-                    ConfigDef.Type.STRING,
-                    "",
-                    MappingValidator.file(),
-                    ConfigDef.Importance.HIGH,
-                    "Path of a mapping file (.yaml, .yml or .json) readable by every worker. Set this or "
-                            + MAPPING_CONFIG + ".")
-            .define(
-                    MAPPING_OBJECT_CONFIG,
-                    ConfigDef.Type.STRING,
-                    "",
-                    ConfigDef.Importance.MEDIUM,
+    public static final ConfigDef CONFIG_DEF = MappingSettings.define(
+                    new ConfigDef(),
                     "Which object of the mapping to apply (a key under 'objects'). May be empty when the mapping "
                             + "describes a single object.")
             .define(
@@ -78,12 +59,8 @@ public abstract class FieldMapping<R extends ConnectRecord<R>> extends BaseTrans
     @Override
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
-        MappingDocument doc = MappingDocument.load(
-                MAPPING_CONFIG,
-                config.getString(MAPPING_CONFIG),
-                MAPPING_FILE_CONFIG,
-                config.getString(MAPPING_FILE_CONFIG));
-        ObjectSpec object = doc.object(MAPPING_OBJECT_CONFIG, config.getString(MAPPING_OBJECT_CONFIG));
+        MappingDocument doc = MappingSettings.document(config);
+        ObjectSpec object = MappingSettings.object(doc, config);
         Direction direction = Direction.parse(MAPPING_DIRECTION_CONFIG, config.getString(MAPPING_DIRECTION_CONFIG));
         ObjectSpec.DirectionSpec spec = object.directions().get(direction);
         if (spec == null) {
