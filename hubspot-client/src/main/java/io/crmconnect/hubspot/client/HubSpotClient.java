@@ -378,12 +378,27 @@ public final class HubSpotClient implements Closeable {
      */
     public Map<String, Map<String, List<PropertyValue>>> batchReadHistory(
             String objectType, Collection<String> ids, List<String> properties) {
+        Map<String, Map<String, List<PropertyValue>>> out = new LinkedHashMap<>();
+        for (ObjectWithHistory o : batchReadWithHistory(objectType, ids, List.of("hs_object_id"), properties)) {
+            out.put(o.object().id(), o.history());
+        }
+        return out;
+    }
+
+    /**
+     * {@code POST .../batch/read} with {@code properties} and {@code propertiesWithHistory}: each record (with its
+     * {@code updatedAt}) and its properties' histories (newest first) in one call. Ids not found are absent. At most
+     * {@link #HISTORY_BATCH} ids.
+     */
+    public List<ObjectWithHistory> batchReadWithHistory(
+            String objectType, Collection<String> ids, List<String> properties, List<String> historyProperties) {
         ObjectNode body = MAPPER.createObjectNode();
         ArrayNode inputs = body.putArray("inputs");
         ids.forEach(id -> inputs.addObject().put("id", id));
-        body.putArray("properties").add("hs_object_id");
+        ArrayNode ps = body.putArray("properties");
+        properties.forEach(ps::add);
         ArrayNode ph = body.putArray("propertiesWithHistory");
-        properties.forEach(ph::add);
+        historyProperties.forEach(ph::add);
         HttpUrl u = url("crm/v3/objects/" + objectType + "/batch/read")
                 .addQueryParameter("archived", "false")
                 .build();
@@ -392,11 +407,11 @@ public final class HubSpotClient implements Closeable {
             n = send(new Request.Builder().url(u).post(json(body)), false, "batch read history " + objectType);
         } catch (HubSpotApiException e) {
             if (e.isNotFound()) {
-                return Map.of();
+                return List.of();
             }
             throw e;
         }
-        Map<String, Map<String, List<PropertyValue>>> out = new LinkedHashMap<>();
+        List<ObjectWithHistory> out = new ArrayList<>();
         for (JsonNode o : n.path("results")) {
             Map<String, List<PropertyValue>> byProp = new LinkedHashMap<>();
             o.path("propertiesWithHistory").fields().forEachRemaining(e -> {
@@ -414,7 +429,7 @@ public final class HubSpotClient implements Closeable {
                 }
                 byProp.put(e.getKey(), vs);
             });
-            out.put(o.path("id").asText(), byProp);
+            out.add(new ObjectWithHistory(parseObject(o), byProp));
         }
         return out;
     }

@@ -9,10 +9,8 @@ import io.crmconnect.simulator.dynamics.DynamicsSimulator;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.testharness.ConnectCluster;
 import io.crmconnect.testharness.DeadLetter;
-import java.io.IOException;
+import io.crmconnect.testharness.TwoWaySyncSamples;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,25 +179,17 @@ class TwoWaySyncIT {
                         "+1 555 0100"));
 
         // The connector configurations and the mapping the archive ships, with this machine's coordinates.
-        Path etc = sampleDir();
-        Path secrets = Files.createTempFile("sync-secrets", ".properties");
-        Files.writeString(
-                secrets,
-                "hubspot.access.token=" + hs.token() + "\ndynamics.client.secret=" + d365.clientSecret() + "\n");
-        Path mappingFile = Files.createTempFile("two-way-sync-contacts", ".yaml");
-        Files.writeString(
-                mappingFile,
-                Files.readString(etc.resolve("two-way-sync-contacts.yaml"))
-                        .replace("00000000-0000-0000-0000-000000000000", d365.applicationUserId()));
-        Map<String, String> hsSource = sample(etc, "sync-hubspot-source.json", secrets, mappingFile);
+        TwoWaySyncSamples samples = new TwoWaySyncSamples(
+                cluster, hs.baseUrl(), hs.token(), d365.baseUrl(), d365.clientSecret(), d365.applicationUserId());
+        Map<String, String> hsSource = samples.config("sync-hubspot-source.json");
         hsSource.put("poll.interval.ms", "500");
         hsSource.put("search.index.lag.overlap.ms", "2000");
         hsSource.put("properties.refresh.interval.ms", "3000");
         hsSource.put("deletes.interval.ms", "1000");
-        Map<String, String> dSource = sample(etc, "sync-dynamics-source.json", secrets, mappingFile);
+        Map<String, String> dSource = samples.config("sync-dynamics-source.json");
         dSource.put("poll.interval.ms", "500");
-        Map<String, String> toD = sample(etc, "sync-hubspot-to-dynamics.json", secrets, mappingFile);
-        Map<String, String> toH = sample(etc, "sync-dynamics-to-hubspot.json", secrets, mappingFile);
+        Map<String, String> toD = samples.config("sync-hubspot-to-dynamics.json");
+        Map<String, String> toH = samples.config("sync-dynamics-to-hubspot.json");
         // One record per write call, so the simulators' request logs count the sync's writes.
         toD.put("batch.size", "1");
         toH.put("batch.size", "1");
@@ -209,7 +198,7 @@ class TwoWaySyncIT {
         // budget between them (one paced interval, ~175 ms); with the whole budget the window is one round trip.
         toH.put("hubspot.burst.budget.share", "1.0");
 
-        cluster.createTopic("sync.audit", 1);
+        cluster.createTopic(TwoWaySyncSamples.AUDIT_TOPIC, 1);
         cluster.configureConnector("sync-hs-source", hsSource);
         cluster.configureConnector("sync-d-source", dSource);
         cluster.configureConnector("sync-to-d365", toD);
@@ -221,7 +210,11 @@ class TwoWaySyncIT {
         // First-time linking: every HubSpot contact has its row, and knows it.
         List<String> hsIds = new ArrayList<>(hs.ids("contacts"));
         assertThat(hsIds).hasSize(CONTACTS);
-        cluster.awaitCondition("every contact linked both ways", Duration.ofSeconds(90), () -> linked(hsIds));
+        samples.awaitLinked(
+                hsIds,
+                id -> hs.record("contacts", id).get("d365_contactid"),
+                id -> d365.row("contact", id) != null,
+                Duration.ofSeconds(90));
         assertThat(d365.ids("contact")).hasSize(CONTACTS);
         String hsOfExisting =
                 d365.row("contact", existing).get("crmc_hubspotid").toString();
@@ -387,7 +380,7 @@ class TwoWaySyncIT {
         // The audit topic has every decision, rejected ones with their code, and no personal data.
         Map<String, Integer> outcomes = new HashMap<>();
         Set<String> codes = new HashSet<>();
-        for (var r : cluster.consumeAll(Duration.ofSeconds(20), "sync.audit")) {
+        for (var r : cluster.consumeAll(Duration.ofSeconds(20), TwoWaySyncSamples.AUDIT_TOPIC)) {
             String event = new String(r.value(), StandardCharsets.UTF_8);
             assertThat(event).doesNotContain("@example.com", "Impostor", "Burst", "Last", "First");
             var n = JSON.readTree(event);
@@ -427,44 +420,6 @@ class TwoWaySyncIT {
             }
             return true;
         });
-    }
-
-    /** The etc/ directory of the built two-way-sync archive. */
-    static Path sampleDir() throws IOException {
-        try (Stream<Path> dirs = Files.list(ConnectCluster.pluginPathFromBuild())) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("crmconnect-two-way-sync-"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no built two-way-sync archive on the plugin.path"))
-                    .resolve("etc");
-        }
-    }
-
-    /** A shipped connector sample with the simulators' addresses, the secrets file and the mapping file. */
-    static Map<String, String> sample(Path etc, String file, Path secrets, Path mappingFile) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        JSON.readTree(etc.resolve(file).toFile())
-                .get("config")
-                .fields()
-                .forEachRemaining(e -> out.put(
-                        e.getKey(),
-                        e.getValue()
-                                .asText()
-                                .replace("http://127.0.0.1:8089", hs.baseUrl())
-                                .replace("http://127.0.0.1:8090", d365.baseUrl())
-                                .replace("127.0.0.1:9092", cluster.bootstrapServers())
-                                .replace("/etc/kafka-connect/secrets.properties", secrets.toString())
-                                .replace("/etc/kafka-connect/two-way-sync-contacts.yaml", mappingFile.toString())));
-        return out;
-    }
-
-    private static boolean linked(List<String> hsIds) {
-        for (String id : hsIds) {
-            String link = hs.record("contacts", id).get("d365_contactid");
-            if (link == null || link.isEmpty() || d365.row("contact", link) == null) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String dynamicsId(String hsId) {

@@ -2,7 +2,7 @@ package io.crmconnect.sync.connect;
 
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
-import io.crmconnect.hubspot.client.PropertyValue;
+import io.crmconnect.hubspot.client.ObjectWithHistory;
 import io.crmconnect.hubspot.client.SearchRequest;
 import io.crmconnect.sync.engine.RecordView;
 import io.crmconnect.sync.mapping.FieldRule;
@@ -10,7 +10,6 @@ import io.crmconnect.sync.mapping.ObjectMapping;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -86,10 +85,10 @@ final class HubSpotReader implements TargetReader {
         for (FieldRule f : m.fields()) {
             props.add(f.hubspot());
         }
-        Map<String, List<PropertyValue>> h = client.batchReadHistory(m.hubspot().object(), List.of(v.id()), props)
-                .get(v.id());
-        CrmObject o = client.get(m.hubspot().object(), v.id(), properties);
-        return o == null || h == null ? v : views.fromHubSpot(o, h);
+        // One call for the record (its updatedAt is the version a write expects) and its fields' histories.
+        List<ObjectWithHistory> o =
+                client.batchReadWithHistory(m.hubspot().object(), List.of(v.id()), properties, props);
+        return o.isEmpty() ? v : views.fromHubSpot(o.get(0).object(), o.get(0).history());
     }
 
     @Override

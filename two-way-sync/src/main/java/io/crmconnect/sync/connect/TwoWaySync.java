@@ -36,12 +36,13 @@ import org.apache.kafka.connect.transforms.Transformation;
  * of a two-way sync pipeline. {@link ToDynamics} runs on the Dynamics 365 sink connector that consumes the HubSpot
  * source's topic, {@link ToHubSpot} on the HubSpot sink connector that consumes the Dynamics 365 source's topic.
  *
- * <p>For each change it reads the changed record again and the linked record on the other side, both as they are
- * now (by the stored link, else the link
+ * <p>For each change it reads the linked record on the other side as it is now (by the stored link, else the link
  * the other record carries, else the match key; several candidates go to the dead-letter topic, never guessed),
  * plans with {@link SyncPlanner} and emits a schemaless record keyed by the other record's id (null for a create)
- * holding only the fields to write, the link when it is missing, and the new sync state. Echoes and changes the
- * rules do not let through are dropped. A deletion (tombstone) travels where the mapping's {@code deletes} direction
+ * holding only the fields to write, the link when it is missing, and the new sync state; a change planned to write
+ * is planned again against the changed record read as it is now. Echoes and changes the rules do not let through are
+ * dropped; an echo whose side names the sync as its last modifier and whose every field matches its sync state is
+ * dropped without reading either side. A deletion (tombstone) travels where the mapping's {@code deletes} direction
  * allows: as a tombstone for the record linked to the deleted one.
  *
  * <p>An update carries the version of the other record it was planned against ({@link ExpectedVersion}): the sink
@@ -148,14 +149,42 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
     private R sync(R record) {
         long started = System.currentTimeMillis();
         RecordView change = views.fromRecord(from, record.key(), record.value());
-        // The planner works on the record as it is now: a change the source captured earlier, delivered late or
-        // replayed, would otherwise look like an edit back to old values and overwrite newer ones.
-        RecordView source = this.source.byId(change.id());
-        if (source == null) {
-            return null; // deleted since: its tombstone follows
+        Plan own = SyncPlanner.ownWrite(mapping, from, change);
+        if (own != null) {
+            // the sync's write coming back, told from the change itself: neither side is read
+            counters.count(own);
+            if (audit != null) {
+                audit.confirmed(
+                        change.id(),
+                        change.linkedId().isEmpty() ? null : change.linkedId(),
+                        change.state().syncedAt(),
+                        System.currentTimeMillis());
+            }
+            return null;
         }
-        RecordView other = resolve(source);
-        Plan plan = SyncPlanner.plan(mapping, from, source, other, started);
+        // Planned first with the change as captured: when that writes nothing, neither does the record as it is now
+        // (an edit made since is a later change of its own), so only a write reads the changed record again.
+        RecordView source = change;
+        RecordView other = null;
+        Plan plan = null;
+        try {
+            other = resolve(change);
+            plan = SyncPlanner.plan(mapping, from, change, other, started);
+        } catch (DataException e) {
+            // the captured links may be stale: the record as it is now decides what is rejected
+        }
+        if (plan == null || plan.isWrite() || needsFieldTimes(plan)) {
+            // The planner writes from the record as it is now: a change the source captured earlier, delivered late
+            // or replayed, would otherwise look like an edit back to old values and overwrite newer ones.
+            source = this.source.byId(change.id());
+            if (source == null) {
+                return null; // deleted since: its tombstone follows
+            }
+            if (plan == null || !source.linkedId().equals(change.linkedId())) {
+                other = resolve(source);
+            }
+            plan = SyncPlanner.plan(mapping, from, source, other, started);
+        }
         if (other != null && needsFieldTimes(plan)) {
             other = target.withFieldTimes(other); // read again: its version is the one the write expects
             plan = SyncPlanner.plan(mapping, from, this.source.withFieldTimes(source), other, started);

@@ -106,7 +106,9 @@ public final class SyncPlanner {
                         + 1);
         long humanAt =
                 target == null ? 0L : humanTime(target, m.side(from.other()).integrationUser());
-        SyncState next = new SyncState(syncedAt, humanAt, newBase);
+        // the record planned from does not hold the other's id yet: the write's echo must take the link back
+        boolean linkBack = target == null || !target.id().equals(source.linkedId());
+        SyncState next = new SyncState(syncedAt, humanAt, linkBack, newBase);
         Plan.Outcome outcome;
         if (!writes.isEmpty() || writeLink) {
             outcome = Plan.Outcome.WRITE;
@@ -114,6 +116,33 @@ public final class SyncPlanner {
             outcome = anyChangedHere ? Plan.Outcome.NOTHING_TO_WRITE : Plan.Outcome.ECHO;
         }
         return new Plan(outcome, writes, writeLink, next, decisions);
+    }
+
+    /**
+     * The sync's own write coming back, told from the change alone: its side says who modified the record, that is
+     * the sync's integration user, the record it was planned from already held this record's id, and every field still
+     * holds the value its state says both sides agreed on. Such a
+     * change carries no one's edit (an edit made since is a later change of its own), so it needs no read of either
+     * side. Null when the change cannot be told apart this way (the full plan decides).
+     */
+    public static Plan ownWrite(ObjectMapping m, Side from, RecordView change) {
+        String user = m.side(from).integrationUser();
+        if (user == null
+                || user.isEmpty()
+                || !user.equalsIgnoreCase(change.modifiedBy())
+                || change.state().syncedAt() == 0L
+                || change.state().linkBack()) {
+            return null;
+        }
+        List<Plan.FieldDecision> decisions = new ArrayList<>();
+        for (FieldRule f : m.fields()) {
+            String b = change.state().base(f.name());
+            if (b == null || !b.equals(SyncState.fingerprint(f.name(), change.value(f.name())))) {
+                return null;
+            }
+            decisions.add(new Plan.FieldDecision(f.name(), Plan.Action.IN_SYNC));
+        }
+        return new Plan(Plan.Outcome.ECHO, Map.of(), false, change.state(), decisions);
     }
 
     /**

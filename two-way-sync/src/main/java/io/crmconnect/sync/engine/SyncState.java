@@ -18,17 +18,24 @@ import java.util.TreeMap;
  * only exposes the record's modification time and who made it (Dynamics 365 {@code modifiedon} and
  * {@code modifiedby}) would otherwise date every earlier human change at the sync's own write.
  *
- * <p>Text form: {@code s1;t=<epoch ms>;h=<epoch ms>;<field>=<8 hex>;...}. A fingerprint is the first 32 bits of
+ * <p>{@code linkBack}: when the sync wrote this record, the record it was planned from did not hold this record's id;
+ * the write coming back must still take the link there, so it cannot be told apart as an echo from itself alone.
+ *
+ * <p>Text form: {@code s1;t=<epoch ms>;h=<epoch ms>[;l=1];<field>=<8 hex>;...}. A fingerprint is the first 32 bits of
  * SHA-256(field name, 0, canonical value); an empty or absent value has the fingerprint {@code -}. The values
  * themselves never leave the record.
  */
-public record SyncState(long syncedAt, long humanAt, Map<String, String> fingerprints) {
+public record SyncState(long syncedAt, long humanAt, boolean linkBack, Map<String, String> fingerprints) {
     public static final SyncState NONE = new SyncState(0L, 0L, Map.of());
     static final String EMPTY = "-";
     private static final String PREFIX = "s1;";
 
     public SyncState {
         fingerprints = Collections.unmodifiableMap(new TreeMap<>(fingerprints));
+    }
+
+    public SyncState(long syncedAt, long humanAt, Map<String, String> fingerprints) {
+        this(syncedAt, humanAt, false, fingerprints);
     }
 
     public boolean isNone() {
@@ -62,6 +69,9 @@ public record SyncState(long syncedAt, long humanAt, Map<String, String> fingerp
                 .append(syncedAt)
                 .append(";h=")
                 .append(humanAt);
+        if (linkBack) {
+            b.append(";l=1");
+        }
         fingerprints.forEach((k, v) -> b.append(';').append(k).append('=').append(v));
         return b.toString();
     }
@@ -73,6 +83,7 @@ public record SyncState(long syncedAt, long humanAt, Map<String, String> fingerp
         }
         long t = 0L;
         long h = 0L;
+        boolean l = false;
         Map<String, String> fp = new TreeMap<>();
         for (String part : text.substring(PREFIX.length()).split(";")) {
             int eq = part.indexOf('=');
@@ -81,7 +92,9 @@ public record SyncState(long syncedAt, long humanAt, Map<String, String> fingerp
             }
             String k = part.substring(0, eq);
             String v = part.substring(eq + 1);
-            if (k.equals("t") || k.equals("h")) {
+            if (k.equals("l")) {
+                l = v.equals("1");
+            } else if (k.equals("t") || k.equals("h")) {
                 try {
                     if (k.equals("t")) {
                         t = Long.parseLong(v);
@@ -95,7 +108,7 @@ public record SyncState(long syncedAt, long humanAt, Map<String, String> fingerp
                 fp.put(k, v);
             }
         }
-        return new SyncState(t, h, fp);
+        return new SyncState(t, h, l, fp);
     }
 
     /** The more recent of two states: the one written last holds the latest base of every field. */

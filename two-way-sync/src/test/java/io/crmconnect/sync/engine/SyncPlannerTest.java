@@ -68,6 +68,44 @@ class SyncPlannerTest {
     }
 
     @Test
+    void theSyncsOwnWriteIsToldFromTheChangeAloneOnlyWhenItsSideNamesTheSyncAndEveryFieldMatchesTheState() {
+        ObjectMapping m = SyncMapping.parse("""
+                objects:
+                  contact:
+                    hubspot:  { object: contacts, link: d365_contactid, state: crmconnect_sync_state, match_key: email }
+                    dynamics: { object: contact, id: contactid, link: crmc_hubspotid, state: crmc_syncstate,
+                                match_key: emailaddress1, integration_user: U-SYNC }
+                    fields:
+                      email:     { hubspot: email, dynamics: emailaddress1 }
+                      firstname: { hubspot: firstname, dynamics: firstname }
+                      jobtitle:  { hubspot: jobtitle, dynamics: jobtitle, direction: d365_to_hubspot }
+                      phone:     { hubspot: phone, dynamics: telephone1, merge: fill_if_missing }
+                      notes:     { hubspot: hs_notes, dynamics: description, direction: none }
+                """).object("contact");
+        SyncState s = stateOf(100, BASE);
+        Plan own = SyncPlanner.ownWrite(m, Side.DYNAMICS, new RecordView("d1", "1", BASE, s, 150, Map.of(), "u-sync"));
+        assertEquals(Plan.Outcome.ECHO, own.outcome());
+        assertTrue(own.writes().isEmpty());
+        // the last modifier is a person: only the full plan can tell
+        assertEquals(
+                null,
+                SyncPlanner.ownWrite(m, Side.DYNAMICS, new RecordView("d1", "1", BASE, s, 150, Map.of(), "u-ann")));
+        // a person's edit of the job title the sync's later write kept: the job title still has to travel
+        Map<String, String> edited = new HashMap<>(BASE);
+        edited.put("jobtitle", "CEO");
+        assertEquals(
+                null,
+                SyncPlanner.ownWrite(m, Side.DYNAMICS, new RecordView("d1", "1", edited, s, 150, Map.of(), "u-sync")));
+        // no state yet, or a side that does not say who modified the record
+        assertEquals(
+                null,
+                SyncPlanner.ownWrite(
+                        m, Side.DYNAMICS, new RecordView("d1", "1", BASE, SyncState.NONE, 150, Map.of(), "u-sync")));
+        assertEquals(
+                null, SyncPlanner.ownWrite(m, Side.HUBSPOT, new RecordView("1", "d1", BASE, s, 150, Map.of(), "")));
+    }
+
+    @Test
     void directionNoneAndOneWayFieldsAreNotWritten() {
         SyncState s = stateOf(100, BASE);
         Map<String, String> hs = new HashMap<>(BASE);

@@ -24,6 +24,9 @@ class SyncStateTest {
         assertFalse(text.contains("ada"), text);
         assertEquals("-", s.base("phone"));
         assertEquals(8, s.base("email").length());
+        SyncState pending = new SyncState(7L, 3L, true, Map.of("email", "12345678"));
+        assertEquals(pending, SyncState.decode(pending.encode()));
+        assertFalse(s.linkBack());
     }
 
     @Test
