@@ -2,8 +2,7 @@ package io.crmconnect.simulator.dynamics;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
+import io.crmconnect.simulator.common.FaultRule;
 
 /**
  * A fault injected on matching requests, at start ({@code builder().fault(...)}) or at runtime
@@ -12,11 +11,11 @@ import java.util.regex.Pattern;
  * <p>{@code route} is a glob over the route name {@code "METHOD /template"}, e.g. {@code "GET /{entityset}"},
  * {@code "PATCH /{entityset}({key})"}, {@code "POST /$batch"} or {@code "*"} (see {@code GET /_sim/routes});
  * {@code entitySet} optionally narrows it to one table. {@code probability} is drawn from the simulator's seeded
- * random; {@code times} limits how often the fault fires (-1 = unlimited).
+ * random; {@code times} limits how often the fault fires (-1 = unlimited). The rest is {@link FaultRule}.
  */
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public final class DynamicsFault {
+public final class DynamicsFault extends FaultRule<DynamicsFault.Kind, DynamicsFault> {
     /** What happens to a matching request. */
     public enum Kind {
         /** Adds latency (uniform between latencyMinMillis and latencyMaxMillis), then serves normally. */
@@ -35,25 +34,15 @@ public final class DynamicsFault {
         SLOW_BODY
     }
 
-    public String route = "*";
     public String entitySet;
-    public Kind kind = Kind.STATUS;
-    public int status = 500;
     /** Dataverse error code of STATUS and THROTTLE_429 faults (defaults: 0x80040216, 0x80072322). */
     public String code;
-
-    public double probability = 1.0;
-    public long latencyMinMillis;
-    public long latencyMaxMillis;
     /** Retry-After seconds of THROTTLE_429 faults (and of 503s when set). */
     public int retryAfterSeconds;
 
-    public int times = -1;
-
-    private transient AtomicInteger fired = new AtomicInteger();
-    private transient volatile Pattern compiled;
-
-    public DynamicsFault() {}
+    public DynamicsFault() {
+        super(Kind.STATUS);
+    }
 
     public static DynamicsFault status(String route, int status, double probability) {
         DynamicsFault f = new DynamicsFault();
@@ -82,15 +71,7 @@ public final class DynamicsFault {
     }
 
     public static DynamicsFault latency(String route, long minMillis, long maxMillis) {
-        DynamicsFault f = of(route, Kind.LATENCY, 1.0);
-        f.latencyMinMillis = minMillis;
-        f.latencyMaxMillis = maxMillis;
-        return f;
-    }
-
-    public DynamicsFault times(int n) {
-        this.times = n;
-        return this;
+        return of(route, Kind.LATENCY, 1.0).latencyMillis(minMillis, maxMillis);
     }
 
     public DynamicsFault entitySet(String set) {
@@ -103,53 +84,21 @@ public final class DynamicsFault {
         return this;
     }
 
-    public DynamicsFault latencyMillis(long min, long max) {
-        this.latencyMinMillis = min;
-        this.latencyMaxMillis = max;
-        return this;
-    }
-
-    long drawLatencyMillis(double uniform01) {
-        long span = Math.max(0, latencyMaxMillis - latencyMinMillis);
-        return latencyMinMillis + (long) (uniform01 * (span + 1));
-    }
-
+    /** Whether the route glob matches and, when narrowed, {@code set} is the entity set. */
     boolean matches(String routeName, String set) {
         if (entitySet != null && (set == null || !entitySet.equals(set))) {
             return false;
         }
-        Pattern p = compiled;
-        if (p == null) {
-            StringBuilder re = new StringBuilder();
-            for (char c : route.toCharArray()) {
-                re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
-            }
-            p = Pattern.compile(re.toString());
-            compiled = p;
-        }
-        return p.matcher(routeName).matches()
-                || p.matcher(routeName.substring(routeName.indexOf(' ') + 1)).matches();
-    }
-
-    /** Consumes one firing if the fault has budget left. */
-    boolean tryFire() {
-        if (fired == null) {
-            fired = new AtomicInteger();
-        }
-        if (times < 0) {
-            fired.incrementAndGet();
-            return true;
-        }
-        return fired.incrementAndGet() <= times;
-    }
-
-    public int firedCount() {
-        return fired == null ? 0 : Math.max(0, times < 0 ? fired.get() : Math.min(fired.get(), times));
+        return routeMatches(routeName);
     }
 
     @Override
-    public String toString() {
-        return kind + "(" + route + (entitySet == null ? "" : ", " + entitySet) + ", p=" + probability
-                + (kind == Kind.STATUS ? ", status=" + status : "") + ")";
+    protected String narrowedTo() {
+        return entitySet;
+    }
+
+    @Override
+    protected boolean answersStatus() {
+        return kind == Kind.STATUS;
     }
 }

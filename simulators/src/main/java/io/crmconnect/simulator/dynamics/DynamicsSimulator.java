@@ -2,15 +2,13 @@ package io.crmconnect.simulator.dynamics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.crmconnect.simulator.common.FaultSet;
 import io.crmconnect.simulator.common.RequestLog;
+import io.crmconnect.simulator.http.RawRequest;
+import io.crmconnect.simulator.http.Response;
+import io.crmconnect.simulator.http.SimHttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,14 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local Dynamics 365 / Dataverse Web API v9.2: a real HTTP server on 127.0.0.1 with an Entra ID-style token
@@ -51,10 +42,6 @@ public final class DynamicsSimulator implements AutoCloseable {
     public static final String HUMAN_USER_ID = "0f1b5c12-3d4e-4f60-8a7b-00000000a001";
     /** The Web API version path segment this simulator links with (v9.0 and v9.1 are also served). */
     public static final String API_VERSION = "v9.2";
-
-    static {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     /** Configures and starts a simulator. */
     public static final class Builder {
@@ -223,8 +210,7 @@ public final class DynamicsSimulator implements AutoCloseable {
 
     private final Builder config;
     private final DynamicsClock clock = new DynamicsClock();
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final SimHttpServer server;
     private final String baseUrl;
     private final Schema schema = Schema.standard();
     private final Auth auth;
@@ -235,8 +221,7 @@ public final class DynamicsSimulator implements AutoCloseable {
     private volatile Batch batch;
     private volatile Mutator mutator;
     private final Map<String, String> appUsers = new LinkedHashMap<>();
-    private final List<DynamicsFault> faults = new CopyOnWriteArrayList<>();
-    private final SplittableRandom faultRandom;
+    private final FaultSet<DynamicsFault> faults;
     private final RequestLog<LoggedRequest> log;
     private volatile int dopHint;
     private final long startedMillis;
@@ -246,7 +231,7 @@ public final class DynamicsSimulator implements AutoCloseable {
     private DynamicsSimulator(Builder b) throws IOException {
         long t0 = System.nanoTime();
         this.config = b;
-        this.faultRandom = new SplittableRandom(b.seed ^ 0x5DEECE66DL);
+        this.faults = new FaultSet<>(b.seed);
         this.log = new RequestLog<>(b.requestLogSize);
         this.auth = new Auth(clock, b.tenantId, b.seed);
         this.throttle = new Throttle(clock);
@@ -255,9 +240,9 @@ public final class DynamicsSimulator implements AutoCloseable {
                 .toString();
         this.businessUnitId = UUID.nameUUIDFromBytes(("bu:" + b.seed).getBytes(StandardCharsets.UTF_8))
                 .toString();
-        faults.addAll(b.faults);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 256);
-        baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        faults.replaceWith(b.faults);
+        server = new SimHttpServer(b.port);
+        baseUrl = server.baseUrl();
         auth.resource(baseUrl);
         auth.enabled = b.auth;
         auth.lifetimeSeconds = b.tokenLifetime == null ? 0 : b.tokenLifetime.toSeconds();
@@ -269,15 +254,7 @@ public final class DynamicsSimulator implements AutoCloseable {
         });
         applySettings();
         initState();
-        AtomicInteger n = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "dynamics-sim-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        server.start(b.threads, "dynamics-sim", this::handle, this::malformedBody);
         if (b.mutatorOpsPerSecond > 0) {
             mutator.start(b.mutatorOpsPerSecond);
         }
@@ -353,47 +330,37 @@ public final class DynamicsSimulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ HTTP front
 
-    private void handle(HttpExchange ex) {
+    /** Admin API or Web API; an exception a handler lets out becomes a 500 with Dataverse's error body. */
+    private Http.Resp handle(RawRequest raw) {
         long t0 = System.nanoTime();
         Http.Req req = null;
         try {
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            Map<String, String> headers = new LinkedHashMap<>();
-            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(", ", v)));
-            req = new Http.Req(
-                    ex.getRequestMethod().toUpperCase(Locale.ROOT),
-                    ex.getRequestURI().getRawPath(),
-                    ex.getRequestURI().getRawQuery(),
-                    headers,
-                    body);
+            req = new Http.Req(raw.method(), raw.rawPath(), raw.rawQuery(), raw.joinedHeaderValues(), raw.body());
             if (req.rawPath.startsWith("/_sim")) {
-                write(ex, admin(req), null);
-                return;
+                return admin(req);
             }
             Http.Resp resp = front(req);
-            String fault = resp.fault == null ? null : resp.fault.kind.name();
-            record(req, resp.status, (System.nanoTime() - t0) / 1000, fault);
-            write(ex, resp, fault);
-        } catch (IOException e) {
-            // client went away, or an injected connection fault: the connection is closed below
+            record(
+                    req,
+                    resp.status,
+                    (System.nanoTime() - t0) / 1000,
+                    resp.fault == null ? null : resp.fault.kind.name());
+            return resp;
         } catch (RuntimeException e) {
-            try {
-                Http.Resp r = errorResp(
-                        new DataverseException(500, DataverseException.UNEXPECTED, "Internal simulator error: " + e),
-                        null);
-                if (req != null) {
-                    record(req, 500, (System.nanoTime() - t0) / 1000, null);
-                }
-                write(ex, r, null);
-            } catch (IOException | RuntimeException ignored) {
-                // headers may already be out; the connection is closed below
+            Http.Resp r = errorResp(
+                    new DataverseException(500, DataverseException.UNEXPECTED, "Internal simulator error: " + e), null);
+            if (req != null) {
+                record(req, 500, (System.nanoTime() - t0) / 1000, null);
             }
-        } finally {
-            ex.close();
+            return r;
         }
+    }
+
+    /** What a MALFORMED_JSON fault sends: the start of a contacts page that breaks off inside an ETag. */
+    private byte[] malformedBody(Response resp) {
+        return ("{\"@odata.context\":\"" + baseUrl + "/api/data/v9.2/$metadata#contacts\",\"value\":[{"
+                        + "\"@odata.etag\":\"W/\\\"1")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Token endpoint or Web API: route name, auth, service protection, faults, handler. */
@@ -663,28 +630,14 @@ public final class DynamicsSimulator implements AutoCloseable {
     }
 
     private DynamicsFault pickFault(Http.Req req) {
-        if (faults.isEmpty()) {
-            return null;
-        }
-        for (DynamicsFault f : faults) {
-            if (f.matches(req.route, req.entitySet)) {
-                double draw;
-                synchronized (faultRandom) {
-                    draw = faultRandom.nextDouble();
-                }
-                if (draw < f.probability && f.tryFire()) {
-                    return f;
-                }
-            }
-        }
-        return null;
+        return faults.pick(f -> f.matches(req.route, req.entitySet));
     }
 
     /** Faults that replace the response; null lets the request through (latency and body faults). */
     private Http.Resp applyFault(DynamicsFault f, Http.Req req) {
         switch (f.kind) {
             case LATENCY:
-                sleep(f.drawLatencyMillis(ThreadLocalRandom.current().nextDouble()));
+                f.sleepLatency();
                 return null;
             case STATUS: {
                 String msg = switch (f.status) {
@@ -718,68 +671,6 @@ public final class DynamicsSimulator implements AutoCloseable {
             default:
                 return null; // body faults act while writing
         }
-    }
-
-    private static void sleep(long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void write(HttpExchange ex, Http.Resp resp, String fault) throws IOException {
-        var h = ex.getResponseHeaders();
-        if (resp.len > 0) {
-            h.set("Content-Type", resp.contentType);
-        }
-        resp.headers.forEach(h::set);
-        byte[] body = resp.body;
-        int len = resp.len;
-        if ("MALFORMED_JSON".equals(fault)) {
-            byte[] bad = ("{\"@odata.context\":\"" + baseUrl + "/api/data/v9.2/$metadata#contacts\",\"value\":[{"
-                            + "\"@odata.etag\":\"W/\\\"1")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, bad.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bad);
-            }
-            return;
-        }
-        if ("CONNECTION_RESET".equals(fault)) {
-            ex.sendResponseHeaders(200, 1_000_000);
-            ex.getResponseBody().flush();
-            throw new IOException("injected connection reset");
-        }
-        if (resp.status == 204 || resp.status == 304 || len == 0) {
-            ex.sendResponseHeaders(resp.status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(resp.status, len);
-        OutputStream out = ex.getResponseBody();
-        if ("TRUNCATED_BODY".equals(fault)) {
-            out.write(body, 0, len / 2);
-            out.flush();
-            throw new IOException("injected truncated body");
-        }
-        if ("SLOW_BODY".equals(fault)) {
-            int chunks = 10;
-            long total = resp.fault.latencyMaxMillis > 0 ? resp.fault.latencyMaxMillis : 1000;
-            long pause = Math.max(10, total / chunks);
-            int step = Math.max(1, len / chunks);
-            for (int i = 0; i < len; i += step) {
-                out.write(body, i, Math.min(step, len - i));
-                out.flush();
-                sleep(pause);
-            }
-            out.close();
-            return;
-        }
-        out.write(body, 0, len);
-        out.close();
     }
 
     private void record(Http.Req req, int status, long micros, String fault) {
@@ -881,7 +772,7 @@ public final class DynamicsSimulator implements AutoCloseable {
                 clearFaults();
                 return Http.Resp.empty(204);
             }
-            return Http.Resp.json(200, Map.of("results", faults));
+            return Http.Resp.json(200, Map.of("results", faults.list()));
         }
         if (p.equals("/_sim/clock")) {
             if (m.equals("POST")) {
@@ -975,7 +866,7 @@ public final class DynamicsSimulator implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** A fresh access token of the default client's application user. */
@@ -1168,7 +1059,7 @@ public final class DynamicsSimulator implements AutoCloseable {
     }
 
     public List<DynamicsFault> faults() {
-        return List.copyOf(faults);
+        return faults.list();
     }
 
     public void setServiceProtection(boolean on) {
@@ -1217,8 +1108,7 @@ public final class DynamicsSimulator implements AutoCloseable {
     public synchronized void reset() {
         mutator.stop();
         clock.reset();
-        faults.clear();
-        faults.addAll(config.faults);
+        faults.replaceWith(config.faults);
         throttle.reset();
         applySettings();
         auth.reset();
@@ -1229,12 +1119,6 @@ public final class DynamicsSimulator implements AutoCloseable {
     @Override
     public void close() {
         mutator.stop();
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 }

@@ -1,9 +1,9 @@
 package io.crmconnect.simulator.dynamics;
 
+import io.crmconnect.simulator.http.QueryString;
+import io.crmconnect.simulator.http.Response;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,19 +47,10 @@ final class Http {
         }
     }
 
-    /** One response. */
-    static final class Resp {
-        final int status;
-        final byte[] body;
-        final int len;
-        final Map<String, String> headers = new LinkedHashMap<>();
-        String contentType = JSON;
-        DynamicsFault fault;
-
+    /** One response (Dataverse JSON unless the handler sets another content type). */
+    static final class Resp extends Response {
         Resp(int status, byte[] body, int len) {
-            this.status = status;
-            this.body = body;
-            this.len = len;
+            super(status, body, len, JSON);
         }
 
         Resp(int status, byte[] body) {
@@ -85,20 +76,7 @@ final class Http {
     }
 
     static Map<String, List<String>> parseQuery(String raw) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return m;
-        }
-        for (String part : raw.split("&")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            String k = decode(eq < 0 ? part : part.substring(0, eq));
-            String v = eq < 0 ? "" : decode(part.substring(eq + 1));
-            m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-        }
-        return m;
+        return QueryString.parse(raw, Http::decode);
     }
 
     /** Percent-decoding that keeps '+' (OData URLs use %20 for spaces; '+' is a literal in filters). */

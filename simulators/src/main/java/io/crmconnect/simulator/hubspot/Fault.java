@@ -2,8 +2,7 @@ package io.crmconnect.simulator.hubspot;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
+import io.crmconnect.simulator.common.FaultRule;
 
 /**
  * A fault injected on matching routes, at start ({@code builder().fault(...)}) or at runtime
@@ -12,11 +11,11 @@ import java.util.regex.Pattern;
  * <p>{@code route} is a glob over the route name {@code "METHOD /template"}, e.g.
  * {@code "GET /crm/v3/objects/{objectType}"}, {@code "POST /crm/v3/objects/&#42;/search"} or {@code "*"}; {@code objectType}
  * optionally narrows it to one object type. {@code probability} is drawn from the simulator's seeded random;
- * {@code times} limits how often the fault fires (-1 = unlimited).
+ * {@code times} limits how often the fault fires (-1 = unlimited). The rest is {@link FaultRule}.
  */
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public final class Fault {
+public final class Fault extends FaultRule<Fault.Kind, Fault> {
     /** What happens to a matching request. */
     public enum Kind {
         /** Adds latency (uniform between latencyMinMillis and latencyMaxMillis), then serves normally. */
@@ -42,22 +41,11 @@ public final class Fault {
         SLOW_BODY
     }
 
-    public String route = "*";
     public String objectType;
-    public Kind kind = Kind.STATUS;
-    public int status = 500;
-    public double probability = 1.0;
-    public long latencyMinMillis;
-    public long latencyMaxMillis;
-    /** "uniform" (default) between min and max, or "exponential": min + an exponential tail with mean (max - min). */
-    public String latencyDistribution = "uniform";
 
-    public int times = -1;
-
-    private transient AtomicInteger fired = new AtomicInteger();
-    private transient volatile Pattern compiled;
-
-    public Fault() {}
+    public Fault() {
+        super(Kind.STATUS);
+    }
 
     public static Fault status(String route, int status, double probability) {
         Fault f = new Fault();
@@ -85,15 +73,7 @@ public final class Fault {
     }
 
     public static Fault latency(String route, long minMillis, long maxMillis) {
-        Fault f = of(route, Kind.LATENCY, 1.0);
-        f.latencyMinMillis = minMillis;
-        f.latencyMaxMillis = maxMillis;
-        return f;
-    }
-
-    public Fault times(int n) {
-        this.times = n;
-        return this;
+        return of(route, Kind.LATENCY, 1.0).latencyMillis(minMillis, maxMillis);
     }
 
     public Fault objectType(String t) {
@@ -101,62 +81,21 @@ public final class Fault {
         return this;
     }
 
-    /** Long-tailed latency: min + exponential with mean (max - min). */
-    public Fault exponential() {
-        this.latencyDistribution = "exponential";
-        return this;
-    }
-
-    long drawLatencyMillis(double uniform01) {
-        long span = Math.max(0, latencyMaxMillis - latencyMinMillis);
-        if ("exponential".equalsIgnoreCase(latencyDistribution)) {
-            return latencyMinMillis + (long) (-Math.log(1 - Math.min(uniform01, 0.999_999)) * span);
-        }
-        return latencyMinMillis + (long) (uniform01 * (span + 1));
-    }
-
-    public Fault latencyMillis(long min, long max) {
-        this.latencyMinMillis = min;
-        this.latencyMaxMillis = max;
-        return this;
-    }
-
+    /** Whether the route glob matches and, when narrowed, {@code type} is the object type (any case). */
     boolean matches(String routeName, String type) {
         if (objectType != null && (type == null || !objectType.equalsIgnoreCase(type))) {
             return false;
         }
-        Pattern p = compiled;
-        if (p == null) {
-            StringBuilder re = new StringBuilder();
-            for (char c : route.toCharArray()) {
-                re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
-            }
-            p = Pattern.compile(re.toString());
-            compiled = p;
-        }
-        return p.matcher(routeName).matches()
-                || p.matcher(routeName.substring(routeName.indexOf(' ') + 1)).matches();
-    }
-
-    /** Consumes one firing if the fault has budget left. */
-    boolean tryFire() {
-        if (fired == null) {
-            fired = new AtomicInteger();
-        }
-        if (times < 0) {
-            fired.incrementAndGet();
-            return true;
-        }
-        return fired.incrementAndGet() <= times;
-    }
-
-    public int firedCount() {
-        return fired == null ? 0 : Math.max(0, times < 0 ? fired.get() : Math.min(fired.get(), times));
+        return routeMatches(routeName);
     }
 
     @Override
-    public String toString() {
-        return kind + "(" + route + (objectType == null ? "" : ", " + objectType) + ", p=" + probability
-                + (kind == Kind.STATUS || kind == Kind.STATUS_AFTER_COMMIT ? ", status=" + status : "") + ")";
+    protected String narrowedTo() {
+        return objectType;
+    }
+
+    @Override
+    protected boolean answersStatus() {
+        return kind == Kind.STATUS || kind == Kind.STATUS_AFTER_COMMIT;
     }
 }

@@ -1,25 +1,27 @@
 package io.crmconnect.simulator.hubspot;
 
+import io.crmconnect.simulator.common.FaultSet;
+import java.util.Collection;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The active injected faults: which one (if any) a request draws from the seeded random, and the answers of those
- * that replace the handler's response. Faults that act on the wire (reset, truncated, malformed, slow bodies) are
- * applied while the response is written ({@link SimHttpServer}).
+ * The active injected faults ({@link FaultSet}): which one (if any) a request draws, matched by HubSpot route and
+ * object type (name or id), and the HubSpot answers of those that replace the handler's response. Faults that act on
+ * the wire (reset, truncated, malformed, slow bodies) are applied while the response is written.
  */
 final class Faults {
-    private final List<Fault> active = new CopyOnWriteArrayList<>();
-    private final SplittableRandom random;
+    private final FaultSet<Fault> active;
 
     Faults(long seed) {
-        this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        this.active = new FaultSet<>(seed);
     }
 
     void add(Fault f) {
         active.add(f);
+    }
+
+    void replaceWith(Collection<Fault> faults) {
+        active.replaceWith(faults);
     }
 
     void clear() {
@@ -27,41 +29,22 @@ final class Faults {
     }
 
     List<Fault> list() {
-        return List.copyOf(active);
-    }
-
-    boolean isEmpty() {
-        return active.isEmpty();
+        return active.list();
     }
 
     /** The fault this request draws, or null. */
     Fault pick(Router.Route route, Http.Req req, Store store) {
-        if (active.isEmpty()) {
-            return null;
-        }
         String type = req.param("objectType") != null ? req.param("objectType") : req.param("fromObjectType");
         ObjectType t = type == null ? null : store.typeOrNull(type);
-        for (Fault f : active) {
-            boolean matches = f.matches(route.name, t == null ? type : t.name)
-                    || t != null && f.matches(route.name, t.objectTypeId);
-            if (matches) {
-                double draw;
-                synchronized (random) {
-                    draw = random.nextDouble();
-                }
-                if (draw < f.probability && f.tryFire()) {
-                    return f;
-                }
-            }
-        }
-        return null;
+        return active.pick(f ->
+                f.matches(route.name, t == null ? type : t.name) || t != null && f.matches(route.name, t.objectTypeId));
     }
 
     /** The response that replaces the handler's, or null to let the request through (latency or wire faults). */
     static Http.Resp before(Fault f, Router.Route route, RateLimitResponses limits, RateLimiter limiter) {
         switch (f.kind) {
             case LATENCY:
-                sleep(f.drawLatencyMillis(ThreadLocalRandom.current().nextDouble()));
+                f.sleepLatency();
                 return null;
             case STATUS:
                 return status(f);
@@ -102,16 +85,5 @@ final class Faults {
             r.headers.put("Retry-After", "5");
         }
         return r;
-    }
-
-    static void sleep(long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

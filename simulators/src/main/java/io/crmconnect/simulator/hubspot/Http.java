@@ -1,12 +1,13 @@
 package io.crmconnect.simulator.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.http.QueryString;
+import io.crmconnect.simulator.http.RawRequest;
+import io.crmconnect.simulator.http.Response;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +41,11 @@ final class Http {
             this.query = parseQuery(rawQuery);
             this.headers = headers;
             this.body = body == null ? new byte[0] : body;
+        }
+
+        /** A request from the socket; repeated headers keep their first value. */
+        Req(RawRequest raw) {
+            this(raw.method(), raw.rawPath(), raw.rawQuery(), raw.firstHeaderValues(), raw.body());
         }
 
         String param(String name) {
@@ -108,30 +114,14 @@ final class Http {
         }
     }
 
-    /** One response. */
-    static final class Resp {
-        final int status;
-        /** The first {@link #len} bytes are the body. */
-        final byte[] body;
-
-        final int len;
-        final Map<String, String> headers = new LinkedHashMap<>();
-        String contentType = "application/json;charset=utf-8";
-        /** The injected fault that shaped this response, if any. */
-        Fault fault;
-
+    /** One response (JSON unless the handler sets another content type). */
+    static final class Resp extends Response {
         Resp(int status, byte[] body) {
             this(status, body, body.length);
         }
 
         Resp(int status, byte[] body, int len) {
-            this.status = status;
-            this.body = body;
-            this.len = len;
-        }
-
-        byte[] bytes() {
-            return len == body.length ? body : Arrays.copyOf(body, len);
+            super(status, body, len, "application/json;charset=utf-8");
         }
 
         static Resp json(int status, Object tree) {
@@ -177,19 +167,14 @@ final class Http {
     }
 
     static Map<String, List<String>> parseQuery(String raw) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return m;
-        }
-        for (String part : raw.split("&")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
-            m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-        }
-        return m;
+        return QueryString.parse(raw, s -> URLDecoder.decode(s, StandardCharsets.UTF_8));
+    }
+
+    /** What a MALFORMED_JSON fault sends: the start of a list page that breaks off inside a string. */
+    static byte[] malformedBody(Response resp) {
+        String s = new String(resp.bytes(), StandardCharsets.UTF_8);
+        return ("{\"results\":[{\"id\":\"1\",\"properties\":{\"email\":\""
+                        + s.substring(0, Math.min(20, s.length())).replace("\"", ""))
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

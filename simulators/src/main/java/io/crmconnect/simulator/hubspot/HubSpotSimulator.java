@@ -1,6 +1,7 @@
 package io.crmconnect.simulator.hubspot;
 
 import io.crmconnect.simulator.common.RequestLog;
+import io.crmconnect.simulator.http.SimHttpServer;
 import io.crmconnect.simulator.hubspot.contract.Violation;
 import java.io.IOException;
 import java.time.Duration;
@@ -76,7 +77,7 @@ public final class HubSpotSimulator implements AutoCloseable {
         long t1 = System.nanoTime();
         initState();
         long t2 = System.nanoTime();
-        server.start(b.threads, "hubspot-sim", gateway::handle);
+        server.start(b.threads, "hubspot-sim", raw -> gateway.handle(new Http.Req(raw)), Http::malformedBody);
         if (b.mutatorOpsPerSecond > 0) {
             mutator.start(b.mutatorOpsPerSecond);
         }
@@ -341,8 +342,7 @@ public final class HubSpotSimulator implements AutoCloseable {
     public synchronized void reset() {
         mutator.stop();
         clock.reset();
-        faults.clear();
-        config.faults.forEach(faults::add);
+        faults.replaceWith(config.faults);
         limiter.reset();
         gateway.violations().clear();
         clearRequestLog();
