@@ -1,9 +1,9 @@
 package io.crmconnect.chaos;
 
+import static io.crmconnect.testharness.JsonEnvelope.fields;
+import static io.crmconnect.testharness.JsonEnvelope.jsonBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.hubspot.client.HubSpotClient;
 import io.crmconnect.simulator.hubspot.Fault;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
@@ -41,19 +41,6 @@ class HubSpotSinkChaosIT {
     @AfterEach
     void heal() {
         cluster.healAll();
-    }
-
-    /** A JsonConverter envelope with an all-optional-string schema. */
-    static byte[] json(Map<String, String> fields) {
-        ObjectNode env = ChaosCluster.JSON.createObjectNode();
-        ObjectNode schema = env.putObject("schema").put("type", "struct").put("optional", false);
-        ArrayNode fs = schema.putArray("fields");
-        ObjectNode payload = env.putObject("payload");
-        fields.forEach((k, v) -> {
-            fs.addObject().put("field", k).put("type", "string").put("optional", true);
-            payload.put(k, v);
-        });
-        return env.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     static Map<String, String> sinkConfig(HubSpotSimulator sim, String topic, String dlq, Map<String, String> extra) {
@@ -123,7 +110,7 @@ class HubSpotSinkChaosIT {
                 records.add(new ProducerRecord<>(
                         topic,
                         key.getBytes(StandardCharsets.UTF_8),
-                        json(Map.of(
+                        jsonBytes(fields(
                                 "ext_ref",
                                 key,
                                 "name",
@@ -233,7 +220,7 @@ class HubSpotSinkChaosIT {
                 records.add(new ProducerRecord<>(
                         topic,
                         email.getBytes(StandardCharsets.UTF_8),
-                        json(Map.of("email", email, "firstname", "First" + i, "jobtitle", "Title " + (i % 17)))));
+                        jsonBytes(fields("email", email, "firstname", "First" + i, "jobtitle", "Title " + (i % 17)))));
                 if (records.size() == 10_000) {
                     cluster.produce(records);
                     records.clear();

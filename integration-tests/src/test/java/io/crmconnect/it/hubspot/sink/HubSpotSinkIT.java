@@ -1,13 +1,16 @@
 package io.crmconnect.it.hubspot.sink;
 
+import static io.crmconnect.testharness.JsonEnvelope.fields;
+import static io.crmconnect.testharness.JsonEnvelope.json;
+import static io.crmconnect.testharness.JsonEnvelope.jsonBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.hubspot.client.CrmObject;
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.it.hubspot.DeletedConnector;
 import io.crmconnect.simulator.hubspot.Fault;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.testharness.ConnectCluster;
@@ -17,15 +20,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,35 +122,6 @@ class HubSpotSinkIT {
         return client.batchCreate("contacts", List.of(in)).results().get(0).id();
     }
 
-    /** A JsonConverter envelope with an all-optional-string schema (fields in order, nulls kept). */
-    static String json(Map<String, Object> fields) {
-        ObjectNode env = MAPPER.createObjectNode();
-        ObjectNode schema = env.putObject("schema").put("type", "struct").put("optional", false);
-        ArrayNode fs = schema.putArray("fields");
-        ObjectNode payload = env.putObject("payload");
-        fields.forEach((k, v) -> {
-            ObjectNode f = fs.addObject().put("field", k).put("optional", true);
-            if (v instanceof Long l) {
-                f.put("type", "int64")
-                        .put("name", "org.apache.kafka.connect.data.Timestamp")
-                        .put("version", 1);
-                payload.put(k, l);
-            } else {
-                f.put("type", "string");
-                payload.put(k, v == null ? null : v.toString());
-            }
-        });
-        return env.toString();
-    }
-
-    static Map<String, Object> m(Object... kv) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            out.put((String) kv[i], kv[i + 1]);
-        }
-        return out;
-    }
-
     Map<String, String> config(String topic, String dlq, Map<String, String> extra) {
         Map<String, String> c = new HashMap<>();
         c.put("connector.class", CONNECTOR);
@@ -232,7 +207,7 @@ class HubSpotSinkIT {
         cluster.produce(
                 topic,
                 "P1",
-                json(m(
+                json(fields(
                         "patient_id",
                         "P1",
                         "email",
@@ -244,7 +219,7 @@ class HubSpotSinkIT {
         cluster.produce(
                 topic,
                 "P2",
-                json(m(
+                json(fields(
                         "patient_id",
                         "P2",
                         "email",
@@ -258,7 +233,7 @@ class HubSpotSinkIT {
         cluster.produce(
                 topic,
                 "P3",
-                json(m(
+                json(fields(
                         "patient_id",
                         "P3",
                         "first_name",
@@ -278,15 +253,15 @@ class HubSpotSinkIT {
         cluster.produce(
                 topic,
                 "P4",
-                json(m("patient_id", "P4", "first_name", "Mary", "last_name", "Smith", "dob", "1990-01-01")));
+                json(fields("patient_id", "P4", "first_name", "Mary", "last_name", "Smith", "dob", "1990-01-01")));
         cluster.produce(
                 topic,
                 "P5",
-                json(m("patient_id", "P5", "first_name", "Nobody", "last_name", "Known", "dob", "2001-02-03")));
+                json(fields("patient_id", "P5", "first_name", "Nobody", "last_name", "Known", "dob", "2001-02-03")));
         cluster.produce(
                 topic,
                 "P6",
-                json(m(
+                json(fields(
                         "patient_id",
                         "P6",
                         "email",
@@ -392,7 +367,7 @@ class HubSpotSinkIT {
             cluster.produce(
                     "clinic.roi",
                     id,
-                    json(m(
+                    json(fields(
                             "roi_id",
                             id,
                             "patient_email",
@@ -428,15 +403,15 @@ class HubSpotSinkIT {
         cluster.produce(
                 "warehouse.users",
                 "u1",
-                json(m("hubspot_id", known, "email", "new.address@example.com", "first_name", "Known2")));
+                json(fields("hubspot_id", known, "email", "new.address@example.com", "first_name", "Known2")));
         cluster.produce(
                 "warehouse.users",
                 "u2",
-                json(m("hubspot_id", null, "email", "BY.MAIL@example.com", "first_name", "Mail2")));
+                json(fields("hubspot_id", null, "email", "BY.MAIL@example.com", "first_name", "Mail2")));
         cluster.produce(
                 "warehouse.users",
                 "u3",
-                json(m("hubspot_id", "999999999", "email", "fresh@example.com", "first_name", "Fresh")));
+                json(fields("hubspot_id", "999999999", "email", "fresh@example.com", "first_name", "Fresh")));
         int contactsBefore = sim.ids("contacts").size();
         run(
                 "sink-users",
@@ -496,6 +471,49 @@ class HubSpotSinkIT {
     }
 
     @Test
+    void deletingTheConnectorMidWritesStopsItsCallsToHubSpotAndItsThreads() {
+        startSimulator();
+        // slow upserts keep the task (and its parallel writers) busy when the delete comes
+        sim.addFault(Fault.latency("POST /crm/v3/objects/*/batch/upsert", 300, 500));
+        String topic = "deleted.contacts";
+        cluster.createTopic(topic, 1);
+        int n = 3000;
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String email = "d" + i + "@example.com";
+            records.add(new ProducerRecord<>(
+                    topic,
+                    email.getBytes(StandardCharsets.UTF_8),
+                    jsonBytes(fields("email", email, "first_name", "D" + i))));
+        }
+        cluster.produce(records);
+        Set<Thread> before = DeletedConnector.hubSpotThreads();
+        int contactsBefore = sim.ids("contacts").size();
+        run(
+                "sink-delete",
+                config(
+                        topic,
+                        "deleted.dlq",
+                        Map.of(
+                                "object",
+                                "contacts",
+                                "unique.property",
+                                "email",
+                                "field.mapping",
+                                "email:email,first_name:firstname")));
+        cluster.awaitCondition(
+                "writes under way",
+                Duration.ofSeconds(60),
+                () -> sim.routeCount("POST /crm/v3/objects/{objectType}/batch/upsert") >= 3);
+
+        DeletedConnector.deleteAndAwaitSilence(cluster, "sink-delete", sim, before);
+        connectors.remove("sink-delete");
+        assertThat(sim.ids("contacts").size() - contactsBefore)
+                .as("deleted in the middle of the writes")
+                .isLessThan(n);
+    }
+
+    @Test
     void faultsLoseNothingDuplicateNothingAndReplayFromZeroCreatesNoDuplicates() {
         startSimulator();
         property("contacts", "patient_id", "string", "text", true);
@@ -508,7 +526,7 @@ class HubSpotSinkIT {
             cluster.produce(
                     topic,
                     id,
-                    json(m(
+                    json(fields(
                             "patient_id",
                             id,
                             "email",

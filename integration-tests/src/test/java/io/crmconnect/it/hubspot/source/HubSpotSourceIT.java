@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.hubspot.client.AssociationType;
 import io.crmconnect.hubspot.client.HubSpotClient;
+import io.crmconnect.it.hubspot.DeletedConnector;
 import io.crmconnect.simulator.hubspot.Fault;
 import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.simulator.hubspot.Tier;
@@ -46,7 +47,7 @@ class HubSpotSourceIT {
 
     @AfterEach
     void deleteConnectors() {
-        cluster.deleteConnectorsIfPresent("hs-torture", "hs-restart", "hs-faults");
+        cluster.deleteConnectorsIfPresent("hs-torture", "hs-restart", "hs-faults", "hs-delete");
     }
 
     static Map<String, String> config(HubSpotSimulator sim, String prefix, Map<String, String> extra) {
@@ -305,6 +306,47 @@ class HubSpotSourceIT {
                     "{\"offsets\":[{\"partition\":{\"stream\":\"contacts\"},\"offset\":{\"v\":1,"
                             + "\"phase\":\"inc\",\"since\":" + (System.currentTimeMillis() - 3_600_000L) + "}}]}");
             assertThat(good.status()).as(good.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void deletingTheConnectorMidLoadStopsItsCallsToHubSpotAndItsThreads() throws Exception {
+        // slow list pages keep the initial-load readers busy when the delete comes; a custom object keeps the
+        // connector's schema refresher running every second
+        try (HubSpotSimulator sim = HubSpotSimulator.builder()
+                        .seed(14)
+                        .contacts(2000)
+                        .fault(Fault.latency("GET /crm/v3/objects/*", 300, 500))
+                        .start();
+                HubSpotClient api = client(sim)) {
+            HubSpotSourceFeaturesIT.createCustomObject(sim, api, "machines", 3);
+            Set<Thread> before = DeletedConnector.hubSpotThreads();
+            String prefix = "deleted";
+            cluster.configureConnector(
+                    "hs-delete",
+                    config(
+                            sim,
+                            prefix,
+                            Map.of(
+                                    "tasks.max",
+                                    "1",
+                                    "objects.include",
+                                    "contacts,custom",
+                                    "associations",
+                                    "",
+                                    "custom.objects.refresh.interval.ms",
+                                    "1000")));
+            cluster.awaitRunning("hs-delete", 1, Duration.ofSeconds(60));
+            cluster.awaitCondition(
+                    "initial-load pages read",
+                    Duration.ofSeconds(60),
+                    () -> sim.routeCount("GET /crm/v3/objects/{objectType}") >= 6);
+            assertThat(DeletedConnector.hubSpotThreads())
+                    .as("deleted in the middle of the initial load: its readers and the refresher are running")
+                    .anyMatch(t -> !before.contains(t) && t.getName().contains("-load-"))
+                    .anyMatch(t -> !before.contains(t) && t.getName().contains("custom-objects"));
+
+            DeletedConnector.deleteAndAwaitSilence(cluster, "hs-delete", sim, before);
         }
     }
 
