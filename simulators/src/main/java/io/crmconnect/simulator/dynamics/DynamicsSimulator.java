@@ -2,11 +2,10 @@ package io.crmconnect.simulator.dynamics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crmconnect.simulator.common.FaultSet;
-import io.crmconnect.simulator.common.RequestLog;
+import io.crmconnect.simulator.common.BaseSimulator;
+import io.crmconnect.simulator.common.Mutations;
 import io.crmconnect.simulator.http.RawRequest;
 import io.crmconnect.simulator.http.Response;
-import io.crmconnect.simulator.http.SimHttpServer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,8 @@ import java.util.UUID;
  *
  * <p>Admin API for tests: {@code /_sim/...} (no auth, no limits, no faults); see the module README.
  */
-public final class DynamicsSimulator implements AutoCloseable {
+public final class DynamicsSimulator
+        extends BaseSimulator<DynamicsClock, DynamicsFault, DynamicsSimulator.LoggedRequest> {
     /** The OAuth client (app registration) every simulator accepts; its application user writes as "# CRM Connect". */
     public static final String DEFAULT_CLIENT_ID = "7f2a1c3e-5b64-4d1a-9c8e-3e1f00d365c0";
 
@@ -209,9 +209,6 @@ public final class DynamicsSimulator implements AutoCloseable {
             String fault) {}
 
     private final Builder config;
-    private final DynamicsClock clock = new DynamicsClock();
-    private final SimHttpServer server;
-    private final String baseUrl;
     private final Schema schema = Schema.standard();
     private final Auth auth;
     private final Throttle throttle;
@@ -221,18 +218,14 @@ public final class DynamicsSimulator implements AutoCloseable {
     private volatile Batch batch;
     private volatile Mutator mutator;
     private final Map<String, String> appUsers = new LinkedHashMap<>();
-    private final FaultSet<DynamicsFault> faults;
-    private final RequestLog<LoggedRequest> log;
     private volatile int dopHint;
-    private final long startedMillis;
     private final String organizationId;
     private final String businessUnitId;
 
     private DynamicsSimulator(Builder b) throws IOException {
-        long t0 = System.nanoTime();
+        super(new DynamicsClock(), DynamicsFault.class, b.seed, b.port, b.requestLogSize, b.faults);
+        long t0 = constructedNanos;
         this.config = b;
-        this.faults = new FaultSet<>(b.seed);
-        this.log = new RequestLog<>(b.requestLogSize);
         this.auth = new Auth(clock, b.tenantId, b.seed);
         this.throttle = new Throttle(clock);
         this.metadata = new Metadata(schema);
@@ -240,9 +233,6 @@ public final class DynamicsSimulator implements AutoCloseable {
                 .toString();
         this.businessUnitId = UUID.nameUUIDFromBytes(("bu:" + b.seed).getBytes(StandardCharsets.UTF_8))
                 .toString();
-        faults.replaceWith(b.faults);
-        server = new SimHttpServer(b.port);
-        baseUrl = server.baseUrl();
         auth.resource(baseUrl);
         auth.enabled = b.auth;
         auth.lifetimeSeconds = b.tokenLifetime == null ? 0 : b.tokenLifetime.toSeconds();
@@ -716,6 +706,18 @@ public final class DynamicsSimulator implements AutoCloseable {
     private Http.Resp adminRoute(Http.Req req) {
         String p = req.rawPath;
         String m = req.method;
+        AdminAnswer shared = sharedAdmin(
+                m,
+                p,
+                () -> {
+                    String limit = Query.first(req.query, "limit");
+                    return limit == null ? 1000 : Integer.parseInt(limit);
+                },
+                () -> json(req),
+                message -> DataverseException.badRequest(DataverseException.INVALID_ARGUMENT, message));
+        if (shared != null) {
+            return shared.status() == 204 ? Http.Resp.empty(204) : Http.Resp.json(shared.status(), shared.body());
+        }
         if (p.equals("/_sim/health")) {
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("status", "UP");
@@ -736,49 +738,6 @@ public final class DynamicsSimulator implements AutoCloseable {
                             p.substring("/_sim/state/".length()),
                             "rows",
                             rows(p.substring("/_sim/state/".length()))));
-        }
-        if (p.equals("/_sim/requests")) {
-            if (m.equals("DELETE")) {
-                clearRequestLog();
-                return Http.Resp.empty(204);
-            }
-            List<LoggedRequest> all = requestLog();
-            String limit = Query.first(req.query, "limit");
-            int n = limit == null ? 1000 : Integer.parseInt(limit);
-            return Http.Resp.json(200, Map.of("results", all.subList(Math.max(0, all.size() - n), all.size())));
-        }
-        if (p.equals("/_sim/routes")) {
-            return Http.Resp.json(200, routeCounters());
-        }
-        if (p.equals("/_sim/stats")) {
-            return Http.Resp.json(200, stats());
-        }
-        if (p.equals("/_sim/reset") && m.equals("POST")) {
-            reset();
-            return Http.Resp.empty(204);
-        }
-        if (p.equals("/_sim/faults")) {
-            if (m.equals("POST")) {
-                try {
-                    DynamicsFault f = Json.MAPPER.treeToValue(json(req), DynamicsFault.class);
-                    addFault(f);
-                    return Http.Resp.json(201, f);
-                } catch (IOException e) {
-                    throw DataverseException.badRequest(
-                            DataverseException.INVALID_ARGUMENT, "Invalid fault: " + e.getMessage());
-                }
-            }
-            if (m.equals("DELETE")) {
-                clearFaults();
-                return Http.Resp.empty(204);
-            }
-            return Http.Resp.json(200, Map.of("results", faults.list()));
-        }
-        if (p.equals("/_sim/clock")) {
-            if (m.equals("POST")) {
-                clock.advance(Duration.ofMillis(json(req).path("advanceMillis").asLong(0)));
-            }
-            return Http.Resp.json(200, Map.of("now", Values.iso(clock.millis()), "offsetMillis", clock.offsetMillis()));
         }
         if (p.equals("/_sim/config") && m.equals("POST")) {
             JsonNode b = json(req);
@@ -811,20 +770,6 @@ public final class DynamicsSimulator implements AutoCloseable {
             }
             return Http.Resp.json(200, stats());
         }
-        if (p.equals("/_sim/mutator/start") && m.equals("POST")) {
-            startMutator(json(req).path("opsPerSecond").asDouble(10));
-            return Http.Resp.json(200, mutator.stats());
-        }
-        if (p.equals("/_sim/mutator/stop") && m.equals("POST")) {
-            stopMutator();
-            return Http.Resp.json(200, mutator.stats());
-        }
-        if (p.equals("/_sim/mutator")) {
-            if (m.equals("POST")) {
-                mutateNow(json(req).path("operations").asInt(1));
-            }
-            return Http.Resp.json(200, mutator.stats());
-        }
         if (p.equals("/_sim/token") && m.equals("POST")) {
             return Http.Resp.json(200, Map.of("access_token", accessToken()));
         }
@@ -832,11 +777,6 @@ public final class DynamicsSimulator implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ Java API
-
-    /** The organization URL, e.g. {@code http://127.0.0.1:41234} (the token scope is {@code <this>/.default}). */
-    public String baseUrl() {
-        return baseUrl;
-    }
 
     /** {@code <baseUrl>/api/data/v9.2}: entity sets go after it. */
     public String apiUrl() {
@@ -865,10 +805,6 @@ public final class DynamicsSimulator implements AutoCloseable {
         return baseUrl + "/.default";
     }
 
-    public int port() {
-        return server.port();
-    }
-
     /** A fresh access token of the default client's application user. */
     public String accessToken() {
         return auth.issue(DEFAULT_CLIENT_ID);
@@ -892,18 +828,6 @@ public final class DynamicsSimulator implements AutoCloseable {
     /** The human user that seeded data and the Java API's writes are attributed to. */
     public String humanUserId() {
         return HUMAN_USER_ID;
-    }
-
-    public DynamicsClock clock() {
-        return clock;
-    }
-
-    public void advanceClock(Duration d) {
-        clock.advance(d);
-    }
-
-    public long startupMillis() {
-        return startedMillis;
     }
 
     /** Live rows per table (logical name). */
@@ -1008,29 +932,12 @@ public final class DynamicsSimulator implements AutoCloseable {
         }
     }
 
-    public List<LoggedRequest> requestLog() {
-        return log.entries();
-    }
-
-    public void clearRequestLog() {
-        log.clear();
-    }
-
-    /** Route name ("METHOD /template") -> status -> count. */
-    public Map<String, Map<Integer, Long>> routeCounters() {
-        return log.routeCounters();
-    }
-
-    /** Calls of one route, any status. */
-    public long routeCount(String routeName) {
-        return log.routeCount(routeName);
-    }
-
     /** 429 responses served (service protection and injected storms). */
     public long throttled429Count() {
         return throttle.served429.get();
     }
 
+    @Override
     public Map<String, Object> stats() {
         Map<String, Object> mm = new LinkedHashMap<>();
         mm.put("requests", log.total());
@@ -1048,18 +955,6 @@ public final class DynamicsSimulator implements AutoCloseable {
         mm.put("version", store.currentVersion());
         mm.put("mutator", mutator.stats());
         return mm;
-    }
-
-    public void addFault(DynamicsFault f) {
-        faults.add(f);
-    }
-
-    public void clearFaults() {
-        faults.clear();
-    }
-
-    public List<DynamicsFault> faults() {
-        return faults.list();
     }
 
     public void setServiceProtection(boolean on) {
@@ -1087,38 +982,23 @@ public final class DynamicsSimulator implements AutoCloseable {
         api.tokenRetentionMillis = d.toMillis();
     }
 
-    public void startMutator(double opsPerSecond) {
-        mutator.start(opsPerSecond);
-    }
-
-    public void stopMutator() {
-        mutator.stop();
-    }
-
-    /** Applies n mutator operations now (sharing one timestamp), without the background thread. */
-    public void mutateNow(int n) {
-        mutator.applyBurst(n);
-    }
-
-    public Map<String, Object> mutatorStats() {
-        return mutator.stats();
-    }
-
     /** Regenerates the seeded data; clears logs, counters, runtime faults, limits state, tokens and the clock. */
+    @Override
     public synchronized void reset() {
-        mutator.stop();
-        clock.reset();
-        faults.replaceWith(config.faults);
+        resetShared();
         throttle.reset();
         applySettings();
         auth.reset();
-        clearRequestLog();
         initState();
     }
 
     @Override
-    public void close() {
-        mutator.stop();
-        server.close();
+    protected Mutations mutations() {
+        return mutator;
+    }
+
+    @Override
+    protected String iso(long millis) {
+        return Values.iso(millis);
     }
 }

@@ -1,6 +1,7 @@
 package io.crmconnect.simulator.dynamics;
 
 import io.crmconnect.simulator.common.Churn;
+import io.crmconnect.simulator.common.Mutations;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * one modifiedon second, so change-tracking readers and the two-way sync see realistic churn. Deterministic for a
  * seed and call sequence.
  */
-final class Mutator {
+final class Mutator implements Mutations {
     private static final String[] TABLES = {
         "contact", "contact", "contact", "account", "lead", "opportunity", "crmc_project"
     };
@@ -36,16 +37,19 @@ final class Mutator {
         this.r = new SplittableRandom(seed ^ 0x1234_5678_9ABCL);
     }
 
-    void start(double opsPerSecond) {
+    @Override
+    public void start(double opsPerSecond) {
         churn.start(opsPerSecond);
     }
 
-    void stop() {
+    @Override
+    public void stop() {
         churn.stop();
     }
 
     /** Applies n operations now, all stamped with the same time. */
-    void applyBurst(int n) {
+    @Override
+    public void applyBurst(int n) {
         if (n <= 0) {
             return;
         }
@@ -120,7 +124,8 @@ final class Mutator {
         updates.incrementAndGet();
     }
 
-    Map<String, Object> stats() {
+    @Override
+    public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("running", churn.running());
         m.put("opsPerSecond", churn.opsPerSecond());

@@ -2,7 +2,7 @@ package io.crmconnect.simulator.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import io.crmconnect.simulator.common.BaseSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The simulator's own API under {@code /_sim} for tests and scripts: state, counts, request log, faults, clock,
- * runtime settings, mutator, contract violations, tokens. Served through the same router as HubSpot's APIs, without
+ * The simulator's own API under {@code /_sim} for tests and scripts: state, counts, runtime settings, contract
+ * violations, tokens, and the endpoints both simulators share ({@link BaseSimulator#SHARED_ADMIN_ROUTES}: request
+ * log, faults, clock, mutator, stats, reset). Served through the same router as HubSpot's APIs, without
  * auth, limits, faults or request log (see {@link Router.Route#admin}).
  */
 final class AdminApi {
@@ -36,38 +37,16 @@ final class AdminApi {
                 "GET",
                 "/_sim/associations",
                 req -> Http.Resp.json(200, sim.associations(req.q("from"), req.q("id"), req.q("to"))));
-        add(r, "GET", "/_sim/requests", this::requests);
-        add(r, "DELETE", "/_sim/requests", req -> {
-            sim.clearRequestLog();
-            return Http.Resp.noContent();
-        });
-        add(r, "GET", "/_sim/routes", req -> Http.Resp.json(200, sim.routeCounters()));
-        add(r, "GET", "/_sim/stats", req -> Http.Resp.json(200, sim.stats()));
-        add(r, "POST", "/_sim/reset", req -> {
-            sim.reset();
-            return Http.Resp.noContent();
-        });
-        add(r, "GET", "/_sim/faults", req -> Http.Resp.json(200, Map.of("results", sim.faults())));
-        add(r, "POST", "/_sim/faults", this::addFault);
-        add(r, "DELETE", "/_sim/faults", req -> {
-            sim.clearFaults();
-            return Http.Resp.noContent();
-        });
-        add(r, "GET", "/_sim/clock", this::clock);
-        add(r, "POST", "/_sim/clock", req -> {
-            sim.advanceClock(Duration.ofMillis(req.json().path("advanceMillis").asLong(0)));
-            return clock(req);
-        });
+        // requests, routes, stats, reset, faults, clock, mutator: the endpoints both simulators serve alike
+        for (String route : BaseSimulator.SHARED_ADMIN_ROUTES) {
+            String method = route.substring(0, route.indexOf(' '));
+            String template = route.substring(route.indexOf(' ') + 1);
+            add(r, method, template, req -> {
+                BaseSimulator.AdminAnswer a = sim.sharedAdmin(method, template, req);
+                return a.status() == 204 ? Http.Resp.noContent() : Http.Resp.json(a.status(), a.body());
+            });
+        }
         add(r, "POST", "/_sim/config", this::config);
-        add(r, "POST", "/_sim/mutator/start", req -> {
-            sim.startMutator(req.json().path("opsPerSecond").asDouble(10));
-            return Http.Resp.json(200, sim.mutatorStats());
-        });
-        add(r, "POST", "/_sim/mutator/stop", req -> {
-            sim.stopMutator();
-            return Http.Resp.json(200, sim.mutatorStats());
-        });
-        add(r, "GET", "/_sim/mutator", req -> Http.Resp.json(200, sim.mutatorStats()));
         add(r, "GET", "/_sim/contract/violations", req -> {
             List<?> v = sim.contractViolations();
             return Http.Resp.json(200, Map.of("count", v.size(), "results", v));
@@ -89,32 +68,6 @@ final class AdminApi {
         n.put("baseUrl", sim.baseUrl());
         n.put("startupMillis", sim.startupMillis());
         return Http.Resp.json(200, n);
-    }
-
-    private Http.Resp requests(Http.Req req) {
-        int limit = req.qInt("limit", 1000);
-        List<LoggedRequest> all = sim.requestLog();
-        return Http.Resp.json(200, Map.of("results", all.subList(Math.max(0, all.size() - limit), all.size())));
-    }
-
-    private Http.Resp addFault(Http.Req req) {
-        try {
-            Fault f = Json.MAPPER.treeToValue(req.json(), Fault.class);
-            sim.addFault(f);
-            return Http.Resp.json(201, f);
-        } catch (IOException e) {
-            throw ApiException.validation("Invalid fault: " + e.getMessage());
-        }
-    }
-
-    private Http.Resp clock(Http.Req req) {
-        return Http.Resp.json(
-                200,
-                Map.of(
-                        "now",
-                        Json.iso(sim.clock().millis()),
-                        "offsetMillis",
-                        sim.clock().offsetMillis()));
     }
 
     private Http.Resp config(Http.Req req) {

@@ -1,8 +1,6 @@
 package io.crmconnect.simulator.hubspot;
 
 import io.crmconnect.simulator.common.FaultSet;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * The active injected faults ({@link FaultSet}): which one (if any) a request draws, matched by HubSpot route and
@@ -12,24 +10,8 @@ import java.util.List;
 final class Faults {
     private final FaultSet<Fault> active;
 
-    Faults(long seed) {
-        this.active = new FaultSet<>(seed);
-    }
-
-    void add(Fault f) {
-        active.add(f);
-    }
-
-    void replaceWith(Collection<Fault> faults) {
-        active.replaceWith(faults);
-    }
-
-    void clear() {
-        active.clear();
-    }
-
-    List<Fault> list() {
-        return active.list();
+    Faults(FaultSet<Fault> active) {
+        this.active = active;
     }
 
     /** The fault this request draws, or null. */

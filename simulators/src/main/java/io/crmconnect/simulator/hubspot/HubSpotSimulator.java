@@ -1,7 +1,7 @@
 package io.crmconnect.simulator.hubspot;
 
-import io.crmconnect.simulator.common.RequestLog;
-import io.crmconnect.simulator.http.SimHttpServer;
+import io.crmconnect.simulator.common.BaseSimulator;
+import io.crmconnect.simulator.common.Mutations;
 import io.crmconnect.simulator.hubspot.contract.Violation;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * {@link ApiGateway} applies auth, limits and faults in front of them; {@link AdminApi} serves {@code /_sim/...}
  * (no auth, no limits, no faults; see the module README). This class starts them and is the Java API for tests.
  */
-public final class HubSpotSimulator implements AutoCloseable {
+public final class HubSpotSimulator extends BaseSimulator<SimClock, Fault, LoggedRequest> {
     /** The private-app token every simulator accepts unless auth is disabled. */
     public static final String DEFAULT_TOKEN = "pat-na1-00000000-0000-4000-8000-000000000000";
     /** Longest request URI (path + query) served; longer ones get 414. */
@@ -40,30 +40,22 @@ public final class HubSpotSimulator implements AutoCloseable {
     }
 
     private final HubSpotSimulatorBuilder config;
-    private final SimClock clock = new SimClock();
-    private final SimHttpServer server;
-    private final String baseUrl;
     private final Auth auth;
     private final RateLimiter limiter;
     private final RateLimitResponses limitResponses;
-    private final Faults faults;
-    private final RequestLog<LoggedRequest> log;
     private final ApiGateway gateway;
     private Store store;
     private Mutator mutator;
-    private final long startedMillis;
     private final String startupBreakdown;
 
     HubSpotSimulator(HubSpotSimulatorBuilder b) throws IOException {
-        long t0 = System.nanoTime();
+        super(new SimClock(), Fault.class, b.seed, b.port, b.requestLogSize, b.faults);
+        long t0 = constructedNanos;
         this.config = b;
         this.auth = new Auth(clock);
         this.limiter = new RateLimiter(clock, b.rateLimits, b.tier, b.limiterMode);
         this.limitResponses = new RateLimitResponses(b.retryAfter);
-        this.faults = new Faults(b.seed);
-        b.faults.forEach(faults::add);
-        this.log = new RequestLog<>(b.requestLogSize);
-        this.gateway = new ApiGateway(auth, limiter, limitResponses, faults, log, clock);
+        this.gateway = new ApiGateway(auth, limiter, limitResponses, new Faults(faults), log, clock);
         gateway.validateRequests = b.validateRequests;
         gateway.validateResponses = b.validateResponses;
         auth.enabled = b.auth;
@@ -72,8 +64,6 @@ public final class HubSpotSimulator implements AutoCloseable {
             auth.oauthClients.put(c[0], c[1]);
             auth.refreshTokens.put(c[2], c[0]);
         }
-        server = new SimHttpServer(b.port);
-        baseUrl = server.baseUrl();
         long t1 = System.nanoTime();
         initState();
         long t2 = System.nanoTime();
@@ -128,15 +118,6 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ Java API
 
-    /** e.g. {@code http://127.0.0.1:41234}; HubSpot paths go after it. */
-    public String baseUrl() {
-        return baseUrl;
-    }
-
-    public int port() {
-        return server.port();
-    }
-
     /** A valid private-app bearer token. */
     public String token() {
         return DEFAULT_TOKEN;
@@ -144,19 +125,6 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     public long portalId() {
         return store.portalId;
-    }
-
-    public SimClock clock() {
-        return clock;
-    }
-
-    public void advanceClock(Duration d) {
-        clock.advance(d);
-    }
-
-    /** Milliseconds the constructor took (server + generated data). */
-    public long startupMillis() {
-        return startedMillis;
     }
 
     /** Per object type: live, archived, mergedAway, searchIndexed, pendingIndexEntries; plus associations. */
@@ -217,29 +185,12 @@ public final class HubSpotSimulator implements AutoCloseable {
                 store.type(fromType).objectTypeId, Long.parseLong(id), store.type(toType).objectTypeId));
     }
 
-    public List<LoggedRequest> requestLog() {
-        return log.entries();
-    }
-
-    public void clearRequestLog() {
-        log.clear();
-    }
-
-    /** Route name ("METHOD /template") -> status -> count. */
-    public Map<String, Map<Integer, Long>> routeCounters() {
-        return log.routeCounters();
-    }
-
-    /** Total calls to a route name, any status. */
-    public long routeCount(String routeName) {
-        return log.routeCount(routeName);
-    }
-
     /** 429 responses served (rate limits and injected 429 storms). */
     public long rateLimited429Count() {
         return limiter.served429.get();
     }
 
+    @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("requests", log.total());
@@ -254,22 +205,10 @@ public final class HubSpotSimulator implements AutoCloseable {
         m.put("validateRequests", gateway.validateRequests);
         m.put("validateResponses", gateway.validateResponses);
         m.put("contractViolations", gateway.violations().size());
-        m.put("faults", faults.list().size());
+        m.put("faults", faults.size());
         m.put("clockOffsetMillis", clock.offsetMillis());
         m.put("mutator", mutator.stats());
         return m;
-    }
-
-    public void addFault(Fault f) {
-        faults.add(f);
-    }
-
-    public void clearFaults() {
-        faults.clear();
-    }
-
-    public List<Fault> faults() {
-        return faults.list();
     }
 
     public void setRateLimits(boolean on) {
@@ -321,41 +260,31 @@ public final class HubSpotSimulator implements AutoCloseable {
         gateway.violations().clear();
     }
 
-    public void startMutator(double opsPerSecond) {
-        mutator.start(opsPerSecond);
-    }
-
-    public void stopMutator() {
-        mutator.stop();
-    }
-
-    /** Applies n mutator operations right now (sharing one timestamp), without the background thread. */
-    public void mutateNow(int n) {
-        mutator.applyBurst(n);
-    }
-
-    public Map<String, Object> mutatorStats() {
-        return mutator.stats();
-    }
-
     /** Regenerates the seeded data and clears logs, counters, faults, limits, violations and the clock offset. */
+    @Override
     public synchronized void reset() {
-        mutator.stop();
-        clock.reset();
-        faults.replaceWith(config.faults);
+        resetShared();
         limiter.reset();
         gateway.violations().clear();
-        clearRequestLog();
         initState();
     }
 
     @Override
-    public void close() {
-        mutator.stop();
-        server.close();
+    protected Mutations mutations() {
+        return mutator;
+    }
+
+    @Override
+    protected String iso(long millis) {
+        return Json.iso(millis);
     }
 
     Store store() {
         return store;
+    }
+
+    /** One of the admin endpoints both simulators share, with HubSpot's request parsing and error body. */
+    AdminAnswer sharedAdmin(String method, String template, Http.Req req) {
+        return sharedAdmin(method, template, () -> req.qInt("limit", 1000), req::json, ApiException::validation);
     }
 }

@@ -1,6 +1,7 @@
 package io.crmconnect.simulator.hubspot;
 
 import io.crmconnect.simulator.common.Churn;
+import io.crmconnect.simulator.common.Mutations;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Applies creates, updates, deletes, merges and association changes at a set rate, in bursts that share one
  * timestamp, so incremental readers see realistic churn. Deterministic for a given seed and call sequence.
  */
-final class Mutator {
+final class Mutator implements Mutations {
     private final Store store;
     private final Records records;
     private final DataGenerator gen;
@@ -27,16 +28,19 @@ final class Mutator {
         this.gen = gen;
     }
 
-    void start(double opsPerSecond) {
+    @Override
+    public void start(double opsPerSecond) {
         churn.start(opsPerSecond);
     }
 
-    void stop() {
+    @Override
+    public void stop() {
         churn.stop();
     }
 
     /** Applies {@code n} random operations sharing one timestamp. */
-    void applyBurst(int n) {
+    @Override
+    public void applyBurst(int n) {
         if (n <= 0) {
             return;
         }
@@ -112,7 +116,8 @@ final class Mutator {
         return e != null ? e.getValue() : tab.live.firstEntry().getValue();
     }
 
-    Map<String, Object> stats() {
+    @Override
+    public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("running", churn.running());
         m.put("opsPerSecond", churn.opsPerSecond());
