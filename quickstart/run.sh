@@ -18,6 +18,10 @@ configs the plugins ship. Needs JDK 17+ and Maven 3.8.7+. Ctrl-C stops everythin
                             topic-to-hubspot     warehouse users in a Kafka topic -> HubSpot contacts (reverse ETL)
                             hubspot-dynamics     HubSpot <-> Dynamics 365 two-way contact sync (both simulators;
                                                  --contacts defaults to 100 here)
+                            snowflake-to-hubspot seed 000: a Snowflake users table (wire fake) -> Snowflake
+                                                 source -> HubSpot sink -> HubSpot contacts (by id, else email)
+                            bigquery-to-hubspot  seed 004: BigQuery patients and ROI requests (REST fake) ->
+                                                 BigQuery source -> HubSpot contacts (3-tier match) and ROI objects
   --contacts N            contacts the simulator is seeded with (default 2000)
   --skip-build            use the plugins built last time (no mvn package)
   --headless              plain log lines instead of a live display (automatic when stdout is not a terminal)
@@ -26,6 +30,8 @@ configs the plugins ship. Needs JDK 17+ and Maven 3.8.7+. Ctrl-C stops everythin
   --kafka-port P          default 9092          --controller-port P   default 9093
   --connect-port P        default 8083          --simulator-port P    default 8089
   --dynamics-port P       default 8090 (the Dynamics 365 simulator, hubspot-dynamics)
+  --snowflake-port P      default 8091 (the Snowflake fake, snowflake-to-hubspot)
+  --bigquery-port P       default 8092 (the BigQuery fake, bigquery-to-hubspot)
   --postgres-port P       default 15432         --mariadb-port P      default 13306
   -h, --help              this help
 

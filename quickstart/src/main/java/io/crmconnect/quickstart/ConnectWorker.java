@@ -111,9 +111,9 @@ final class ConnectWorker implements AutoCloseable {
 
     /**
      * Creates or updates a connector from an example file ({"name": ..., "config": {...}}), after literal
-     * replacements (e.g. a default address by the one actually used).
+     * replacements (e.g. a default address by the one actually used), with {@code overrides} set (null: removed).
      */
-    String register(Path exampleFile, Map<String, String> replacements) {
+    String register(Path exampleFile, Map<String, String> replacements, Map<String, String> overrides) {
         try {
             String text = Files.readString(exampleFile);
             for (var entry : replacements.entrySet()) {
@@ -122,6 +122,13 @@ final class ConnectWorker implements AutoCloseable {
             JsonNode example = JSON.readTree(text);
             String name = example.path("name").asText();
             ObjectNode config = (ObjectNode) example.path("config");
+            overrides.forEach((key, value) -> {
+                if (value == null) {
+                    config.remove(key);
+                } else {
+                    config.put(key, value);
+                }
+            });
             HttpResponse<String> response = send("PUT", "/connectors/" + name + "/config", config.toString());
             if (response.statusCode() >= 300) {
                 throw new QuickstartException("Connect rejected " + exampleFile.getFileName() + " ("

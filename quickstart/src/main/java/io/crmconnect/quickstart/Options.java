@@ -13,7 +13,11 @@ final class Options {
         /** Rows in a Kafka topic → HubSpot (simulator) through the HubSpot sink. */
         TOPIC_TO_HUBSPOT,
         /** HubSpot ↔ Dynamics 365 (both simulators) two-way sync of contacts. */
-        HUBSPOT_DYNAMICS
+        HUBSPOT_DYNAMICS,
+        /** Seed 000: a Snowflake users table (wire fake) → Snowflake source → HubSpot sink → HubSpot contacts. */
+        SNOWFLAKE_TO_HUBSPOT,
+        /** Seed 004: BigQuery patients and ROI requests (REST fake) → BigQuery source → HubSpot contacts and ROIs. */
+        BIGQUERY_TO_HUBSPOT
     }
 
     Path repo = Path.of(".").toAbsolutePath().normalize();
@@ -28,6 +32,8 @@ final class Options {
     int mariadbPort = 13306;
     int simulatorPort = 8089;
     int dynamicsPort = 8090;
+    int snowflakePort = 8091;
+    int bigqueryPort = 8092;
     int contacts = 2_000;
     boolean contactsGiven;
     String hubspotToken = System.getenv("HUBSPOT_TOKEN");
@@ -51,6 +57,8 @@ final class Options {
                 case "--mariadb-port" -> options.mariadbPort = Integer.parseInt(value(args, ++i, arg));
                 case "--simulator-port" -> options.simulatorPort = Integer.parseInt(value(args, ++i, arg));
                 case "--dynamics-port" -> options.dynamicsPort = Integer.parseInt(value(args, ++i, arg));
+                case "--snowflake-port" -> options.snowflakePort = Integer.parseInt(value(args, ++i, arg));
+                case "--bigquery-port" -> options.bigqueryPort = Integer.parseInt(value(args, ++i, arg));
                 case "--contacts" -> {
                     options.contacts = Integer.parseInt(value(args, ++i, arg));
                     options.contactsGiven = true;
@@ -66,7 +74,8 @@ final class Options {
             return Scenario.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new QuickstartException("Unknown scenario '" + name + "': use hubspot-to-postgres, "
-                    + "hubspot-to-mariadb, topic-to-hubspot or hubspot-dynamics");
+                    + "hubspot-to-mariadb, topic-to-hubspot, hubspot-dynamics, snowflake-to-hubspot or "
+                    + "bigquery-to-hubspot");
         }
     }
 

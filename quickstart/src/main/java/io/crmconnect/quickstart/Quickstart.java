@@ -73,7 +73,7 @@ public final class Quickstart {
             Map<String, String> placeholders = scenario.placeholders(database);
             List<String> connectors = new ArrayList<>();
             for (Path example : scenario.connectorExamples()) {
-                String name = connect.register(example, placeholders);
+                String name = connect.register(example, placeholders, scenario.overrides(example));
                 connectors.add(name);
                 say("Registered connector " + name + " from " + options.repo.relativize(example));
             }
@@ -113,8 +113,14 @@ public final class Quickstart {
         if (options.scenario == Options.Scenario.HUBSPOT_TO_MARIADB) {
             Ports.requireFree(options.mariadbPort, "MariaDB", "--mariadb-port");
         }
-        if (options.scenario == Options.Scenario.TOPIC_TO_HUBSPOT
-                || options.scenario == Options.Scenario.HUBSPOT_DYNAMICS
+        if (options.scenario == Options.Scenario.SNOWFLAKE_TO_HUBSPOT) {
+            Ports.requireFree(options.snowflakePort, "Snowflake fake", "--snowflake-port");
+        }
+        if (options.scenario == Options.Scenario.BIGQUERY_TO_HUBSPOT) {
+            Ports.requireFree(options.bigqueryPort, "BigQuery fake", "--bigquery-port");
+        }
+        if (options.scenario != Options.Scenario.HUBSPOT_TO_POSTGRES
+                        && options.scenario != Options.Scenario.HUBSPOT_TO_MARIADB
                 || options.hubspotToken == null) {
             Ports.requireFree(options.simulatorPort, "HubSpot simulator", "--simulator-port");
         }

@@ -6,6 +6,7 @@ import io.crmconnect.simulator.dynamics.DynamicsSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,12 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
  * What runs on top of Kafka + Connect + PostgreSQL. Connector configs are the example files each plugin ships in its
- * archive's etc/ folder, written for the quickstart's default addresses; the quickstart only rewrites an address
- * when its port was moved.
+ * archive's etc/ folder; the quickstart rewrites an address when its port was moved, and a sample written for a
+ * production deployment gets the coordinates a user would change (endpoint, secrets file, topic) as overrides.
  */
 abstract class Scenario {
     static final String SIMULATOR_MAIN = "io.crmconnect.simulator.hubspot.HubSpotSimulatorMain";
@@ -34,7 +36,8 @@ abstract class Scenario {
     static final String DEFAULT_MARIADB_ADDRESS = "127.0.0.1:13306";
     static final String SIMULATOR_TOKEN = "pat-quickstart-token";
 
-    private static final HttpClient HTTP =
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     protected final Options options;
@@ -51,6 +54,8 @@ abstract class Scenario {
             case HUBSPOT_TO_MARIADB -> new HubSpotToDatabase(options, runDir, Database.MARIADB);
             case TOPIC_TO_HUBSPOT -> new TopicToHubSpot(options, runDir);
             case HUBSPOT_DYNAMICS -> new HubSpotDynamics(options, runDir);
+            case SNOWFLAKE_TO_HUBSPOT -> new SnowflakeToHubSpot(options, runDir);
+            case BIGQUERY_TO_HUBSPOT -> new BigQueryToHubSpot(options, runDir);
         };
     }
 
@@ -86,6 +91,11 @@ abstract class Scenario {
 
     Database database() {
         return Database.POSTGRES;
+    }
+
+    /** Config keys set (or, with a null value, removed) in an example after the placeholders were replaced. */
+    Map<String, String> overrides(Path example) {
+        return Map.of();
     }
 
     /** Called once the connectors are registered, e.g. to produce the rows a sink will write. */
@@ -128,21 +138,99 @@ abstract class Scenario {
     protected void startSimulator(Quickstart quickstart, int contacts) {
         quickstart.say("Starting the HubSpot simulator on 127.0.0.1:" + options.simulatorPort + " with " + contacts
                 + " contacts");
-        ChildJvm simulator = quickstart.track(ChildJvm.start(
-                "hubspot-simulator",
+        startChildSimulator(
+                quickstart,
+                "simulator",
+                "HubSpot simulator",
                 SIMULATOR_MAIN,
-                List.of("-Xmx512m"),
-                List.of(
-                        "--port",
-                        String.valueOf(options.simulatorPort),
-                        "--seed",
-                        "42",
-                        "--contacts",
-                        String.valueOf(contacts),
-                        "--token",
-                        SIMULATOR_TOKEN),
-                runDir.resolve("logs/simulator.log")));
-        Ports.awaitListening(options.simulatorPort, "HubSpot simulator", Duration.ofSeconds(60), simulator);
+                options.simulatorPort,
+                List.of("--seed", "42", "--contacts", String.valueOf(contacts), "--token", SIMULATOR_TOKEN));
+    }
+
+    /**
+     * A simulator in its own JVM ({@code --port port} and {@code args}, log in logs/{@code name}.log), tracked for
+     * the stop; returns once it listens.
+     */
+    protected void startChildSimulator(
+            Quickstart quickstart, String name, String what, String mainClass, int port, List<String> args) {
+        List<String> all = new ArrayList<>(List.of("--port", String.valueOf(port)));
+        all.addAll(args);
+        ChildJvm simulator = quickstart.track(
+                ChildJvm.start(name, mainClass, List.of("-Xmx512m"), all, runDir.resolve("logs/" + name + ".log")));
+        Ports.awaitListening(port, what, Duration.ofSeconds(60), simulator);
+    }
+
+    /** HubSpot contacts the simulator already holds (at most 100), e.g. for rows that update rather than create. */
+    protected List<Contact> existingContacts(int count) {
+        try {
+            String body = simulatorGet("/crm/v3/objects/contacts?limit=" + Math.min(100, count) + "&properties=email");
+            List<Contact> contacts = new ArrayList<>();
+            JSON.readTree(body)
+                    .path("results")
+                    .forEach(r -> contacts.add(new Contact(
+                            r.path("id").asText(),
+                            r.path("properties").path("email").asText())));
+            return contacts.stream().filter(c -> !c.email().isBlank()).toList();
+        } catch (Exception e) {
+            throw new QuickstartException("Could not read contacts from the simulator: " + e.getMessage(), e);
+        }
+    }
+
+    record Contact(String id, String email) {}
+
+    /** POST on the simulator's HubSpot API with the quickstart token; returns the answer's JSON. */
+    protected JsonNode simulatorPost(String path, JsonNode body) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.simulatorPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + SIMULATOR_TOKEN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new QuickstartException(
+                    "HubSpot simulator answered " + r.statusCode() + " to POST " + path + ": " + r.body());
+        }
+        return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
+    /** Records the sinks committed: a sink commits offsets only for what HubSpot accepted or the DLQ took. */
+    protected static long committed(org.apache.kafka.clients.admin.Admin admin, List<String> sinks) {
+        long sum = 0;
+        for (String sink : sinks) {
+            try {
+                sum +=
+                        admin
+                                .listConsumerGroupOffsets("connect-" + sink)
+                                .partitionsToOffsetAndMetadata()
+                                .get()
+                                .values()
+                                .stream()
+                                .filter(Objects::nonNull)
+                                .mapToLong(o -> o.offset())
+                                .sum();
+            } catch (Exception e) {
+                // nothing committed yet
+            }
+        }
+        return sum;
+    }
+
+    /** A secrets file under the run directory, read by the worker's FileConfigProvider as in production. */
+    protected Path writeSecrets(String file, Map<String, String> secrets) {
+        try {
+            Path path = runDir.resolve("secrets").resolve(file);
+            Files.createDirectories(path.getParent());
+            Properties properties = new Properties();
+            properties.putAll(secrets);
+            try (Writer out = Files.newBufferedWriter(path)) {
+                properties.store(out, null);
+            }
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** GET on the simulator's HubSpot API with the quickstart token. */
@@ -282,44 +370,17 @@ abstract class Scenario {
 
         @Override
         void afterConnectorsRegistered(Quickstart quickstart, String bootstrapServers) {
-            List<String> existingEmails = existingEmails(Math.max(1, rows / 10));
+            List<String> existingEmails = existingContacts(Math.max(1, rows / 10)).stream()
+                    .map(Contact::email)
+                    .toList();
             quickstart.say("Producing " + rows + " warehouse users to topic " + TOPIC + " (" + existingEmails.size()
                     + " of them already in HubSpot)");
             WarehouseUsers.produce(bootstrapServers, TOPIC, rows, existingEmails);
         }
 
-        private List<String> existingEmails(int count) {
-            try {
-                String body =
-                        simulatorGet("/crm/v3/objects/contacts?limit=" + Math.min(100, count) + "&properties=email");
-                List<String> emails = new ArrayList<>();
-                new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(body)
-                        .path("results")
-                        .forEach(r ->
-                                emails.add(r.path("properties").path("email").asText()));
-                return emails.stream().filter(e -> !e.isBlank()).toList();
-            } catch (Exception e) {
-                throw new QuickstartException("Could not read contacts from the simulator: " + e.getMessage(), e);
-            }
-        }
-
-        /** Records the sink committed: it commits offsets only for what HubSpot accepted or the DLQ took. */
         @Override
         long arrived(Map<String, Long> rowsPerTable, org.apache.kafka.clients.admin.Admin admin) {
-            try {
-                return admin
-                        .listConsumerGroupOffsets("connect-" + SINK)
-                        .partitionsToOffsetAndMetadata()
-                        .get()
-                        .values()
-                        .stream()
-                        .filter(Objects::nonNull)
-                        .mapToLong(o -> o.offset())
-                        .sum();
-            } catch (Exception e) {
-                return 0;
-            }
+            return committed(admin, List.of(SINK));
         }
 
         @Override
@@ -355,7 +416,6 @@ abstract class Scenario {
         static final String DEFAULT_DYNAMICS_URL = "http://127.0.0.1:8090";
         static final String SECRETS = "/etc/kafka-connect/secrets.properties";
         static final String MAPPING = "/etc/kafka-connect/two-way-sync-contacts.yaml";
-        private static final ObjectMapper JSON = new ObjectMapper();
         private final int contacts;
 
         HubSpotDynamics(Options options, Path runDir) {
@@ -382,13 +442,13 @@ abstract class Scenario {
         void startSystems(Quickstart quickstart) {
             startSimulator(quickstart, 0);
             quickstart.say("Starting the Dynamics 365 simulator on 127.0.0.1:" + options.dynamicsPort);
-            ChildJvm dynamics = quickstart.track(ChildJvm.start(
+            startChildSimulator(
+                    quickstart,
                     "dynamics-simulator",
+                    "Dynamics 365 simulator",
                     DYNAMICS_MAIN,
-                    List.of("-Xmx512m"),
+                    options.dynamicsPort,
                     List.of(
-                            "--port",
-                            String.valueOf(options.dynamicsPort),
                             "--seed",
                             "42",
                             "--contacts",
@@ -400,9 +460,7 @@ abstract class Scenario {
                             "--opportunities",
                             "0",
                             "--projects",
-                            "0"),
-                    runDir.resolve("logs/dynamics-simulator.log")));
-            Ports.awaitListening(options.dynamicsPort, "Dynamics 365 simulator", Duration.ofSeconds(60), dynamics);
+                            "0"));
             try {
                 // the properties the mapping names, then the contacts to link
                 for (String[] p : new String[][] {
@@ -478,20 +536,6 @@ abstract class Scenario {
                     runDir.resolve("two-way-sync-contacts.yaml"),
                     Files.readString(example("two-way-sync", "two-way-sync-contacts.yaml"))
                             .replace("00000000-0000-0000-0000-000000000000", userId));
-        }
-
-        private void simulatorPost(String path, JsonNode body) throws Exception {
-            HttpResponse<String> r = HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.simulatorPort + path))
-                            .timeout(Duration.ofSeconds(10))
-                            .header("Authorization", "Bearer " + SIMULATOR_TOKEN)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300) {
-                throw new QuickstartException("HubSpot simulator answered " + r.statusCode() + " to POST " + path);
-            }
         }
 
         @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,8 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Rows as a warehouse export (e.g. a Snowflake users table through a source connector) would put them in Kafka:
- * JSON with a Connect schema, keyed by email.
+ * Warehouse users: rows of the Snowflake users table (snowflake-to-hubspot), or those rows as a warehouse export
+ * would put them in Kafka (topic-to-hubspot): JSON with a Connect schema, keyed by email.
  */
 final class WarehouseUsers {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,8 +62,35 @@ final class WarehouseUsers {
 
     private WarehouseUsers() {}
 
-    static void produce(String bootstrapServers, String topic, int rows, List<String> existingEmails) {
+    /** One warehouse user row. */
+    record User(String email, String firstName, String lastName, String phone, String company, String jobTitle) {}
+
+    /**
+     * {@code rows} users, the same for the same arguments: the first ones carry the emails of contacts HubSpot
+     * already has (they update instead of create), the rest new addresses.
+     */
+    static List<User> generate(int rows, List<String> existingEmails) {
         Random random = new Random(7);
+        List<User> users = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            String first = FIRST[random.nextInt(FIRST.length)];
+            String last = LAST[random.nextInt(LAST.length)];
+            String email = i < existingEmails.size()
+                    ? existingEmails.get(i)
+                    : (first + "." + last + "." + i + "@warehouse.example").toLowerCase(Locale.ROOT);
+            users.add(new User(
+                    email,
+                    first,
+                    last,
+                    String.format("+1 555 %03d %04d", random.nextInt(1000), random.nextInt(10000)),
+                    last + " Analytics",
+                    TITLES[random.nextInt(TITLES.length)]));
+        }
+        return users;
+    }
+
+    /** The users as JSON with a Connect schema, keyed by email. */
+    static void produce(String bootstrapServers, String topic, int rows, List<String> existingEmails) {
         ObjectNode schema = schema();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of(
@@ -74,26 +102,21 @@ final class WarehouseUsers {
                         20),
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (int i = 0; i < rows; i++) {
-                String first = FIRST[random.nextInt(FIRST.length)];
-                String last = LAST[random.nextInt(LAST.length)];
-                String email = i < existingEmails.size()
-                        ? existingEmails.get(i)
-                        : (first + "." + last + "." + i + "@warehouse.example").toLowerCase(Locale.ROOT);
+            for (User user : generate(rows, existingEmails)) {
                 ObjectNode payload = JSON.createObjectNode()
-                        .put("email", email)
-                        .put("first_name", first)
-                        .put("last_name", last)
-                        .put("phone", String.format("+1 555 %03d %04d", random.nextInt(1000), random.nextInt(10000)))
-                        .put("company", last + " Analytics")
-                        .put("job_title", TITLES[random.nextInt(TITLES.length)]);
+                        .put("email", user.email())
+                        .put("first_name", user.firstName())
+                        .put("last_name", user.lastName())
+                        .put("phone", user.phone())
+                        .put("company", user.company())
+                        .put("job_title", user.jobTitle());
                 payload.putNull("hubspot_id");
                 ObjectNode envelope = JSON.createObjectNode();
                 envelope.set("schema", schema);
                 envelope.set("payload", payload);
                 producer.send(new ProducerRecord<>(
                         topic,
-                        email.getBytes(StandardCharsets.UTF_8),
+                        user.email().getBytes(StandardCharsets.UTF_8),
                         envelope.toString().getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();

@@ -31,7 +31,9 @@ class QuickstartIT {
             "--simulator-port",
             "--postgres-port",
             "--mariadb-port",
-            "--dynamics-port");
+            "--dynamics-port",
+            "--snowflake-port",
+            "--bigquery-port");
 
     private static List<String> freePorts() throws IOException {
         List<String> args = new ArrayList<>();
@@ -173,6 +175,63 @@ class QuickstartIT {
         assertReleased(ports);
     }
 
+    @Test
+    void writesSnowflakeUsersToHubSpotContacts() throws Exception {
+        List<String> ports = freePorts();
+        Result result = run(
+                args(
+                        ports,
+                        "--scenario",
+                        "snowflake-to-hubspot",
+                        "--contacts",
+                        "200",
+                        "--until-rows",
+                        "201",
+                        "--timeout-seconds",
+                        "240"),
+                Map.of(),
+                360);
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output())
+                .contains(
+                        "Started the Snowflake fake",
+                        "Registered connector snowflake-source",
+                        "Registered connector quickstart-hubspot-sink",
+                        "201 rows arrived; stopping as asked",
+                        "Everything stopped.");
+        assertReleased(ports);
+    }
+
+    @Test
+    void writesBigQueryPatientsAndRoiRequestsToHubSpot() throws Exception {
+        List<String> ports = freePorts();
+        Result result = run(
+                args(
+                        ports,
+                        "--scenario",
+                        "bigquery-to-hubspot",
+                        "--contacts",
+                        "200",
+                        "--until-rows",
+                        "220",
+                        "--timeout-seconds",
+                        "240"),
+                Map.of(),
+                360);
+
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output())
+                .contains(
+                        "Started the BigQuery fake",
+                        "Registered connector bigquery-source",
+                        "Registered connector hubspot-sink-patients",
+                        "Registered connector hubspot-sink-roi",
+                        "220 rows arrived; stopping as asked",
+                        "Everything stopped.");
+        assertReleased(ports);
+    }
+
     /** The worker's plugin.path (written by the last run) names the built directory of every plugin module. */
     private static void assertEveryPluginOnThePluginPath() throws IOException {
         Properties worker = new Properties();
@@ -207,6 +266,9 @@ class QuickstartIT {
                         "hubspot-to-mariadb",
                         "topic-to-hubspot",
                         "hubspot-dynamics",
+                        "snowflake-to-hubspot",
+                        "bigquery-to-hubspot",
+                        "--snowflake-port",
                         "--mariadb-port",
                         "--skip-build")
                 .doesNotContain("\u001b", "Building", "Java is not installed");

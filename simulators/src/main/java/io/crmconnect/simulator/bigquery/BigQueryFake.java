@@ -88,9 +88,14 @@ public final class BigQueryFake implements AutoCloseable {
     private volatile boolean requireToken;
 
     public BigQueryFake(Warehouse warehouse, String project) throws IOException {
+        this(warehouse, project, 0);
+    }
+
+    /** On a fixed loopback port (0: an ephemeral one), e.g. the quickstart's default address. */
+    public BigQueryFake(Warehouse warehouse, String project, int port) throws IOException {
         this.warehouse = warehouse;
         this.project = project;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         pool = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "bigquery-fake");
             t.setDaemon(true);

@@ -59,10 +59,15 @@ public final class SnowflakeFake implements AutoCloseable {
     private volatile int failNextQueries;
 
     public SnowflakeFake(Warehouse warehouse, String account) throws IOException {
+        this(warehouse, account, 0);
+    }
+
+    /** On a fixed loopback port (0: an ephemeral one), e.g. the quickstart's default address. */
+    public SnowflakeFake(Warehouse warehouse, String account, int port) throws IOException {
         this.warehouse = warehouse;
         this.account = account.toUpperCase(Locale.ROOT);
         this.executor = new QueryExecutor(warehouse);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         pool = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "snowflake-fake");
             t.setDaemon(true);
