@@ -42,6 +42,15 @@ public abstract class FaultRule<K extends Enum<K>, F extends FaultRule<K, F>> {
         return (F) this;
     }
 
+    /** Sets what every factory method sets. */
+    protected F with(String route, K kind, int status, double probability) {
+        this.route = route;
+        this.kind = kind;
+        this.status = status;
+        this.probability = probability;
+        return self();
+    }
+
     /** Fires at most n times. */
     public F times(int n) {
         this.times = n;

@@ -1,17 +1,41 @@
 package io.crmconnect.simulator.common;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A simulator's mutator: the churn it applies in the background ({@link Churn}) or on demand. */
-public interface Mutations {
-    /** (Re)starts the background churn at this rate; 0 or less stops it. */
-    void start(double opsPerSecond);
+/**
+ * A simulator's mutator: the churn it applies on demand ({@link #applyBurst}) or in the background at a set rate
+ * ({@link Churn}). Each simulator's subclass knows its operations and counts them.
+ */
+public abstract class Mutations {
+    private final Churn churn;
 
-    void stop();
+    /** {@code threadName}: the background thread's name. */
+    protected Mutations(String threadName) {
+        this.churn = new Churn(threadName, this::applyBurst);
+    }
+
+    /** (Re)starts the background churn at this rate; 0 or less stops it. */
+    public void start(double opsPerSecond) {
+        churn.start(opsPerSecond);
+    }
+
+    public void stop() {
+        churn.stop();
+    }
 
     /** Applies n operations now, sharing one timestamp. */
-    void applyBurst(int n);
+    public abstract void applyBurst(int n);
+
+    /** Adds the counts of what was applied so far to {@code stats}. */
+    protected abstract void counts(Map<String, Object> stats);
 
     /** Whether it runs, its rate and what it applied so far. */
-    Map<String, Object> stats();
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("running", churn.running());
+        m.put("opsPerSecond", churn.opsPerSecond());
+        counts(m);
+        return m;
+    }
 }

@@ -45,21 +45,12 @@ public final class DynamicsFault extends FaultRule<DynamicsFault.Kind, DynamicsF
     }
 
     public static DynamicsFault status(String route, int status, double probability) {
-        DynamicsFault f = new DynamicsFault();
-        f.route = route;
-        f.kind = Kind.STATUS;
-        f.status = status;
-        f.probability = probability;
-        return f;
+        return new DynamicsFault().with(route, Kind.STATUS, status, probability);
     }
 
     public static DynamicsFault of(String route, Kind kind, double probability) {
-        DynamicsFault f = new DynamicsFault();
-        f.route = route;
-        f.kind = kind;
-        f.status = kind == Kind.THROTTLE_429 ? 429 : kind == Kind.STATUS ? 500 : 200;
-        f.probability = probability;
-        return f;
+        int status = kind == Kind.THROTTLE_429 ? 429 : kind == Kind.STATUS ? 500 : 200;
+        return new DynamicsFault().with(route, kind, status, probability);
     }
 
     /** A 429 storm answering one of the service-protection codes with this Retry-After. */

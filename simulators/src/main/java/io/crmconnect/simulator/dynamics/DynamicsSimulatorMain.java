@@ -1,9 +1,10 @@
 package io.crmconnect.simulator.dynamics;
 
+import io.crmconnect.simulator.common.CommandLine;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone simulator: {@code java -jar simulators/target/dynamics-simulator.jar --port 8090 --contacts 1000}.
@@ -15,90 +16,47 @@ public final class DynamicsSimulatorMain {
     public static void main(String[] args) throws InterruptedException {
         DynamicsSimulator.Builder b = DynamicsSimulator.builder().port(8090);
         Set<String> given = new HashSet<>();
-        int contacts = 0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            if (v == null && !a.equals("--help") && !a.equals("-h") && !a.startsWith("--no-")) {
-                fail("option " + a + " needs a value");
-            }
-            try {
-                switch (a) {
-                    case "--port" -> {
-                        b.port(Integer.parseInt(v));
-                        i++;
+        int[] contacts = {0};
+        CommandLine cli = new CommandLine(usage());
+        cli.option("--port", v -> b.port(Integer.parseInt(v)))
+                .option("--seed", v -> b.seed(Long.parseLong(v)))
+                .option("--contacts", v -> {
+                    contacts[0] = Integer.parseInt(v);
+                    b.contacts(contacts[0]);
+                })
+                .flag("--no-auth", () -> b.auth(false))
+                .option("--client", v -> {
+                    String[] kv = v.split(":", 2);
+                    if (kv.length != 2) {
+                        cli.fail("--client needs CLIENT_ID:SECRET");
                     }
-                    case "--seed" -> {
-                        b.seed(Long.parseLong(v));
-                        i++;
-                    }
-                    case "--contacts", "--accounts", "--leads", "--opportunities", "--projects" -> {
-                        int n = Integer.parseInt(v);
-                        switch (a) {
-                            case "--contacts" -> {
-                                b.contacts(n);
-                                contacts = n;
-                            }
-                            case "--accounts" -> b.accounts(n);
-                            case "--leads" -> b.leads(n);
-                            case "--opportunities" -> b.opportunities(n);
-                            default -> b.projects(n);
-                        }
-                        given.add(a);
-                        i++;
-                    }
-                    case "--no-auth" -> b.auth(false);
-                    case "--client" -> {
-                        String[] kv = v.split(":", 2);
-                        if (kv.length != 2) {
-                            fail("--client needs CLIENT_ID:SECRET");
-                        }
-                        b.oauthClient(kv[0], kv[1]);
-                        i++;
-                    }
-                    case "--token-lifetime-seconds" -> {
-                        b.tokenLifetime(Duration.ofSeconds(Long.parseLong(v)));
-                        i++;
-                    }
-                    case "--no-service-protection" -> b.serviceProtection(false);
-                    case "--dop-hint" -> {
-                        b.dopHint(Integer.parseInt(v));
-                        i++;
-                    }
-                    case "--delta-token-retention-days" -> {
-                        b.deltaTokenRetention(Duration.ofDays(Long.parseLong(v)));
-                        i++;
-                    }
-                    case "--mutator" -> {
-                        b.mutator(Double.parseDouble(v));
-                        i++;
-                    }
-                    case "--threads" -> {
-                        b.threads(Integer.parseInt(v));
-                        i++;
-                    }
-                    case "--help", "-h" -> {
-                        System.out.println(usage());
-                        return;
-                    }
-                    default -> fail("unknown option " + a);
-                }
-            } catch (NumberFormatException e) {
-                fail("option " + a + ": '" + v + "' is not a number");
-            }
+                    b.oauthClient(kv[0], kv[1]);
+                })
+                .option("--token-lifetime-seconds", v -> b.tokenLifetime(Duration.ofSeconds(Long.parseLong(v))))
+                .flag("--no-service-protection", () -> b.serviceProtection(false))
+                .option("--dop-hint", v -> b.dopHint(Integer.parseInt(v)))
+                .option("--delta-token-retention-days", v -> b.deltaTokenRetention(Duration.ofDays(Long.parseLong(v))))
+                .option("--mutator", v -> b.mutator(Double.parseDouble(v)))
+                .option("--threads", v -> b.threads(Integer.parseInt(v)));
+        ROWS.forEach((option, table) -> cli.option(option, v -> {
+            b.rows(table, Integer.parseInt(v));
+            given.add(option);
+        }));
+        if (!cli.parse(args)) {
+            return;
         }
         // Standalone default: a realistic mix derived from --contacts unless the other counts are given.
         if (!given.contains("--accounts")) {
-            b.accounts(contacts / 10);
+            b.accounts(contacts[0] / 10);
         }
         if (!given.contains("--leads")) {
-            b.leads(contacts / 5);
+            b.leads(contacts[0] / 5);
         }
         if (!given.contains("--opportunities")) {
-            b.opportunities(contacts / 10);
+            b.opportunities(contacts[0] / 10);
         }
         if (!given.contains("--projects")) {
-            b.projects(contacts / 20);
+            b.projects(contacts[0] / 20);
         }
         DynamicsSimulator sim = b.start();
         System.out.println("Dynamics 365 (Dataverse Web API) simulator listening on " + sim.baseUrl() + " (started in "
@@ -109,18 +67,12 @@ public final class DynamicsSimulatorMain {
         System.out.println("Client secret (simulator default, not a real secret): " + sim.clientSecret());
         System.out.println("Scope:        " + sim.scope());
         System.out.println("Rows:         " + sim.counts());
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            done.countDown();
-        }));
-        done.await();
+        CommandLine.serveUntilKilled(sim);
     }
 
-    private static void fail(String message) {
-        System.err.println(message + "\n" + usage());
-        System.exit(2);
-    }
+    /** Table logical names of the count options. */
+    private static final Map<String, String> ROWS = Map.of(
+            "--accounts", "account", "--leads", "lead", "--opportunities", "opportunity", "--projects", "crmc_project");
 
     static String usage() {
         return "usage: java -jar dynamics-simulator.jar [options]\n"

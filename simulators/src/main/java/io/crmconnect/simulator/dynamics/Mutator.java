@@ -1,6 +1,5 @@
 package io.crmconnect.simulator.dynamics;
 
-import io.crmconnect.simulator.common.Churn;
 import io.crmconnect.simulator.common.Mutations;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * one modifiedon second, so change-tracking readers and the two-way sync see realistic churn. Deterministic for a
  * seed and call sequence.
  */
-final class Mutator implements Mutations {
+final class Mutator extends Mutations {
     private static final String[] TABLES = {
         "contact", "contact", "contact", "account", "lead", "opportunity", "crmc_project"
     };
@@ -25,26 +24,16 @@ final class Mutator implements Mutations {
     private final DataGenerator gen;
     private final String userId;
     private final SplittableRandom r;
-    private final Churn churn = new Churn("dynamics-sim-mutator", this::applyBurst);
     final AtomicLong creates = new AtomicLong();
     final AtomicLong updates = new AtomicLong();
     final AtomicLong deletes = new AtomicLong();
 
     Mutator(Store store, DataGenerator gen, String userId, long seed) {
+        super("dynamics-sim-mutator");
         this.store = store;
         this.gen = gen;
         this.userId = userId;
         this.r = new SplittableRandom(seed ^ 0x1234_5678_9ABCL);
-    }
-
-    @Override
-    public void start(double opsPerSecond) {
-        churn.start(opsPerSecond);
-    }
-
-    @Override
-    public void stop() {
-        churn.stop();
     }
 
     /** Applies n operations now, all stamped with the same time. */
@@ -125,13 +114,9 @@ final class Mutator implements Mutations {
     }
 
     @Override
-    public Map<String, Object> stats() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("running", churn.running());
-        m.put("opsPerSecond", churn.opsPerSecond());
+    protected void counts(Map<String, Object> m) {
         m.put("creates", creates.get());
         m.put("updates", updates.get());
         m.put("deletes", deletes.get());
-        return m;
     }
 }

@@ -48,12 +48,7 @@ public final class Fault extends FaultRule<Fault.Kind, Fault> {
     }
 
     public static Fault status(String route, int status, double probability) {
-        Fault f = new Fault();
-        f.route = route;
-        f.kind = Kind.STATUS;
-        f.status = status;
-        f.probability = probability;
-        return f;
+        return new Fault().with(route, Kind.STATUS, status, probability);
     }
 
     /** {@link Kind#STATUS_AFTER_COMMIT}: the handler runs, the client gets {@code status}. */
@@ -64,12 +59,8 @@ public final class Fault extends FaultRule<Fault.Kind, Fault> {
     }
 
     public static Fault of(String route, Kind kind, double probability) {
-        Fault f = new Fault();
-        f.route = route;
-        f.kind = kind;
-        f.status = kind == Kind.RATE_LIMIT_429 ? 429 : kind == Kind.LOCKED_423 ? 423 : 200;
-        f.probability = probability;
-        return f;
+        int status = kind == Kind.RATE_LIMIT_429 ? 429 : kind == Kind.LOCKED_423 ? 423 : 200;
+        return new Fault().with(route, kind, status, probability);
     }
 
     public static Fault latency(String route, long minMillis, long maxMillis) {

@@ -1,10 +1,11 @@
 package io.crmconnect.simulator.hubspot;
 
+import io.crmconnect.simulator.common.CommandLine;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
 
 /**
  * Standalone simulator: {@code java -jar simulators/target/hubspot-simulator.jar --port 8089 --seed 42 --contacts 1000}.
@@ -15,87 +16,49 @@ public final class HubSpotSimulatorMain {
 
     public static void main(String[] args) throws InterruptedException {
         HubSpotSimulatorBuilder b = HubSpotSimulator.builder().port(8089);
-        Set<String> given = new HashSet<>();
-        int contacts = 0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (a) {
-                case "--port" -> {
-                    b.port(Integer.parseInt(v));
-                    i++;
-                }
-                case "--seed" -> {
-                    b.seed(Long.parseLong(v));
-                    i++;
-                }
-                case "--contacts",
-                        "--companies",
-                        "--deals",
-                        "--tickets",
-                        "--products",
-                        "--line_items",
-                        "--calls",
-                        "--emails",
-                        "--meetings",
-                        "--notes",
-                        "--tasks" -> {
-                    b.records(a.substring(2), Integer.parseInt(v));
-                    given.add(a.substring(2));
-                    if (a.equals("--contacts")) {
-                        contacts = Integer.parseInt(v);
-                    }
-                    i++;
-                }
-                case "--owners" -> {
-                    b.owners(Integer.parseInt(v));
-                    i++;
-                }
-                case "--wide-properties" -> {
-                    b.wideProperties(Integer.parseInt(v));
-                    i++;
-                }
-                case "--no-rate-limits" -> b.rateLimits(false);
-                case "--tier" -> {
-                    b.tier(Tier.valueOf(v.toUpperCase(Locale.ROOT)));
-                    i++;
-                }
-                case "--limiter" -> {
-                    b.limiter(LimiterMode.valueOf(v.toUpperCase(Locale.ROOT)));
-                    i++;
-                }
-                case "--index-lag-ms" -> {
-                    b.indexLag(Duration.ofMillis(Long.parseLong(v)));
-                    i++;
-                }
-                case "--no-auth" -> b.auth(false);
-                case "--token" -> {
-                    b.privateAppToken(v);
-                    i++;
-                }
-                case "--validate-requests" -> b.validateRequests(true);
-                case "--mutator" -> {
-                    b.mutator(Double.parseDouble(v));
-                    i++;
-                }
-                case "--help", "-h" -> {
-                    System.out.println(usage());
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + a + "\n" + usage());
-                    System.exit(2);
-                }
-            }
+        Map<String, Integer> given = new HashMap<>();
+        CommandLine cli = new CommandLine(usage())
+                .option("--port", v -> b.port(Integer.parseInt(v)))
+                .option("--seed", v -> b.seed(Long.parseLong(v)))
+                .option("--owners", v -> b.owners(Integer.parseInt(v)))
+                .option("--wide-properties", v -> b.wideProperties(Integer.parseInt(v)))
+                .flag("--no-rate-limits", () -> b.rateLimits(false))
+                .option("--tier", v -> b.tier(Tier.valueOf(v.toUpperCase(Locale.ROOT))))
+                .option("--limiter", v -> b.limiter(LimiterMode.valueOf(v.toUpperCase(Locale.ROOT))))
+                .option("--index-lag-ms", v -> b.indexLag(Duration.ofMillis(Long.parseLong(v))))
+                .flag("--no-auth", () -> b.auth(false))
+                .option("--token", b::privateAppToken)
+                .flag("--validate-requests", () -> b.validateRequests(true))
+                .option("--mutator", v -> b.mutator(Double.parseDouble(v)));
+        for (String type : List.of(
+                "contacts",
+                "companies",
+                "deals",
+                "tickets",
+                "products",
+                "line_items",
+                "calls",
+                "emails",
+                "meetings",
+                "notes",
+                "tasks")) {
+            cli.option("--" + type, v -> {
+                b.records(type, Integer.parseInt(v));
+                given.put(type, Integer.parseInt(v));
+            });
+        }
+        if (!cli.parse(args)) {
+            return;
         }
         // Standalone default: a realistic mix derived from --contacts unless the other counts are given.
-        if (!given.contains("companies")) {
+        int contacts = given.getOrDefault("contacts", 0);
+        if (!given.containsKey("companies")) {
             b.companies(contacts / 10);
         }
-        if (!given.contains("deals")) {
+        if (!given.containsKey("deals")) {
             b.deals(contacts / 10);
         }
-        if (!given.contains("tickets")) {
+        if (!given.containsKey("tickets")) {
             b.tickets(contacts / 20);
         }
         HubSpotSimulator sim = b.start();
@@ -103,12 +66,7 @@ public final class HubSpotSimulatorMain {
                 + " ms: " + sim.startupBreakdown() + ")");
         System.out.println("Bearer token: " + sim.token());
         System.out.println("Counts: " + sim.counts());
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            done.countDown();
-        }));
-        done.await();
+        CommandLine.serveUntilKilled(sim);
     }
 
     static String usage() {

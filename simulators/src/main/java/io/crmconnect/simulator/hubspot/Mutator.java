@@ -1,8 +1,6 @@
 package io.crmconnect.simulator.hubspot;
 
-import io.crmconnect.simulator.common.Churn;
 import io.crmconnect.simulator.common.Mutations;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,11 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Applies creates, updates, deletes, merges and association changes at a set rate, in bursts that share one
  * timestamp, so incremental readers see realistic churn. Deterministic for a given seed and call sequence.
  */
-final class Mutator implements Mutations {
+final class Mutator extends Mutations {
     private final Store store;
     private final Records records;
     private final DataGenerator gen;
-    private final Churn churn = new Churn("hubspot-sim-mutator", this::applyBurst);
     final AtomicLong creates = new AtomicLong();
     final AtomicLong updates = new AtomicLong();
     final AtomicLong deletes = new AtomicLong();
@@ -23,19 +20,10 @@ final class Mutator implements Mutations {
     final AtomicLong associationChanges = new AtomicLong();
 
     Mutator(Store store, Records records, DataGenerator gen) {
+        super("hubspot-sim-mutator");
         this.store = store;
         this.records = records;
         this.gen = gen;
-    }
-
-    @Override
-    public void start(double opsPerSecond) {
-        churn.start(opsPerSecond);
-    }
-
-    @Override
-    public void stop() {
-        churn.stop();
     }
 
     /** Applies {@code n} random operations sharing one timestamp. */
@@ -117,15 +105,11 @@ final class Mutator implements Mutations {
     }
 
     @Override
-    public Map<String, Object> stats() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("running", churn.running());
-        m.put("opsPerSecond", churn.opsPerSecond());
+    protected void counts(Map<String, Object> m) {
         m.put("creates", creates.get());
         m.put("updates", updates.get());
         m.put("deletes", deletes.get());
         m.put("merges", merges.get());
         m.put("associationChanges", associationChanges.get());
-        return m;
     }
 }
