@@ -2,6 +2,7 @@ package io.crmconnect.simulator.dynamics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crmconnect.simulator.common.HttpResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -62,7 +63,7 @@ class BatchIT {
         return out;
     }
 
-    DvClient.Res send(String body, String... extra) {
+    HttpResult send(String body, String... extra) {
         String[] h = new String[extra.length + 2];
         h[0] = "Content-Type";
         h[1] = "multipart/mixed; boundary=\"batch_AAA123\"";
@@ -93,7 +94,7 @@ class BatchIT {
                                         part("PATCH", "$1", "{\"telephone1\":\"555-0100\"}", "3"))),
                         part("GET", api + "accounts(accountnumber='BT-1')?$select=name,telephone1", null, null),
                         part("GET", "contacts?$select=lastname&$filter=lastname eq 'Batch Contact'", null, null)));
-        DvClient.Res r = send(body);
+        HttpResult r = send(body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.header("Content-Type")).startsWith("multipart/mixed; boundary=batchresponse_");
         assertThat(statuses(r.body())).containsExactly(204, 204, 204, 200, 200);
@@ -131,13 +132,13 @@ class BatchIT {
                                         part("POST", api + "accounts", "{\"name\":\"Rolled back\"}", "1"),
                                         part("POST", api + "accounts", "{\"name\":\"x\",\"nope\":1}", "2"))),
                         part("POST", api + "accounts", "{\"name\":\"Never run\"}", null)));
-        DvClient.Res r = send(body);
+        HttpResult r = send(body);
         assertThat(r.status()).isEqualTo(400);
         assertThat(statuses(r.body())).containsExactly(400);
         assertThat(r.body()).contains("Content-ID: 2", "\"code\":\"0x80048d19\"");
         assertThat(sim.counts().get("account")).isEqualTo(before);
 
-        DvClient.Res cont = send(body, "Prefer", "odata.continue-on-error");
+        HttpResult cont = send(body, "Prefer", "odata.continue-on-error");
         assertThat(cont.status()).isEqualTo(200);
         assertThat(cont.header("Preference-Applied")).isEqualTo("odata.continue-on-error");
         assertThat(statuses(cont.body())).containsExactly(400, 204);

@@ -3,6 +3,7 @@ package io.crmconnect.simulator.dynamics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ class ChangeTrackingIT {
         String next = first;
         String delta = null;
         while (next != null) {
-            DvClient.Res r = c.get(next, "Prefer", prefer);
+            HttpResult r = c.get(next, "Prefer", prefer);
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             JsonNode page = r.json();
             page.get("value").forEach(rows::add);
@@ -63,7 +64,7 @@ class ChangeTrackingIT {
     @SuppressWarnings("unchecked")
     @Test
     void initialLoadThenDeltasWithUpdatesCreatesAndDeletes() {
-        DvClient.Res first = c.get("contacts?$select=fullname,emailaddress1,_modifiedby_value", "Prefer", TRACK);
+        HttpResult first = c.get("contacts?$select=fullname,emailaddress1,_modifiedby_value", "Prefer", TRACK);
         assertThat(first.header("Preference-Applied"))
                 .contains("odata.track-changes")
                 .contains("odata.maxpagesize=100");
@@ -124,7 +125,7 @@ class ChangeTrackingIT {
     @SuppressWarnings("unchecked")
     @Test
     void changesDuringAnInitialLoadAreNotLost() {
-        DvClient.Res first = c.get("accounts?$select=name", "Prefer", "odata.track-changes,odata.maxpagesize=10");
+        HttpResult first = c.get("accounts?$select=name", "Prefer", "odata.track-changes,odata.maxpagesize=10");
         String next = first.json().get("@odata.nextLink").asText();
         List<String> ids = sim.ids("account");
         String edited = ids.get(0); // already read on page 1
@@ -144,7 +145,7 @@ class ChangeTrackingIT {
             sim.update("lead", id, Map.of("subject", "Reworded " + id.substring(0, 4)));
         }
         sim.delete("lead", sim.ids("lead").get(0));
-        DvClient.Res p1 = c.get((String) initial[1], "Prefer", "odata.track-changes,odata.maxpagesize=4");
+        HttpResult p1 = c.get((String) initial[1], "Prefer", "odata.track-changes,odata.maxpagesize=4");
         assertThat(p1.json().get("value")).hasSize(4);
         assertThat(p1.json().has("@odata.deltaLink")).isFalse();
         Object[] all = drain((String) initial[1], "odata.track-changes,odata.maxpagesize=4");
@@ -158,7 +159,7 @@ class ChangeTrackingIT {
         for (String opt : new String[] {
             "$filter=statecode eq 0", "$orderby=fullname", "$top=5", "$expand=parentcustomerid_account($select=name)"
         }) {
-            DvClient.Res r = c.get("contacts?$select=fullname&" + opt, "Prefer", "odata.track-changes");
+            HttpResult r = c.get("contacts?$select=fullname&" + opt, "Prefer", "odata.track-changes");
             String name = opt.substring(0, opt.indexOf('='));
             QueryIT.assertError(
                     r,

@@ -1,7 +1,7 @@
 package io.crmconnect.simulator.dynamics;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmconnect.simulator.common.HttpResult;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,33 +20,14 @@ import java.util.Map;
 final class DvClient {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One response. */
-    record Res(int status, Map<String, List<String>> headers, String body) {
-        JsonNode json() {
-            try {
-                return MAPPER.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + body, e);
-            }
-        }
+    /** The error code of a Dataverse error body. */
+    static String code(HttpResult r) {
+        return r.json().path("error").path("code").asText(null);
+    }
 
-        String header(String name) {
-            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-                if (e.getKey().equalsIgnoreCase(name)) {
-                    return e.getValue().get(0);
-                }
-            }
-            return null;
-        }
-
-        /** The error code of a Dataverse error body. */
-        String code() {
-            return json().path("error").path("code").asText(null);
-        }
-
-        String message() {
-            return json().path("error").path("message").asText(null);
-        }
+    /** The error message of a Dataverse error body. */
+    static String message(HttpResult r) {
+        return r.json().path("error").path("message").asText(null);
     }
 
     private final HttpClient http =
@@ -64,7 +44,7 @@ final class DvClient {
 
     /** The client-credentials flow against the simulator's token endpoint. */
     String tokenFor(String tokenUrl, String clientId, String secret, String scope) {
-        Res r = form(
+        HttpResult r = form(
                 tokenUrl,
                 Map.of(
                         "grant_type",
@@ -75,13 +55,13 @@ final class DvClient {
                         secret,
                         "scope",
                         scope));
-        if (r.status != 200) {
-            throw new AssertionError("token: " + r.status + " " + r.body);
+        if (r.status() != 200) {
+            throw new AssertionError("token: " + r.status() + " " + r.body());
         }
         return r.json().get("access_token").asText();
     }
 
-    Res form(String url, Map<String, String> fields) {
+    HttpResult form(String url, Map<String, String> fields) {
         StringBuilder sb = new StringBuilder();
         fields.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "&")
                 .append(enc(k))
@@ -100,27 +80,27 @@ final class DvClient {
     }
 
     /** A path relative to the Web API root, with the query already encoded where needed (spaces as %20). */
-    Res get(String path, String... headers) {
+    HttpResult get(String path, String... headers) {
         return send("GET", path, null, headers);
     }
 
-    Res post(String path, Object body, String... headers) {
+    HttpResult post(String path, Object body, String... headers) {
         return send("POST", path, body, headers);
     }
 
-    Res patch(String path, Object body, String... headers) {
+    HttpResult patch(String path, Object body, String... headers) {
         return send("PATCH", path, body, headers);
     }
 
-    Res put(String path, Object body, String... headers) {
+    HttpResult put(String path, Object body, String... headers) {
         return send("PUT", path, body, headers);
     }
 
-    Res delete(String path, String... headers) {
+    HttpResult delete(String path, String... headers) {
         return send("DELETE", path, null, headers);
     }
 
-    Res send(String method, String path, Object body, String... headers) {
+    HttpResult send(String method, String path, Object body, String... headers) {
         String url = path.startsWith("http") ? path : api + "/" + path.replace(" ", "%20");
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))
@@ -154,10 +134,10 @@ final class DvClient {
         return send(b.build());
     }
 
-    private Res send(HttpRequest req) {
+    private HttpResult send(HttpRequest req) {
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-            return new Res(r.statusCode(), r.headers().map(), r.body());
+            return new HttpResult(r.statusCode(), r.headers().map(), r.body());
         } catch (IOException e) {
             throw new AssertionError(req.method() + " " + req.uri() + ": " + e, e);
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +58,11 @@ class LimitsFaultsAdminIT {
     void requestLimitPerUserWithRetryAfterAndAGrowingPenalty() {
         sim.setLimits(5, 1_200_000, 52, Duration.ofSeconds(300));
         for (int i = 0; i < 5; i++) {
-            DvClient.Res ok = c.get("WhoAmI");
+            HttpResult ok = c.get("WhoAmI");
             assertThat(ok.status()).isEqualTo(200);
             assertThat(ok.header("x-ms-ratelimit-burst-remaining-xrm-requests")).isEqualTo(Integer.toString(4 - i));
         }
-        DvClient.Res limited = c.get("contacts?$top=1");
+        HttpResult limited = c.get("contacts?$top=1");
         QueryIT.assertError(
                 limited,
                 429,
@@ -78,7 +79,7 @@ class LimitsFaultsAdminIT {
             assertThat(c.get("WhoAmI").status()).isEqualTo(429);
         }
         sim.advanceClock(Duration.ofSeconds(201));
-        DvClient.Res still = c.get("WhoAmI");
+        HttpResult still = c.get("WhoAmI");
         assertThat(still.status()).isEqualTo(429);
         assertThat(Long.parseLong(still.header("Retry-After"))).isEqualTo(99);
         sim.advanceClock(Duration.ofSeconds(300));
@@ -93,7 +94,7 @@ class LimitsFaultsAdminIT {
         for (int i = 0; i < 3; i++) {
             assertThat(c.get("WhoAmI").status()).isEqualTo(200);
         }
-        DvClient.Res limited = c.get("WhoAmI");
+        HttpResult limited = c.get("WhoAmI");
         QueryIT.assertError(
                 limited,
                 429,
@@ -109,14 +110,14 @@ class LimitsFaultsAdminIT {
         sim.addFault(DynamicsFault.latency("GET /WhoAmI", 600, 600));
         ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
-            List<Future<DvClient.Res>> fs = new ArrayList<>();
+            List<Future<HttpResult>> fs = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 fs.add(pool.submit(() -> c.get("WhoAmI")));
             }
             int ok = 0;
             int limited = 0;
-            for (Future<DvClient.Res> f : fs) {
-                DvClient.Res r = f.get();
+            for (Future<HttpResult> f : fs) {
+                HttpResult r = f.get();
                 if (r.status() == 200) {
                     ok++;
                 } else {
@@ -158,14 +159,14 @@ class LimitsFaultsAdminIT {
 
         sim.addFault(DynamicsFault.throttle("PATCH /{entityset}({key})", "0x80072321", 7)
                 .times(1));
-        DvClient.Res t = c.patch("contacts(" + sim.ids("contact").get(0) + ")", DvClient.map("jobtitle", "x"));
+        HttpResult t = c.patch("contacts(" + sim.ids("contact").get(0) + ")", DvClient.map("jobtitle", "x"));
         QueryIT.assertError(t, 429, "0x80072321", "Combined execution time");
         assertThat(t.header("Retry-After")).isEqualTo("7");
         sim.clearFaults();
 
         sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.MALFORMED_JSON, 1)
                 .times(1));
-        DvClient.Res bad = c.get("contacts?$top=1");
+        HttpResult bad = c.get("contacts?$top=1");
         assertThat(bad.status()).isEqualTo(200);
         assertThatThrownBy(bad::json).isInstanceOf(AssertionError.class);
         sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.TRUNCATED_BODY, 1)

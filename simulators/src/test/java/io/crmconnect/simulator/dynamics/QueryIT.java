@@ -3,6 +3,7 @@ package io.crmconnect.simulator.dynamics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +55,7 @@ class QueryIT {
 
     @Test
     void pagesWithSkipTokenCookiesUntilNoNextLink() {
-        DvClient.Res first = c.get("contacts?$select=fullname", "Prefer", "odata.maxpagesize=500");
+        HttpResult first = c.get("contacts?$select=fullname", "Prefer", "odata.maxpagesize=500");
         assertThat(first.header("Preference-Applied")).isEqualTo("odata.maxpagesize=500");
         JsonNode page = first.json();
         assertThat(page.get("value")).hasSize(500);
@@ -268,7 +269,7 @@ class QueryIT {
     @Test
     void singleRecordsPropertiesAndConditionalGet() {
         String id = sim.ids("account").get(0);
-        DvClient.Res one = c.get("accounts(" + id + ")?$select=name,revenue");
+        HttpResult one = c.get("accounts(" + id + ")?$select=name,revenue");
         assertThat(one.status()).isEqualTo(200);
         JsonNode j = one.json();
         assertThat(j.get("@odata.context").asText()).isEqualTo(c.api + "/$metadata#accounts(name,revenue)/$entity");
@@ -352,10 +353,10 @@ class QueryIT {
                 .isTrue();
     }
 
-    static void assertError(DvClient.Res r, int status, String code, String messagePart) {
+    static void assertError(HttpResult r, int status, String code, String messagePart) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
-        assertThat(r.code()).as(r.body()).isEqualTo(code);
-        assertThat(r.message()).as(r.body()).contains(messagePart);
+        assertThat(DvClient.code(r)).as(r.body()).isEqualTo(code);
+        assertThat(DvClient.message(r)).as(r.body()).contains(messagePart);
         assertThat(r.json().size()).isEqualTo(1);
     }
 }

@@ -3,6 +3,7 @@ package io.crmconnect.simulator.dynamics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,7 @@ class WriteIT {
         sim.close();
     }
 
-    static String idFrom(DvClient.Res r) {
+    static String idFrom(HttpResult r) {
         String e = r.header("OData-EntityId");
         return e.substring(e.lastIndexOf('(') + 1, e.length() - 1);
     }
@@ -42,7 +43,7 @@ class WriteIT {
     @Test
     void createReadUpdateDelete() {
         String account = sim.ids("account").get(0);
-        DvClient.Res created = c.post(
+        HttpResult created = c.post(
                 "contacts",
                 DvClient.map(
                         "firstname",
@@ -83,7 +84,7 @@ class WriteIT {
                 .isEqualTo(row.get("modifiedon").asText());
         long v1 = row.get("versionnumber").asLong();
 
-        DvClient.Res rep = c.patch(
+        HttpResult rep = c.patch(
                 "contacts(" + id + ")?$select=jobtitle,fullname",
                 DvClient.map("jobtitle", "Analyst", "lastname", "King"),
                 "Prefer",
@@ -142,7 +143,7 @@ class WriteIT {
         assertThat(c.delete("contacts(" + id + ")/jobtitle").status()).isEqualTo(204);
         assertThat(c.get("contacts(" + id + ")/jobtitle").status()).isEqualTo(204);
 
-        DvClient.Res rep201 = c.post(
+        HttpResult rep201 = c.post(
                 "accounts?$select=name", DvClient.map("name", "Representation Ltd"), "Prefer", "return=representation");
         assertThat(rep201.status()).isEqualTo(201);
         assertThat(rep201.json().get("name").asText()).isEqualTo("Representation Ltd");
@@ -166,27 +167,27 @@ class WriteIT {
         assertThat(sim.row("contact", newId).get("lastname")).isEqualTo("Again");
 
         // single-column alternate key: creates with the key value, then updates the same row
-        DvClient.Res up = c.patch("contacts(emailaddress1='grace@navy.example')", DvClient.map("lastname", "Hopper"));
+        HttpResult up = c.patch("contacts(emailaddress1='grace@navy.example')", DvClient.map("lastname", "Hopper"));
         assertThat(up.status()).isEqualTo(204);
         String grace = idFrom(up);
         assertThat(sim.row("contact", grace).get("emailaddress1")).isEqualTo("grace@navy.example");
-        DvClient.Res again =
+        HttpResult again =
                 c.patch("contacts(emailaddress1='GRACE@navy.example')", DvClient.map("jobtitle", "Rear Admiral"));
         assertThat(idFrom(again)).isEqualTo(grace);
         assertThat(sim.row("contact", grace).get("jobtitle")).isEqualTo("Rear Admiral");
         // compound key, one part a lookup
         String account = sim.ids("account").get(1);
-        DvClient.Res p1 = c.patch(
+        HttpResult p1 = c.patch(
                 "crmc_projects(_crmc_accountid_value=" + account + ",crmc_name='Launch')",
                 DvClient.map("crmc_code", "L-1"));
         assertThat(p1.status()).as(p1.body()).isEqualTo(204);
-        DvClient.Res p2 = c.patch(
+        HttpResult p2 = c.patch(
                 "crmc_projects(crmc_name='Launch',_crmc_accountid_value=" + account + ")",
                 DvClient.map("crmc_priority", 3));
         assertThat(idFrom(p2)).isEqualTo(idFrom(p1));
         assertThat(sim.row("crmc_project", idFrom(p1)).get("_crmc_accountid_value"))
                 .isEqualTo(account);
-        DvClient.Res compound = c.patch(
+        HttpResult compound = c.patch(
                 "contacts(firstname='Alan',emailaddress1='alan@bletchley.example')",
                 DvClient.map("lastname", "Turing"));
         assertThat(compound.status()).isEqualTo(204);
@@ -337,7 +338,7 @@ class WriteIT {
                 "0x80048d19",
                 "is not assignable to the expected type 'Microsoft.Dynamics.CRM.contact'");
         // read-only columns are ignored, as Dataverse does
-        DvClient.Res ignored = c.post(
+        HttpResult ignored = c.post(
                 "contacts",
                 DvClient.map(
                         "lastname",
@@ -359,7 +360,7 @@ class WriteIT {
     @Test
     void bulkMessagesAreAllOrNothing() {
         int before = sim.counts().get("account");
-        DvClient.Res created = c.post(
+        HttpResult created = c.post(
                 "accounts/Microsoft.Dynamics.CRM.CreateMultiple",
                 DvClient.map(
                         "Targets",
@@ -386,7 +387,7 @@ class WriteIT {
         assertThat(sim.counts().get("account")).isEqualTo(before + 2);
 
         // one bad target rolls back the whole request
-        DvClient.Res bad = c.post(
+        HttpResult bad = c.post(
                 "accounts/Microsoft.Dynamics.CRM.CreateMultiple",
                 DvClient.map(
                         "Targets",
@@ -406,7 +407,7 @@ class WriteIT {
                                         "accountnumber",
                                         "B-1"))));
         assertThat(bad.status()).isEqualTo(412);
-        assertThat(bad.code()).isEqualTo("0x80060892");
+        assertThat(DvClient.code(bad)).isEqualTo("0x80060892");
         assertThat(sim.counts().get("account")).isEqualTo(before + 2);
         QueryIT.assertError(
                 c.post(
@@ -430,7 +431,7 @@ class WriteIT {
                         .status())
                 .isEqualTo(204);
         assertThat(sim.row("account", a).get("telephone1")).isEqualTo("555");
-        DvClient.Res ups = c.post(
+        HttpResult ups = c.post(
                 "accounts/Microsoft.Dynamics.CRM.UpsertMultiple",
                 DvClient.map(
                         "Targets",

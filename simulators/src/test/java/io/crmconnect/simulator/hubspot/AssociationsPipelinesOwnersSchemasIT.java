@@ -3,6 +3,7 @@ package io.crmconnect.simulator.hubspot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +35,7 @@ class AssociationsPipelinesOwnersSchemasIT {
         for (String id : sim.ids("deals")) {
             in.add(Map.of("id", id));
         }
-        SimClient.Res r = c.post("/crm/v4/associations/deals/contacts/batch/read", Map.of("inputs", in));
+        HttpResult r = c.post("/crm/v4/associations/deals/contacts/batch/read", Map.of("inputs", in));
         assertThat(r.status()).isIn(200, 207);
         int total = 0;
         for (JsonNode res : r.json().get("results")) {
@@ -67,12 +68,12 @@ class AssociationsPipelinesOwnersSchemasIT {
 
     @Test
     void labelsCanBeDefinedAndUsed() {
-        SimClient.Res created = c.post(
+        HttpResult created = c.post(
                 "/crm/v4/associations/contacts/companies/labels",
                 Map.of("label", "Billing contact", "name", "billing_contact", "inverseLabel", "Billed company"));
         assertThat(created.status()).isEqualTo(200);
         int typeId = created.json().get("results").get(0).get("typeId").asInt();
-        SimClient.Res labels = c.get("/crm/v4/associations/contacts/companies/labels");
+        HttpResult labels = c.get("/crm/v4/associations/contacts/companies/labels");
         Set<String> names = new HashSet<>();
         labels.json()
                 .get("results")
@@ -81,7 +82,7 @@ class AssociationsPipelinesOwnersSchemasIT {
 
         String contact = sim.ids("contacts").get(40);
         String company = sim.ids("companies").get(3);
-        SimClient.Res batch = c.post(
+        HttpResult batch = c.post(
                 "/crm/v4/associations/contacts/companies/batch/create",
                 Map.of(
                         "inputs",
@@ -102,10 +103,10 @@ class AssociationsPipelinesOwnersSchemasIT {
                 .as("inverse direction")
                 .contains(typeId + 1, 280);
 
-        SimClient.Res perRecord = c.get("/crm/v4/objects/contacts/" + contact + "/associations/companies");
+        HttpResult perRecord = c.get("/crm/v4/objects/contacts/" + contact + "/associations/companies");
         assertThat(perRecord.json().get("results").get(0).get("associationTypes"))
                 .hasSizeGreaterThanOrEqualTo(2);
-        SimClient.Res badType = c.post(
+        HttpResult badType = c.post(
                 "/crm/v4/associations/contacts/companies/batch/create",
                 Map.of(
                         "inputs",
@@ -166,7 +167,7 @@ class AssociationsPipelinesOwnersSchemasIT {
             }
         }
         // associate with the custom label only
-        SimClient.Res put = c.put(
+        HttpResult put = c.put(
                 "/crm/v4/objects/deals/" + deal + "/associations/companies/" + company,
                 List.of(Map.of("associationCategory", "USER_DEFINED", "associationTypeId", typeId)));
         assertThat(put.status()).isEqualTo(201);
@@ -220,7 +221,7 @@ class AssociationsPipelinesOwnersSchemasIT {
     @Test
     void inlineAssociationsOnCreateAndListWithAssociations() {
         String company = sim.ids("companies").get(0);
-        SimClient.Res created = c.post(
+        HttpResult created = c.post(
                 "/crm/v3/objects/contacts",
                 Map.of(
                         "properties",
@@ -264,7 +265,7 @@ class AssociationsPipelinesOwnersSchemasIT {
                         .asText())
                 .isEqualTo("true");
 
-        SimClient.Res p = c.post(
+        HttpResult p = c.post(
                 "/crm/v3/pipelines/deals",
                 Map.of(
                         "label",
@@ -284,7 +285,7 @@ class AssociationsPipelinesOwnersSchemasIT {
         assertThat(p.status()).isEqualTo(201);
         String pid = p.json().get("id").asText();
         String sid = p.json().get("stages").get(0).get("id").asText();
-        SimClient.Res deal = c.post(
+        HttpResult deal = c.post(
                 "/crm/v3/objects/deals",
                 Map.of("properties", Map.of("dealname", "Renewal 1", "pipeline", pid, "dealstage", sid)));
         assertThat(deal.status()).isEqualTo(201);
@@ -329,7 +330,7 @@ class AssociationsPipelinesOwnersSchemasIT {
 
     @Test
     void customObjectSchemasAndRecords() {
-        SimClient.Res schema = c.post(
+        HttpResult schema = c.post(
                 "/crm-object-schemas/v3/schemas",
                 Map.of(
                         "name",
@@ -365,7 +366,7 @@ class AssociationsPipelinesOwnersSchemasIT {
         assertThat(typeId).startsWith("2-");
         assertThat(fqn).isEqualTo("p" + sim.portalId() + "_lender");
 
-        SimClient.Res rec = c.post(
+        HttpResult rec = c.post(
                 "/crm/v3/objects/" + typeId,
                 Map.of("properties", Map.of("lender_name", "First Bank", "lender_code", "FB1", "rate", "4.5")));
         assertThat(rec.status()).isEqualTo(201);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import io.crmconnect.simulator.hubspot.contract.Violation;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +47,7 @@ class FaultsAdminIT {
         assertThat(c.get("/crm/v3/objects/companies?limit=1").status())
                 .as("other object types untouched")
                 .isEqualTo(200);
-        SimClient.Res first = c.get("/crm/v3/objects/contacts?limit=1");
+        HttpResult first = c.get("/crm/v3/objects/contacts?limit=1");
         assertThat(first.status()).isEqualTo(502);
         assertThat(first.json().get("category").asText()).isEqualTo("INTERNAL_ERROR");
         assertThat(c.get("/crm/v3/objects/contacts?limit=1").status()).isEqualTo(502);
@@ -57,14 +58,14 @@ class FaultsAdminIT {
     @Test
     void faultsCanBeAddedThroughTheAdminApi() {
         long before = sim.rateLimited429Count();
-        SimClient.Res added = admin.post(
+        HttpResult added = admin.post(
                 "/_sim/faults",
                 Map.of("route", "POST */batch/upsert", "kind", "RATE_LIMIT_429", "probability", 1.0, "times", 3));
         assertThat(added.status()).isEqualTo(201);
         Map<String, Object> body =
                 Map.of("inputs", List.of(Map.of("id", "a@b.example", "idProperty", "email", "properties", Map.of())));
         for (int i = 0; i < 3; i++) {
-            SimClient.Res r = c.post("/crm/v3/objects/contacts/batch/upsert", body);
+            HttpResult r = c.post("/crm/v3/objects/contacts/batch/upsert", body);
             assertThat(r.status()).isEqualTo(429);
             assertThat(r.json().get("policyName").asText()).isEqualTo("TEN_SECONDLY_ROLLING");
         }
@@ -76,7 +77,7 @@ class FaultsAdminIT {
         assertThat(admin.get("/_sim/faults").json().get("results")).isEmpty();
 
         sim.addFault(Fault.of("POST */batch/upsert", Fault.Kind.LOCKED_423, 1.0).times(1));
-        SimClient.Res locked = c.post("/crm/v3/objects/contacts/batch/upsert", body);
+        HttpResult locked = c.post("/crm/v3/objects/contacts/batch/upsert", body);
         assertThat(locked.status()).isEqualTo(423);
     }
 
@@ -91,7 +92,7 @@ class FaultsAdminIT {
         assertThatThrownBy(() -> raw.get("/crm/v3/objects/contacts?limit=1")).isInstanceOf(RuntimeException.class);
         sim.addFault(Fault.of("GET /crm/v3/objects/{objectType}", Fault.Kind.MALFORMED_JSON, 1.0)
                 .times(1));
-        SimClient.Res bad = raw.get("/crm/v3/objects/contacts?limit=1");
+        HttpResult bad = raw.get("/crm/v3/objects/contacts?limit=1");
         assertThat(bad.status()).isEqualTo(200);
         assertThatThrownBy(bad::json).isInstanceOf(AssertionError.class);
         assertThat(c.get("/crm/v3/objects/contacts?limit=1").status())
@@ -106,7 +107,7 @@ class FaultsAdminIT {
         int before = sim.ids("contacts").size();
         Map<String, Object> body =
                 Map.of("inputs", List.of(Map.of("properties", Map.of("firstname", "Lost"), "associations", List.of())));
-        SimClient.Res lost = c.post("/crm/v3/objects/contacts/batch/create", body);
+        HttpResult lost = c.post("/crm/v3/objects/contacts/batch/create", body);
         assertThat(lost.status()).isEqualTo(502);
         assertThat(sim.ids("contacts"))
                 .as("the create committed although the client saw a 502")
@@ -128,7 +129,7 @@ class FaultsAdminIT {
                 .times(1);
         sim.addFault(slow);
         t0 = System.nanoTime();
-        SimClient.Res r = c.get("/crm/v3/owners");
+        HttpResult r = c.get("/crm/v3/owners");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("results").size()).isPositive();
         assertThat((System.nanoTime() - t0) / 1_000_000)

@@ -3,6 +3,7 @@ package io.crmconnect.simulator.hubspot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +67,7 @@ class MergeDeleteIT {
         String mergedEmail = sim.record("contacts", merged).get("email");
         int dealsBefore = sim.associations("contacts", primary, "deals").size()
                 + sim.associations("contacts", merged, "deals").size();
-        SimClient.Res r =
+        HttpResult r =
                 c.post("/crm/v3/objects/contacts/merge", Map.of("primaryObjectId", primary, "objectIdToMerge", merged));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("id").asText()).isEqualTo(primary);
@@ -147,13 +148,13 @@ class MergeDeleteIT {
                         .status())
                 .as("HubSpot blocklists an email it does not know and succeeds")
                 .isEqualTo(204);
-        SimClient.Res create = c.post("/crm/v3/objects/contacts", Map.of("properties", Map.of("email", email)));
+        HttpResult create = c.post("/crm/v3/objects/contacts", Map.of("properties", Map.of("email", email)));
         assertThat(create.status())
                 .as("a blocklisted email cannot be used again")
                 .isEqualTo(400);
         assertThat(create.json().get("errors").get(0).get("code").asText()).isEqualTo("INVALID_EMAIL");
         assertThat(create.body()).doesNotContain(email);
-        SimClient.Res upsert = c.post(
+        HttpResult upsert = c.post(
                 "/crm/v3/objects/contacts/batch/upsert",
                 Map.of(
                         "inputs",
@@ -176,7 +177,7 @@ class MergeDeleteIT {
         String company = sim.ids("companies").get(5);
         String before = sim.record("contacts", contact).get("lastmodifieddate");
         sim.clock().advance(Duration.ofMinutes(1));
-        SimClient.Res put =
+        HttpResult put =
                 c.put("/crm/v4/objects/contacts/" + contact + "/associations/default/companies/" + company, null);
         assertThat(put.status()).isEqualTo(200);
         assertThat(sim.associations("contacts", contact, "companies")).containsKey(Long.parseLong(company));

@@ -3,6 +3,7 @@ package io.crmconnect.simulator.hubspot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -57,7 +58,7 @@ class ObjectsContractIT {
         String after = null;
         int pages = 0;
         do {
-            SimClient.Res r = c.get("/crm/v3/objects/contacts?limit=100&properties=email,firstname,phone"
+            HttpResult r = c.get("/crm/v3/objects/contacts?limit=100&properties=email,firstname,phone"
                     + (after == null ? "" : "&after=" + after));
             assertThat(r.status()).isEqualTo(200);
             JsonNode j = r.json();
@@ -86,7 +87,7 @@ class ObjectsContractIT {
         assertThat(c.get("/crm/v3/objects/contacts?limit=51&propertiesWithHistory=email")
                         .status())
                 .isEqualTo(400);
-        SimClient.Res r = c.get("/crm/v3/objects/contacts?limit=50&propertiesWithHistory=email,jobtitle");
+        HttpResult r = c.get("/crm/v3/objects/contacts?limit=50&propertiesWithHistory=email,jobtitle");
         assertThat(r.status()).isEqualTo(200);
         JsonNode first = r.json().get("results").get(0);
         assertThat(first.get("propertiesWithHistory")
@@ -111,8 +112,8 @@ class ObjectsContractIT {
 
     @Test
     void dateVersionedPathsServeTheSameObjects() {
-        SimClient.Res v3 = c.get("/crm/v3/objects/deals?limit=3");
-        SimClient.Res dbv = c.get("/crm/objects/2026-03/deals?limit=3");
+        HttpResult v3 = c.get("/crm/v3/objects/deals?limit=3");
+        HttpResult dbv = c.get("/crm/objects/2026-03/deals?limit=3");
         assertThat(dbv.status()).isEqualTo(200);
         assertThat(dbv.json().get("results").get(0).get("id"))
                 .isEqualTo(v3.json().get("results").get(0).get("id"));
@@ -129,14 +130,14 @@ class ObjectsContractIT {
     void getByIdAndByUniqueEmail() {
         String id = sim.ids("contacts").get(3);
         String email = sim.record("contacts", id).get("email");
-        SimClient.Res byId = c.get("/crm/v3/objects/contacts/" + id + "?properties=email,city");
+        HttpResult byId = c.get("/crm/v3/objects/contacts/" + id + "?properties=email,city");
         assertThat(byId.status()).isEqualTo(200);
         assertThat(byId.json().get("properties").get("city").asText())
                 .isEqualTo(sim.record("contacts", id).get("city"));
-        SimClient.Res byEmail = c.get("/crm/v3/objects/contacts/"
+        HttpResult byEmail = c.get("/crm/v3/objects/contacts/"
                 + URLEncoder.encode(email.toUpperCase(Locale.ROOT), StandardCharsets.UTF_8) + "?idProperty=email");
         assertThat(byEmail.json().get("id").asText()).isEqualTo(id);
-        SimClient.Res missing = c.get("/crm/v3/objects/contacts/999");
+        HttpResult missing = c.get("/crm/v3/objects/contacts/999");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().get("category").asText()).isEqualTo("OBJECT_NOT_FOUND");
         assertThat(missing.json().get("correlationId").asText()).hasSize(36);
@@ -145,7 +146,7 @@ class ObjectsContractIT {
 
     @Test
     void createUpdateClearAndArchive() {
-        SimClient.Res created = c.post(
+        HttpResult created = c.post(
                 "/crm/v3/objects/contacts",
                 Map.of(
                         "properties",
@@ -172,7 +173,7 @@ class ObjectsContractIT {
                 .isEqualTo(p.get("lastmodifieddate").asText());
 
         sim.clock().advance(Duration.ofSeconds(5));
-        SimClient.Res updated = c.patch(
+        HttpResult updated = c.patch(
                 "/crm/v3/objects/contacts/" + id,
                 Map.of("properties", props("firstname", "", "hs_buying_role", ";END_USER", "city", "Dublin")));
         assertThat(updated.status()).isEqualTo(200);
@@ -184,7 +185,7 @@ class ObjectsContractIT {
 
         assertThat(c.delete("/crm/v3/objects/contacts/" + id).status()).isEqualTo(204);
         assertThat(c.get("/crm/v3/objects/contacts/" + id).status()).isEqualTo(404);
-        SimClient.Res archived = c.get("/crm/v3/objects/contacts/" + id + "?archived=true");
+        HttpResult archived = c.get("/crm/v3/objects/contacts/" + id + "?archived=true");
         assertThat(archived.status()).isEqualTo(200);
         assertThat(archived.json().get("archived").asBoolean()).isTrue();
         assertThat(archived.json().has("archivedAt")).isTrue();
@@ -192,7 +193,7 @@ class ObjectsContractIT {
 
     @Test
     void invalidWritesAnswerHubSpotErrorBodies() {
-        SimClient.Res unknown = c.post("/crm/v3/objects/contacts", Map.of("properties", props("no_such_prop", "x")));
+        HttpResult unknown = c.post("/crm/v3/objects/contacts", Map.of("properties", props("no_such_prop", "x")));
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().get("category").asText()).isEqualTo("VALIDATION_ERROR");
         assertThat(unknown.json().get("errors").get(0).get("code").asText()).isEqualTo("PROPERTY_DOESNT_EXIST");
@@ -205,14 +206,14 @@ class ObjectsContractIT {
                         .asText())
                 .isEqualTo("no_such_prop");
 
-        SimClient.Res readOnly =
+        HttpResult readOnly =
                 c.post("/crm/v3/objects/contacts", Map.of("properties", props("createdate", "2020-01-01T00:00:00Z")));
         assertThat(readOnly.json().get("errors").get(0).get("code").asText()).isEqualTo("READ_ONLY_VALUE");
-        SimClient.Res badNumber = c.post(
+        HttpResult badNumber = c.post(
                 "/crm/v3/objects/companies", Map.of("properties", props("name", "x", "numberofemployees", "many")));
         assertThat(badNumber.status()).isEqualTo(400);
         assertThat(badNumber.json().get("errors").get(0).get("code").asText()).isEqualTo("INVALID_INTEGER");
-        SimClient.Res badOption =
+        HttpResult badOption =
                 c.post("/crm/v3/objects/contacts", Map.of("properties", props("lifecyclestage", "Customer")));
         assertThat(badOption.json().get("errors").get(0).get("code").asText()).isEqualTo("INVALID_OPTION");
         assertThat(c.post(
@@ -230,16 +231,16 @@ class ObjectsContractIT {
                                         "contactinformation"))
                         .status())
                 .isEqualTo(201);
-        SimClient.Res badDate = c.post(
+        HttpResult badDate = c.post(
                 "/crm/v3/objects/contacts", Map.of("properties", props("contract_start", "2020-01-01T10:00:00Z")));
         assertThat(badDate.status()).as("date properties must be midnight UTC").isEqualTo(400);
 
-        SimClient.Res malformed = c.send("POST", "/crm/v3/objects/contacts", "{\"properties\": {\"email\": ");
+        HttpResult malformed = c.send("POST", "/crm/v3/objects/contacts", "{\"properties\": {\"email\": ");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.json().get("message").asText()).startsWith("Invalid input JSON");
 
         String existing = sim.record("contacts", sim.ids("contacts").get(0)).get("email");
-        SimClient.Res dup = c.post(
+        HttpResult dup = c.post(
                 "/crm/v3/objects/contacts", Map.of("properties", props("email", existing.toUpperCase(Locale.ROOT))));
         assertThat(dup.status()).isEqualTo(409);
         assertThat(dup.json().get("category").asText()).isEqualTo("CONFLICT");
@@ -247,7 +248,7 @@ class ObjectsContractIT {
                 .isEqualTo("Contact already exists. Existing ID: "
                         + sim.ids("contacts").get(0));
 
-        SimClient.Res missingRequired = c.post("/crm/v3/objects/deals", Map.of("properties", props("amount", "5")));
+        HttpResult missingRequired = c.post("/crm/v3/objects/deals", Map.of("properties", props("amount", "5")));
         assertThat(missingRequired.status()).isEqualTo(400);
         assertThat(c.get("/crm/v3/objects/unicorns").status()).isEqualTo(400);
         String longProps = "email," + "x".repeat(HubSpotSimulator.MAX_URI_LENGTH);
@@ -263,7 +264,7 @@ class ObjectsContractIT {
         in.add(Map.of("id", ids.get(0)));
         in.add(Map.of("id", ids.get(1)));
         in.add(Map.of("id", "424242"));
-        SimClient.Res read = c.post(
+        HttpResult read = c.post(
                 "/crm/v3/objects/companies/batch/read",
                 Map.of("inputs", in, "properties", List.of("name", "domain"), "propertiesWithHistory", List.of()));
         assertThat(read.status()).as("partial read is multi-status").isEqualTo(207);
@@ -276,7 +277,7 @@ class ObjectsContractIT {
                         .get(0)
                         .asText())
                 .isEqualTo("424242");
-        SimClient.Res allFound = c.post(
+        HttpResult allFound = c.post(
                 "/crm/v3/objects/companies/batch/read",
                 Map.of("inputs", in.subList(0, 2), "properties", List.of("name"), "propertiesWithHistory", List.of()));
         assertThat(allFound.status()).isEqualTo(200);
@@ -289,7 +290,7 @@ class ObjectsContractIT {
                         .status())
                 .isEqualTo(400);
 
-        SimClient.Res created = c.post(
+        HttpResult created = c.post(
                 "/crm/v3/objects/companies/batch/create",
                 Map.of(
                         "inputs",
@@ -312,7 +313,7 @@ class ObjectsContractIT {
 
         // contacts: duplicate email fails the whole batch (409) unless every input has an objectWriteTraceId
         String taken = sim.record("contacts", sim.ids("contacts").get(1)).get("email");
-        SimClient.Res dup = c.post(
+        HttpResult dup = c.post(
                 "/crm/v3/objects/contacts/batch/create",
                 Map.of(
                         "inputs",
@@ -324,7 +325,7 @@ class ObjectsContractIT {
                         .anyMatch(r -> "fresh1@example.com".equals(((Map<?, ?>) r.get("properties")).get("email"))))
                 .as("all-or-nothing")
                 .isFalse();
-        SimClient.Res multi = c.post(
+        HttpResult multi = c.post(
                 "/crm/v3/objects/contacts/batch/create",
                 Map.of(
                         "inputs",
@@ -355,16 +356,16 @@ class ObjectsContractIT {
                 .isEqualTo("t2");
 
         String first = newIds.iterator().next();
-        SimClient.Res upd = c.post(
+        HttpResult upd = c.post(
                 "/crm/v3/objects/companies/batch/update",
                 Map.of("inputs", List.of(Map.of("id", first, "properties", props("city", "Lisbon")))));
         assertThat(upd.status()).isEqualTo(200);
         assertThat(sim.record("companies", first).get("city")).isEqualTo("Lisbon");
-        SimClient.Res updMissing = c.post(
+        HttpResult updMissing = c.post(
                 "/crm/v3/objects/companies/batch/update",
                 Map.of("inputs", List.of(Map.of("id", "777", "properties", props("city", "Lisbon")))));
         assertThat(updMissing.status()).isEqualTo(404);
-        SimClient.Res byNonUnique = c.post(
+        HttpResult byNonUnique = c.post(
                 "/crm/v3/objects/companies/batch/update",
                 Map.of(
                         "inputs",
@@ -375,7 +376,7 @@ class ObjectsContractIT {
                 .isEqualTo("Unable to perform update/upsert by non-unique 0-2 property domain in portal ID "
                         + sim.portalId());
 
-        SimClient.Res upsert = c.post(
+        HttpResult upsert = c.post(
                 "/crm/v3/objects/contacts/batch/upsert",
                 Map.of(
                         "inputs",
@@ -400,7 +401,7 @@ class ObjectsContractIT {
                 .containsEntry("brand.new@example.com", true);
         assertThat(sim.record("contacts", sim.ids("contacts").get(1)).get("jobtitle"))
                 .isEqualTo("Upserted");
-        SimClient.Res upsertById = c.post(
+        HttpResult upsertById = c.post(
                 "/crm/v3/objects/contacts/batch/upsert",
                 Map.of(
                         "inputs",
@@ -430,7 +431,7 @@ class ObjectsContractIT {
                         "productinformation",
                         "hasUniqueValue",
                         true));
-        SimClient.Res up = c.post(
+        HttpResult up = c.post(
                 "/crm/v3/objects/products/batch/upsert",
                 Map.of(
                         "inputs",
@@ -438,14 +439,14 @@ class ObjectsContractIT {
                                 "id", "ERP-1", "idProperty", "external_ref", "properties", props("name", "Widget")))));
         assertThat(up.status()).isEqualTo(200);
         assertThat(up.json().get("results").get(0).get("new").asBoolean()).isTrue();
-        SimClient.Res again = c.post(
+        HttpResult again = c.post(
                 "/crm/v3/objects/products/batch/upsert",
                 Map.of(
                         "inputs",
                         List.of(Map.of(
                                 "id", "ERP-1", "idProperty", "external_ref", "properties", props("price", "9.99")))));
         assertThat(again.json().get("results").get(0).get("new").asBoolean()).isFalse();
-        SimClient.Res got = c.get("/crm/v3/objects/products/ERP-1?idProperty=external_ref&properties=price,name");
+        HttpResult got = c.get("/crm/v3/objects/products/ERP-1?idProperty=external_ref&properties=price,name");
         assertThat(got.json().get("properties").get("price").asText()).isEqualTo("9.99");
         assertThat(got.json().get("properties").get("name").asText()).isEqualTo("Widget");
     }
@@ -453,14 +454,14 @@ class ObjectsContractIT {
     @Test
     void authenticationAndScopes() {
         SimClient anon = c.withToken(null);
-        SimClient.Res none = anon.get("/crm/v3/objects/contacts");
+        HttpResult none = anon.get("/crm/v3/objects/contacts");
         assertThat(none.status()).isEqualTo(401);
         assertThat(none.json().get("category").asText()).isEqualTo("INVALID_AUTHENTICATION");
         assertThat(c.withToken("pat-na1-wrong").get("/crm/v3/objects/contacts").status())
                 .isEqualTo(401);
         SimClient scoped = c.withToken("pat-na1-contacts-read-only");
         assertThat(scoped.get("/crm/v3/objects/contacts?limit=1").status()).isEqualTo(200);
-        SimClient.Res forbidden = scoped.get("/crm/v3/objects/deals?limit=1");
+        HttpResult forbidden = scoped.get("/crm/v3/objects/deals?limit=1");
         assertThat(forbidden.status()).isEqualTo(403);
         assertThat(forbidden.json().get("category").asText()).isEqualTo("MISSING_SCOPES");
         assertThat(forbidden
@@ -477,7 +478,7 @@ class ObjectsContractIT {
         assertThat(scoped.post("/crm/v3/objects/contacts/batch/read", Map.of("inputs", List.of(Map.of("id", "1"))))
                         .status())
                 .isIn(200, 207);
-        SimClient.Res create =
+        HttpResult create =
                 scoped.post("/crm/v3/objects/contacts", Map.of("properties", props("email", "scoped@example.com")));
         assertThat(create.status()).isEqualTo(403);
         assertThat(create.json()
@@ -505,10 +506,10 @@ class ObjectsContractIT {
         JsonNode tok = SimClient.MAPPER.readTree(r.body());
         assertThat(tok.get("expires_in").asInt()).isEqualTo(1800);
         SimClient oauth = c.withToken(tok.get("access_token").asText());
-        SimClient.Res ok = oauth.get("/crm/v3/objects/contacts?limit=1");
+        HttpResult ok = oauth.get("/crm/v3/objects/contacts?limit=1");
         assertThat(ok.status()).isEqualTo(200);
         sim.clock().advance(Duration.ofSeconds(1801));
-        SimClient.Res expired = oauth.get("/crm/v3/objects/contacts?limit=1");
+        HttpResult expired = oauth.get("/crm/v3/objects/contacts?limit=1");
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.json().get("message").asText()).contains("expired");
         HttpResponse<String> bad = http.send(
@@ -556,7 +557,7 @@ class ObjectsContractIT {
         String id = sim.ids("contacts").get(12);
         assertThat(sim.record("contacts", id))
                 .containsKeys("hs_analytics_num_visits", "hs_analytics_source", "hs_email_domain");
-        SimClient.Res ro =
+        HttpResult ro =
                 c.patch("/crm/v3/objects/contacts/" + id, Map.of("properties", Map.of("hs_analytics_num_visits", "7")));
         assertThat(ro.status()).isEqualTo(400);
         assertThat(ro.json().get("errors").get(0).get("code").asText()).isEqualTo("READ_ONLY_VALUE");
@@ -568,7 +569,7 @@ class ObjectsContractIT {
 
     @Test
     void propertiesApiCoversEveryTypeAndGroups() {
-        SimClient.Res all = c.get("/crm/v3/properties/contacts");
+        HttpResult all = c.get("/crm/v3/properties/contacts");
         assertThat(all.status()).isEqualTo(200);
         Set<String> types = new HashSet<>();
         all.json().get("results").forEach(p -> types.add(p.get("type").asText()));
@@ -597,7 +598,7 @@ class ObjectsContractIT {
             {"p_phone", "phone_number", "phonenumber"}
         };
         for (String[] d : defs) {
-            SimClient.Res r = c.post(
+            HttpResult r = c.post(
                     "/crm/v3/properties/companies",
                     Map.of(
                             "name",
@@ -612,7 +613,7 @@ class ObjectsContractIT {
                             "companyinformation"));
             assertThat(r.status()).as(d[0]).isEqualTo(201);
         }
-        SimClient.Res multi = c.post(
+        HttpResult multi = c.post(
                 "/crm/v3/properties/companies",
                 Map.of(
                         "name",
@@ -645,7 +646,7 @@ class ObjectsContractIT {
                                         "companyinformation"))
                         .status())
                 .isEqualTo(409);
-        SimClient.Res rec = c.post(
+        HttpResult rec = c.post(
                 "/crm/v3/objects/companies",
                 Map.of(
                         "properties",
@@ -683,7 +684,7 @@ class ObjectsContractIT {
                 .isEqualTo(201);
         assertThat(c.get("/crm/v3/properties/contacts/groups/sim_group").status())
                 .isEqualTo(200);
-        SimClient.Res batch = c.post(
+        HttpResult batch = c.post(
                 "/crm/v3/properties/contacts/batch/read",
                 Map.of(
                         "inputs",

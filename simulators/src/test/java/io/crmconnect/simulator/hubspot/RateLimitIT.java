@@ -3,6 +3,7 @@ package io.crmconnect.simulator.hubspot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,20 +43,20 @@ class RateLimitIT {
     void tenSecondWindowByTierThen429WithPolicyName() {
         long before = sim.rateLimited429Count();
         for (int i = 1; i <= Tier.STARTER.burstPer10s; i++) {
-            SimClient.Res r = c.get("/crm/v3/objects/contacts?limit=1");
+            HttpResult r = c.get("/crm/v3/objects/contacts?limit=1");
             assertThat(r.status()).as("call " + i).isEqualTo(200);
             assertThat(r.header("X-HubSpot-RateLimit-Max")).isEqualTo("100");
             assertThat(r.header("X-HubSpot-RateLimit-Remaining")).isEqualTo(Integer.toString(100 - i));
             assertThat(r.header("X-HubSpot-RateLimit-Interval-Milliseconds")).isEqualTo("10000");
             assertThat(r.header("X-HubSpot-RateLimit-Daily")).isEqualTo("250000");
         }
-        SimClient.Res limited = c.get("/crm/v3/objects/contacts?limit=1");
+        HttpResult limited = c.get("/crm/v3/objects/contacts?limit=1");
         assertThat(limited.status()).isEqualTo(429);
         JsonNode b = limited.json();
         assertThat(b.get("policyName").asText()).isEqualTo("TEN_SECONDLY_ROLLING");
         assertThat(b.get("errorType").asText()).isEqualTo("RATE_LIMIT");
         assertThat(b.get("status").asText()).isEqualTo("error");
-        SimClient.Res again = c.get("/crm/v3/objects/contacts?limit=1");
+        HttpResult again = c.get("/crm/v3/objects/contacts?limit=1");
         assertThat(again.status()).isEqualTo(429);
         assertThat(limited.header("Retry-After") == null)
                 .as("Retry-After is sometimes absent")
@@ -83,10 +84,10 @@ class RateLimitIT {
         Map<String, Object> body = Map.of(
                 "filterGroups", List.of(), "sorts", List.of(), "limit", 1, "after", "0", "properties", List.of());
         List<Integer> statuses = new ArrayList<>();
-        SimClient.Res first = null;
-        SimClient.Res limited = null;
+        HttpResult first = null;
+        HttpResult limited = null;
         for (int i = 0; i < 6; i++) {
-            SimClient.Res r = c.post("/crm/v3/objects/contacts/search", body);
+            HttpResult r = c.post("/crm/v3/objects/contacts/search", body);
             statuses.add(r.status());
             if (i == 0) {
                 first = r;
@@ -110,10 +111,10 @@ class RateLimitIT {
     @Test
     void dailyBudgetPerAccount() {
         sim.setDailyUsed(Tier.STARTER.daily - 1);
-        SimClient.Res last = c.get("/crm/v3/objects/contacts?limit=1");
+        HttpResult last = c.get("/crm/v3/objects/contacts?limit=1");
         assertThat(last.status()).isEqualTo(200);
         assertThat(last.header("X-HubSpot-RateLimit-Daily-Remaining")).isEqualTo("0");
-        SimClient.Res over = c.get("/crm/v3/objects/contacts?limit=1");
+        HttpResult over = c.get("/crm/v3/objects/contacts?limit=1");
         assertThat(over.status()).isEqualTo(429);
         assertThat(over.json().get("policyName").asText()).isEqualTo("DAILY");
         assertThat(over.json().get("message").asText()).isEqualTo("You have reached your daily limit.");
@@ -134,7 +135,7 @@ class RateLimitIT {
                         .as(mode + " call " + i)
                         .isEqualTo(200);
             }
-            SimClient.Res limited = c.get("/crm/v3/objects/contacts?limit=1");
+            HttpResult limited = c.get("/crm/v3/objects/contacts?limit=1");
             assertThat(limited.status()).isEqualTo(429);
             sim.clock().advance(Duration.ofMillis(1_000)); // the next clock-aligned window
             int expected = mode == LimiterMode.FIXED ? 200 : 429;

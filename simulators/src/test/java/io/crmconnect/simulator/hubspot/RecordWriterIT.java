@@ -2,6 +2,7 @@ package io.crmconnect.simulator.hubspot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crmconnect.simulator.common.HttpResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class RecordWriterIT {
             };
             List<String> created = new ArrayList<>();
             for (int i = 0; i < odd.length; i++) {
-                SimClient.Res r = c.post(
+                HttpResult r = c.post(
                         "/crm/v3/objects/contacts",
                         Map.of(
                                 "properties",

@@ -3,6 +3,7 @@ package io.crmconnect.simulator.hubspot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmconnect.simulator.common.HttpResult;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -287,7 +288,7 @@ class SearchIT {
 
     @Test
     void invalidFiltersAreValidationErrors() {
-        SimClient.Res unknown = c.post(
+        HttpResult unknown = c.post(
                 "/crm/v3/objects/contacts/search",
                 body(List.of(List.of(filter("nope", "EQ", "x"))), null, 10, null, List.of()));
         assertThat(unknown.status()).isEqualTo(400);
@@ -343,7 +344,7 @@ class SearchIT {
         emails.add("someone.99999@example.com");
         String over = SimClient.write(b);
         assertThat(over.length()).isGreaterThan(3000);
-        SimClient.Res tooLong = c.post("/crm/v3/objects/contacts/search", over);
+        HttpResult tooLong = c.post("/crm/v3/objects/contacts/search", over);
         assertThat(tooLong.status()).isEqualTo(400);
         assertThat(tooLong.json().get("category").asText()).isEqualTo("VALIDATION_ERROR");
         // the same filters, brought back under the limit, then pushed over it by the free-text query alone
@@ -368,20 +369,19 @@ class SearchIT {
     @Test
     void pagingPastTenThousandResultsIsA400() {
         Map<String, Object> b = body(List.of(), null, 200, "9800", List.of());
-        SimClient.Res last = c.post("/crm/v3/objects/contacts/search", b);
+        HttpResult last = c.post("/crm/v3/objects/contacts/search", b);
         assertThat(last.status()).isEqualTo(200);
         assertThat(last.json().get("total").asInt())
                 .isEqualTo(sim.ids("contacts").size())
                 .isGreaterThan(10_000);
         assertThat(last.json().get("results")).hasSize(200);
         assertThat(last.json().get("paging").get("next").get("after").asText()).isEqualTo("10000");
-        SimClient.Res beyond =
-                c.post("/crm/v3/objects/contacts/search", body(List.of(), null, 200, "10000", List.of()));
+        HttpResult beyond = c.post("/crm/v3/objects/contacts/search", body(List.of(), null, 200, "10000", List.of()));
         assertThat(beyond.status()).isEqualTo(400);
         assertThat(beyond.json().get("category").asText()).isEqualTo("VALIDATION_ERROR");
         // the documented workaround: sort by hs_object_id and restart with a GT filter
         String lastId = last.json().get("results").get(199).get("id").asText();
-        SimClient.Res restart = c.post(
+        HttpResult restart = c.post(
                 "/crm/v3/objects/contacts/search",
                 body(
                         List.of(List.of(filter("hs_object_id", "GT", lastId))),
@@ -396,8 +396,7 @@ class SearchIT {
     @Test
     void writesBecomeSearchableOnlyAfterTheIndexingLag() {
         sim.setIndexLag(Duration.ofSeconds(30));
-        SimClient.Res created =
-                c.post("/crm/v3/objects/companies", Map.of("properties", Map.of("name", "Lagging Corp")));
+        HttpResult created = c.post("/crm/v3/objects/companies", Map.of("properties", Map.of("name", "Lagging Corp")));
         String id = created.json().get("id").asText();
         Map<String, Object> q =
                 body(List.of(List.of(filter("name", "EQ", "Lagging Corp"))), null, 10, null, List.of("name"));

@@ -1,7 +1,7 @@
 package io.crmconnect.simulator.hubspot;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmconnect.simulator.common.HttpResult;
 import io.crmconnect.simulator.hubspot.contract.OpenApiContract;
 import io.crmconnect.simulator.hubspot.contract.Violation;
 import java.io.IOException;
@@ -22,26 +22,6 @@ import java.util.Map;
  */
 final class SimClient {
     static final ObjectMapper MAPPER = new ObjectMapper();
-
-    /** One response. */
-    record Res(int status, Map<String, List<String>> headers, String body) {
-        JsonNode json() {
-            try {
-                return MAPPER.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + body, e);
-            }
-        }
-
-        String header(String name) {
-            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-                if (e.getKey().equalsIgnoreCase(name)) {
-                    return e.getValue().get(0);
-                }
-            }
-            return null;
-        }
-    }
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -65,28 +45,28 @@ final class SimClient {
         return c;
     }
 
-    Res get(String path) {
+    HttpResult get(String path) {
         return send("GET", path, null);
     }
 
-    Res post(String path, Object body) {
+    HttpResult post(String path, Object body) {
         return send("POST", path, body);
     }
 
-    Res patch(String path, Object body) {
+    HttpResult patch(String path, Object body) {
         return send("PATCH", path, body);
     }
 
-    Res put(String path, Object body) {
+    HttpResult put(String path, Object body) {
         return send("PUT", path, body);
     }
 
-    Res delete(String path) {
+    HttpResult delete(String path) {
         return send("DELETE", path, null);
     }
 
     /** Raw body (may be invalid JSON). */
-    Res send(String method, String path, Object body) {
+    HttpResult send(String method, String path, Object body) {
         String text = body == null ? null : body instanceof String s ? s : write(body);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         Map<String, String> headers = new LinkedHashMap<>();
@@ -101,7 +81,7 @@ final class SimClient {
                 method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            Res res = new Res(r.statusCode(), r.headers().map(), r.body());
+            HttpResult res = new HttpResult(r.statusCode(), r.headers().map(), r.body());
             if (checkContract && !path.startsWith("/_sim") && !path.startsWith("/oauth")) {
                 Map<String, String> respHeaders = new LinkedHashMap<>();
                 if (!res.body().isEmpty()) {
