@@ -2,10 +2,11 @@ package io.crmconnect.simulator.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmconnect.simulator.http.RawRequest;
+import io.crmconnect.simulator.http.Response;
 import io.crmconnect.simulator.http.SimHttpServer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -49,23 +50,44 @@ public abstract class BaseSimulator<C extends SimulatedClock, F extends FaultRul
     protected final RequestLog<E> log;
     protected final SimHttpServer server;
     protected final String baseUrl;
+    /** Seed of the data, ids, fault draws and mutator. */
+    protected final long seed;
+
     private final Class<F> faultType;
     private final List<F> startFaults;
-    /** Milliseconds from construction until the server served (set by the subclass once it started). */
+    private final int threads;
+    private final double mutatorOpsPerSecond;
+    /** Milliseconds from construction until the server served. */
     protected volatile long startedMillis;
 
-    /** Binds the port (0 = ephemeral) without serving yet; {@code startFaults} are active from the start. */
-    protected BaseSimulator(
-            C clock, Class<F> faultType, long seed, int port, int requestLogSize, Collection<F> startFaults)
-            throws IOException {
+    /** Binds the port (0 = ephemeral) without serving yet, so the base URL is known before the data is built. */
+    protected BaseSimulator(C clock, Class<F> faultType, SimulatorSettings<?, F> settings) throws IOException {
         this.clock = clock;
         this.faultType = faultType;
-        this.startFaults = List.copyOf(startFaults);
+        this.seed = settings.seed;
+        this.startFaults = List.copyOf(settings.faults);
+        this.threads = settings.threads;
+        this.mutatorOpsPerSecond = settings.mutatorOpsPerSecond;
         this.faults = new FaultSet<>(seed);
-        faults.replaceWith(this.startFaults);
-        this.log = new RequestLog<>(requestLogSize);
-        this.server = new SimHttpServer(port);
+        faults.replaceWith(startFaults);
+        this.log = new RequestLog<>(settings.requestLogSize);
+        this.server = new SimHttpServer(settings.port);
         this.baseUrl = server.baseUrl();
+    }
+
+    /**
+     * Starts serving on daemon threads named {@code threadPrefix-n} (see {@link SimHttpServer#start}), then the
+     * mutator when the settings asked for it; the start-up time ends here.
+     */
+    protected void serve(
+            String threadPrefix,
+            Function<RawRequest, ? extends Response> handler,
+            Function<Response, byte[]> malformedBody) {
+        server.start(threads, threadPrefix, handler, malformedBody);
+        if (mutatorOpsPerSecond > 0) {
+            mutations().start(mutatorOpsPerSecond);
+        }
+        startedMillis = (System.nanoTime() - constructedNanos) / 1_000_000;
     }
 
     /** The simulator's current mutator (it is rebuilt with the data on reset). */

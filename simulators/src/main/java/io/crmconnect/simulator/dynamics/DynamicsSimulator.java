@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmconnect.simulator.common.BaseSimulator;
 import io.crmconnect.simulator.common.Mutations;
+import io.crmconnect.simulator.common.SimulatorSettings;
 import io.crmconnect.simulator.http.RawRequest;
 import io.crmconnect.simulator.http.Response;
 import java.io.IOException;
@@ -44,9 +45,7 @@ public final class DynamicsSimulator
     public static final String API_VERSION = "v9.2";
 
     /** Configures and starts a simulator. */
-    public static final class Builder {
-        private int port;
-        private long seed = 42;
+    public static final class Builder extends SimulatorSettings<Builder, DynamicsFault> {
         private final Map<String, Integer> counts = new LinkedHashMap<>();
         private boolean auth = true;
         private final Map<String, String> clients = new LinkedHashMap<>();
@@ -58,28 +57,13 @@ public final class DynamicsSimulator
         private Duration window = Duration.ofSeconds(300);
         private int dopHint = 5;
         private Duration deltaTokenRetention = Duration.ofDays(7);
-        private final List<DynamicsFault> faults = new ArrayList<>();
-        // a request holds its thread for its whole life (faults included); more threads than the concurrency limit
-        // so that the 52-concurrent-requests limit can be reached
-        private int threads = 64;
-        private int requestLogSize = 10_000;
-        private double mutatorOpsPerSecond;
         private String tenantId = DEFAULT_TENANT_ID;
 
         private Builder() {
+            // a request holds its thread for its whole life (faults included); more threads than the concurrency
+            // limit so that the 52-concurrent-requests limit can be reached
+            super(64);
             clients.put(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
-        }
-
-        /** TCP port on 127.0.0.1; 0 (default) picks a free port. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /** Seed of the data generator, ids, fault draws and the mutator (default 42). */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
         }
 
         public Builder contacts(int n) {
@@ -154,27 +138,6 @@ public final class DynamicsSimulator
             return this;
         }
 
-        public Builder fault(DynamicsFault f) {
-            faults.add(f);
-            return this;
-        }
-
-        public Builder threads(int n) {
-            this.threads = n;
-            return this;
-        }
-
-        public Builder requestLogSize(int n) {
-            this.requestLogSize = n;
-            return this;
-        }
-
-        /** Start the mutator right away at this many operations per second. */
-        public Builder mutator(double opsPerSecond) {
-            this.mutatorOpsPerSecond = opsPerSecond;
-            return this;
-        }
-
         public Builder tenantId(String id) {
             this.tenantId = id;
             return this;
@@ -223,15 +186,14 @@ public final class DynamicsSimulator
     private final String businessUnitId;
 
     private DynamicsSimulator(Builder b) throws IOException {
-        super(new DynamicsClock(), DynamicsFault.class, b.seed, b.port, b.requestLogSize, b.faults);
-        long t0 = constructedNanos;
+        super(new DynamicsClock(), DynamicsFault.class, b);
         this.config = b;
-        this.auth = new Auth(clock, b.tenantId, b.seed);
+        this.auth = new Auth(clock, b.tenantId, seed);
         this.throttle = new Throttle(clock);
         this.metadata = new Metadata(schema);
-        this.organizationId = UUID.nameUUIDFromBytes(("org:" + b.seed).getBytes(StandardCharsets.UTF_8))
+        this.organizationId = UUID.nameUUIDFromBytes(("org:" + seed).getBytes(StandardCharsets.UTF_8))
                 .toString();
-        this.businessUnitId = UUID.nameUUIDFromBytes(("bu:" + b.seed).getBytes(StandardCharsets.UTF_8))
+        this.businessUnitId = UUID.nameUUIDFromBytes(("bu:" + seed).getBytes(StandardCharsets.UTF_8))
                 .toString();
         auth.resource(baseUrl);
         auth.enabled = b.auth;
@@ -244,11 +206,7 @@ public final class DynamicsSimulator
         });
         applySettings();
         initState();
-        server.start(b.threads, "dynamics-sim", this::handle, this::malformedBody);
-        if (b.mutatorOpsPerSecond > 0) {
-            mutator.start(b.mutatorOpsPerSecond);
-        }
-        startedMillis = (System.nanoTime() - t0) / 1_000_000;
+        serve("dynamics-sim", this::handle, this::malformedBody);
     }
 
     private void applySettings() {
@@ -262,7 +220,7 @@ public final class DynamicsSimulator
     }
 
     private void initState() {
-        Store s = new Store(schema, clock, config.seed);
+        Store s = new Store(schema, clock, seed);
         long now = clock.millis();
         long created = now - 600L * 86_400_000L;
         // system rows: users and currencies (read-only tables)
@@ -308,14 +266,14 @@ public final class DynamicsSimulator
                 s.baseCurrencyId = row.id;
             }
         }
-        DataGenerator g = new DataGenerator(s, config.seed, humans);
+        DataGenerator g = new DataGenerator(s, seed, humans);
         g.generate(config.counts, now);
         WebApi w = new WebApi(s, clock);
         w.tokenRetentionMillis = config.deltaTokenRetention.toMillis();
         this.store = s;
         this.api = w;
         this.batch = new Batch(s, this::route);
-        this.mutator = new Mutator(s, g, humans[1], config.seed);
+        this.mutator = new Mutator(s, g, humans[1], seed);
     }
 
     // ------------------------------------------------------------------ HTTP front

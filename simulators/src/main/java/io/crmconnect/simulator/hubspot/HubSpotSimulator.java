@@ -49,7 +49,7 @@ public final class HubSpotSimulator extends BaseSimulator<SimClock, Fault, Logge
     private final String startupBreakdown;
 
     HubSpotSimulator(HubSpotSimulatorBuilder b) throws IOException {
-        super(new SimClock(), Fault.class, b.seed, b.port, b.requestLogSize, b.faults);
+        super(new SimClock(), Fault.class, b);
         long t0 = constructedNanos;
         this.config = b;
         this.auth = new Auth(clock);
@@ -67,11 +67,7 @@ public final class HubSpotSimulator extends BaseSimulator<SimClock, Fault, Logge
         long t1 = System.nanoTime();
         initState();
         long t2 = System.nanoTime();
-        server.start(b.threads, "hubspot-sim", raw -> gateway.handle(new Http.Req(raw)), Http::malformedBody);
-        if (b.mutatorOpsPerSecond > 0) {
-            mutator.start(b.mutatorOpsPerSecond);
-        }
-        startedMillis = (System.nanoTime() - t0) / 1_000_000;
+        serve("hubspot-sim", raw -> gateway.handle(new Http.Req(raw)), Http::malformedBody);
         startupBreakdown = "bind " + (t1 - t0) / 1_000_000 + " ms, data " + (t2 - t1) / 1_000_000 + " ms, rest "
                 + (System.nanoTime() - t2) / 1_000_000 + " ms";
     }
@@ -93,7 +89,7 @@ public final class HubSpotSimulator extends BaseSimulator<SimClock, Fault, Logge
         s.defineDefaultPipelines(now);
         Records records = new Records(s);
         records.trackHistory = config.propertyHistory;
-        DataGenerator g = new DataGenerator(s, records, config.seed);
+        DataGenerator g = new DataGenerator(s, records, seed);
         long lag = s.indexLagMillis;
         s.indexLagMillis = 0; // generated data is searchable at once
         g.generate(config.counts, config.owners, config.wideProperties);

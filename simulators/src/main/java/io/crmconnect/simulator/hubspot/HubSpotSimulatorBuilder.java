@@ -1,5 +1,6 @@
 package io.crmconnect.simulator.hubspot;
 
+import io.crmconnect.simulator.common.SimulatorSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +12,7 @@ import java.util.Set;
 /**
  * Configures and starts a {@link HubSpotSimulator}: {@code HubSpotSimulator.builder().seed(42).contacts(1000).start()}.
  */
-public final class HubSpotSimulatorBuilder {
-    int port;
-    long seed = 42;
+public final class HubSpotSimulatorBuilder extends SimulatorSettings<HubSpotSimulatorBuilder, Fault> {
     final Map<String, Integer> counts = new LinkedHashMap<>();
     int owners = 10;
     int wideProperties;
@@ -26,30 +25,15 @@ public final class HubSpotSimulatorBuilder {
     final List<String[]> oauthClients = new ArrayList<>();
     boolean validateRequests;
     boolean validateResponses;
-    final List<Fault> faults = new ArrayList<>();
-    // a request holds its thread for its whole life (latency and slow-body faults included): keep enough for
-    // several connector tasks in parallel; idle threads cost nothing
-    int threads = 16;
     String retryAfter = "alternate";
-    int requestLogSize = 10_000;
     boolean propertyHistory = true;
     long portalId = 12_345_678L;
-    double mutatorOpsPerSecond;
 
     HubSpotSimulatorBuilder() {
+        // a request holds its thread for its whole life (latency and slow-body faults included): keep enough for
+        // several connector tasks in parallel; idle threads cost nothing
+        super(16);
         tokens.put(HubSpotSimulator.DEFAULT_TOKEN, Set.of());
-    }
-
-    /** TCP port on 127.0.0.1; 0 (default) picks a free port. */
-    public HubSpotSimulatorBuilder port(int port) {
-        this.port = port;
-        return this;
-    }
-
-    /** Seed of the data generator, fault draws and the mutator (default 42). */
-    public HubSpotSimulatorBuilder seed(long seed) {
-        this.seed = seed;
-        return this;
     }
 
     public HubSpotSimulatorBuilder contacts(int n) {
@@ -139,25 +123,9 @@ public final class HubSpotSimulatorBuilder {
         return this;
     }
 
-    public HubSpotSimulatorBuilder fault(Fault f) {
-        faults.add(f);
-        return this;
-    }
-
-    /** Worker threads of the HTTP server. */
-    public HubSpotSimulatorBuilder threads(int n) {
-        this.threads = n;
-        return this;
-    }
-
     /** Retry-After on 429s: "always", "never" or "alternate" (default: every other 429 has none). */
     public HubSpotSimulatorBuilder retryAfter(String mode) {
         this.retryAfter = mode;
-        return this;
-    }
-
-    public HubSpotSimulatorBuilder requestLogSize(int n) {
-        this.requestLogSize = n;
         return this;
     }
 
@@ -169,12 +137,6 @@ public final class HubSpotSimulatorBuilder {
 
     public HubSpotSimulatorBuilder portalId(long id) {
         this.portalId = id;
-        return this;
-    }
-
-    /** Start the mutator right away at this many operations per second. */
-    public HubSpotSimulatorBuilder mutator(double opsPerSecond) {
-        this.mutatorOpsPerSecond = opsPerSecond;
         return this;
     }
 
