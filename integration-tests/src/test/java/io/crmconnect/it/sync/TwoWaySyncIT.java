@@ -358,14 +358,27 @@ class TwoWaySyncIT {
         String deletedInHubSpot = hsIds.get(2);
         String itsRow = dynamicsId(deletedInHubSpot);
         String rowDeletedInDynamics = dynamicsId(hsIds.get(3));
+        // An edit racing the deletion of its linked record on the other side: the deletion wins, nothing comes back.
+        String editedHere = hsIds.get(4);
+        String rowDeletedThere = dynamicsId(editedHere);
+        String rowEditedHere = dynamicsId(hsIds.get(5));
+        long deletionsFrom = System.currentTimeMillis();
         api.batchArchive("contacts", List.of(deletedInHubSpot));
         d365.delete("contact", rowDeletedInDynamics);
+        d365.delete("contact", rowDeletedThere);
+        api.batchUpdate("contacts", List.of(hsInput(editedHere, Map.of("firstname", "Racing"))));
+        api.batchArchive("contacts", List.of(hsIds.get(5)));
+        d365.update("contact", rowEditedHere, Map.of("firstname", "RacingD"));
         cluster.awaitCondition(
                 "deletions reach the other side",
                 Duration.ofSeconds(60),
-                () -> d365.row("contact", itsRow) == null && hs.record("contacts", hsIds.get(3)) == null);
-        assertThat(d365.ids("contact")).hasSize(CONTACTS - 2);
-        assertThat(hs.ids("contacts")).as("the impostor stays").hasSize(CONTACTS + 1 - 2);
+                () -> d365.row("contact", itsRow) == null
+                        && hs.record("contacts", hsIds.get(3)) == null
+                        && hs.record("contacts", editedHere) == null
+                        && d365.row("contact", rowEditedHere) == null);
+        Thread.sleep(3_000); // an edit's change the deletion raced would have recreated its record by now
+        assertThat(d365.ids("contact")).hasSize(CONTACTS - 4);
+        assertThat(hs.ids("contacts")).as("the impostor stays").hasSize(CONTACTS + 1 - 4);
         // Every change the sync refused is in the dead-letter topic, with a reason and no personal data.
         List<DeadLetter> dlq =
                 new ArrayList<>(cluster.readDeadLetters("sync.dynamics-to-hubspot.dlq", 1, Duration.ofSeconds(30)));
@@ -388,6 +401,11 @@ class TwoWaySyncIT {
             if (n.path("outcome").asText().equals("target_changed")) {
                 // a write the sink refused because the other record changed: planned again, with its reason
                 assertThat(n.path("reason").asText()).contains("changed after the write was planned");
+            }
+            if (n.path("at").asLong() >= deletionsFrom) {
+                assertThat(n.path("operation").asText())
+                        .as("no record recreated after the deletions")
+                        .isNotEqualTo("create");
             }
             if (n.has("error_code")) {
                 codes.add(n.get("error_code").asText());

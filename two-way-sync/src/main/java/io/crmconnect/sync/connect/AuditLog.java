@@ -93,6 +93,15 @@ final class AuditLog implements AutoCloseable {
         send(sourceId, e);
     }
 
+    /** A change of a record whose linked record is gone, with deletions travelling from there: nothing written. */
+    void linkedDeleted(String sourceId, String linkedId, long startedAt, long now) {
+        ObjectNode e = base(sourceId, null, now)
+                .put("outcome", "nothing")
+                .put("reason", "the linked record " + linkedId + " was deleted; its deletion travels here");
+        e.put("decision_ms", now - startedAt);
+        send(sourceId, e);
+    }
+
     void rejected(String sourceId, String code, long now) {
         send(sourceId, base(sourceId, null, now).put("outcome", "rejected").put("error_code", code));
     }

@@ -49,6 +49,11 @@ final class SyncCounters {
         targetChanged.incrementAndGet();
     }
 
+    /** A change of a record whose linked record was deleted (the deletion travels here): nothing to write. */
+    void linkedDeleted() {
+        nothing.incrementAndGet();
+    }
+
     /** A deletion passed on to the linked record. */
     void deleted() {
         deleted.incrementAndGet();

@@ -185,6 +185,15 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
             }
             plan = SyncPlanner.plan(mapping, from, source, other, started);
         }
+        if (other == null && !source.linkedId().isEmpty() && mapping.deletes().allows(from.other())) {
+            // Its linked record is gone and deletions travel here from there: an edit racing that deletion does not
+            // bring the record back; the deletion's tombstone deletes this one.
+            counters.linkedDeleted();
+            if (audit != null) {
+                audit.linkedDeleted(source.id(), source.linkedId(), started, System.currentTimeMillis());
+            }
+            return null;
+        }
         if (other != null && needsFieldTimes(plan)) {
             other = target.withFieldTimes(other); // read again: its version is the one the write expects
             plan = SyncPlanner.plan(mapping, from, this.source.withFieldTimes(source), other, started);
