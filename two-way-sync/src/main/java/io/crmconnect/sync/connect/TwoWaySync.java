@@ -61,6 +61,7 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
 
     private final Side from;
     private ObjectMapping mapping;
+    private int replanMaxRounds;
     private RecordViews views;
     private TargetReader target;
     /** Reads the changed record again as it is now: a change is only the trigger (it may be stale or replayed). */
@@ -69,10 +70,13 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
     private final SyncCounters counters = new SyncCounters();
     /** Null when no audit topic is configured. */
     private AuditLog audit;
-    /** Consumed coordinates of the updates emitted lately: one seen again was handed back by the sink. */
-    private final Map<String, Boolean> emitted = new LinkedHashMap<>(256, 0.75f, false) {
+    /**
+     * Consumed coordinates of the updates emitted lately, with how many writes planned for that change the sink has
+     * refused so far: one seen again was handed back by the sink.
+     */
+    private final Map<String, Integer> emitted = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
             return size() > 10_000;
         }
     };
@@ -106,6 +110,7 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
     public void configure(Map<String, ?> props) {
         TwoWaySyncConfig c = new TwoWaySyncConfig(config(), props);
         mapping = c.object();
+        replanMaxRounds = c.replanMaxRounds();
         views = new RecordViews(mapping);
         TargetReader hubspot =
                 new HubSpotReader(new HubSpotClientFactory(new HubSpotConnectionConfig(c)).taskClient(1), mapping);
@@ -199,11 +204,18 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
             plan = SyncPlanner.plan(mapping, from, this.source.withFieldTimes(source), other, started);
         }
         String consumedAt = consumedAt(record);
-        if (consumedAt != null && emitted.remove(consumedAt) != null) {
+        Integer refused = consumedAt == null ? null : emitted.remove(consumedAt);
+        if (refused != null) {
             // the sink refused the update planned for this change: the other record changed before the write
             counters.targetChanged();
             if (audit != null) {
                 audit.targetChanged(source.id(), other == null ? null : other.id(), System.currentTimeMillis());
+            }
+            if (refused >= replanMaxRounds && plan.isWrite()) {
+                throw new DataException("TwoWaySync: TARGET_KEEPS_CHANGING " + side(from.other()) + " record "
+                        + (other == null ? "?" : other.id()) + " changed after each of the " + refused
+                        + " writes planned for this change of " + side(from) + " record " + source.id()
+                        + "; not planned again (" + TwoWaySyncConfig.REPLAN_MAX + "=" + replanMaxRounds + ")");
             }
         }
         counters.count(plan);
@@ -264,7 +276,7 @@ public abstract class TwoWaySync<R extends ConnectRecord<R>> implements Transfor
         if (other != null && !other.version().isEmpty()) {
             h.addString(ExpectedVersion.HEADER, other.version());
             if (consumedAt != null) {
-                emitted.put(consumedAt, Boolean.TRUE);
+                emitted.put(consumedAt, refused == null ? 1 : refused + 1);
             }
         }
         return out;

@@ -21,6 +21,7 @@ final class TwoWaySyncConfig extends AbstractConfig {
     static final String AUDIT_TOPIC = "sync.audit.topic";
     static final String AUDIT_BOOTSTRAP = "sync.audit.bootstrap.servers";
     static final String AUDIT_PRODUCER_PREFIX = "sync.audit.producer.";
+    static final String REPLAN_MAX = "sync.replan.max.rounds";
     static final String GROUP = "Sync rules";
 
     TwoWaySyncConfig(ConfigDef def, Map<?, ?> props) {
@@ -89,7 +90,25 @@ final class TwoWaySyncConfig extends AbstractConfig {
                 ++o,
                 Width.LONG,
                 "Audit bootstrap servers");
+        d.define(
+                REPLAN_MAX,
+                Type.INT,
+                20,
+                ConfigDef.Range.atLeast(1),
+                Importance.LOW,
+                "How many times the sink may refuse the writes planned for one change because the other record "
+                        + "changed after the plan (each time the change is planned again) before the change goes to "
+                        + "the dead-letter topic as TARGET_KEEPS_CHANGING: a record that something rewrites after "
+                        + "every write would otherwise keep the change going round.",
+                GROUP,
+                ++o,
+                Width.SHORT,
+                "Most rounds of planning again");
         return d;
+    }
+
+    int replanMaxRounds() {
+        return getInt(REPLAN_MAX);
     }
 
     /** The audit log, null when no audit topic is set. */
