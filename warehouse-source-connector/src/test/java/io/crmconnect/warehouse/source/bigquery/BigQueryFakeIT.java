@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official BigQuery client (google-cloud-bigquery) against the BigQuery REST fake on loopback: jobs.insert,
- * getQueryResults and tabledata.list paging, jobs.query for the server clock, tables.get for the schema, typed
+ * tabledata.list paging of the job's result table, jobs.query for the server clock, tables.get for the schema, typed
  * NUMERIC / BIGNUMERIC / REPEATED / RECORD values, CHANGES and APPENDS intervals, watermark reads with a first full
  * pass over empty watermarks, service-account sign-in through the fake's token endpoint, error classification; a
  * JVM guard refuses (and records) any connection outside loopback, so no metadata server is asked.
@@ -167,9 +167,10 @@ class BigQueryFakeIT {
                 .extracting(e -> e.key()[0] + ":" + e.change())
                 .containsExactly("1:upsert", "2:delete", "8:upsert", "9:delete");
         assertThat(changes.get(0).values()[1]).isEqualTo("changed@example.com");
-        // paging: 3-row pages through getQueryResults / tabledata.list; the clock through jobs.query
-        assertThat(fake.calls())
-                .containsKeys("jobs.insert", "jobs.getQueryResults", "tabledata.list", "tables.get", "jobs.query");
+        // paging: 3-row pages of each job's result table through tabledata.list; the clock through jobs.query
+        assertThat(fake.calls()).containsKeys("jobs.insert", "tabledata.list", "tables.get", "jobs.query");
+        assertThat(fake.calls().get("tabledata.list"))
+                .isGreaterThan(fake.calls().get("jobs.insert"));
 
         BigQuerySourceConfig appends = new BigQuerySourceConfig(props(CaptureConfig.MODE, "append_only"));
         TableCapture app = capture(appends, "crm.patients:patient_id");
