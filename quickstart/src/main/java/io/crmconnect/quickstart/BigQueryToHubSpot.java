@@ -1,7 +1,7 @@
 package io.crmconnect.quickstart;
 
 import io.crmconnect.simulator.bigquery.BigQueryFake;
-import io.crmconnect.simulator.warehouse.Column;
+import io.crmconnect.simulator.warehouse.Seed004;
 import io.crmconnect.simulator.warehouse.Warehouse;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ final class BigQueryToHubSpot extends Scenario {
     void startSystems(Quickstart quickstart) {
         startSimulator(quickstart, Math.max(100, patients / 10));
         try {
-            prepareHubSpot();
+            Seed004.preparePortal("http://127.0.0.1:" + options.simulatorPort, SIMULATOR_TOKEN);
             String project = JSON.readTree(
                             example("warehouse-source-connector", SOURCE_SAMPLE).toFile())
                     .path("config")
@@ -68,34 +68,6 @@ final class BigQueryToHubSpot extends Scenario {
         writeSecrets("hubspot.properties", Map.of("token", SIMULATOR_TOKEN));
     }
 
-    /** What the sink samples expect a portal to have: patient_id, address2, the ROI object and its Patient label. */
-    private void prepareHubSpot() throws Exception {
-        simulatorPost("/crm/v3/properties/contacts", JSON.readTree("""
-                {"name":"patient_id","label":"Patient id","type":"string","fieldType":"text",
-                 "groupName":"contactinformation","hasUniqueValue":true}"""));
-        simulatorPost("/crm/v3/properties/contacts", JSON.readTree("""
-                {"name":"address2","label":"Address line 2","type":"string","fieldType":"text",
-                 "groupName":"contactinformation"}"""));
-        String roiType = simulatorPost("/crm-object-schemas/v3/schemas", JSON.readTree("""
-                {"name":"roi","labels":{"singular":"ROI","plural":"ROIs"},"primaryDisplayProperty":"roi_id",
-                 "requiredProperties":["roi_id"],"searchableProperties":["roi_id"],"associatedObjects":["CONTACT"],
-                 "properties":[
-                  {"name":"roi_id","label":"ROI id","type":"string","fieldType":"text","hasUniqueValue":true},
-                  {"name":"request_date","label":"Request date","type":"date","fieldType":"date"},
-                  {"name":"received_at","label":"Received","type":"datetime","fieldType":"date"},
-                  {"name":"status","label":"Status","type":"enumeration","fieldType":"select","options":[
-                    {"label":"Open","value":"open","hidden":false,"displayOrder":0},
-                    {"label":"Closed","value":"closed","hidden":false,"displayOrder":1}]},
-                  {"name":"processing_status","label":"Processing","type":"string","fieldType":"text"},
-                  {"name":"processing_datetime","label":"Processed at","type":"datetime","fieldType":"date"},
-                  {"name":"reviewer_notes","label":"Reviewer notes","type":"string","fieldType":"textarea"}]}"""))
-                .path("objectTypeId")
-                .asText();
-        simulatorPost(
-                "/crm/v4/associations/" + roiType + "/contacts/labels",
-                JSON.createObjectNode().put("label", "Patient").put("name", "patient"));
-    }
-
     /**
      * crm.patients and crm.roi_requests as seed 004 has them (no change history: watermark mode), stamped before the
      * sample's watermark delay so the first read takes them; one patient without a stamp (read by the first pass).
@@ -106,23 +78,7 @@ final class BigQueryToHubSpot extends Scenario {
                 .toList();
         List<WarehouseUsers.User> users = WarehouseUsers.generate(patients, knownEmails);
         Instant stamped = warehouse.clock().now().minus(Duration.ofMinutes(10));
-        warehouse.createTable(
-                "crm.patients",
-                List.of(
-                        Column.of("patient_id", "STRING"),
-                        Column.of("email", "STRING"),
-                        Column.of("first_name", "STRING"),
-                        Column.of("last_name", "STRING"),
-                        Column.of("dob", "STRING"),
-                        Column.of("address1", "STRING"),
-                        Column.of("address2", "STRING"),
-                        Column.of("city", "STRING"),
-                        Column.of("state", "STRING"),
-                        Column.of("zip", "STRING"),
-                        Column.of("updated_at", "TIMESTAMP")),
-                List.of("patient_id"),
-                Duration.ofDays(7),
-                false);
+        Seed004.createPatients(warehouse);
         List<Object[]> patientRows = new ArrayList<>();
         for (int i = 0; i < users.size(); i++) {
             WarehouseUsers.User u = users.get(i);
@@ -141,20 +97,8 @@ final class BigQueryToHubSpot extends Scenario {
                 i == users.size() - 1 ? null : stamped
             });
         }
-        warehouse.insert("crm.patients", patientRows.toArray(Object[][]::new));
-        warehouse.createTable(
-                "crm.roi_requests",
-                List.of(
-                        Column.of("roi_id", "STRING"),
-                        Column.of("patient_email", "STRING"),
-                        Column.of("requested_at", "TIMESTAMP"),
-                        Column.of("received_local", "STRING"),
-                        Column.of("status", "STRING"),
-                        Column.of("reviewer_notes", "STRING"),
-                        Column.of("updated_at", "TIMESTAMP")),
-                List.of("roi_id"),
-                Duration.ofDays(7),
-                false);
+        warehouse.insert(Seed004.PATIENTS, patientRows.toArray(Object[][]::new));
+        Seed004.createRoiRequests(warehouse);
         // one request per patient HubSpot already has, so the Patient association finds its contact at once
         List<Object[]> roiRows = new ArrayList<>();
         for (int i = 0; i < knownEmails.size(); i++) {
@@ -169,7 +113,7 @@ final class BigQueryToHubSpot extends Scenario {
             });
         }
         if (!roiRows.isEmpty()) {
-            warehouse.insert("crm.roi_requests", roiRows.toArray(Object[][]::new));
+            warehouse.insert(Seed004.ROI_REQUESTS, roiRows.toArray(Object[][]::new));
         }
         requests = roiRows.size();
     }

@@ -12,16 +12,12 @@ import io.crmconnect.simulator.hubspot.HubSpotSimulator;
 import io.crmconnect.simulator.snowflake.SnowflakeFake;
 import io.crmconnect.simulator.warehouse.Column;
 import io.crmconnect.simulator.warehouse.Key;
+import io.crmconnect.simulator.warehouse.Seed004;
 import io.crmconnect.simulator.warehouse.Warehouse;
 import io.crmconnect.testharness.ConnectCluster;
 import io.crmconnect.testharness.DeadLetter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -202,30 +198,7 @@ class WarehouseToHubSpotIT {
      */
     @Test
     void seed004BigQueryPatientsAndRoiRequestsToHubSpot() throws Exception {
-        api(
-                "/crm/v3/properties/contacts",
-                "{\"name\":\"patient_id\",\"label\":\"Patient id\",\"type\":\"string\","
-                        + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\",\"hasUniqueValue\":true}");
-        api(
-                "/crm/v3/properties/contacts",
-                "{\"name\":\"address2\",\"label\":\"Address line 2\",\"type\":\"string\","
-                        + "\"fieldType\":\"text\",\"groupName\":\"contactinformation\"}");
-        String roiType =
-                api("/crm-object-schemas/v3/schemas", """
-                {"name":"roi","labels":{"singular":"ROI","plural":"ROIs"},"primaryDisplayProperty":"roi_id",
-                 "requiredProperties":["roi_id"],"searchableProperties":["roi_id"],"associatedObjects":["CONTACT"],
-                 "properties":[
-                  {"name":"roi_id","label":"ROI id","type":"string","fieldType":"text","hasUniqueValue":true},
-                  {"name":"request_date","label":"Request date","type":"date","fieldType":"date"},
-                  {"name":"received_at","label":"Received","type":"datetime","fieldType":"date"},
-                  {"name":"status","label":"Status","type":"enumeration","fieldType":"select","options":[
-                    {"label":"Open","value":"open","hidden":false,"displayOrder":0},
-                    {"label":"Closed","value":"closed","hidden":false,"displayOrder":1}]},
-                  {"name":"processing_status","label":"Processing","type":"string","fieldType":"text"},
-                  {"name":"processing_datetime","label":"Processed at","type":"datetime","fieldType":"date"},
-                  {"name":"reviewer_notes","label":"Reviewer notes","type":"string","fieldType":"textarea"}]}
-                """).path("objectTypeId").asText();
-        client.createAssociationLabel(roiType, "contacts", "Patient", "patient");
+        String roiType = Seed004.preparePortal(sim.baseUrl(), sim.token());
         String byMail = contact(Map.of("email", "ann.lee@example.com", "firstname", "Ann", "lastname", "Lee"));
         String byName = contact(Map.of("firstname", "José", "lastname", "Nuñez", "date_of_birth", "1980-03-05"));
         String byAddress = contact(Map.of(
@@ -270,23 +243,7 @@ class WarehouseToHubSpotIT {
         int contactsBefore = sim.ids("contacts").size();
 
         Instant stamped = wh.clock().now().minus(Duration.ofMinutes(5));
-        wh.createTable(
-                "crm.patients",
-                List.of(
-                        Column.of("patient_id", "STRING"),
-                        Column.of("email", "STRING"),
-                        Column.of("first_name", "STRING"),
-                        Column.of("last_name", "STRING"),
-                        Column.of("dob", "STRING"),
-                        Column.of("address1", "STRING"),
-                        Column.of("address2", "STRING"),
-                        Column.of("city", "STRING"),
-                        Column.of("state", "STRING"),
-                        Column.of("zip", "STRING"),
-                        Column.of("updated_at", "TIMESTAMP")),
-                List.of("patient_id"),
-                Duration.ofDays(7),
-                false);
+        Seed004.createPatients(wh);
         wh.insert(
                 "crm.patients",
                 new Object[] {"P1", " ANN.Lee@Example.com ", "Annie", "Lee", null, null, null, null, null, null, stamped
@@ -311,19 +268,7 @@ class WarehouseToHubSpotIT {
                 new Object[] {
                     "P5", null, "Nobody", "Known", "2001-02-03", null, null, null, null, null, stamped.plusSeconds(1)
                 });
-        wh.createTable(
-                "crm.roi_requests",
-                List.of(
-                        Column.of("roi_id", "STRING"),
-                        Column.of("patient_email", "STRING"),
-                        Column.of("requested_at", "TIMESTAMP"),
-                        Column.of("received_local", "STRING"),
-                        Column.of("status", "STRING"),
-                        Column.of("reviewer_notes", "STRING"),
-                        Column.of("updated_at", "TIMESTAMP")),
-                List.of("roi_id"),
-                Duration.ofDays(7),
-                false);
+        Seed004.createRoiRequests(wh);
         Instant lateEvening = Instant.parse("2024-03-11T03:30:00Z"); // March 10 in New York
         wh.insert(
                 "crm.roi_requests",
@@ -568,27 +513,5 @@ class WarehouseToHubSpotIT {
                 .results()
                 .get(0)
                 .id();
-    }
-
-    static JsonNode api(String path, String json) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
-                                    .header("Authorization", "Bearer " + sim.token())
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(json))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300) {
-                throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
-            }
-            return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

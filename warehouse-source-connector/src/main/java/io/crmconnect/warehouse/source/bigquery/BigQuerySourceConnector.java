@@ -1,16 +1,13 @@
 package io.crmconnect.warehouse.source.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
-import io.crmconnect.common.PluginVersion;
 import io.crmconnect.common.connector.LiveValidation;
-import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.warehouse.source.core.CaptureConfig;
 import io.crmconnect.warehouse.source.core.ColumnInfo;
-import io.crmconnect.warehouse.source.core.Position;
 import io.crmconnect.warehouse.source.core.TableSpec;
 import io.crmconnect.warehouse.source.core.WarehouseError;
+import io.crmconnect.warehouse.source.core.WarehouseSourceConnector;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
@@ -18,20 +15,9 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.source.ExactlyOnceSupport;
-import org.apache.kafka.connect.source.SourceConnector;
 
 /** BigQuery tables → Kafka. Tables are spread over {@code tasks.max} tasks; each table is one offset partition. */
-public class BigQuerySourceConnector extends SourceConnector {
-    private Map<String, String> props;
-    private List<String> tables;
-
-    @Override
-    public String version() {
-        return PluginVersion.of(getClass());
-    }
-
+public class BigQuerySourceConnector extends WarehouseSourceConnector {
     @Override
     public ConfigDef config() {
         return BigQuerySourceConfig.CONFIG;
@@ -41,20 +27,6 @@ public class BigQuerySourceConnector extends SourceConnector {
     public Class<? extends Task> taskClass() {
         return BigQuerySourceTask.class;
     }
-
-    @Override
-    public void start(Map<String, String> props) {
-        this.props = new HashMap<>(props);
-        tables = new BigQuerySourceConfig(props).getList(CaptureConfig.TABLES);
-    }
-
-    @Override
-    public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return TaskConfigs.roundRobin(props, tables, maxTasks, CaptureConfig.TASK_TABLES, null);
-    }
-
-    @Override
-    public void stop() {}
 
     /**
      * Static checks, then one bounded live check (30 s): the credentials load (reported on the credentials key) and
@@ -111,26 +83,5 @@ public class BigQuerySourceConnector extends SourceConnector {
                         .addErrorMessage(e.getMessage());
             }
         }
-    }
-
-    @Override
-    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-        return ExactlyOnceSupport.SUPPORTED; // offsets travel with the records they describe
-    }
-
-    /** KIP-875: only well-formed positions of configured tables (null = start the table over). */
-    @Override
-    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
-        for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
-            Object table = e.getKey() == null ? null : e.getKey().get("table");
-            if (!(table instanceof String) || e.getKey().size() != 1) {
-                throw new ConnectException("Unknown source partition " + e.getKey() + ": expected {\"table\": "
-                        + "\"<table name as configured>\"}");
-            }
-            if (e.getValue() != null) {
-                Position.fromMap((String) table, e.getValue());
-            }
-        }
-        return true;
     }
 }

@@ -1,19 +1,16 @@
 package io.crmconnect.warehouse.source.snowflake;
 
-import io.crmconnect.common.PluginVersion;
 import io.crmconnect.common.connector.LiveValidation;
-import io.crmconnect.common.connector.TaskConfigs;
 import io.crmconnect.warehouse.source.core.CaptureConfig;
-import io.crmconnect.warehouse.source.core.Position;
 import io.crmconnect.warehouse.source.core.TableSpec;
 import io.crmconnect.warehouse.source.core.WarehouseError;
+import io.crmconnect.warehouse.source.core.WarehouseSourceConnector;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,20 +19,9 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.source.ExactlyOnceSupport;
-import org.apache.kafka.connect.source.SourceConnector;
 
 /** Snowflake tables → Kafka. Tables are spread over {@code tasks.max} tasks; each table is one offset partition. */
-public class SnowflakeSourceConnector extends SourceConnector {
-    private Map<String, String> props;
-    private List<String> tables;
-
-    @Override
-    public String version() {
-        return PluginVersion.of(getClass());
-    }
-
+public class SnowflakeSourceConnector extends WarehouseSourceConnector {
     @Override
     public ConfigDef config() {
         return SnowflakeSourceConfig.CONFIG;
@@ -45,20 +31,6 @@ public class SnowflakeSourceConnector extends SourceConnector {
     public Class<? extends Task> taskClass() {
         return SnowflakeSourceTask.class;
     }
-
-    @Override
-    public void start(Map<String, String> props) {
-        this.props = new HashMap<>(props);
-        tables = new SnowflakeSourceConfig(props).getList(CaptureConfig.TABLES);
-    }
-
-    @Override
-    public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return TaskConfigs.roundRobin(props, tables, maxTasks, CaptureConfig.TASK_TABLES, null);
-    }
-
-    @Override
-    public void stop() {}
 
     /**
      * Static checks, then one bounded live check (30 s): sign-in (reported on the credential's key), and per table
@@ -156,26 +128,5 @@ public class SnowflakeSourceConnector extends SourceConnector {
         } catch (SQLException e) {
             byName.get(SnowflakeSourceConfig.URL).addErrorMessage(e.getMessage());
         }
-    }
-
-    @Override
-    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-        return ExactlyOnceSupport.SUPPORTED; // offsets travel with the records they describe
-    }
-
-    /** KIP-875: only well-formed positions of configured tables (null = start the table over). */
-    @Override
-    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
-        for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
-            Object table = e.getKey() == null ? null : e.getKey().get("table");
-            if (!(table instanceof String) || e.getKey().size() != 1) {
-                throw new ConnectException("Unknown source partition " + e.getKey() + ": expected {\"table\": "
-                        + "\"<table name as configured>\"}");
-            }
-            if (e.getValue() != null) {
-                Position.fromMap((String) table, e.getValue());
-            }
-        }
-        return true;
     }
 }
