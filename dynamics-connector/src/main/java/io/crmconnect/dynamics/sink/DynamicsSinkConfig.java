@@ -243,7 +243,7 @@ public final class DynamicsSinkConfig extends AbstractConfig {
                 4,
                 ConfigDef.Range.between(1, 52),
                 Importance.LOW,
-                "Write calls of one put() sent at the same time (also bounded by x-ms-dop-hint and the budget).",
+                "Write calls in flight at once, also across put() calls (bounded by x-ms-dop-hint and the budget too).",
                 GROUP_WRITES,
                 ++o,
                 Width.SHORT,

@@ -9,6 +9,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -16,6 +20,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * segments that address no row twice ({@link Segments}), then per segment resolve lookups ({@link LookupResolver}),
  * read the current rows ({@link CurrentRows}), plan each row's write ({@link ChangePlanner}) and send the writes
  * ({@link WriteExecutor}). Every record ends in exactly one outcome.
+ *
+ * <p>Writes are not waited for: {@link #write} returns the batch's calls while they are in flight, so the next batch
+ * is read and planned meanwhile. A row with a write in flight is read again only once that write has ended, so
+ * every row's records apply in offset order and each plan compares against what was last written.
  */
 final class DynamicsSinkWriter {
     private final TargetTable target;
@@ -26,12 +34,19 @@ final class DynamicsSinkWriter {
     private final WriteExecutor executor;
     private final boolean readCurrent;
     private final boolean deletes;
+    /** The call writing each row (by canonical identity) that has not ended, or has failed; task thread only. */
+    private final Map<String, CompletableFuture<Void>> writing = new HashMap<>();
 
-    DynamicsSinkWriter(DynamicsClient client, TargetTable target, DynamicsSinkConfig config, WriteExecutor executor) {
+    DynamicsSinkWriter(
+            DynamicsClient client,
+            TargetTable target,
+            DynamicsSinkConfig config,
+            WriteExecutor executor,
+            ExecutorService readPool) {
         this.target = target;
         this.reader = new RecordReader(target, config);
         this.lookups = new LookupResolver(client);
-        this.current = new CurrentRows(client, target, executor.pool());
+        this.current = new CurrentRows(client, target, readPool);
         this.planner = new ChangePlanner(target, config.writeMode(), config.changedOnly());
         this.executor = executor;
         this.deletes = config.deleteMode() == DeleteMode.DELETE;
@@ -44,7 +59,13 @@ final class DynamicsSinkWriter {
         return executor;
     }
 
-    void write(List<SinkRecord> records, Outcomes out) {
+    /**
+     * Plans the records and starts their writes; returns the calls in flight. Throws the error of an earlier call
+     * that failed writing a row of this batch (nothing after it may be written then).
+     */
+    List<CompletableFuture<Void>> write(List<SinkRecord> records, Outcomes out) {
+        writing.values().removeIf(f -> f.isDone() && !f.isCompletedExceptionally());
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
         List<SinkRow> rows = new ArrayList<>(records.size());
         for (SinkRecord r : records) {
             if (r.value() == null && !deletes) {
@@ -59,11 +80,40 @@ final class DynamicsSinkWriter {
             }
         }
         for (List<SinkRow> segment : Segments.split(rows)) {
-            writeSegment(segment, out);
+            writeSegment(segment, out, calls);
+        }
+        return calls;
+    }
+
+    /** Waits for every call in flight to end, whatever its outcome, and forgets them. */
+    void awaitAll() {
+        for (CompletableFuture<Void> f : writing.values()) {
+            try {
+                f.join();
+            } catch (CompletionException | CancellationException e) {
+                // its outcome is the caller's to read from the future it holds
+            }
+        }
+        writing.clear();
+    }
+
+    /** Waits for the writes in flight to the segment's rows; rethrows the error of one that failed. */
+    private void awaitRows(List<SinkRow> segment) {
+        for (SinkRow r : segment) {
+            CompletableFuture<Void> f = writing.get(r.identity().canonical());
+            if (f == null) {
+                continue;
+            }
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
         }
     }
 
-    private void writeSegment(List<SinkRow> segment, Outcomes out) {
+    private void writeSegment(List<SinkRow> segment, Outcomes out, List<CompletableFuture<Void>> calls) {
+        awaitRows(segment);
         Map<TargetTable.BoundLookup, Map<String, LookupResolver.Resolution>> resolved = resolveLookups(segment);
         boolean needsRead = readCurrent
                 || segment.stream().anyMatch(r -> r.delete() && !r.identity().byId());
@@ -81,7 +131,12 @@ final class DynamicsSinkWriter {
             }
         }
         if (!writes.isEmpty()) {
-            executor.write(writes, out);
+            for (WriteExecutor.Call call : executor.submit(writes, out)) {
+                calls.add(call.done());
+                for (WritePlan p : call.plans()) {
+                    writing.put(p.row().identity().canonical(), call.done());
+                }
+            }
         }
     }
 

@@ -18,9 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,13 +66,12 @@ final class WriteExecutor {
         this.bulk = api == WriteApi.AUTO && mode == WriteMode.UPSERT && bulkSupported;
     }
 
-    /** The threads the calls run on ({@code batch.max.in.flight}); the current-row reads use them too. */
-    ExecutorService pool() {
-        return pool;
-    }
-
-    /** Writes the segment's plans (no two address the same row) and reports each outcome. */
-    void write(List<WritePlan> plans, Outcomes out) {
+    /**
+     * Starts the segment's writes (no two plans address the same row) on the pool and returns one call per chunk;
+     * each reports its rows' outcomes as it ends. A call's future fails with the error that ended it (a
+     * {@link DynamicsRetriableException} when Dataverse kept failing transiently).
+     */
+    List<Call> submit(List<WritePlan> plans, Outcomes out) {
         List<WritePlan> upserts = new ArrayList<>();
         List<WritePlan> viaBatch = new ArrayList<>();
         for (WritePlan p : plans) {
@@ -83,35 +81,20 @@ final class WriteExecutor {
                 upserts.add(p);
             }
         }
-        List<Future<?>> calls = new ArrayList<>();
+        List<Call> calls = new ArrayList<>();
         for (int i = 0; i < upserts.size(); i += batchSize) {
             List<WritePlan> chunk = upserts.subList(i, Math.min(upserts.size(), i + batchSize));
-            calls.add(pool.submit(() -> bulkChunk(chunk, out)));
+            calls.add(new Call(chunk, CompletableFuture.runAsync(() -> bulkChunk(chunk, out), pool)));
         }
         for (int i = 0; i < viaBatch.size(); i += batchSize) {
             List<WritePlan> chunk = viaBatch.subList(i, Math.min(viaBatch.size(), i + batchSize));
-            calls.add(pool.submit(() -> batchChunk(chunk, out)));
+            calls.add(new Call(chunk, CompletableFuture.runAsync(() -> batchChunk(chunk, out), pool)));
         }
-        RuntimeException first = null;
-        for (Future<?> f : calls) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DynamicsRetriableException("interrupted while writing", 0, null, null, 0, e);
-            } catch (ExecutionException e) {
-                RuntimeException cause =
-                        e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                // a retriable failure wins: the batch is redelivered and the rows written so far are skipped then
-                if (first == null || cause instanceof DynamicsRetriableException) {
-                    first = cause;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        return calls;
     }
+
+    /** One write call: the rows it writes and when it ends. */
+    record Call(List<WritePlan> plans, CompletableFuture<Void> done) {}
 
     private void bulkChunk(List<WritePlan> chunk, Outcomes out) {
         List<ObjectNode> targets = new ArrayList<>(chunk.size());

@@ -1,7 +1,6 @@
 package io.crmconnect.dynamics.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmconnect.common.sink.DeadLetter;
 import io.crmconnect.common.sink.DeadLetterException;
@@ -14,13 +13,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sink task driven as a worker drives it (put, preCommit, redelivery after a RetriableException) against the
+ * The sink task driven as a worker drives it (put, preCommit, consumed again after a transient failure) against the
  * Dataverse simulator over HTTP, with Connect's errant-record reporting recorded.
  */
 class SinkTaskIT {
@@ -105,6 +104,12 @@ class SinkTaskIT {
         return new SinkRecord(TOPIC, 0, Schema.STRING_SCHEMA, email, null, null, offset++);
     }
 
+    /** put() returns with its writes in flight; the assertions read the simulator, so wait for them. */
+    private static void put(DynamicsSinkTask t, List<SinkRecord> records) {
+        t.put(records);
+        t.awaitWrites(Set.of());
+    }
+
     private Map<String, Object> contactByEmail(String email) {
         for (Map<String, Object> r : sim.rows("contact")) {
             if (email.equalsIgnoreCase(String.valueOf(r.get("emailaddress1")))) {
@@ -139,7 +144,7 @@ class SinkTaskIT {
                     "1000.50",
                     acct));
         }
-        t.put(batch);
+        put(t, batch);
         assertThat(ctx.reported()).isEmpty();
         Map<String, Object> row = contactByEmail("p4@example.com");
         assertThat(row.get("lastname")).isEqualTo("Last4");
@@ -167,13 +172,13 @@ class SinkTaskIT {
                     acct));
         }
         DynamicsSinkTask fresh = start(config(), new RecordingSinkTaskContext(config(), true, TP));
-        fresh.put(replay);
+        put(fresh, replay);
         assertThat(writes()).isEqualTo(before);
         assertThat(fresh.metrics().unchanged.get()).isEqualTo(30);
         assertThat(contactByEmail("p4@example.com").get("versionnumber")).isEqualTo(version);
 
         // one column changed: one row written
-        fresh.put(List.of(person("p4@example.com", "First4", "Last4", "Director", "Female", "1000.50", acct)));
+        put(fresh, List.of(person("p4@example.com", "First4", "Last4", "Director", "Female", "1000.50", acct)));
         assertThat(fresh.metrics().updated.get()).isEqualTo(1);
         assertThat(contactByEmail("p4@example.com").get("jobtitle")).isEqualTo("Director");
     }
@@ -186,7 +191,7 @@ class SinkTaskIT {
     void aRecordWithAnExpectedVersionIsWrittenOnlyOverThatVersionElseConsumedAgain() {
         RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(config(), true, TP);
         DynamicsSinkTask t = start(config(), ctx);
-        t.put(List.of(person("cas@example.com", "Ada", "Lovelace", "Engineer", null, null, null)));
+        put(t, List.of(person("cas@example.com", "Ada", "Lovelace", "Engineer", null, null, null)));
         Map<String, Object> row = contactByEmail("cas@example.com");
         String id = String.valueOf(row.get("contactid"));
         String planned = String.valueOf(row.get("@odata.etag"));
@@ -195,7 +200,7 @@ class SinkTaskIT {
         SinkRecord stale = person("cas@example.com", "Ada", "King", "Countess", null, null, null);
         stale.headers().addString(ExpectedVersion.HEADER, planned);
         SinkRecord after = person("after@example.com", "Alan", "Turing", "Engineer", null, null, null);
-        t.put(List.of(stale, after));
+        put(t, List.of(stale, after));
         assertThat(contactByEmail("cas@example.com"))
                 .containsEntry("lastname", "Lovelace")
                 .containsEntry("jobtitle", "Edited by a user");
@@ -214,7 +219,7 @@ class SinkTaskIT {
                 .addString(
                         ExpectedVersion.HEADER,
                         String.valueOf(contactByEmail("cas@example.com").get("@odata.etag")));
-        t.put(List.of(replanned, after));
+        put(t, List.of(replanned, after));
         assertThat(contactByEmail("cas@example.com"))
                 .containsEntry("lastname", "King")
                 .containsEntry("jobtitle", "Countess");
@@ -229,13 +234,15 @@ class SinkTaskIT {
         DynamicsSinkTask t = start(config(), ctx);
         String acct = accountNumber();
         String longTitle = "x".repeat(500);
-        t.put(List.of(
-                person("ok1@example.com", "A", "Ok", null, null, null, null),
-                person("bad-title@example.com", "B", "Bad", longTitle, null, null, null),
-                person("bad-gender@example.com", "C", "Bad", null, "Unknown", null, null),
-                person("bad-company@example.com", "D", "Bad", null, null, null, "NO-SUCH-ACCOUNT"),
-                person(null, "E", "No key", null, null, null, null),
-                person("ok2@example.com", "F", "Ok", null, null, null, acct)));
+        put(
+                t,
+                List.of(
+                        person("ok1@example.com", "A", "Ok", null, null, null, null),
+                        person("bad-title@example.com", "B", "Bad", longTitle, null, null, null),
+                        person("bad-gender@example.com", "C", "Bad", null, "Unknown", null, null),
+                        person("bad-company@example.com", "D", "Bad", null, null, null, "NO-SUCH-ACCOUNT"),
+                        person(null, "E", "No key", null, null, null, null),
+                        person("ok2@example.com", "F", "Ok", null, null, null, acct)));
         assertThat(contactByEmail("ok1@example.com")).isNotNull();
         assertThat(contactByEmail("ok2@example.com")).isNotNull();
         assertThat(contactByEmail("bad-title@example.com")).isNull();
@@ -268,15 +275,19 @@ class SinkTaskIT {
         Map<String, String> cfg = config();
         cfg.put("delete.mode", "delete");
         DynamicsSinkTask t = start(cfg, new RecordingSinkTaskContext(cfg, true, TP));
-        t.put(List.of(
-                person("gone@example.com", "G", "One", null, null, null, null),
-                person("back@example.com", "B", "Two", null, null, null, null)));
-        t.put(List.of(
-                person("gone@example.com", "G", "Updated", null, null, null, null),
-                tombstone("gone@example.com"),
-                tombstone("back@example.com"),
-                person("back@example.com", "B", "Again", null, null, null, null),
-                tombstone("never@example.com")));
+        put(
+                t,
+                List.of(
+                        person("gone@example.com", "G", "One", null, null, null, null),
+                        person("back@example.com", "B", "Two", null, null, null, null)));
+        put(
+                t,
+                List.of(
+                        person("gone@example.com", "G", "Updated", null, null, null, null),
+                        tombstone("gone@example.com"),
+                        tombstone("back@example.com"),
+                        person("back@example.com", "B", "Again", null, null, null, null),
+                        tombstone("never@example.com")));
         assertThat(contactByEmail("gone@example.com")).isNull();
         assertThat(contactByEmail("back@example.com").get("lastname")).isEqualTo("Again");
         assertThat(t.metrics().deleted.get()).isEqualTo(2);
@@ -288,11 +299,11 @@ class SinkTaskIT {
         cfg.put("columns.protected", "jobtitle");
         cfg.put("columns.fill.if.missing", "firstname");
         DynamicsSinkTask t = start(cfg, new RecordingSinkTaskContext(cfg, true, TP));
-        t.put(List.of(person("rules@example.com", "Ann", "Rules", "CEO", null, null, null)));
+        put(t, List.of(person("rules@example.com", "Ann", "Rules", "CEO", null, null, null)));
         Map<String, Object> row = contactByEmail("rules@example.com");
         assertThat(row.get("jobtitle")).isNull();
         assertThat(row.get("firstname")).isEqualTo("Ann");
-        t.put(List.of(person("rules@example.com", "Bob", "Rules2", "CEO", null, null, null)));
+        put(t, List.of(person("rules@example.com", "Bob", "Rules2", "CEO", null, null, null)));
         row = contactByEmail("rules@example.com");
         assertThat(row.get("firstname")).isEqualTo("Ann");
         assertThat(row.get("lastname")).isEqualTo("Rules2");
@@ -300,9 +311,11 @@ class SinkTaskIT {
         Map<String, String> createOnly = config();
         createOnly.put("write.mode", "create_only");
         DynamicsSinkTask c = start(createOnly, new RecordingSinkTaskContext(createOnly, true, TP));
-        c.put(List.of(
-                person("rules@example.com", "X", "Not written", null, null, null, null),
-                person("created@example.com", "Y", "Created", null, null, null, null)));
+        put(
+                c,
+                List.of(
+                        person("rules@example.com", "X", "Not written", null, null, null, null),
+                        person("created@example.com", "Y", "Created", null, null, null, null)));
         assertThat(contactByEmail("rules@example.com").get("lastname")).isEqualTo("Rules2");
         assertThat(contactByEmail("created@example.com")).isNotNull();
         assertThat(c.metrics().skipped.get()).isEqualTo(1);
@@ -311,9 +324,11 @@ class SinkTaskIT {
         updateOnly.put("write.mode", "update_only");
         RecordingSinkTaskContext uctx = new RecordingSinkTaskContext(updateOnly, true, TP);
         DynamicsSinkTask u = start(updateOnly, uctx);
-        u.put(List.of(
-                person("created@example.com", "Y", "Updated", null, null, null, null),
-                person("missing@example.com", "Z", "Missing", null, null, null, null)));
+        put(
+                u,
+                List.of(
+                        person("created@example.com", "Y", "Updated", null, null, null, null),
+                        person("missing@example.com", "Z", "Missing", null, null, null, null)));
         assertThat(contactByEmail("created@example.com").get("lastname")).isEqualTo("Updated");
         assertThat(contactByEmail("missing@example.com")).isNull();
         assertThat(uctx.reported())
@@ -332,24 +347,55 @@ class SinkTaskIT {
             batch.add(person("retry" + i + "@example.com", "R", "Retry" + i, null, null, null, null));
         }
         batch.add(person("bad@example.com", "B", "Bad", "y".repeat(500), null, null, null));
-        // every write fails for longer than the retry budget: the batch is handed back
+        // every write fails for longer than the retry budget: the batch is consumed again from its first record
         sim.addFault(DynamicsFault.status("POST /{entityset}/Microsoft.Dynamics.CRM.UpsertMultiple", 503, 1.0));
         sim.addFault(DynamicsFault.status("POST /$batch", 503, 1.0));
-        assertThatThrownBy(() -> t.put(batch)).isInstanceOf(RetriableException.class);
-        assertThat(ctx.timeoutMs()).isPositive();
+        put(t, batch);
+        assertThat(ctx.offsetsRequested()).containsEntry(TP, batch.get(0).kafkaOffset());
+        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(batch.get(40).kafkaOffset() + 1)))
+                        .getOrDefault(TP, new OffsetAndMetadata(0))
+                        .offset())
+                .isLessThanOrEqualTo(batch.get(0).kafkaOffset());
+        assertThat(ctx.reported()).isEmpty();
         sim.clearFaults();
         // 429s and resets: retried inside the budget
         sim.addFault(DynamicsFault.throttle("POST /{entityset}/Microsoft.Dynamics.CRM.UpsertMultiple", "0x80072322", 1)
                 .times(2));
         sim.addFault(DynamicsFault.of("GET /{entityset}", DynamicsFault.Kind.CONNECTION_RESET, 1.0)
                 .times(1));
-        t.put(batch);
-        t.put(batch); // delivered once more (a rebalance): handled records are skipped
+        put(t, batch);
+        put(t, batch); // delivered once more (a rebalance): handled records are skipped
         long created = sim.rows("contact").stream()
                 .filter(r -> String.valueOf(r.get("emailaddress1")).startsWith("retry"))
                 .count();
         assertThat(created).isEqualTo(40);
         assertThat(ctx.reported()).hasSize(1);
         assertThat(t.client().budget().throttled()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void writesStayInFlightAcrossPutsYetRowsApplyInOffsetOrderAndCommitOnlyWhenWritten() {
+        RecordingSinkTaskContext ctx = new RecordingSinkTaskContext(config(), true, TP);
+        DynamicsSinkTask t = start(config(), ctx);
+        sim.addFault(DynamicsFault.latency("POST /{entityset}/Microsoft.Dynamics.CRM.UpsertMultiple", 700, 700));
+        SinkRecord first = person("order@example.com", "Old", "Order", "Clerk", null, null, null);
+        SinkRecord other = person("other@example.com", "Other", "Order", "Clerk", null, null, null);
+        t.put(List.of(first, other));
+        // put() returned with the write in flight: nothing of that batch may be committed yet
+        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(other.kafkaOffset() + 1))))
+                .doesNotContainKey(TP);
+        SinkRecord second = person("order@example.com", "New", "Order", "Manager", null, null, null);
+        t.put(List.of(second)); // the same row: read and written only after the first write ended
+        t.awaitWrites(Set.of());
+        sim.clearFaults();
+        assertThat(contactByEmail("order@example.com"))
+                .containsEntry("firstname", "New")
+                .containsEntry("jobtitle", "Manager");
+        assertThat(contactByEmail("other@example.com")).containsEntry("firstname", "Other");
+        assertThat(t.preCommit(Map.of(TP, new OffsetAndMetadata(second.kafkaOffset() + 1)))
+                        .get(TP)
+                        .offset())
+                .isEqualTo(second.kafkaOffset() + 1);
+        t.stop();
     }
 }
