@@ -1,11 +1,17 @@
 package io.crmconnect.bench.warehousesource;
 
+import com.google.api.services.bigquery.model.TableCell;
+import com.google.api.services.bigquery.model.TableDataList;
+import com.google.api.services.bigquery.model.TableRow;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
-import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.Job;
+import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.QueryJobConfiguration;
-import com.google.cloud.bigquery.TableResult;
+import com.google.cloud.bigquery.QueryParameterValue;
+import com.google.cloud.bigquery.TableId;
+import com.google.cloud.bigquery.spi.v2.BigQueryRpc;
 import io.crmconnect.simulator.bigquery.BigQueryFake;
 import io.crmconnect.simulator.snowflake.SnowflakeFake;
 import io.crmconnect.simulator.warehouse.Column;
@@ -22,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +42,8 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 /**
  * N rows x 20 columns (default 1,000,000) through each warehouse source task against its fake in this JVM; every
  * record is serialized by JsonConverter as a worker would before producing (the produce to a broker is not part of
- * the figure). Ceiling: the same rows read bare from the fake through the same official client in chunks of the
- * same size. Prints one RESULT line per warehouse; the last one (the lower ratio) is the benchmark's.
+ * the figure). Ceiling: the same rows read bare from the fake through the same official client, with the same calls
+ * as the task, in chunks of the same size. Prints one RESULT line per warehouse; the last one (the lower ratio) is the benchmark's.
  */
 public final class WarehouseSourceBenchmark {
     static final int CHUNK = 50_000;
@@ -153,6 +160,11 @@ public final class WarehouseSourceBenchmark {
         return rate;
     }
 
+    /**
+     * The fake served bare, like for like with the task: the same key-chunked queries as jobs, each result table paged
+     * through the client's RPC layer (tabledata.list, the fake's default page) and every cell touched, without decoding
+     * them into Connect values or records.
+     */
     static double bigQueryBare(BigQueryFake fake, int rows) throws Exception {
         BigQuery bq = BigQueryOptions.newBuilder()
                 .setProjectId("bench")
@@ -160,22 +172,34 @@ public final class WarehouseSourceBenchmark {
                 .setCredentials(NoCredentials.getInstance())
                 .build()
                 .getService();
+        BigQueryRpc rpc = (BigQueryRpc) bq.getOptions().getRpc();
         long start = System.nanoTime();
         long n = 0;
         long after = 0;
         while (true) {
-            TableResult r = bq.query(QueryJobConfiguration.newBuilder(
-                            "SELECT * FROM `bench.bench.rows` WHERE id > @k" + " ORDER BY id LIMIT " + CHUNK)
-                    .addNamedParameter("k", com.google.cloud.bigquery.QueryParameterValue.int64(after))
-                    .build());
+            Job job = bq.create(JobInfo.of(QueryJobConfiguration.newBuilder(
+                            "SELECT * FROM `bench.bench.rows` WHERE id > @k ORDER BY id LIMIT " + CHUNK)
+                    .addNamedParameter("k", QueryParameterValue.int64(after))
+                    .build()));
+            TableId result = ((QueryJobConfiguration) job.getConfiguration()).getDestinationTable();
             int got = 0;
-            for (FieldValueList row : r.iterateAll()) {
-                for (int i = 0; i < 20; i++) {
-                    row.get(i).getValue();
+            String token = null;
+            do {
+                Map<BigQueryRpc.Option, Object> page = new EnumMap<>(BigQueryRpc.Option.class);
+                if (token != null) {
+                    page.put(BigQueryRpc.Option.PAGE_TOKEN, token);
                 }
-                after = row.get(0).getLongValue();
-                got++;
-            }
+                TableDataList data = rpc.listTableData("bench", result.getDataset(), result.getTable(), page);
+                for (TableRow row : data.getRows() == null ? List.<TableRow>of() : data.getRows()) {
+                    List<TableCell> cells = row.getF();
+                    for (int i = 0; i < 20; i++) {
+                        cells.get(i).getV();
+                    }
+                    after = Long.parseLong((String) cells.get(0).getV());
+                    got++;
+                }
+                token = data.getPageToken();
+            } while (token != null);
             n += got;
             if (got < CHUNK) {
                 break;
