@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -349,6 +350,16 @@ final class ChaosCluster {
 
     /** Every record of the topics up to their end offsets at the time of the call. */
     List<ConsumerRecord<byte[], byte[]>> readAll(String... topics) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        forEachRecord(out::add, topics);
+        return out;
+    }
+
+    /**
+     * Hands every record of the topics up to their end offsets to {@code action}, one poll at a time, so a full-size
+     * topic (100,000 records, each with its schema) is never held in memory at once.
+     */
+    void forEachRecord(Consumer<ConsumerRecord<byte[], byte[]>> action, String... topics) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -363,15 +374,13 @@ final class ChaosCluster {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(60));
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(60)) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + List.of(topics) + " to its end in 3 min");
                 }
-                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+                consumer.poll(Duration.ofMillis(500)).forEach(action);
             }
-            return out;
         }
     }
 

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Record-by-record comparisons of where CRM data ends up (a compacted topic, a database table) with the HubSpot
@@ -24,38 +24,45 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 final class CrmState {
     private CrmState() {}
 
-    /** The compacted view of a topic: last value per key, a tombstone removes the key. */
-    static Map<String, JsonNode> compacted(ChaosCluster cluster, String topic) {
-        Map<String, JsonNode> live = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : cluster.readAll(topic)) {
-            String key = new String(r.key(), StandardCharsets.UTF_8);
-            if (r.value() == null) {
-                live.remove(key);
-                continue;
-            }
-            try {
-                JsonNode n = ChaosCluster.JSON.readTree(r.value());
-                live.put(key, n.has("payload") ? n.get("payload") : n);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+    /**
+     * The compacted view of a topic: per key, what {@code keep} takes from the last value's payload; a tombstone
+     * removes the key. Records are read one poll at a time and only the kept part stays in memory.
+     */
+    static <T> Map<String, T> compacted(ChaosCluster cluster, String topic, Function<JsonNode, T> keep) {
+        Map<String, T> live = new LinkedHashMap<>();
+        cluster.forEachRecord(
+                r -> {
+                    String key = new String(r.key(), StandardCharsets.UTF_8);
+                    if (r.value() == null) {
+                        live.remove(key);
+                        return;
+                    }
+                    try {
+                        JsonNode n = ChaosCluster.JSON.readTree(r.value());
+                        live.put(key, keep.apply(n.has("payload") ? n.get("payload") : n));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                topic);
         return live;
     }
 
     /** A topic written by the HubSpot source against the simulator: same ids, updatedAt and properties. */
     static String topicDiff(ChaosCluster cluster, String topic, HubSpotSimulator sim, String type, List<String> props) {
-        Map<String, JsonNode> live = compacted(cluster, topic);
-        Map<String, Map<String, String>> got = new HashMap<>();
-        Map<String, Long> gotUpdated = new HashMap<>();
-        live.forEach((id, n) -> {
+        Map<String, Map.Entry<Map<String, String>, Long>> live = compacted(cluster, topic, n -> {
             Map<String, String> p = new HashMap<>();
             for (String prop : props) {
                 JsonNode v = n.get(prop);
                 p.put(prop, v == null || v.isNull() ? null : v.asText());
             }
-            got.put(id, p);
-            gotUpdated.put(id, n.path("updatedAt").asLong());
+            return Map.entry(p, n.path("updatedAt").asLong());
+        });
+        Map<String, Map<String, String>> got = new HashMap<>();
+        Map<String, Long> gotUpdated = new HashMap<>();
+        live.forEach((id, e) -> {
+            got.put(id, e.getKey());
+            gotUpdated.put(id, e.getValue());
         });
         return diff(sim, type, props, got, gotUpdated);
     }
